@@ -1,0 +1,32 @@
+"""Small helpers shared by the commands: the common options and the closing summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+out_option = click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (created if needed). Tables go to parquet/, csv/, csv_da/ and kvalitativ.duckdb.",
+)
+
+
+def is_quiet(ctx: click.Context | None = None) -> bool:
+    ctx = ctx or click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.obj and ctx.obj.get("quiet"):
+            return True
+        ctx = ctx.parent
+    return False
+
+
+def echo_summary(lines: list[str] | str) -> None:
+    """The short report a command ends with: what was written where."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line)
+
+
+def written_summary(written: dict[str, list[Path]], out_dir: Path) -> list[str]:
+    names = ", ".join(sorted(written))
+    return [f"Wrote {len(written)} table(s) to {out_dir}: {names}"]

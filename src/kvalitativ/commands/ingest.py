@@ -1,0 +1,69 @@
+"""`kvalitativ ingest`: read a notes export (and indicators), redact, and store the tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kvalitativ.commands._common import echo_summary, out_option
+from kvalitativ.config import RunConfig, load_config
+
+
+def column_options(func):
+    """--text-col, --note-id-col … : name the export's header for each canonical column."""
+    for canonical in reversed(("note_id", "person_id", "unit_id", "date", "source", "category", "text")):
+        func = click.option(f"--{canonical.replace('_', '-')}-col", canonical, default=None, metavar="HEADER",
+                            help=f"Header of the {canonical} column (default: guessed).")(func)
+    func = click.option("--names-col", "names", multiple=True, metavar="HEADER",
+                        help="Header of a column of person names, used only to redact them (repeatable; default: guessed).")(func)
+    return func
+
+
+def apply_column_options(config: RunConfig, options: dict) -> None:
+    for canonical in ("note_id", "person_id", "unit_id", "date", "source", "category", "text"):
+        if options.get(canonical):
+            setattr(config.ingest.columns, canonical, options[canonical])
+    if options.get("names"):
+        config.ingest.columns.names = list(options["names"])
+
+
+@click.command(name="ingest", context_settings={"max_content_width": 100})
+@click.argument("notes", type=click.Path(path_type=Path))
+@click.option("--indicators", type=click.Path(path_type=Path), default=None,
+              help="Indicators export: one row per person (person_id + dropout, absence_pct, …).")
+@out_option
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="A kvalitativ.yaml whose `ingest:` section sets column mapping, encoding, limits.")
+@click.option("--encoding", default=None, help="Force a text encoding (default: detect UTF-8 / UTF-8-BOM / cp1252).")
+@click.option("--separator", default=None, help="Force the CSV separator (default: sniff , ; or tab).")
+@click.option("--max-chars", type=int, default=None, help="Reject notes longer than this (default 20000).")
+@column_options
+def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
+            separator: str | None, max_chars: int | None, **columns) -> None:
+    """Read a notes export, clean and redact it, and account for every row.
+
+    NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
+    Columns are matched to note_id, person_id, unit_id, date, source, category and text
+    from common Danish headers (Notat, Tekst, CPR, Elev-ID, Skole, Dato …) unless you name
+    them. Rows that cannot be used go to the `rejects` table with their row number and reason.
+
+    \b
+    Example:
+      kvalitativ ingest corpora/sample/notes.csv --indicators corpora/sample/indicators.csv --out out/
+      kvalitativ ingest export.xlsx --text-col "Notat tekst" --person-id-col "Elev ID" --out out/
+    """
+    from kvalitativ.pipeline import run_ingest
+
+    config = load_config(config_path) if config_path else RunConfig()
+    apply_column_options(config, columns)
+    if encoding:
+        config.ingest.encoding = encoding
+    if separator:
+        config.ingest.separator = separator.replace("\\t", "\t")
+    if max_chars:
+        config.ingest.max_chars = max_chars
+    config.ingest.notes = str(notes)
+    config.ingest.indicators = str(indicators) if indicators else None
+    result = run_ingest(config, out_dir)
+    echo_summary(result["summary"])

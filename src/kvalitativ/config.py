@@ -1,0 +1,218 @@
+"""The run configuration: one dataclass per stage, loaded from YAML.
+
+Every default lives here, once. Commands and the pipeline read these objects; nothing else
+hard-codes a default. Unknown keys are errors (with a suggestion), because a typo in a
+config file that silently falls back to a default is the worst kind of bug in an analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kvalitativ.errors import ConfigError
+
+#: Canonical note columns an export is mapped onto.
+NOTE_COLUMNS = ("note_id", "person_id", "unit_id", "date", "source", "category", "text")
+
+
+@dataclass
+class ColumnMapping:
+    """Which export header holds each canonical column (None = guess from the headers)."""
+
+    note_id: str | None = None
+    person_id: str | None = None
+    unit_id: str | None = None
+    date: str | None = None
+    source: str | None = None
+    category: str | None = None
+    text: str | None = None
+    #: Columns holding person names (used only to redact those names from the text).
+    names: list[str] | None = None
+
+
+@dataclass
+class IngestConfig:
+    notes: str | None = None
+    indicators: str | None = None
+    columns: ColumnMapping = field(default_factory=ColumnMapping)
+    #: Indicator export: which header holds the person id (None = guess).
+    indicator_person_col: str | None = None
+    encoding: str | None = None  # None = detect
+    separator: str | None = None  # None = sniff
+    sheet: str | None = None  # XLSX sheet (None = first)
+    max_chars: int = 20_000  # longer notes are rejected, not truncated
+    #: Periods: "school_year" (1 Aug – 31 Jul, "2022/23"), "year" or "quarter".
+    period: str = "school_year"
+    #: Hash person ids: "auto" (only when they look like CPR numbers), "always" or "never".
+    pseudonymize: str = "auto"
+    pseudonym_salt: str = "kvalitativ"
+
+
+@dataclass
+class PrivacyConfig:
+    #: Cells for fewer persons than this are suppressed (never below 3).
+    min_cell: int = 5
+    redact: bool = True
+
+
+@dataclass
+class EmbedConfig:
+    name: str = "e5"  # e5 | tfidf | sentence-transformers | static
+    model: str | None = None  # for sentence-transformers: a path or an installed model package
+    cache_dir: str = ".kvalitativ-cache"
+    batch_size: int = 32
+
+
+@dataclass
+class CodeConfig:
+    codebook: str = "ungekompetencer"  # a shipped name or a path to a YAML codebook
+    train: str | None = None  # human codes (note_id, theme_id[, valence]) for the supervised coder
+    level: str = "sentence"  # sentence | note
+    threshold: float | None = None  # None = the coder's calibrated per-theme thresholds
+
+
+@dataclass
+class DiscoverConfig:
+    enabled: bool = False
+    min_topic_size: int = 15
+    n_neighbors: int = 15
+    n_components: int = 5
+    outlier_target: float = 0.2
+    model_dir: str | None = None
+
+
+@dataclass
+class LinkConfig:
+    enabled: bool = True
+    outcome: str = "dropout"
+    outcome_date_col: str = "outcome_date"
+    #: The dropout window the indicator export used (months); stated in every output.
+    window_months: int = 15
+    covariates: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg", "gender"])
+    numeric_indicators: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg"])
+    cutoff: str | None = None  # ISO date: notes after it never count
+
+
+@dataclass
+class SummarizeConfig:
+    quotes_per_theme: int = 5
+    unit_figures: str | None = None  # CSV with unit_id + numeric unit-level figures
+
+
+@dataclass
+class ReportConfig:
+    enabled: bool = True
+    title: str = "Kvalitativ evidens"
+    unit: str | None = None
+
+
+@dataclass
+class CitizenConfig:
+    """Optional citizen-input corpus, coded with its own codebook, summarised without outcome."""
+
+    notes: str | None = None
+    codebook: str = "borgerinput"
+    columns: ColumnMapping = field(default_factory=ColumnMapping)
+
+
+@dataclass
+class RunConfig:
+    out: str = "out"
+    seed: int = 0
+    engine: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address (None = a LocalCluster)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    code: CodeConfig = field(default_factory=CodeConfig)
+    discover: DiscoverConfig = field(default_factory=DiscoverConfig)
+    link: LinkConfig = field(default_factory=LinkConfig)
+    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    citizen: CitizenConfig = field(default_factory=CitizenConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+#: Config fields holding file paths, resolved relative to the config file's folder.
+_PATH_FIELDS = {
+    ("out",),
+    ("ingest", "notes"),
+    ("ingest", "indicators"),
+    ("embed", "cache_dir"),
+    ("code", "train"),
+    ("discover", "model_dir"),
+    ("summarize", "unit_figures"),
+    ("citizen", "notes"),
+}
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'config'}: expected a mapping of settings, got {type(data).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else f" Known keys: {', '.join(known)}."
+            raise ConfigError(f"{where + '.' if where else ''}{key}: unknown setting.{hint}")
+        f = known[key]
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if is_dataclass(default):
+            kwargs[key] = _build(type(default), value, f"{where + '.' if where else ''}{key}")
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def validate(config: RunConfig) -> RunConfig:
+    """Check values that a type alone does not catch."""
+    if config.privacy.min_cell < 3:
+        raise ConfigError(f"privacy.min_cell is {config.privacy.min_cell}: it must be at least 3.")
+    if config.code.level not in ("sentence", "note"):
+        raise ConfigError(f"code.level is '{config.code.level}': use 'sentence' or 'note'.")
+    if config.engine not in ("local", "dask"):
+        raise ConfigError(f"engine is '{config.engine}': use 'local' or 'dask'.")
+    if config.ingest.period not in ("school_year", "year", "quarter"):
+        raise ConfigError(f"ingest.period is '{config.ingest.period}': use school_year, year or quarter.")
+    if config.ingest.pseudonymize not in ("auto", "always", "never"):
+        raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
+    return config
+
+
+def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) -> RunConfig:
+    config = _build(RunConfig, data or {}, "")
+    if base_dir is not None:
+        for path in _PATH_FIELDS:
+            holder = config
+            for part in path[:-1]:
+                holder = getattr(holder, part)
+            value = getattr(holder, path[-1])
+            if value and not Path(value).is_absolute():
+                setattr(holder, path[-1], str((base_dir / value).resolve()))
+    return validate(config)
+
+
+def load_config(path: str | Path) -> RunConfig:
+    """Read a YAML run configuration; relative paths are taken from the file's own folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found. Start from corpora/sample/kvalitativ.yaml.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc}).") from None
+    try:
+        return config_from_dict(data, base_dir=path.parent.resolve())
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

@@ -1,0 +1,108 @@
+"""Person counts per theme and group, straight from codings and the corpus.
+
+Why here and not only in ``kvalitativ.link``: the evidence stage must also work without an
+outcome link (citizen input) and needs counts the link does not publish (theme × unit ×
+period for unit trends). The definition is the link's: a person "has" a theme × valence in a
+group when at least one of their notes in that group carries it; the denominator is every
+person with a note in that group.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from kvalitativ.errors import InputError
+
+__all__ = ["theme_counts", "wilson", "person_key", "ALL"]
+
+#: unit_id (or group value) that stands for the whole municipality.
+ALL = "_all"
+
+
+def wilson(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for k successes out of n (vectorised; NaN where n == 0)."""
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+        hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return lo, hi
+
+
+def person_key(corpus: pd.DataFrame) -> pd.Series:
+    """The person a note belongs to; a note without person_id counts as its own person
+    (citizen input is often anonymous)."""
+    if "person_id" not in corpus.columns:
+        return corpus["note_id"].astype("string")
+    pid = corpus["person_id"].astype("string")
+    return pid.where(pid.notna() & (pid != ""), "note:" + corpus["note_id"].astype("string"))
+
+
+def _require(df: pd.DataFrame, cols, name: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"table '{name}' lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, df.columns))}. "
+            f"Re-run the stage that writes '{name}'."
+        )
+
+
+def coded_notes(codings: pd.DataFrame, corpus: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per (note, theme, valence) with the note's person and grouping columns."""
+    _require(codings, ["note_id", "theme_id", "valence"], "codings")
+    _require(corpus, ["note_id", *by], "corpus")
+    notes = corpus[["note_id", *by]].copy()
+    notes["_person"] = person_key(corpus).to_numpy()
+    notes["note_id"] = notes["note_id"].astype("string")
+    c = codings[["note_id", "theme_id", "valence"]].copy()
+    c["note_id"] = c["note_id"].astype("string")
+    c = c.drop_duplicates()
+    return c.merge(notes, on="note_id", how="inner")
+
+
+def theme_counts(codings: pd.DataFrame, corpus: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Persons and notes per theme × valence × group.
+
+    Returns theme_id, valence, *by, n_persons, n_notes, persons_total, notes_total, share,
+    ci_low, ci_high (Wilson 95 %). ``by=[]`` (or None) gives the municipality.
+    Unsuppressed: the caller decides what to show.
+    """
+    by = list(by or [])
+    merged = coded_notes(codings, corpus, by)
+    keys = ["theme_id", "valence", *by]
+    if merged.empty:
+        cols = [*keys, "n_persons", "n_notes", "persons_total", "notes_total", "share", "ci_low", "ci_high"]
+        return pd.DataFrame(columns=cols)
+    grouped = merged.groupby(keys, dropna=False, observed=True)
+    out = grouped.agg(n_persons=("_person", "nunique"), n_notes=("note_id", "nunique")).reset_index()
+    base = corpus[["note_id", *by]].copy()
+    base["_person"] = person_key(corpus).to_numpy()
+    if by:
+        tot = base.groupby(by, dropna=False, observed=True).agg(
+            persons_total=("_person", "nunique"), notes_total=("note_id", "nunique")
+        ).reset_index()
+        out = out.merge(tot, on=by, how="left")
+    else:
+        out["persons_total"] = base["_person"].nunique()
+        out["notes_total"] = base["note_id"].nunique()
+    for col in ("n_persons", "n_notes", "persons_total", "notes_total"):
+        out[col] = out[col].astype("int64")
+    out["share"] = out["n_persons"] / out["persons_total"]
+    out["ci_low"], out["ci_high"] = wilson(out["n_persons"], out["persons_total"])
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def is_small(count, threshold: int) -> bool:
+    """A count between 1 and threshold − 1 (0 is not disclosive; NaN is treated as small)."""
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return True
+    return 0 < int(count) < threshold

@@ -1,0 +1,1 @@
+"""Reading exports (readers, columns, ingest) and writing the output tables (store)."""

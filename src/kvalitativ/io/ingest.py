@@ -1,0 +1,225 @@
+"""Ingest: an export of notes → the canonical, cleaned, redacted corpus, and the rejects.
+
+The contract that matters most: every row read ends either in the corpus or in the rejects,
+with the file and row number and a reason; and no identifier survives into the corpus text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.config import IngestConfig, PrivacyConfig
+from kvalitativ.errors import InputError
+from kvalitativ.io.columns import HEADER_GUESSES, normalise_header, resolve_columns
+from kvalitativ.io.dates import parse_dates, periods_of
+from kvalitativ.io.readers import REJECT_COLUMNS, RawTable, make_rejects, read_raw
+from kvalitativ.text.clean import clean_text, junk_share
+from kvalitativ.text.language import guess_language
+
+CORPUS_COLUMNS = ["note_id", "person_id", "unit_id", "date", "period", "source", "category", "language",
+                  "text", "n_chars", "source_file", "source_row"]
+NOTES_COLUMNS = ["note_id", "person_id", "unit_id", "period", "date", "source", "category", "n_chars", "language"]
+_CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
+
+
+@dataclass
+class IngestResult:
+    """What ingest returns: the corpus (internal, holds redacted text), the `notes` and `rejects` tables."""
+
+    corpus: pd.DataFrame
+    rejects: pd.DataFrame
+    n_read: int
+    redactions: Counter = field(default_factory=Counter)
+    encoding: str | None = None
+    separator: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        return self.corpus[NOTES_COLUMNS].copy()
+
+    def summary(self) -> str:
+        return f"{self.n_read} rows read: {len(self.corpus)} kept, {len(self.rejects)} rejected"
+
+
+def pseudonymize(values: pd.Series, mode: str = "auto", salt: str = "kvalitativ") -> pd.Series:
+    """Replace person ids by a keyed hash: always, never, or (auto) only those that look like CPR numbers."""
+    if mode == "never":
+        return values
+
+    def one(value: str) -> str:
+        if not value or (mode == "auto" and not _CPR_LIKE.match(value)):
+            return value
+        digits = re.sub(r"\D", "", value) if _CPR_LIKE.match(value) else value
+        return "P" + hashlib.sha256(f"{salt}:{digits}".encode()).hexdigest()[:12]
+
+    return values.map(one)
+
+
+def _redactor():
+    from kvalitativ.privacy.redact import Redactor
+
+    return Redactor()
+
+
+def ingest_notes(
+    path: str | Path,
+    config: IngestConfig | None = None,
+    privacy: PrivacyConfig | None = None,
+    raw: RawTable | None = None,
+) -> IngestResult:
+    """Read, map, clean, validate and redact one notes export."""
+    config = config or IngestConfig()
+    privacy = privacy or PrivacyConfig()
+    path = Path(path)
+    raw = raw or read_raw(path, encoding=config.encoding, separator=config.separator, sheet=config.sheet)
+    headers = [c for c in raw.frame.columns if c != "_source_row"]
+    columns, name_columns = resolve_columns(headers, config.columns, path)
+    frame = raw.frame
+    n = len(frame)
+    rows = frame["_source_row"].to_numpy()
+
+    def col(name: str) -> pd.Series:
+        header = columns.get(name)
+        if header is None:
+            return pd.Series([""] * n, index=frame.index, dtype=object)
+        return frame[header].astype(object).map(lambda v: "" if v is None else str(v).strip() if name != "text" else str(v))
+
+    text = col("text").map(clean_text)
+    reason = pd.Series([None] * n, index=frame.index, dtype=object)
+    detail = pd.Series([""] * n, index=frame.index, dtype=object)
+
+    def reject(mask: pd.Series, why: str, what: pd.Series | str = "") -> None:
+        mask = mask & reason.isna()
+        reason[mask] = why
+        detail[mask] = what[mask] if isinstance(what, pd.Series) else what
+
+    reject(text.map(junk_share) > 0.2, "binary_content", "text is mostly unreadable bytes")
+    reject(text.str.strip() == "", "empty_text")
+    lengths = text.str.len()
+    reject(lengths > config.max_chars, "text_too_long", lengths.map(lambda k: f"{k} characters > max_chars {config.max_chars}"))
+
+    date_raw = col("date")
+    dates = parse_dates(date_raw)
+    reject(dates.isna() & (date_raw != ""), "unparseable_date", date_raw.map(lambda v: f"date '{v[:40]}'"))
+
+    note_id = col("note_id")
+    generated = note_id == ""
+    note_id[generated] = [f"{path.stem}-r{r}" for r in rows[generated.to_numpy()]]
+    person_id = col("person_id") if "person_id" in columns else note_id.copy()
+    reject(person_id == "", "missing_person_id")
+
+    # Duplicates: among rows still kept, the first of each note_id wins.
+    alive = reason.isna()
+    dup = alive & note_id.duplicated(keep=False)
+    if dup.any():
+        first_text = text[alive].groupby(note_id[alive]).transform("first")
+        same = pd.Series(False, index=frame.index)
+        same[alive] = text[alive] == first_text
+        later = alive & note_id.where(alive).duplicated(keep="first")
+        reject(later & same, "duplicate_row", note_id.map(lambda v: f"same note_id and text as an earlier row ({v})"))
+        reject(later, "duplicate_note_id", note_id.map(lambda v: f"note_id {v} already used by an earlier row"))
+
+    keep = reason.isna().to_numpy()
+    rejects = pd.concat(
+        [raw.rejects, make_rejects(path, rows[~keep].tolist(), "", None).assign(reason=reason[~keep].to_numpy(), detail=detail[~keep].to_numpy())],
+        ignore_index=True,
+    )
+    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS]
+
+    kept_text = text[keep].tolist()
+    redactions: Counter = Counter()
+    if privacy.redact and kept_text:
+        names = None
+        if name_columns:
+            names = [[str(v) for v in vals if str(v).strip()] for vals in frame.loc[keep, name_columns].itertuples(index=False)]
+        kept_text, redactions = _redactor().redact_texts(kept_text, names)
+
+    corpus = pd.DataFrame(
+        {
+            "note_id": note_id[keep].to_numpy(dtype=object),
+            "person_id": pseudonymize(person_id[keep], config.pseudonymize, config.pseudonym_salt).to_numpy(dtype=object),
+            "unit_id": col("unit_id")[keep].replace("", None).to_numpy(dtype=object),
+            "date": dates[keep].to_numpy(),
+            "period": periods_of(dates[keep], config.period).to_numpy(dtype=object),
+            "source": col("source")[keep].replace("", None).to_numpy(dtype=object),
+            "category": col("category")[keep].replace("", None).to_numpy(dtype=object),
+            "language": [guess_language(t) for t in kept_text],
+            "text": np.asarray(kept_text, dtype=object),
+            "n_chars": np.asarray([len(t) for t in kept_text], dtype="int64"),
+            "source_file": path.name,
+            "source_row": rows[keep].astype("int64"),
+        },
+        columns=CORPUS_COLUMNS,
+    )
+    if len(corpus) + len(rejects) != raw.n_read:  # the accounting invariant; a bug if it fails
+        raise AssertionError(f"ingest lost rows: {len(corpus)} kept + {len(rejects)} rejected != {raw.n_read} read")
+    if corpus.empty:
+        top = rejects["reason"].value_counts().head(3)
+        why = ", ".join(f"{k}: {v}" for k, v in top.items())
+        raise InputError(f"{path}: no usable rows — all {raw.n_read} rows were rejected ({why}). "
+                         f"Check the text column ('{columns.get('text')}') and the date format.")
+    return IngestResult(corpus, rejects, raw.n_read, redactions, raw.encoding, raw.separator, columns)
+
+
+def _to_number(values: pd.Series) -> pd.Series | None:
+    """Numbers written the Danish way (`12,5`, `1.234,5`) or the machine way; None if not numeric."""
+    filled = values[values != ""]
+    if filled.empty or not filled.map(lambda v: bool(_NUMBER.match(v))).all():
+        return None
+    danish = filled.str.contains(",").any()
+    cleaned = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False) if danish else values
+    return pd.to_numeric(cleaned.replace("", None), errors="coerce")
+
+
+def read_indicators(path: str | Path, config: IngestConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read an indicators export: one row per person, person_id + indicator columns.
+
+    Returns (indicators, rejects). Numeric columns become numbers (Danish decimal commas
+    understood), columns named like dates become dates, person ids are pseudonymised exactly
+    as in the notes so the two join.
+    """
+    config = config or IngestConfig()
+    path = Path(path)
+    raw = read_raw(path, encoding=config.encoding, separator=config.separator, sheet=config.sheet)
+    headers = [c for c in raw.frame.columns if c != "_source_row"]
+    person_col = config.indicator_person_col
+    if person_col is None:
+        normal = {normalise_header(h): h for h in headers}
+        person_col = next((normal[g] for g in ("personid",) + HEADER_GUESSES["person_id"] if g in normal), None)
+    if person_col is None or person_col not in headers:
+        from kvalitativ.io.columns import _missing_message
+
+        raise InputError(_missing_message(path, person_col, headers, "person_id", explicit=person_col is not None)
+                         .replace("--person-id-col", "--indicator-person-col"))
+    frame = raw.frame.rename(columns={person_col: "person_id"})
+    frame["person_id"] = frame["person_id"].astype(object).map(lambda v: str(v).strip())
+    empty = frame["person_id"] == ""
+    dup = ~empty & frame["person_id"].duplicated(keep="first")
+    rejects = pd.concat(
+        [raw.rejects, make_rejects(path, frame.loc[empty, "_source_row"].tolist(), "missing_person_id"),
+         make_rejects(path, frame.loc[dup, "_source_row"].tolist(), "duplicate_person_id")],
+        ignore_index=True,
+    )
+    frame = frame.loc[~empty & ~dup].drop(columns="_source_row").reset_index(drop=True)
+    frame["person_id"] = pseudonymize(frame["person_id"], config.pseudonymize, config.pseudonym_salt)
+    for col in frame.columns:
+        if col == "person_id":
+            continue
+        values = frame[col].astype(object).map(lambda v: "" if v is None else str(v).strip())
+        if "date" in col.lower() or "dato" in col.lower():
+            frame[col] = parse_dates(values)
+            continue
+        number = _to_number(values)
+        frame[col] = number if number is not None else values.replace("", None)
+    if frame.empty:
+        raise InputError(f"{path}: no usable rows in the indicators file (every row lacked a person id or repeated one).")
+    return frame, rejects

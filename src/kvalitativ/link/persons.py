@@ -1,0 +1,232 @@
+"""Person-level join of codings and indicators, with no leak from after the outcome.
+
+A person "has" a theme with a valence when any of their eligible notes carries it. A note is
+eligible only when it is dated strictly before the person's outcome date (and before the global
+cut-off, if one is given): a note written after a young person dropped out says something
+*about* the dropout, not something that went before it, and letting it in inflates every
+association. Undated notes cannot be placed in time, so they are excluded and counted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.link.params import LinkRules, parse_cutoff
+
+#: The valence that means "any valence" in person_themes, associations and prevalence.
+ANY = "any"
+
+#: Why a note did not count, in the order the reasons are tested (a note gets the first that fits).
+EXCLUSION_REASONS = (
+    "not_in_corpus",  # coded note whose note_id is not in the corpus (no date, no person)
+    "no_indicator_row",  # the person is not in the indicator file
+    "outcome_missing",  # the person's outcome value is empty
+    "no_date",  # the note has no date
+    "outcome_date_missing",  # the person had the event but no outcome date: leak cannot be ruled out
+    "after_cutoff",  # dated on or after the global cut-off
+    "on_or_after_outcome",  # dated on or after the person's outcome date
+)
+
+
+def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"{what}: missing column(s) {', '.join(missing)}; it has {', '.join(map(str, df.columns))}."
+        )
+
+
+def as_dates(values: pd.Series, what: str) -> pd.Series:
+    """Parse a date column to naive datetime64; text that is not a date is an error, empty is NaT."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(None)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    bad = parsed.isna() & values.notna() & (values.astype("string").str.strip() != "")
+    if bad.any():
+        first = values[bad].iloc[0]
+        raise InputError(
+            f"{what}: {int(bad.sum())} value(s) are not dates (first: '{first}'); "
+            "write dates as YYYY-MM-DD or leave the cell empty."
+        )
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_convert(None)
+    return parsed
+
+
+def as_binary(values: pd.Series, what: str) -> pd.Series:
+    """An outcome column as a nullable 0/1 integer series (accepts 0/1, booleans, ja/nej, yes/no)."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("Int64")
+    if pd.api.types.is_numeric_dtype(values):
+        out = pd.to_numeric(values, errors="coerce")
+    else:
+        text = values.astype("string").str.strip().str.lower()
+        mapping = {"1": 1, "0": 0, "1.0": 1, "0.0": 0, "true": 1, "false": 0, "ja": 1, "nej": 0,
+                   "yes": 1, "no": 0, "sand": 1, "falsk": 0, "": np.nan}
+        out = text.map(lambda v: mapping.get(v, "bad") if v is not pd.NA else np.nan)
+        if (out == "bad").any():
+            first = values[out == "bad"].iloc[0]
+            raise InputError(f"{what}: value '{first}' is not 0/1; the outcome must be 0/1 (or ja/nej).")
+        out = pd.to_numeric(out, errors="coerce")
+    bad = out.notna() & ~out.isin([0, 1])
+    if bad.any():
+        raise InputError(f"{what}: value '{values[bad].iloc[0]}' is not 0/1; the outcome must be 0/1.")
+    return out.astype("Int64")
+
+
+def person_themes(
+    codings: pd.DataFrame,
+    corpus: pd.DataFrame,
+    indicators: pd.DataFrame,
+    outcome: str = "dropout",
+    outcome_date_col: str = "outcome_date",
+    cutoff=None,
+    *,
+    window_months: int | None = None,
+    population: str = "with_notes",
+) -> pd.DataFrame:
+    """Which persons have which theme × valence, counting only notes from before the outcome.
+
+    Parameters
+    ----------
+    codings : note_id, person_id, theme_id, valence (+ segment_id, start, end, score, method, run_id).
+    corpus : note_id, person_id, date (datetime64 or ISO text), optionally unit_id, period, source.
+    indicators : person_id, the ``outcome`` column (0/1) and ``outcome_date_col`` (date the
+        outcome was observed; may be empty for persons without the event).
+    outcome, outcome_date_col : column names in ``indicators``.
+    cutoff : ISO date; notes dated on or after it are excluded for everyone.
+    window_months : the dropout window of the indicator export (a label written into the output).
+    population : ``"with_notes"`` (default: persons with a known outcome and at least one eligible
+        note) or ``"all"`` (every person with a known outcome; no eligible note = no theme).
+
+    Returns
+    -------
+    A long DataFrame, one row per person × theme × valence (valence ``"any"`` plus each valence
+    seen in the eligible codings), with columns person_id, theme_id, valence, present (0/1),
+    n_notes (eligible notes carrying it), the outcome value, and the rule columns outcome,
+    dropout_window_months, cutoff, note_rule, population. Themes only seen in excluded notes do
+    not appear. :func:`exclusions` gives a DataFrame (reason, n_notes, n_persons) saying which
+    notes did not count and why; ``attrs["n_notes_used"]`` is the number that did.
+
+    This table holds person ids: it is internal input to :func:`associations` and
+    :func:`added_value`, never a dashboard table (``attrs["dashboard"] is False``).
+
+    Example
+    -------
+    >>> pt = person_themes(codings, corpus, indicators, outcome="dropout", cutoff="2024-08-01")
+    >>> exclusions(pt)
+    """
+    rules = LinkRules(outcome=outcome, outcome_date_col=outcome_date_col, window_months=window_months,
+                      cutoff=parse_cutoff(cutoff), population=population)
+    _require(codings, ["note_id", "theme_id", "valence"], "codings")
+    _require(corpus, ["note_id", "person_id", "date"], "corpus (notes)")
+    _require(indicators, ["person_id", outcome], "indicators")
+    has_outcome_date = outcome_date_col in indicators.columns
+    if not has_outcome_date and rules.cutoff is None:
+        raise ConfigError(
+            f"indicators have no '{outcome_date_col}' column, so notes written after the outcome could "
+            "leak into the association. Add the outcome date column (or name it with --outcome-date-col), "
+            "or give a --cutoff date before which every note was written."
+        )
+
+    ind = indicators[["person_id", outcome] + ([outcome_date_col] if has_outcome_date else [])].copy()
+    ind["person_id"] = ind["person_id"].astype("string")
+    if ind["person_id"].duplicated().any():
+        dup = ind.loc[ind["person_id"].duplicated(), "person_id"].iloc[0]
+        raise InputError(f"indicators: person_id '{dup}' occurs more than once; give one row per person.")
+    ind["_y"] = as_binary(ind[outcome], f"indicators column '{outcome}'")
+    ind["_odate"] = as_dates(ind[outcome_date_col], f"indicators column '{outcome_date_col}'") \
+        if has_outcome_date else pd.Series(pd.NaT, index=ind.index, dtype="datetime64[ns]")
+
+    notes = corpus[["note_id", "person_id", "date"]].copy()
+    notes["note_id"] = notes["note_id"].astype("string")
+    notes["person_id"] = notes["person_id"].astype("string")
+    notes["date"] = as_dates(notes["date"], "corpus column 'date'")
+    notes = notes.drop_duplicates("note_id")
+    notes = notes.merge(ind[["person_id", "_y", "_odate"]], on="person_id", how="left", indicator="_m")
+
+    reason = pd.Series(pd.NA, index=notes.index, dtype="string")
+
+    def mark(mask, why):
+        reason[mask.fillna(False).to_numpy(bool) & reason.isna().to_numpy()] = why
+
+    mark(notes["_m"] == "left_only", "no_indicator_row")
+    mark(notes["_y"].isna(), "outcome_missing")
+    mark(notes["date"].isna(), "no_date")
+    mark((notes["_y"] == 1) & notes["_odate"].isna(), "outcome_date_missing")
+    if rules.cutoff is not None:
+        mark(notes["date"] >= rules.cutoff, "after_cutoff")
+    mark(notes["date"] >= notes["_odate"], "on_or_after_outcome")
+    notes["_reason"] = reason
+
+    cod = codings.copy()
+    cod["note_id"] = cod["note_id"].astype("string")
+    in_corpus = cod["note_id"].isin(notes["note_id"])
+    orphan = cod.loc[~in_corpus]
+    cod = cod.loc[in_corpus].drop(columns=[c for c in ("person_id",) if c in cod.columns])
+    cod = cod.merge(notes[["note_id", "person_id", "_reason"]], on="note_id", how="left")
+
+    # exclusions: every corpus note that did not count, plus coded notes missing from the corpus
+    excl = notes.loc[notes["_reason"].notna(), ["note_id", "person_id", "_reason"]]
+    rows = []
+    for why in EXCLUSION_REASONS:
+        if why == "not_in_corpus":
+            sub_notes, sub_persons = orphan["note_id"].nunique(), \
+                (orphan["person_id"].nunique() if "person_id" in orphan else 0)
+        else:
+            sub = excl[excl["_reason"] == why]
+            sub_notes, sub_persons = sub["note_id"].nunique(), sub["person_id"].nunique()
+        rows.append({"reason": why, "n_notes": int(sub_notes), "n_persons": int(sub_persons)})
+    exclusions = pd.DataFrame(rows)
+
+    eligible_notes = notes.loc[notes["_reason"].isna()]
+    elig = cod.loc[cod["_reason"].isna()]
+    elig = elig.assign(valence=elig["valence"].astype("string").fillna("neutral"),
+                       theme_id=elig["theme_id"].astype("string"))
+
+    known = ind.loc[ind["_y"].notna()]
+    if population == "with_notes":
+        persons = known.loc[known["person_id"].isin(eligible_notes["person_id"])]
+    else:
+        persons = known
+    persons = persons.sort_values("person_id")
+
+    themes = sorted(elig["theme_id"].dropna().unique())
+    valences = [ANY] + sorted(v for v in elig["valence"].dropna().unique() if v != ANY)
+
+    counts_v = elig.groupby(["person_id", "theme_id", "valence"])["note_id"].nunique()
+    counts_any = elig.groupby(["person_id", "theme_id"])["note_id"].nunique()
+    counts_any.index = pd.MultiIndex.from_arrays(
+        [counts_any.index.get_level_values(0), counts_any.index.get_level_values(1),
+         np.full(len(counts_any), ANY)], names=["person_id", "theme_id", "valence"])
+    counts = pd.concat([counts_any, counts_v])
+
+    full = pd.MultiIndex.from_product([persons["person_id"].to_numpy(object), themes, valences],
+                                      names=["person_id", "theme_id", "valence"])
+    n_notes = counts.reindex(full, fill_value=0) if len(full) else pd.Series([], dtype="int64", index=full)
+    out = n_notes.rename("n_notes").reset_index()
+    for col in ("person_id", "theme_id", "valence"):
+        out[col] = out[col].astype("string")
+    out["n_notes"] = out["n_notes"].astype("int64")
+    out["present"] = (out["n_notes"] > 0).astype("int64")
+    out = out.merge(persons[["person_id", "_y"]].rename(columns={"_y": outcome}), on="person_id", how="left")
+    out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
+    rules.stamp(out)
+    # attrs hold only plain values (lists, dicts, tuples): pandas compares attrs when combining frames
+    out.attrs["exclusions"] = exclusions.to_dict("records")
+    out.attrs["n_notes_used"] = int(eligible_notes["note_id"].nunique())
+    out.attrs["n_persons"] = int(len(persons))
+    out.attrs["persons"] = tuple(str(p) for p in persons["person_id"])
+    out.attrs["outcome_date_col"] = outcome_date_col
+    out.attrs["dashboard"] = False
+    return out
+
+
+def exclusions(person_themes_table: pd.DataFrame) -> pd.DataFrame:
+    """The notes that did not count in :func:`person_themes`, by reason (reason, n_notes, n_persons)."""
+    rows = person_themes_table.attrs.get("exclusions") or []
+    return pd.DataFrame(rows, columns=["reason", "n_notes", "n_persons"])

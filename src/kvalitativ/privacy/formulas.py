@@ -1,0 +1,27 @@
+"""Neutralise spreadsheet formulas in text cells (CSV injection).
+
+A note that begins with `=`, `+`, `-`, `@`, tab or carriage return would run as a formula when
+a CSV opens in Excel. We prefix such cells with an apostrophe, which Excel shows as text.
+Only CSV outputs get this; Parquet and DuckDB keep the value as it is.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every text cell that a spreadsheet would evaluate made inert."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_cell).astype(object)
+    return out

@@ -1,0 +1,1 @@
+"""Danish text handling: cleaning, sentences, language, lemmas and stop words for keywords."""

@@ -1,0 +1,70 @@
+"""Clean what case systems put around the words: HTML, RTF, control characters, odd whitespace.
+
+Cleaning happens once, at ingest, so every later stage sees the same text and spans.
+Emoji and non-Latin letters are kept: they are content.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_HTML_TAG = re.compile(r"<\s*(br|/p|p|/div|div|li|/li|tr|/tr)\b[^>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+_HTML_HINT = re.compile(r"</?(p|br|div|span|b|i|u|strong|em|li|ul|ol|font|table|tr|td)\b[^>]*>|&(nbsp|amp|lt|gt|aelig|oslash|aring|AElig|Oslash|Aring|#\d+);", re.IGNORECASE)
+_RTF_HINT = re.compile(r"^\s*\{\\rtf", re.IGNORECASE)
+_RTF_CONTROL = re.compile(r"\\([a-z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-f]{2})|\\([^a-z])|[{}]", re.IGNORECASE)
+_RTF_DESTINATIONS = re.compile(r"\{\\(\*\\[^{}]*|fonttbl|colortbl|stylesheet|info|generator)[^{}]*(\{[^{}]*\}[^{}]*)*\}", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+
+
+def strip_rtf(text: str) -> str:
+    """Plain text from an RTF fragment (enough for notes; not a full RTF parser)."""
+    text = _RTF_DESTINATIONS.sub("", text)
+
+    def repl(match: re.Match) -> str:
+        word, _, hexcode, sym = match.groups()
+        if hexcode:
+            return bytes([int(hexcode, 16)]).decode("cp1252", errors="replace")
+        if sym:
+            return sym if sym in "\\{}" else ""
+        if word in ("par", "line"):
+            return "\n"
+        if word == "tab":
+            return " "
+        return ""
+
+    return _RTF_CONTROL.sub(repl, text)
+
+
+def strip_html(text: str) -> str:
+    text = _HTML_TAG.sub("\n", text)
+    text = _ANY_TAG.sub("", text)
+    return html.unescape(text)
+
+
+def clean_text(text: str) -> str:
+    """Normalise one note: NFC, markup removed, control characters and runs of spaces collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    if _RTF_HINT.match(text):
+        text = strip_rtf(text)
+    if _HTML_HINT.search(text):
+        text = strip_html(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def junk_share(text: str) -> float:
+    """Share of characters that are replacement marks or unprintable: high values mean binary junk."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\t"))
+    return bad / len(text)

@@ -1,0 +1,140 @@
+"""Danish lemmas for keywords: lower-case, æøå kept, spaCy lookup lemmas, curated stop list.
+
+Why: topic words must be readable Danish ("trivsel", "fremmøde", "søvn"), inflections
+must count as one word ("skolen", "skoler" -> "skole"), and words like "ikke" or
+"alene" must survive. spaCy has no trained Danish pipeline offline, so we use
+``spacy.blank("da")`` for tokenising and the lookup table from
+``spacy-lookups-data`` for lemmas. The table is case-sensitive: we lower-case first.
+
+Use only for keywords (c-TF-IDF, NPMI, codebook seed words) — never before embedding.
+
+Example::
+
+    from sklearn.feature_extraction.text import CountVectorizer
+    from kvalitativ.text.lemmas import DanishAnalyzer
+    cv = CountVectorizer(analyzer=DanishAnalyzer(ngram_range=(1, 2)))
+    DanishAnalyzer()("Skolebørnene sover dårligt og mødte ikke op")
+    # ['skolebarn', 'sove', 'dårlig', 'møde', 'ikke']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kvalitativ.text.stopwords import DANISH_STOPWORDS, MEANING_BEARING
+
+# Redaction placeholders such as [CPR], [NAVN], [NAVN_2], <EMAIL>: never topic words.
+_PLACEHOLDER = re.compile(r"\[[^\]\s]{1,40}\]|<[A-ZÆØÅ_0-9]{2,40}>")
+# A word: letters (æøå and accented letters included), optionally hyphenated.
+_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+# Lookup-table lemmas that are wrong for the words we keep (godt -> "godte" = sweets).
+_LEMMA_OVERRIDES = {"godt": "god", "dårligt": "dårlig"}
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    """spaCy blank Danish tokenizer + the lookup lemma table (loaded once per process)."""
+    import spacy
+
+    nlp = spacy.blank("da")
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    table = lemmatizer.lookups.get_table("lemma_lookup")
+    return nlp.tokenizer, table
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The lookup lemma of one lower-case word (the word itself when unknown)."""
+    if word in _LEMMA_OVERRIDES:
+        return _LEMMA_OVERRIDES[word]
+    _, table = _pipeline()
+    return table.get(word, word)
+
+
+class DanishAnalyzer:
+    """Text -> list of lemmatised Danish keyword tokens (a CountVectorizer analyzer).
+
+    Parameters
+    ----------
+    stop_words : iterable of str, optional
+        Dropped when the word or its lemma is in it (default: DANISH_STOPWORDS).
+        Words in MEANING_BEARING are always kept, in their own form.
+    ngram_range : (int, int)
+        Also emit n-grams of the kept lemmas, e.g. (1, 2) gives "dårlig søvn".
+    min_length : int
+        Shortest token kept (in characters).
+    lemmatize : bool
+        False keeps lower-cased surface forms.
+
+    Plain parameters only, so the analyzer is rebuilt from JSON (no pickles).
+    """
+
+    def __init__(self, stop_words=None, ngram_range=(1, 1), min_length=2, lemmatize=True):
+        self.stop_words = stop_words
+        self.ngram_range = tuple(ngram_range)
+        self.min_length = min_length
+        self.lemmatize = lemmatize
+
+    def get_params(self) -> dict:
+        """JSON-able parameters (stop_words only when not the default)."""
+        stop = None if self.stop_words is None else sorted(self.stop_words)
+        return {"stop_words": stop, "ngram_range": list(self.ngram_range),
+                "min_length": self.min_length, "lemmatize": self.lemmatize}
+
+    def _stop(self) -> frozenset[str]:
+        return DANISH_STOPWORDS if self.stop_words is None else frozenset(self.stop_words)
+
+    def segments(self, text: str) -> list[list[str]]:
+        """Keyword tokens of *text*, split where punctuation ends a phrase (n-grams stay inside)."""
+        if not isinstance(text, str) or not text:
+            return []
+        tokenizer, _ = _pipeline()
+        stop = self._stop()
+        segs, cur = [], []
+        for tok in tokenizer(_PLACEHOLDER.sub(" . ", text).lower()):
+            if tok.is_punct:
+                if cur:
+                    segs.append(cur)
+                    cur = []
+                continue
+            word = tok.text.strip("-")
+            if len(word) < self.min_length or not _WORD.match(word):
+                continue
+            lem = lemma(word) if self.lemmatize else word
+            if word in MEANING_BEARING:
+                cur.append(word if word not in _LEMMA_OVERRIDES else lem)
+            elif lem in MEANING_BEARING:
+                cur.append(lem)
+            elif not (word in stop or lem in stop or len(lem) < self.min_length):
+                cur.append(lem)
+        if cur:
+            segs.append(cur)
+        return segs
+
+    def tokens(self, text: str) -> list[str]:
+        """Unigram keyword tokens of *text* in order."""
+        return [t for seg in self.segments(text) for t in seg]
+
+    def __call__(self, text: str) -> list[str]:
+        lo, hi = self.ngram_range
+        if (lo, hi) == (1, 1):
+            return self.tokens(text)
+        segs = self.segments(text)
+        grams = []
+        for n in range(max(lo, 1), hi + 1):
+            for toks in segs:
+                grams.extend(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1))
+        return grams
+
+    def __repr__(self) -> str:
+        return f"DanishAnalyzer(ngram_range={self.ngram_range}, lemmatize={self.lemmatize})"
+
+
+def lemmatise_phrase(text: str) -> str:
+    """Lemmatised, stop-word-free form of a short phrase (e.g. a codebook keyword)."""
+    return " ".join(DanishAnalyzer()(text))
+
+
+__all__ = ["DanishAnalyzer", "lemma", "lemmatise_phrase"]
