@@ -1,0 +1,98 @@
+"""Ingest maps Danish exports with no options, keeps æøå, and accounts for every row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kvalitativ.config import ColumnMapping, IngestConfig, PrivacyConfig
+from kvalitativ.errors import InputError
+from kvalitativ.io.dates import parse_date, period_of
+from kvalitativ.io.ingest import ingest_notes, pseudonymize, read_indicators
+from tests.conftest import DANISH_ROWS, write_csv
+
+NO_REDACT = PrivacyConfig(redact=False)
+
+
+def test_danish_cp1252_export_needs_no_options(danish_export):
+    result = ingest_notes(danish_export, privacy=NO_REDACT)
+    assert result.columns == {"note_id": "Notat-ID", "person_id": "Elev-ID", "unit_id": "Skole", "date": "Dato",
+                              "source": "Faggruppe", "text": "Notat"}
+    assert result.corpus["text"].tolist() == [r[5] for r in DANISH_ROWS]
+    assert result.corpus["unit_id"].tolist()[0] == "Østre Skole"
+    assert result.corpus["date"].dt.strftime("%Y-%m-%d").tolist() == ["2023-12-31", "2023-12-31", "2024-01-15"]
+    assert result.corpus["period"].tolist() == ["2023/24"] * 3
+    assert len(result.rejects) == 0 and result.n_read == 3
+
+
+@pytest.mark.parametrize("value, iso", [("31-12-2023", "2023-12-31"), ("31.12.2023", "2023-12-31"),
+                                        ("2023-12-31", "2023-12-31"), ("03-04-2023", "2023-04-03"),
+                                        ("3. april 2023", "2023-04-03"), ("31/12/2023 14:05", "2023-12-31")])
+def test_danish_dates(value, iso):
+    assert parse_date(value).strftime("%Y-%m-%d") == iso
+
+
+def test_school_year_period():
+    assert period_of(pd.Timestamp("2023-07-31")) == "2022/23"
+    assert period_of(pd.Timestamp("2023-08-01")) == "2023/24"
+    assert period_of(pd.Timestamp("2023-08-01"), "quarter") == "2023-Q3"
+
+
+def test_bad_rows_go_to_rejects_and_nothing_is_lost(tmp_path):
+    rows = [
+        ("N1", "E1", "A", "01-02-2023", "Møder stabilt."),
+        ("N2", "E2", "A", "01-02-2023", "   "),                 # empty text
+        ("N3", "E3", "A", "31-02-2023", "Dato findes ikke."),   # impossible date
+        ("N1", "E4", "A", "01-02-2023", "Andet notat."),        # duplicate note_id
+        ("N1", "E1", "A", "01-02-2023", "Møder stabilt."),      # duplicate row
+        ("N6", "E6", "A", "01-02-2023", "x" * 60),              # too long
+        ("N7", "", "A", "01-02-2023", "Ingen elev."),           # no person
+    ]
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "ElevID", "Skole", "Dato", "Tekst"], rows)
+    result = ingest_notes(path, IngestConfig(max_chars=50), NO_REDACT)
+    assert result.corpus["note_id"].tolist() == ["N1"]
+    reasons = dict(zip(result.rejects["source_row"], result.rejects["reason"]))
+    assert reasons == {3: "empty_text", 4: "unparseable_date", 5: "duplicate_note_id", 6: "duplicate_row",
+                       7: "text_too_long", 8: "missing_person_id"}
+    assert len(result.corpus) + len(result.rejects) == result.n_read == 7
+
+
+def test_missing_text_column_suggests_closest(tmp_path):
+    path = write_csv(tmp_path / "n.csv", ["ElevID", "Notatet"], [("E1", "hej")])
+    with pytest.raises(InputError, match="Closest header: 'Notatet'") as info:
+        ingest_notes(path, privacy=NO_REDACT)
+    assert "n.csv" in str(info.value) and "--text-col" in str(info.value)
+
+
+def test_explicit_mapping_wins(tmp_path):
+    path = write_csv(tmp_path / "n.csv", ["A", "B"], [("E1", "Kommer ikke til tiden.")])
+    result = ingest_notes(path, IngestConfig(columns=ColumnMapping(person_id="A", text="B")), NO_REDACT)
+    assert result.corpus.loc[0, "person_id"] == "E1"
+
+
+def test_no_usable_rows(tmp_path):
+    path = write_csv(tmp_path / "n.csv", ["ElevID", "Notat"], [("E1", ""), ("E2", " ")])
+    with pytest.raises(InputError, match="no usable rows"):
+        ingest_notes(path, privacy=NO_REDACT)
+
+
+def test_html_and_rtf_are_cleaned(tmp_path):
+    rows = [("N1", "<p>Elev m&oslash;der <b>stabilt</b></p><br>Godt.&nbsp;OK"),
+            ("N2", r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\f0 Eleven er glad for skolen\par Ingen fravær.}")]
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "Notat"], rows, sep="\t")
+    texts = ingest_notes(path, privacy=NO_REDACT).corpus["text"].tolist()
+    assert texts[0] == "Elev møder stabilt\n\nGodt. OK"
+    assert texts[1] == "Eleven er glad for skolen\nIngen fravær."
+
+
+def test_cpr_person_ids_are_pseudonymised_consistently(tmp_path):
+    ids = pd.Series(["010203-1234", "0102031234", "E77"])
+    out = pseudonymize(ids)
+    assert out[0] == out[1] and out[0].startswith("P") and "1234" not in out[0]
+    assert out[2] == "E77"
+    ind = tmp_path / "ind.csv"
+    ind.write_text("CPR;dropout;absence_pct;outcome_date\n010203-1234;1;12,5;01-08-2024\n", encoding="utf-8")
+    frame, rejects = read_indicators(ind)
+    assert frame.loc[0, "person_id"] == out[0]
+    assert frame.loc[0, "absence_pct"] == 12.5 and frame.loc[0, "dropout"] == 1
+    assert str(frame.loc[0, "outcome_date"].date()) == "2024-08-01"

@@ -1,0 +1,115 @@
+"""The writer: every format reads back equal, CSVs are spreadsheet-safe, writes are atomic."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from kvalitativ.errors import InputError, KvalitativError
+from kvalitativ.io.store import read_stage_table, write_manifest, write_tables
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "theme_id": ["motivation", "trivsel", "mødestabilitet"],
+        "label": ["=HYPERLINK(\"x\")", "+45 ting", "Ærlig, ø og å"],
+        "share": [0.125, 0.5, 0.0],
+        "n_notes": [10, 20, 0],
+        "flag": [True, False, True],
+    })
+
+
+def test_round_trip_every_format(tmp_path):
+    frame = table()
+    written = write_tables(tmp_path, {"themes_test": frame}, run_id="r1")
+    assert {p.name for p in written["themes_test"]} == {"themes_test.parquet", "themes_test.csv", "kvalitativ.duckdb"}
+    expected = frame.copy()
+    expected.insert(0, "run_id", "r1")
+
+    parquet = pd.read_parquet(tmp_path / "parquet" / "themes_test.parquet")
+    pd.testing.assert_frame_equal(parquet, expected, check_dtype=False)
+
+    machine = pd.read_csv(tmp_path / "csv" / "themes_test.csv", encoding="utf-8")
+    assert machine["share"].tolist() == [0.125, 0.5, 0.0]
+    assert machine["theme_id"].tolist() == frame["theme_id"].tolist()
+
+    raw_da = (tmp_path / "csv_da" / "themes_test.csv").read_bytes()
+    assert raw_da.startswith(b"\xef\xbb\xbf")
+    danish = pd.read_csv(tmp_path / "csv_da" / "themes_test.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert danish["share"].tolist() == [0.125, 0.5, 0.0]
+    assert "0,125" in raw_da.decode("utf-8-sig")
+    assert danish["label"].tolist()[2] == "Ærlig, ø og å"
+
+    db = duckdb.connect(str(tmp_path / "kvalitativ.duckdb"), read_only=True)
+    from_db = db.sql("SELECT * FROM themes_test").df()
+    pd.testing.assert_frame_equal(from_db, expected, check_dtype=False)
+
+
+def test_csv_formulas_are_neutralised_but_parquet_keeps_values(tmp_path):
+    write_tables(tmp_path, {"t": table()}, run_id="r1")
+    for kind in ("csv", "csv_da"):
+        text = (tmp_path / kind / "t.csv").read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text and "'+45 ting" in text
+        assert "\n=" not in text and ",=" not in text and ";=" not in text
+    assert pd.read_parquet(tmp_path / "parquet" / "t.parquet")["label"][0].startswith("=")
+
+
+def test_dashboard_tables_refuse_text_columns(tmp_path):
+    with pytest.raises(KvalitativError, match="text"):
+        write_tables(tmp_path, {"quotes_bad": pd.DataFrame({"text": ["raw note"]})}, run_id="r1")
+
+
+def test_internal_tables_stay_out_of_dashboards(tmp_path):
+    write_tables(tmp_path, {"corpus": pd.DataFrame({"note_id": ["a"], "text": ["x"]})}, run_id="r1")
+    assert (tmp_path / "work" / "corpus.parquet").exists()
+    assert not (tmp_path / "csv" / "corpus.csv").exists()
+    assert read_stage_table(tmp_path, "corpus")["text"].tolist() == ["x"]
+
+
+def test_missing_stage_table_says_what_to_run(tmp_path):
+    with pytest.raises(InputError, match="kvalitativ code"):
+        read_stage_table(tmp_path, "codings")
+
+
+def test_manifest(tmp_path):
+    import json
+
+    path = write_manifest(tmp_path, "r1", config={"seed": 0}, inputs={"notes": "abc"})
+    manifest = json.loads(path.read_text())
+    assert manifest["run_id"] == "r1" and manifest["inputs"] == {"notes": "abc"}
+    assert "pandas" in manifest["versions"]
+
+
+def test_killed_write_leaves_previous_outputs_whole(tmp_path):
+    """Kill a writer mid-write (SIGKILL): the earlier files stay readable and unchanged."""
+    old = pd.DataFrame({"x": np.arange(10)})
+    write_tables(tmp_path, {"big": old}, run_id="old")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    script = textwrap.dedent(f"""
+        import numpy as np, pandas as pd
+        from kvalitativ.io.store import write_tables
+        frame = pd.DataFrame({{"x": np.arange(3_000_000), "y": np.random.default_rng(0).random(3_000_000).astype(str)}})
+        print("ready", flush=True)
+        write_tables({str(tmp_path)!r}, {{"big": frame}}, run_id="new")
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.endswith(".tmp") for p in tmp_path.rglob(".*")):
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p: p.read_bytes() for p in before}
+    assert after == before
+    assert pd.read_parquet(tmp_path / "parquet" / "big.parquet")["x"].tolist() == list(range(10))
+    db = duckdb.connect(str(tmp_path / "kvalitativ.duckdb"), read_only=True)
+    assert db.execute("SELECT count(*) FROM big").fetchone()[0] == 10
