@@ -308,7 +308,7 @@ def reliability_table(
         for i, j in pairs:
             s = pair_stats(sub[i], sub[j], v, clusters, n_boot, random_state)
             rows.append({"theme_id": t_name, "coder_a": coders[i], "coder_b": coders[j], **s})
-        if len(human_coders) > 2:
+        if len(human_coders) >= 2:
             s = group_stats(sub[: len(human_coders)], v, clusters, n_boot, random_state)
             rows.append({"theme_id": t_name, "coder_a": ALL_CODERS, "coder_b": ALL_CODERS, **s})
     out = pd.DataFrame(rows)

@@ -63,7 +63,7 @@ VALUES: dict[str, tuple[bool, str | None]] = {
     "0": (False, None),
     "x": (True, None),
 }
-HUMAN_CODINGS_COLUMNS = ["note_id", "coder", "theme_id", "present", "valence", "coded_at", "source_file"]
+HUMAN_CODINGS_COLUMNS = ["note_id", "coder", "theme_id", "present", "valence", "coded_at", "source_file", "text_hash"]
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -335,7 +335,7 @@ def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = N
 
     One row per coder × coded note × theme: note_id, coder, theme_id, present
     (bool), valence (strength/concern/neutral, or None when absent or not
-    given), coded_at, source_file. ``themes`` (optional) are the theme ids the
+    given), coded_at, source_file, text_hash (of the text the coder saw). ``themes`` (optional) are the theme ids the
     columns must belong to; a workbook from ``review export`` carries its own.
 
     Raises :class:`~kvalitativ.errors.InputError` naming file, row and column for:
@@ -414,7 +414,8 @@ def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = N
                 present, valence = VALUES[value] if value else (False, None)
                 records.append(
                     {"note_id": note_id, "coder": coder, "theme_id": theme, "present": present,
-                     "valence": valence, "coded_at": coded_at, "source_file": name}
+                     "valence": valence, "coded_at": coded_at, "source_file": name,
+                     "text_hash": expected}
                 )
     out = pd.DataFrame.from_records(records, columns=HUMAN_CODINGS_COLUMNS)
     out["present"] = out["present"].astype(bool)

@@ -1,0 +1,110 @@
+"""`kvalitativ review export|import`: sheets for independent human coding, and reading them back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kvalitativ.commands._common import echo_summary, out_option, written_summary
+
+
+@click.group(name="review", context_settings={"max_content_width": 100})
+def command() -> None:
+    """Export notes for human coding, and import the coded sheets.
+
+    \b
+    Example (two coders, then agreement and retraining):
+      kvalitativ review export --codings out/ --n 200 --out review.xlsx
+      # give review.xlsx to two people; each fills in a copy (anna.xlsx, bo.xlsx)
+      kvalitativ review import anna.xlsx bo.xlsx --out review/
+      kvalitativ agreement --human review/ --codings out/ --out review/ --retrain
+    """
+
+
+@command.command(name="export", context_settings={"max_content_width": 100})
+@click.option("--codings", "codings_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of `kvalitativ code` (holds the codings and themes tables).")
+@click.option("--corpus", "corpus_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of `kvalitativ ingest` with the redacted corpus (default: the --codings folder).")
+@click.option("--n", "n", type=int, default=200, show_default=True, help="Number of notes to code.")
+@click.option("--uncertain-share", type=float, default=0.3, show_default=True,
+              help="Share of the notes chosen because the model is least sure about them.")
+@click.option("--threshold", type=float, default=0.5, show_default=True,
+              help="Score at which the model counts a theme as present (for strata and uncertainty).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same sample).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx); a CSV twin is written beside it.")
+def export_command(codings_dir: Path, corpus_dir: Path | None, n: int, uncertain_share: float, threshold: float,
+                   seed: int, out_path: Path) -> None:
+    """Pick notes for independent human coding and write them as an XLSX (+ CSV) sheet.
+
+    The sample covers every theme (a floor per theme, the rest in proportion)
+    plus the notes the model is least sure about. The sheet holds the redacted
+    text and one dropdown column per theme (ja-styrke / ja-bekymring /
+    ja-neutral / nej); the model's codings are not shown. Instructions in
+    Danish are in the workbook's first sheet. The selection (with why each note
+    was picked) is written next to it as <out>.selection.csv.
+
+    \b
+    Example:
+      kvalitativ review export --codings out/ --n 200 --out review.xlsx
+    """
+    from kvalitativ.io.atomic import atomic_path
+    from kvalitativ.io.store import read_stage_table
+    from kvalitativ.review.sample import select_for_review
+    from kvalitativ.review.sheets import export_review
+
+    codings = read_stage_table(codings_dir, "codings")
+    corpus = read_stage_table(corpus_dir or codings_dir, "corpus")
+    themes = read_stage_table(codings_dir, "themes", required=False)
+    if themes is None:
+        themes = sorted(codings["theme_id"].dropna().unique().tolist())
+    selection = select_for_review(codings, corpus, n=n, random_state=seed, uncertain_share=uncertain_share,
+                                  thresholds=threshold)
+    xlsx, csv = export_review(selection, corpus, themes, out_path)
+    sel_path = out_path.with_suffix(".selection.csv")
+    with atomic_path(sel_path) as tmp:
+        selection.to_csv(tmp, index=False)
+    counts = selection["reason"].value_counts().to_dict()
+    echo_summary([
+        f"Selected {len(selection)} notes ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}).",
+        f"Wrote {xlsx} and {csv} (give each coder a copy), selection in {sel_path}.",
+    ])
+
+
+@command.command(name="import", context_settings={"max_content_width": 100})
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@click.option("--codings", "codings_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder of `kvalitativ code`: its themes table is the list columns must belong to.")
+def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | None) -> None:
+    """Read coded sheets (XLSX or CSV, one or more per coder) into the human_codings table.
+
+    Stops with the file, row and column named when a sheet has an unknown theme
+    column, a changed note text, a coded row without a coder name, a value not
+    in the dropdown, or one coder coding a note twice. Rows with no theme cell
+    filled are not coded and left out.
+
+    \b
+    Example:
+      kvalitativ review import anna.xlsx bo.xlsx --out review/
+    """
+    from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
+    from kvalitativ.review.sheets import import_reviews
+
+    themes = None
+    if codings_dir is not None:
+        table = read_stage_table(codings_dir, "themes", required=False)
+        if table is None:
+            table = read_stage_table(codings_dir, "codings")
+        themes = sorted(table["theme_id"].dropna().unique().tolist())
+    human = import_reviews(files, themes=themes)
+    run_id = make_run_id({"stage": "review_import"}, {p.name: file_sha256(p) for p in files})
+    written = write_tables(out_dir, {"human_codings": human}, run_id=run_id)
+    coded = human.drop_duplicates(["coder", "note_id"])
+    per_coder = coded.groupby("coder").size().to_dict()
+    echo_summary([
+        f"Read {len(files)} file(s): " + ", ".join(f"{c} coded {k} notes" for c, k in sorted(per_coder.items())) + ".",
+        *written_summary(written, out_dir),
+    ])

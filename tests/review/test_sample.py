@@ -1,0 +1,45 @@
+"""The review sample covers every theme, holds the uncertain share, and is deterministic."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kvalitativ.review.sample import select_for_review
+
+
+def test_every_theme_represented_even_one_the_model_never_finds(small):
+    corpus, codings, _ = small
+    codings = codings.copy()
+    codings.loc[codings.theme_id == "rusmidler", "score"] *= 0.3  # the model never finds it
+    sel = select_for_review(codings, corpus, n=20, random_state=0)
+    assert len(sel) == 20 and sel["note_id"].is_unique
+    assert "rusmidler" in set(sel.loc[sel.reason == "tema", "stratum"])
+    wide = codings.pivot_table(index="note_id", columns="theme_id", values="score", aggfunc="max")
+    chosen = wide.loc[sel.note_id]
+    for theme in ["motivation", "trivsel", "respekt"]:
+        assert (chosen[theme] >= 0.5).any()
+
+
+def test_uncertain_share_takes_scores_nearest_threshold(small):
+    corpus, codings, _ = small
+    sel = select_for_review(codings, corpus, n=20, random_state=0, uncertain_share=0.3)
+    unsure = sel[sel.reason == "usikker"]
+    assert len(unsure) == 6
+    others = sel[sel.reason != "usikker"]
+    assert unsure["margin"].max() <= others["margin"].quantile(0.9)
+
+
+def test_deterministic_and_seed_dependent(small):
+    corpus, codings, _ = small
+    a = select_for_review(codings, corpus, n=25, random_state=3)
+    b = select_for_review(codings, corpus, n=25, random_state=3)
+    c = select_for_review(codings, corpus, n=25, random_state=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(a.note_id) != list(c.note_id)
+    assert list(a.order) == list(range(1, 26))
+
+
+def test_n_larger_than_corpus_takes_all(small):
+    corpus, codings, _ = small
+    sel = select_for_review(codings, corpus, n=1000)
+    assert set(sel.note_id) == set(corpus.note_id)
