@@ -1,0 +1,3 @@
+from kvalitativ.cli import main
+
+main()
