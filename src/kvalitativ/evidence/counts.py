@@ -106,3 +106,34 @@ def is_small(count, threshold: int) -> bool:
     if count is None or (isinstance(count, float) and math.isnan(count)):
         return True
     return 0 < int(count) < threshold
+
+
+def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+    """Unique (theme, valence, note, span) rows with the span's text (``span``), the note's
+    person (``_person``) and any ``extra`` corpus columns (e.g. unit_id).
+
+    The span is ``text[start:end]`` — the sentence that carried the theme — or the whole
+    note when the coding has no span (note-level coding).
+    """
+    extra = [c for c in (extra or []) if c in corpus.columns and c not in ("note_id", "text")]
+    keep = ["note_id", "theme_id", "valence"] + [c for c in ("start", "end", "score") if c in codings.columns]
+    c = codings[keep].copy()
+    c["note_id"] = c["note_id"].astype("string")
+    notes = corpus[["note_id", "text", *extra]].copy()
+    notes["note_id"] = notes["note_id"].astype("string")
+    notes["_person"] = person_key(corpus).to_numpy()
+    m = c.merge(notes, on="note_id", how="inner")
+    has_span = {"start", "end"} <= set(m.columns)
+    texts = []
+    for i, text in enumerate(m["text"]):
+        text = text if isinstance(text, str) else ""
+        if has_span and not (pd.isna(m["start"].iat[i]) or pd.isna(m["end"].iat[i])):
+            texts.append(text[int(m["start"].iat[i]) : int(m["end"].iat[i])])
+        else:
+            texts.append(text)
+    m["span"] = texts
+    key = ["theme_id", "valence", "note_id"] + (["start", "end"] if has_span else [])
+    if "score" in m.columns:
+        m = m.sort_values("score", ascending=False, kind="stable")
+    m = m.drop_duplicates(key).sort_values(key, kind="stable").reset_index(drop=True)
+    return m.drop(columns=["text"])

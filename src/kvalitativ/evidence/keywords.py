@@ -16,35 +16,10 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
-from kvalitativ.evidence.counts import coded_notes, person_key
+from kvalitativ.evidence.counts import theme_spans
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 __all__ = ["theme_keywords"]
-
-
-def _spans(codings: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
-    """Unique (theme, valence, note, span) rows with the span's text and person."""
-    cols = ["note_id", "theme_id", "valence"] + [c for c in ("start", "end") if c in codings.columns]
-    c = codings[cols].copy()
-    c["note_id"] = c["note_id"].astype("string")
-    notes = corpus[["note_id", "text"]].copy()
-    notes["note_id"] = notes["note_id"].astype("string")
-    notes["_person"] = person_key(corpus).to_numpy()
-    m = c.merge(notes, on="note_id", how="inner")
-    if {"start", "end"} <= set(m.columns):
-        texts = []
-        for text, s, e in zip(m["text"], m["start"], m["end"]):
-            text = "" if not isinstance(text, str) else text
-            if pd.isna(s) or pd.isna(e):
-                texts.append(text)
-            else:
-                texts.append(text[int(s) : int(e)])
-        m["span"] = texts
-        m = m.drop_duplicates(["theme_id", "valence", "note_id", "start", "end"])
-    else:
-        m["span"] = m["text"].fillna("")
-        m = m.drop_duplicates(["theme_id", "valence", "note_id"])
-    return m
 
 
 def theme_keywords(
@@ -87,7 +62,7 @@ def theme_keywords(
     alpha = prior * y_all / n_total
     a0 = alpha.sum()
 
-    spans = _spans(codings, corpus)
+    spans = theme_spans(codings, corpus)
     rows = []
     for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
         counts = Counter()
@@ -110,12 +85,14 @@ def theme_keywords(
             z = d / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
         order = np.argsort(-z, kind="stable")
         rank = 0
+        covered: set[str] = set()
         for i in order:
             if not np.isfinite(z[i]) or z[i] < min_z or rank >= top_n:
                 break
             w = vocab[i]
-            if len(persons[w]) < min_persons:
-                continue
+            if len(persons[w]) < min_persons or set(w.split()) <= covered:
+                continue  # too few persons, or nothing new ("ofte sen" after "ofte" and "sen")
+            covered.update(w.split())
             rank += 1
             rows.append((theme, valence, rank, w, float(z[i]), len(persons[w])))
     if not rows:

@@ -1,0 +1,209 @@
+"""The joint display: per unit, its numbers beside its themes — the quality-dialogue pack.
+
+Why one long table: a joint display (mixed-methods term) puts the quantitative result and the
+qualitative finding side by side so each explains the other. Here a unit's dropout rate,
+absence and grades (and any unit-level figure the user supplies, such as funding per pupil)
+stand next to the themes most often noted there, each with the municipality's figure beside
+it and one quote. One row is one fact (``kind`` = indicator / figure / theme), so a dashboard
+filters it by unit, and the report renders it as two small tables per unit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.errors import InputError
+from kvalitativ.evidence.counts import ALL, is_small
+from kvalitativ.link.persons import as_binary
+
+__all__ = ["joint_display", "person_units", "INDICATOR_LABELS", "JOINT_COLUMNS"]
+
+JOINT_COLUMNS = [
+    "unit_id", "kind", "rank", "key", "label", "valence", "value", "value_municipality", "value_format",
+    "n_persons", "headline", "quote", "quote_note_id", "note", "suppressed",
+]
+
+#: Danish labels and formats of the usual indicators ("pct" = a share 0–1, "num" = a number).
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {
+    "dropout": ("Frafald fra ungdomsuddannelse", "pct"),
+    "absence_pct": ("Fravær, gennemsnit (%)", "num"),
+    "grade_avg": ("Karaktergennemsnit", "num"),
+    "national_test_5th": ("Nationale test, 5. klasse", "num"),
+}
+_MUNICIPALITY_ROWS = {"_all", "kommune", "kommunen", "i alt", "total", "alle"}
+
+
+def person_units(indicators: pd.DataFrame, corpus: pd.DataFrame | None, unit_col: str | None = None) -> pd.Series:
+    """Each person's unit: the indicator export's unit column when it has one (``unit_id`` or
+    ``school``), else the unit of the person's latest note."""
+    for col in ([unit_col] if unit_col else ["unit_id", "school", "skole"]):
+        if col in indicators.columns:
+            return pd.Series(indicators[col].astype("string").to_numpy(),
+                             index=indicators["person_id"].astype("string"), name="unit_id")
+    if unit_col:
+        raise InputError(f"indicators: no column '{unit_col}' for the unit; it has {', '.join(indicators.columns)}.")
+    if corpus is None or "unit_id" not in corpus.columns:
+        raise InputError("indicators have no unit_id/school column and no corpus was given to place persons in units.")
+    c = corpus[["person_id", "unit_id", "date"]].dropna(subset=["person_id"]).copy()
+    c["person_id"] = c["person_id"].astype("string")
+    c = c.sort_values(["person_id", "date"], kind="stable").drop_duplicates("person_id", keep="last")
+    return pd.Series(c["unit_id"].astype("string").to_numpy(), index=c["person_id"], name="unit_id")
+
+
+def _rate_row(values: pd.Series, min_cell: int) -> tuple[float, int, bool]:
+    v = values.dropna()
+    n, events = len(v), int(v.sum())
+    hidden = n < min_cell or is_small(events, min_cell) or is_small(n - events, min_cell)
+    return (np.nan if hidden else events / n), n, hidden
+
+
+def _mean_row(values: pd.Series, min_cell: int) -> tuple[float, int, bool]:
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    hidden = len(v) < min_cell
+    return (np.nan if hidden else float(v.mean())), len(v), hidden
+
+
+def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col, min_cell):
+    if indicators is None or indicators.empty or "person_id" not in indicators.columns:
+        return []
+    ind = indicators.copy()
+    ind["person_id"] = ind["person_id"].astype("string")
+    ind["_unit"] = ind["person_id"].map(person_units(indicators, corpus, unit_col))
+    specs = []
+    if outcome and outcome in ind.columns:
+        ind["_outcome"] = as_binary(ind[outcome], f"indicators column '{outcome}'").astype("float64")
+        specs.append((outcome, "_outcome", _rate_row))
+    specs += [(c, c, _mean_row) for c in indicator_cols if c in ind.columns and c != outcome]
+    rows = []
+    for rank, (key, col, fn) in enumerate(specs, start=1):
+        label, fmt = INDICATOR_LABELS.get(key, (key.replace("_", " ").capitalize(), "num"))
+        muni, _, muni_hidden = fn(ind[col], min_cell)
+        for unit in units:
+            value, n, hidden = fn(ind.loc[ind["_unit"] == unit, col], min_cell)
+            rows.append({
+                "unit_id": unit, "kind": "indicator", "rank": rank, "key": key, "label": label,
+                "valence": None, "value": value, "value_municipality": muni, "value_format": fmt,
+                "n_persons": pd.NA if hidden else n, "note": None, "suppressed": hidden,
+            })
+    return rows
+
+
+def _figure_rows(unit_figures, units):
+    if unit_figures is None or unit_figures.empty:
+        return []
+    if "unit_id" not in unit_figures.columns:
+        raise InputError(f"unit figures need a unit_id column; they have {', '.join(map(str, unit_figures.columns))}.")
+    uf = unit_figures.copy()
+    uf["unit_id"] = uf["unit_id"].astype("string")
+    is_muni = uf["unit_id"].str.strip().str.lower().isin(_MUNICIPALITY_ROWS)
+    muni_row, uf = uf[is_muni], uf[~is_muni]
+    cols = [c for c in uf.columns if c != "unit_id" and pd.api.types.is_numeric_dtype(uf[c])]
+    rows = []
+    for rank, col in enumerate(cols, start=1):
+        if len(muni_row):
+            muni, note = float(muni_row[col].iloc[0]), "kommunens tal"
+        else:
+            muni, note = float(uf[col].mean()), "gennemsnit af enhederne"
+        values = dict(zip(uf["unit_id"], uf[col]))
+        for unit in units:
+            v = values.get(unit, np.nan)
+            rows.append({
+                "unit_id": unit, "kind": "figure", "rank": rank, "key": col,
+                "label": col.replace("_", " ").capitalize(), "valence": None,
+                "value": float(v) if pd.notna(v) else np.nan, "value_municipality": muni, "value_format": "num",
+                "n_persons": pd.NA, "note": note, "suppressed": False,
+            })
+    return rows
+
+
+def _theme_rows(evidence, quotes, units, top_n):
+    if evidence is None or evidence.empty:
+        return []
+    ev = evidence[(evidence["unit_id"] != ALL) & ~evidence["suppressed"].astype(bool)].copy()
+    q = None
+    if quotes is not None and not quotes.empty:
+        q = quotes[(quotes["unit_id"] != ALL)].sort_values("rank", kind="stable")
+        q = q.drop_duplicates(["unit_id", "theme_id", "valence"]).set_index(["unit_id", "theme_id", "valence"])
+    rows = []
+    for unit in units:
+        eu = ev[ev["unit_id"] == unit]
+        for valence in ("concern", "strength", "neutral"):
+            top = eu[eu["valence"] == valence].sort_values(["share", "theme_id"], ascending=[False, True],
+                                                           kind="stable").head(top_n)
+            for rank, r in enumerate(top.to_dict("records"), start=1):
+                quote = note_id = None
+                if q is not None and (unit, r["theme_id"], valence) in q.index:
+                    hit = q.loc[(unit, r["theme_id"], valence)]
+                    quote, note_id = hit["quote"], hit["note_id"]
+                rows.append({
+                    "unit_id": unit, "kind": "theme", "rank": rank, "key": r["theme_id"],
+                    "label": r.get("theme_label", r["theme_id"]), "valence": valence,
+                    "value": r["share"], "value_municipality": r["share_municipality"], "value_format": "pct",
+                    "n_persons": r["n_persons"], "headline": r["headline"], "quote": quote,
+                    "quote_note_id": note_id, "note": None, "suppressed": False,
+                })
+    return rows
+
+
+def joint_display(
+    evidence: pd.DataFrame,
+    quotes: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    corpus: pd.DataFrame | None = None,
+    unit_figures: pd.DataFrame | None = None,
+    *,
+    outcome: str | None = "dropout",
+    indicator_cols=("absence_pct", "grade_avg"),
+    unit_col: str | None = None,
+    top_n: int = 3,
+    min_cell: int = 5,
+    run_id: str | None = None,
+) -> pd.DataFrame:
+    """The ``joint_display`` table: per unit its indicators and figures, each with the
+    municipality's value, and its ``top_n`` most noted concerns and strengths with a quote.
+
+    Parameters
+    ----------
+    evidence : from :func:`kvalitativ.evidence.summaries.build_evidence` (unit rows).
+    quotes : from :func:`kvalitativ.evidence.quotes.select_quotes` (unit quotes; rank 1 is used).
+    indicators : one row per person: person_id, the outcome (0/1), absence_pct, grade_avg, and a
+        unit column (unit_id or school; else the unit of the person's latest note in ``corpus``).
+    unit_figures : unit_id + numeric columns the user supplies (e.g. udgift_pr_elev); a row
+        named '_all'/'kommune' gives the municipality's figure, else the mean of the units.
+    min_cell : an indicator for fewer persons, or a rate whose count (or complement) is below
+        it, is suppressed; theme rows come only from unsuppressed evidence.
+
+    Returns one row per unit × fact with :data:`JOINT_COLUMNS` (kind: indicator, figure, theme).
+
+    Example
+    -------
+    >>> jd = joint_display(evidence, quotes, indicators, corpus, unit_figures)
+    >>> jd[jd.unit_id == "Nordskolen"]
+    """
+    units: set[str] = set()
+    if evidence is not None and not evidence.empty:
+        units |= set(evidence.loc[evidence["unit_id"] != ALL, "unit_id"].dropna().astype(str))
+    if unit_figures is not None and not unit_figures.empty and "unit_id" in unit_figures.columns:
+        units |= {u for u in unit_figures["unit_id"].dropna().astype(str) if u.strip().lower() not in _MUNICIPALITY_ROWS}
+    units_sorted = sorted(units)
+    rows = (_indicator_rows(indicators, corpus, units_sorted, outcome, indicator_cols, unit_col, min_cell)
+            + _figure_rows(unit_figures, units_sorted)
+            + _theme_rows(evidence, quotes, units_sorted, top_n))
+    out = pd.DataFrame(rows, columns=JOINT_COLUMNS)
+    kind_order = {"indicator": 0, "figure": 1, "theme": 2}
+    val_order = {None: 0, "concern": 0, "strength": 1, "neutral": 2}
+    out["_k"] = out["kind"].map(kind_order)
+    out["_v"] = out["valence"].map(lambda v: val_order.get(v if isinstance(v, str) else None, 3))
+    out = out.sort_values(["unit_id", "_k", "_v", "rank"], kind="stable").drop(columns=["_k", "_v"])
+    for c in ("unit_id", "kind", "key", "label", "valence", "value_format", "headline", "quote", "quote_note_id", "note"):
+        out[c] = out[c].astype("string")
+    out["rank"] = out["rank"].astype("int64")
+    for c in ("value", "value_municipality"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    out["n_persons"] = pd.to_numeric(out["n_persons"], errors="coerce").astype("Int64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out = out.reset_index(drop=True)
+    if run_id is not None:
+        out.insert(0, "run_id", run_id)
+    return out

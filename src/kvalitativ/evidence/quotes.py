@@ -1,0 +1,216 @@
+"""Short, representative, mutually different, redacted quotes per theme × valence (× unit).
+
+Why this selection: a reader trusts a theme when its quotes sound like the notes behind it
+(representative: high coder score and close to the centroid of the theme's sentences) and
+learns something from each quote (diverse: maximal marginal relevance, one quote per person).
+Quotes are the sentence span that carried the theme, trimmed at a word boundary, never the
+whole note. The corpus text is already redacted by ingest; every quote is redacted once more
+here, because a quote is the one piece of free text that reaches a dashboard. Themes seen in
+fewer than ``min_persons`` persons (in the municipality, and in the unit for unit quotes) get
+no quotes at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from kvalitativ.errors import ConfigError
+from kvalitativ.evidence.counts import ALL, theme_spans
+
+__all__ = ["select_quotes", "trim_quote", "QUOTE_COLUMNS"]
+
+QUOTE_COLUMNS = ["theme_id", "valence", "unit_id", "rank", "note_id", "quote", "score", "similarity"]
+
+_PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
+_SPACE = re.compile(r"\s+")
+
+
+def trim_quote(text: str, max_chars: int = 200) -> str:
+    """Collapse white space and cut at the last word boundary before ``max_chars`` (adds '…')."""
+    text = _SPACE.sub(" ", str(text)).strip().lstrip("-•*–· ").strip()
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.5:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+def _redact_function(redactor):
+    """A text -> text function from a Redactor (or the default one)."""
+    if redactor is False:
+        return lambda s: s
+    if redactor is None:
+        from kvalitativ.privacy.redact import Redactor
+
+        redactor = Redactor()
+    for attr in ("redact_text", "redact"):
+        fn = getattr(redactor, attr, None)
+        if callable(fn):
+            break
+    else:
+        fn = redactor if callable(redactor) else None
+    if fn is None:
+        raise ConfigError("redactor must be a kvalitativ.privacy.redact.Redactor or a text -> text function")
+
+    def run(text: str) -> str:
+        out = fn(text)
+        if isinstance(out, tuple):
+            out = out[0]
+        return getattr(out, "text", out)
+
+    return run
+
+
+def _mmr(sim_to_centroid: np.ndarray, relevance: np.ndarray, vectors, persons: np.ndarray,
+         k: int, lam: float) -> list[int]:
+    """Greedy maximal marginal relevance: relevance minus redundancy, one pick per person."""
+    chosen: list[int] = []
+    used_persons: set = set()
+    n = len(relevance)
+    max_sim = np.zeros(n)
+    available = np.ones(n, dtype=bool)
+    while len(chosen) < k:
+        score = lam * relevance - (1 - lam) * max_sim
+        score[~available] = -np.inf
+        i = int(np.argmax(score))
+        if not np.isfinite(score[i]):
+            break
+        chosen.append(i)
+        used_persons.add(persons[i])
+        available &= persons != persons[i]
+        sims = (vectors @ vectors[i].T).toarray().ravel() if hasattr(vectors, "toarray") else vectors @ vectors[i]
+        max_sim = np.maximum(max_sim, sims)
+    return chosen
+
+
+def _select(group: pd.DataFrame, k: int, lam: float, max_candidates: int, rng: np.random.Generator) -> pd.DataFrame:
+    if len(group) > max_candidates:
+        keep = rng.choice(len(group), size=max_candidates, replace=False)
+        group = group.iloc[np.sort(keep)]
+    group = group.reset_index(drop=True)
+    texts = group["quote"].tolist()
+    try:
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # empty vocabulary
+        return group.iloc[:0].assign(similarity=[])
+    centroid = np.asarray(vec.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid) or 1.0
+    sim = np.asarray(vec @ centroid).ravel() / norm
+    score = pd.to_numeric(group["score"], errors="coerce").fillna(0).to_numpy(float)
+
+    def unit(x):
+        lo, hi = np.nanmin(x), np.nanmax(x)
+        return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
+
+    relevance = 0.5 * unit(score) + 0.5 * unit(sim)
+    relevance -= 0.25 * group["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
+    picks = _mmr(sim, relevance, vec, group["_person"].to_numpy(object), k, lam)
+    out = group.iloc[picks].copy()
+    out["similarity"] = sim[picks]
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def select_quotes(
+    codings: pd.DataFrame,
+    corpus: pd.DataFrame,
+    *,
+    per_theme: int = 5,
+    per_unit: int = 2,
+    min_persons: int = 5,
+    by_unit: bool = True,
+    max_chars: int = 200,
+    min_chars: int = 25,
+    diversity: float = 0.3,
+    max_candidates: int = 2000,
+    redactor=None,
+    random_state: int = 0,
+    run_id: str | None = None,
+) -> pd.DataFrame:
+    """The ``quotes`` table: up to ``per_theme`` quotes per theme × valence for the
+    municipality (unit_id '_all') and ``per_unit`` per unit.
+
+    Parameters
+    ----------
+    codings : note_id, theme_id, valence, start, end, score (sentence spans).
+    corpus : note_id, person_id, unit_id, text (redacted).
+    per_theme : 3–10 quotes per theme × valence for the municipality.
+    min_persons : the disclosure threshold; a theme needs this many persons (in the
+        municipality, and in the unit for unit quotes) before any quote is shown.
+    diversity : weight of redundancy in maximal marginal relevance (0 = only relevance).
+    redactor : a :class:`kvalitativ.privacy.redact.Redactor` (default: a new one), a text ->
+        text function, or False to skip the second redaction (tests only).
+    random_state : seeds the subsample when a theme has more than ``max_candidates`` spans.
+
+    Returns theme_id, valence, unit_id, rank, note_id, quote, score (the coder's), similarity
+    (to the theme's centroid, char TF-IDF).
+
+    Example
+    -------
+    >>> q = select_quotes(codings, corpus, per_theme=5, min_persons=5)
+    >>> q[q.unit_id == "_all"].groupby(["theme_id", "valence"]).quote.apply(list)
+    """
+    if not 1 <= per_theme <= 10:
+        raise ConfigError(f"per_theme is {per_theme}: choose between 1 and 10 quotes per theme (3–5 reads well).")
+    if min_persons < 1:
+        raise ConfigError("min_persons must be at least 1 (use the disclosure threshold, default 5).")
+    redact = _redact_function(redactor)
+    rng = np.random.default_rng(random_state)
+    spans = theme_spans(codings, corpus, extra=["unit_id"])
+    if "score" not in spans.columns:
+        spans["score"] = 1.0
+    empty = pd.DataFrame(columns=QUOTE_COLUMNS)
+    if spans.empty:
+        return empty
+
+    # who has the theme, before any candidate is dropped: the disclosure rule counts persons
+    n_all = spans.groupby(["theme_id", "valence"], observed=True)["_person"].nunique()
+    n_unit = (spans.groupby(["theme_id", "valence", "unit_id"], observed=True)["_person"].nunique()
+              if by_unit and "unit_id" in spans.columns else None)
+
+    cache: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        if text not in cache:
+            cache[text] = trim_quote(redact(trim_quote(text, max_chars * 2)), max_chars)
+        return cache[text]
+
+    eligible = n_all[n_all >= min_persons].index
+    spans = spans.set_index(["theme_id", "valence"]).loc[lambda d: d.index.isin(eligible)].reset_index()
+    spans["quote"] = [clean(t) for t in spans["span"]]
+    letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
+    spans = spans[letters >= min_chars * 0.6]
+    spans = spans[spans["quote"].str.len() >= min_chars]
+    spans = spans.assign(_norm=spans["quote"].str.lower()).drop_duplicates(["theme_id", "valence", "_norm"])
+
+    parts = []
+    for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
+        got = _select(grp, per_theme, 1 - diversity, max_candidates, rng)
+        parts.append(got.assign(unit_id=ALL))
+        if n_unit is None:
+            continue
+        for unit, ug in grp.groupby("unit_id", sort=True, observed=True):
+            if n_unit.get((theme, valence, unit), 0) < min_persons:
+                continue
+            parts.append(_select(ug, per_unit, 1 - diversity, max_candidates, rng).assign(unit_id=unit))
+    if not parts:
+        return empty
+    out = pd.concat(parts, ignore_index=True)
+    out = out[QUOTE_COLUMNS].copy()
+    for c in ("theme_id", "valence", "unit_id", "note_id", "quote"):
+        out[c] = out[c].astype("string")
+    out["rank"] = out["rank"].astype("int64")
+    out["score"] = pd.to_numeric(out["score"], errors="coerce").astype("float64")
+    out["similarity"] = out["similarity"].astype("float64")
+    out["_all_first"] = out["unit_id"] != ALL
+    out = out.sort_values(["_all_first", "unit_id", "theme_id", "valence", "rank"], kind="stable")
+    out = out.drop(columns="_all_first").reset_index(drop=True)
+    if run_id is not None:
+        out.insert(0, "run_id", run_id)
+    return out

@@ -1,0 +1,107 @@
+"""`summarize()`: the whole evidence stage from the earlier stages' tables and the config.
+
+The pipeline and the `kvalitativ summarize` command both call this, so the two give the same
+tables. Input tables are looked up by name in a dict; optional ones may be absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from kvalitativ.config import RunConfig, SummarizeConfig
+from kvalitativ.errors import InputError
+from kvalitativ.evidence.citizen import citizen_tables
+from kvalitativ.evidence.joint_display import joint_display
+from kvalitativ.evidence.keywords import theme_keywords
+from kvalitativ.evidence.quotes import select_quotes
+from kvalitativ.evidence.summaries import build_evidence
+
+__all__ = ["summarize", "INPUT_TABLES", "OUTPUT_TABLES"]
+
+#: Tables summarize() reads (required: codings, corpus; the rest optional).
+INPUT_TABLES = ("codings", "corpus", "themes", "prevalence", "associations", "person_themes", "indicators",
+                "unit_figures", "citizen_codings", "citizen_corpus", "citizen_themes")
+#: Tables it may return.
+OUTPUT_TABLES = ("evidence", "quotes", "joint_display", "citizen_prevalence", "citizen_evidence", "citizen_quotes")
+
+
+def _get(tables: Mapping[str, pd.DataFrame | None], name: str) -> pd.DataFrame | None:
+    df = tables.get(name)
+    return df if isinstance(df, pd.DataFrame) else None
+
+
+def summarize(
+    tables: Mapping[str, pd.DataFrame | None],
+    config: RunConfig | SummarizeConfig | None = None,
+    *,
+    min_cell: int | None = None,
+    outcome: str | None = None,
+    window_months: int | None = None,
+    random_state: int | None = None,
+    redactor=None,
+    run_id: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Evidence, quotes and the joint display (and the citizen tables when citizen input is given).
+
+    ``tables`` holds DataFrames by name: ``codings`` and ``corpus`` (required for the youth
+    tables), optionally ``themes``, ``prevalence``, ``associations``, ``person_themes`` (from
+    the link stage), ``indicators`` and ``unit_figures``; and for citizen input
+    ``citizen_codings``, ``citizen_corpus``, ``citizen_themes``. ``config`` is a RunConfig (its
+    summarize, privacy.min_cell, link.outcome/window_months and seed are used) or a
+    SummarizeConfig.
+
+    Returns a dict with ``evidence``, ``quotes``, ``joint_display`` and, with citizen input,
+    ``citizen_prevalence``, ``citizen_evidence``, ``citizen_quotes``.
+
+    Example
+    -------
+    >>> out = summarize({"codings": codings, "corpus": corpus, "themes": themes,
+    ...                  "prevalence": prev, "associations": assoc}, load_config("kvalitativ.yaml"))
+    """
+    if isinstance(config, RunConfig):
+        min_cell = config.privacy.min_cell if min_cell is None else min_cell
+        random_state = config.seed if random_state is None else random_state
+        outcome = config.link.outcome if outcome is None and config.link.enabled else outcome
+        window_months = config.link.window_months if window_months is None else window_months
+        config = config.summarize
+    config = config or SummarizeConfig()
+    min_cell = 5 if min_cell is None else min_cell
+    random_state = 0 if random_state is None else random_state
+    outcome = outcome or "dropout"
+
+    out: dict[str, pd.DataFrame] = {}
+    codings, corpus = _get(tables, "codings"), _get(tables, "corpus")
+    citizen_codings, citizen_corpus = _get(tables, "citizen_codings"), _get(tables, "citizen_corpus")
+    if codings is None or corpus is None:
+        if citizen_codings is None:
+            raise InputError("summarize needs the 'codings' and 'corpus' tables (from `kvalitativ code` and "
+                             "`kvalitativ ingest`), or citizen_codings and citizen_corpus.")
+    else:
+        associations = _get(tables, "associations")
+        keywords = theme_keywords(codings, corpus, min_persons=min_cell)
+        evidence = build_evidence(
+            codings, corpus, _get(tables, "themes"), _get(tables, "prevalence"), associations, min_cell,
+            person_themes=_get(tables, "person_themes"),
+            outcome=outcome if (associations is not None or _get(tables, "person_themes") is not None) else None,
+            window_months=window_months, keywords=keywords,
+        )
+        quotes = select_quotes(codings, corpus, per_theme=config.quotes_per_theme, per_unit=config.quotes_per_unit,
+                               min_persons=min_cell, max_chars=config.max_quote_chars, redactor=redactor,
+                               random_state=random_state)
+        jd = joint_display(evidence, quotes, _get(tables, "indicators"), corpus, _get(tables, "unit_figures"),
+                           outcome=outcome, top_n=config.top_themes, min_cell=min_cell)
+        out.update(evidence=evidence, quotes=quotes, joint_display=jd)
+    if citizen_codings is not None and citizen_corpus is not None:
+        out.update(citizen_tables(citizen_codings, citizen_corpus, _get(tables, "citizen_themes"),
+                                  min_cell=min_cell, per_theme=config.quotes_per_theme,
+                                  per_unit=config.quotes_per_unit, max_chars=config.max_quote_chars,
+                                  redactor=redactor, random_state=random_state))
+    if run_id is not None:
+        for df in out.values():
+            if "run_id" in df.columns:
+                df["run_id"] = run_id
+            else:
+                df.insert(0, "run_id", run_id)
+    return out

@@ -1,0 +1,348 @@
+"""Evidence per theme × valence, for the municipality and per unit, with a Danish headline.
+
+Why a headline composed from columns: a school leader reads one sentence, a dashboard reads
+columns. Composing the sentence from the very values in the row (formatted by
+:mod:`kvalitativ.evidence.fmt`) means the two can never disagree, and a suppressed row has
+no numbers to leak — its headline says only that there are too few persons.
+
+Works without an outcome link (``associations=None``, ``person_themes=None``): then the
+outcome columns stay empty and the headline stops after prevalence and trend (citizen input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.evidence.counts import ALL, is_small, person_key, theme_counts
+from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
+from kvalitativ.evidence.trend import cochran_armitage
+from kvalitativ.link.persons import ANY as ANY_VALENCE
+from kvalitativ.link.prevalence import prevalence as link_prevalence
+
+__all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
+
+#: Columns of the ``evidence`` table, in order (run_id is added by the writer).
+EVIDENCE_COLUMNS = [
+    "theme_id", "theme_label", "valence", "unit_id",
+    "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality",
+    "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
+    "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without",
+    "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
+    "q_value", "association", "keywords", "suppressed", "headline",
+]
+
+_NUMERIC_HIDDEN = [
+    "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality", "trend_slope",
+    "trend_p_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
+    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value",
+]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The nouns and verbs a headline is built from (youth notes vs citizen input)."""
+
+    noun: str = "de unge"  # "… for 18 % af de unge på Skole X"
+    verb: str = "er noteret for"
+    unit_preposition: str = "på"  # "på Skole X" / "i Distrikt Øst"
+    municipality: str = "i kommunen"
+
+
+YOUTH_WORDING = Wording()
+CITIZEN_WORDING = Wording(noun="henvendelserne", verb="indgår i", unit_preposition="i")
+
+
+def _label_in_sentence(label: str) -> str:
+    """'Mødestabilitet' -> 'mødestabilitet'; acronyms and names ('UU-vejledning') stay."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def theme_phrase(label: str, valence: str) -> str:
+    """The subject of a headline: 'Bekymring om mødestabilitet', 'Styrker inden for motivation'."""
+    low = _label_in_sentence(label)
+    if valence == "concern":
+        return f"Bekymring om {low}"
+    if valence == "strength":
+        return f"Styrker inden for {low}"
+    return label[:1].upper() + label[1:]
+
+
+def _outcome_clause(outcome: str | None, rate, rate_without) -> str:
+    if is_missing(rate):
+        return ""
+    if outcome in (None, "dropout", "frafald"):
+        clause = f"; blandt dem faldt {fmt_pct(rate)} fra"
+        if not is_missing(rate_without):
+            clause += f" mod {fmt_pct(rate_without)} blandt de øvrige"
+        return clause
+    clause = f"; blandt dem har {fmt_pct(rate)} {outcome}"
+    if not is_missing(rate_without):
+        clause += f" mod {fmt_pct(rate_without)} blandt de øvrige"
+    return clause
+
+
+def _headline(row: dict, wording: Wording) -> str:
+    subject = theme_phrase(row["theme_label"], row["valence"])
+    unit = row["unit_id"]
+    where = wording.municipality if unit == ALL else f"{wording.unit_preposition} {unit}"
+    if row["suppressed"]:
+        return f"{subject} {where}: for få personer til at vise tal."
+    text = f"{subject} {wording.verb} {fmt_pct(row['share'])} af {wording.noun} {where}"
+    if unit != ALL and not is_missing(row["share_municipality"]):
+        text += f" ({fmt_pct(row['share_municipality'])} {wording.municipality})"
+    trend = row.get("trend")
+    if isinstance(trend, str) and row.get("trend_periods") and (unit == ALL or trend != "stabil"):
+        text += f"; andelen er {trend} i {row['trend_periods']}"
+    text += _outcome_clause(row.get("outcome"), row.get("outcome_rate"), row.get("outcome_rate_without"))
+    return text + "."
+
+
+def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str | None:
+    """The association in Danish words (never causal)."""
+    if not a:
+        return None
+    if a.get("suppressed"):
+        return "for få personer til at vurdere sammenhængen"
+    orr = a.get("adjusted_odds_ratio")
+    lo, hi = a.get("aor_ci_low"), a.get("aor_ci_high")
+    kind = "justeret OR"
+    if is_missing(orr):
+        orr, lo, hi, kind = a.get("odds_ratio"), a.get("or_ci_low"), a.get("or_ci_high"), "OR"
+    if is_missing(orr):
+        return None
+    q = a.get("q_value")
+    sig = (not is_missing(lo) and not is_missing(hi) and (lo > 1 or hi < 1)
+           and (is_missing(q) or q < alpha))
+    what = "frafald" if outcome in (None, "dropout") else str(outcome)
+    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}"
+    if sig and orr > 1:
+        return f"hyppigere {what} ({numbers}); en sammenhæng, ikke en årsag"
+    if sig and orr < 1:
+        return f"sjældnere {what} ({numbers}); en sammenhæng, ikke en årsag"
+    return f"ingen klar sammenhæng med {what} ({numbers})"
+
+
+def _prevalence_rows(prevalence: pd.DataFrame | None, group_by: str) -> pd.DataFrame | None:
+    """The link's prevalence rows for one grouping, keyed like theme_counts output."""
+    if prevalence is None or prevalence.empty or "group_by" not in prevalence.columns:
+        return None
+    names = {"all": ("overall",), "unit_id": ("unit_id",)}[group_by]
+    sub = prevalence[prevalence["group_by"].astype("string").isin(names)]
+    if sub.empty:
+        return None
+    sub = sub.copy()
+    sub["unit_id"] = ALL if group_by == "all" else sub["group_value"].astype("string")
+    return sub
+
+
+def _outcome_lookup(associations: pd.DataFrame | None, outcome: str | None) -> dict:
+    if associations is None or associations.empty:
+        return {}
+    a = associations
+    if "indicator" in a.columns and outcome is not None:
+        a = a[a["indicator"].astype("string") == outcome]
+    return {(str(r["theme_id"]), str(r["valence"])): r for r in a.to_dict("records")}
+
+
+def _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) -> dict:
+    """Outcome rate among persons with the theme in each unit, counting only eligible notes.
+
+    A person counts for (theme, valence, unit) when a note of theirs in the unit carries the
+    theme *and* the link found the theme in their eligible (pre-outcome) notes.
+    """
+    if person_themes is None or person_themes.empty or outcome not in person_themes.columns:
+        return {}
+    pt = person_themes[person_themes["present"] == 1][["person_id", "theme_id", "valence", outcome]].copy()
+    for c in ("person_id", "theme_id", "valence"):
+        pt[c] = pt[c].astype("string")
+    c = codings[["note_id", "theme_id", "valence"]].copy()
+    c["note_id"] = c["note_id"].astype("string")
+    notes = corpus[["note_id", "person_id", "unit_id"]].copy()
+    notes["note_id"] = notes["note_id"].astype("string")
+    m = c.merge(notes, on="note_id").drop(columns="note_id").drop_duplicates()
+    for col in ("person_id", "theme_id", "valence", "unit_id"):
+        m[col] = m[col].astype("string")
+    m = m.merge(pt, on=["person_id", "theme_id", "valence"], how="inner")
+    m = m[m[outcome].notna()]
+    out = {}
+    for (theme, valence, unit), g in m.groupby(["theme_id", "valence", "unit_id"], observed=True):
+        n = int(g["person_id"].nunique())
+        events = int(g.drop_duplicates("person_id")[outcome].sum())
+        if n < min_cell or is_small(events, min_cell) or is_small(n - events, min_cell):
+            continue  # a rate that would reveal a small count is not shown
+        out[(str(theme), str(valence), str(unit))] = events / n
+    return out
+
+
+def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) -> pd.DataFrame:
+    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes."""
+    cols = ["theme_id", "valence", "unit_id", "trend", "trend_slope", "trend_p_value",
+            "trend_periods", "trend_n_periods"]
+    if "period" not in corpus.columns:
+        return pd.DataFrame(columns=cols)
+    keys = ["unit_id", "period"] if by_unit else ["period"]
+    counts = theme_counts(codings, corpus, keys)
+    base = corpus[keys].copy()
+    base["_person"] = person_key(corpus).to_numpy()
+    base = base.dropna(subset=["period"])
+    base["period"] = base["period"].astype(str)
+    if not by_unit:
+        base["unit_id"] = ALL
+        counts = counts.assign(unit_id=ALL)
+    base["unit_id"] = base["unit_id"].astype("string")
+    totals = base.groupby(["unit_id", "period"], observed=True)["_person"].nunique()
+    counts = counts.assign(period=counts["period"].astype(str), unit_id=counts["unit_id"].astype("string"))
+    hits = counts.set_index(["theme_id", "valence", "unit_id", "period"])["n_persons"]
+    rows = []
+    for (theme, valence, unit), _ in counts.groupby(["theme_id", "valence", "unit_id"], observed=True):
+        tot = totals.loc[unit]
+        periods = list(tot.index)
+        xs = [int(hits.get((theme, valence, unit, p), 0)) for p in periods]
+        t = cochran_armitage(periods, xs, list(tot.to_numpy()), min_total=min_cell, alpha=alpha)
+        rows.append({"theme_id": theme, "valence": valence, "unit_id": unit,
+                     "trend": t.direction, "trend_slope": t.slope, "trend_p_value": t.p_value,
+                     "trend_periods": t.periods, "trend_n_periods": t.n_periods})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
+    if themes is None or themes.empty or "label" not in themes.columns:
+        return {}
+    return {str(t): str(lab) for t, lab in zip(themes["theme_id"], themes["label"]) if isinstance(lab, str)}
+
+
+def build_evidence(
+    codings: pd.DataFrame,
+    corpus: pd.DataFrame,
+    themes: pd.DataFrame | None = None,
+    prevalence: pd.DataFrame | None = None,
+    associations: pd.DataFrame | None = None,
+    min_cell: int = 5,
+    *,
+    person_themes: pd.DataFrame | None = None,
+    outcome: str | None = "dropout",
+    window_months: int | None = None,
+    keywords: pd.DataFrame | None = None,
+    by_unit: bool = True,
+    wording: Wording = YOUTH_WORDING,
+    alpha: float = 0.05,
+    run_id: str | None = None,
+) -> pd.DataFrame:
+    """The ``evidence`` table: one row per theme × valence × unit ('_all' = municipality).
+
+    Parameters
+    ----------
+    codings, corpus : the coding output and the redacted corpus (note_id, person_id, unit_id,
+        period, text).
+    themes : theme_id → label (the codebook's labels make the headline readable).
+    prevalence : the link's prevalence; its ``overall`` and ``unit_id`` rows are the evidence's
+        counts, shares and suppression, so the evidence and prevalence tables always agree.
+        None (or rows missing): computed with :func:`kvalitativ.link.prevalence`.
+    associations : the link's associations; the row for ``outcome`` gives the municipality's
+        outcome rates and odds ratios. None (citizen input): no outcome columns.
+    person_themes : the link's internal person-level table, for the outcome rate among the
+        persons with a theme in each unit.
+    keywords : from :func:`kvalitativ.evidence.keywords.theme_keywords` (joined with ", ").
+    min_cell : rows for fewer persons are suppressed (numbers emptied, headline without numbers).
+
+    Example
+    -------
+    >>> ev = build_evidence(codings, corpus, themes, prevalence, associations, person_themes=pt)
+    >>> ev.loc[ev.unit_id == "_all", ["theme_id", "valence", "headline"]]
+    """
+    labels = _theme_labels(themes)
+    by_unit = by_unit and "unit_id" in corpus.columns
+    parts = [_prevalence_rows(prevalence, "all")] + ([_prevalence_rows(prevalence, "unit_id")] if by_unit else [])
+    missing = [g for g, p in zip(["overall", "unit_id"], parts) if p is None]
+    if missing:  # not given by the link stage: computed the same way, with the same suppression
+        computed = link_prevalence(codings, corpus.assign(person_id=person_key(corpus)),
+                                   group_by=missing, min_cell=min_cell)
+        parts = [p if p is not None else _prevalence_rows(computed, "all" if g == "overall" else g)
+                 for g, p in zip(["overall", "unit_id"], parts)]
+    cols = ["theme_id", "valence", "unit_id", "n_persons", "persons_total", "share", "ci_low", "ci_high", "suppressed"]
+    ev = pd.concat([p[[c for c in cols if c in p.columns]] for p in parts if p is not None], ignore_index=True)
+    if "suppressed" not in ev.columns:
+        ev["suppressed"] = False
+    ev = ev[ev["valence"].astype("string") != ANY_VALENCE]
+    # a theme never seen in a unit has no evidence there (0 persons is not a finding to headline)
+    ev = ev[ev["suppressed"].fillna(False).astype(bool) | (pd.to_numeric(ev["n_persons"], errors="coerce") > 0)]
+    ev = ev.rename(columns={"suppressed": "_link_suppressed"})
+    for c in ("theme_id", "valence", "unit_id"):
+        ev[c] = ev[c].astype("string")
+    ev = ev.reset_index(drop=True)
+
+    municipality = ev[ev["unit_id"] == ALL].set_index(["theme_id", "valence"])["share"]
+    ev["share_municipality"] = [municipality.get((t, v), np.nan) for t, v in zip(ev["theme_id"], ev["valence"])]
+
+    trend = pd.concat(
+        [_trend_table(codings, corpus, False, min_cell, alpha)]
+        + ([_trend_table(codings, corpus, True, min_cell, alpha)] if by_unit and "unit_id" in corpus.columns else []),
+        ignore_index=True,
+    )
+    if not trend.empty:
+        for c in ("theme_id", "valence", "unit_id"):
+            trend[c] = trend[c].astype("string")
+        ev = ev.merge(trend, on=["theme_id", "valence", "unit_id"], how="left")
+    else:
+        for c in ("trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods"):
+            ev[c] = np.nan
+
+    assoc = _outcome_lookup(associations, outcome)
+    if window_months is None and associations is not None and "dropout_window_months" in associations.columns:
+        w = pd.to_numeric(associations["dropout_window_months"], errors="coerce").dropna()
+        window_months = int(w.iloc[0]) if len(w) else None
+    unit_rates = _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) if outcome else {}
+    has_outcome = bool(assoc) or bool(unit_rates)
+    kw = {}
+    if keywords is not None and not keywords.empty:
+        for (t, v), g in keywords.sort_values("rank").groupby(["theme_id", "valence"], observed=True):
+            kw[(str(t), str(v))] = ", ".join(g["keyword"].astype(str))
+
+    rows = []
+    for rec in ev.to_dict("records"):
+        key = (rec["theme_id"], rec["valence"])
+        rec["theme_label"] = labels.get(rec["theme_id"], rec["theme_id"])
+        rec["outcome"] = outcome if has_outcome else None
+        rec["dropout_window_months"] = window_months if has_outcome else None
+        a = assoc.get(key, {}) if rec["unit_id"] == ALL else {}
+        a_ok = bool(a) and not bool(a.get("suppressed", False))
+        rec["outcome_rate"] = a.get("rate_with", np.nan) if a_ok else np.nan
+        rec["outcome_rate_without"] = a.get("rate_without", np.nan) if a_ok else np.nan
+        for c in ("odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value"):
+            rec[c] = a.get(c, np.nan) if a_ok else np.nan
+        rec["association"] = _association_words(a, outcome, alpha) if a else None
+        if rec["unit_id"] != ALL:
+            rec["outcome_rate"] = unit_rates.get((*key, rec["unit_id"]), np.nan)
+        rec["keywords"] = kw.get(key) if rec["unit_id"] == ALL else None
+        rec["suppressed"] = bool(rec.pop("_link_suppressed", False)) or bool(is_small(rec["n_persons"], min_cell))
+        rows.append(rec)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    for c in _NUMERIC_HIDDEN:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        out.loc[out["suppressed"], c] = np.nan
+    for c in ("trend", "trend_periods", "association"):
+        out[c] = out[c].astype("object")
+        out.loc[out["suppressed"], c] = None
+    out["trend_n_periods"] = pd.to_numeric(out["trend_n_periods"], errors="coerce").astype("Int64")
+    out.loc[out["suppressed"], "trend_n_periods"] = pd.NA
+    out["trend"] = [t if isinstance(t, str) else None for t in out["trend"]]
+    out["headline"] = [_headline(r, wording) for r in out.to_dict("records")]
+    for c in ("n_persons", "persons_total"):
+        out[c] = out[c].astype("Int64")
+    out["dropout_window_months"] = pd.to_numeric(out["dropout_window_months"], errors="coerce").astype("Int64")
+    for c in ("theme_id", "theme_label", "valence", "unit_id", "outcome", "trend", "trend_periods",
+              "association", "keywords", "headline"):
+        out[c] = out[c].astype("string")
+    out["_all_first"] = out["unit_id"] != ALL
+    out = out.sort_values(["_all_first", "unit_id", "theme_id", "valence"], kind="stable").drop(columns="_all_first")
+    out = out[EVIDENCE_COLUMNS].reset_index(drop=True)
+    if run_id is not None:
+        out.insert(0, "run_id", run_id)
+    return out
