@@ -51,6 +51,9 @@ class LinkRules:
     window_months: int | None = None
     cutoff: pd.Timestamp | None = None
     population: str = "with_notes"
+    #: "outcome" for tables that use the outcome (notes before it); "descriptive" for prevalence,
+    #: which describes all notes (before the cut-off, if any) and never touches the outcome.
+    scope: str = "outcome"
 
     def __post_init__(self):
         if self.population not in POPULATIONS:
@@ -59,6 +62,11 @@ class LinkRules:
     @property
     def note_rule(self) -> str:
         """The note rule in words (one short English sentence, machine-stable)."""
+        if self.scope == "descriptive":
+            if self.cutoff is None:
+                return "all notes (descriptive; the outcome is not used)"
+            return (f"notes dated before cutoff {self.cutoff.date().isoformat()}; undated notes excluded "
+                    "(descriptive; the outcome is not used)")
         parts = [f"notes dated strictly before {self.outcome_date_col}"]
         if self.cutoff is not None:
             parts.append(f"and before cutoff {self.cutoff.date().isoformat()}")
@@ -71,7 +79,7 @@ class LinkRules:
             "dropout_window_months": self.window_months,
             "cutoff": None if self.cutoff is None else self.cutoff.date().isoformat(),
             "note_rule": self.note_rule,
-            "population": self.population,
+            "population": self.population if self.scope == "outcome" else "all_notes",
         }
 
     def stamp(self, df: pd.DataFrame) -> pd.DataFrame:

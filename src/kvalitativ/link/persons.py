@@ -105,8 +105,8 @@ def person_themes(
 
     Returns
     -------
-    A long DataFrame, one row per person × theme × valence (valence ``"any"`` plus each valence
-    seen in the eligible codings), with columns person_id, theme_id, valence, present (0/1),
+    A long DataFrame, one row per person × theme × valence (valence ``"any"`` per theme plus each
+    theme × valence pair seen in the eligible codings), with columns person_id, theme_id, valence, present (0/1),
     n_notes (eligible notes carrying it), the outcome value, and the rule columns outcome,
     dropout_window_months, cutoff, note_rule, population. Themes only seen in excluded notes do
     not appear. :func:`exclusions` gives a DataFrame (reason, n_notes, n_persons) saying which
@@ -195,8 +195,12 @@ def person_themes(
         persons = known
     persons = persons.sort_values("person_id")
 
-    themes = sorted(elig["theme_id"].dropna().unique())
-    valences = [ANY] + sorted(v for v in elig["valence"].dropna().unique() if v != ANY)
+    # only theme × valence pairs seen in eligible notes (plus "any" per theme): a pair seen only
+    # after the outcome must not even appear, or the leak would show up as an extra row
+    pairs = elig.dropna(subset=["theme_id"])[["theme_id", "valence"]].drop_duplicates()
+    pairs = pd.concat([pairs.assign(valence=ANY).drop_duplicates(), pairs[pairs["valence"] != ANY]])
+    pairs = pairs.sort_values(["theme_id", "valence"], key=lambda s: s if s.name == "theme_id"
+                              else s.map(lambda v: (v != ANY, v)))
 
     counts_v = elig.groupby(["person_id", "theme_id", "valence"])["note_id"].nunique()
     counts_any = elig.groupby(["person_id", "theme_id"])["note_id"].nunique()
@@ -205,8 +209,10 @@ def person_themes(
          np.full(len(counts_any), ANY)], names=["person_id", "theme_id", "valence"])
     counts = pd.concat([counts_any, counts_v])
 
-    full = pd.MultiIndex.from_product([persons["person_id"].to_numpy(object), themes, valences],
-                                      names=["person_id", "theme_id", "valence"])
+    pids = persons["person_id"].to_numpy(object)
+    full = pd.MultiIndex.from_arrays(
+        [np.repeat(pids, len(pairs)), np.tile(pairs["theme_id"].to_numpy(object), len(pids)),
+         np.tile(pairs["valence"].to_numpy(object), len(pids))], names=["person_id", "theme_id", "valence"])
     n_notes = counts.reindex(full, fill_value=0) if len(full) else pd.Series([], dtype="int64", index=full)
     out = n_notes.rename("n_notes").reset_index()
     for col in ("person_id", "theme_id", "valence"):

@@ -1,0 +1,195 @@
+"""The `associations` table: every theme × valence × indicator, with honest uncertainty.
+
+Binary outcome (dropout): counts, rates, risk difference, risk ratio and odds ratio with 95 %
+intervals (exact when a cell is small), an adjusted odds ratio from a statsmodels logistic
+regression on the covariates the user names, Fisher p-values and Benjamini–Hochberg q-values
+over every test in the table. Numeric indicators (absence %, grade average): the difference in
+means with a Welch interval. Rows with a cell of 1 to min_cell−1 persons are suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.link import stats, wording
+from kvalitativ.link.params import RULE_COLUMNS, LinkRules
+from kvalitativ.link.persons import as_binary
+
+#: Column order of the associations table (rule columns last).
+COLUMNS = [
+    "theme_id", "valence", "indicator", "indicator_type",
+    "n_with", "n_without", "events_with", "events_without", "rate_with", "rate_without",
+    "risk_difference", "rd_ci_low", "rd_ci_high", "risk_ratio", "rr_ci_low", "rr_ci_high",
+    "odds_ratio", "or_ci_low", "or_ci_high", "ci_method",
+    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "adjusted_p_value", "adjusted_q_value",
+    "n_adjusted", "covariates",
+    "mean_with", "mean_without", "mean_difference", "md_ci_low", "md_ci_high",
+    "p_value", "p_method", "q_value", "suppressed", "note", "interpretation", *RULE_COLUMNS,
+]
+
+#: Person counts checked for small cells (non-event cells are checked too, then dropped).
+COUNT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "nonevents_with", "nonevents_without"]
+#: Everything derived from the counts: blanked on a suppressed row.
+VALUE_COLUMNS = [
+    "rate_with", "rate_without", "risk_difference", "rd_ci_low", "rd_ci_high", "risk_ratio", "rr_ci_low",
+    "rr_ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
+    "adjusted_p_value", "adjusted_q_value", "n_adjusted", "mean_with", "mean_without", "mean_difference",
+    "md_ci_low", "md_ci_high", "p_value", "q_value",
+]
+FLOAT_COLUMNS = [c for c in VALUE_COLUMNS if c != "n_adjusted"]
+INT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "n_adjusted"]
+
+
+def presence_matrix(person_themes: pd.DataFrame) -> pd.DataFrame:
+    """person_themes (long) as persons × (theme_id, valence) 0/1, keeping persons without themes."""
+    wide = person_themes.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present",
+                                     aggfunc="max", fill_value=0, observed=True)
+    persons = person_themes.attrs.get("persons")
+    if persons is not None:
+        wide = wide.reindex(pd.Index(list(persons), name="person_id"), fill_value=0)
+    wide.index = wide.index.astype(str)
+    return wide.sort_index(axis=1).astype("int64")
+
+
+def _covariate_frame(indicators: pd.DataFrame, covariates: Sequence[str], outcome: str) -> pd.DataFrame:
+    missing = [c for c in covariates if c not in indicators.columns]
+    if missing:
+        raise ConfigError(f"covariate(s) {', '.join(missing)} not in the indicators; it has "
+                          f"{', '.join(map(str, indicators.columns))}. Fix --covariates.")
+    if outcome in covariates:
+        raise ConfigError(f"the outcome '{outcome}' cannot also be a covariate.")
+    return indicators[list(covariates)]
+
+
+def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    from kvalitativ.privacy.suppress import suppress_small_cells
+
+    return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, value_cols=VALUE_COLUMNS)
+
+
+def associations(
+    person_themes: pd.DataFrame,
+    indicators: pd.DataFrame,
+    outcome: str | None = None,
+    covariates: Sequence[str] = (),
+    min_cell: int = 5,
+    numeric_indicators: Sequence[str] = (),
+    *,
+    theme_labels: Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    rules: LinkRules | None = None,
+) -> pd.DataFrame:
+    """Compare persons with and without each theme × valence on the outcome and numeric indicators.
+
+    Parameters
+    ----------
+    person_themes : the output of :func:`person_themes` (its persons are the population, its
+        attrs carry the note rule).
+    indicators : person_id + the outcome (0/1), the covariates and the numeric indicators.
+    outcome : binary indicator column (default: the one person_themes was built for).
+    covariates : columns for the adjusted odds ratio (numeric as is; text/categorical one-hot
+        with the first level dropped). Persons with a missing covariate leave that model only.
+    min_cell : a row where any of n_with, n_without, events_with, events_without or the
+        non-event cells holds 1 to min_cell−1 persons is suppressed: ``suppressed`` is True and
+        counts and every derived number are blanked (zero cells are not disclosive and stay).
+    numeric_indicators : numeric columns compared by mean difference (Welch).
+    theme_labels : theme_id → readable label, for the ``interpretation`` sentence.
+
+    Returns
+    -------
+    One row per theme × valence × indicator with the columns in :data:`COLUMNS`:
+    ``ci_method`` is ``exact_conditional`` (conditional MLE, exact interval) when a 2 × 2 cell
+    holds fewer than 5 persons, else ``woolf``; ``p_value`` is Fisher's exact test (binary) or
+    Welch's t (numeric), named in ``p_method``; ``q_value`` is Benjamini–Hochberg over every
+    p-value in the table (suppressed rows included, then blanked), ``adjusted_q_value`` likewise
+    over the logistic-regression p-values; ``note`` says why a number is missing; the rule
+    columns (outcome, dropout_window_months, cutoff, note_rule, population) say how persons and
+    notes were joined. ``interpretation`` is a Danish sentence worded as association, never cause.
+
+    Example
+    -------
+    >>> pt = person_themes(codings, corpus, indicators, cutoff="2024-08-01")
+    >>> associations(pt, indicators, covariates=["absence_pct", "grade_avg", "gender"],
+    ...              numeric_indicators=["absence_pct", "grade_avg"])
+    """
+    rules = rules or LinkRules.from_attrs(person_themes, outcome=outcome)
+    outcome = rules.outcome
+    labels = dict(theme_labels or {})
+    if "person_id" not in indicators.columns or outcome not in indicators.columns:
+        raise InputError(f"indicators need person_id and the outcome column '{outcome}'; they have "
+                         f"{', '.join(map(str, indicators.columns))}.")
+    for col in numeric_indicators:
+        if col not in indicators.columns:
+            raise ConfigError(f"numeric indicator '{col}' not in the indicators; it has "
+                              f"{', '.join(map(str, indicators.columns))}.")
+        if not pd.api.types.is_numeric_dtype(indicators[col]):
+            raise InputError(f"indicators column '{col}' is not numeric; drop it from --numeric-indicators.")
+    wide = presence_matrix(person_themes)
+    ind = indicators.assign(person_id=indicators["person_id"].astype(str)).set_index("person_id")
+    ind = ind.reindex(wide.index)
+    y = as_binary(ind[outcome], f"indicators column '{outcome}'")
+    known = y.notna().to_numpy()
+    wide, ind, y = wide.loc[known], ind.loc[known], y[known].astype(int).to_numpy()
+    cov = _covariate_frame(ind, list(covariates), outcome)
+
+    rows = []
+    for theme_id, valence in wide.columns:
+        x = wide[(theme_id, valence)].to_numpy()
+        label = labels.get(theme_id, theme_id)
+        a = int(((x == 1) & (y == 1)).sum())
+        b = int(((x == 1) & (y == 0)).sum())
+        c = int(((x == 0) & (y == 1)).sum())
+        d = int(((x == 0) & (y == 0)).sum())
+        row = {"theme_id": theme_id, "valence": valence, "indicator": outcome, "indicator_type": "binary"}
+        row.update(stats.two_by_two(a, b, c, d, alpha=alpha))
+        row.update(nonevents_with=b, nonevents_without=d)
+        adj = stats.adjusted_odds_ratio(x, y, cov, alpha=alpha)
+        row.update({k: v for k, v in adj.items() if k != "adjusted_note"})
+        row["covariates"] = ",".join(covariates)
+        notes = []
+        if row["n_with"] == 0 or row["n_without"] == 0:
+            notes.append("no persons " + ("with" if row["n_with"] == 0 else "without") + " the theme")
+        if adj["adjusted_note"]:
+            notes.append(adj["adjusted_note"])
+        row["note"] = "; ".join(notes) or None
+        row["interpretation"] = (wording.binary_sentence(row, label, outcome)
+                                 if not np.isnan(row["odds_ratio"]) else None)
+        rows.append(row)
+        for col in numeric_indicators:
+            v = pd.to_numeric(ind[col], errors="coerce").to_numpy(float)
+            w = stats.welch(v[x == 1], v[x == 0], alpha=alpha)
+            nrow = {"theme_id": theme_id, "valence": valence, "indicator": col, "indicator_type": "numeric",
+                    "covariates": None}
+            nrow.update(w)
+            nrow["interpretation"] = wording.numeric_sentence(nrow, label, outcome, col)
+            rows.append(nrow)
+
+    table = pd.DataFrame(rows)
+    for col in COLUMNS + ["nonevents_with", "nonevents_without"]:
+        if col not in table.columns:
+            table[col] = np.nan
+    table["q_value"] = stats.bh(table["p_value"].astype(float))
+    table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
+    table["suppressed"] = False
+    n_tests = int(table["p_value"].notna().sum())
+    if len(table):
+        table = _suppress(table, min_cell)
+        table.loc[table["suppressed"].astype(bool), "interpretation"] = wording.SUPPRESSED.format(k=min_cell)
+    table = table.drop(columns=["nonevents_with", "nonevents_without"])
+    for col in INT_COLUMNS:
+        table[col] = pd.to_numeric(table[col], errors="coerce").round().astype("Int64")
+    for col in FLOAT_COLUMNS:
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
+    for col in ("theme_id", "valence", "indicator", "indicator_type", "ci_method", "covariates", "p_method",
+                "note", "interpretation"):
+        table[col] = table[col].astype("string")
+    table["suppressed"] = table["suppressed"].astype(bool)
+    rules.stamp(table)
+    table = table[COLUMNS].reset_index(drop=True)
+    table.attrs["link_rules"] = rules.columns()
+    table.attrs["n_tests"] = n_tests
+    return table

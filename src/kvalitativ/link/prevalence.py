@@ -1,0 +1,145 @@
+"""The `prevalence` table: how many persons (and notes) carry each theme, overall and by group.
+
+Shares are of persons with at least one note in the group (the denominator a school leader
+would expect: "of the pupils we wrote about, how many ..."), with Wilson score intervals, which
+behave well for small groups and shares near 0 or 1. Cells for 1 to min_cell−1 persons are
+suppressed, then secondary suppression within each theme × valence × grouping stops a hidden
+cell from being worked out from the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.link import stats
+from kvalitativ.link.params import LinkRules, parse_cutoff
+from kvalitativ.link.persons import ANY, as_dates
+
+COLUMNS = [
+    "theme_id", "valence", "group_by", "group_value", "n_persons", "persons_total", "share", "ci_low",
+    "ci_high", "n_notes", "notes_total", "note_share", "suppressed",
+]
+OVERALL = "overall"
+
+
+def prevalence(
+    codings: pd.DataFrame,
+    corpus: pd.DataFrame,
+    group_by: Sequence[str] = (OVERALL, "unit_id", "period", "source"),
+    min_cell: int = 5,
+    *,
+    cutoff=None,
+    alpha: float = 0.05,
+    rules: LinkRules | None = None,
+) -> pd.DataFrame:
+    """Share of persons (and of notes) with each theme × valence, overall and per group.
+
+    Parameters
+    ----------
+    codings : note_id, theme_id, valence (person_id is taken from the corpus).
+    corpus : note_id, person_id, date and the grouping columns (unit_id, period, source).
+    group_by : ``"overall"`` and/or corpus columns. Notes with an empty group value count in
+        ``overall`` only.
+    min_cell : persons below which a cell is hidden (n_persons, persons_total or the persons
+        without the theme in 1..min_cell−1), then secondary suppression within each
+        theme × valence × group_by.
+    cutoff : ISO date; if given, only notes dated before it count (undated notes then drop out).
+    rules : the link rules whose outcome and window to stamp into the rule columns (the note rule
+        always reads as descriptive: prevalence never uses the outcome).
+
+    Returns
+    -------
+    Columns theme_id, valence (``any`` plus each valence in the codings), group_by, group_value,
+    n_persons (persons with the theme in the group), persons_total (persons with any note in the
+    group), share = n_persons / persons_total, ci_low, ci_high (Wilson, 95 %), n_notes,
+    notes_total, note_share, suppressed, and the rule columns (outcome, dropout_window_months,
+    cutoff, note_rule, population). Every theme × valence × group appears, also with 0 persons.
+
+    Example
+    -------
+    >>> prevalence(codings, corpus, group_by=["overall", "unit_id", "period"])
+    """
+    cutoff = parse_cutoff(cutoff)
+    rules = dataclasses.replace(rules, cutoff=cutoff, scope="descriptive") if rules is not None else \
+        LinkRules(outcome=None, cutoff=cutoff, scope="descriptive")
+    for col in ("note_id", "theme_id", "valence"):
+        if col not in codings.columns:
+            raise InputError(f"codings: missing column '{col}'.")
+    if "note_id" not in corpus.columns or "person_id" not in corpus.columns:
+        raise InputError("corpus (notes): needs note_id and person_id columns.")
+    group_cols = [g for g in group_by if g != OVERALL]
+    missing = [g for g in group_cols if g not in corpus.columns]
+    if missing:
+        raise ConfigError(f"group_by {', '.join(missing)}: not a corpus column; it has "
+                          f"{', '.join(map(str, corpus.columns))}.")
+
+    notes = corpus[["note_id", "person_id"] + (["date"] if "date" in corpus.columns else []) + group_cols].copy()
+    notes = notes.loc[:, ~notes.columns.duplicated()].drop_duplicates("note_id")
+    notes["note_id"] = notes["note_id"].astype("string")
+    notes["person_id"] = notes["person_id"].astype("string")
+    notes[OVERALL] = OVERALL
+    if cutoff is not None:
+        if "date" not in notes.columns:
+            raise InputError("corpus (notes): a cutoff needs a date column.")
+        dates = as_dates(notes["date"], "corpus column 'date'")
+        notes = notes.loc[(dates < cutoff).fillna(False).to_numpy(bool)]
+    cod = codings[["note_id", "theme_id", "valence"]].copy()
+    cod["note_id"] = cod["note_id"].astype("string")
+    cod["theme_id"] = cod["theme_id"].astype("string")
+    cod["valence"] = cod["valence"].astype("string").fillna("neutral")
+    themes = sorted(cod["theme_id"].dropna().unique())
+    valences = [ANY] + sorted(v for v in cod["valence"].dropna().unique() if v != ANY)
+    cod = cod.merge(notes, on="note_id", how="inner")
+    cod_any = cod.assign(valence=ANY)
+    cod_all = pd.concat([cod_any, cod], ignore_index=True)
+
+    parts = []
+    for g in [OVERALL] + group_cols if OVERALL in group_by else group_cols:
+        gv = notes[g].astype("string")
+        groups = notes.assign(_g=gv).dropna(subset=["_g"])
+        totals = groups.groupby("_g").agg(persons_total=("person_id", "nunique"), notes_total=("note_id", "nunique"))
+        c = cod_all.assign(_g=cod_all[g].astype("string")).dropna(subset=["_g"])
+        counts = c.groupby(["theme_id", "valence", "_g"]).agg(n_persons=("person_id", "nunique"),
+                                                             n_notes=("note_id", "nunique"))
+        full = pd.MultiIndex.from_product([themes, valences, list(totals.index)], names=["theme_id", "valence", "_g"])
+        counts = counts.reindex(full, fill_value=0).reset_index()
+        counts = counts.merge(totals.reset_index(), on="_g", how="left")
+        counts = counts.rename(columns={"_g": "group_value"})
+        counts.insert(2, "group_by", g)
+        parts.append(counts)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    if not len(table):
+        table = pd.DataFrame({c: pd.Series(dtype="float64") for c in COLUMNS})
+    for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
+        table[col] = table[col].astype("int64")
+    table["share"] = np.where(table["persons_total"] > 0, table["n_persons"] / table["persons_total"].clip(lower=1),
+                              np.nan)
+    table["note_share"] = np.where(table["notes_total"] > 0, table["n_notes"] / table["notes_total"].clip(lower=1),
+                                   np.nan)
+    table["ci_low"], table["ci_high"] = stats.wilson(table["n_persons"], table["persons_total"], alpha=alpha)
+    table["persons_without"] = table["persons_total"] - table["n_persons"]
+    table["suppressed"] = False
+    if len(table):
+        from kvalitativ.privacy.suppress import suppress_small_cells
+
+        table = suppress_small_cells(
+            table, ["n_persons", "persons_total", "persons_without"], threshold=min_cell,
+            by=["theme_id", "valence", "group_by"],
+            value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
+    table = table.drop(columns=["persons_without"])
+    for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
+        table[col] = pd.to_numeric(table[col], errors="coerce").round().astype("Int64")
+    for col in ("share", "ci_low", "ci_high", "note_share"):
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
+    for col in ("theme_id", "valence", "group_by", "group_value"):
+        table[col] = table[col].astype("string")
+    table["suppressed"] = table["suppressed"].astype(bool)
+    rules.stamp(table)
+    out = table[COLUMNS + list(rules.columns())].reset_index(drop=True)
+    out.attrs["link_rules"] = rules.columns()
+    return out

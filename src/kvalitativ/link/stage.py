@@ -1,0 +1,160 @@
+"""`link()`: the whole linking stage from codings, corpus, indicators and a LinkConfig."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from kvalitativ.config import LinkConfig, RunConfig
+from kvalitativ.link.added_value import added_value
+from kvalitativ.link.associations import associations
+from kvalitativ.link.params import LinkRules, parse_cutoff
+from kvalitativ.link.persons import exclusions, person_themes
+from kvalitativ.link.prevalence import prevalence
+
+#: Tables link() returns that may go to a dashboard; person_themes is internal (person ids).
+DASHBOARD_TABLES = ("associations", "prevalence", "added_value", "link_exclusions")
+
+
+def default_quantitative(indicators: pd.DataFrame, rules: LinkRules) -> list[str]:
+    """Every numeric indicator column except the outcome (the baseline "numbers alone" model)."""
+    skip = {"person_id", rules.outcome, rules.outcome_date_col}
+    return [c for c in indicators.columns if c not in skip and pd.api.types.is_numeric_dtype(indicators[c])
+            and not pd.api.types.is_bool_dtype(indicators[c])]
+
+
+def link(
+    codings: pd.DataFrame,
+    corpus: pd.DataFrame,
+    indicators: pd.DataFrame,
+    config: LinkConfig | RunConfig | None = None,
+    *,
+    min_cell: int | None = None,
+    random_state: int | None = None,
+    theme_labels: Mapping[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the linking stage: person join, associations, prevalence and added value.
+
+    ``config`` is a :class:`~kvalitativ.config.LinkConfig` (or a whole RunConfig, whose
+    ``link``, ``privacy.min_cell`` and ``seed`` are used). Returns a dict of DataFrames:
+
+    - ``associations``, ``prevalence``, ``added_value``: dashboard tables (suppressed, no ids);
+    - ``link_exclusions``: notes that did not count, by reason (reason, n_notes, n_persons);
+    - ``person_themes``: INTERNAL — holds person ids, never a dashboard table (the store keeps
+      it under work/ only; ``attrs["dashboard"] is False``).
+
+    Every table carries the rule columns outcome, dropout_window_months, cutoff, note_rule and
+    population, so each output states the window and note rule it was made with.
+
+    Example
+    -------
+    >>> from kvalitativ.config import LinkConfig
+    >>> tables = link(codings, corpus, indicators, LinkConfig(cutoff="2024-08-01"))
+    >>> tables["associations"].query("q_value < 0.05")
+    """
+    if isinstance(config, RunConfig):
+        min_cell = config.privacy.min_cell if min_cell is None else min_cell
+        random_state = config.seed if random_state is None else random_state
+        config = config.link
+    config = config or LinkConfig()
+    min_cell = 5 if min_cell is None else min_cell
+    random_state = 0 if random_state is None else random_state
+
+    rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
+                      window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
+                      population=config.population)
+    pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
+                       outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
+                       window_months=rules.window_months, population=rules.population)
+    assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
+                         numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
+                         rules=rules)
+    prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
+                      rules=rules)
+    quantitative = list(config.quantitative) if config.quantitative is not None else \
+        default_quantitative(indicators, rules)
+    added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
+                        n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules)
+    excl = rules.stamp(exclusions(pt))
+    excl["suppressed"] = False
+    from kvalitativ.privacy.suppress import suppress_small_cells
+
+    excl = suppress_small_cells(excl, ["n_persons"], threshold=min_cell, value_cols=["n_notes"])
+    for col in ("n_notes", "n_persons"):
+        excl[col] = pd.to_numeric(excl[col], errors="coerce").round().astype("Int64")
+    excl["suppressed"] = excl["suppressed"].astype(bool)
+    return {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
+            "person_themes": pt}
+
+
+def _theme_labels(stage_dir: Path) -> dict[str, str]:
+    from kvalitativ.io.store import read_stage_table
+
+    themes = read_stage_table(stage_dir, "themes", required=False)
+    if themes is None or "theme_id" not in themes.columns or "label" not in themes.columns:
+        return {}
+    return {str(t): str(lbl) for t, lbl in zip(themes["theme_id"], themes["label"]) if pd.notna(lbl)}
+
+
+def link_from_dirs(
+    codings_dir: str | Path,
+    out_dir: str | Path,
+    config: RunConfig | None = None,
+    *,
+    notes_dir: str | Path | None = None,
+    indicators_path: str | Path | None = None,
+) -> dict:
+    """The link stage on stage folders: read codings/corpus/indicators, link, write the tables.
+
+    codings come from ``codings_dir`` (the `code` stage's --out); the corpus from ``notes_dir``
+    (the `ingest` stage's --out; default: ``codings_dir``); indicators from ``indicators_path``
+    (read and pseudonymised like the notes with ``config.ingest``) or else the ``indicators``
+    table of the ingest folder. Returns {"tables", "written", "summary"}.
+    """
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.ingest import read_indicators
+    from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
+
+    config = config or RunConfig()
+    codings_dir = Path(codings_dir)
+    notes_dir = Path(notes_dir) if notes_dir else codings_dir
+    codings = read_stage_table(codings_dir, "codings")
+    corpus = read_stage_table(notes_dir, "corpus")
+    if indicators_path:
+        indicators, _rejects = read_indicators(indicators_path, config.ingest)
+        inputs = {"indicators": file_sha256(indicators_path)}
+    else:
+        indicators = read_stage_table(notes_dir, "indicators", required=False)
+        if indicators is None:
+            raise InputError(f"{notes_dir}: has no indicators table. Give --indicators FILE "
+                             "(one row per person: person_id, dropout, outcome_date, …).")
+        inputs = {}
+    shared = set(indicators["person_id"].astype(str)) & set(corpus["person_id"].astype(str))
+    if not shared:
+        raise InputError(
+            "no person_id in the indicators matches a person in the notes. Both must be pseudonymised the same "
+            "way: use the same ingest settings (pseudonymize, pseudonym_salt) for notes and indicators.")
+    run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
+    run_id = str(run_ids[0]) if len(run_ids) == 1 else make_run_id(
+        {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
+    tables = link(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir))
+    written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
+    assoc = tables["associations"]
+    binary = assoc[(assoc["indicator_type"] == "binary") & ~assoc["suppressed"]]
+    n_sig = int((binary["q_value"] < 0.05).sum())
+    excl = tables["link_exclusions"]
+    n_excl = int(pd.to_numeric(excl["n_notes"], errors="coerce").fillna(0).sum())
+    av = tables["added_value"].set_index("model")
+    lines = [
+        f"Linked {tables['person_themes'].attrs.get('n_persons', 0)} persons "
+        f"({tables['person_themes'].attrs.get('n_notes_used', 0)} notes used, {n_excl} excluded: see link_exclusions); "
+        f"rule: {tables['associations'].attrs['link_rules']['note_rule']}.",
+        f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
+        f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
+        f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
+        f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes).",
+    ] + [f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))} "
+         "(person_themes under work/ only: it holds person ids)."]
+    return {"tables": tables, "written": written, "summary": lines}

@@ -1,0 +1,86 @@
+"""Danish one-sentence readings of linking results, always worded as association, never cause.
+
+A school leader reads these sentences beside the numbers; a sentence that sounds causal ("X
+causes dropout") would be wrong for observational notes, so every sentence ends by saying so.
+"""
+
+from __future__ import annotations
+
+import math
+
+VALENCE_WORDS = {
+    "concern": "bekymring om",
+    "strength": "styrke i",
+    "neutral": "neutral omtale af",
+    "any": "omtale af",
+}
+
+OUTCOME_WORDS = {
+    # outcome: (more often, less often, no clear difference)
+    "dropout": ("faldt oftere fra", "faldt sjældnere fra", "faldt hverken tydeligt oftere eller sjældnere fra"),
+}
+
+NOT_CAUSE = "en sammenhæng, ikke en årsag."
+SUPPRESSED = "Skjult: færre end {k} personer i mindst én celle."
+
+
+def num(x: float, digits: int = 1) -> str:
+    """A number in Danish notation (decimal comma); ∞ for infinity."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    text = f"{x:,.{digits}f}"
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def _ci(lo: float, hi: float, digits: int = 1) -> str:
+    return f"{num(lo, digits)}–{num(hi, digits)}"
+
+
+def subject(theme_label: str, valence: str, outcome: str) -> str:
+    who = "Elever" if outcome == "dropout" else "Personer"
+    return f"{who} med {VALENCE_WORDS.get(valence, valence)} {theme_label}"
+
+
+def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
+    """E.g. 'Elever med bekymring om fremmøde faldt oftere fra (OR 2,9; 95 % KI 2,0–4,3) — en
+    sammenhæng, ikke en årsag.'"""
+    more, less, same = OUTCOME_WORDS.get(
+        outcome, (f"havde oftere {outcome}", f"havde sjældnere {outcome}",
+                  f"havde hverken tydeligt oftere eller sjældnere {outcome}"))
+    lo, hi = row.get("or_ci_low"), row.get("or_ci_high")
+    if lo is not None and lo > 1:
+        verb = more
+    elif hi is not None and hi < 1:
+        verb = less
+    else:
+        verb = same
+    stats = f"OR {num(row['odds_ratio'])}; 95 % KI {_ci(lo, hi)}"
+    aor = row.get("adjusted_odds_ratio")
+    if aor is not None and not math.isnan(aor):
+        stats += f"; justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
+    return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
+
+
+def numeric_sentence(row: dict, theme_label: str, outcome: str, indicator: str) -> str:
+    """E.g. 'Elever med bekymring om fremmøde havde i gennemsnit 4,2 højere absence_pct (95 % KI
+    2,1–6,3) — en sammenhæng, ikke en årsag.'"""
+    diff, lo, hi = row["mean_difference"], row.get("md_ci_low"), row.get("md_ci_high")
+    who = subject(theme_label, row["valence"], outcome)
+    if diff is None or math.isnan(diff):
+        return f"{who}: ingen sammenligning af {indicator} mulig."
+    if lo is None or math.isnan(lo) or (lo <= 0 <= hi):
+        return (f"{who} adskilte sig ikke tydeligt i {indicator} (forskel {num(diff)}; 95 % KI "
+                f"{_ci(lo, hi)}) — {NOT_CAUSE}")
+    direction = "højere" if diff > 0 else "lavere"
+    return (f"{who} havde i gennemsnit {num(abs(diff))} {direction} {indicator} (95 % KI {_ci(lo, hi)}) "
+            f"— {NOT_CAUSE}")
+
+
+def added_value_sentence(base: dict, full: dict, diff: dict, outcome: str) -> str:
+    what = "frafald" if outcome == "dropout" else outcome
+    return (f"Tallene alene forudsiger {what} med AUC {num(base['auc'], 2)} (95 % KI "
+            f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
+            f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
+            f"({_ci(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
