@@ -107,6 +107,14 @@ class SummarizeConfig:
 
 @dataclass
 class ReportConfig:
+    #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
+    population: str = "with_notes"
+    #: Prevalence groupings: "overall" and/or note columns.
+    group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
+    #: Baseline predictors for the added-value AUC (None = every numeric indicator but the outcome).
+    quantitative: list[str] | None = None
+    n_splits: int = 5  # cross-validation folds for the added-value AUC
+    n_boot: int = 1000  # bootstrap resamples for AUC intervals
     enabled: bool = True
     title: str = "Kvalitativ evidens"
     unit: str | None = None
