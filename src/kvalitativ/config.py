@@ -97,6 +97,14 @@ class LinkConfig:
     covariates: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg", "gender"])
     numeric_indicators: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg"])
     cutoff: str | None = None  # ISO date: notes after it never count
+    #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
+    population: str = "with_notes"
+    #: Prevalence groupings: "overall" and/or note columns.
+    group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
+    #: Baseline predictors for the added-value AUC (None = every numeric indicator but the outcome).
+    quantitative: list[str] | None = None
+    n_splits: int = 5  # cross-validation folds for the added-value AUC
+    n_boot: int = 1000  # bootstrap resamples for AUC intervals
 
 
 @dataclass
@@ -107,14 +115,6 @@ class SummarizeConfig:
 
 @dataclass
 class ReportConfig:
-    #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
-    population: str = "with_notes"
-    #: Prevalence groupings: "overall" and/or note columns.
-    group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
-    #: Baseline predictors for the added-value AUC (None = every numeric indicator but the outcome).
-    quantitative: list[str] | None = None
-    n_splits: int = 5  # cross-validation folds for the added-value AUC
-    n_boot: int = 1000  # bootstrap resamples for AUC intervals
     enabled: bool = True
     title: str = "Kvalitativ evidens"
     unit: str | None = None
