@@ -101,7 +101,7 @@ class LinkConfig:
     population: str = "with_notes"
     #: Prevalence groupings: "overall" and/or note columns.
     group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
-    #: Baseline predictors for the added-value AUC (None = every numeric indicator but the outcome).
+    #: Baseline predictors for the added-value AUC (None = the covariates + numeric_indicators).
     quantitative: list[str] | None = None
     n_splits: int = 5  # cross-validation folds for the added-value AUC
     n_boot: int = 1000  # bootstrap resamples for AUC intervals
