@@ -1,0 +1,246 @@
+"""Finders for the structured identifiers: CPR numbers, Danish phone numbers, e-mail, street addresses.
+
+Each finder takes a text and returns :class:`Find` spans; none of them changes the text. Every
+regular expression is compiled once, at import, because redaction runs on every note of an
+export (millions of rows must stay feasible). The rules, and why:
+
+* **CPR** ``ddmmyy-xxxx``, ``ddmmyyxxxx`` or ``ddmmyy xxxx`` with a real calendar date (the 7th
+  digit fixes the century, so 29 February is checked properly). The modulus-11 check only raises
+  the confidence: numbers issued since 2007 may fail it, so it never decides.
+* **Phone** eight digits, plain (``20304050``), in pairs (``20 30 40 50``, ``20-30-40-50``,
+  ``20.30.40.50``) or fours (``2030 4050``), with or without ``+45``/``0045``/``(+45)``. Without a
+  prefix or a cue word (tlf., mobil, ring, ...) the first digit must be 2-9 (Danish subscriber
+  numbers never start with 0 or 1), and numbers that read as something else are kept: a span of
+  years (``2019-2023``), an eight-digit date (``31122023``, ``20230915``), an amount (``...kr``),
+  and case/company numbers after ``sagsnr.``, ``j.nr.``, ``CVR`` and the like (not a phone; these
+  are kept, by decision, because they identify a case, not a person). Dates (``31-12-2023``),
+  school years (``2023/24``) and amounts (``12.500 kr.``) never have a phone's shape.
+* **E-mail** ``local@domain.tld``, also the ``navn (at) domæne.dk`` spelling.
+* **Address** a street name (a word ending in a Danish street suffix -gade, -vej, -allé,
+  -stræde, -vænget, -parken, -torv, -plads, -bakken, ... or a separate ``Vej``/``Gade``/``Allé``
+  word) and a house number with optional letter, floor and side (``st.``, ``1. th.``, ``2. tv.``,
+  ``3. mf.``) and optional postcode and town; or any capitalised name + number after a cue
+  (``bor på``, ``adresse:``, ``flyttet til``); or any capitalised name + number + postcode + town.
+  A number followed by a unit (``år``, ``gange``, ``kr``...) or a month (``3. juni``) is no house
+  number.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+#: Placeholder written for each identifier type.
+PLACEHOLDERS: dict[str, str] = {
+    "cpr": "[CPR]",
+    "phone": "[TELEFON]",
+    "email": "[EMAIL]",
+    "address": "[ADRESSE]",
+    "name": "[NAVN]",
+}
+#: Order in which overlapping finds win (an e-mail holds a name, an address holds digits).
+PRIORITY: dict[str, int] = {"email": 0, "cpr": 1, "phone": 2, "address": 3, "name": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Find:
+    """One identifier found in a text: its type, character span and how sure the rule is."""
+
+    type: str
+    start: int
+    end: int
+    confidence: str = "high"  # "high" | "medium"
+
+
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
+_SP = "[ \u00a0]"
+_UP = "A-ZÆØÅÉÜÖÄ"
+_LO = "a-zæøåéüöäßèëáíóúç"
+_L = _UP + _LO
+
+_HAS_DIGIT = re.compile(r"\d")
+
+# ---------------------------------------------------------------------------------------- CPR
+CPR_RE = re.compile(
+    rf"(?<![\d+/])(?<!\d[.,])([0-3]\d)([01]\d)(\d\d)([{_DASHES}]|{_SP})?(\d)(\d{{3}})(?!\d)(?![.,/{_DASHES}]\d)"
+)
+_CPR_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def cpr_year(yy: int, seventh: int) -> int:
+    """The full birth year from the two-digit year and the 7th digit (CPR Office rules)."""
+    if seventh <= 3:
+        return 1900 + yy
+    if seventh in (4, 9):
+        return 2000 + yy if yy <= 36 else 1900 + yy
+    return 2000 + yy if yy <= 57 else 1800 + yy
+
+
+def cpr_date_ok(day: int, month: int, yy: int, seventh: int) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    return day <= calendar.monthrange(cpr_year(yy, seventh), month)[1]
+
+
+def cpr_mod11_ok(digits: str) -> bool:
+    return len(digits) == 10 and sum(int(d) * w for d, w in zip(digits, _CPR_WEIGHTS)) % 11 == 0
+
+
+def find_cpr(text: str) -> list[Find]:
+    out = []
+    for m in CPR_RE.finditer(text):
+        d, mo, yy, sep, seventh, rest = m.groups()
+        if not cpr_date_ok(int(d), int(mo), int(yy), int(seventh)):
+            continue
+        digits = d + mo + yy + seventh + rest
+        conf = "high" if (sep and sep not in " \u00a0") or cpr_mod11_ok(digits) else "medium"
+        out.append(Find("cpr", m.start(), m.end(), conf))
+    return out
+
+
+# -------------------------------------------------------------------------------------- phone
+_PHONE_PREFIX = rf"(?:(?:\+|00){_SP}?45|\(\+?45\)|\+{_SP}45)[{_SP[1:-1]}.\-]?"
+_PHONE_BODY = (
+    r"(?:\d{8}"
+    rf"|\d{{2}}(?P<s>[ \u00a0.\-])\d{{2}}(?P=s)\d{{2}}(?P=s)\d{{2}}"
+    rf"|\d{{4}}[ \u00a0.\-]\d{{4}})"
+)
+PHONE_RE = re.compile(
+    rf"(?<![\w+/])(?<!\d[.,\-])(?P<pre>{_PHONE_PREFIX})?(?P<body>{_PHONE_BODY})(?!\w)(?![.,/\-]\d)"
+)
+_PHONE_CUE = re.compile(
+    r"(?i)(?<!\w)(?:tlf|tel|telefon\w*|mobil\w*|mob|mobilnr|nr|nummer|ring\w*|sms\w*|kontakt\w*|fastnet|"
+    r"phone|call|cell|mobile|whatsapp)\.?:?(?:\s+(?:på|nr\.?|til|on|at|er|is))?\s*$"
+)
+_CASE_CUE = re.compile(
+    r"(?i)(?<!\w)(?:sags?\.?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr|journalnummer|jnr|ref|reference|bilag|"
+    r"cvr(?:-?nr)?|se-?nr|p-?nr|ean|konto(?:nr|nummer)?|reg\.?\s*nr|faktura(?:nr|nummer)?|ordre(?:nr|nummer)?|"
+    r"case\s*(?:no|number)|id)\.?:?\s*$"
+)
+_AMOUNT_AFTER = re.compile(r"(?i)\s*(?:kr\b|kroner|dkk|,-|%|mio|euro|€|\$)")
+
+
+def _is_year(s: str) -> bool:
+    return 1900 <= int(s) <= 2099
+
+
+def _is_date8(d: str) -> bool:
+    """ddmmyyyy or yyyymmdd in 1900-2099."""
+    for day, month, year in ((d[:2], d[2:4], d[4:]), (d[6:], d[4:6], d[:4])):
+        y, mo, dd = int(year), int(month), int(day)
+        if 1900 <= y <= 2099 and 1 <= mo <= 12 and 1 <= dd <= calendar.monthrange(y, mo)[1]:
+            return True
+    return False
+
+
+def find_phones(text: str) -> list[Find]:
+    out = []
+    for m in PHONE_RE.finditer(text):
+        body = m.group("body")
+        digits = re.sub(r"\D", "", body)
+        start = m.start()
+        lo = max(0, start - 30)
+        if m.group("pre"):
+            out.append(Find("phone", start, m.end(), "high"))
+            continue
+        if _CASE_CUE.search(text, lo, start):
+            continue
+        if _AMOUNT_AFTER.match(text, m.end()):
+            continue
+        cue = _PHONE_CUE.search(text, lo, start) is not None
+        if not cue:
+            if digits[0] in "01":
+                continue
+            if len(body) == 9 and _is_year(digits[:4]) and _is_year(digits[4:]):
+                continue  # 2019-2023, 2019 2023: a span of years
+            if len(body) == 8 and _is_date8(digits):
+                continue
+        out.append(Find("phone", start, m.end(), "high" if cue else "medium"))
+    return out
+
+
+# -------------------------------------------------------------------------------------- email
+EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]*\w(?:@|\s?[(\[]at[)\]]\s?)[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,24}(?![\w\-])"
+)
+_EMAIL_HINT = re.compile(r"@|[(\[]at[)\]]")
+
+
+def find_emails(text: str) -> list[Find]:
+    if not _EMAIL_HINT.search(text):
+        return []
+    return [Find("email", m.start(), m.end()) for m in EMAIL_RE.finditer(text)]
+
+
+# ------------------------------------------------------------------------------------ address
+#: Endings of Danish street names (a word that ends in one of these and is followed by a number).
+STREET_SUFFIXES = (
+    "gade gaden vej vejen allé alle stræde strædet vænget vænge parken park torv torvet plads pladsen "
+    "bakken bakke boulevard have haven højen toften toft tofte løkken løkke lund lunden engen enge "
+    "vang vangen stien sti kaj kajen gyde gyden skoven dalen bjerget stranden ager agre ageren kæret "
+    "mosen marken holmen hegnet hegn volden passage promenade diget dige krogen brinken brink banken "
+    "svinget ringen linien kvarter kvarteret gården gaarden skrænten slugten tværvej stykke "
+    "stykket lykke lyngen bue buen spange spangen sløjfen ager engvej tangen hus husene"
+).split()
+#: Separate street words ("Ole Rømers Vej", "Sankt Annæ Plads").
+STREET_WORDS = "Vej Gade Allé Alle Stræde Plads Torv Boulevard Vænge Park Bakke Kaj Passage Promenade".split()
+_NOT_STREET = {"børnehave", "børnehaven", "vejen", "have", "haven", "park", "parken", "gård", "gården",
+               "hus", "husene", "stykke", "stykket", "lykke", "ager", "agre", "enge", "dige", "sti", "bue"}
+
+_suffix_alt = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_word_alt = "|".join(STREET_WORDS)
+_MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
+_UNITS = (
+    r"år|årig|gang|gange|dage?|døgn|timer?|min|minutter|sek|uger?|måneder?|mdr|kr|kroner|dkk|%|procent|"
+    r"elever|personer|børn|point|karakter|klasse|km|m|meter|kg|stk|styk|mio|mia|pct|x|gb|mb|cm"
+)
+_PRE_WORD = rf"(?:(?:Gl|Gml|Ny|Nr|Sdr|Ndr|Skt|Sct|Sankt|St|Lille|Store|Gammel|Nørre|Søndre|Vestre|Østre)\.?|(?:[{_UP}]\.){{1,3}}|[{_UP}][{_L}]+(?:-[{_UP}][{_L}]+)?)"
+_STREET = (
+    rf"(?:{_PRE_WORD}{_SP}?){{0,3}}"
+    rf"(?:[{_UP}][{_L}\-]*?(?:{_suffix_alt})|(?:{_word_alt}))"
+)
+_STREET_LOWER = rf"[{_LO}]{{3,}}(?:gade|vej|allé|stræde)"
+_NUMBER = (
+    rf"{_SP}(?P<num>[1-9]\d{{0,2}}(?:[{_DASHES}]\d{{1,3}})?(?:[A-Za-z](?![\w])|{_SP}[A-H](?![\w.]))?)"
+    rf"(?![\d\w])(?![.,]\d)(?!\.?{_SP}*(?:{_MONTHS})\b)(?!\.?{_SP}*(?:{_UNITS})(?![\w]))"
+)
+_SIDE = r"(?:th|tv|mf|t\.h|t\.v)\.?(?![\w])"
+_FLOOR = (
+    rf"(?:,?{_SP}*(?:st|stuen|kl|kld|parterre)\.?(?![\w])(?:,?{_SP}*{_SIDE})?"
+    rf"|,?{_SP}*\d{{1,2}}\.?{_SP}*(?:sal\.?(?![\w])(?:,?{_SP}*{_SIDE})?|{_SIDE}))"
+)
+_TOWN = rf"[{_UP}][{_L}]+(?:[{_SP[1:-1]}\-][{_UP}][{_L}]+)?(?:{_SP}(?:C|K|V|Ø|N|S|M|SV|SØ|NV|NØ)(?![\w]))?"
+_POSTTOWN = rf"(?:,?{_SP}+(?:DK-?)?[1-9]\d{{3}}{_SP}+{_TOWN})"
+
+ADDRESS_RE = re.compile(
+    rf"(?<![\w\[])(?P<street>{_STREET}|{_STREET_LOWER}){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
+)
+_ADDRESS_CUE = (
+    r"(?:(?<![\w])(?:bor|boede|bosat|flyttet|flytter|flyttede|fraflyttet|tilflyttet|bopæl)"
+    r"(?:\s+(?:nu|stadig|fortsat|sammen\s+med\s+\w+))?\s+(?:på|til|i|ved)\s+"
+    r"|(?<![\w])(?:adresse|adr\.|bopæl|address|lives\s+(?:at|on)|moved\s+to)\s*:?\s*)"
+)
+ADDRESS_CUE_RE = re.compile(
+    rf"(?i:{_ADDRESS_CUE})(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
+)
+ADDRESS_POST_RE = re.compile(
+    rf"(?<![\w\[])(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})"
+)
+
+
+def find_addresses(text: str, keep: frozenset[str] = frozenset()) -> list[Find]:
+    """Street addresses; ``keep`` holds lower-cased place names that are no street on their own."""
+    if not _HAS_DIGIT.search(text):
+        return []
+    out = []
+    for m in ADDRESS_RE.finditer(text):
+        street = m.group("street")
+        last = street.split()[-1].lower()
+        if not m.group("post") and (last in keep or last in _NOT_STREET):
+            continue
+        out.append(Find("address", m.start(), m.end(), "high" if m.group("post") or m.group("floor") else "medium"))
+    for regex in (ADDRESS_CUE_RE, ADDRESS_POST_RE):
+        for m in regex.finditer(text):
+            out.append(Find("address", m.start("street"), m.end(), "high"))
+    return out

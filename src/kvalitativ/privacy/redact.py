@@ -1,0 +1,172 @@
+"""Redact identifiers from free text: typed placeholders, counts by type, never the values.
+
+Example::
+
+    >>> from kvalitativ.privacy.redact import Redactor
+    >>> text, counts = Redactor().redact("Mikkel Jensen (010203-1234) bor på Vestergade 12, 5000 Odense C.")
+    >>> text
+    '[NAVN] ([CPR]) bor på [ADRESSE].'
+    >>> dict(counts)
+    {'cpr': 1, 'address': 1, 'name': 1}
+
+What is found, in this order (an earlier type wins where two overlap): e-mail, CPR number,
+phone number, street address (see :mod:`kvalitativ.privacy.patterns`), person name (see
+:mod:`kvalitativ.privacy.names`). Adjacent name finds ("[NAVN] [NAVN]") merge into one.
+
+Redaction is deterministic and idempotent (redacting a redacted text changes nothing), and it
+uses only precompiled regular expressions and set look-ups, so a 4,000-note export takes seconds
+and a million notes minutes on one core (see docs/benchmarks.md, "Redaction").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kvalitativ.privacy.gazetteer import load_gazetteer
+from kvalitativ.privacy.names import NameFinder
+from kvalitativ.privacy.patterns import (
+    PLACEHOLDERS,
+    PRIORITY,
+    Find,
+    find_addresses,
+    find_cpr,
+    find_emails,
+    find_phones,
+)
+
+#: Identifier types in report order.
+TYPES: tuple[str, ...] = ("cpr", "phone", "email", "address", "name")
+
+
+class Redactor:
+    """Replaces CPR numbers, phones, e-mails, street addresses and person names with placeholders.
+
+    Parameters
+    ----------
+    known_names:
+        Person names to redact in every text (full names; each part is also redacted), e.g. the
+        whole name column of an export or a staff list.
+    gazetteer:
+        Also find names that are not given, from the shipped lists of Danish first names and
+        surnames with context rules. False = only exact names.
+    """
+
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True):
+        self.known_names = tuple(known_names)
+        self.gazetteer = gazetteer
+        self._names = NameFinder(self.known_names, gazetteer=gazetteer)
+        self._keep = load_gazetteer().keep
+
+    def find(self, text: str, names: Iterable[str] = ()) -> list[Find]:
+        """The identifier spans of ``text`` after overlaps are resolved, in text order."""
+        if not text:
+            return []
+        finds = find_emails(text) + find_cpr(text) + find_phones(text) + find_addresses(text, self._keep)
+        finds = _resolve(finds)
+        finds += self._names.find(text, names, taken=finds)
+        return _merge_names(text, _resolve(finds))
+
+    def redact(self, text: str, names: Iterable[str] = ()) -> tuple[str, Counter]:
+        """``text`` with each identifier replaced by its placeholder, and the finds counted by type.
+
+        ``names`` are exact person names for this text (the export's name column for the row).
+        """
+        if not isinstance(text, str) or not text:
+            return text, Counter()
+        finds = self.find(text, names)
+        if not finds:
+            return text, Counter()
+        parts = []
+        pos = 0
+        for f in finds:
+            parts.append(text[pos : f.start])
+            parts.append(PLACEHOLDERS[f.type])
+            pos = f.end
+        parts.append(text[pos:])
+        return "".join(parts), Counter(f.type for f in finds)
+
+    def redact_texts(
+        self, texts: Iterable[str], names_per_row: Sequence[Iterable[str]] | None = None
+    ) -> tuple[list[str], Counter]:
+        """Redact a whole column; ``names_per_row[i]`` are the exact names for ``texts[i]``."""
+        out: list[str] = []
+        total: Counter = Counter()
+        for i, text in enumerate(texts):
+            names = names_per_row[i] if names_per_row is not None else ()
+            if isinstance(names, str):
+                names = (names,)
+            red, counts = self.redact(text, [n for n in (names or ()) if isinstance(n, str)])
+            out.append(red)
+            total.update(counts)
+        return out, total
+
+
+def redact_texts(
+    texts: Iterable[str],
+    names_per_row: Sequence[Iterable[str]] | None = None,
+    known_names: Iterable[str] = (),
+    gazetteer: bool = True,
+) -> tuple[list[str], Counter]:
+    """Redact a column of notes: ``(redacted texts, counts by type)``.
+
+    Example::
+
+        texts, counts = redact_texts(df["Notat"], names_per_row=df[["Navn"]].to_numpy().tolist())
+        print(RedactionReport(counts).to_frame())
+    """
+    return Redactor(known_names, gazetteer=gazetteer).redact_texts(texts, names_per_row)
+
+
+@dataclass
+class RedactionReport:
+    """How many identifiers of each type were redacted (counts only, never the values)."""
+
+    counts: Counter = field(default_factory=Counter)
+    n_texts: int | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per identifier type: ``type``, ``placeholder``, ``n_redacted``."""
+        return redaction_report(self.counts)
+
+
+def redaction_report(counts: Counter) -> pd.DataFrame:
+    """Counts by type as a table (every type listed, zero where nothing was found)."""
+    types = list(TYPES) + sorted(t for t in counts if t not in TYPES)
+    return pd.DataFrame(
+        {
+            "type": types,
+            "placeholder": [PLACEHOLDERS.get(t, "") for t in types],
+            "n_redacted": [int(counts.get(t, 0)) for t in types],
+        }
+    )
+
+
+def _resolve(finds: list[Find]) -> list[Find]:
+    """Drop finds that overlap a higher-priority (or, at equal priority, earlier/longer) find."""
+    finds = sorted(finds, key=lambda f: (PRIORITY[f.type], f.start, -(f.end - f.start)))
+    kept: list[Find] = []
+    for f in finds:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _merge_names(text: str, finds: list[Find]) -> list[Find]:
+    """Join name finds separated only by spaces or a hyphen into one ("Mikkel" + "Jensen")."""
+    out: list[Find] = []
+    for f in finds:
+        if (
+            out
+            and f.type == "name"
+            and out[-1].type == "name"
+            and text[out[-1].end : f.start].strip(" \u00a0-") == ""
+            and "\n" not in text[out[-1].end : f.start]
+        ):
+            prev = out.pop()
+            f = Find("name", prev.start, f.end, prev.confidence)
+        out.append(f)
+    return out
