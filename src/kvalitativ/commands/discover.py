@@ -1,0 +1,89 @@
+"""`kvalitativ discover`: find themes the codebook lacks (BERTopic), mapped to the codebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kvalitativ.commands._common import echo_summary, is_quiet, out_option
+
+
+@click.command(name="discover", context_settings={"max_content_width": 100})
+@click.argument("notes", type=click.Path(path_type=Path))
+@out_option
+@click.option("--codebook", default=None, metavar="CB",
+              help="Codebook (shipped name such as ungekompetencer, or a YAML path) to map topics to; topics "
+                   "near no theme are reported as emergent. Default: none (or the --config codebook).")
+@click.option("--model-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Save the fitted model here (JSON + Parquet/NumPy + safetensors, no pickle).")
+@click.option("--previous-model", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A model saved last time: its merges and renames are re-applied to this fit.")
+@click.option("--use-model", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Do not fit: assign the notes to the topics of this saved model.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
+@click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")
+@click.option("--min-topic-size", type=int, default=None, help="Smallest topic worth reporting (default 15 notes).")
+@click.option("--n-neighbors", type=int, default=None, help="UMAP neighbourhood size (default 15).")
+@click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5).")
+@click.option("--outlier-target", type=float, default=None,
+              help="Bring the share of unassigned notes to at most this (default 0.2; 0 = assign all).")
+@click.option("--guided/--no-guided", default=None,
+              help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
+@click.option("--emergent-threshold", type=float, default=None,
+              help="Centred cosine below which a topic counts as emergent (default 0.3).")
+@click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
+def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
+            use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
+            n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
+            guided: bool | None, emergent_threshold: float | None, seed: int | None) -> None:
+    """Discover themes in NOTES and map them to the codebook; emergent themes first.
+
+    NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
+    Writes `themes` (origin 'discovered', theme_id topic_N, label from the top terms),
+    `codings` (method 'topic', score = cosine to the topic centre), `topic_terms`,
+    `topic_representatives` (the notes that show each topic, by note_id) and, with a codebook,
+    `topic_map` (nearest codebook theme, similarity, is_emergent). Rows of `code` in the same
+    folder are kept. The same --seed on the same machine gives the same topics.
+
+    \b
+    Example:
+      kvalitativ discover out/ --codebook ungekompetencer --model-dir models/topics-2025 --out out/
+      kvalitativ discover notes-2026.csv --previous-model models/topics-2025 --out out26/
+      kvalitativ discover new-notes.csv --use-model models/topics-2025 --out out-new/
+    """
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.config import RunConfig, load_config
+    from kvalitativ.discover.stage import (discover_corpus, make_embedder, read_notes, summary_lines,
+                                           write_discovery)
+    from kvalitativ.io.store import make_run_id
+
+    config = load_config(config_path) if config_path else RunConfig()
+    dc = config.discover
+    for name, value in (("min_topic_size", min_topic_size), ("n_neighbors", n_neighbors),
+                        ("n_components", n_components), ("outlier_target", outlier_target),
+                        ("guided", guided), ("emergent_threshold", emergent_threshold)):
+        if value is not None:
+            setattr(dc, name, value)
+    if seed is not None:
+        config.seed = seed
+    if embedder:
+        config.embed.name = embedder
+    cb_name = codebook or (config.code.codebook if config_path else None)
+    cb = load_codebook(cb_name) if cb_name else None
+    progress = not is_quiet()
+    corpus, run_id = read_notes(notes, config)
+    emb = make_embedder(config.embed.name, config, progress=progress)
+    result = discover_corpus(corpus, config, codebook=cb, embedder=emb, model_dir=model_dir,
+                             previous_model=previous_model, use_model=use_model, progress=progress)
+    run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
+                                    "embed": config.embed.name}, {"notes": str(len(corpus))})
+    written = write_discovery(result, out_dir, run_id, config)
+    lines = summary_lines(result)
+    if cb is None:
+        lines.append("No codebook given: add --codebook ungekompetencer to see which topics are emergent.")
+    if model_dir:
+        lines.append(f"Model saved to {model_dir}")
+    lines.append(f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))}")
+    echo_summary(lines)

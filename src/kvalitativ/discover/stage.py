@@ -1,0 +1,148 @@
+"""The discovery stage: notes in, topics + tables out (used by `kvalitativ discover` and `run`).
+
+``themes`` and ``codings`` are shared with the `code` stage: when the output folder already
+holds them, the rows of other stages are kept and only earlier discovery rows (origin
+``discovered`` / method ``topic``) are replaced, so `code` and `discover` can share a folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.config import RunConfig
+from kvalitativ.discover.model import Discoverer
+from kvalitativ.errors import InputError
+
+__all__ = ["make_embedder", "discover_corpus", "read_notes", "merge_with_existing", "write_discovery",
+           "run_discover"]
+
+_OWN_ROWS = {"themes": ("origin", "discovered"), "codings": ("method", "topic")}
+
+
+def make_embedder(name: str | None, config: RunConfig, progress: bool = True):
+    """The named embedder behind the on-disk cache of ``config.embed.cache_dir``."""
+    from kvalitativ.embed import CachedEmbedder, get_embedder
+
+    name = name or config.embed.name
+    options = {"progress": progress}
+    if name in ("sentence-transformers", "st", "sbert") and config.embed.model:
+        options["model"] = config.embed.model
+    return CachedEmbedder(get_embedder(name, **options), Path(config.embed.cache_dir) / "embeddings",
+                          progress=progress)
+
+
+def read_notes(notes: str | Path, config: RunConfig) -> tuple[pd.DataFrame, str | None]:
+    """The corpus from a stage folder (``kvalitativ ingest --out``) or a notes export file.
+
+    Returns (corpus, run_id of the folder or None).
+    """
+    from kvalitativ.io.store import read_stage_table
+
+    notes = Path(notes)
+    if notes.is_dir():
+        corpus = read_stage_table(notes, "corpus")
+    elif notes.is_file():
+        from kvalitativ.io.ingest import ingest_notes
+
+        corpus = ingest_notes(notes, config.ingest, config.privacy).corpus
+    else:
+        raise InputError(f"{notes}: no such file or folder; give a notes export or the --out folder of "
+                         "`kvalitativ ingest`")
+    if "text" not in corpus.columns:
+        raise InputError(f"{notes}: the notes have no 'text' column")
+    corpus = corpus.reset_index(drop=True)
+    run_ids = corpus["run_id"].dropna().unique() if "run_id" in corpus.columns else []
+    return corpus, (str(run_ids[0]) if len(run_ids) == 1 else None)
+
+
+def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, codebook=None, embedder=None,
+                    model_dir: str | Path | None = None, previous_model: str | Path | None = None,
+                    use_model: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+    """Fit (or, with *use_model*, apply) a discoverer to the corpus; map to *codebook*; build tables.
+
+    *previous_model*: a saved model whose curation (merges, renames) is re-applied to this fit.
+    *model_dir*: where to save the fitted model. Returns {"discoverer", "mapping", "tables"}.
+    """
+    from kvalitativ.discover.mapping import map_to_codebook
+    from kvalitativ.discover.tables import discovery_tables
+
+    config = config or RunConfig()
+    dc = config.discover
+    texts = np.asarray(corpus["text"].fillna(""), dtype=object).tolist()
+    embedder = embedder if embedder is not None else make_embedder(None, config, progress)
+    topics = scores = None
+    if use_model:
+        d = Discoverer.load(use_model, embedder=embedder)
+        assigned = d.assign(texts)
+        topics, scores = assigned.topic_id.to_numpy(), assigned.score.to_numpy()
+    else:
+        curation = Discoverer.load(previous_model).curation_ if previous_model else None
+        d = Discoverer(
+            embedder=embedder, min_topic_size=dc.min_topic_size, n_neighbors=dc.n_neighbors,
+            n_components=dc.n_components, min_samples=dc.min_samples, outlier_target=dc.outlier_target,
+            outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
+            n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
+            seed_topics=codebook if (codebook is not None and dc.guided) else None,
+            curation=curation, random_state=config.seed,
+        ).fit(texts)
+        if model_dir:
+            d.save(model_dir)
+    mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
+    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores)
+    return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
+
+
+def merge_with_existing(out_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Keep other stages' rows of ``themes``/``codings`` already in *out_dir*; replace ours."""
+    from kvalitativ.io.store import read_stage_table
+
+    out = dict(tables)
+    for name, (col, ours) in _OWN_ROWS.items():
+        if name not in tables:
+            continue
+        old = read_stage_table(out_dir, name, required=False)
+        if old is None or old.empty or col not in old.columns:
+            continue
+        others = old[old[col].astype(str) != ours].drop(columns=["run_id"], errors="ignore")
+        if len(others):
+            out[name] = pd.concat([others, tables[name]], ignore_index=True)
+    return out
+
+
+def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, config: RunConfig) -> dict:
+    """Write the discovery tables into *out_dir*; returns {table: paths}."""
+    from kvalitativ.io.store import write_tables
+
+    tables = merge_with_existing(out_dir, result["tables"])
+    return write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    d, mapping = result["discoverer"], result["mapping"]
+    n = len(result["tables"]["codings"])
+    if result.get("mode") == "assign":
+        lines = [f"Assigned {n} notes to the {len(d.topic_ids_)} topics of the saved model."]
+    else:
+        lines = [f"Discovered {len(d.topic_ids_)} topics; {n} notes assigned (outliers {d.outlier_share_:.0%}, "
+                 f"{d.outlier_share_before_:.0%} before reduction)."]
+    if mapping is not None:
+        em = mapping[mapping.is_emergent]
+        lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
+                     + (": " + "; ".join(f"topic_{t} '{lab}'" for t, lab in zip(em.topic_id, em.topic_label))
+                        if len(em) else "."))
+    return lines
+
+
+def run_discover(config: RunConfig, out_dir: str | Path, run_id: str) -> dict[str, Any]:
+    """Pipeline stage (``discover.enabled``): corpus of *out_dir* -> discovery tables in *out_dir*."""
+    from kvalitativ.codebook import load_codebook
+
+    corpus, _ = read_notes(out_dir, config)
+    codebook = load_codebook(config.code.codebook) if config.code.codebook else None
+    result = discover_corpus(corpus, config, codebook=codebook, model_dir=config.discover.model_dir)
+    written = write_discovery(result, out_dir, run_id, config)
+    return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}

@@ -1,0 +1,174 @@
+"""Tune the discoverer on a small grid and recommend a setting by a stated rule.
+
+For every setting and seed the discoverer is fitted on the same embeddings; per setting we
+report the number of topics, the outlier share (before and after reduction), coherence
+(NPMI over note co-occurrence of each topic's top-10 lemmatised terms, on this corpus),
+topic diversity (unique share of the top-10 words), stability (mean pairwise adjusted Rand
+index of the assignments across seeds) and, with gold labels, NMI and ARI against them.
+
+**Recommendation rule** (:data:`RULE`): among settings whose mean outlier share is at most
+the outlier target and that find at least 3 topics with every seed, take the highest
+``(NPMI + 1) / 2 × stability``; ties go to the lower outlier share, then the larger
+min_topic_size. Gold labels are reported, never used by the rule, so the recommendation
+is the one you would get without them.
+
+UMAP is the slow step and depends only on (n_neighbors, n_components, seed): it is run once
+per such triple and shared by the settings that differ only in clustering.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from kvalitativ.config import DiscoverConfig
+from kvalitativ.discover.metrics import DocTermIndex, npmi_coherence, stability_ari, topic_diversity
+from kvalitativ.discover.model import Discoverer, _as_texts
+from kvalitativ.discover.representatives import normalise
+from kvalitativ.errors import ConfigError, InputError, KvalitativError
+from kvalitativ.text.lemmas import DanishAnalyzer
+
+__all__ = ["tune", "DEFAULT_GRID", "RULE", "TUNABLE"]
+
+_D = DiscoverConfig()
+DEFAULT_GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [10, 15, 30], "n_components": [5]}
+TUNABLE = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_strategy")
+MIN_TOPICS = 3
+RULE = ("recommended = highest (NPMI+1)/2 × stability (mean pairwise ARI across seeds) among settings "
+        f"with mean outlier share <= the outlier target and >= {MIN_TOPICS} topics for every seed; "
+        "ties: lower outlier share, then larger min_topic_size; gold labels never used by the rule")
+
+
+class _Precomputed:
+    """A reducer that hands back vectors reduced once (BERTopic calls fit_transform)."""
+
+    def __init__(self, reduced: np.ndarray):
+        self.reduced = reduced
+
+    def fit(self, X, y=None):
+        return self
+
+    def fit_transform(self, X, y=None):
+        if len(X) != len(self.reduced):
+            raise KvalitativError("tune: precomputed reduction does not match the notes")
+        return self.reduced
+
+    def transform(self, X):
+        return self.fit_transform(X)
+
+
+def _settings(grid) -> list[dict]:
+    if grid is None:
+        grid = DEFAULT_GRID
+    if isinstance(grid, dict):
+        keys = list(grid)
+        values = [v if isinstance(v, (list, tuple)) else [v] for v in grid.values()]
+        settings = [dict(zip(keys, combo)) for combo in itertools.product(*values)]
+    else:
+        settings = [dict(s) for s in grid]
+    for s in settings:
+        bad = set(s) - set(TUNABLE)
+        if bad:
+            raise ConfigError(f"tune: cannot tune {sorted(bad)}; tunable: {', '.join(TUNABLE)}")
+    if not settings:
+        raise ConfigError("tune: the grid is empty")
+    return settings
+
+
+def _reduce(emb, n_neighbors, n_components, seed, cache):
+    key = (n_neighbors, n_components, seed)
+    if key not in cache:
+        from umap import UMAP
+
+        n = len(emb)
+        cache[key] = UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)),
+                          n_components=max(1, min(int(n_components), n - 2)), min_dist=0.0,
+                          metric="cosine", random_state=seed, n_jobs=1).fit_transform(emb)
+    return cache[key]
+
+
+def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_target=_D.outlier_target,
+         top_n: int = 10, progress: bool = False) -> pd.DataFrame:
+    """Fit every setting of *grid* with every seed; one row per setting (see module doc).
+
+    *grid*: ``{"min_topic_size": [10, 20], "n_neighbors": [15]}`` or a list of such dicts
+    (tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).
+    *gold*: one label per note (e.g. a human theme), for NMI/ARI. Keywords here are plain
+    c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned.
+
+    Example::
+
+        table = tune(notes, vectors, {"min_topic_size": [10, 20], "n_neighbors": [10, 30]})
+        table.loc[table.recommended]
+    """
+    texts = _as_texts(texts)
+    emb = normalise(np.asarray(embeddings, dtype=np.float32)).astype(np.float32)
+    if emb.shape[0] != len(texts):
+        raise InputError(f"tune: {len(texts)} notes but {emb.shape[0]} embedding rows")
+    seeds = [int(s) for s in seeds]
+    if gold is not None:
+        gold = np.asarray(gold, dtype=object)
+        if len(gold) != len(texts):
+            raise InputError(f"tune: {len(gold)} gold labels for {len(texts)} notes")
+        known = np.array([g is not None and not (isinstance(g, float) and np.isnan(g)) for g in gold])
+    settings = _settings(grid)
+    base = {"min_topic_size": _D.min_topic_size, "n_neighbors": _D.n_neighbors, "n_components": _D.n_components}
+    index = DocTermIndex(texts, DanishAnalyzer(ngram_range=tuple(_D.ngram_range)))
+    cache: dict = {}
+    runs = [(i, s) for i in range(len(settings)) for s in seeds]
+    if progress:
+        from tqdm.auto import tqdm
+
+        runs = tqdm(runs, desc="tuning", unit="fit", leave=False)
+    results: dict[int, list[dict]] = {i: [] for i in range(len(settings))}
+    for i, seed in runs:
+        setting = {**base, **settings[i]}
+        reduced = _reduce(emb, setting["n_neighbors"], setting["n_components"], seed, cache)
+        d = Discoverer(embedder=None, reducer=_Precomputed(reduced), outlier_target=outlier_target,
+                       diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, **setting)
+        try:
+            d.fit(texts, emb)
+        except KvalitativError:
+            results[i].append({"n_topics": 0, "topics": np.full(len(texts), -1)})
+            continue
+        words = list(d.topic_info_.keywords)
+        r = {"n_topics": len(d.topic_ids_), "topics": d.topics_,
+             "outlier_share_before": d.outlier_share_before_, "outlier_share": d.outlier_share_,
+             "coherence_npmi": npmi_coherence(words, index, top_n), "diversity": topic_diversity(words, top_n)}
+        if gold is not None:
+            r["nmi"] = normalized_mutual_info_score(gold[known].astype(str), d.topics_[known])
+            r["ari"] = adjusted_rand_score(gold[known].astype(str), d.topics_[known])
+        results[i].append(r)
+    rows = []
+    for i, setting in enumerate(settings):
+        rs = results[i]
+        ok = [r for r in rs if r["n_topics"] > 0]
+        row = {**{k: setting.get(k, base.get(k)) for k in list(base) + [k for k in TUNABLE if k in setting]}}
+        row["n_topics"] = float(np.mean([r["n_topics"] for r in rs]))
+        row["n_topics_min"] = int(min(r["n_topics"] for r in rs))
+        for m in ("outlier_share_before", "outlier_share", "coherence_npmi", "diversity", "nmi", "ari"):
+            if m in ("nmi", "ari") and gold is None:
+                continue
+            row[m] = float(np.mean([r[m] for r in ok])) if ok else np.nan
+        row["stability_ari"] = stability_ari([r["topics"] for r in rs]) if len(rs) > 1 else np.nan
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    target = outlier_target if outlier_target is not None else 1.0
+    stab = table["stability_ari"].fillna(1.0) if len(seeds) < 2 else table["stability_ari"]
+    table["score"] = (table["coherence_npmi"] + 1) / 2 * stab
+    table["eligible"] = (table["outlier_share"] <= target + 1e-9) & (table["n_topics_min"] >= MIN_TOPICS)
+    pool = table[table["eligible"] & table["score"].notna()]
+    if pool.empty:
+        pool = table[table["score"].notna()]
+    table["recommended"] = False
+    if not pool.empty:
+        best = pool.sort_values(["score", "outlier_share", "min_topic_size"], ascending=[False, True, False],
+                                kind="stable").index[0]
+        table.loc[best, "recommended"] = True
+    table["rule"] = RULE
+    table.attrs["rule"] = RULE
+    table.attrs["seeds"] = seeds
+    return table
