@@ -141,6 +141,8 @@ def test_model_as_coder_thresholds_and_pools_segments():
         "valence": ["strength", "concern", "neutral", "strength"],
     })
     m = model_as_coder(codings, ["n1", "n2", "n3"], ["a", "b"], threshold={"a": 0.5, "b": 0.8})
+    rows_are_codings = model_as_coder(codings, ["n1", "n2", "n3"], ["a", "b"]).set_index(["note_id", "theme_id"])
+    assert rows_are_codings.loc[("n2", "b"), "present"] and not rows_are_codings.loc[("n1", "b"), "present"]
     got = m.set_index(["note_id", "theme_id"])
     assert got.loc[("n1", "a"), "present"] and got.loc[("n1", "a"), "valence"] == "concern"
     assert not got.loc[("n2", "a"), "present"] and not got.loc[("n2", "b"), "present"]

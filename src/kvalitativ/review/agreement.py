@@ -320,11 +320,14 @@ def model_as_coder(
     model_codings: pd.DataFrame,
     note_ids: Iterable,
     themes: Sequence[str],
-    threshold: float | Mapping[str, float] = 0.5,
+    threshold: float | Mapping[str, float] | None = None,
     coder: str = "model",
 ) -> pd.DataFrame:
-    """Threshold a ``codings`` table into present/absent per note × theme, as coder ``coder``.
+    """Turn a ``codings`` table into present/absent per note × theme, as coder ``coder``.
 
+    ``threshold=None`` takes the coder's own decision: every row in ``codings``
+    is a coding (the coders write only themes that pass their calibrated
+    threshold). A number, or a mapping theme → number, re-thresholds the scores.
     Segment rows are pooled per note by their highest score; a note in
     ``note_ids`` with no row for a theme is absent (the model saw it and found
     nothing). The valence of a present theme is the one of its highest-scoring row.
@@ -337,17 +340,21 @@ def model_as_coder(
     mc = mc[mc["note_id"].isin(set(note_ids)) & mc["theme_id"].isin(set(themes))]
     if not mc.empty:
         mc = mc.sort_values("score", ascending=False, kind="mergesort").drop_duplicates(["note_id", "theme_id"])
-        cols = ["note_id", "theme_id", "score"] + (["valence"] if "valence" in mc else [])
+        mc = mc.assign(_hit=True)
+        cols = ["note_id", "theme_id", "score", "_hit"] + (["valence"] if "valence" in mc else [])
         grid = grid.merge(mc[cols], on=["note_id", "theme_id"], how="left")
     else:
-        grid["score"] = np.nan
+        grid["score"], grid["_hit"] = np.nan, np.nan
     if "valence" not in grid:
         grid["valence"] = None
-    if isinstance(threshold, Mapping):
-        thr = grid["theme_id"].map(lambda t: threshold.get(t, 0.5)).astype(float)
+    if threshold is None:
+        grid["present"] = grid["_hit"].notna()
     else:
-        thr = float(threshold)
-    grid["present"] = grid["score"].fillna(-np.inf) >= thr
+        if isinstance(threshold, Mapping):
+            thr = grid["theme_id"].map(lambda t: threshold.get(t, 0.5)).astype(float)
+        else:
+            thr = float(threshold)
+        grid["present"] = grid["score"].fillna(-np.inf) >= thr
     grid["valence"] = grid["valence"].astype(object).where(grid["present"], None)
     grid["coder"] = coder
     return grid[["coder", "note_id", "theme_id", "present", "valence"]]

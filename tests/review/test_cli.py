@@ -1,0 +1,97 @@
+"""CLI round trip: review export → two coders fill in (openpyxl) → review import → agreement → retrain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from kvalitativ.io.store import read_stage_table, write_tables
+
+from .conftest import THEMES, make_corpus
+
+
+def _cli():
+    """The real entry point once the lead registers our commands; our command objects until then."""
+    from kvalitativ.cli import cli
+
+    return cli
+
+
+@pytest.fixture
+def stage_dir(tmp_path):
+    corpus, codings, truth = make_corpus(n=80, seed=1)
+    codings = codings[codings.score >= 0.5]  # a coder writes only the themes it codes
+    themes = pd.DataFrame({"theme_id": THEMES, "label": [t.title() for t in THEMES],
+                           "definition": [f"Noten handler om {t}." for t in THEMES]})
+    out = tmp_path / "out"
+    write_tables(out, {"corpus": corpus, "codings": codings, "themes": themes}, run_id="r0")
+    return out, corpus, truth
+
+
+def _code_sheet(xlsx: Path, out: Path, coder: str, corpus: pd.DataFrame, truth: np.ndarray, noise: float, seed: int,
+                skip: int = 0) -> Path:
+    """Fill the sheet as a person would: the true themes, with some slips; the last `skip` rows left blank."""
+    rng = np.random.default_rng(seed)
+    index = {n: i for i, n in enumerate(corpus.note_id)}
+    wb = load_workbook(xlsx)
+    ws = wb["Kodning"]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1 - skip):
+        i = index[ws.cell(r, header.index("note_id") + 1).value]
+        ws.cell(r, header.index("koder") + 1, coder)
+        ws.cell(r, header.index("dato") + 1, "01-02-2025")
+        for j, t in enumerate(THEMES):
+            yes = bool(truth[i, j]) ^ (rng.random() < noise)
+            ws.cell(r, header.index(t) + 1, ("ja-bekymring" if rng.random() < 0.5 else "ja-styrke") if yes else "nej")
+    wb.save(out)
+    return out
+
+
+def test_round_trip(stage_dir, tmp_path):
+    out, corpus, truth = stage_dir
+    runner = CliRunner()
+    cli = _cli()
+    xlsx = tmp_path / "review.xlsx"
+    res = runner.invoke(cli, ["review", "export", "--codings", str(out), "--n", "40", "--out", str(xlsx)])
+    assert res.exit_code == 0, res.output
+    assert xlsx.exists() and xlsx.with_suffix(".csv").exists() and "Selected 40 notes" in res.output
+    anna = _code_sheet(xlsx, tmp_path / "anna.xlsx", "anna", corpus, truth, noise=0.05, seed=1)
+    bo = _code_sheet(xlsx, tmp_path / "bo.xlsx", "bo", corpus, truth, noise=0.10, seed=2, skip=5)
+    review = tmp_path / "review"
+    res = runner.invoke(cli, ["review", "import", str(anna), str(bo), "--out", str(review), "--codings", str(out)])
+    assert res.exit_code == 0, res.output
+    human = read_stage_table(review, "human_codings")
+    assert human.groupby("coder")["note_id"].nunique().to_dict() == {"anna": 40, "bo": 35}
+
+    res = runner.invoke(cli, ["agreement", "--human", str(review), "--codings", str(out), "--out", str(review),
+                              "--n-boot", "200"])
+    assert res.exit_code == 0, res.output
+    rel = read_stage_table(review, "reliability")
+    assert {"model", "anna", "all"} <= set(rel.coder_a)
+    overall = rel[(rel.theme_id == "_overall") & (rel.coder_a == "anna") & (rel.coder_b == "bo")].iloc[0]
+    assert overall.n_units == 35 * len(THEMES)  # bo's five blank rows are not counted
+    assert overall.cohen_kappa > 0.6 and overall.kappa_ci_low < overall.cohen_kappa < overall.kappa_ci_high
+    assert (rel.run_id == "r0").all()
+    assert Path(review, "csv_da", "reliability.csv").exists()
+
+
+def test_import_error_exits_2_with_one_line(stage_dir, tmp_path):
+    out, corpus, truth = stage_dir
+    runner = CliRunner()
+    xlsx = tmp_path / "review.xlsx"
+    assert runner.invoke(_cli(), ["review", "export", "--codings", str(out), "--n", "10", "--out", str(xlsx)]).exit_code == 0
+    wb = load_workbook(xlsx)
+    ws = wb["Kodning"]
+    ws.cell(2, 6, "ja-styrke")  # a theme cell filled, no coder name
+    wb.save(tmp_path / "x.xlsx")
+    res = subprocess.run([sys.executable, "-m", "kvalitativ.cli", "review", "import", str(tmp_path / "x.xlsx"),
+                          "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "x.xlsx, row 2, column 'koder'" in res.stderr and "Traceback" not in res.stderr
