@@ -21,7 +21,7 @@ def test_bh_q_values_equal_statsmodels_over_the_whole_table():
     from kvalitativ.link import person_themes
 
     pt = person_themes(d["codings"], d["corpus"], d["indicators"])
-    table = associations(pt, d["indicators"], covariates=["absence_pct"], min_cell=1,
+    table = associations(pt, d["indicators"], covariates=["absence_pct"], min_cell=None,
                          numeric_indicators=["absence_pct", "grade_avg"])
     tested = table["p_value"].notna()
     assert tested.sum() >= 6  # binary and numeric rows share one family
@@ -32,6 +32,21 @@ def test_bh_q_values_equal_statsmodels_over_the_whole_table():
                                multipletests(table.loc[adj, "adjusted_p_value"], method="fdr_bh")[1])
 
 
+def test_bh_family_includes_suppressed_rows():
+    """Suppression hides rows after the q-values are computed: the family is every test made."""
+    d = make_link_data(n=70, seed=12, theme_share=0.12)
+    from kvalitativ.link import person_themes
+
+    pt = person_themes(d["codings"], d["corpus"], d["indicators"])
+    full = associations(pt, d["indicators"], min_cell=None, numeric_indicators=["grade_avg"])
+    shown = associations(pt, d["indicators"], min_cell=5, numeric_indicators=["grade_avg"])
+    assert shown["suppressed"].any()
+    expected = pd.Series(multipletests(full["p_value"].dropna(), method="fdr_bh")[1],
+                         index=full["p_value"].dropna().index)
+    visible = ~shown["suppressed"] & shown["q_value"].notna()
+    np.testing.assert_allclose(shown.loc[visible, "q_value"], expected[visible[visible].index])
+
+
 def test_bh_keeps_missing_p_values_missing():
     q = stats.bh([0.01, np.nan, 0.04, 0.5])
     assert np.isnan(q[1])
@@ -40,7 +55,7 @@ def test_bh_keeps_missing_p_values_missing():
 
 def test_wilson_interval_equals_statsmodels_in_prevalence():
     d = make_link_data(n=120, seed=4)
-    prev = prevalence(d["codings"], d["corpus"], group_by=["overall", "unit_id"], min_cell=1)
+    prev = prevalence(d["codings"], d["corpus"], group_by=["overall", "unit_id"], min_cell=None)
     assert len(prev) > 6
     lo, hi = proportion_confint(prev["n_persons"].astype(int), prev["persons_total"].astype(int),
                                 alpha=0.05, method="wilson")
@@ -54,7 +69,8 @@ def test_exact_conditional_odds_ratio_when_a_cell_is_zero():
     x = np.r_[np.ones(12), np.zeros(40)].astype(int)
     y = np.r_[np.zeros(12), np.ones(10), np.zeros(30)].astype(int)
     ind = pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(len(x))], "dropout": y})
-    row = associations(person_table(x), ind, min_cell=1).iloc[0]
+    row = associations(person_table(x), ind).iloc[0]  # a zero cell is not suppressed (min_cell 5)
+    assert not row["suppressed"]
     assert row["ci_method"] == "exact_conditional"
     ref = odds_ratio([[0, 12], [10, 30]], kind="conditional")
     ci = ref.confidence_interval(0.95)

@@ -36,7 +36,7 @@ def _split(value: str | None) -> list[str] | None:
 @click.option("--numeric-indicators", default=None, metavar="COL,COL",
               help="Numeric indicators compared by mean difference (default: absence_pct,grade_avg).")
 @click.option("--quantitative", default=None, metavar="COL,COL",
-              help="Baseline predictors of the added-value AUC (default: every numeric indicator but the outcome).")
+              help="Baseline predictors of the added-value AUC (default: the covariates and numeric indicators).")
 @click.option("--window-months", type=int, default=None,
               help="The dropout window the indicator export used (months; stated in every output, default 15).")
 @click.option("--cutoff", default=None, metavar="YYYY-MM-DD", help="Notes dated on or after this never count.")

@@ -78,7 +78,7 @@ def added_value(
     random_state: int = 0,
     *,
     theme_valences: Sequence[str] | None = None,
-    min_cell: int = 5,
+    min_cell: int | None = 5,
     alpha: float = 0.05,
     rules: LinkRules | None = None,
 ) -> pd.DataFrame:
@@ -142,6 +142,7 @@ def added_value(
                  n_features=len(quantitative) + len(binary)),
             dict(base, model="difference", features="themes", n_features=len(binary))]
     small = min(n_events, n - n_events)
+    min_cell = 0 if min_cell is None else min_cell
     if small < max(min_cell, n_splits):
         for r in rows:
             r.update(auc=np.nan, ci_low=np.nan, ci_high=np.nan, interpretation=None,

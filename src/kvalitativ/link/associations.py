@@ -68,7 +68,7 @@ def _covariate_frame(indicators: pd.DataFrame, covariates: Sequence[str], outcom
 def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     from kvalitativ.privacy.suppress import suppress_small_cells
 
-    return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, value_cols=VALUE_COLUMNS)
+    return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, by=[], value_cols=VALUE_COLUMNS)
 
 
 def associations(
@@ -76,7 +76,7 @@ def associations(
     indicators: pd.DataFrame,
     outcome: str | None = None,
     covariates: Sequence[str] = (),
-    min_cell: int = 5,
+    min_cell: int | None = 5,
     numeric_indicators: Sequence[str] = (),
     *,
     theme_labels: Mapping[str, str] | None = None,
@@ -96,6 +96,8 @@ def associations(
     min_cell : a row where any of n_with, n_without, events_with, events_without or the
         non-event cells holds 1 to min_cell−1 persons is suppressed: ``suppressed`` is True and
         counts and every derived number are blanked (zero cells are not disclosive and stay).
+        At least 3; ``None`` switches suppression off for in-memory analysis only (the table
+        writer suppresses again before anything is published).
     numeric_indicators : numeric columns compared by mean difference (Welch).
     theme_labels : theme_id → readable label, for the ``interpretation`` sentence.
 
@@ -176,7 +178,7 @@ def associations(
     table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
     table["suppressed"] = False
     n_tests = int(table["p_value"].notna().sum())
-    if len(table):
+    if len(table) and min_cell is not None:
         table = _suppress(table, min_cell)
         table.loc[table["suppressed"].astype(bool), "interpretation"] = wording.SUPPRESSED.format(k=min_cell)
     table = table.drop(columns=["nonevents_with", "nonevents_without"])

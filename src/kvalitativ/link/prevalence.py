@@ -31,7 +31,7 @@ def prevalence(
     codings: pd.DataFrame,
     corpus: pd.DataFrame,
     group_by: Sequence[str] = (OVERALL, "unit_id", "period", "source"),
-    min_cell: int = 5,
+    min_cell: int | None = 5,
     *,
     cutoff=None,
     alpha: float = 0.05,
@@ -47,18 +47,19 @@ def prevalence(
         ``overall`` only.
     min_cell : persons below which a cell is hidden (n_persons, persons_total or the persons
         without the theme in 1..min_cell−1), then secondary suppression within each
-        theme × valence × group_by.
+        theme × valence × group_by. At least 3; ``None`` = no suppression (in-memory analysis only).
     cutoff : ISO date; if given, only notes dated before it count (undated notes then drop out).
     rules : the link rules whose outcome and window to stamp into the rule columns (the note rule
         always reads as descriptive: prevalence never uses the outcome).
 
     Returns
     -------
-    Columns theme_id, valence (``any`` plus each valence in the codings), group_by, group_value,
+    Columns theme_id, valence (``any`` per theme plus each theme × valence pair in the codings),
+    group_by, group_value,
     n_persons (persons with the theme in the group), persons_total (persons with any note in the
     group), share = n_persons / persons_total, ci_low, ci_high (Wilson, 95 %), n_notes,
     notes_total, note_share, suppressed, and the rule columns (outcome, dropout_window_months,
-    cutoff, note_rule, population). Every theme × valence × group appears, also with 0 persons.
+    cutoff, note_rule, population). Every such pair × group appears, also with 0 persons.
 
     Example
     -------
@@ -92,8 +93,9 @@ def prevalence(
     cod["note_id"] = cod["note_id"].astype("string")
     cod["theme_id"] = cod["theme_id"].astype("string")
     cod["valence"] = cod["valence"].astype("string").fillna("neutral")
-    themes = sorted(cod["theme_id"].dropna().unique())
-    valences = [ANY] + sorted(v for v in cod["valence"].dropna().unique() if v != ANY)
+    cod = cod.dropna(subset=["theme_id"])
+    pairs = cod[["theme_id", "valence"]].drop_duplicates()
+    pairs = pd.concat([pairs.assign(valence=ANY).drop_duplicates(), pairs[pairs["valence"] != ANY]])
     cod = cod.merge(notes, on="note_id", how="inner")
     cod_any = cod.assign(valence=ANY)
     cod_all = pd.concat([cod_any, cod], ignore_index=True)
@@ -106,7 +108,12 @@ def prevalence(
         c = cod_all.assign(_g=cod_all[g].astype("string")).dropna(subset=["_g"])
         counts = c.groupby(["theme_id", "valence", "_g"]).agg(n_persons=("person_id", "nunique"),
                                                              n_notes=("note_id", "nunique"))
-        full = pd.MultiIndex.from_product([themes, valences, list(totals.index)], names=["theme_id", "valence", "_g"])
+        gvals = list(totals.index)
+        full = pd.MultiIndex.from_arrays(
+            [np.repeat(pairs["theme_id"].to_numpy(object), len(gvals)),
+             np.repeat(pairs["valence"].to_numpy(object), len(gvals)), np.tile(np.asarray(gvals, dtype=object),
+                                                                               len(pairs))],
+            names=["theme_id", "valence", "_g"])
         counts = counts.reindex(full, fill_value=0).reset_index()
         counts = counts.merge(totals.reset_index(), on="_g", how="left")
         counts = counts.rename(columns={"_g": "group_value"})
@@ -124,7 +131,7 @@ def prevalence(
     table["ci_low"], table["ci_high"] = stats.wilson(table["n_persons"], table["persons_total"], alpha=alpha)
     table["persons_without"] = table["persons_total"] - table["n_persons"]
     table["suppressed"] = False
-    if len(table):
+    if len(table) and min_cell is not None:
         from kvalitativ.privacy.suppress import suppress_small_cells
 
         table = suppress_small_cells(

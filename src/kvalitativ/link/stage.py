@@ -18,11 +18,14 @@ from kvalitativ.link.prevalence import prevalence
 DASHBOARD_TABLES = ("associations", "prevalence", "added_value", "link_exclusions")
 
 
-def default_quantitative(indicators: pd.DataFrame, rules: LinkRules) -> list[str]:
-    """Every numeric indicator column except the outcome (the baseline "numbers alone" model)."""
-    skip = {"person_id", rules.outcome, rules.outcome_date_col}
-    return [c for c in indicators.columns if c not in skip and pd.api.types.is_numeric_dtype(indicators[c])
-            and not pd.api.types.is_bool_dtype(indicators[c])]
+def default_quantitative(config: LinkConfig) -> list[str]:
+    """The baseline "numbers alone": the covariates and numeric indicators the user already named.
+
+    Not every numeric column: an indicator export may hold columns measured at or after the
+    outcome (age at outcome date, days enrolled) that would make the numbers look better than
+    they are.
+    """
+    return list(dict.fromkeys([*config.covariates, *config.numeric_indicators]))
 
 
 def link(
@@ -73,15 +76,14 @@ def link(
                          rules=rules)
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules)
-    quantitative = list(config.quantitative) if config.quantitative is not None else \
-        default_quantitative(indicators, rules)
+    quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
                         n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules)
     excl = rules.stamp(exclusions(pt))
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells
 
-    excl = suppress_small_cells(excl, ["n_persons"], threshold=min_cell, value_cols=["n_notes"])
+    excl = suppress_small_cells(excl, ["n_persons"], threshold=min_cell, by=[], value_cols=["n_notes"])
     for col in ("n_notes", "n_persons"):
         excl[col] = pd.to_numeric(excl[col], errors="coerce").round().astype("Int64")
     excl["suppressed"] = excl["suppressed"].astype(bool)

@@ -1,0 +1,95 @@
+"""The associations table: suppression, wording, rule columns and the logistic-regression guards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.link import associations, person_themes
+from kvalitativ.link.associations import COLUMNS
+from tests.link.synth import make_link_data, person_table
+
+CELLS = ["n_with", "n_without", "events_with", "events_without"]
+
+
+def _small_table(min_cell: int = 5) -> pd.DataFrame:
+    d = make_link_data(n=60, odds_ratio=3.0, seed=21, theme_share=0.15)
+    pt = person_themes(d["codings"], d["corpus"], d["indicators"], window_months=6)
+    return associations(pt, d["indicators"], covariates=["absence_pct", "gender"], min_cell=min_cell,
+                        numeric_indicators=["absence_pct", "grade_avg"])
+
+
+def test_no_unsuppressed_row_has_a_small_cell():
+    table = _small_table()
+    assert table["suppressed"].any() and (~table["suppressed"]).any()
+    shown = table[~table["suppressed"]]
+    for col in CELLS:
+        v = shown[col].dropna().astype(int)
+        assert not ((v >= 1) & (v <= 4)).any(), col
+    binary = shown[shown["indicator_type"] == "binary"]
+    for n, e in (("n_with", "events_with"), ("n_without", "events_without")):
+        non_events = (binary[n] - binary[e]).astype(int)
+        assert not ((non_events >= 1) & (non_events <= 4)).any()
+
+
+def test_suppressed_rows_are_blank_and_say_so():
+    table = _small_table()
+    hidden = table[table["suppressed"]]
+    for col in CELLS + ["odds_ratio", "or_ci_low", "rate_with", "p_value", "q_value", "adjusted_odds_ratio",
+                        "mean_difference"]:
+        assert hidden[col].isna().all(), col
+    assert hidden["interpretation"].str.startswith("Skjult").all()
+
+
+def test_every_row_states_the_rules_and_columns_are_stable():
+    table = _small_table()
+    assert list(table.columns) == COLUMNS
+    assert (table["outcome"] == "dropout").all()
+    assert (table["dropout_window_months"] == 6).all()
+    assert table["note_rule"].str.contains("strictly before outcome_date").all()
+    assert (table["population"] == "with_notes").all()
+
+
+def test_interpretation_says_association_not_cause():
+    rng = np.random.default_rng(0)
+    n = 400
+    x = (rng.random(n) < 0.4).astype(int)
+    y = (rng.random(n) < np.where(x == 1, 0.45, 0.15)).astype(int)
+    ind = pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(n)], "dropout": y,
+                        "absence_pct": rng.normal(8, 3, n) + 4 * x})
+    table = associations(person_table(x, theme="moedestabilitet", valence="concern"), ind,
+                         numeric_indicators=["absence_pct"], theme_labels={"moedestabilitet": "fremmøde"})
+    binary, numeric = table.iloc[0], table.iloc[1]
+    assert binary["interpretation"].startswith("Elever med bekymring om fremmøde faldt oftere fra (OR ")
+    assert "95 % KI" in binary["interpretation"] and "ikke en årsag" in binary["interpretation"]
+    assert "," in binary["interpretation"].split("OR ")[1][:4]  # decimal comma
+    assert numeric["interpretation"].startswith("Elever med bekymring om fremmøde havde i gennemsnit")
+    assert "højere absence_pct" in numeric["interpretation"] and "ikke en årsag" in numeric["interpretation"]
+    for text in table["interpretation"]:
+        assert "forårsag" not in text and "skyldes" not in text
+
+
+def test_numeric_indicator_rows_compare_means():
+    d = make_link_data(n=300, seed=22, confounded=True)
+    pt = person_themes(d["codings"], d["corpus"], d["indicators"])
+    table = associations(pt, d["indicators"], numeric_indicators=["absence_pct"])
+    row = table.set_index(["theme_id", "valence", "indicator"]).loc[("moedestabilitet", "concern", "absence_pct")]
+    ind = d["indicators"].set_index("person_id")
+    with_theme = set(pt[(pt.theme_id == "moedestabilitet") & (pt.valence == "concern") & (pt.present == 1)].person_id)
+    persons = set(pt.person_id)
+    inside = ind.loc[sorted(with_theme), "absence_pct"]
+    outside = ind.loc[sorted(persons - with_theme), "absence_pct"]
+    assert row["mean_difference"] == np.float64(inside.mean() - outside.mean())
+    assert row["md_ci_low"] > 0  # confounded data: the theme goes with more absence
+    assert row["p_method"] == "welch_t" and pd.isna(row["events_with"])
+
+
+def test_missing_covariate_is_a_clear_error():
+    import pytest
+
+    from kvalitativ.errors import ConfigError
+
+    d = make_link_data(n=50, seed=23)
+    pt = person_themes(d["codings"], d["corpus"], d["indicators"])
+    with pytest.raises(ConfigError, match="national_test_5th"):
+        associations(pt, d["indicators"], covariates=["national_test_5th"])

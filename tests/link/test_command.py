@@ -1,0 +1,65 @@
+"""`kvalitativ link` end to end on stage folders, as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kvalitativ.io.store import write_tables
+from tests.link.synth import make_link_data
+
+
+def kv(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kvalitativ.cli", *args], capture_output=True, text=True)
+
+
+def _stage(tmp_path: Path) -> tuple[Path, Path]:
+    d = make_link_data(n=250, odds_ratio=3.0, seed=51)
+    stage = tmp_path / "stage"
+    write_tables(stage, {"corpus": d["corpus"], "codings": d["codings"]}, run_id="r-test")
+    ind = d["indicators"].copy()
+    ind["outcome_date"] = ind["outcome_date"].dt.strftime("%d-%m-%Y").fillna("")
+    path = tmp_path / "indikatorer.csv"
+    ind.to_csv(path, sep=";", index=False, decimal=",")
+    return stage, path
+
+
+def test_link_command_writes_tables_with_rules_and_keeps_person_data_internal(tmp_path):
+    stage, ind = _stage(tmp_path)
+    out = tmp_path / "out"
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--covariates", "absence_pct,gender,school",
+                "--window-months", "6", "--cutoff", "2024-06-01", "--n-boot", "100", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "associations, not causes" in result.stdout
+    assoc = pd.read_parquet(out / "parquet" / "associations.parquet")
+    assert (assoc["run_id"] == "r-test").all()
+    assert (assoc["dropout_window_months"] == 6).all() and (assoc["cutoff"] == "2024-06-01").all()
+    row = assoc.set_index(["theme_id", "valence", "indicator"]).loc[("moedestabilitet", "concern", "dropout")]
+    assert row["or_ci_low"] > 1 and row["covariates"] == "absence_pct,gender,school"
+    for name in ("prevalence", "added_value", "link_exclusions"):
+        assert (out / "parquet" / f"{name}.parquet").exists()
+        assert (out / "csv_da" / f"{name}.csv").exists()
+    assert (out / "work" / "person_themes.parquet").exists()
+    assert not (out / "parquet" / "person_themes.parquet").exists()
+    con = duckdb.connect(str(out / "kvalitativ.duckdb"), read_only=True)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert "associations" in tables and "person_themes" not in tables
+
+
+def test_link_command_bad_covariate_is_one_clear_line(tmp_path):
+    stage, ind = _stage(tmp_path)
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--covariates", "absence_pct,karakter",
+                "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "karakter" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_link_help_has_an_example():
+    result = kv("link", "--help")
+    assert result.returncode == 0 and "Example" in result.stdout and "--cutoff" in result.stdout
