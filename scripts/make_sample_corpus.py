@@ -607,6 +607,7 @@ class Note:
     after_outcome: bool
     dotted: bool
     seq: int = 0
+    n_sentences: int = 0
 
 
 def _role(rng: random.Random, school: str, when: date) -> str:
@@ -766,7 +767,8 @@ def compose_note(rng: random.Random, person: Person, when: date, school: str,
             cursor = k + len(value)
         text.append(s.text)
         pos = end + len(sep)
-    return Note(person, when, school, role, sep.join(text), gold, pii, after, rng.random() < P_DOT_DATE)
+    return Note(person, when, school, role, sep.join(text), gold, pii, after, rng.random() < P_DOT_DATE,
+                n_sentences=len(sentences))
 
 
 def _workday(d: date, lo: date, hi: date) -> date:
@@ -1026,12 +1028,14 @@ def write_corpus(out: Path, seed: int = SEED, n_persons: int | None = N_PERSONS,
         "n_notes": 0, "n_persons": 0, "n_dropout": 0, "schools": set(), "persons_with_notes": 0,
         "cell_notes": {k: 0 for k in keys}, "cell_persons": {k: 0 for k in keys},
         "cell_sentences": {k: set() for k in keys}, "cell_dropout": {k: 0 for k in keys},
+        "leaky_persons": {k: 0 for k in keys}, "leaky_dropout": {k: 0 for k in keys},
         "notes_without_theme": 0, "after_notes": [], "after_gold": {}, "pii_types": {},
         "notes_with_pii": 0, "planned_mismatch": 0, "n_gold": 0, "min_date": None, "max_date": None,
         "roles": {}, "english": 0,
     }
     for persons, notes in iter_note_chunks(seed, n_persons=n_persons, n_notes=n_notes):
         exposure: dict[str, dict[tuple[str, str], list]] = {p.person_id: {} for p in persons}
+        leaky: dict[str, set] = {p.person_id: set() for p in persons}  # any note, whatever its date
         has_note: set[str] = set()
         for n in notes:
             notes_w.row(note_row(n))
@@ -1053,6 +1057,7 @@ def write_corpus(out: Path, seed: int = SEED, n_persons: int | None = N_PERSONS,
                 gold_w.row([n.note_id, theme, valence, start, end, int(n.after_outcome)])
                 stats["n_gold"] += 1
                 key = (theme, valence)
+                leaky[n.person.person_id].add(key)
                 if n.after_outcome:
                     stats["after_gold"][key] = stats["after_gold"].get(key, 0) + 1
                     continue
@@ -1079,6 +1084,9 @@ def write_corpus(out: Path, seed: int = SEED, n_persons: int | None = N_PERSONS,
             exp = exposure[p.person_id]
             if n_notes is None and set(exp) != set(p.traits):
                 stats["planned_mismatch"] += 1
+            for key in leaky[p.person_id]:
+                stats["leaky_persons"][key] += 1
+                stats["leaky_dropout"][key] += p.dropout
             for key in keys:
                 if key in exp:
                     trait_w.row([p.person_id, key[0], key[1], exp[key][0].isoformat(), exp[key][1]])
@@ -1129,6 +1137,9 @@ def ground_truth(stats: dict, seed: int) -> dict:
         c = d - a
         dd = (n - d) - b
         sor, lo, hi = _or_ci(a, b, c, dd)
+        la = stats["leaky_dropout"][key]
+        lb = stats["leaky_persons"][key] - la
+        leaky_or = _or_ci(la, lb, d - la, (n - d) - lb)[0]
         traits.append({
             "theme_id": key[0], "valence": key[1],
             "odds_ratio": odds, "log_odds_ratio": round(math.log(odds), 6),
@@ -1138,6 +1149,7 @@ def ground_truth(stats: dict, seed: int) -> dict:
             "dropout_rate_with": round(a / (a + b), 4) if a + b else None,
             "dropout_rate_without": round(c / (c + dd), 4) if c + dd else None,
             "sample_odds_ratio": round(sor, 3), "sample_or_ci95": [round(lo, 3), round(hi, 3)],
+            "leaky_sample_odds_ratio": round(leaky_or, 3),
             "planted": odds != 1.0,
         })
     return {
@@ -1157,6 +1169,8 @@ def ground_truth(stats: dict, seed: int) -> dict:
             **COVARIATE_EFFECTS,
             "school": {s: eff for s, (_, eff) in YOUTH_SCHOOLS.items()},
         },
+        "dropout_sampling": ("systematic within strata of the planted traits: each person drops out with "
+                             "the model probability, each stratum holds its expected count +-1"),
         "covariates_independent_of_traits": True,
         "traits_independent_of_each_other": True,
         "dropout_rate_sample": round(d / n, 4) if n else None,
@@ -1201,6 +1215,12 @@ def ground_truth_md(truth: dict) -> str:
         f"Intercept {truth['intercept']}. School effects (log-odds): "
         + ", ".join(f"{s} {e:+.2f}" for s, e in truth["covariate_effects_log_odds"]["school"].items()) + ".",
         "",
+        "Dropout is drawn with exactly the model probability for each person, but *systematically* within",
+        "the strata of the five planted traits (persons shuffled, one uniform start per stratum, a dropout",
+        "wherever the running sum of probabilities crosses an integer). Each stratum then holds its",
+        "expected number of dropouts (+-1), so this 900-person sample shows the planted effects without",
+        "depending on a lucky draw; the null themes keep ordinary sampling noise.",
+        "",
         "Every trait is drawn independently (of the other traits and of gender, age, absence, grades,",
         "national test and school), so marginal odds ratios are close to the conditional ones above",
         "(logistic odds ratios are not collapsible: the marginal ones are pulled slightly towards 1).",
@@ -1228,8 +1248,14 @@ def ground_truth_md(truth: dict) -> str:
         f"{after['n']} notes are dated **after** their person's `outcome_date` (marked `after_outcome=1` in",
         "`gold_codings.csv`; ids in `ground_truth.json`). Most belong to dropouts and carry the concerns "
         + ", ".join(f"`{x}`" for x in after["leak_pool"]) + ".",
-        "A pipeline that ignores the outcome date will see inflated odds ratios for these themes",
-        "(the null `trivsel`, `rusmidler` and `fritid_faellesskaber` concerns turn positive).",
+        "A pipeline that ignores the outcome date counts these too and gets the *leaky* odds ratios below",
+        "instead of the sample ones above (exposure from any note, whatever its date):",
+        "",
+        "| theme | valence | sample OR (no leak) | leaky OR |",
+        "|---|---|---:|---:|",
+        *[f"| {t['theme_id']} | {t['valence']} | {t['sample_odds_ratio']:.2f} | {t['leaky_sample_odds_ratio']:.2f} |"
+          for t in truth["traits"] if f"{t['theme_id']}:{t['valence']}" in after["gold_rows_by_theme"]],
+        "",
         "Gold rows after the outcome by theme: "
         + ", ".join(f"{k} {v}" for k, v in after["gold_rows_by_theme"].items()) + ".",
         "",
@@ -1373,7 +1399,8 @@ def readme_md(out: Path, stats: dict, truth: dict) -> str:
         "* **Persons.** Each of the young people gets a youth-education start (2019–2024), a school, covariates",
         "  (gender, age, absence, grade average, national-test band; independent of the themes) and a set of",
         "  theme x valence traits, each drawn independently with the prevalence in `ground_truth.json`.",
-        "  Dropout is drawn from the logistic model in `GROUND_TRUTH.md`.",
+        "  Dropout is drawn from the logistic model in `GROUND_TRUTH.md` (systematically within strata of",
+        "  the planted traits, so the sample shows the planted effects without luck).",
         "* **Notes.** Every trait is written into at least one note dated before the outcome date (some twice);",
         "  no note carries a theme the person does not have. Notes without a theme are logistics",
         "  (\"Møde aflyst, ny tid sendt i e-Boks.\") or mention a theme word about the institution, not the",

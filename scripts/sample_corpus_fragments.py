@@ -133,6 +133,8 @@ DA: dict[tuple[str, str], list[str]] = {
         "{S} tør ikke tage [beslutninger|initiativ] selv",
         "{S} skal guides trin for trin [gennem opgaverne|]",
         "{S} har svært ved at arbejde alene og skal have [nogen|en voksen] ved siden af",
+        "{S} [henvender sig|kommer] til mentor [med alt|hver gang der skal træffes et valg]",
+        "{S} lader [mor|andre] ordne [alt det praktiske|ansøgninger og aftaler] for sig",
     ],
     # -------------------------------------------------------------- ansvarlighed
     ("ansvarlighed", "strength"): [
@@ -150,6 +152,8 @@ DA: dict[tuple[str, str], list[str]] = {
         "{S} husker [nu|] selv at [få underskrevet papirerne|aflevere sedlerne]",
         "{S} er meget ansvarsfuld i praktikken",
         "{S} følger op på det, vi aftalte sidst, uden at blive mindet om det",
+        "{S} [rydder|gør] [altid|] pænt op efter sig [i værkstedet|i køkkenet|på holdet]",
+        "{S} [sørger|husker] selv for at [give besked|sige til], hvis {s} bliver forsinket",
     ],
     ("ansvarlighed", "concern"): [
         "{S} glemmer [ofte|igen og igen|gang på gang] sine [bøger|computer|materialer|sportstøj]",
@@ -232,6 +236,8 @@ DA: dict[tuple[str, str], list[str]] = {
         "{S} kender ikke forskel på [EUD og EUX|de gymnasiale uddannelser|de forskellige muligheder]",
         "{S} er stadig uafklaret efter brobygningen",
         "Ikke afklaret mht. job eller uddannelse",
+        "{S} [ved ikke|har ingen idé om], hvilken ungdomsuddannelse {s} skal vælge",
+        "{S} [overvejer|taler om] at [søge|vælge] [det samme som storesøster|noget helt andet] uden at have undersøgt det",
     ],
     # ------------------------------------------------------------ samarbejdsevne
     ("samarbejdsevne", "strength"): [
@@ -264,6 +270,9 @@ DA: dict[tuple[str, str], list[str]] = {
         "{S} [går i baglås|lukker ned], når der skal samarbejdes",
         "Mangler samarbejdsevner [i værkstedet|på holdet]",
         "Makkerparret fungerer ikke, {s} trækker sig hele tiden",
+        "{S} [bliver|går] [sur|i konflikt], når gruppen ikke gør, som {s} vil",
+        "{S} [bidrager ikke|bidrager meget lidt] til [gruppens|fællesskabets] opgaver",
+        "De andre [klager over|har svært ved] at arbejde sammen med {obj} [i projekterne|på holdet]",
     ],
     # ------------------------------------------------------------------- respekt
     ("respekt", "strength"): [
@@ -311,6 +320,8 @@ DA: dict[tuple[str, str], list[str]] = {
         "{S} lytter til synspunkter, {s} ikke selv er enig i",
         "Meget tolerant over for [andres forskelligheder|nye i klassen]",
         "{S} er blevet bedre til at acceptere, at ikke alle er som {obj}",
+        "{S} [forsvarer|bakker op om] [klassekammerater|elever] med en anden [baggrund|tro]",
+        "{S} er [nysgerrig|interesseret] i at høre om andres [traditioner|baggrund]",
     ],
     ("tolerance", "concern"): [
         "{S} kommer med [nedsættende|fordomsfulde] bemærkninger om [andre kulturer|folk fra andre lande|homoseksuelle]",
