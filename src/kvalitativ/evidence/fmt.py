@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt_pct", "fmt_num", "fmt_int", "fmt_pp", "fmt_ratio", "is_missing"]
+#: No-break space between a number and "%" (Danish style, and the two never wrap apart).
+NBSP = "\u00a0"
+
+__all__ = ["fmt_pct", "fmt_num", "fmt_int", "fmt_pp", "fmt_ratio", "is_missing", "NBSP"]
 
 
 def is_missing(value) -> bool:
@@ -37,7 +40,7 @@ def fmt_int(value) -> str:
 
 
 def fmt_pct(share, decimals: int | None = None) -> str:
-    """A share (0–1) as a Danish percentage: ``0.183 -> '18 %'``, ``0.046 -> '4,6 %'``.
+    """A share (0–1) as a Danish percentage: ``0.183 -> '18 %'``, ``0.046 -> '4,6 %'`` (with a no-break space).
 
     Below 10 % one decimal is kept, because "0 %" or "5 %" would hide a real difference.
     """
@@ -46,7 +49,7 @@ def fmt_pct(share, decimals: int | None = None) -> str:
     pct = float(share) * 100
     if decimals is None:
         decimals = 1 if abs(pct) < 10 and round(pct, 1) != round(pct) else 0
-    return f"{fmt_num(pct, decimals)} %"
+    return f"{fmt_num(pct, decimals)}{NBSP}%"
 
 
 def fmt_pp(delta_share, decimals: int = 1) -> str:

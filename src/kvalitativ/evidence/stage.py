@@ -7,6 +7,7 @@ tables. Input tables are looked up by name in a dict; optional ones may be absen
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ from kvalitativ.evidence.keywords import theme_keywords
 from kvalitativ.evidence.quotes import select_quotes
 from kvalitativ.evidence.summaries import build_evidence
 
-__all__ = ["summarize", "INPUT_TABLES", "OUTPUT_TABLES"]
+__all__ = ["summarize", "summarize_from_dirs", "INPUT_TABLES", "OUTPUT_TABLES"]
 
 #: Tables summarize() reads (required: codings, corpus; the rest optional).
 INPUT_TABLES = ("codings", "corpus", "themes", "prevalence", "associations", "person_themes", "indicators",
@@ -105,3 +106,79 @@ def summarize(
             else:
                 df.insert(0, "run_id", run_id)
     return out
+
+
+def _citizen_from_dir(citizen_dir: Path) -> dict[str, pd.DataFrame]:
+    """Citizen tables from a folder: citizen_* tables, or the plain codings/corpus/themes of a
+    separate ingest + code run on the citizen export."""
+    from kvalitativ.io.store import read_stage_table
+
+    found = {}
+    for name in ("codings", "corpus", "themes"):
+        df = read_stage_table(citizen_dir, f"citizen_{name}", required=False)
+        if df is None:
+            df = read_stage_table(citizen_dir, name, required=name != "themes")
+        if df is not None:
+            found[f"citizen_{name}"] = df
+    return found
+
+
+def summarize_from_dirs(
+    codings_dir: str | Path | None,
+    out_dir: str | Path,
+    config: RunConfig | None = None,
+    *,
+    link_dir: str | Path | None = None,
+    notes_dir: str | Path | None = None,
+    indicators_path: str | Path | None = None,
+    citizen_dir: str | Path | None = None,
+) -> dict:
+    """The summarize stage on stage folders: read, summarise, write. Returns {"tables", "written", "summary"}.
+
+    codings and themes come from ``codings_dir``; the corpus (and stored indicators) from
+    ``notes_dir`` (default: ``codings_dir``); prevalence, associations and the internal
+    person_themes from ``link_dir`` (optional: without it there are no outcome columns);
+    indicators from ``indicators_path`` or the stored table; unit figures from
+    ``config.summarize.unit_figures``; citizen input from ``citizen_dir``.
+    """
+    from kvalitativ.io.ingest import read_indicators
+    from kvalitativ.io.readers import read_table
+    from kvalitativ.io.store import read_stage_table, write_tables
+
+    config = config or RunConfig()
+    tables: dict[str, pd.DataFrame | None] = {}
+    if codings_dir is not None:
+        codings_dir = Path(codings_dir)
+        notes_dir = Path(notes_dir) if notes_dir else codings_dir
+        tables["codings"] = read_stage_table(codings_dir, "codings")
+        tables["themes"] = read_stage_table(codings_dir, "themes", required=False)
+        tables["corpus"] = read_stage_table(notes_dir, "corpus")
+        if indicators_path:
+            tables["indicators"], _ = read_indicators(indicators_path, config.ingest)
+        else:
+            tables["indicators"] = read_stage_table(notes_dir, "indicators", required=False)
+        if link_dir is not None:
+            for name in ("prevalence", "associations", "person_themes"):
+                tables[name] = read_stage_table(Path(link_dir), name, required=name != "person_themes")
+    if config.summarize.unit_figures:
+        tables["unit_figures"] = read_table(config.summarize.unit_figures)
+    if citizen_dir is not None:
+        tables.update(_citizen_from_dir(Path(citizen_dir)))
+    run_id = None
+    for name in ("codings", "citizen_codings"):
+        df = tables.get(name)
+        if isinstance(df, pd.DataFrame) and "run_id" in df.columns and df["run_id"].nunique() == 1:
+            run_id = str(df["run_id"].iloc[0])
+            break
+    out = summarize(tables, config, run_id=run_id)
+    written = write_tables(out_dir, out, run_id=run_id, min_cell=config.privacy.min_cell)
+    lines = []
+    if "evidence" in out:
+        ev = out["evidence"]
+        lines.append(f"evidence: {len(ev)} rows ({int((ev['unit_id'] == '_all').sum())} for the municipality), "
+                     f"{int(ev['suppressed'].sum())} suppressed; quotes: {len(out['quotes'])}; "
+                     f"joint display: {out['joint_display']['unit_id'].nunique()} units.")
+    if "citizen_evidence" in out:
+        lines.append(f"citizen input: {len(out['citizen_evidence'])} evidence rows, {len(out['citizen_quotes'])} quotes.")
+    lines.append(f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))}")
+    return {"tables": out, "written": written, "summary": lines}

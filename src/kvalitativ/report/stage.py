@@ -1,0 +1,54 @@
+"""`report_from_dir()`: read the stored tables (and run.json) of an output folder and render."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from kvalitativ.report.render import render_report
+
+__all__ = ["report_from_dir", "REPORT_TABLES", "read_report_tables"]
+
+#: Tables the report uses when present (the corpus is never read: the report shows only
+#: published tables and redacted quotes).
+REPORT_TABLES = ("evidence", "quotes", "joint_display", "prevalence", "associations", "added_value", "themes",
+                 "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes")
+
+
+def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
+    from kvalitativ.io.store import read_stage_table
+
+    out = {}
+    for name in REPORT_TABLES:
+        df = read_stage_table(Path(tables_dir), name, required=False)
+        if df is not None:
+            out[name] = df
+    return out
+
+
+def _manifest_meta(tables_dir: Path) -> dict:
+    """run_id, date, dropout window, threshold and title from run.json, when the folder has one."""
+    path = tables_dir / "run.json"
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    cfg = manifest.get("config") or {}
+    meta = {"run_id": manifest.get("run_id"), "created": str(manifest.get("created_at", ""))[:10] or None}
+    meta["window_months"] = (cfg.get("link") or {}).get("window_months")
+    meta["min_cell"] = (cfg.get("privacy") or {}).get("min_cell")
+    meta["title"] = (cfg.get("report") or {}).get("title")
+    return {k: v for k, v in meta.items() if v}
+
+
+def report_from_dir(tables_dir: str | Path, out_path: str | Path, *, unit: str | None = None,
+                    meta: dict | None = None) -> Path:
+    """Render the report from an output folder; ``meta`` overrides what run.json says."""
+    tables_dir = Path(tables_dir)
+    tables = read_report_tables(tables_dir)
+    merged = {**_manifest_meta(tables_dir), **{k: v for k, v in (meta or {}).items() if v is not None}}
+    return render_report(tables, out_path, unit=unit, meta=merged)
