@@ -45,15 +45,15 @@ INLINE_LABELS: dict[str, str] = {
     "rusmidler": "Rusmidler",
 }
 INLINE_CITIZEN_LABELS: dict[str, str] = {
-    "trafik": "Trafik",
+    "trafik": "Trafik og cykelstier",
     "groenne_omraader": "Grønne områder",
     "skole_dagtilbud": "Skole og dagtilbud",
     "aeldrepleje": "Ældrepleje",
     "kultur_fritid": "Kultur og fritid",
     "byudvikling": "Byudvikling",
     "klima_miljoe": "Klima og miljø",
-    "sundhed_social": "Sundhed og social",
-    "digital_service": "Digital service",
+    "sundhed_social": "Sundhed og socialområdet",
+    "digital_service": "Digital borgerservice",
     "tryghed": "Tryghed",
 }
 
@@ -63,7 +63,8 @@ _WORD = re.compile(r"[a-zæøåéü]+")
 
 
 def load_labels(codebook: Path | str | None) -> dict[str, str]:
-    """Theme id -> label from a codebook YAML (several layouts accepted), else the inline list."""
+    """Theme id -> label from a codebook YAML (leaf themes; group themes that others name as
+    ``parent`` are left out), else the inline list."""
     if codebook is None or not Path(codebook).exists():
         return dict(INLINE_LABELS)
     import yaml
@@ -78,9 +79,21 @@ def load_labels(codebook: Path | str | None) -> dict[str, str]:
         for spec in themes or []:
             if isinstance(spec, dict) and "id" in spec:
                 labels[str(spec["id"])] = str(spec.get("label", spec["id"]))
+        parents = {str(spec["parent"]) for spec in themes or [] if isinstance(spec, dict) and spec.get("parent")}
+        labels = {tid: lab for tid, lab in labels.items() if tid not in parents}  # group themes are not coded
     if not labels:
         raise SystemExit(f"{codebook}: found no themes with an id and a label")
     return labels
+
+
+def load_keywords(codebook: Path | str) -> dict[str, list[str]]:
+    """Theme id -> the codebook's own ``keywords`` list (for the stronger, non-label variant)."""
+    import yaml
+
+    data = yaml.safe_load(Path(codebook).read_text(encoding="utf-8"))
+    themes = data.get("themes", []) if isinstance(data, dict) else data
+    return {str(t["id"]): [str(k) for k in t.get("keywords") or []]
+            for t in themes or [] if isinstance(t, dict) and "id" in t and t.get("keywords")}
 
 
 def stem(word: str) -> str:
@@ -109,9 +122,16 @@ def _read(path: Path, sep: str | None = None) -> list[dict[str, str]]:
 
 
 def evaluate(texts_csv: Path | str, gold_csv: Path | str, labels: dict[str, str],
-             text_col: str = "Notat", id_col: str = "NotatID") -> dict:
-    """Micro/macro precision, recall and F1 over note x theme (valence ignored)."""
+             text_col: str = "Notat", id_col: str = "NotatID",
+             extra_keywords: dict[str, list[str]] | None = None) -> dict:
+    """Micro/macro precision, recall and F1 over note x theme (valence ignored).
+
+    ``extra_keywords`` adds words per theme (stemmed like the labels) to the label stems.
+    """
     stems = label_stems(labels)
+    for tid, words in (extra_keywords or {}).items():
+        if tid in stems:
+            stems[tid] = stems[tid] + [stem(w.lower()) for w in words]
     gold: dict[str, set[str]] = {}
     for row in _read(Path(gold_csv), ","):
         gold.setdefault(row["note_id"], set()).add(row["theme_id"])
@@ -150,17 +170,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--codebook", type=Path, default=REPO / "models" / "codebooks" / "ungekompetencer.yaml",
                     help="labels from this codebook when it exists, else the inline list")
     ap.add_argument("--citizen-codebook", type=Path, default=REPO / "models" / "codebooks" / "borgerinput.yaml")
+    ap.add_argument("--with-keywords", action="store_true",
+                    help="also use the codebooks' `keywords` lists (a stronger variant, not labels only)")
     args = ap.parse_args(argv)
+    if args.with_keywords and not args.codebook.exists():
+        ap.error(f"--with-keywords needs the codebook {args.codebook}")
     runs = [("notes", args.corpus / "notes.csv", args.corpus / "gold_codings.csv", "Notat", "NotatID",
-             load_labels(args.codebook) if args.codebook.exists() else INLINE_LABELS,
-             args.codebook if args.codebook.exists() else "inline labels")]
+             load_labels(args.codebook) if args.codebook.exists() else INLINE_LABELS, args.codebook)]
     if (args.corpus / "citizen_input.csv").exists():
         cb = args.citizen_codebook
         runs.append(("citizen input", args.corpus / "citizen_input.csv", args.corpus / "gold_citizen_codings.csv",
-                     "Tekst", "HenvendelsesID", load_labels(cb) if cb.exists() else INLINE_CITIZEN_LABELS,
-                     cb if cb.exists() else "inline labels"))
-    for name, texts, gold, tcol, icol, labels, source in runs:
-        s = evaluate(texts, gold, labels, tcol, icol)
+                     "Tekst", "HenvendelsesID", load_labels(cb) if cb.exists() else INLINE_CITIZEN_LABELS, cb))
+    for name, texts, gold, tcol, icol, labels, cb in runs:
+        source = cb if cb.exists() else "inline labels"
+        extra = load_keywords(cb) if args.with_keywords and cb.exists() else None
+        if extra:
+            source = f"{source} + keywords"
+        s = evaluate(texts, gold, labels, tcol, icol, extra_keywords=extra)
         print(f"{name} ({source}): micro P {s['micro_precision']:.3f} R {s['micro_recall']:.3f} "
               f"F1 {s['micro_f1']:.3f}; macro F1 {s['macro_f1']:.3f}")
         for tid, r in s["per_theme"].items():

@@ -45,15 +45,15 @@ THEME_LABELS: dict[str, str] = {
 }
 
 CITIZEN_LABELS: dict[str, str] = {
-    "trafik": "Trafik",
+    "trafik": "Trafik og cykelstier",
     "groenne_omraader": "Grønne områder",
     "skole_dagtilbud": "Skole og dagtilbud",
     "aeldrepleje": "Ældrepleje",
     "kultur_fritid": "Kultur og fritid",
     "byudvikling": "Byudvikling",
     "klima_miljoe": "Klima og miljø",
-    "sundhed_social": "Sundhed og social",
-    "digital_service": "Digital service",
+    "sundhed_social": "Sundhed og socialområdet",
+    "digital_service": "Digital borgerservice",
     "tryghed": "Tryghed",
 }
 

@@ -270,8 +270,17 @@ def test_keyword_baseline_is_clearly_imperfect(full):
 
 def test_keyword_baseline_reads_codebook_labels(tmp_path):
     cb = tmp_path / "cb.yaml"
-    cb.write_text("themes:\n  - id: trivsel\n    label: Trivsel\n  - id: rusmidler\n    label: Rusmidler og alkohol\n",
-                  encoding="utf-8")
+    cb.write_text("themes:\n  - id: trivsel_og_vilkaar\n    label: Trivsel og vilkår\n"
+                  "  - id: trivsel\n    label: Trivsel\n    parent: trivsel_og_vilkaar\n"
+                  "  - id: rusmidler\n    label: Rusmidler og alkohol\n    keywords: [hash]\n", encoding="utf-8")
     labels = kb.load_labels(cb)
     assert labels == {"trivsel": "Trivsel", "rusmidler": "Rusmidler og alkohol"}
     assert kb.match("Drikker alkohol i weekenden", kb.label_stems(labels)) == {"rusmidler"}
+    assert kb.load_keywords(cb) == {"rusmidler": ["hash"]}
+
+
+def test_keyword_baseline_matches_shipped_codebook_labels():
+    for name, inline in (("ungekompetencer", kb.INLINE_LABELS), ("borgerinput", kb.INLINE_CITIZEN_LABELS)):
+        path = REPO / "models" / "codebooks" / f"{name}.yaml"
+        if path.exists():
+            assert kb.load_labels(path) == inline, f"{path} labels changed: update the inline labels"
