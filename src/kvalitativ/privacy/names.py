@@ -81,7 +81,7 @@ _STRONG_CUE_RE = re.compile(
 #: Cues after which a name-like token (not an ordinary word) is a name ("kontakt: Yrsa Bundgaard").
 _CONTACT_CUE_RE = re.compile(
     r"(?i)(?<![\w-])(?:kontakt|kontaktes|att\.?|v/|c/o|underskrevet|skrevet\s+af|written\s+by|contact|"
-    r"med|ved|hos|with)[ \t]*[:/]?[ \t]*$"
+    r"med|hos|with)[ \t]*[:/]?[ \t]*$"
 )
 _CHAIN_RE = re.compile(r"\s*(?:,|og|and|&|eller|or|/)\s*")
 _VERB_AFTER_RE = re.compile(
@@ -90,6 +90,16 @@ _VERB_AFTER_RE = re.compile(
     r"deltager|deltog|møder|mødte|arbejder|arbejdede|tager|tog|viser|viste|giver|gav|synes|syntes|mener|"
     r"mente|oplever|oplevede|fortsætter|startede|starter|begyndte|savner|kæmper|hedder|bor|boede|"
     r"is|was|has|had|says|said|seems|seemed|told|wants|wanted|came|comes|lives|called)(?![\w])"
+)
+#: After a rare capitalised word at the start of a sentence, only a person does these ("Edel kom for sent").
+_PERSON_AFTER_RE = re.compile(
+    r"[ \t]+(?:kom|kommer|siger|sagde|fortæller|fortalte|virker|virkede|mangler|manglede|gik|går|fik|får|"
+    r"ønsker|ønskede|trives|trivedes|deltager|deltog|møder|mødte|synes|syntes|mener|mente|oplever|oplevede|"
+    r"savner|kæmper|hedder|bor|boede|arbejder|arbejdede|ringede|ringer|græd|smilede|lover|lovede|"
+    r"said|says|told|seems|seemed|came|wants|wanted|"
+    r"(?:er|var|is|was)(?:[ \t]+(?:ikke|meget|rigtig|blevet|altid|ofte|stadig|not|very|still))?[ \t]+"
+    r"(?:glad|ked|syg|træt|stille|sur|vred|bange|fraværende|dygtig|flink|sød|motiveret|umotiveret|urolig|"
+    r"udadreagerende|nervøs|tilfreds|utilfreds|happy|sad|sick|tired|absent|motivated))(?![\w])"
 )
 _SENTENCE_END = set(".!?:;\n\r•")
 _OPENERS = set(" \t\"'«»“”‘’([{-–—*")
@@ -106,12 +116,32 @@ _INSTITUTION_SUFFIXES = (
     "kommunes", "school", "college", "academy", "street", "road", "institute", "hospital", "sygehus",
     "universitet", "efterskole", "friskole", "privatskole", "realskole", "idrætsforening", "boldklub",
 )
+#: A token ending in one of these is the name of an institution (Rosengårdskolen, Legatskole).
+_INSTITUTION_WORDS = (
+    "skole", "skolen", "skolerne", "gymnasium", "gymnasiet", "college", "akademi", "akademiet", "centret",
+    "centeret", "klubben", "hallen", "kollegiet", "børnehave", "børnehaven", "vuggestue", "vuggestuen",
+    "biblioteket", "museet", "kommune", "kommunes", "forvaltningen", "afdelingen", "kirke", "kirken",
+    "institut", "instituttet", "universitet", "teatret", "stadion", "center", "plejehjem", "plejehjemmet",
+    # streets without a house number are no identifier, and no name
+    "vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "strædet", "vænget", "vænge", "boulevard",
+    "plads", "pladsen", "torv", "torvet", "parken", "stien",
+)
+#: Endings of Danish derived nouns; no first name or surname ends like this ("Visitationen").
+_NOUN_ENDINGS = (
+    "tion", "tionen", "ning", "ningen", "ninger", "hed", "heden", "heder", "elsen", "skab", "skabet", "isme",
+    "itet", "iteten", "mentet", "ingen", "eriet", "ologi", "sionen", "ancen", "encen", "ørerne", "erne",
+)
+_RELATION_AFTER_RE = re.compile(
+    r"[ \t]+(?:mor|far|forældre|mormor|morfar|farmor|farfar|bror|søster|storebror|lillebror|storesøster|"
+    r"lillesøster|søskende|familie|kæreste|ven|veninde|lærer|klasselærer|kontaktlærer|mentor|vejleder|"
+    r"sagsbehandler|plejemor|plejefar|plejefamilie|stedfar|stedmor|onkel|moster|faster|tante)(?![\w])"
+)
 _SURNAME_ENDINGS = (
     "sen", "son", "gaard", "gård", "strup", "rup", "lund", "bæk", "berg", "bjerg", "skov", "toft", "holm",
     "feldt", "dal", "kær", "kjær", "høj", "mann", "sted", "ager", "by",
 )
 #: Tokens the UNK rule never takes (capitalised function words after a lost full stop, etc.).
-_COMMON_ZIPF_DA = 3.0
+_COMMON_ZIPF_DA = 3.5
 _COMMON_ZIPF_EN = 3.5
 _FUNCTION_ZIPF = 5.0
 
@@ -130,6 +160,30 @@ def _zipf(word: str) -> tuple[float, float]:
 def _is_common(word: str) -> bool:
     da, en = _zipf(word)
     return da >= _COMMON_ZIPF_DA or en >= _COMMON_ZIPF_EN
+
+
+_INFLECTIONS = ("erne", "ene", "en", "et", "ne", "er", "e", "s")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _looks_like_noun(word: str) -> bool:
+    """A rare token that is an inflected, derived or compound Danish word ("Mobningen", "Fremmødet")."""
+    if word.endswith(_NOUN_ENDINGS) and len(word) >= 6:
+        return True
+    for suf in _INFLECTIONS:
+        if word.endswith(suf) and len(word) - len(suf) >= 4 and _zipf(word[: -len(suf)])[0] >= 3.0:
+            return True
+    if len(word) < 9:
+        return False
+    for k in range(3, len(word) - 2):
+        head, tail = word[:k], word[k:]
+        if _zipf(head)[0] < 3.5 and not (head.endswith(("s", "e")) and _zipf(head[:-1])[0] >= 3.5):
+            continue
+        if _zipf(tail)[0] >= 3.0 or any(
+            tail.endswith(suf) and len(tail) - len(suf) >= 3 and _zipf(tail[: -len(suf)])[0] >= 3.0 for suf in _INFLECTIONS
+        ):
+            return True
+    return False
 
 
 def _is_function_word(word: str) -> bool:
@@ -209,7 +263,7 @@ class NameFinder:
                 j = i + len(low)
                 end = self._accept(text, i, j, low.split()[-1], blocked)
                 if end is not None:
-                    out.append(Find("name", i, j))
+                    out.append(Find("NAVN", i, j))
                     blocked = blocked + [(i, end)]
                 i = lower.find(low, j)
         return out
@@ -219,7 +273,7 @@ class NameFinder:
         for m in self._known_re.finditer(text):
             end = self._accept(text, m.start(), m.end(), m.group(0).lower().split()[-1], blocked)
             if end is not None:
-                out.append(Find("name", m.start(), m.end()))
+                out.append(Find("NAVN", m.start(), m.end()))
                 blocked = blocked + [(m.start(), end)]
         return out
 
@@ -249,14 +303,14 @@ class NameFinder:
             if base in g.keep:
                 return AKEEP
             return AFIRST if base in g.name_words else FIRST
-        if base in g.keep:
+        if base in g.keep or (base.endswith(_INSTITUTION_WORDS) and len(base) > 6):
             return KEEP
         if base in g.surname:
             return SURX if base in g.name_words else SUR
         common = _is_common(base)
         if base.endswith(_SURNAME_ENDINGS) and len(base) > 4 and not (low in g.keep):
             return SURX if not common or base.endswith(("sen", "gaard", "gård")) else WORD
-        return WORD if common else UNK
+        return WORD if common or _looks_like_noun(base) else UNK
 
     def _find_context(self, text: str, protected) -> list[Find]:
         toks = []
@@ -283,7 +337,7 @@ class NameFinder:
                 c = classes[j]
                 if c in _NAMEISH and c != AKEEP:
                     j += 1
-                elif c == WORD and cls in (FIRST, AFIRST, INIT) and not _is_function_word(_base(toks[j][2])):
+                elif c == WORD and cls in (FIRST, AFIRST, INIT, UNK) and _surname_like_word(_base(toks[j][2])):
                     j += 1
                 elif c == AKEEP and j > i:
                     j += 1
@@ -299,11 +353,12 @@ class NameFinder:
             cue = _STRONG_CUE_RE.search(text, lo, s) is not None
             contact = cue or _CONTACT_CUE_RE.search(text, lo, s) is not None
             chain = last_name_end >= 0 and _CHAIN_RE.fullmatch(text, last_name_end, s) is not None
+            if institution_next and not cue:
+                i = j  # "Vestfyns Gymnasium", "Marie Kruses Skole": the name of an institution
+                continue
             span_classes = classes[i:j]
             is_name = False
-            if institution_next and not cue:
-                is_name = False
-            elif j - i >= 2:
+            if j - i >= 2:
                 first, rest = span_classes[0], span_classes[1:]
                 if first in (FIRST, AFIRST, INIT) and any(c != INIT for c in rest):
                     is_name = True
@@ -317,6 +372,13 @@ class NameFinder:
                     is_name = True
                 elif contact and first != WORD:
                     is_name = True
+                elif cue and not _is_function_word(_base(tok)):
+                    is_name = True
+                elif first in (UNK, WORD) and all(c in (UNK, WORD, SURX) for c in rest) and (
+                        first == UNK or _surname_like_word(_base(tok))) and any(c != WORD for c in span_classes) \
+                        and _prev_word(text, s) not in _LOCATIVE and (
+                        not _sentence_initial(text, s) or _VERB_AFTER_RE.match(text, toks[j - 1][1])):
+                    is_name = True  # "Dalia Celik har haft ...", "... med Jarl Brix", "Larry Nassar"
                 if not is_name:
                     j = i + 1  # fall back to judging the first token alone
             if not is_name and j == i + 1:
@@ -324,7 +386,7 @@ class NameFinder:
             if is_name:
                 start, end = toks[i][0], toks[j - 1][1]
                 glen = self._genitive_len(toks[j - 1][2])
-                out.append(Find("name", start, end - glen, "high" if cls in (FIRST, SUR) or cue else "medium"))
+                out.append(Find("NAVN", start, end - glen, "high" if cls in (FIRST, SUR) or cue else "medium"))
                 last_name_end = end
                 i = j
             else:
@@ -357,17 +419,32 @@ class NameFinder:
             if not initial:
                 return True
             return _VERB_AFTER_RE.match(text, e) is not None
-        if cls == UNK and not initial and len(tok) >= 3:
+        if cls in (UNK, WORD) and _RELATION_AFTER_RE.match(text, e) and self._genitive_len(tok) == 0 \
+                and tok.lower().endswith("s") and (cls == UNK or _zipf(tok.lower()[:-1])[0] < 4.0):
+            return True  # "Abelones mor", "Thyras lærer": a genitive before a relation
+        if cls == UNK and initial:  # "Edel kom for sent" (but not "Antarktis er ...")
+            return len(tok) <= 9 and _PERSON_AFTER_RE.match(text, e) is not None
+        if cls == UNK and len(tok) >= 3:
+            if i > 0 and toks[i - 1][2] is not None and _joined(text, toks[i - 1][1], s) \
+                    and self._classify(toks[i - 1][2]) == KEEP:
+                return False  # "Plejecenter Lindely", "Odense Katedralskole": part of a proper noun
+            if _ACRONYM_BEFORE_RE.search(text, max(0, s - 12), s):
+                return False  # "FGU Hobro", "UU Vestby"
             prev = _prev_word(text, s)
             if prev in _LOCATIVE:
                 return False
             if prev in ("og", "eller", "and", "or", ",") and i > 0 and toks[i - 1][2] is not None \
                     and toks[i - 1][1] >= s - 8:
-                prev_cls = self._classify(toks[i - 1][2])
-                if prev_cls in (KEEP, WORD):
-                    return False  # "Odense og Ørbæk": a list of places
+                ps = toks[i - 1][0]
+                if self._classify(toks[i - 1][2]) in (KEEP, WORD) or _prev_word(text, ps) in _LOCATIVE:
+                    return False  # "i Odense og Ørbæk", "i Korup og Ølgod": a list of places
             return True
         return False
+
+
+def _surname_like_word(low: str) -> bool:
+    """A capitalised ordinary word that may still be a surname after a first name ("Fogh", "Brøndum")."""
+    return _zipf(low)[0] < 4.5 and not low.endswith(_INSTITUTION_WORDS) and not _looks_like_noun(low)
 
 
 def _base(tok: str) -> str:
@@ -394,6 +471,7 @@ def _sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END
 
 
+_ACRONYM_BEFORE_RE = re.compile(rf"(?<![\w])[{_UP}]{{2,}}[ \t]$")
 _PREV_WORD_RE = re.compile(r"(\w+|[,&])[ \t\"'«“(]*$")
 
 

@@ -33,19 +33,19 @@ from dataclasses import dataclass
 
 #: Placeholder written for each identifier type.
 PLACEHOLDERS: dict[str, str] = {
-    "cpr": "[CPR]",
-    "phone": "[TELEFON]",
-    "email": "[EMAIL]",
-    "address": "[ADRESSE]",
-    "name": "[NAVN]",
+    "CPR": "[CPR]",
+    "TELEFON": "[TELEFON]",
+    "EMAIL": "[EMAIL]",
+    "ADRESSE": "[ADRESSE]",
+    "NAVN": "[NAVN]",
 }
 #: Order in which overlapping finds win (an e-mail holds a name, an address holds digits).
-PRIORITY: dict[str, int] = {"email": 0, "cpr": 1, "phone": 2, "address": 3, "name": 4}
+PRIORITY: dict[str, int] = {"EMAIL": 0, "CPR": 1, "TELEFON": 2, "ADRESSE": 3, "NAVN": 4}
 
 
 @dataclass(frozen=True, slots=True)
 class Find:
-    """One identifier found in a text: its type, character span and how sure the rule is."""
+    """One identifier found in a text: its type (CPR, TELEFON, EMAIL, ADRESSE, NAVN), span and confidence."""
 
     type: str
     start: int
@@ -95,7 +95,7 @@ def find_cpr(text: str) -> list[Find]:
             continue
         digits = d + mo + yy + seventh + rest
         conf = "high" if (sep and sep not in " \u00a0") or cpr_mod11_ok(digits) else "medium"
-        out.append(Find("cpr", m.start(), m.end(), conf))
+        out.append(Find("CPR", m.start(), m.end(), conf))
     return out
 
 
@@ -142,7 +142,7 @@ def find_phones(text: str) -> list[Find]:
         start = m.start()
         lo = max(0, start - 30)
         if m.group("pre"):
-            out.append(Find("phone", start, m.end(), "high"))
+            out.append(Find("TELEFON", start, m.end(), "high"))
             continue
         if _CASE_CUE.search(text, lo, start):
             continue
@@ -156,7 +156,7 @@ def find_phones(text: str) -> list[Find]:
                 continue  # 2019-2023, 2019 2023: a span of years
             if len(body) == 8 and _is_date8(digits):
                 continue
-        out.append(Find("phone", start, m.end(), "high" if cue else "medium"))
+        out.append(Find("TELEFON", start, m.end(), "high" if cue else "medium"))
     return out
 
 
@@ -170,7 +170,7 @@ _EMAIL_HINT = re.compile(r"@|[(\[]at[)\]]")
 def find_emails(text: str) -> list[Find]:
     if not _EMAIL_HINT.search(text):
         return []
-    return [Find("email", m.start(), m.end()) for m in EMAIL_RE.finditer(text)]
+    return [Find("EMAIL", m.start(), m.end()) for m in EMAIL_RE.finditer(text)]
 
 
 # ------------------------------------------------------------------------------------ address
@@ -239,8 +239,8 @@ def find_addresses(text: str, keep: frozenset[str] = frozenset()) -> list[Find]:
         last = street.split()[-1].lower()
         if not m.group("post") and (last in keep or last in _NOT_STREET):
             continue
-        out.append(Find("address", m.start(), m.end(), "high" if m.group("post") or m.group("floor") else "medium"))
+        out.append(Find("ADRESSE", m.start(), m.end(), "high" if m.group("post") or m.group("floor") else "medium"))
     for regex in (ADDRESS_CUE_RE, ADDRESS_POST_RE):
         for m in regex.finditer(text):
-            out.append(Find("address", m.start("street"), m.end(), "high"))
+            out.append(Find("ADRESSE", m.start("street"), m.end(), "high"))
     return out

@@ -7,7 +7,7 @@ Example::
     >>> text
     '[NAVN] ([CPR]) bor på [ADRESSE].'
     >>> dict(counts)
-    {'cpr': 1, 'address': 1, 'name': 1}
+    {'NAVN': 1, 'CPR': 1, 'ADRESSE': 1}
 
 What is found, in this order (an earlier type wins where two overlap): e-mail, CPR number,
 phone number, street address (see :mod:`kvalitativ.privacy.patterns`), person name (see
@@ -39,7 +39,7 @@ from kvalitativ.privacy.patterns import (
 )
 
 #: Identifier types in report order.
-TYPES: tuple[str, ...] = ("cpr", "phone", "email", "address", "name")
+TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE", "NAVN")
 
 
 class Redactor:
@@ -161,12 +161,12 @@ def _merge_names(text: str, finds: list[Find]) -> list[Find]:
     for f in finds:
         if (
             out
-            and f.type == "name"
-            and out[-1].type == "name"
+            and f.type == "NAVN"
+            and out[-1].type == "NAVN"
             and text[out[-1].end : f.start].strip(" \u00a0-") == ""
             and "\n" not in text[out[-1].end : f.start]
         ):
             prev = out.pop()
-            f = Find("name", prev.start, f.end, prev.confidence)
+            f = Find("NAVN", prev.start, f.end, prev.confidence)
         out.append(f)
     return out
