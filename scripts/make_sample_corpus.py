@@ -341,8 +341,12 @@ class Person:
     @property
     def age(self) -> int:
         """Age in whole years at outcome_date."""
-        o, b = self.outcome_date, self.born
-        return o.year - b.year - ((o.month, o.day) < (b.month, b.day))
+        return _years(self.born, self.outcome_date)
+
+
+def _years(born: date, when: date) -> int:
+    """Whole years of age on a date."""
+    return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
 
 def make_person(index: int, rng: random.Random, id_width: int) -> Person:
@@ -1043,9 +1047,9 @@ def write_corpus(out: Path, seed: int = SEED, n_persons: int | None = N_PERSONS,
             stats["schools"].add(n.school)
             stats["roles"][n.role] = stats["roles"].get(n.role, 0) + 1
             has_note.add(n.person.person_id)
-            age = (n.when - n.person.born).days / 365.25
-            stats["age_min"] = min(stats.get("age_min", 99.0), age)
-            stats["age_max"] = max(stats.get("age_max", 0.0), age)
+            age = _years(n.person.born, n.when)
+            stats["age_min"] = min(stats.get("age_min", 99), age)
+            stats["age_max"] = max(stats.get("age_max", 0), age)
             stats["min_date"] = min(stats["min_date"] or n.when, n.when)
             stats["max_date"] = max(stats["max_date"] or n.when, n.when)
             if n.after_outcome:
@@ -1317,7 +1321,7 @@ def readme_md(out: Path, stats: dict, truth: dict) -> str:
         "| | |",
         "|---|---|",
         f"| notes | {n:,} ({stats['min_date'].isoformat()} – {stats['max_date'].isoformat()}) |",
-        f"| persons | {stats['n_persons']:,} (aged {int(stats['age_min'])}–{int(stats['age_max'])} when the notes were written) |",
+        f"| persons | {stats['n_persons']:,} (aged {stats['age_min']}–{stats['age_max']} when the notes were written) |",
         f"| schools and institutions | {len(stats['schools'])} |",
         f"| writer roles | " + ", ".join(f"{r} {c}" for r, c in sorted(stats["roles"].items(), key=lambda x: -x[1])) + " |",
         f"| gold codings (note x theme x valence) | {stats['n_gold']:,} |",

@@ -93,8 +93,11 @@ def test_notes_look_like_a_case_system_export(full):
     assert notes["Notat"].str.contains("\n").any()
 
 
-def test_notes_have_one_to_six_sentences():
-    counts = [n.n_sentences for _, notes in msc.iter_note_chunks(5, n_persons=300) for n in notes]
+def test_notes_have_one_to_six_sentences_about_14_to_24_year_olds():
+    notes = [n for _, chunk in msc.iter_note_chunks(5, n_persons=300) for n in chunk]
+    ages = [msc._years(n.person.born, n.when) for n in notes]
+    assert min(ages) >= 14 and max(ages) <= 24
+    counts = [n.n_sentences for n in notes]
     assert min(counts) == 1 and max(counts) == 6
     assert 1.8 < sum(counts) / len(counts) < 3.5
 
