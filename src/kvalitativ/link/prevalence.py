@@ -139,6 +139,12 @@ def prevalence(
             by=["theme_id", "valence", "group_by"],
             value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
     table = table.drop(columns=["persons_without"])
+    order = {g: i for i, g in enumerate([OVERALL] + group_cols)}
+    table = table.sort_values(
+        ["group_by", "theme_id", "valence", "group_value"],
+        key=lambda s: s.map(order) if s.name == "group_by" else (
+            s.map(lambda v: (v != ANY, v)) if s.name == "valence" else s.astype(str)),
+        kind="stable")
     for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
         table[col] = pd.to_numeric(table[col], errors="coerce").round().astype("Int64")
     for col in ("share", "ci_low", "ci_high", "note_share"):
