@@ -83,7 +83,7 @@ def save_discoverer(d, path) -> Path:
             "bertopic_version": bertopic_version,
             "params": params,
             "seed_topic_list": d.seed_topic_list_,
-            "analyzer": d._analyzer().get_params(),
+            "analyzer": d._analyzer().to_dict(),
             "embedder": _embedder_identity(d.embedder),
             "dim": d.dim_,
             "n_documents": d.n_documents_,

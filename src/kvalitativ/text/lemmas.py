@@ -77,8 +77,11 @@ class DanishAnalyzer:
         self.min_length = min_length
         self.lemmatize = lemmatize
 
-    def get_params(self) -> dict:
-        """JSON-able parameters (stop_words only when not the default)."""
+    def to_dict(self) -> dict:
+        """JSON-able parameters (stop_words only when not the default).
+
+        Not ``get_params``: scikit-learn would expand it into CountVectorizer's own parameters.
+        """
         stop = None if self.stop_words is None else sorted(self.stop_words)
         return {"stop_words": stop, "ngram_range": list(self.ngram_range),
                 "min_length": self.min_length, "lemmatize": self.lemmatize}
