@@ -63,3 +63,19 @@ def test_link_command_bad_covariate_is_one_clear_line(tmp_path):
 def test_link_help_has_an_example():
     result = kv("link", "--help")
     assert result.returncode == 0 and "Example" in result.stdout and "--cutoff" in result.stdout
+
+
+def test_run_link_stage_reads_everything_from_one_out_folder(tmp_path):
+    from kvalitativ.config import RunConfig
+    from kvalitativ.link import run_link
+
+    d = make_link_data(n=150, seed=52)
+    out = tmp_path / "run"
+    write_tables(out, {"corpus": d["corpus"], "codings": d["codings"], "indicators": d["indicators"]}, run_id="r1")
+    config = RunConfig()
+    config.link.n_boot = 50
+    result = run_link(config, out, "r-run")
+    assert set(result["tables"]) >= {"associations", "prevalence", "added_value", "link_exclusions", "person_themes"}
+    assoc = pd.read_parquet(out / "parquet" / "associations.parquet")
+    assert (assoc["run_id"] == "r-run").all()
+    assert any("not causes" in line for line in result["summary"])

@@ -9,7 +9,7 @@ from kvalitativ.link.associations import associations
 from kvalitativ.link.params import LinkRules
 from kvalitativ.link.persons import exclusions, person_themes
 from kvalitativ.link.prevalence import prevalence
-from kvalitativ.link.stage import link, link_from_dirs
+from kvalitativ.link.stage import link, link_from_dirs, run_link
 
 __all__ = ["LinkRules", "added_value", "associations", "exclusions", "link", "link_from_dirs", "person_themes",
-           "prevalence"]
+           "prevalence", "run_link"]

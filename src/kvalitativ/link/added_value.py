@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.errors import ConfigError
 from kvalitativ.link import wording
 from kvalitativ.link.associations import presence_matrix
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules

@@ -107,13 +107,15 @@ def link_from_dirs(
     *,
     notes_dir: str | Path | None = None,
     indicators_path: str | Path | None = None,
+    run_id: str | None = None,
 ) -> dict:
     """The link stage on stage folders: read codings/corpus/indicators, link, write the tables.
 
     codings come from ``codings_dir`` (the `code` stage's --out); the corpus from ``notes_dir``
     (the `ingest` stage's --out; default: ``codings_dir``); indicators from ``indicators_path``
     (read and pseudonymised like the notes with ``config.ingest``) or else the ``indicators``
-    table of the ingest folder. Returns {"tables", "written", "summary"}.
+    table of the ingest folder. ``run_id`` defaults to the codings' run_id. Returns
+    {"tables", "written", "summary"}.
     """
     from kvalitativ.errors import InputError
     from kvalitativ.io.ingest import read_indicators
@@ -139,7 +141,7 @@ def link_from_dirs(
             "no person_id in the indicators matches a person in the notes. Both must be pseudonymised the same "
             "way: use the same ingest settings (pseudonymize, pseudonym_salt) for notes and indicators.")
     run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
-    run_id = str(run_ids[0]) if len(run_ids) == 1 else make_run_id(
+    run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
     tables = link(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir))
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
@@ -160,3 +162,9 @@ def link_from_dirs(
     ] + [f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))} "
          "(person_themes under work/ only: it holds person ids)."]
     return {"tables": tables, "written": written, "summary": lines}
+
+
+def run_link(config: RunConfig, out_dir: str | Path, run_id: str | None = None) -> dict:
+    """The link stage of `kvalitativ run` (pipeline Stage signature): every earlier stage wrote
+    into ``out_dir``, so codings, corpus and the stored indicators are read from there."""
+    return link_from_dirs(out_dir, out_dir, config, run_id=run_id)

@@ -38,9 +38,16 @@ def _ci(lo: float, hi: float, digits: int = 1) -> str:
     return f"{num(lo, digits)}–{num(hi, digits)}"
 
 
+def _inline(label: str) -> str:
+    """A theme label inside a sentence: 'Mødestabilitet' → 'mødestabilitet' (acronyms kept)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def subject(theme_label: str, valence: str, outcome: str) -> str:
     who = "Elever" if outcome == "dropout" else "Personer"
-    return f"{who} med {VALENCE_WORDS.get(valence, valence)} {theme_label}"
+    return f"{who} med {VALENCE_WORDS.get(valence, valence)} {_inline(theme_label)}"
 
 
 def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
