@@ -386,6 +386,9 @@ class NameFinder:
             if is_name:
                 start, end = toks[i][0], toks[j - 1][1]
                 glen = self._genitive_len(toks[j - 1][2])
+                if not glen and classes[j - 1] in (UNK, WORD) and toks[j - 1][2][-1] in "sS" \
+                        and _RELATION_AFTER_RE.match(text, end):
+                    glen = 1  # "Abelones mor": the name is Abelone
                 out.append(Find("NAVN", start, end - glen, "high" if cls in (FIRST, SUR) or cue else "medium"))
                 last_name_end = end
                 i = j
