@@ -10,6 +10,8 @@ filters it by unit, and the report renders it as two small tables per unit.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,7 @@ from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, is_small
 from kvalitativ.link.persons import as_binary
 
-__all__ = ["joint_display", "person_units", "INDICATOR_LABELS", "JOINT_COLUMNS"]
+__all__ = ["joint_display", "person_units", "read_unit_figures", "INDICATOR_LABELS", "JOINT_COLUMNS"]
 
 JOINT_COLUMNS = [
     "unit_id", "kind", "rank", "key", "label", "valence", "value", "value_municipality", "value_format",
@@ -32,6 +34,42 @@ INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "national_test_5th": ("Nationale test, 5. klasse", "num"),
 }
 _MUNICIPALITY_ROWS = {"_all", "kommune", "kommunen", "i alt", "total", "alle"}
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
+
+
+def read_unit_figures(path) -> pd.DataFrame:
+    """Read the user's unit-level figures (CSV/XLSX/…: unit_id + numeric columns).
+
+    Numbers may be written the Danish way (``68.000,5``) or the machine way; a column that is
+    not numbers throughout is an error naming the column, because a figure silently dropped
+    from a quality-dialogue pack is worse than a stop.
+    """
+    from kvalitativ.io.readers import read_table
+
+    df = read_table(path)
+    df.columns = [str(c).strip() for c in df.columns]
+    unit_col = next((c for c in df.columns if c.lower() in ("unit_id", "enhed", "skole", "school", "unit")), None)
+    if unit_col is None:
+        raise InputError(f"{path}: no unit column; name the first column unit_id (or enhed/skole). "
+                         f"It has {', '.join(df.columns)}.")
+    out = pd.DataFrame({"unit_id": df[unit_col].astype("string").str.strip()})
+    for col in df.columns:
+        if col == unit_col:
+            continue
+        values = df[col]
+        if not pd.api.types.is_numeric_dtype(values):
+            text = values.astype("string").str.strip().fillna("")
+            filled = text[text != ""]
+            if not filled.map(lambda v: bool(_NUMBER.match(v))).all():
+                bad = filled[~filled.map(lambda v: bool(_NUMBER.match(v)))].iloc[0]
+                raise InputError(f"{path}: column '{col}' holds '{bad}', not a number; unit figures must be numbers.")
+            if filled.str.contains(",").any():
+                text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            values = pd.to_numeric(text.replace("", None), errors="coerce")
+        out[col] = values.astype("float64")
+    return out
 
 
 def person_units(indicators: pd.DataFrame, corpus: pd.DataFrame | None, unit_col: str | None = None) -> pd.Series:

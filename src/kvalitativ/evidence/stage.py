@@ -142,7 +142,7 @@ def summarize_from_dirs(
     ``config.summarize.unit_figures``; citizen input from ``citizen_dir``.
     """
     from kvalitativ.io.ingest import read_indicators
-    from kvalitativ.io.readers import read_table
+    from kvalitativ.evidence.joint_display import read_unit_figures
     from kvalitativ.io.store import read_stage_table, write_tables
 
     config = config or RunConfig()
@@ -161,7 +161,7 @@ def summarize_from_dirs(
             for name in ("prevalence", "associations", "person_themes"):
                 tables[name] = read_stage_table(Path(link_dir), name, required=name != "person_themes")
     if config.summarize.unit_figures:
-        tables["unit_figures"] = read_table(config.summarize.unit_figures)
+        tables["unit_figures"] = read_unit_figures(config.summarize.unit_figures)
     if citizen_dir is not None:
         tables.update(_citizen_from_dir(Path(citizen_dir)))
     run_id = None

@@ -1,0 +1,84 @@
+import re
+
+import pandas as pd
+import pytest
+
+from kvalitativ.errors import InputError
+from kvalitativ.report import build_figures, render_report
+
+
+@pytest.fixture(scope="module")
+def html(report_tables, meta, tmp_path_factory):
+    path = render_report(report_tables, tmp_path_factory.mktemp("r") / "report.html", meta=meta)
+    return path.read_text(encoding="utf-8")
+
+
+def test_report_is_self_contained(html):
+    assert html.count("<script") - html.count("<script>") == html.count('<script type="text/javascript">')
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "@import" not in html and "cdn.plot.ly" not in html.split("</head>")[1]
+    assert 'Content-Security-Policy' in html
+    assert html.count("plotly.js v") >= 1  # the bundle is inline
+
+
+def test_report_sections_in_danish(html, report_tables):
+    for heading in ("Overblik", "Temaernes udbredelse", "Sammenhæng med frafald", "Udvikling over tid", "Enheder",
+                    "Borgerinput", "Metode og forbehold"):
+        assert f">{heading}" in html, heading
+    assert "sammenhænge, ikke årsager" in html.lower()
+    assert "15 måneder" in html  # the dropout window from the link output
+    assert "2024/25" in html and "UPV" in html
+    assert "færre end 5 personer" in html
+    for unit in ("Nordskolen", "Sydskolen", "Vestskolen", "Østskolen"):
+        assert f'id="enhed-{unit.lower()}"' in html
+    ev = report_tables["evidence"]
+    headline = ev.loc[~ev["suppressed"], "headline"].iloc[0]
+    assert headline in html
+
+
+def test_figures_are_embedded_once_each(html, report_tables):
+    figs = build_figures(report_tables)
+    assert set(figs) >= {"fig-prevalence", "fig-forest", "fig-trend-concern", "fig-citizen-prevalence"}
+    for fid in figs:
+        assert html.count(f'id="{fid}"') == 1
+    assert f'data-n-figures="{len(figs)}"' in html
+
+
+def test_text_is_escaped(report_tables, meta, tmp_path):
+    tables = dict(report_tables)
+    q = tables["quotes"].copy()
+    q.loc[q.index[0], "quote"] = '<script>alert("x")</script> & <b>fed</b>'
+    tables["quotes"] = q
+    ev = tables["evidence"].copy()
+    ev.loc[ev.index[0], "theme_label"] = "<img src=x onerror=alert(1)>"
+    tables["evidence"] = ev
+    html = render_report(tables, tmp_path / "r.html", meta={**meta, "municipality": "<i>Kommune</i>"}).read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<img src=x" not in html
+    assert "<i>Kommune</i>" not in html
+
+
+def test_unit_brief(report_tables, meta, tmp_path):
+    path = render_report(report_tables, tmp_path / "nord.html", unit="Nordskolen", meta=meta)
+    html = path.read_text(encoding="utf-8")
+    assert "Nordskolen" in html and "Sydskolen" not in html
+    assert "Frafald fra ungdomsuddannelse" in html and "Kommunen" in html
+    assert build_figures(report_tables, unit="Nordskolen").keys() == {"fig-unit"}
+    with pytest.raises(InputError, match="Nordskolen"):
+        render_report(report_tables, tmp_path / "x.html", unit="Skole X")
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_deterministic(report_tables, meta, tmp_path):
+    a = render_report(report_tables, tmp_path / "a.html", meta=meta).read_bytes()
+    b = render_report(report_tables, tmp_path / "b.html", meta=meta).read_bytes()
+    assert a == b
+
+
+def test_report_without_link_or_citizen(report_tables, meta, tmp_path):
+    tables = {k: v for k, v in report_tables.items() if k in ("evidence", "quotes", "joint_display", "themes")}
+    html = render_report(tables, tmp_path / "r.html", meta=meta).read_text()
+    assert "Borgerinput" not in html and 'id="fig-forest"' not in html
+    with pytest.raises(InputError):
+        render_report({"themes": pd.DataFrame()}, tmp_path / "none.html")
