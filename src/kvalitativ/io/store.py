@@ -39,7 +39,9 @@ FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
 #: Person-count columns per table; every row must be suppressed or count 0 or ≥ threshold.
 COUNT_COLUMNS: dict[str, list[str]] = {
     "prevalence": ["n_persons"],
-    "associations": ["n_with", "n_without"],
+    "associations": ["n_with", "n_without", "events_with", "events_without"],
+    "added_value": ["n_events"],
+    "link_exclusions": ["n_persons"],
     "evidence": ["n_persons"],
     "citizen_evidence": [],
     "joint_display": [],
