@@ -53,15 +53,18 @@ def export_command(codings_dir: Path, corpus_dir: Path | None, n: int, uncertain
     from kvalitativ.io.atomic import atomic_path
     from kvalitativ.io.store import read_stage_table
     from kvalitativ.review.sample import select_for_review
-    from kvalitativ.review.sheets import export_review
+    from kvalitativ.review.sheets import theme_frame, export_review
 
     codings = read_stage_table(codings_dir, "codings")
     corpus = read_stage_table(corpus_dir or codings_dir, "corpus")
     themes = read_stage_table(codings_dir, "themes", required=False)
     if themes is None:
-        themes = sorted(codings["theme_id"].dropna().unique().tolist())
+        themes = sorted(t for t in codings["theme_id"].dropna().unique().tolist() if t != "uncoded")
+    else:
+        themes = theme_frame(themes)  # leaves only: groups are not coded
+    theme_ids = themes["theme_id"].tolist() if hasattr(themes, "columns") else list(themes)
     selection = select_for_review(codings, corpus, n=n, random_state=seed, uncertain_share=uncertain_share,
-                                  thresholds=threshold)
+                                  thresholds=threshold, themes=theme_ids)
     xlsx, csv = export_review(selection, corpus, themes, out_path)
     sel_path = out_path.with_suffix(".selection.csv")
     with atomic_path(sel_path) as tmp:
@@ -98,7 +101,7 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
         table = read_stage_table(codings_dir, "themes", required=False)
         if table is None:
             table = read_stage_table(codings_dir, "codings")
-        themes = sorted(table["theme_id"].dropna().unique().tolist())
+        themes = sorted(t for t in table["theme_id"].dropna().unique().tolist() if t != "uncoded")
     human = import_reviews(files, themes=themes)
     run_id = make_run_id({"stage": "review_import"}, {p.name: file_sha256(p) for p in files})
     written = write_tables(out_dir, {"human_codings": human}, run_id=run_id)

@@ -18,6 +18,8 @@ import pandas as pd
 from kvalitativ.errors import InputError
 
 NO_THEME = "_ingen"
+#: theme_id of the row a coder writes for a note with no theme; its score is 1 − the best theme score.
+UNCODED = "uncoded"
 SELECTION_COLUMNS = ["note_id", "order", "reason", "stratum", "margin"]
 
 
@@ -69,6 +71,7 @@ def select_for_review(
     uncertain_share: float = 0.3,
     thresholds: float | Mapping[str, float] = 0.5,
     floor: int | None = None,
+    themes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Choose ``n`` notes of ``corpus`` for independent human coding.
 
@@ -82,14 +85,20 @@ def select_for_review(
 
     Returns note_id, order (the shuffled order for the sheet, so coders do not see
     the strata in blocks), reason (``tema``/``usikker``/``proportional``), stratum
-    and margin. Deterministic for a given ``random_state``.
+    and margin. ``themes`` (default: those in ``codings``) are the codebook's
+    themes, so a theme the model never coded still gets its floor. The
+    ``uncoded`` rows coders write count in the margin: a note whose best theme
+    scored just under the threshold is an uncertain note too. Deterministic for
+    a given ``random_state``.
     """
     if "note_id" not in corpus.columns:
         raise InputError("corpus: column 'note_id' is missing.")
     if not 0 <= uncertain_share <= 1:
         raise InputError(f"uncertain_share is {uncertain_share}: use a share between 0 and 1.")
     note_ids = pd.Index(corpus["note_id"].astype(str).drop_duplicates())
-    themes = sorted(codings["theme_id"].dropna().unique().tolist()) if len(codings) else []
+    if themes is None:
+        themes = sorted(codings["theme_id"].dropna().unique().tolist()) if len(codings) else []
+    themes = [t for t in themes if t != UNCODED]
     rng = np.random.default_rng(random_state)
     n = int(min(n, len(note_ids)))
     if n <= 0 or len(note_ids) == 0:
@@ -100,6 +109,12 @@ def select_for_review(
     S = scores.to_numpy()
     present = S >= thr if themes else np.zeros((len(note_ids), 0), dtype=bool)
     margin = np.abs(S - thr).min(axis=1) if themes else np.full(len(note_ids), np.inf)
+    uncoded = codings[codings["theme_id"] == UNCODED] if len(codings) else codings
+    if len(uncoded):
+        best = 1.0 - uncoded.assign(note_id=uncoded["note_id"].astype(str)).groupby("note_id")["score"].max()
+        best = best.reindex(note_ids).to_numpy()
+        ok = ~np.isnan(best)
+        margin[ok] = np.minimum(margin[ok], np.abs(best[ok] - float(np.min(thr) if themes else 0.5)))
     above = np.where(present, S - thr, -np.inf)
     main = np.where(present.any(axis=1), np.array(themes, dtype=object)[above.argmax(axis=1)] if themes else NO_THEME, NO_THEME)
     tiebreak = rng.permutation(len(note_ids))  # a seeded random order breaks every tie

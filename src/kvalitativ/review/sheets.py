@@ -79,7 +79,7 @@ def text_hash(text: object) -> str:
     return hashlib.sha256(clean_text(text).encode("utf-8")).hexdigest()[:16]
 
 
-def _theme_frame(themes) -> pd.DataFrame:
+def theme_frame(themes) -> pd.DataFrame:
     """Accept a themes table, a list of ids, or a codebook-like object with ``.themes``."""
     if isinstance(themes, pd.DataFrame):
         df = themes.copy()
@@ -97,6 +97,9 @@ def _theme_frame(themes) -> pd.DataFrame:
         df = pd.DataFrame(rows)
     if "theme_id" not in df or df["theme_id"].isna().any():
         raise InputError("themes: every theme needs a theme_id.")
+    if "parent_id" in df:  # groups (a parent of other themes) are not coded, their leaves are
+        df = df[~df["theme_id"].isin(set(df["parent_id"].dropna()))]
+    df = df[df["theme_id"] != "uncoded"]
     for col in ("label", "definition"):
         if col not in df:
             df[col] = None
@@ -172,7 +175,7 @@ def export_review(
     if out_path.suffix.lower() != ".xlsx":
         raise InputError(f"{out_path}: the review sheet must be an .xlsx file.")
     csv_path = Path(csv_path) if csv_path else out_path.with_suffix(".csv")
-    tf = _theme_frame(themes)
+    tf = theme_frame(themes)
     theme_ids = tf["theme_id"].tolist()
     clash = set(theme_ids) & set(FIXED_COLUMNS + TAIL_COLUMNS)
     if clash:
