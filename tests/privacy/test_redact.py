@@ -90,3 +90,15 @@ def test_sample_corpus_planted_identifiers_do_not_survive(sample_dir):
             if value in out:
                 leaks.append((nid, value))
     assert leaks == []
+
+
+def test_idempotent_where_a_placeholder_changes_its_neighbours_context():
+    r = Redactor()
+    for text, names in [
+        ("5000 2023/24a@b.dk", []),  # the e-mail takes "24", then "5000 2023" reads as a phone
+        ("Mikkel Mikkel-Per", ["Mikkel Jensen"]),  # an exact name inside a longer name
+        ("Mikkel010203-1234", []),
+        ("010203-1234-010203-1234", []),
+    ]:
+        once = r.redact(text, names)[0]
+        assert r.redact(once, names)[0] == once, text

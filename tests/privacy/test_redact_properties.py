@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kvalitativ.privacy.patterns import cpr_year
@@ -56,11 +56,6 @@ def email(draw) -> str:
     return f"{local}@{domain}"
 
 
-def _embedded(draw_text, value, cue):
-    before, after = draw_text
-    return f"{before}{cue}{value} {after}"
-
-
 @SETTINGS
 @given(valid_cpr(), danish_text(), danish_text(), st.sampled_from(["", "cpr ", "CPR-nr.: ", "personnummer "]))
 def test_any_valid_cpr_in_danish_text_is_redacted(cpr, before, after, cue):
@@ -73,6 +68,7 @@ def test_any_valid_cpr_in_danish_text_is_redacted(cpr, before, after, cue):
 @SETTINGS
 @given(phone(), danish_text(), danish_text(), st.sampled_from(["", "tlf. ", "mobil: ", "ring til "]))
 def test_any_danish_phone_in_text_is_redacted(number, before, after, cue):
+    assume(not after.startswith("kr."))  # "20000000 kr." is an amount, by design
     text = f"{before}{cue}{number} {after}"
     out, _ = REDACTOR.redact(text)
     assert number not in out

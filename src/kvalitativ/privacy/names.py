@@ -46,7 +46,7 @@ _LO = "a-zæøåéüöäßèëáíóúçï"
 
 #: A capitalised word (hyphenated parts each capitalised, optional genitive) or initials "H.C.".
 CAP_TOKEN_RE = re.compile(
-    rf"(?<![\w\[@./\\])(?:(?:[{_UP}]\.[ ]?){{1,3}}(?=[ ][{_UP}])|[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*(?:['’]s)?)(?![\w\]@])"
+    rf"(?<![\w\[\]@./\\])(?:(?:[{_UP}]\.[ ]?){{1,3}}(?=[ ][{_UP}])|[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*(?:['’]s)?)(?![\w\[\]@])"
 )
 _WORDCHARS = re.compile(r"\w")
 
@@ -210,7 +210,7 @@ class NameFinder:
         self.gazetteer = gazetteer
         self._g: Gazetteer = load_gazetteer()
         self._first_or_sur = self._g.first | self._g.surname
-        self._keep_phrase_re = _phrase_regex(self._g.keep_phrases)
+        self._keep_phrase_re = _phrase_regex(self._g.keep_phrases, case_sensitive=True)
         parts = _name_parts(self.known_names)
         self._known_re = _phrase_regex(parts, genitive=True) if parts else None
 
@@ -223,10 +223,10 @@ class NameFinder:
         if self._known_re is not None:
             out += self._find_known(text, blocked)
         if self.gazetteer:
-            protected = blocked + [(f.start, f.end) for f in out]
+            protected = list(blocked)
             protected += [m.span() for m in self._keep_phrase_re.finditer(text)] if self._keep_phrase_re else []
             out += self._find_context(text, protected)
-        return out
+        return _union(out)
 
     # ---------------------------------------------------------------------------- exact names
     def _common_part(self, low: str) -> bool:
@@ -235,14 +235,14 @@ class NameFinder:
 
     def _accept(self, text: str, start: int, end: int, low: str, blocked) -> int | None:
         """End of an exact-name match at start..end (with genitive), or None if it is no whole word."""
-        if start > 0 and (_WORDCHARS.match(text, start - 1) or text[start - 1] == "["):
+        if start > 0 and (_WORDCHARS.match(text, start - 1) or text[start - 1] in "[]"):
             return None
         if end < len(text) and text[end] in "'’" and text[end + 1 : end + 2].lower() == "s":
             if not _WORDCHARS.match(text, end + 2):
                 end += 2
         elif end < len(text) and text[end] in "sS" and not _WORDCHARS.match(text, end + 1):
             end += 1
-        elif end < len(text) and _WORDCHARS.match(text, end):
+        elif end < len(text) and (_WORDCHARS.match(text, end) or text[end] in "[]"):
             return None
         if self._common_part(low) and not text[start].isupper():
             return None
@@ -450,6 +450,17 @@ def _surname_like_word(low: str) -> bool:
     return _zipf(low)[0] < 4.5 and not low.endswith(_INSTITUTION_WORDS) and not _looks_like_noun(low)
 
 
+def _union(finds: list[Find]) -> list[Find]:
+    """Overlapping name finds (an exact name inside a longer context name) become one span."""
+    out: list[Find] = []
+    for f in sorted(finds, key=lambda f: (f.start, -f.end)):
+        if out and f.start < out[-1].end:
+            last = out.pop()
+            f = Find("NAVN", last.start, max(last.end, f.end), "high" if "high" in (last.confidence, f.confidence) else "medium")
+        out.append(f)
+    return out
+
+
 def _base(tok: str) -> str:
     return _strip_genitive(tok.lower())[0]
 
@@ -503,11 +514,16 @@ def _name_parts(names: Iterable[str]) -> set[str]:
     return parts
 
 
-def _phrase_regex(phrases: Iterable[str], genitive: bool = False) -> re.Pattern | None:
-    """One case-insensitive, whole-word alternation (longest first); optionally before a genitive s."""
+def _phrase_regex(phrases: Iterable[str], genitive: bool = False, case_sensitive: bool = False) -> re.Pattern | None:
+    """One whole-word alternation (longest first); optionally before a genitive s.
+
+    Case-sensitive patterns (proper nouns) only start at a capital, which makes them ~3x faster.
+    """
     phrases = [p for p in phrases if p]
     if not phrases:
         return None
     alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
-    end = r"(?=(?:['’]?s)?(?![\w]))" if genitive else r"(?![\w])"
-    return re.compile(rf"(?i)(?<![\w\[])(?:{alt}){end}")
+    end = r"(?=(?:['’]?s)?(?![\w\[\]]))" if genitive else r"(?![\w\[\]])"
+    if case_sensitive:
+        return re.compile(rf"(?<![\w\[\]])(?=[{_UP}])(?:{alt}){end}")
+    return re.compile(rf"(?i)(?<![\w\[\]])(?:{alt}){end}")

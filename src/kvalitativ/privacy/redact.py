@@ -13,7 +13,8 @@ What is found, in this order (an earlier type wins where two overlap): e-mail, C
 phone number, street address (see :mod:`kvalitativ.privacy.patterns`), person name (see
 :mod:`kvalitativ.privacy.names`). Adjacent name finds ("[NAVN] [NAVN]") merge into one.
 
-Redaction is deterministic and idempotent (redacting a redacted text changes nothing), and it
+Redaction is deterministic and idempotent (redacting a redacted text changes nothing: a text is
+redacted again until a pass finds nothing more, which is rare after the first pass), and it
 uses only precompiled regular expressions and set look-ups, so a 4,000-note export takes seconds
 and a million notes minutes on one core (see docs/benchmarks.md, "Redaction").
 """
@@ -38,6 +39,9 @@ from kvalitativ.privacy.patterns import (
     find_phones,
 )
 
+#: Redaction repeats until a pass finds nothing (a placeholder can change the context of its
+#: neighbour: "5000 2023/24a@b.dk"), at most this many times; that makes it idempotent.
+MAX_PASSES = 3
 #: Identifier types in report order.
 TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE", "NAVN")
 
@@ -77,17 +81,15 @@ class Redactor:
         """
         if not isinstance(text, str) or not text:
             return text, Counter()
-        finds = self.find(text, names)
-        if not finds:
-            return text, Counter()
-        parts = []
-        pos = 0
-        for f in finds:
-            parts.append(text[pos : f.start])
-            parts.append(PLACEHOLDERS[f.type])
-            pos = f.end
-        parts.append(text[pos:])
-        return "".join(parts), Counter(f.type for f in finds)
+        names = list(names)
+        counts: Counter = Counter()
+        for _ in range(MAX_PASSES):
+            finds = self.find(text, names)
+            if not finds:
+                break
+            text = _replace(text, finds)
+            counts.update(f.type for f in finds)
+        return text, counts
 
     def redact_texts(
         self, texts: Iterable[str], names_per_row: Sequence[Iterable[str]] | None = None
@@ -143,6 +145,17 @@ def redaction_report(counts: Counter) -> pd.DataFrame:
             "n_redacted": [int(counts.get(t, 0)) for t in types],
         }
     )
+
+
+def _replace(text: str, finds: list[Find]) -> str:
+    parts = []
+    pos = 0
+    for f in finds:
+        parts.append(text[pos : f.start])
+        parts.append(PLACEHOLDERS[f.type])
+        pos = f.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _resolve(finds: list[Find]) -> list[Find]:
