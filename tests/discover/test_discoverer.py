@@ -139,7 +139,7 @@ def test_merge_and_rename_are_recorded_as_json_curation(corpus, embeddings, tfid
 
 
 def test_curation_is_reapplied_when_refitted_on_next_years_notes(corpus, embeddings, tfidf_embedder):
-    from conftest import make_corpus
+    from tests.discover.conftest import make_corpus
 
     d = fit_pca(corpus[0], embeddings, tfidf_embedder)
     d.rename_topics({topic_with(d, "søvn"): "Søvn og træthed"})

@@ -103,11 +103,12 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
         seed_list = [int(s) for s in seeds.split(",") if s.strip()]
     except ValueError:
         raise ConfigError(f"--seeds: '{seeds}' is not a comma-separated list of integers") from None
+    grid_spec = parse_grid(grid)
     corpus, run_id = read_notes(notes, config)
     texts = np.asarray(corpus["text"].fillna(""), dtype=object).tolist()
     labels = read_gold(gold, corpus, gold_col) if gold else None
     emb = make_embedder(config.embed.name, config, progress=not is_quiet()).encode(texts)
-    table = tune(texts, emb, parse_grid(grid), seeds=seed_list, gold=labels, outlier_target=target,
+    table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target,
                  progress=not is_quiet())
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})

@@ -162,7 +162,9 @@ def load_discoverer(path, embedder=None):
         if got["name"] != saved["name"] or (saved["version"] and got["version"] != saved["version"]):
             raise ConfigError(f"{path}: the model was fitted with embedder {saved['name']} "
                               f"({saved['version']}), not {got['name']} ({got['version']}); "
-                              "pass the same embedder, or refit")
+                              "pass the same embedder, or refit"
+                              + ("; a tfidf vector space cannot be rebuilt from disk, so fit models you "
+                                 "want to reuse with --embedder e5" if saved["name"] == "tfidf" else ""))
     params = dict(meta["params"])
     reducer = params.pop("reducer", "umap")
     params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))

@@ -1,0 +1,95 @@
+"""`kvalitativ discover` and `kvalitativ tune` end to end on a small Danish export (TF-IDF embedder)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from tests.discover.conftest import make_corpus
+
+CODEBOOK = """\
+name: test
+version: "1"
+themes:
+  - id: fremmoede
+    label: Fremmøde
+    definition: Fravær og fremmøde i skolen.
+    keywords: [fravær, fremmøde, pjække]
+  - id: soevn
+    label: Søvn
+    definition: Søvn og træthed.
+    keywords: [søvn, træt, sove]
+"""
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    texts, labels = make_corpus()
+    ids = [f"n{i}" for i in range(len(texts))]
+    pd.DataFrame({"note_id": ids, "person_id": [f"p{i % 20}" for i in range(len(texts))], "unit_id": "Østre Skole",
+                  "date": "2024-01-15", "text": texts}).to_csv(d / "notes.csv", index=False)
+    pd.DataFrame({"note_id": ids, "label": labels}).to_csv(d / "gold.csv", index=False)
+    (d / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
+    return d
+
+
+def run(args, tmp_path):
+    from kvalitativ.cli import cli
+
+    result = CliRunner().invoke(cli, ["--quiet", *args], catch_exceptions=False,
+                                env={"HF_HUB_OFFLINE": "1"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_discover_writes_themes_codings_terms_and_map(export, tmp_path, monkeypatch):
+    from kvalitativ.io.store import read_stage_table, write_tables
+
+    monkeypatch.chdir(tmp_path)  # the embedding cache goes under the working folder
+    out = tmp_path / "out"
+    # a `code` stage already wrote into the folder: its rows must survive
+    write_tables(out, {"codings": pd.DataFrame({"note_id": ["n0"], "theme_id": ["soevn"], "score": [0.9],
+                                                "method": ["zeroshot"]})}, run_id="r1")
+    output = run(["discover", str(export / "notes.csv"), "--out", str(out), "--embedder", "tfidf",
+                  "--min-topic-size", "8", "--codebook", str(export / "cb.yaml"),
+                  "--model-dir", str(tmp_path / "model")], tmp_path)
+    assert "Discovered 4 topics" in output and "emergent" in output
+    themes = read_stage_table(out, "themes")
+    assert set(themes.origin) == {"discovered"} and themes.theme_id.str.startswith("topic_").all()
+    assert themes.label.str.contains("søvn").any()
+    codings = read_stage_table(out, "codings")
+    assert set(codings.method) == {"topic", "zeroshot"}
+    assert (codings.method == "topic").sum() == 56
+    terms = read_stage_table(out, "topic_terms")
+    assert {"theme_id", "rank", "term", "weight"} <= set(terms.columns)
+    assert {"søvn", "fremmøde", "bæredygtighed"} <= set(terms.term)
+    topic_map = read_stage_table(out, "topic_map")
+    emergent = topic_map[topic_map.is_emergent]
+    assert len(emergent) >= 1
+    assert not topic_map[topic_map.label.str.contains("søvn")].is_emergent.any()
+    assert (tmp_path / "model" / "discoverer.json").exists()
+    reps = read_stage_table(out, "topic_representatives")
+    assert set(reps.note_id) <= {f"n{i}" for i in range(56)} and "text" not in reps.columns
+
+
+def test_tune_writes_the_tuning_table(export, tmp_path, monkeypatch):
+    from kvalitativ.io.store import read_stage_table
+
+    monkeypatch.chdir(tmp_path)
+    output = run(["tune", str(export / "notes.csv"), "--out", str(tmp_path / "t"), "--embedder", "tfidf",
+                  "--gold", str(export / "gold.csv"), "--grid", "min_topic_size=8;n_neighbors=10",
+                  "--seeds", "0,1", "--outlier-target", "0.1"], tmp_path)
+    assert "Recommended:" in output and "Rule:" in output
+    table = read_stage_table(tmp_path / "t", "tuning")
+    assert len(table) == 1 and table.recommended.all()
+    assert table.nmi.iloc[0] > 0.8
+
+
+def test_bad_grid_is_a_one_line_error(export, tmp_path):
+    from kvalitativ.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["tune", str(export / "notes.csv"), "--out", str(tmp_path / "t"), "--grid", "oops"])
+    assert exc.value.code == 2
