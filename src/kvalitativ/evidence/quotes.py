@@ -67,9 +67,29 @@ def _redact_function(redactor):
     return run
 
 
-def _mmr(sim_to_centroid: np.ndarray, relevance: np.ndarray, vectors, persons: np.ndarray,
-         k: int, lam: float) -> list[int]:
-    """Greedy maximal marginal relevance: relevance minus redundancy, one pick per person."""
+def _core(text: str) -> list[str]:
+    """A quote reduced to its words (no placeholders, punctuation or case), to spot
+    near-copies such as the same sentence with an extra clause."""
+    return re.findall(r"[^\W\d_]+", _PLACEHOLDER.sub(" ", text).lower())
+
+
+def _near_copy(a: list[str], b: list[str], share: float = 0.8) -> bool:
+    """True when two quotes open with the same words for most of the shorter one."""
+    n = min(len(a), len(b))
+    if n == 0:
+        return True
+    same = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        same += 1
+    return same / n >= share
+
+
+def _mmr(relevance: np.ndarray, vectors, persons: np.ndarray, k: int, lam: float,
+         max_similarity: float, cores: list[list[str]] | None = None) -> list[int]:
+    """Greedy maximal marginal relevance: relevance minus redundancy, one pick per person,
+    never a near-copy (cosine above ``max_similarity``) of a quote already picked."""
     chosen: list[int] = []
     used_persons: set = set()
     n = len(relevance)
@@ -77,19 +97,22 @@ def _mmr(sim_to_centroid: np.ndarray, relevance: np.ndarray, vectors, persons: n
     available = np.ones(n, dtype=bool)
     while len(chosen) < k:
         score = lam * relevance - (1 - lam) * max_sim
-        score[~available] = -np.inf
+        score[~available | (max_sim > max_similarity)] = -np.inf
         i = int(np.argmax(score))
         if not np.isfinite(score[i]):
             break
         chosen.append(i)
         used_persons.add(persons[i])
         available &= persons != persons[i]
+        if cores is not None:
+            available &= np.array([not _near_copy(cores[i], c) for c in cores])
         sims = (vectors @ vectors[i].T).toarray().ravel() if hasattr(vectors, "toarray") else vectors @ vectors[i]
         max_sim = np.maximum(max_sim, sims)
     return chosen
 
 
-def _select(group: pd.DataFrame, k: int, lam: float, max_candidates: int, rng: np.random.Generator) -> pd.DataFrame:
+def _select(group: pd.DataFrame, k: int, lam: float, max_candidates: int, rng: np.random.Generator,
+            max_similarity: float = 0.8) -> pd.DataFrame:
     if len(group) > max_candidates:
         keep = rng.choice(len(group), size=max_candidates, replace=False)
         group = group.iloc[np.sort(keep)]
@@ -109,8 +132,9 @@ def _select(group: pd.DataFrame, k: int, lam: float, max_candidates: int, rng: n
         return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
 
     relevance = 0.5 * unit(score) + 0.5 * unit(sim)
-    relevance -= 0.25 * group["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
-    picks = _mmr(sim, relevance, vec, group["_person"].to_numpy(object), k, lam)
+    relevance -= 0.5 * group["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
+    picks = _mmr(relevance, vec, group["_person"].to_numpy(object), k, lam, max_similarity,
+                 [_core(t) for t in texts])
     out = group.iloc[picks].copy()
     out["similarity"] = sim[picks]
     out["rank"] = np.arange(1, len(out) + 1)
@@ -128,6 +152,7 @@ def select_quotes(
     max_chars: int = 200,
     min_chars: int = 25,
     diversity: float = 0.3,
+    max_similarity: float = 0.8,
     max_candidates: int = 2000,
     redactor=None,
     random_state: int = 0,
@@ -144,6 +169,8 @@ def select_quotes(
     min_persons : the disclosure threshold; a theme needs this many persons (in the
         municipality, and in the unit for unit quotes) before any quote is shown.
     diversity : weight of redundancy in maximal marginal relevance (0 = only relevance).
+    max_similarity : a candidate this similar (cosine of char TF-IDF) to a chosen quote is
+        never chosen: a near-copy tells the reader nothing new.
     redactor : a :class:`kvalitativ.privacy.redact.Redactor` (default: a new one), a text ->
         text function, or False to skip the second redaction (tests only).
     random_state : seeds the subsample when a theme has more than ``max_candidates`` spans.
@@ -187,18 +214,18 @@ def select_quotes(
     letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
     spans = spans[letters >= min_chars * 0.6]
     spans = spans[spans["quote"].str.len() >= min_chars]
-    spans = spans.assign(_norm=spans["quote"].str.lower()).drop_duplicates(["theme_id", "valence", "_norm"])
+    # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
 
     parts = []
     for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
-        got = _select(grp, per_theme, 1 - diversity, max_candidates, rng)
+        got = _select(grp, per_theme, 1 - diversity, max_candidates, rng, max_similarity)
         parts.append(got.assign(unit_id=ALL))
         if n_unit is None:
             continue
         for unit, ug in grp.groupby("unit_id", sort=True, observed=True):
             if n_unit.get((theme, valence, unit), 0) < min_persons:
                 continue
-            parts.append(_select(ug, per_unit, 1 - diversity, max_candidates, rng).assign(unit_id=unit))
+            parts.append(_select(ug, per_unit, 1 - diversity, max_candidates, rng, max_similarity).assign(unit_id=unit))
     if not parts:
         return empty
     out = pd.concat(parts, ignore_index=True)
