@@ -49,6 +49,7 @@ CAP_TOKEN_RE = re.compile(
     rf"(?<![\w\[\]@./\\])(?:(?:[{_UP}]\.[ ]?){{1,3}}(?=[ ][{_UP}])|[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*(?:['’]s)?)(?![\w\[\]@])"
 )
 _WORDCHARS = re.compile(r"\w")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 _STRONG_CUES = (
     # relations
@@ -212,7 +213,8 @@ class NameFinder:
         self._first_or_sur = self._g.first | self._g.surname
         self._keep_phrase_re = _phrase_regex(self._g.keep_phrases, case_sensitive=True)
         parts = _name_parts(self.known_names)
-        self._known_re = _phrase_regex(parts, genitive=True) if parts else None
+        # single words only: a full name is found as its adjacent parts, which then merge
+        self._known_parts = frozenset(p.lower() for p in parts if " " not in p and "-" not in p)
 
     # ------------------------------------------------------------------------------- public
     def find(self, text: str, names: Iterable[str] = (), taken: list[Find] | None = None) -> list[Find]:
@@ -220,7 +222,7 @@ class NameFinder:
         blocked = [(f.start, f.end) for f in (taken or [])]
         out: list[Find] = []
         out += self._find_exact(text, names, blocked)
-        if self._known_re is not None:
+        if self._known_parts:
             out += self._find_known(text, blocked)
         if self.gazetteer:
             protected = list(blocked)
@@ -270,10 +272,19 @@ class NameFinder:
 
     def _find_known(self, text: str, blocked) -> list[Find]:
         out = []
-        for m in self._known_re.finditer(text):
-            end = self._accept(text, m.start(), m.end(), m.group(0).lower().split()[-1], blocked)
-            if end is not None:
-                out.append(Find("NAVN", m.start(), m.end()))
+        parts = self._known_parts
+        for m in _WORD_RE.finditer(text):
+            low = m.group(0).lower()
+            start, end = m.span()
+            if low not in parts:
+                base, n = _strip_genitive(low)
+                if n == 0 and low.endswith("s"):
+                    base, n = low[:-1], 1
+                if not n or base not in parts:
+                    continue
+                low, end = base, end - n
+            if self._accept(text, start, end, low, blocked) is not None:
+                out.append(Find("NAVN", start, end))
                 blocked = blocked + [(m.start(), end)]
         return out
 
