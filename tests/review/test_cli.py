@@ -95,3 +95,28 @@ def test_import_error_exits_2_with_one_line(stage_dir, tmp_path):
                           "--out", str(tmp_path / "r")], capture_output=True, text=True)
     assert res.returncode == 2
     assert "x.xlsx, row 2, column 'koder'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_round_trip_with_retrain(stage_dir, tmp_path):
+    """export → two coders → import → agreement --retrain (tfidf): model_before and model_after rows."""
+    out, corpus, truth = stage_dir
+    runner = CliRunner()
+    cli = _cli()
+    xlsx = tmp_path / "review.xlsx"
+    assert runner.invoke(cli, ["review", "export", "--codings", str(out), "--n", "50", "--out", str(xlsx)]).exit_code == 0
+    sheets = [_code_sheet(xlsx, tmp_path / f"{c}.xlsx", c, corpus, truth, noise=0.05, seed=s)
+              for c, s in (("anna", 1), ("bo", 2))]
+    review = tmp_path / "review"
+    assert runner.invoke(cli, ["review", "import", *map(str, sheets), "--out", str(review)]).exit_code == 0
+    res = runner.invoke(cli, ["agreement", "--human", str(review), "--codings", str(out), "--out", str(review),
+                              "--retrain", "--embedder", "tfidf", "--folds", "3", "--n-boot", "100"])
+    assert res.exit_code == 0, res.output
+    assert "model_after vs anna" in res.output
+    rel = read_stage_table(review, "reliability")
+    assert {"model_before", "model_after"} <= set(rel.coder_a) and "model" not in set(rel.coder_a)
+    k = rel[rel.theme_id == "_overall"].set_index(["coder_a", "coder_b"])["cohen_kappa"]
+    assert k[("model_after", "anna")] > 0.5  # learnt from people, judged on notes it did not see
+    retrained = read_stage_table(review, "codings_retrained")
+    assert set(retrained.note_id) == set(corpus.note_id) and (retrained.method == "supervised").all()
+    codes = read_stage_table(review, "training_codes")
+    assert {"note_id", "theme_id", "valence"} <= set(codes.columns)

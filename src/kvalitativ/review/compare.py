@@ -93,7 +93,7 @@ def compare(
         retrained, codes = fit_and_code(human, texts, theme_ids, **opts)
         tables["codings_retrained"] = retrained
         tables["training_codes"] = codes
-        summary.append(f"Retrained the supervised coder on {codes['note_id'].nunique()} notes "
+        summary.append(f"Retrained the supervised coder on {len(notes)} reviewed notes "
                        f"({len(codes)} positive codes, rule {rule}); {len(retrained)} codings of {texts['note_id'].nunique()} notes.")
     table = reliability_table(pd.concat(frames, ignore_index=True), themes=theme_ids, human_coders=people,
                               model_coders=models, level=level, n_boot=n_boot, random_state=random_state, run_id=run_id)

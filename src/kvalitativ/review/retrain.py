@@ -16,6 +16,7 @@ those who marked it (None on a tie or when none was given).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kvalitativ.errors import ConfigError, InputError
@@ -71,3 +72,131 @@ def training_codes(human: pd.DataFrame, rule: str = "majority") -> tuple[pd.Data
     notes = sorted(c["note_id"].unique().tolist())
     codes = c.loc[c["present"], TRAINING_COLUMNS].reset_index(drop=True)
     return codes, notes
+
+
+# --------------------------------------------------------------------------- the supervised coder
+
+
+def _embedder_maker(embedder, embedder_options: dict | None):
+    """A factory for the coder's embedder: one shared instance for pretrained models (their
+    vectors are memoised across folds), a fresh one per fit for corpus-fitted ones (``tfidf``),
+    so no fold's features are learnt from its test notes."""
+    from kvalitativ.embed import resolve_embedder
+
+    name = embedder or "e5"
+    opts = dict(embedder_options or {})
+    first = resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
+    inner = getattr(first, "embedder", getattr(first, "inner", first))
+    if getattr(inner, "needs_fit", False) or getattr(first, "needs_fit", False):
+        return lambda: resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
+    return lambda: first
+
+
+def _labels(codes: pd.DataFrame, notes: list[str]) -> tuple[list[list[str]], list[dict]]:
+    by_note = {n: [] for n in notes}
+    val = {n: {} for n in notes}
+    for r in codes.itertuples(index=False):
+        by_note[r.note_id].append(r.theme_id)
+        if isinstance(r.valence, str):
+            val[r.note_id][r.theme_id] = r.valence
+    return [by_note[n] for n in notes], [val[n] for n in notes]
+
+
+def _new_coder(make_embedder, random_state: int, level: str):
+    from kvalitativ.coding.supervised import SupervisedCoder
+
+    return SupervisedCoder(embedder=make_embedder(), level=level, random_state=random_state, progress=False)
+
+
+def _fit(human: pd.DataFrame, texts: pd.Series, rule: str, make_embedder, random_state: int, level: str):
+    import warnings
+
+    codes, notes = training_codes(human, rule)
+    y, valence = _labels(codes, notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rare themes left out are reported via skipped_themes_
+        coder = _new_coder(make_embedder, random_state, level).fit(
+            list(texts.loc[notes].astype(str)), y, valence=valence)
+    return coder, codes
+
+
+def out_of_fold_codings(
+    human: pd.DataFrame,
+    texts: pd.DataFrame,
+    themes: list[str],
+    n_splits: int = 5,
+    folds: pd.Series | None = None,
+    rule: str = "majority",
+    embedder=None,
+    embedder_options: dict | None = None,
+    random_state: int = 0,
+    coder: str = "model_after",
+    level: str = "note",
+) -> pd.DataFrame:
+    """The supervised coder's codes for every reviewed note, each from a model that never saw it.
+
+    ``folds`` (note_id → fold label) fixes the split; otherwise ``n_splits`` seeded folds over
+    the reviewed notes. Returns coder, note_id, theme_id, present, valence — the same long
+    shape as human_codings, so it enters :func:`reliability_table` as one more coder.
+    A theme with too few positives in a fold's training notes is predicted absent there.
+    """
+    from sklearn.model_selection import KFold
+
+    text = texts.assign(note_id=texts["note_id"].astype(str)).drop_duplicates("note_id").set_index("note_id")["text"]
+    human = human.assign(note_id=human["note_id"].astype(str))
+    notes = np.array(sorted(human["note_id"].unique()), dtype=object)
+    if folds is None:
+        k = int(min(n_splits, len(notes)))
+        if k < 2:
+            raise InputError("out-of-fold codes need at least two reviewed notes.")
+        split = [notes[te] for _, te in KFold(n_splits=k, shuffle=True, random_state=random_state).split(notes)]
+    else:
+        f = folds.copy()
+        f.index = f.index.astype(str)
+        f = f.reindex(notes)
+        if f.isna().any():
+            raise InputError(f"folds: no fold for note {f.index[f.isna()][0]}.")
+        split = [notes[(f == v).to_numpy()] for v in sorted(f.unique())]
+    make = _embedder_maker(embedder, embedder_options)
+    frames = []
+    for test in split:
+        train = human[~human["note_id"].isin(set(test))]
+        model, _ = _fit(train, text, rule, make, random_state, level)
+        test_texts = list(text.loc[test].astype(str))
+        Y = model.predict(test_texts)
+        V = model.predict_valence(test_texts, Y)
+        learned = {t: j for j, t in enumerate(model.classes_)}
+        for i, note in enumerate(test):
+            for t in themes:
+                j = learned.get(t)
+                present = bool(Y[i, j]) if j is not None else False
+                frames.append((coder, note, t, present, V[i, j] if present else None))
+    out = pd.DataFrame(frames, columns=["coder", "note_id", "theme_id", "present", "valence"])
+    out["valence"] = out["valence"].astype(object)
+    return out
+
+
+def fit_and_code(
+    human: pd.DataFrame,
+    corpus: pd.DataFrame,
+    themes: list[str] | None = None,
+    rule: str = "majority",
+    embedder=None,
+    embedder_options: dict | None = None,
+    random_state: int = 0,
+    level: str = "note",
+    run_id: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train the supervised coder on all reviewed notes and code the whole corpus.
+
+    Returns (codings, training codes). The codings have the ``codings`` schema
+    (method ``supervised``); the training codes are note_id, theme_id, valence —
+    save them as CSV to train ``kvalitativ code --train`` the same way.
+    """
+    text = corpus.assign(note_id=corpus["note_id"].astype(str)).drop_duplicates("note_id")
+    model, codes = _fit(human.assign(note_id=human["note_id"].astype(str)), text.set_index("note_id")["text"], rule,
+                        _embedder_maker(embedder, embedder_options), random_state, level)
+    codings = model.code(text[[c for c in ("note_id", "person_id", "text") if c in text.columns]], run_id=run_id)
+    if themes is not None:
+        codings = codings[codings["theme_id"].isin(set(themes) | {"uncoded"})].reset_index(drop=True)
+    return codings, codes
