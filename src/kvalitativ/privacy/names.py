@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterable
 
 from kvalitativ.privacy.gazetteer import Gazetteer, load_gazetteer
-from kvalitativ.privacy.patterns import Find
+from kvalitativ.privacy.patterns import Find, Spans
 
 _UP = "A-ZÆØÅÉÜÖÄ"
 _LO = "a-zæøåéüöäßèëáíóúçï"
@@ -147,6 +147,8 @@ _COMMON_ZIPF_EN = 3.5
 _FUNCTION_ZIPF = 5.0
 
 FIRST, AFIRST, AKEEP, SUR, SURX, UNK, WORD, KEEP, INIT = range(9)
+#: The longest person name, in tokens ("Anne Marie Kjær Lund Hansen"); bounds the work per token.
+MAX_NAME_TOKENS = 6
 _NAMEISH = {FIRST, AFIRST, AKEEP, SUR, SURX, UNK, INIT}
 
 
@@ -219,14 +221,16 @@ class NameFinder:
     # ------------------------------------------------------------------------------- public
     def find(self, text: str, names: Iterable[str] = (), taken: list[Find] | None = None) -> list[Find]:
         """Name spans in ``text``; ``names`` are exact names for this text; ``taken`` spans are skipped."""
-        blocked = [(f.start, f.end) for f in (taken or [])]
+        taken_spans = [(f.start, f.end) for f in (taken or [])]
         out: list[Find] = []
-        out += self._find_exact(text, names, blocked)
+        out += self._find_exact(text, names, Spans(taken_spans))
         if self._known_parts:
-            out += self._find_known(text, blocked)
+            out += self._find_known(text, Spans(taken_spans))
         if self.gazetteer:
-            protected = list(blocked)
-            protected += [m.span() for m in self._keep_phrase_re.finditer(text)] if self._keep_phrase_re else []
+            protected = Spans(taken_spans)
+            if self._keep_phrase_re:
+                for m in self._keep_phrase_re.finditer(text):
+                    protected.add(*m.span())
             out += self._find_context(text, protected)
         return _union(out)
 
@@ -235,7 +239,7 @@ class NameFinder:
         g = self._g
         return len(low) <= 2 or low in g.name_words or low in g.keep or _is_function_word(low)
 
-    def _accept(self, text: str, start: int, end: int, low: str, blocked) -> int | None:
+    def _accept(self, text: str, start: int, end: int, low: str, blocked: Spans) -> int | None:
         """End of an exact-name match at start..end (with genitive), or None if it is no whole word."""
         if start > 0 and (_WORDCHARS.match(text, start - 1) or text[start - 1] in "[]"):
             return None
@@ -248,7 +252,7 @@ class NameFinder:
             return None
         if self._common_part(low) and not text[start].isupper():
             return None
-        if any(s < end and start < e for s, e in blocked):
+        if blocked.overlaps(start, end):
             return None
         return end
 
@@ -266,7 +270,7 @@ class NameFinder:
                 end = self._accept(text, i, j, low.split()[-1], blocked)
                 if end is not None:
                     out.append(Find("NAVN", i, j))
-                    blocked = blocked + [(i, end)]
+                    blocked.add(i, end)
                 i = lower.find(low, j)
         return out
 
@@ -285,7 +289,7 @@ class NameFinder:
                 low, end = base, end - n
             if self._accept(text, start, end, low, blocked) is not None:
                 out.append(Find("NAVN", start, end))
-                blocked = blocked + [(m.start(), end)]
+                blocked.add(start, end)
         return out
 
     # --------------------------------------------------------------------- gazetteer + context
@@ -323,11 +327,11 @@ class NameFinder:
             return SURX if not common or base.endswith(("sen", "gaard", "gård")) else WORD
         return WORD if common or _looks_like_noun(base) else UNK
 
-    def _find_context(self, text: str, protected) -> list[Find]:
+    def _find_context(self, text: str, protected: Spans) -> list[Find]:
         toks = []
         for m in CAP_TOKEN_RE.finditer(text):
             s, e = m.span()
-            if any(ps < e and s < pe for ps, pe in protected):
+            if protected.overlaps(s, e):
                 toks.append((s, e, None))  # a break: inside an e-mail, an address, a keep phrase
                 continue
             toks.append((s, e, m.group(0)))
@@ -344,7 +348,7 @@ class NameFinder:
                 continue
             # the run of name-like tokens joined by single spaces that starts here
             j = i + 1
-            while j < n and toks[j][2] is not None and _joined(text, toks[j - 1][1], toks[j][0]):
+            while j < n and j - i < MAX_NAME_TOKENS and toks[j][2] is not None and _joined(text, toks[j - 1][1], toks[j][0]):
                 c = classes[j]
                 if c in _NAMEISH and c != AKEEP:
                     j += 1

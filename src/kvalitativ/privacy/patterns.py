@@ -27,6 +27,7 @@ export (millions of rows must stay feasible). The rules, and why:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -51,6 +52,35 @@ class Find:
     start: int
     end: int
     confidence: str = "high"  # "high" | "medium"
+
+
+class Spans:
+    """Sorted, non-overlapping ``[start, end)`` spans with O(log n) overlap tests.
+
+    Keeps redaction linear on notes with thousands of finds (pasted lists, junk).
+    """
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, spans=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.ends, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span, merging it with the spans it overlaps."""
+        i = bisect.bisect_right(self.ends, start)
+        j = i
+        while j < len(self.starts) and self.starts[j] < end:
+            start, end = min(start, self.starts[j]), max(end, self.ends[j])
+            j += 1
+        self.starts[i:j] = [start]
+        self.ends[i:j] = [end]
 
 
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"

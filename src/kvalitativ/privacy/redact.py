@@ -33,6 +33,7 @@ from kvalitativ.privacy.patterns import (
     PLACEHOLDERS,
     PRIORITY,
     Find,
+    Spans,
     find_addresses,
     find_cpr,
     find_emails,
@@ -162,9 +163,11 @@ def _resolve(finds: list[Find]) -> list[Find]:
     """Drop finds that overlap a higher-priority (or, at equal priority, earlier/longer) find."""
     finds = sorted(finds, key=lambda f: (PRIORITY[f.type], f.start, -(f.end - f.start)))
     kept: list[Find] = []
+    spans = Spans()
     for f in finds:
-        if all(f.end <= k.start or f.start >= k.end for k in kept):
+        if not spans.overlaps(f.start, f.end):
             kept.append(f)
+            spans.add(f.start, f.end)
     return sorted(kept, key=lambda f: f.start)
 
 

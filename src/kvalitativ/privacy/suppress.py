@@ -147,7 +147,6 @@ def suppress_small_cells(
         size = numeric[counts[0]].to_numpy(dtype=float, na_value=np.nan)
         hidden = _secondary(out, partitions, hidden, size)
 
-    mask = pd.Series(hidden, index=out.index)
     for c in counts + values:
         col = out[c]
         if pd.api.types.is_bool_dtype(col):
@@ -156,7 +155,7 @@ def suppress_small_cells(
             col = col.astype("Int64")
         elif not pd.api.types.is_numeric_dtype(col):
             col = col.astype(object)
-        out[c] = col.mask(mask)
+        out[c] = col.mask(hidden)  # positional: safe with a duplicated index
     out["suppressed"] = hidden
     return out
 
