@@ -51,9 +51,25 @@ def test_small_units_are_suppressed(dataset, summarized):
     ind.loc[small, "school"] = "Lilleskolen"  # three persons only
     uf = pd.concat([dataset.unit_figures, pd.DataFrame({"unit_id": ["Lilleskolen", "kommune"],
                                                         "udgift_pr_elev": [90000.0, 70000.0], "elevtal": [30, 2000]})])
-    jd = joint_display(summarized["evidence"], summarized["quotes"], ind, dataset.corpus, uf, min_cell=5)
+    jd = joint_display(summarized["evidence"], summarized["quotes"], ind, dataset.corpus, uf, min_cell=5,
+                       unit_col="school")
     lille = jd[(jd["unit_id"] == "Lilleskolen") & (jd["kind"] == "indicator")]
     assert len(lille) == 3 and lille["suppressed"].all() and lille["value"].isna().all() and lille["n_persons"].isna().all()
     figs = jd[(jd["kind"] == "figure") & (jd["key"] == "udgift_pr_elev")]
     assert (figs["value_municipality"] == 70000.0).all() and (figs["note"] == "kommunens tal").all()
     assert ALL not in set(jd["unit_id"])
+
+
+def test_persons_count_for_every_unit_that_wrote_about_them(dataset, summarized):
+    from kvalitativ.evidence.joint_display import person_units
+
+    corpus = dataset.corpus.copy()
+    moved = corpus.index[corpus["unit_id"] == "Nordskolen"][:40]
+    corpus.loc[moved, "unit_id"] = "Sydskolen"  # some Nordskolen pupils also have notes from Sydskolen
+    pairs = person_units(dataset.indicators, corpus)
+    members = set(pairs.loc[pairs["unit_id"] == "Sydskolen", "person_id"])
+    jd = joint_display(summarized["evidence"], None, dataset.indicators, corpus, None, min_cell=5)
+    row = jd[(jd["unit_id"] == "Sydskolen") & (jd["key"] == "dropout")].iloc[0]
+    ind = dataset.indicators.set_index("person_id")
+    assert row["value"] == pytest.approx(ind.loc[sorted(members), "dropout"].mean())
+    assert row["n_persons"] == len(members) > (dataset.indicators["school"] == "Sydskolen").sum()

@@ -50,7 +50,7 @@ def test_headline_reads_like_the_brief(summarized):
                                       f"({fmt_pct(row['share_municipality'])} i kommunen)")
     assert "blandt dem faldt" in row["headline"] and row["headline"].endswith(" fra.")
     strength = ev[(ev["unit_id"] == ALL) & (ev["valence"] == "strength")].iloc[0]
-    assert strength["headline"].startswith("Styrker inden for ")
+    assert strength["headline"].startswith("Noget positivt om ")
 
 
 def test_suppressed_rows_state_no_numbers(summarized):

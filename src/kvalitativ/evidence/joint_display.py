@@ -72,21 +72,27 @@ def read_unit_figures(path) -> pd.DataFrame:
     return out
 
 
-def person_units(indicators: pd.DataFrame, corpus: pd.DataFrame | None, unit_col: str | None = None) -> pd.Series:
-    """Each person's unit: the indicator export's unit column when it has one (``unit_id`` or
-    ``school``), else the unit of the person's latest note."""
-    for col in ([unit_col] if unit_col else ["unit_id", "school", "skole"]):
-        if col in indicators.columns:
-            return pd.Series(indicators[col].astype("string").to_numpy(),
-                             index=indicators["person_id"].astype("string"), name="unit_id")
-    if unit_col:
-        raise InputError(f"indicators: no column '{unit_col}' for the unit; it has {', '.join(indicators.columns)}.")
-    if corpus is None or "unit_id" not in corpus.columns:
-        raise InputError("indicators have no unit_id/school column and no corpus was given to place persons in units.")
-    c = corpus[["person_id", "unit_id", "date"]].dropna(subset=["person_id"]).copy()
-    c["person_id"] = c["person_id"].astype("string")
-    c = c.sort_values(["person_id", "date"], kind="stable").drop_duplicates("person_id", keep="last")
-    return pd.Series(c["unit_id"].astype("string").to_numpy(), index=c["person_id"], name="unit_id")
+def person_units(indicators: pd.DataFrame, corpus: pd.DataFrame | None, unit_col: str | None = None) -> pd.DataFrame:
+    """Which units each person belongs to (person_id, unit_id; a person may be in several).
+
+    Default: every unit that wrote a note about the person — the same persons the unit's theme
+    shares are computed over, so a unit's dropout rate and its themes describe one group.
+    With ``unit_col`` (e.g. ``school`` in the indicator export): that column, one unit each.
+    Without a corpus, an indicator column named unit_id or school is used.
+    """
+    if unit_col is None and (corpus is None or "unit_id" not in corpus.columns):
+        unit_col = next((c for c in ("unit_id", "school", "skole") if c in indicators.columns), None)
+        if unit_col is None:
+            raise InputError("indicators have no unit_id/school column and no corpus was given to place persons in units.")
+    if unit_col is not None:
+        if unit_col not in indicators.columns:
+            raise InputError(f"indicators: no column '{unit_col}' for the unit; it has {', '.join(indicators.columns)}.")
+        pairs = pd.DataFrame({"person_id": indicators["person_id"].astype("string"),
+                              "unit_id": indicators[unit_col].astype("string")})
+    else:
+        pairs = pd.DataFrame({"person_id": corpus["person_id"].astype("string"),
+                              "unit_id": corpus["unit_id"].astype("string")})
+    return pairs.dropna().drop_duplicates().reset_index(drop=True)
 
 
 def _rate_row(values: pd.Series, min_cell: int) -> tuple[float, int, bool]:
@@ -107,7 +113,8 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
         return []
     ind = indicators.copy()
     ind["person_id"] = ind["person_id"].astype("string")
-    ind["_unit"] = ind["person_id"].map(person_units(indicators, corpus, unit_col))
+    pairs = person_units(indicators, corpus, unit_col)
+    members = {u: set(g["person_id"]) for u, g in pairs.groupby("unit_id", observed=True)}
     specs = []
     if outcome and outcome in ind.columns:
         ind["_outcome"] = as_binary(ind[outcome], f"indicators column '{outcome}'").astype("float64")
@@ -118,7 +125,7 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
         label, fmt = INDICATOR_LABELS.get(key, (key.replace("_", " ").capitalize(), "num"))
         muni, _, muni_hidden = fn(ind[col], min_cell)
         for unit in units:
-            value, n, hidden = fn(ind.loc[ind["_unit"] == unit, col], min_cell)
+            value, n, hidden = fn(ind.loc[ind["person_id"].isin(members.get(unit, set())), col], min_cell)
             rows.append({
                 "unit_id": unit, "kind": "indicator", "rank": rank, "key": key, "label": label,
                 "valence": None, "value": value, "value_municipality": muni, "value_format": fmt,
@@ -205,8 +212,9 @@ def joint_display(
     ----------
     evidence : from :func:`kvalitativ.evidence.summaries.build_evidence` (unit rows).
     quotes : from :func:`kvalitativ.evidence.quotes.select_quotes` (unit quotes; rank 1 is used).
-    indicators : one row per person: person_id, the outcome (0/1), absence_pct, grade_avg, and a
-        unit column (unit_id or school; else the unit of the person's latest note in ``corpus``).
+    indicators : one row per person: person_id, the outcome (0/1), absence_pct, grade_avg.
+    corpus : places persons in units: a person counts for every unit that wrote a note about
+        them (as in the evidence); ``unit_col`` names an indicator column to use instead.
     unit_figures : unit_id + numeric columns the user supplies (e.g. udgift_pr_elev); a row
         named '_all'/'kommune' gives the municipality's figure, else the mean of the units.
     min_cell : an indicator for fewer persons, or a rate whose count (or complement) is below

@@ -63,12 +63,13 @@ def _label_in_sentence(label: str) -> str:
 
 
 def theme_phrase(label: str, valence: str) -> str:
-    """The subject of a headline: 'Bekymring om mødestabilitet', 'Styrker inden for motivation'."""
+    """The subject of a headline: 'Bekymring om mødestabilitet', 'Noget positivt om motivation'
+    (a strength wording that also reads right for themes named after a problem)."""
     low = _label_in_sentence(label)
     if valence == "concern":
         return f"Bekymring om {low}"
     if valence == "strength":
-        return f"Styrker inden for {low}"
+        return f"Noget positivt om {low}"
     return label[:1].upper() + label[1:]
 
 

@@ -84,17 +84,19 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
         return None
     labels = _labels(themes)
     a["_y"] = [f"{_esc(labels.get(t, t))} – {VALENCE_WORDS.get(v, v)}" for t, v in zip(a["theme_id"], a["valence"])]
-    a = a.sort_values("odds_ratio")
+    a = a.sort_values("odds_ratio", kind="stable").reset_index(drop=True)
+    a["_pos"] = np.arange(len(a), dtype=float)
     fig = go.Figure()
-    specs = [("odds_ratio", "or_ci_low", "or_ci_high", "Ujusteret OR", "#2c3e50", "circle")]
+    specs = [("odds_ratio", "or_ci_low", "or_ci_high", "Ujusteret OR", "#2c3e50", "circle", 0.0)]
     if "adjusted_odds_ratio" in a.columns and a["adjusted_odds_ratio"].notna().any():
-        specs.append(("adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "Justeret OR", "#d35400", "diamond"))
-    for est, lo, hi, name, color, symbol in specs:
+        specs = [(*specs[0][:-1], 0.17),
+                 ("adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "Justeret OR", "#d35400", "diamond", -0.17)]
+    for est, lo, hi, name, color, symbol, offset in specs:
         g = a[np.isfinite(pd.to_numeric(a[est], errors="coerce")) & (a[est] > 0)]
         lo_v = g[lo].clip(lower=1e-3)
         hi_v = g[hi].replace(np.inf, np.nan).fillna(g[est] * 50)
         fig.add_trace(go.Scatter(
-            x=g[est], y=g["_y"], mode="markers", name=name, marker=dict(color=color, size=9, symbol=symbol),
+            x=g[est], y=g["_pos"] + offset, mode="markers", name=name, marker=dict(color=color, size=9, symbol=symbol),
             error_x=dict(type="data", symmetric=False, array=(hi_v - g[est]).to_numpy(),
                          arrayminus=(g[est] - lo_v).to_numpy(), thickness=1.5, width=4),
             hovertext=[f"{y}: {name} {fmt_ratio(v)} (95 %-KI {fmt_ratio(l)}–{fmt_ratio(h)})"
@@ -105,14 +107,17 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
     lo_all = float(np.nanmin(pd.to_numeric(a["or_ci_low"], errors="coerce").clip(lower=1e-3).to_numpy()))
     hi_all = float(np.nanmax(pd.to_numeric(a["or_ci_high"], errors="coerce").replace(np.inf, np.nan).to_numpy()))
     ticks = [t for t in _LOG_TICKS if lo_all / 1.5 <= t <= hi_all * 1.5] or [1]
+    fig.update_yaxes(tickvals=a["_pos"].tolist(), ticktext=a["_y"].tolist(), range=[-0.7, len(a) - 0.3],
+                     showgrid=False, zeroline=False)
     fig.update_xaxes(type="log", tickvals=ticks, ticktext=[fmt_ratio(t, 2).rstrip("0").rstrip(",") for t in ticks],
                      title_text="Odds ratio for frafald (logaritmisk skala; 1 = ingen forskel)")
     return _layout(fig, height=max(280, 30 * len(a) + 100), title=title)
 
 
 def trend_figure(prevalence: pd.DataFrame, themes: pd.DataFrame | None, valence: str = "concern",
-                 title: str | None = None, group_by: str = "period") -> go.Figure | None:
-    """Share per period for each theme with the given valence (suppressed periods are gaps)."""
+                 title: str | None = None, group_by: str = "period", max_visible: int = 6) -> go.Figure | None:
+    """Share per period for each theme with the given valence (suppressed periods are gaps);
+    the ``max_visible`` most common themes are drawn, the others can be switched on in the legend."""
     if prevalence is None or prevalence.empty or "group_by" not in prevalence.columns:
         return None
     p = prevalence[(prevalence["group_by"] == group_by) & (prevalence["valence"] == valence)].copy()
@@ -120,6 +125,8 @@ def trend_figure(prevalence: pd.DataFrame, themes: pd.DataFrame | None, valence:
         return None
     labels = _labels(themes)
     periods = sorted(p["group_value"].dropna().astype(str).unique())
+    # the most common themes are drawn; the rest wait in the legend (a click shows them)
+    top = set(p.groupby("theme_id")["share"].mean().sort_values(ascending=False, kind="stable").index[:max_visible])
     fig = go.Figure()
     for theme, g in p.groupby("theme_id", sort=True):
         g = g.set_index(g["group_value"].astype(str)).reindex(periods)
@@ -128,6 +135,7 @@ def trend_figure(prevalence: pd.DataFrame, themes: pd.DataFrame | None, valence:
         name = _esc(labels.get(theme, theme))
         fig.add_trace(go.Scatter(
             x=periods, y=g["share"], mode="lines+markers", name=name, connectgaps=False,
+            visible=True if theme in top else "legendonly",
             hovertext=[f"{name} {per}: {fmt_pct(s)}" if pd.notna(s) else f"{name} {per}: skjult/ingen"
                        for per, s in zip(periods, g["share"])],
             hoverinfo="text",
