@@ -109,8 +109,11 @@ class LinkConfig:
 
 @dataclass
 class SummarizeConfig:
-    quotes_per_theme: int = 5
+    quotes_per_theme: int = 5  # municipality quotes per theme × valence (1–10)
     unit_figures: str | None = None  # CSV with unit_id + numeric unit-level figures
+    quotes_per_unit: int = 2  # quotes per theme × valence × unit (for the joint display)
+    max_quote_chars: int = 200  # quotes are cut at a word boundary before this length
+    top_themes: int = 3  # concerns and strengths per unit in the joint display
 
 
 @dataclass
