@@ -127,3 +127,17 @@ def test_gazetteer_off_only_exact_names():
     r = Redactor(gazetteer=False)
     assert r.redact("Mikkel Jensen ringede.")[0] == "Mikkel Jensen ringede."
     assert r.redact("Mikkel Jensen ringede.", ["Mikkel Jensen"])[0] == "[NAVN] ringede."
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Med venlig hilsen\nYrsa Stampe", "Med venlig hilsen\n[NAVN]"),
+        ("Mvh. Thyra", "Mvh. [NAVN]"),
+        ("Elev: Aslak Fogh", "Elev: [NAVN]"),
+        ("Eleven Yrsa har det godt.", "Eleven [NAVN] har det godt."),
+        ("Eleven er glad. Borgeren ønsker svar.", "Eleven er glad. Borgeren ønsker svar."),
+    ],
+)
+def test_signatures_and_export_labels(redactor, text, expected):
+    assert red(redactor, text) == expected

@@ -10,7 +10,8 @@ Two sources of evidence, both cheap enough for millions of notes:
 
    ``FIRST``  a first name that is no ordinary word (Mikkel, Fatima): a name wherever capitalised.
    ``AFIRST`` a first name that is also a word (Bo, Per, Max, Mark, Hans): a name when it has a cue
-              before it (mor, far, hedder, kaldet, lærer, hr., fru, v/, "mor til"...), a surname
+              before it (mor, far, hedder, kaldet, lærer, hr., fru, v/, "mor til", "Elev:", a
+              signature "Med venlig hilsen"...), a surname
               after it, a verb after it ("Bo har", "Per er"), or stands capitalised mid-sentence.
    ``AKEEP``  a first name that is also a month or place (August): needs a cue or a surname.
    ``SUR``    a surname from the list that is no word (Jensen, Nielsen): a name wherever capitalised.
@@ -61,7 +62,7 @@ _STRONG_CUES = (
     "mother father mom mum dad brother sister son daughter friend girlfriend boyfriend guardian aunt uncle "
     "cousin grandma grandpa grandmother grandfather stepfather stepmother "
     # naming
-    "hedder hed kaldet kaldes navn navnet named called "
+    "hedder hed kaldet kaldes navn navnet named called elev eleven elevnavn borger borgeren pigen drengen "
     # roles
     "lærer læreren lærerne klasselærer klasselæreren kontaktlærer kontaktlæreren dansklærer matematiklærer "
     "engelsklærer pædagog pædagogen vejleder vejlederen uu-vejleder uu-vejlederen mentor mentoren "
@@ -84,6 +85,8 @@ _CONTACT_CUE_RE = re.compile(
     r"(?i)(?<![\w-])(?:kontakt|kontaktes|att\.?|v/|c/o|underskrevet|skrevet\s+af|written\s+by|contact|"
     r"med|hos|with)[ \t]*[:/]?[ \t]*$"
 )
+#: A signature: the name may follow on the next line ("Med venlig hilsen\nYrsa Stampe").
+_SIGNATURE_CUE_RE = re.compile(r"(?i)(?<![\w-])(?:hilsen|mvh|vh|kh|regards|sincerely)\.?,?\s*$")
 _CHAIN_RE = re.compile(r"\s*(?:,|og|and|&|eller|or|/)\s*")
 _VERB_AFTER_RE = re.compile(
     r"(?:['’]s)?[ \t]+(?:har|havde|er|var|kom|kommer|skal|skulle|vil|ville|kan|kunne|siger|sagde|fortæller|"
@@ -365,7 +368,7 @@ class NameFinder:
                 and _base(toks[j][2]).endswith(_INSTITUTION_SUFFIXES)
             institution_next = institution_next or _lower_institution_after(text, toks[j - 1][1])
             lo = max(0, s - 40)
-            cue = _STRONG_CUE_RE.search(text, lo, s) is not None
+            cue = _STRONG_CUE_RE.search(text, lo, s) is not None or _SIGNATURE_CUE_RE.search(text, lo, s) is not None
             contact = cue or _CONTACT_CUE_RE.search(text, lo, s) is not None
             chain = last_name_end >= 0 and _CHAIN_RE.fullmatch(text, last_name_end, s) is not None
             if institution_next and not cue:
