@@ -41,3 +41,11 @@ def test_bad_rule():
         training_codes(_human(), "coder:dora")
     with pytest.raises(ConfigError, match="use 'majority', 'any' or 'coder:NAME'"):
         training_codes(_human(), "vote")
+
+
+def test_note_without_any_theme_trains_as_uncoded():
+    human = pd.concat([_human(), pd.DataFrame([("anna", "n3", "a", False, None), ("anna", "n3", "b", False, None)],
+                                              columns=["coder", "note_id", "theme_id", "present", "valence"])])
+    codes, notes = training_codes(human, "majority")
+    assert notes == ["n1", "n2", "n3"]
+    assert codes[codes.note_id == "n3"]["theme_id"].tolist() == ["uncoded"]  # kvalitativ code --train convention

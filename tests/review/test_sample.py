@@ -43,3 +43,14 @@ def test_n_larger_than_corpus_takes_all(small):
     corpus, codings, _ = small
     sel = select_for_review(codings, corpus, n=1000)
     assert set(sel.note_id) == set(corpus.note_id)
+
+
+def test_uncoded_rows_count_as_uncertain_when_best_score_is_near_threshold(small):
+    corpus, codings, _ = small
+    coded = codings[codings.score >= 0.5]
+    # a coder writes one `uncoded` row (score = 1 − best theme score) for a note with no theme
+    near = pd.DataFrame({"note_id": ["N059"], "theme_id": ["uncoded"], "score": [0.51]})  # best theme 0.49
+    coded = pd.concat([coded[coded.note_id != "N059"], near], ignore_index=True)
+    sel = select_for_review(coded, corpus, n=10, random_state=0, themes=["motivation", "trivsel", "respekt", "rusmidler"])
+    assert "N059" in set(sel.loc[sel.reason == "usikker", "note_id"])
+    assert "uncoded" not in set(sel["stratum"])

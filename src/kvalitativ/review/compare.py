@@ -94,7 +94,7 @@ def compare(
         tables["codings_retrained"] = retrained
         tables["training_codes"] = codes
         summary.append(f"Retrained the supervised coder on {len(notes)} reviewed notes "
-                       f"({len(codes)} positive codes, rule {rule}); {len(retrained)} codings of {texts['note_id'].nunique()} notes.")
+                       f"({int((codes['theme_id'] != 'uncoded').sum())} positive codes, rule {rule}); {len(retrained)} codings of {texts['note_id'].nunique()} notes.")
     table = reliability_table(pd.concat(frames, ignore_index=True), themes=theme_ids, human_coders=people,
                               model_coders=models, level=level, n_boot=n_boot, random_state=random_state, run_id=run_id)
     tables["reliability"] = table

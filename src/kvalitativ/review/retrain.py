@@ -22,6 +22,7 @@ import pandas as pd
 from kvalitativ.errors import ConfigError, InputError
 
 TRAINING_COLUMNS = ["note_id", "theme_id", "valence"]
+UNCODED = "uncoded"
 
 
 def _check(human: pd.DataFrame) -> None:
@@ -63,14 +64,20 @@ def consensus(human: pd.DataFrame, rule: str = "majority") -> pd.DataFrame:
 
 
 def training_codes(human: pd.DataFrame, rule: str = "majority") -> tuple[pd.DataFrame, list[str]]:
-    """(codes, note_ids): the positive note × theme codes, and every note used for training.
+    """(codes, note_ids): training codes in the format ``kvalitativ code --train`` reads, and the notes.
 
-    ``codes`` has note_id, theme_id, valence — the format ``kvalitativ code --train``
-    reads; notes in ``note_ids`` without a code are negatives for every theme.
+    ``codes`` has note_id, theme_id, valence: one row per present note × theme, and
+    one ``uncoded`` row for a reviewed note with no theme, so it still trains as a
+    negative for every theme (``kvalitativ.coding.training_from_codes`` convention).
     """
     c = consensus(human, rule)
     notes = sorted(c["note_id"].unique().tolist())
-    codes = c.loc[c["present"], TRAINING_COLUMNS].reset_index(drop=True)
+    codes = c.loc[c["present"], TRAINING_COLUMNS]
+    empty = sorted(set(notes) - set(codes["note_id"]))
+    if empty:
+        codes = pd.concat([codes, pd.DataFrame({"note_id": empty, "theme_id": UNCODED, "valence": None})])
+    codes = codes.sort_values(["note_id", "theme_id"], kind="mergesort").reset_index(drop=True)
+    codes["valence"] = codes["valence"].astype(object)
     return codes, notes
 
 
@@ -92,31 +99,18 @@ def _embedder_maker(embedder, embedder_options: dict | None):
     return lambda: first
 
 
-def _labels(codes: pd.DataFrame, notes: list[str]) -> tuple[list[list[str]], list[dict]]:
-    by_note = {n: [] for n in notes}
-    val = {n: {} for n in notes}
-    for r in codes.itertuples(index=False):
-        by_note[r.note_id].append(r.theme_id)
-        if isinstance(r.valence, str):
-            val[r.note_id][r.theme_id] = r.valence
-    return [by_note[n] for n in notes], [val[n] for n in notes]
-
-
-def _new_coder(make_embedder, random_state: int, level: str):
-    from kvalitativ.coding.supervised import SupervisedCoder
-
-    return SupervisedCoder(embedder=make_embedder(), level=level, random_state=random_state, progress=False)
-
-
-def _fit(human: pd.DataFrame, texts: pd.Series, rule: str, make_embedder, random_state: int, level: str):
+def _fit(human: pd.DataFrame, corpus: pd.DataFrame, rule: str, make_embedder, random_state: int, level: str):
+    """Fit the coding engineer's SupervisedCoder on the consensus codes of ``human``."""
     import warnings
 
-    codes, notes = training_codes(human, rule)
-    y, valence = _labels(codes, notes)
+    from kvalitativ.coding import SupervisedCoder, training_from_codes
+
+    codes, _ = training_codes(human, rule)
+    texts, y, valence = training_from_codes(corpus, codes, where="human_codings")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # rare themes left out are reported via skipped_themes_
-        coder = _new_coder(make_embedder, random_state, level).fit(
-            list(texts.loc[notes].astype(str)), y, valence=valence)
+        warnings.simplefilter("ignore", UserWarning)  # rare themes left out are listed in skipped_themes_
+        coder = SupervisedCoder(embedder=make_embedder(), level=level, random_state=random_state, progress=False)
+        coder.fit(texts, y, valence=valence)
     return coder, codes
 
 
@@ -142,7 +136,8 @@ def out_of_fold_codings(
     """
     from sklearn.model_selection import KFold
 
-    text = texts.assign(note_id=texts["note_id"].astype(str)).drop_duplicates("note_id").set_index("note_id")["text"]
+    corpus = texts.assign(note_id=texts["note_id"].astype(str)).drop_duplicates("note_id")
+    text = corpus.set_index("note_id")["text"].fillna("")
     human = human.assign(note_id=human["note_id"].astype(str))
     notes = np.array(sorted(human["note_id"].unique()), dtype=object)
     if folds is None:
@@ -161,7 +156,7 @@ def out_of_fold_codings(
     frames = []
     for test in split:
         train = human[~human["note_id"].isin(set(test))]
-        model, _ = _fit(train, text, rule, make, random_state, level)
+        model, _ = _fit(train, corpus, rule, make, random_state, level)
         test_texts = list(text.loc[test].astype(str))
         Y = model.predict(test_texts)
         V = model.predict_valence(test_texts, Y)
@@ -193,10 +188,18 @@ def fit_and_code(
     (method ``supervised``); the training codes are note_id, theme_id, valence —
     save them as CSV to train ``kvalitativ code --train`` the same way.
     """
+    import warnings
+
+    from kvalitativ.coding import code_notes
+
     text = corpus.assign(note_id=corpus["note_id"].astype(str)).drop_duplicates("note_id")
-    model, codes = _fit(human.assign(note_id=human["note_id"].astype(str)), text.set_index("note_id")["text"], rule,
-                        _embedder_maker(embedder, embedder_options), random_state, level)
-    codings = model.code(text[[c for c in ("note_id", "person_id", "text") if c in text.columns]], run_id=run_id)
+    codes, _ = training_codes(human, rule)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        codings = code_notes(text[[c for c in ("note_id", "person_id", "text") if c in text.columns]], codebook=None,
+                             coder="supervised", train=codes, level=level,
+                             embedder=_embedder_maker(embedder, embedder_options)(), run_id=run_id,
+                             random_state=random_state, progress=False)
     if themes is not None:
-        codings = codings[codings["theme_id"].isin(set(themes) | {"uncoded"})].reset_index(drop=True)
+        codings = codings[codings["theme_id"].isin(set(themes) | {UNCODED})].reset_index(drop=True)
     return codings, codes

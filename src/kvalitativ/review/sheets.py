@@ -428,14 +428,3 @@ def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = N
         out.insert(0, "run_id", run_id)
     return out
 
-
-def review_texts(paths: Iterable[str | Path]) -> pd.DataFrame:
-    """note_id, text_hash, text of the reviewed notes (redacted), for retraining without the corpus."""
-    rows = {}
-    for path in map(Path, paths):
-        frame = _read_sheet(path)
-        is_csv = path.suffix.lower() not in (".xlsx", ".xlsm")
-        for rec in frame.to_dict("records"):
-            text = _cell(rec.get("tekst"))
-            rows[_cell(rec.get("note_id"))] = {"text_hash": _cell(rec.get("tekst_hash")), "text": _unquote(text) if is_csv else text}
-    return pd.DataFrame([{"note_id": k, **v} for k, v in rows.items()], columns=["note_id", "text_hash", "text"])
