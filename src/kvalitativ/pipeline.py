@@ -33,7 +33,7 @@ def run_id_for(config: RunConfig) -> str:
     return make_run_id(cfg, input_hashes(config))
 
 
-def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None) -> dict[str, Any]:
+def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None, progress: bool = True) -> dict[str, Any]:
     """Ingest notes (and indicators) and store corpus, notes, rejects, redaction counts."""
     if not config.ingest.notes:
         raise ConfigError("no notes file: give NOTES on the command line or ingest.notes in the config.")
@@ -63,16 +63,133 @@ def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None
             "n_kept": len(result.corpus), "n_rejected": len(result.rejects)}
 
 
-Stage = Callable[[RunConfig, Path, str], dict[str, Any]]
+Stage = Callable[..., dict[str, Any]]
+
+
+def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    """Ingest the optional citizen-input export (its own column mapping) as `citizen_corpus`."""
+    from dataclasses import replace
+
+    path = config.citizen.notes
+    ingest_config = replace(config.ingest, columns=config.citizen.columns, indicators=None)
+    result = ingest_notes(path, ingest_config, config.privacy)
+    tables = {"citizen_corpus": result.corpus, "citizen_notes": result.notes}
+    # rejects of both exports live in one table (source_file tells them apart)
+    from kvalitativ.io.store import read_stage_table
+
+    previous = read_stage_table(out_dir, "rejects", required=False)
+    if previous is not None:
+        previous = previous.drop(columns=["run_id"], errors="ignore")
+        previous = previous[previous["source_file"] != Path(path).name]
+        tables["rejects"] = pd.concat([previous, result.rejects], ignore_index=True)
+    write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+    return {"tables": tables, "summary": [f"{path}: {result.summary()} (citizen input)"]}
+
+
+def embedder_options(config: RunConfig) -> dict[str, Any]:
+    return {"model": config.embed.model} if config.embed.model else {}
+
+
+def make_embedder(config: RunConfig, progress: bool = True):
+    """The configured embedder with the on-disk cache, shared by coding and discovery."""
+    from kvalitativ.embed import resolve_embedder
+
+    return resolve_embedder(config.embed.name, cache_dir=Path(config.embed.cache_dir) / "embeddings",
+                            progress=progress, **embedder_options(config))
+
+
+def code_corpus(corpus: pd.DataFrame, codebook: str, config: RunConfig, run_id: str, *,
+                train: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code one corpus with one codebook: (codings, themes)."""
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.coding import code_notes
+    from kvalitativ.io.readers import read_table
+
+    train_codes = read_table(train) if train else None
+    codings = code_notes(
+        corpus, codebook, coder="supervised" if train_codes is not None else "zeroshot", level=config.code.level,
+        embedder=make_embedder(config, progress), train=train_codes, threshold=config.code.threshold,
+        run_id=run_id, random_state=config.seed, progress=progress,
+    )
+    return codings, load_codebook(codebook).to_themes_table()
+
+
+def _coded_line(name: str, codings: pd.DataFrame) -> str:
+    coded = codings[codings["theme_id"] != "uncoded"]
+    return (f"{name}: {coded['note_id'].nunique()} of {codings['note_id'].nunique()} notes coded into "
+            f"{coded['theme_id'].nunique()} themes ({len(coded)} codings)")
+
+
+def run_code(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    """Code the notes (and the citizen input) into the codebooks' themes."""
+    from kvalitativ.io.store import read_stage_table
+
+    corpus = read_stage_table(out_dir, "corpus")
+    codings, themes = code_corpus(corpus, config.code.codebook, config, run_id, train=config.code.train,
+                                  progress=progress)
+    tables = {"codings": codings, "themes": themes}
+    lines = [_coded_line("notes", codings)]
+    citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
+    if citizen is not None:
+        c_codings, c_themes = code_corpus(citizen, config.citizen.codebook, config, run_id, progress=progress)
+        tables.update(citizen_codings=c_codings, citizen_themes=c_themes)
+        lines.append(_coded_line("citizen input", c_codings))
+    write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+    return {"tables": tables, "summary": lines}
+
+
+def run_discover(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    """Optional: find themes the codebook lacks; written beside the codebook themes."""
+    from kvalitativ.discover.stage import discover_stage
+
+    return discover_stage(config, out_dir, run_id, embedder=make_embedder(config, progress))
+
+
+def run_link_stage(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    from kvalitativ.link.stage import run_link
+
+    return run_link(config, out_dir, run_id)
+
+
+def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    from kvalitativ.evidence.stage import summarize_from_dirs
+
+    has_link = config.link.enabled and bool(config.ingest.indicators)
+    return summarize_from_dirs(out_dir, out_dir, config, link_dir=out_dir if has_link else None,
+                               citizen_dir=out_dir if config.citizen.notes else None)
+
+
+def run_report(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+    from kvalitativ.report.stage import report_from_dir
+
+    meta = {"run_id": run_id, "title": config.report.title, "window_months": config.link.window_months,
+            "min_cell": config.privacy.min_cell}
+    path = report_from_dir(out_dir, Path(out_dir) / "report.html", unit=config.report.unit, meta=meta)
+    return {"tables": {}, "summary": [f"Report: {path}"]}
 
 
 def stages_for(config: RunConfig) -> list[tuple[str, Stage]]:
     """The stages `run` executes for this config, in order."""
-    return [("ingest", run_ingest)]
+    stages: list[tuple[str, Stage]] = [("ingest", run_ingest)]
+    if config.citizen.notes:
+        stages.append(("ingest_citizen", run_citizen_ingest))
+    stages.append(("code", run_code))
+    if config.discover.enabled:
+        stages.append(("discover", run_discover))
+    if config.link.enabled and config.ingest.indicators:
+        stages.append(("link", run_link_stage))
+    stages.append(("summarize", run_summarize))
+    if config.report.enabled:
+        stages.append(("report", run_report))
+    return stages
 
 
 def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
     """Run every configured stage into config.out and write run.json."""
+    if config.engine == "dask":
+        from kvalitativ.scale.dask_engine import run_dask
+
+        return run_dask(config, progress=progress)
     out_dir = Path(config.out)
     run_id = run_id_for(config)
     timings: dict[str, float] = {}
@@ -80,7 +197,7 @@ def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name, stage in stages_for(config):
         start = time.perf_counter()
-        result = stage(config, out_dir, run_id)
+        result = stage(config, out_dir, run_id, progress=progress)
         timings[name] = round(time.perf_counter() - start, 3)
         results[name] = result
         summary.extend(result.get("summary", []))
@@ -90,5 +207,5 @@ def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
             tables[tname] = len(frame)
     write_manifest(out_dir, run_id, config=config.to_dict(), inputs=input_hashes(config),
                    stages={k: {"seconds": v} for k, v in timings.items()}, tables=tables)
-    summary.append(f"Run {run_id}: outputs in {out_dir}/ (run.json, parquet/, csv/, csv_da/, kvalitativ.duckdb)")
+    summary.append(f"Run {run_id}: outputs in {out_dir}/ (report.html, run.json, parquet/, csv/, csv_da/, kvalitativ.duckdb)")
     return {"run_id": run_id, "summary": summary, "results": results}

@@ -33,7 +33,7 @@ from kvalitativ.privacy.formulas import neutralise_formulas
 
 DUCKDB_FILE = "kvalitativ.duckdb"
 #: Tables that hold person-level or text data: kept under work/, never in CSV or DuckDB.
-INTERNAL_TABLES = frozenset({"corpus", "indicators", "person_themes", "human_codings", "segments"})
+INTERNAL_TABLES = frozenset({"corpus", "citizen_corpus", "indicators", "person_themes", "human_codings", "segments"})
 #: Columns that may never appear in a dashboard table.
 FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
 #: Person-count columns per table; every row must be suppressed or count 0 or ≥ threshold.
