@@ -124,14 +124,14 @@ def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | 
     notes["_person"] = person_key(corpus).to_numpy()
     m = c.merge(notes, on="note_id", how="inner")
     has_span = {"start", "end"} <= set(m.columns)
-    texts = []
-    for i, text in enumerate(m["text"]):
-        text = text if isinstance(text, str) else ""
-        if has_span and not (pd.isna(m["start"].iat[i]) or pd.isna(m["end"].iat[i])):
-            texts.append(text[int(m["start"].iat[i]) : int(m["end"].iat[i])])
-        else:
-            texts.append(text)
-    m["span"] = texts
+    notes_text = [t if isinstance(t, str) else "" for t in m["text"]]
+    if has_span:
+        starts = pd.to_numeric(m["start"], errors="coerce").to_numpy(float)
+        ends = pd.to_numeric(m["end"], errors="coerce").to_numpy(float)
+        m["span"] = [t if np.isnan(s) or np.isnan(e) else t[int(s):int(e)]
+                     for t, s, e in zip(notes_text, starts, ends)]
+    else:
+        m["span"] = notes_text
     key = ["theme_id", "valence", "note_id"] + (["start", "end"] if has_span else [])
     if "score" in m.columns:
         m = m.sort_values("score", ascending=False, kind="stable")

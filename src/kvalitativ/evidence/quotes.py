@@ -111,31 +111,25 @@ def _mmr(relevance: np.ndarray, vectors, persons: np.ndarray, k: int, lam: float
     return chosen
 
 
-def _select(group: pd.DataFrame, k: int, lam: float, max_candidates: int, rng: np.random.Generator,
-            max_similarity: float = 0.8) -> pd.DataFrame:
-    if len(group) > max_candidates:
-        keep = rng.choice(len(group), size=max_candidates, replace=False)
-        group = group.iloc[np.sort(keep)]
-    group = group.reset_index(drop=True)
-    texts = group["quote"].tolist()
-    try:
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(texts)
-    except ValueError:  # empty vocabulary
-        return group.iloc[:0].assign(similarity=[])
-    centroid = np.asarray(vec.mean(axis=0)).ravel()
+def _select(group: pd.DataFrame, vec, cores: list[list[str]], rows: np.ndarray, k: int, lam: float,
+            max_similarity: float) -> pd.DataFrame:
+    """Pick up to k quotes among ``rows`` of ``group`` (``vec``: their char TF-IDF rows of the
+    whole theme, fitted once; the centroid is that of the rows, so unit quotes represent the unit)."""
+    sub = group.iloc[rows]
+    v = vec[rows]
+    centroid = np.asarray(v.mean(axis=0)).ravel()
     norm = np.linalg.norm(centroid) or 1.0
-    sim = np.asarray(vec @ centroid).ravel() / norm
-    score = pd.to_numeric(group["score"], errors="coerce").fillna(0).to_numpy(float)
+    sim = np.asarray(v @ centroid).ravel() / norm
+    score = pd.to_numeric(sub["score"], errors="coerce").fillna(0).to_numpy(float)
 
     def unit(x):
         lo, hi = np.nanmin(x), np.nanmax(x)
         return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
 
     relevance = 0.5 * unit(score) + 0.5 * unit(sim)
-    relevance -= 0.5 * group["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
-    picks = _mmr(relevance, vec, group["_person"].to_numpy(object), k, lam, max_similarity,
-                 [_core(t) for t in texts])
-    out = group.iloc[picks].copy()
+    relevance -= 0.5 * sub["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
+    picks = _mmr(relevance, v, sub["_person"].to_numpy(object), k, lam, max_similarity, [cores[i] for i in rows])
+    out = sub.iloc[picks].copy()
     out["similarity"] = sim[picks]
     out["rank"] = np.arange(1, len(out) + 1)
     return out
@@ -217,15 +211,29 @@ def select_quotes(
     # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
 
     parts = []
+    lam = 1 - diversity
     for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
-        got = _select(grp, per_theme, 1 - diversity, max_candidates, rng, max_similarity)
-        parts.append(got.assign(unit_id=ALL))
+        grp = grp.reset_index(drop=True)
+        try:
+            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
+                grp["quote"].tolist())
+        except ValueError:  # empty vocabulary
+            continue
+        cores = [_core(t) for t in grp["quote"]]
+        rows = np.arange(len(grp))
+        if len(rows) > max_candidates:
+            rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+        parts.append(_select(grp, vec, cores, rows, per_theme, lam, max_similarity).assign(unit_id=ALL))
         if n_unit is None:
             continue
-        for unit, ug in grp.groupby("unit_id", sort=True, observed=True):
+        units = grp["unit_id"].astype("string").to_numpy(object)
+        for unit in sorted({u for u in units if isinstance(u, str)}):
             if n_unit.get((theme, valence, unit), 0) < min_persons:
                 continue
-            parts.append(_select(ug, per_unit, 1 - diversity, max_candidates, rng, max_similarity).assign(unit_id=unit))
+            rows = np.flatnonzero(units == unit)
+            if len(rows) > max_candidates:
+                rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+            parts.append(_select(grp, vec, cores, rows, per_unit, lam, max_similarity).assign(unit_id=unit))
     if not parts:
         return empty
     out = pd.concat(parts, ignore_index=True)
