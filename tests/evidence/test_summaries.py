@@ -128,3 +128,17 @@ def test_deterministic(dataset, linked):
                        person_themes=linked["person_themes"])
     pd.testing.assert_frame_equal(a, b)
     assert np.isfinite(a.loc[~a["suppressed"], "share"]).all()
+
+
+def test_uncoded_rows_are_not_evidence(dataset):
+    from kvalitativ.evidence.quotes import select_quotes
+
+    extra = dataset.corpus.loc[~dataset.corpus["note_id"].isin(dataset.codings["note_id"]), ["note_id", "person_id"]]
+    uncoded = extra.assign(run_id="rtest", segment_id=None, start=None, end=None, theme_id="uncoded", score=0.9,
+                           valence=None, method="synthetic")
+    codings = pd.concat([dataset.codings, uncoded], ignore_index=True)
+    assert len(uncoded) >= 5
+    ev = build_evidence(codings, dataset.corpus, dataset.themes, outcome=None)
+    assert "uncoded" not in set(ev["theme_id"])
+    assert "uncoded" not in set(select_quotes(codings, dataset.corpus)["theme_id"])
+    assert "uncoded" not in set(theme_keywords(codings, dataset.corpus)["theme_id"])

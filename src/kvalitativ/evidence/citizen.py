@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kvalitativ.evidence.counts import person_key
+from kvalitativ.evidence.counts import person_key, themed
 from kvalitativ.evidence.keywords import theme_keywords
 from kvalitativ.evidence.quotes import select_quotes
 from kvalitativ.evidence.summaries import CITIZEN_WORDING, build_evidence
@@ -44,6 +44,7 @@ def citizen_tables(
     >>> t = citizen_tables(citizen_codings, citizen_corpus, citizen_themes)
     >>> t["citizen_evidence"][["unit_id", "theme_id", "headline"]]
     """
+    codings = themed(codings)
     corpus = corpus.assign(person_id=person_key(corpus))
     codings = codings.drop(columns=[c for c in ("person_id",) if c in codings.columns])
     groups = [g for g in CITIZEN_GROUPS if g == "overall" or g in corpus.columns]

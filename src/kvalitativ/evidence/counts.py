@@ -17,10 +17,20 @@ from scipy import stats
 
 from kvalitativ.errors import InputError
 
-__all__ = ["theme_counts", "wilson", "person_key", "ALL"]
+__all__ = ["theme_counts", "wilson", "person_key", "themed", "ALL", "UNCODED"]
 
 #: unit_id (or group value) that stands for the whole municipality.
 ALL = "_all"
+#: The coders' row for a note with no theme (kvalitativ.coding.UNCODED): never evidence.
+UNCODED = "uncoded"
+
+
+def themed(codings: pd.DataFrame) -> pd.DataFrame:
+    """The codings that carry a theme: without the coders' ``uncoded`` rows and empty themes."""
+    if "theme_id" not in codings.columns:
+        return codings
+    keep = codings["theme_id"].notna() & (codings["theme_id"].astype("string") != UNCODED)
+    return codings if bool(keep.all()) else codings[keep.to_numpy(bool)]
 
 
 def wilson(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

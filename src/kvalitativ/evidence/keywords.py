@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
-from kvalitativ.evidence.counts import theme_spans
+from kvalitativ.evidence.counts import theme_spans, themed
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 __all__ = ["theme_keywords"]
@@ -38,6 +38,7 @@ def theme_keywords(
     theme sentences use it), sorted by theme, valence, rank. ``prior`` is the total weight
     α0 of the Dirichlet prior, spread over words by their corpus frequency.
     """
+    codings = themed(codings)
     analyzer = analyzer or DanishAnalyzer(ngram_range=(1, 2))
     empty = pd.DataFrame(columns=["theme_id", "valence", "rank", "keyword", "z", "n_persons"])
     if codings.empty or corpus.empty:

@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kvalitativ.errors import ConfigError
-from kvalitativ.evidence.counts import ALL, theme_spans
+from kvalitativ.evidence.counts import ALL, theme_spans, themed
 
 __all__ = ["select_quotes", "trim_quote", "QUOTE_COLUMNS"]
 
@@ -177,6 +177,7 @@ def select_quotes(
     >>> q = select_quotes(codings, corpus, per_theme=5, min_persons=5)
     >>> q[q.unit_id == "_all"].groupby(["theme_id", "valence"]).quote.apply(list)
     """
+    codings = themed(codings)
     if not 1 <= per_theme <= 10:
         raise ConfigError(f"per_theme is {per_theme}: choose between 1 and 10 quotes per theme (3–5 reads well).")
     if min_persons < 1:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kvalitativ.evidence.counts import ALL, is_small, person_key, theme_counts
+from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme_counts, themed
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
 from kvalitativ.evidence.trend import cochran_armitage
 from kvalitativ.link.persons import ANY as ANY_VALENCE
@@ -256,6 +256,7 @@ def build_evidence(
     >>> ev = build_evidence(codings, corpus, themes, prevalence, associations, person_themes=pt)
     >>> ev.loc[ev.unit_id == "_all", ["theme_id", "valence", "headline"]]
     """
+    codings = themed(codings)
     labels = _theme_labels(themes)
     by_unit = by_unit and "unit_id" in corpus.columns
     parts = [_prevalence_rows(prevalence, "all")] + ([_prevalence_rows(prevalence, "unit_id")] if by_unit else [])
@@ -269,7 +270,7 @@ def build_evidence(
     ev = pd.concat([p[[c for c in cols if c in p.columns]] for p in parts if p is not None], ignore_index=True)
     if "suppressed" not in ev.columns:
         ev["suppressed"] = False
-    ev = ev[ev["valence"].astype("string") != ANY_VALENCE]
+    ev = ev[(ev["valence"].astype("string") != ANY_VALENCE) & (ev["theme_id"].astype("string") != UNCODED)]
     # a theme never seen in a unit has no evidence there (0 persons is not a finding to headline)
     ev = ev[ev["suppressed"].fillna(False).astype(bool) | (pd.to_numeric(ev["n_persons"], errors="coerce") > 0)]
     ev = ev.rename(columns={"suppressed": "_link_suppressed"})

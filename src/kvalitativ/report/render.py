@@ -20,7 +20,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from kvalitativ.errors import InputError
-from kvalitativ.evidence.counts import ALL
+from kvalitativ.evidence.counts import ALL, UNCODED
 from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio, is_missing
 from kvalitativ.io.atomic import write_text_atomic
 from kvalitativ.report import figures as F
@@ -97,12 +97,23 @@ def _legacy_upv(themes: pd.DataFrame | None) -> set[str]:
     return set(themes.loc[parent.isin(_UPV_GROUPS).fillna(False), "theme_id"].astype(str))
 
 
+def _without_uncoded(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables without rows for the coders' 'uncoded' pseudo-theme (not a finding to show)."""
+    out = {}
+    for name, df in tables.items():
+        if isinstance(df, pd.DataFrame) and "theme_id" in df.columns and name != "codings":
+            df = df[df["theme_id"].astype("string").fillna("") != UNCODED]
+        out[name] = df
+    return out
+
+
 def build_figures(tables: Mapping[str, pd.DataFrame], unit: str | None = None,
                   outcome: str = "dropout") -> dict[str, object]:
     """The plotly figures the report holds, by div id (None entries are left out).
 
     Exposed so a test can know how many charts must render.
     """
+    tables = _without_uncoded(tables)
     themes = _get(tables, "themes")
     figs: dict[str, object] = {}
     evidence = _get(tables, "evidence")
@@ -158,6 +169,7 @@ def _overview(tables: Mapping, meta: dict) -> dict:
 def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, meta: dict | None = None) -> dict:
     """Everything the templates need, as plain Python values."""
     meta = dict(meta or {})
+    tables = _without_uncoded(tables)
     themes = _get(tables, "themes")
     labels = _labels(themes)
     evidence = _get(tables, "evidence")
