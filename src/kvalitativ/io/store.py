@@ -46,6 +46,11 @@ COUNT_COLUMNS: dict[str, list[str]] = {
     "citizen_evidence": [],
     "joint_display": [],
 }
+#: Groups of rows that add up to a published total, for secondary suppression (None = the
+#: suppression helper's default grouping).
+SUPPRESSION_GROUPS: dict[str, list[list[str]] | None] = {
+    "evidence": [["theme_id", "valence"]],
+}
 #: Convenience views for dashboards: created when their tables exist.
 VIEWS: dict[str, tuple[set[str], str]] = {
     "v_prevalence_by_school_year": (
@@ -103,7 +108,10 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) 
         if "suppressed" in frame.columns:
             small &= ~frame["suppressed"].fillna(False).astype(bool)
         if small.any():
-            frame = suppress_small_cells(frame, counts, threshold=min_cell)
+            frame = suppress_small_cells(frame, counts, threshold=min_cell, by=SUPPRESSION_GROUPS.get(name))
+        from kvalitativ.privacy.suppress import assert_no_small_cells
+
+        assert_no_small_cells(frame, counts, min_cell, by=(), table=name)  # the last guard before publishing
     return frame
 
 
