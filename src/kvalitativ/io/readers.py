@@ -66,6 +66,7 @@ def sniff_separator(text: str) -> str:
 
 
 def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTable:
+    csv.field_size_limit(2**31 - 1)  # huge notes are rejected by ingest with a reason, not by the parser
     sep = separator or sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
