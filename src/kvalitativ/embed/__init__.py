@@ -19,9 +19,9 @@ from collections.abc import Callable
 from kvalitativ.errors import ConfigError
 
 from .base import Embedder, l2_normalise
-from .cache import CachedEmbedder
+from .cache import CachedEmbedder, MemoizedEmbedder
 
-__all__ = ["Embedder", "CachedEmbedder", "get_embedder", "register_embedder", "EMBEDDERS",
+__all__ = ["Embedder", "CachedEmbedder", "MemoizedEmbedder", "get_embedder", "resolve_embedder", "ensure_fitted", "register_embedder", "EMBEDDERS",
            "DEFAULT_EMBEDDER", "l2_normalise"]
 
 DEFAULT_EMBEDDER = "e5"
@@ -31,7 +31,7 @@ EMBEDDERS: dict[str, str | Callable[..., Embedder]] = {
     "e5": "kvalitativ.embed.e5:E5Embedder",
     "tfidf": "kvalitativ.embed.tfidf:TfidfEmbedder",
     "sentence-transformers": "kvalitativ.embed.sbert:SentenceTransformerEmbedder",
-    # "static": "kvalitativ.embed.static:StaticEmbedder",  (added with embed/static.py)
+    "static": "kvalitativ.embed.static:StaticEmbedder",  # distilled e5 word vectors (speed/scale)
 }
 _ALIASES = {"sentence_transformers": "sentence-transformers", "st": "sentence-transformers",
             "sbert": "sentence-transformers", "multilingual-e5-small": "e5"}
@@ -61,3 +61,25 @@ def get_embedder(name: str | None = None, **options) -> Embedder:
         return factory(**options)
     except TypeError as exc:
         raise ConfigError(f"embedder {key!r}: bad option ({exc})") from exc
+
+
+def resolve_embedder(spec: "str | Embedder | None" = None, *, cache_dir=None, progress: bool = True,
+                     **options) -> Embedder:
+    """An embedder ready for a stage: built from a name (or taken as given), with the on-disk
+    cache when ``cache_dir`` is set, else an in-memory one. Wrappers are never stacked."""
+    if spec is None or isinstance(spec, str):
+        emb = get_embedder(spec, progress=progress, **options)
+    else:
+        emb = spec
+    if isinstance(emb, (CachedEmbedder, MemoizedEmbedder)):
+        return emb
+    if cache_dir is not None:
+        return CachedEmbedder(emb, cache_dir, progress=progress)
+    return MemoizedEmbedder(emb)
+
+
+def ensure_fitted(embedder: Embedder, texts: list[str]) -> Embedder:
+    """Fit an embedder that learns its space from a corpus (``tfidf``) if it is not yet fitted."""
+    if getattr(embedder, "needs_fit", False) and not getattr(embedder, "is_fitted", True):
+        embedder.fit(list(texts))
+    return embedder

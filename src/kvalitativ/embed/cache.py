@@ -2,7 +2,8 @@
 
 Layout: ``cache_dir/<embedder>-<key>/`` per vector space, where ``key`` hashes the embedder's
 ``name``, ``version`` and ``prefix``. Inside, each write adds one *shard*: ``<id>.vecs.npy``
-(float32 rows) and ``<id>.keys.npy`` (the sha256 digests of the texts, ``S32``), plus a
+(float32 rows) and ``<id>.keys.npy`` (the sha256 digests of the texts, ``uint8`` n×32;
+not ``S32``, which would drop a digest's trailing zero bytes), plus a
 ``space.json`` that says which embedder made them. No pickle anywhere (``allow_pickle=False``).
 
 Safe under concurrent and interrupted runs: a shard is never changed once written; both files
@@ -25,7 +26,7 @@ import numpy as np
 
 from .base import progress_bar
 
-__all__ = ["CachedEmbedder", "text_key"]
+__all__ = ["CachedEmbedder", "MemoizedEmbedder", "text_key"]
 
 _MAX_SHARDS = 64
 
@@ -42,6 +43,15 @@ def _atomic_save(path: Path, array: np.ndarray) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _keys_to_rows(keys: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
+
+
+def _rows_to_keys(rows: np.ndarray) -> list[bytes]:
+    rows = np.ascontiguousarray(rows, dtype=np.uint8).reshape(-1, 32)
+    return [r.tobytes() for r in rows]
 
 
 class CachedEmbedder:
@@ -81,6 +91,14 @@ class CachedEmbedder:
     @property
     def prefix(self) -> str:
         return str(getattr(self.embedder, "prefix", "") or "")
+
+    @property
+    def needs_fit(self) -> bool:
+        return bool(getattr(self.embedder, "needs_fit", False))
+
+    @property
+    def is_fitted(self) -> bool:
+        return bool(getattr(self.embedder, "is_fitted", True))
 
     def fit(self, texts: list[str]) -> "CachedEmbedder":
         if hasattr(self.embedder, "fit"):
@@ -147,7 +165,7 @@ class CachedEmbedder:
                 keys = np.load(kf, allow_pickle=False)
             except (FileNotFoundError, ValueError, OSError):
                 continue  # vanished (compaction) or unreadable: skip, it will be re-embedded
-            for row, k in enumerate(keys.tolist()):
+            for row, k in enumerate(_rows_to_keys(keys)):
                 self._index.setdefault(k, (shard, row))
             known.add(shard)
         if allow_compact and len(known) > _MAX_SHARDS:
@@ -178,7 +196,7 @@ class CachedEmbedder:
     def _write_shard(self, space: Path, keys: list[bytes], vecs: np.ndarray) -> None:
         shard = uuid.uuid4().hex
         _atomic_save(space / f"{shard}.vecs.npy", np.ascontiguousarray(vecs, dtype=np.float32))
-        _atomic_save(space / f"{shard}.keys.npy", np.array(keys, dtype="S32"))
+        _atomic_save(space / f"{shard}.keys.npy", _keys_to_rows(keys))
         self._shards[shard] = vecs
         for row, k in enumerate(keys):
             self._index.setdefault(k, (shard, row))
@@ -197,7 +215,7 @@ class CachedEmbedder:
                 vecs = np.load(space / f"{shard}.vecs.npy", allow_pickle=False)
             except (FileNotFoundError, ValueError, OSError):
                 continue
-            for k, v in zip(keys.tolist(), vecs):
+            for k, v in zip(_rows_to_keys(keys), vecs):
                 if k not in seen:
                     seen.add(k)
                     keys_all.append(k)
@@ -219,3 +237,49 @@ class CachedEmbedder:
 
     def stats(self) -> dict:
         return {"hits": self.hits, "misses": self.misses, "space": str(self.space_dir)}
+
+
+class MemoizedEmbedder:
+    """An in-memory cache for one process: the same text is embedded once per run even
+    without a cache folder (a coder embeds units when fitting and again when coding)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+        self.hits = 0
+        self.misses = 0
+        self._memo: dict[str, np.ndarray] = {}
+        self._space = None
+
+    name = property(lambda self: self.embedder.name)
+    version = property(lambda self: self.embedder.version)
+    dim = property(lambda self: self.embedder.dim)
+    prefix = property(lambda self: str(getattr(self.embedder, "prefix", "") or ""))
+    needs_fit = property(lambda self: bool(getattr(self.embedder, "needs_fit", False)))
+    is_fitted = property(lambda self: bool(getattr(self.embedder, "is_fitted", True)))
+
+    def fit(self, texts: list[str]) -> "MemoizedEmbedder":
+        if hasattr(self.embedder, "fit"):
+            self.embedder.fit(texts)
+        self._memo.clear()
+        return self
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        if self.needs_fit and not self.is_fitted:
+            self.fit(texts)
+        space = (self.version, self.prefix)
+        if space != self._space:  # refitted or reconfigured: old vectors are another space
+            self._memo.clear()
+            self._space = space
+        todo = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        self.misses += len(todo)
+        self.hits += len(set(texts)) - len(todo)
+        if todo:
+            for t, v in zip(todo, np.asarray(self.embedder.encode(todo), dtype=np.float32)):
+                self._memo[t] = v
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._memo[t] for t in texts])
+
+    def stats(self) -> dict:
+        return {"hits": self.hits, "misses": self.misses, "space": "memory"}

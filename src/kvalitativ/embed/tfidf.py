@@ -21,6 +21,8 @@ __all__ = ["TfidfEmbedder"]
 class TfidfEmbedder:
     """TF-IDF (words 1–2 + char 2–5) reduced to ``dim`` dimensions by TruncatedSVD.
 
+    Up to ``exact_below`` fitting texts the decomposition is exact (via the text-by-text Gram
+    matrix, fast when texts are few and n-gram features many); above, randomized SVD.
     ``dim`` is an upper bound: a small corpus gets fewer components (at most the number of
     texts - 1 and of features - 1); after fitting, ``dim`` is the real number.
     """
@@ -28,7 +30,9 @@ class TfidfEmbedder:
     name = "tfidf"
     needs_fit = True
 
-    def __init__(self, dim: int = 256, random_state: int = 0, min_df: int = 1, progress: bool = False):
+    def __init__(self, dim: int = 256, random_state: int = 0, min_df: int = 1, progress: bool = False,
+                 exact_below: int = 3000):
+        self.exact_below = int(exact_below)
         self.dim = int(dim)
         self.requested_dim = int(dim)
         self.random_state = random_state
@@ -47,7 +51,6 @@ class TfidfEmbedder:
 
     def fit(self, texts: list[str]) -> "TfidfEmbedder":
         from scipy.sparse import hstack
-        from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = [str(t) for t in texts]
@@ -61,9 +64,24 @@ class TfidfEmbedder:
                                      min_df=self.min_df, sublinear_tf=True)
         x = hstack([self.word_.fit_transform(texts), self.char_.fit_transform(texts)]).tocsr()
         k = max(1, min(self.requested_dim, x.shape[0] - 1, x.shape[1] - 1))
-        self.svd_ = TruncatedSVD(n_components=k, random_state=self.random_state, algorithm="randomized",
-                                 n_iter=7)
-        self.svd_.fit(x)
+        if x.shape[0] <= self.exact_below:
+            # exact, via the small text-by-text Gram matrix: G = X Xᵀ = U S² Uᵀ, and a text y
+            # maps to (y Xᵀ) U / S — the same as projecting y onto the top right singular vectors.
+            gram = (x @ x.T).toarray().astype(np.float64)
+            vals, vecs = np.linalg.eigh(gram)
+            order = np.argsort(vals)[::-1][:k]
+            vals, vecs = np.clip(vals[order], 1e-12, None), vecs[:, order]
+            vecs *= np.where(vecs[np.abs(vecs).argmax(axis=0), range(k)] < 0, -1.0, 1.0)  # fixed signs
+            self.train_ = x
+            self.projection_ = (vecs / np.sqrt(vals)).astype(np.float64)
+            self.components_ = None
+        else:
+            # randomized SVD in the (smaller) text space when features outnumber texts
+            from sklearn.utils.extmath import randomized_svd
+
+            _, _, vt = randomized_svd(x, k, n_iter=5, random_state=self.random_state,
+                                      transpose=x.shape[0] > x.shape[1])
+            self.components_ = vt.astype(np.float32)
         self.dim = k
         h = hashlib.sha256()
         for t in sorted(set(texts)):
@@ -80,4 +98,6 @@ class TfidfEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         x = hstack([self.word_.transform(texts), self.char_.transform(texts)]).tocsr()
-        return l2_normalise(self.svd_.transform(x))
+        if self.components_ is None:
+            return l2_normalise(np.asarray((x @ self.train_.T) @ self.projection_))
+        return l2_normalise(np.asarray(x @ self.components_.T))

@@ -1,0 +1,175 @@
+"""``code_notes``: a corpus in, the ``codings`` table out; and the roll-ups to notes and persons.
+
+The ``codings`` table (one row per coded unit × theme)::
+
+    run_id, note_id, person_id, segment_id, start, end, theme_id, score, valence, method
+
+* ``segment_id`` is ``<note_id>:s<k>`` for the k-th sentence (level "sentence") or
+  ``<note_id>:note`` for the whole note; ``start``/``end`` are character offsets of that unit
+  in the note's (redacted) text.
+* ``score`` is the coder's calibrated score in [0, 1]; ``valence`` is ``strength``,
+  ``concern`` or ``neutral``; ``method`` is ``zeroshot``, ``supervised`` or ``keyword``.
+* A note none of whose units is coded gets exactly **one** row with ``theme_id = "uncoded"``,
+  ``segment_id = <note_id>:note``, the whole-note span, ``score = 1 - its best theme score``
+  and an empty valence. So every note of the corpus appears in ``codings``: nothing is lost,
+  and "no theme applies" can be counted like a theme.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.codebook import load_codebook
+from kvalitativ.errors import ConfigError, InputError
+
+from .base import UNCODED, BaseCoder
+from .supervised import SupervisedCoder
+from .units import check_corpus
+from .zeroshot import ZeroShotCoder
+
+__all__ = ["code_notes", "rollup_notes", "rollup_persons", "training_from_codes", "dominant_valence"]
+
+
+def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes") -> tuple[list[str], list[list[str]], list[dict]]:
+    """Texts, theme lists and valence dicts for the notes of ``corpus`` that ``codes`` covers.
+
+    ``codes`` has ``note_id``, ``theme_id`` and optionally ``valence``; a note coded with
+    ``theme_id`` "uncoded" (or empty) is a coded note with no theme. Notes of ``codes`` that are
+    not in the corpus are an error (a wrong file is likelier than intent).
+    """
+    for col in ("note_id", "theme_id"):
+        if col not in codes.columns:
+            raise InputError(f"{where}: missing column '{col}'; human codes need note_id, theme_id[, valence] "
+                             f"(columns present: {', '.join(map(str, codes.columns))}).")
+    codes = codes.copy()
+    codes["note_id"] = codes["note_id"].astype(str)
+    text_of = dict(zip(corpus["note_id"].astype(str), corpus["text"].fillna("").astype(str)))
+    unknown = sorted(set(codes["note_id"]) - set(text_of))
+    if unknown:
+        raise InputError(f"{where}: {len(unknown)} coded note id(s) are not in the notes (e.g. {unknown[0]!r}); "
+                         "check that the codes belong to this export.")
+    has_val = "valence" in codes.columns
+    texts, ys, vals = [], [], []
+    for nid, grp in codes.groupby("note_id", sort=False):
+        themes = [str(t) for t in grp["theme_id"].dropna() if str(t) not in ("", UNCODED)]
+        texts.append(text_of[nid])
+        ys.append(sorted(set(themes)))
+        v = {}
+        if has_val:
+            for t, val in zip(grp["theme_id"], grp["valence"]):
+                if isinstance(val, str) and val and str(t) in themes:
+                    v[str(t)] = val.strip().lower()
+        vals.append(v)
+    return texts, ys, vals
+
+
+def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
+               level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None,
+               cache_dir=None, threshold: float | None = None, run_id: str | None = None,
+               random_state: int = 0, progress: bool = True) -> pd.DataFrame:
+    """Code every note of ``corpus`` (columns ``note_id``, ``text``[, ``person_id``]).
+
+    ``coder``: ``"zeroshot"`` (from the codebook alone; default), ``"supervised"`` (needs
+    ``train``: human codes with ``note_id, theme_id[, valence]`` for notes of this corpus;
+    all notes, the training notes included, are then coded by the model), or a coder object
+    (fitted or not). ``embedder``: a name or an Embedder. ``cache_dir``: on-disk embedding
+    cache. Returns the ``codings`` table (see the module docstring).
+
+    >>> codings = code_notes(corpus, "ungekompetencer", embedder="e5",
+    ...                      cache_dir=".kvalitativ-cache/embeddings")      # doctest: +SKIP
+    """
+    check_corpus(corpus)
+    if isinstance(coder, BaseCoder):
+        model = coder
+    elif coder == "zeroshot":
+        model = ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=threshold,
+                              cache_dir=cache_dir, random_state=random_state, progress=progress)
+    elif coder == "supervised":
+        if train is None:
+            raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
+        texts, ys, vals = training_from_codes(corpus, train)
+        model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
+                                threshold=threshold, cache_dir=cache_dir, random_state=random_state,
+                                progress=progress)
+        model.fit(texts, ys, vals)
+    else:
+        raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
+    return model.code(corpus, run_id=run_id)
+
+
+def _dominant(totals: pd.DataFrame) -> pd.Series:
+    """Row-wise valence with the largest total; a tie between the top two -> "neutral"."""
+    if totals.shape[1] == 0:
+        return pd.Series([None] * len(totals), index=totals.index, dtype=object)
+    vals = totals.to_numpy(dtype=float)
+    order = np.argsort(-vals, axis=1, kind="stable")
+    top = vals[np.arange(len(vals)), order[:, 0]]
+    second = vals[np.arange(len(vals)), order[:, 1]] if vals.shape[1] > 1 else np.full(len(vals), -1.0)
+    names = np.asarray(totals.columns, dtype=object)[order[:, 0]]
+    out = np.where(np.isclose(top, second), "neutral", names).astype(object)
+    out[top <= 0] = None
+    return pd.Series(out, index=totals.index, dtype=object)
+
+
+def dominant_valence(valences: pd.Series, scores: pd.Series | None = None) -> str | None:
+    """The valence with the largest total score (a tie between the top two -> "neutral")."""
+    v = valences.dropna()
+    if v.empty:
+        return None
+    w = scores.loc[v.index] if scores is not None else pd.Series(1.0, index=v.index)
+    totals = w.astype(float).groupby(v.astype(str)).sum().to_frame().T
+    return _dominant(totals).iloc[0]
+
+
+_NOTE_COLS = ["run_id", "note_id", "person_id", "theme_id", "score", "valence", "n_segments", "method"]
+
+
+def rollup_notes(codings: pd.DataFrame) -> pd.DataFrame:
+    """One row per note × theme: ``run_id, note_id, person_id, theme_id, score`` (the highest
+    unit score), ``valence`` (dominant, score-weighted), ``n_segments``, ``method``.
+    A note is ``uncoded`` only if it has no theme row."""
+    if codings.empty:
+        return pd.DataFrame(columns=_NOTE_COLS)
+    c = codings.copy()
+    for col in ("run_id", "person_id", "method"):
+        if col not in c.columns:
+            c[col] = None
+    key = ["note_id", "theme_id"]
+    base = c.groupby(key, sort=False, dropna=False).agg(
+        run_id=("run_id", "first"), person_id=("person_id", "first"), score=("score", "max"),
+        n_segments=("score", "size"), method=("method", "first"))
+    withval = c[c["valence"].notna()]
+    if len(withval):
+        totals = withval.assign(valence=withval["valence"].astype(str), w=withval["score"].astype(float) + 1e-9
+                                ).pivot_table(index=key, columns="valence", values="w", aggfunc="sum", fill_value=0.0)
+        base["valence"] = _dominant(totals).reindex(base.index)
+    else:
+        base["valence"] = None
+    base["valence"] = base["valence"].astype(object).where(base["valence"].notna(), None)
+    out = base.reset_index()
+    out["n_segments"] = out["n_segments"].astype("int64")
+    return out[_NOTE_COLS]
+
+
+def rollup_persons(codings: pd.DataFrame) -> pd.DataFrame:
+    """One row per person × theme: ``n_notes`` with the theme, ``n_strength``/``n_concern``/
+    ``n_neutral`` (notes by their dominant valence), ``valence`` (dominant over the notes),
+    ``max_score``. Uncoded notes count under ``uncoded``. Person-level: keep it internal."""
+    notes = rollup_notes(codings)
+    cols = ["run_id", "person_id", "theme_id", "n_notes", "n_strength", "n_concern", "n_neutral", "valence",
+            "max_score"]
+    if notes.empty:
+        return pd.DataFrame(columns=cols)
+    key = ["person_id", "theme_id"]
+    base = notes.groupby(key, sort=False, dropna=False).agg(
+        run_id=("run_id", "first"), n_notes=("note_id", "nunique"), max_score=("score", "max"))
+    counts = (notes.assign(valence=notes["valence"].fillna("none").astype(str))
+              .pivot_table(index=key, columns="valence", values="note_id", aggfunc="count", fill_value=0))
+    for v in ("strength", "concern", "neutral"):
+        base[f"n_{v}"] = (counts[v] if v in counts.columns else pd.Series(0, index=counts.index)).reindex(base.index).fillna(0).astype("int64")
+    base["valence"] = _dominant(base[["n_strength", "n_concern", "n_neutral"]].rename(
+        columns=lambda x: x[2:]).astype(float))
+    out = base.reset_index()
+    out["n_notes"] = out["n_notes"].astype("int64")
+    return out[cols]

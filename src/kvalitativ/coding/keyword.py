@@ -1,0 +1,77 @@
+"""The keyword baseline: a theme applies when a word of the text starts with one of its stems.
+
+Stems come from the theme's label words (and, with ``use_keywords``, its ``keywords``), lower-
+cased, with a common Danish suffix cut off (``-heder``, ``-hed``, ``-ene``, ``-er``, ``-e`` ...).
+It is what a careful analyst would do with a search box; the other coders must beat it.
+Valence is the lexical polarity (with negation). Scores are 1.0 (match) or 0.0.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kvalitativ.codebook import load_codebook
+
+from .base import BaseCoder
+from .valence import lexical_polarity
+
+__all__ = ["KeywordCoder", "stem"]
+
+_SUFFIXES = ("heder", "heden", "hed", "itet", "erne", "ene", "er", "et", "en", "e")
+_STOP = {"og", "i", "med", "for", "af", "til", "på", "om", "the", "and"}
+_TOKEN = re.compile(r"[a-zæøåéü0-9]+")
+
+
+def stem(word: str) -> str:
+    w = word.lower()
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
+class KeywordCoder(BaseCoder):
+    """Match codebook label words (and keywords) by stem; no embedding, no training."""
+
+    method = "keyword"
+
+    def __init__(self, codebook="ungekompetencer", level="note", use_keywords=True, threshold=None):
+        self.codebook = codebook
+        self.level = level
+        self.use_keywords = use_keywords
+        self.threshold = threshold
+
+    def fit(self, X=None, y=None) -> "KeywordCoder":
+        cb = load_codebook(self.codebook)
+        themes = cb.leaves()
+        self.classes_ = np.array([t.id for t in themes], dtype=object)
+        self.stems_ = []
+        for t in themes:
+            words = _TOKEN.findall(t.label.lower())
+            if self.use_keywords:
+                for kw in t.keywords:
+                    words += _TOKEN.findall(kw.lower())
+            self.stems_.append(sorted({stem(w) for w in words if w not in _STOP and len(w) >= 3}))
+        self.thresholds_ = np.full(len(self.classes_), 0.5)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        out = np.zeros((len(X), len(self.classes_)))
+        for i, text in enumerate(X):
+            tokens = _TOKEN.findall(str(text).lower())
+            for j, stems in enumerate(self.stems_):
+                if any(tok.startswith(s) for tok in tokens for s in stems):
+                    out[i, j] = 1.0
+        return out
+
+    def predict_valence(self, X, Y=None) -> np.ndarray:
+        texts = [str(t) for t in X]
+        if Y is None:
+            Y = self.predict(texts)
+        out = np.full((len(texts), len(self.classes_)), None, dtype=object)
+        for i, j in zip(*np.nonzero(np.asarray(Y))):
+            s = lexical_polarity(texts[i])
+            out[i, j] = "strength" if s > 0.15 else "concern" if s < -0.15 else "neutral"
+        return out

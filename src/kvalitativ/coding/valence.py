@@ -1,0 +1,182 @@
+"""Valence: is a coded theme a strength, a concern, or neither, in this sentence or note?
+
+Two signals, because each fails where the other holds:
+
+* **Lexical polarity with Danish negation.** A small lexicon of words that signal a strength
+  ("motiveret", "stabilt", "trives") or a concern ("fravær", "bekymret", "mobbet"), whose sign
+  is flipped inside a negation scope: "ingen problemer med fremmødet" is a strength,
+  "ikke motiveret" a concern, "ikke længere drillet" a strength, "ikke længere motiveret" a
+  concern, "mangler motivation" a concern. Embeddings are weak at exactly this.
+* **Embedding contrast.** The similarity to the theme's strength examples minus that to its
+  concern examples (from the codebook), plus generic strength/concern phrasings, so a
+  codebook of bare names still gets a valence. Catches paraphrases the lexicon lacks.
+
+``ValenceScorer`` combines them into a score in [-1, 1]: above ``margin`` is "strength",
+below ``-margin`` is "concern", between is "neutral".
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+__all__ = ["lexical_polarity", "ValenceScorer", "VALENCES", "GENERIC_STRENGTH", "GENERIC_CONCERN"]
+
+VALENCES = ("strength", "concern", "neutral")
+
+# Stems matched at the start of a lower-cased word ("motiver" matches "motiveret", "motivation").
+_POSITIVE = """
+god godt gode fin fint fine flot flotte dygtig dygtige glad glade tryg trygge trives trivsel
+motiv engag ivrig gåpåmod positiv fremgang forbedr stabil stabilt stærk stærke selvstændig
+ansvarlig ansvarsfuld pålidelig høflig respektful rummelig tolerant åben hjælpsom venlig
+afklaret sikker overskud velfungerende fungerer lykkes klarer mestrer engageret interesser
+udvikl bedre bedst styr succes roligere rolig stolt opbakning bakker støtter samarbejder
+initiativ vedholdende flittig punktlig talentfuld tilfreds tak dejlig smuk forbedring
+""".split()
+_NEGATIVE = """
+dårlig dårligt svær svært svag svage bekymr problem udfordr vanskelig fravær fraværet pjæk
+forsinket sent udebl umotiver ugider gider uafklaret usikker utryg mistriv ked trist ensom
+ensomhed angst depressi deprimer stress selvskade nedtrykt konflikt mobb drill slås slåskamp
+chikane truer trusl vold respektløs uhøflig provoker ødelæg fordom afvis ligeglad opgiv
+opgivende bagud huller ordblind misbrug hash beruset
+alkohol stoffer skænderi skilsmisse brud anbragt udfordring kritisk farlig farligt klage
+uacceptabel uudholdelig forfalden hærværk indbrud støj oversvømme lukning nedskæring ventetid
+umulig svigt forværr tilbagefald droppe dropper stoppet udmeldt isoler isolerer trækker
+""".split()
+# Phrases checked before single words (matched on the lower-cased text).
+_PHRASES_POS = ["har styr på", "går godt", "går bedre", "ser frem til", "har det godt", "har fået det bedre",
+                "i god trivsel", "til tiden", "bakker op"]
+_PHRASES_NEG = ["har det svært", "kommer for sent", "for sent", "op at slås", "holdt udenfor", "holder sig for sig selv",
+                "giver op", "giver hurtigt op", "har det skidt", "går dårligt", "ikke noget at lave",
+                "har svært ved", "svært ved"]
+# Words that negate the polarity of what follows within the same clause.
+_NEGATORS = {"ikke", "ingen", "intet", "aldrig", "uden", "ej", "hverken", "næppe", "ingenting", "mangler",
+             "manglende", "mindre", "færre", "neg"}
+# Multi-word negators, rewritten to the token "neg" before scoring ("stoppet med at ryge hash").
+_NEGATOR_PHRASES = re.compile(r"\b(stoppet med|holdt op med|holder op med|holder sig fra|holdt sig fra|"
+                              r"tager afstand fra|taget afstand fra|fri for|fritaget for)\b")
+# "ikke længere" / "ikke mere": the negated state used to hold; "ikke længere drillet" = strength.
+_CLAUSE_BREAK = re.compile(r"[,.;:!?]|\b(men|og|mens|selvom|dog)\b")
+_TOKEN = re.compile(r"[a-zæøåéü]+(?:-[a-zæøåéü]+)*")
+_SCOPE = 4  # words after a negator that it reaches
+
+GENERIC_STRENGTH = [
+    "Det går godt, og den unge udvikler sig positivt.",
+    "Der er ingen problemer, og eleven klarer sig fint.",
+    "En tydelig styrke og en positiv udvikling.",
+]
+GENERIC_CONCERN = [
+    "Det går dårligt, og der er bekymring for den unge.",
+    "Den unge har store problemer og svært ved det.",
+    "En tydelig udfordring og en negativ udvikling.",
+]
+
+
+def _word_sign(word: str) -> int:
+    for stem in _NEGATIVE:
+        if word.startswith(stem):
+            return -1
+    for stem in _POSITIVE:
+        if word.startswith(stem):
+            return 1
+    return 0
+
+
+_PREFIX_NEG = ("u",)  # "umotiveret", "uafklaret", "utryg": caught by the lexicon directly
+
+
+def lexical_polarity(text: str) -> float:
+    """Polarity of ``text`` from the lexicon, with negation: a value in [-1, 1] (0 = no cue).
+
+    >>> lexical_polarity("Ingen problemer med fremmødet.") > 0
+    True
+    >>> lexical_polarity("Han er ikke motiveret.") < 0
+    True
+    """
+    low = _NEGATOR_PHRASES.sub(lambda m: "neg" + " " * (len(m.group()) - 3), text.lower())
+    total, n = 0.0, 0
+    # phrases first; remove them so their words are not counted twice
+    for phrases, sign in ((_PHRASES_NEG, -1), (_PHRASES_POS, 1)):
+        for ph in phrases:
+            for m in re.finditer(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])", low):
+                total += sign * (-1 if _negated(low, m.start()) else 1)
+                n += 1
+                low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end():]
+    for m in _TOKEN.finditer(low):
+        w = m.group()
+        if w in _NEGATORS or w in ("længere", "mere"):
+            continue
+        sign = _word_sign(w)
+        if sign:
+            total += sign * (-1 if _negated(low, m.start()) else 1)
+            n += 1
+    if n == 0:
+        return 0.0
+    return float(np.clip(total / max(n, 1), -1.0, 1.0))
+
+
+def _negated(low: str, pos: int) -> bool:
+    """Is the word at ``pos`` inside the scope of a negator in the same clause?"""
+    before = low[:pos]
+    brk = None
+    for brk in _CLAUSE_BREAK.finditer(before):
+        pass
+    clause = before[brk.end():] if brk else before
+    words = _TOKEN.findall(clause)[-_SCOPE:]
+    flips = sum(1 for w in words if w in _NEGATORS)
+    return flips % 2 == 1
+
+
+class ValenceScorer:
+    """Score valence for (unit, theme) pairs from the codebook alone.
+
+    Fit with the codebook themes and an embedder; ``score(unit_vectors, texts, theme_index)``
+    returns values in [-1, 1]. ``lexical_weight`` balances the lexicon against the embedding
+    contrast; ``margin`` is the neutral band.
+    """
+
+    def __init__(self, lexical_weight: float = 0.6, margin: float = 0.15, contrast_scale: float = 0.05):
+        self.lexical_weight = lexical_weight
+        self.margin = margin
+        self.contrast_scale = contrast_scale
+
+    def fit(self, themes, encode) -> "ValenceScorer":
+        """``themes``: codebook Theme objects (the coder's classes); ``encode``: texts -> vectors."""
+        gs = _mean_vec(encode(GENERIC_STRENGTH))
+        gc = _mean_vec(encode(GENERIC_CONCERN))
+        pos, neg = [], []
+        for t in themes:
+            ps = _mean_vec(encode(t.examples_strength)) if t.examples_strength else None
+            pc = _mean_vec(encode(t.examples_concern)) if t.examples_concern else None
+            pos.append(_unit(gs + (ps if ps is not None else 0) * 2))
+            neg.append(_unit(gc + (pc if pc is not None else 0) * 2))
+        self.strength_ = np.vstack(pos)
+        self.concern_ = np.vstack(neg)
+        return self
+
+    def score(self, vectors: np.ndarray, texts: list[str], theme_index: np.ndarray) -> np.ndarray:
+        """Valence score in [-1, 1] for each (vectors[i], texts[i], theme theme_index[i])."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if len(texts) == 0:
+            return np.zeros(0)
+        contrast = np.einsum("ij,ij->i", vectors, self.strength_[theme_index]) - np.einsum(
+            "ij,ij->i", vectors, self.concern_[theme_index])
+        emb = np.tanh(contrast / self.contrast_scale)
+        lex = np.array([lexical_polarity(t) for t in texts])
+        has_lex = lex != 0
+        w = np.where(has_lex, self.lexical_weight, 0.0)
+        return w * lex + (1 - w) * emb
+
+    def label(self, scores: np.ndarray) -> np.ndarray:
+        return np.where(scores > self.margin, "strength", np.where(scores < -self.margin, "concern", "neutral"))
+
+
+def _mean_vec(x: np.ndarray) -> np.ndarray:
+    return _unit(np.asarray(x, dtype=np.float32).mean(axis=0))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    n = float(np.linalg.norm(v))
+    return v / n if n else v

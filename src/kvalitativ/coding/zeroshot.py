@@ -1,0 +1,211 @@
+"""Zero-shot coding from the codebook alone: no human codes needed.
+
+How a unit (sentence or note) gets its theme scores:
+
+1. **Prototypes.** Each theme's texts are embedded: "label: definition", its include criteria
+   and keywords (the *description*), and its example phrasings (strength, concern, neutral).
+   The prototype is the mean of the description vector and the example vector, so a codebook of
+   bare names still works (label only) and a rich codebook gets sharper prototypes.
+2. **Centring.** e5 vectors share a large common direction; subtracting the mean vector of the
+   corpus being coded (and of the prototypes likewise) makes cosine similarity reflect *what a
+   text is about* rather than that it is Danish prose. Needs ≥ ``min_center`` units.
+3. **Per-theme standardising.** Some themes are generically closer to everything; each theme's
+   similarities are turned into z-scores over the corpus (median and spread), so one number
+   means the same for every theme.
+4. **Self-training** (transductive, still no labels). Units whose best theme stands out clearly
+   become pseudo-examples of that theme; units far from every theme become pseudo-examples of
+   "nothing applies". A one-vs-rest logistic regression on the (centred) vectors, trained on
+   these pseudo-labels, generalises from the codebook's words to the corpus's own phrasings.
+   Its probability is the score. With too few units it is skipped, and the score is a logistic
+   function of the z-score.
+
+Valence comes from :class:`~kvalitativ.coding.valence.ValenceScorer` (examples + lexicon with
+Danish negation). A fitted coder is specific to the corpus it was fitted on (centre, spreads,
+pseudo-labels): refit it for a new corpus — ``code()`` does this when unfitted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from kvalitativ.codebook import load_codebook
+
+from .base import BaseCoder
+from .valence import ValenceScorer
+
+__all__ = ["ZeroShotCoder", "theme_texts"]
+
+
+def theme_texts(theme) -> tuple[list[str], list[str]]:
+    """(description texts, example texts) for one theme."""
+    desc = [theme.label]
+    if theme.definition:
+        desc += [f"{theme.label}: {theme.definition}", theme.definition]
+    desc += [f"{theme.label}: {inc}" for inc in theme.include]
+    if theme.keywords:
+        desc.append(f"{theme.label}: {', '.join(theme.keywords)}")
+    return desc, list(theme.examples)
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+class ZeroShotCoder(BaseCoder):
+    """Code texts into the leaf themes of a codebook without training data.
+
+    Parameters
+    ----------
+    codebook: a :class:`~kvalitativ.codebook.Codebook`, a path, or a shipped name.
+    embedder: an embedder name (``e5``, ``tfidf``, ...) or an Embedder object.
+    level: ``"sentence"`` or ``"note"``: the unit ``code()`` scores.
+    threshold: one score threshold for all themes; None = 0.5 on the self-trained
+        probabilities (or on the z-score curve when self-training is off).
+    self_training: learn from confident pseudo-labels on the corpus (see module docs).
+    pseudo_fraction: share of the units whose best theme is a theme that become its examples.
+    none_quantile: units whose best z-score is below this quantile become "nothing applies".
+    center, min_center: subtract the corpus mean vector when there are at least this many units.
+    C: inverse regularisation of the self-trained logistic regression.
+    cache_dir: on-disk embedding cache (None = in memory only).
+
+    >>> coder = ZeroShotCoder("ungekompetencer", embedder="e5")          # doctest: +SKIP
+    >>> codings = coder.code(corpus)                                      # doctest: +SKIP
+    """
+
+    method = "zeroshot"
+
+    def __init__(self, codebook="ungekompetencer", embedder="e5", level="sentence", threshold=None,
+                 self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
+                 min_self_training=30, z_offset=1.5, C=1.0, cache_dir=None, random_state=0, progress=True):
+        self.codebook = codebook
+        self.embedder = embedder
+        self.level = level
+        self.threshold = threshold
+        self.self_training = self_training
+        self.pseudo_fraction = pseudo_fraction
+        self.none_quantile = none_quantile
+        self.center = center
+        self.min_center = min_center
+        self.min_self_training = min_self_training
+        self.z_offset = z_offset
+        self.C = C
+        self.cache_dir = cache_dir
+        self.random_state = random_state
+        self.progress = progress
+
+    # ------------------------------------------------------------------------------------------
+    def fit(self, X=None, y=None) -> "ZeroShotCoder":
+        """Build the theme prototypes and, given the texts ``X`` to be coded, adapt to them.
+
+        ``y`` is ignored (zero-shot); it is accepted so the coder fits into sklearn tooling.
+        """
+        cb = load_codebook(self.codebook)
+        themes = cb.leaves()
+        self.codebook_ = cb
+        self.themes_ = themes
+        self.classes_ = np.array([t.id for t in themes], dtype=object)
+        texts = [str(t) for t in (X if X is not None else [])]
+        pairs = [theme_texts(t) for t in themes]
+        all_theme_texts = [s for d, e in pairs for s in (*d, *e)]
+        self.embedder_ = None
+        self._get_embedder(fit_texts=texts + all_theme_texts)
+
+        protos = []
+        for desc, ex in pairs:
+            d = _unit_rows(self._encode(desc).mean(axis=0, keepdims=True))
+            if ex:
+                e = _unit_rows(self._encode(ex).mean(axis=0, keepdims=True))
+                d = _unit_rows(d + e)
+            protos.append(d[0])
+        P = np.vstack(protos)
+        U = self._encode(texts) if texts else np.zeros((0, P.shape[1]), np.float32)
+        self.center_ = U.mean(axis=0) if (self.center and len(U) >= self.min_center) else np.zeros(P.shape[1], np.float32)
+        self.prototypes_ = _unit_rows(P - self.center_)
+
+        ref = U if len(U) >= self.min_center else self._encode(all_theme_texts)
+        S = self._sims(ref)
+        self.loc_ = np.median(S, axis=0)
+        spread = np.std(S, axis=0)
+        self.scale_ = np.where(spread > 1e-6, spread, 1.0)
+
+        self.model_ = None
+        if self.self_training and len(U) >= self.min_self_training:
+            self.model_ = self._self_train(U)
+        self.thresholds_ = np.full(len(self.classes_), 0.5)
+        self.valence_ = ValenceScorer().fit(themes, self._encode)
+        return self
+
+    def _sims(self, U: np.ndarray) -> np.ndarray:
+        return _unit_rows(U - self.center_) @ self.prototypes_.T
+
+    def _z(self, U: np.ndarray) -> np.ndarray:
+        return (self._sims(U) - self.loc_) / self.scale_
+
+    def _self_train(self, U: np.ndarray):
+        Z = self._z(U)
+        k = len(self.classes_)
+        best = Z.argmax(axis=1)
+        zmax = Z.max(axis=1)
+        part = np.sort(Z, axis=1)
+        margin = part[:, -1] - part[:, -2] if k > 1 else zmax
+        labels = np.full(len(U), -1)
+        for t in range(k):
+            idx = np.nonzero(best == t)[0]
+            if len(idx) == 0:
+                continue
+            n_keep = max(min(5, len(idx)), int(round(self.pseudo_fraction * len(idx))))
+            top = idx[np.argsort(-margin[idx], kind="stable")[:n_keep]]
+            labels[top] = t
+        if self.none_quantile and self.none_quantile > 0:
+            low = zmax <= np.quantile(zmax, self.none_quantile)
+            labels[low & (labels == -1)] = k  # "nothing applies"
+        keep = labels >= 0
+        present = np.unique(labels[keep])
+        if len([c for c in present if c < k]) < 1 or len(present) < 2:
+            return None
+        F = _unit_rows(U[keep] - self.center_)
+        models = []
+        for t in range(k):
+            yt = (labels[keep] == t).astype(int)
+            if yt.sum() < 2 or yt.sum() == len(yt):
+                models.append(None)
+                continue
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=self.random_state)
+            models.append(lr.fit(F, yt))
+        return models
+
+    # ------------------------------------------------------------------------------------------
+    def predict_proba(self, X) -> np.ndarray:
+        """Scores in [0, 1], shape (n_texts, n_themes), columns ``classes_``."""
+        U = self._encode(X)
+        return self._scores(U)
+
+    def _scores(self, U: np.ndarray) -> np.ndarray:
+        if len(U) == 0:
+            return np.zeros((0, len(self.classes_)))
+        Z = self._z(U)
+        curve = 1.0 / (1.0 + np.exp(-(Z - self.z_offset) * 2.0))
+        if not self.model_:
+            return curve
+        F = _unit_rows(U - self.center_)
+        out = np.empty_like(Z)
+        for t, m in enumerate(self.model_):
+            out[:, t] = m.predict_proba(F)[:, 1] if m is not None else curve[:, t]
+        return out
+
+    def predict_valence(self, X, Y=None) -> np.ndarray:
+        """Valence per (text, theme): "strength"/"concern"/"neutral" where ``Y`` (0/1, default
+        ``predict``) codes the theme, None elsewhere."""
+        texts = [str(t) for t in X]
+        U = self._encode(texts)
+        if Y is None:
+            Y = self._scores(U) >= self.decision_thresholds()[None, :]
+        out = np.full((len(texts), len(self.classes_)), None, dtype=object)
+        ui, ti = np.nonzero(np.asarray(Y))
+        if len(ui):
+            s = self.valence_.score(U[ui], [texts[i] for i in ui], ti)
+            out[ui, ti] = self.valence_.label(s)
+        return out

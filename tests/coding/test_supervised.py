@@ -1,0 +1,90 @@
+"""Supervised coding from human codes: lexical + embedding features, calibrated, valence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kvalitativ.coding import SupervisedCoder, evaluate_codings, training_from_codes
+from kvalitativ.coding.supervised import labels_to_matrix
+from kvalitativ.errors import InputError
+
+from .conftest import make_corpus
+
+
+@pytest.fixture(scope="module")
+def train_test():
+    train, train_gold = make_corpus(150, seed=1)
+    test, test_gold = make_corpus(60, seed=2)
+    return training_from_codes(train, train_gold), train, (test, test_gold)
+
+
+@pytest.mark.parametrize("level", ["note", "sentence"])
+def test_learns_themes_and_valence(train_test, level):
+    (texts, ys, vals), _, (test, gold) = train_test
+    coder = SupervisedCoder(embedder="tfidf", level=level, random_state=0).fit(texts, ys, vals)
+    assert list(coder.classes_) == ["mobning", "moedestabilitet", "motivation"]
+    assert ((coder.thresholds_ > 0) & (coder.thresholds_ < 1)).all()
+    codings = coder.code(test)
+    per_theme, summary = evaluate_codings(codings, gold)
+    assert summary["micro_f1"] > 0.9
+    assert summary["valence_accuracy"] > 0.8
+    assert (codings["method"] == "supervised").all()
+
+
+def test_scores_are_calibrated_probabilities(train_test):
+    (texts, ys, vals), _, _ = train_test
+    coder = SupervisedCoder(embedder="tfidf").fit(texts, ys, vals)
+    p = coder.predict_proba(["Han har et højt fravær.", "Møde aflyst, ny tid sendt."])
+    j = list(coder.classes_).index("moedestabilitet")
+    assert p[0, j] > 0.7 and p[1, j] < 0.3
+    assert coder.oof_scores_.shape == (len(texts), 3)
+
+
+def test_lexical_only_and_embedding_only(train_test):
+    (texts, ys, vals), _, _ = train_test
+    for kw in ({"embedding": False}, {"lexical": False}):
+        coder = SupervisedCoder(embedder="tfidf", **kw).fit(texts, ys, vals)
+        assert coder.predict(["Hun bliver mobbet i frikvarteret."])[0].tolist() == [1, 0, 0]
+
+
+def test_valence_falls_back_to_the_codebook_without_labels(train_test, mini_codebook):
+    (texts, ys, _), _, _ = train_test
+    coder = SupervisedCoder(embedder="tfidf", codebook=mini_codebook).fit(texts, ys)
+    v = coder.predict_valence(["Ingen problemer med fremmødet."], np.array([[0, 1, 0]]))
+    assert v[0, 1] == "strength" and v[0, 0] is None
+
+
+def test_rare_themes_are_skipped_with_a_warning():
+    texts = ["Hun bliver mobbet."] * 5 + ["Han har fravær."] * 5 + ["Eleven er umotiveret."]
+    ys = [["mobning"]] * 5 + [["fravaer"]] * 5 + [["motivation"]]
+    with pytest.warns(UserWarning, match="motivation"):
+        coder = SupervisedCoder(embedder="tfidf", min_positive=3, cv=2).fit(texts, ys)
+    assert coder.skipped_themes_ == ["motivation"]
+
+
+def test_errors():
+    with pytest.raises(InputError, match="too few"):
+        SupervisedCoder(embedder="tfidf").fit(["a", "b"], [["x"], []])
+    with pytest.raises(InputError, match="label sets"):
+        SupervisedCoder(embedder="tfidf").fit(["a", "b", "c", "d"], [["x"]])
+    with pytest.raises(InputError, match="no theme"):
+        SupervisedCoder(embedder="tfidf").fit(["a", "b", "c", "d"], [["x"], [], [], []])
+
+
+def test_labels_to_matrix():
+    Y, classes = labels_to_matrix(["a", ["a", "b"], None, "uncoded", []])
+    assert classes == ["a", "b"]
+    assert Y.tolist() == [[1, 0], [1, 1], [0, 0], [0, 0], [0, 0]]
+
+
+def test_training_from_codes_checks_ids():
+    corpus = pd.DataFrame({"note_id": ["a", "b"], "text": ["x", "y"]})
+    with pytest.raises(InputError, match="not in the notes"):
+        training_from_codes(corpus, pd.DataFrame({"note_id": ["zz"], "theme_id": ["t"]}))
+    with pytest.raises(InputError, match="theme_id"):
+        training_from_codes(corpus, pd.DataFrame({"note_id": ["a"]}))
+    texts, ys, vals = training_from_codes(corpus, pd.DataFrame({"note_id": ["a", "a", "b"], "theme_id": ["t", "u", "uncoded"],
+                                                                "valence": ["Strength", None, None]}))
+    assert texts == ["x", "y"] and ys == [["t", "u"], []] and vals == [{"t": "strength"}, {}]

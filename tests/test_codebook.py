@@ -1,0 +1,95 @@
+"""The codebook model: loading, validation errors a person can act on, the themes table."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvalitativ.codebook import THEMES_COLUMNS, codebook_from_dict, load_codebook, slugify
+from kvalitativ.errors import ConfigError
+
+CANONICAL = ["motivation", "selvstaendighed", "ansvarlighed", "moedestabilitet", "valgparathed", "samarbejdsevne",
+             "respekt", "tolerance", "praksisfaglighed", "trivsel", "mental_sundhed", "familie_netvaerk",
+             "faglige_vanskeligheder", "mobning_konflikter", "fritid_faellesskaber", "rusmidler"]
+CITIZEN = ["trafik", "groenne_omraader", "skole_dagtilbud", "aeldrepleje", "kultur_fritid", "byudvikling",
+           "klima_miljoe", "sundhed_social", "digital_service", "tryghed"]
+
+
+def test_shipped_codebooks_have_the_canonical_leaf_ids():
+    cb = load_codebook("ungekompetencer")
+    assert [t.id for t in cb.leaves()] == CANONICAL
+    assert cb.version == "1.0" and cb.version_tag.startswith("ungekompetencer@1.0+")
+    upv = {t.id for t in cb.leaves() if t.legacy_upv}
+    assert upv == set(CANONICAL[:9])  # the former UPV criteria are marked, the wellbeing themes are not
+    for t in cb.leaves():
+        assert t.definition and t.examples_strength and t.examples_concern, t.id
+    assert [t.id for t in load_codebook("borgerinput").leaves()] == CITIZEN
+
+
+def test_themes_table_has_the_schema_columns():
+    cb = load_codebook("ungekompetencer")
+    table = cb.to_themes_table()
+    assert list(table.columns) == THEMES_COLUMNS
+    assert len(table) == len(cb)
+    assert set(table["origin"]) == {"codebook"}
+    row = table.set_index("theme_id").loc["motivation"]
+    assert row["parent_id"] == "personlige_kompetencer"
+    assert "motiveret" in row["keywords"]
+    assert row["codebook_version"] == cb.version_tag
+
+
+def test_bare_names_make_a_valid_codebook():
+    cb = codebook_from_dict({"name": "mini", "themes": ["Sport", "Grønne områder", "Ældrepleje"]})
+    assert cb.ids == ["sport", "groenne_omraader", "aeldrepleje"]
+    assert cb["sport"].description == "Sport"  # the label doubles as the definition
+    assert cb.version == "0"
+    assert codebook_from_dict(["Sport", "Politik"]).ids == ["sport", "politik"]
+
+
+def test_fingerprint_changes_with_content_not_with_version_alone():
+    a = codebook_from_dict({"name": "x", "version": "1", "themes": [{"id": "a", "label": "A"}]})
+    b = codebook_from_dict({"name": "x", "version": "1", "themes": [{"id": "a", "label": "A", "definition": "ny"}]})
+    assert a.fingerprint != b.fingerprint
+    assert a.version_tag != b.version_tag
+
+
+@pytest.mark.parametrize(
+    "themes, message",
+    [
+        ([{"id": "a", "label": "A"}, {"id": "a", "label": "B"}], "more than once"),
+        ([{"id": "a", "label": "A", "parent": "nope"}], "parent 'nope'"),
+        ([{"id": "a"}], "missing 'label'"),
+        ([{"id": "a", "label": "A", "parent": "b"}, {"id": "b", "label": "B", "parent": "a"}], "cycle"),
+        ([{"id": "Bad Id", "label": "A"}], "lower-case"),
+        ([{"id": "uncoded", "label": "Ukodet"}], "reserved"),
+        ([{"id": "a", "label": "A", "examples": {"positive": ["x"]}}], "strength, concern, neutral"),
+        ([{"id": "a", "label": "A", "colour": "red"}], "unknown key"),
+        ([], "non-empty"),
+    ],
+)
+def test_validation_errors_name_the_problem(themes, message):
+    with pytest.raises(ConfigError, match=message):
+        codebook_from_dict({"name": "t", "themes": themes}, source="t.yaml")
+
+
+def test_hierarchy(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("name: h\nversion: '2'\nthemes:\n  - {id: g, label: Gruppe}\n  - {id: a, label: A, parent: g}\n",
+                    encoding="utf-8")
+    cb = load_codebook(path)
+    assert cb.group_ids == ["g"] and [t.id for t in cb.leaves()] == ["a"]
+    assert cb.ancestors("a") == ["g"]
+    assert cb.subset(["a"]).ids == ["g", "a"]
+
+
+def test_load_errors(tmp_path):
+    with pytest.raises(ConfigError, match="shipped"):
+        load_codebook("no_such_codebook")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("themes: [a, b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_codebook(bad)
+
+
+def test_slugify():
+    assert slugify("Mødestabilitet") == "moedestabilitet"
+    assert slugify("Familie & netværk") == "familie_netvaerk"

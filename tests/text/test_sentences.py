@@ -1,0 +1,56 @@
+"""Danish sentence splitting keeps spans and does not break at abbreviations or ordinals."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kvalitativ.text.sentences import split_sentences
+
+
+def sentences(text):
+    return [s for _, _, s in split_sentences(text)]
+
+
+def test_spans_point_into_the_text():
+    text = "  Han går i 9. klasse.  Han kommer pga. sygdom ikke!\nNæste møde d. 3. marts kl. 10. "
+    spans = split_sentences(text)
+    assert [s for _, _, s in spans] == ["Han går i 9. klasse.", "Han kommer pga. sygdom ikke!",
+                                        "Næste møde d. 3. marts kl. 10."]
+    for a, b, s in spans:
+        assert text[a:b] == s
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = "Vi talte bl.a. om fravær, f.eks. om mandagen. Mht. Matematik går det fint ift. sidste år. Ca. 20 elever."
+    assert sentences(text) == ["Vi talte bl.a. om fravær, f.eks. om mandagen.",
+                               "Mht. Matematik går det fint ift. sidste år.", "Ca. 20 elever."]
+
+
+def test_line_breaks_and_bullets_end_sentences():
+    assert sentences("- ingen problemer med fremmødet\n- Ikke længere motiveret") == [
+        "- ingen problemer med fremmødet", "- Ikke længere motiveret"]
+
+
+def test_question_exclamation_quotes_and_ellipsis():
+    assert sentences('Hvorfor? Det ved vi ikke! "Jeg gider ikke." Sagde han... Så gik han.') == [
+        "Hvorfor?", "Det ved vi ikke!", '"Jeg gider ikke."', "Sagde han...", "Så gik han."]
+
+
+def test_decimals_initials_and_osv():
+    assert sentences("Prisen var 3.5 kr. Det er dyrt.") == ["Prisen var 3.5 kr.", "Det er dyrt."]
+    assert sentences("H. C. Andersen skrev eventyr osv. Det er godt.") == ["H. C. Andersen skrev eventyr osv.",
+                                                                          "Det er godt."]
+
+
+def test_empty():
+    assert split_sentences("") == [] and split_sentences("   \n ") == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc ÆØå.!?\n 9")), max_size=80))
+def test_spans_are_exact_ordered_and_disjoint(text):
+    last = 0
+    for a, b, s in split_sentences(text):
+        assert text[a:b] == s and s == s.strip() and s
+        assert a >= last
+        last = b
