@@ -43,7 +43,8 @@ def _valence_order(valences) -> list[str]:
     return [v for v in order if v in set(valences)] + sorted(set(valences) - set(order))
 
 
-def prevalence_figure(evidence: pd.DataFrame, title: str | None = None) -> go.Figure | None:
+def prevalence_figure(evidence: pd.DataFrame, title: str | None = None,
+                      axis_title: str = "Andel af personerne (95 %-konfidensinterval)") -> go.Figure | None:
     """Horizontal bars: share of persons per theme (municipality), by valence, with 95 % CIs."""
     if evidence is None or evidence.empty:
         return None
@@ -66,7 +67,7 @@ def prevalence_figure(evidence: pd.DataFrame, title: str | None = None) -> go.Fi
                        for i, s, lo, hi, n in zip(g.index, g["share"], g["ci_low"], g["ci_high"], g["n_persons"])],
             hoverinfo="text",
         ))
-    fig.update_xaxes(tickformat=".0%", title_text="Andel af personerne (95 %-konfidensinterval)", rangemode="tozero")
+    fig.update_xaxes(tickformat=".0%", title_text=axis_title, rangemode="tozero")
     return _layout(fig, height=max(260, 100 + 22 * len(order) * len(fig.data)), title=title, barmode="group")
 
 
@@ -115,7 +116,8 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
 
 
 def trend_figure(prevalence: pd.DataFrame, themes: pd.DataFrame | None, valence: str = "concern",
-                 title: str | None = None, group_by: str = "period", max_visible: int = 6) -> go.Figure | None:
+                 title: str | None = None, group_by: str = "period", max_visible: int = 6,
+                 axis_title: str = "Andel af personerne") -> go.Figure | None:
     """Share per period for each theme with the given valence (suppressed periods are gaps);
     the ``max_visible`` most common themes are drawn, the others can be switched on in the legend."""
     if prevalence is None or prevalence.empty or "group_by" not in prevalence.columns:
@@ -142,7 +144,7 @@ def trend_figure(prevalence: pd.DataFrame, themes: pd.DataFrame | None, valence:
         ))
     if not fig.data:
         return None
-    fig.update_yaxes(tickformat=".0%", title_text="Andel af personerne", rangemode="tozero")
+    fig.update_yaxes(tickformat=".0%", title_text=axis_title, rangemode="tozero")
     fig.update_xaxes(title_text="Skoleår" if group_by == "period" else group_by, type="category")
     return _layout(fig, height=380, title=title)
 

@@ -127,9 +127,11 @@ def build_figures(tables: Mapping[str, pd.DataFrame], unit: str | None = None,
     figs["fig-trend-concern"] = F.trend_figure(prevalence, themes, "concern")
     figs["fig-trend-strength"] = F.trend_figure(prevalence, themes, "strength")
     cthemes = _get(tables, "citizen_themes") if _get(tables, "citizen_themes") is not None else themes
-    figs["fig-citizen-prevalence"] = F.prevalence_figure(_get(tables, "citizen_evidence"))
+    figs["fig-citizen-prevalence"] = F.prevalence_figure(
+        _get(tables, "citizen_evidence"), axis_title="Andel af henvendelserne (95 %-konfidensinterval)")
     figs["fig-citizen-channel"] = F.channel_figure(_get(tables, "citizen_prevalence"), cthemes)
-    figs["fig-citizen-trend"] = F.trend_figure(_get(tables, "citizen_prevalence"), cthemes, "any")
+    figs["fig-citizen-trend"] = F.trend_figure(_get(tables, "citizen_prevalence"), cthemes, "any",
+                                               axis_title="Andel af henvendelserne")
     return {k: v for k, v in figs.items() if v is not None}
 
 
