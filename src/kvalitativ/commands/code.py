@@ -1,0 +1,90 @@
+"""`kvalitativ code`: code notes into the themes of a codebook (zero-shot or supervised)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kvalitativ.commands._common import echo_summary, is_quiet, out_option
+
+
+@click.command(name="code", context_settings={"max_content_width": 100})
+@click.argument("notes", type=click.Path(exists=True, path_type=Path))
+@click.option("--codebook", default=None, metavar="NAME|PATH",
+              help="A shipped codebook (ungekompetencer, borgerinput) or a codebook YAML (default: ungekompetencer).")
+@click.option("--train", "train_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Human codes (CSV/XLSX: note_id, theme_id[, valence]) for some of the notes: switches to the "
+                   "supervised coder. List a note you read and found no theme in with theme_id 'uncoded'.")
+@click.option("--embedder", default=None, metavar="NAME",
+              help="e5 (default; multilingual-e5-small, offline), tfidf (fast, no model) or sentence-transformers.")
+@click.option("--model", default=None, metavar="PATH|PACKAGE",
+              help="For --embedder sentence-transformers: a saved model folder or an installed model package.")
+@click.option("--level", type=click.Choice(["sentence", "note"]), default=None,
+              help="Code each sentence (spans kept; default) or each whole note.")
+@click.option("--threshold", type=float, default=None,
+              help="One score threshold for all themes (default: the coder's per-theme thresholds).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
+@out_option
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="A kvalitativ.yaml whose ingest:, embed: and code: sections are used; options override it.")
+@click.option("--seed", type=int, default=None, help="Random seed (default 0).")
+def command(notes: Path, codebook: str | None, train_path: Path | None, embedder: str | None, model: str | None,
+            level: str | None, threshold: float | None, cache_dir: Path | None, out_dir: Path,
+            config_path: Path | None, seed: int | None) -> None:
+    """Code notes into the themes of a codebook, with a score and a valence per theme.
+
+    NOTES is a notes export (CSV/XLSX/JSONL/Parquet with at least a note id and a text column;
+    it is ingested and redacted first) or the --out folder of `kvalitativ ingest`.
+
+    Without --train the zero-shot coder works from the codebook alone (definitions and
+    example phrasings). With --train it learns from your human codes (TF-IDF + embedding
+    features, calibrated per theme) and codes every note. Writes `codings` (one row per
+    coded sentence or note × theme: span, score, valence strength/concern/neutral; a note
+    with no theme gets one row with theme_id 'uncoded') and `themes`.
+
+    \b
+    Examples:
+      kvalitativ code corpora/sample/notes.csv --codebook ungekompetencer --out out/
+      kvalitativ code out/ --codebook models/codebooks/borgerinput.yaml --level note --out out/
+      kvalitativ code notes.csv --train human_codes.csv --embedder e5 --out out/
+    """
+    from kvalitativ.config import RunConfig, load_config, validate
+    from kvalitativ.io.store import read_stage_table, write_tables
+    from kvalitativ.pipeline import _coded_line, code_corpus, run_id_for
+
+    config = load_config(config_path) if config_path else RunConfig()
+    if codebook:
+        config.code.codebook = codebook
+    if train_path:
+        config.code.train = str(train_path)
+    if level:
+        config.code.level = level
+    if threshold is not None:
+        config.code.threshold = threshold
+    if embedder:
+        config.embed.name = embedder
+    if model:
+        config.embed.model = model
+    if cache_dir:
+        config.embed.cache_dir = str(cache_dir)
+    if seed is not None:
+        config.seed = seed
+    validate(config)
+    progress = not is_quiet()
+    if notes.is_dir():
+        corpus = read_stage_table(notes, "corpus")
+    else:
+        from kvalitativ.io.ingest import ingest_notes
+
+        config.ingest.notes = str(notes)
+        result = ingest_notes(notes, config.ingest, config.privacy)
+        corpus = result.corpus
+    run_id = run_id_for(config)
+    codings, themes = code_corpus(corpus, config.code.codebook, config, run_id, train=config.code.train,
+                                  progress=progress)
+    written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
+    method = "supervised" if config.code.train else "zero-shot"
+    echo_summary([_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
+                  f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

@@ -1,0 +1,65 @@
+"""`kvalitativ evaluate`: score codings against gold (human) codes, per theme and for valence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kvalitativ.commands._common import echo_summary
+
+
+@click.command(name="evaluate", context_settings={"max_content_width": 100})
+@click.option("--codings", "codings_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="The --out folder of `kvalitativ code` (or a codings table file).")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gold codes: CSV/XLSX with note_id, theme_id[, valence]; notes not listed have no theme.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write `evaluation` (per theme) and evaluation.json (summary) here.")
+@click.option("--notes", "notes_path", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Only these notes count (a file with a note_id column, or an ingest --out folder). "
+                   "Default: every note in the codings.")
+def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_path: Path | None) -> None:
+    """Score codings against gold codes: precision, recall, F1, Cohen's kappa per theme,
+    micro- and macro-F1 overall, and the same for valence on the themes found correctly.
+
+    Judged per note: a theme is present when any sentence of the note carries it.
+
+    \b
+    Example:
+      kvalitativ code corpora/sample/notes.csv --out out/
+      kvalitativ evaluate --codings out/ --gold corpora/sample/gold_codings.csv --out out/
+    """
+    import pandas as pd
+
+    from kvalitativ.coding.evaluate import evaluate_codings
+    from kvalitativ.io.readers import read_table
+    from kvalitativ.io.store import read_stage_table, write_tables
+
+    codings = read_stage_table(codings_path, "codings") if codings_path.is_dir() else read_table(codings_path)
+    gold = read_table(gold_path)
+    notes = None
+    if notes_path is not None:
+        frame = read_stage_table(notes_path, "notes") if notes_path.is_dir() else read_table(notes_path)
+        notes = frame["note_id"].astype(str).tolist()
+    per_theme, summary = evaluate_codings(codings, gold, notes=notes)
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        click.echo(per_theme[["theme_id", "support", "n_predicted", "precision", "recall", "f1", "cohen_kappa",
+                              "valence_n", "valence_accuracy"]].round(3).to_string(index=False))
+    click.echo("")
+    lines = [f"notes {summary['n_notes']}, themes {summary['n_themes']}: micro-F1 {summary['micro_f1']:.3f}, "
+             f"macro-F1 {summary['macro_f1']:.3f}, mean kappa {summary['mean_kappa']:.3f}, "
+             f"exact match {summary['exact_match']:.3f}",
+             f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
+             f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
+    if summary["gold_notes_outside"]:
+        lines.append(f"({summary['gold_notes_outside']} gold notes are not in the codings and were left out)")
+    if out_dir is not None:
+        from kvalitativ.io.atomic import write_text_atomic
+
+        run_id = str(codings["run_id"].iloc[0]) if "run_id" in codings.columns and len(codings) else None
+        write_tables(out_dir, {"evaluation": per_theme}, run_id)
+        write_text_atomic(Path(out_dir) / "evaluation.json", json.dumps(summary, indent=2, default=float))
+        lines.append(f"Wrote evaluation and evaluation.json to {out_dir}")
+    echo_summary(lines)

@@ -1,0 +1,72 @@
+"""`kvalitativ code` and `kvalitativ evaluate` end to end (tfidf embedder, a small export)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import yaml
+from click.testing import CliRunner
+
+import pytest
+
+from kvalitativ.cli import cli, main
+from kvalitativ.io.store import read_stage_table
+
+from .conftest import CODEBOOK, make_corpus
+
+
+def _files(tmp_path):
+    corpus, gold = make_corpus(80, seed=4)
+    notes = tmp_path / "notes.csv"
+    corpus.rename(columns={"note_id": "NotatID", "person_id": "ElevID", "text": "Notat"}).assign(
+        Dato="01-02-2023").to_csv(notes, sep=";", index=False)
+    (tmp_path / "mini.yaml").write_text(yaml.safe_dump(CODEBOOK, allow_unicode=True), encoding="utf-8")
+    gold.to_csv(tmp_path / "gold.csv", index=False)
+    return notes, tmp_path / "mini.yaml", tmp_path / "gold.csv", corpus, gold
+
+
+def test_code_then_evaluate(tmp_path):
+    notes, cb, gold_path, corpus, _ = _files(tmp_path)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(cli, ["code", str(notes), "--codebook", str(cb), "--embedder", "tfidf", "--out", str(out),
+                               "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 0, res.output
+    assert "notes coded" in res.output
+    codings = read_stage_table(out, "codings")
+    themes = read_stage_table(out, "themes")
+    assert set(codings["note_id"]) == set(corpus["note_id"])
+    assert set(themes["theme_id"]) == {"moedestabilitet", "motivation", "mobning"}
+    assert codings["run_id"].nunique() == 1
+    res = runner.invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "macro-F1" in res.output
+    summary = json.loads((out / "evaluation.json").read_text())
+    assert summary["n_notes"] == 80 and summary["micro_f1"] > 0.5
+    assert len(read_stage_table(out, "evaluation")) == 3
+
+
+def test_supervised_from_human_codes(tmp_path):
+    notes, cb, _, corpus, gold = _files(tmp_path)
+    train = gold[gold["note_id"] < "N040"]
+    coded = set(train["note_id"])
+    uncoded = [n for n in corpus["note_id"] if n < "N040" and n not in coded]
+    train = pd.concat([train, pd.DataFrame({"note_id": uncoded, "theme_id": "uncoded"})])
+    train.to_csv(tmp_path / "train.csv", index=False)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["code", str(notes), "--codebook", str(cb), "--train", str(tmp_path / "train.csv"),
+                                    "--embedder", "tfidf", "--level", "note", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "supervised" in res.output
+    codings = read_stage_table(out, "codings")
+    assert (codings["method"] == "supervised").all()
+    assert codings["segment_id"].str.endswith(":note").all()
+
+
+def test_bad_codebook_is_exit_2(tmp_path, capsys):
+    notes, *_ = _files(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["code", str(notes), "--codebook", "nope", "--embedder", "tfidf", "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert "shipped" in capsys.readouterr().err
