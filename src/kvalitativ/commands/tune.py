@@ -70,17 +70,20 @@ def read_gold(path: Path, corpus, column: str | None):
                    "(tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Seeds per setting (stability = ARI across them).")
 @click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0.2).")
+@click.option("--min-topics", type=int, default=3, show_default=True,
+              help="Fewest topics a recommended setting may find (coherence and stability favour few broad ones).")
 @click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None, grid: str | None, seeds: str,
-            outlier_target: float | None, embedder: str | None, config_path: Path | None) -> None:
+            outlier_target: float | None, min_topics: int, embedder: str | None, config_path: Path | None) -> None:
     """Try discovery settings on NOTES and recommend one by a stated rule.
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
     top-10 lemmatised terms over the notes), topic diversity, stability (mean adjusted Rand
     index across seeds) and, with --gold, NMI and ARI. The rule: highest (NPMI+1)/2 × stability
-    among settings with outlier share <= target and at least 3 topics. Writes the `tuning` table.
+    among settings with outlier share <= target and at least --min-topics topics. Writes the `tuning`
+    table.
 
     \b
     Example:
@@ -108,7 +111,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     texts = np.asarray(corpus["text"].fillna(""), dtype=object).tolist()
     labels = read_gold(gold, corpus, gold_col) if gold else None
     emb = make_embedder(config.embed.name, config, progress=not is_quiet()).encode(texts)
-    table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target,
+    table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target, min_topics=min_topics,
                  progress=not is_quiet())
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})

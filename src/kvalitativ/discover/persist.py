@@ -177,6 +177,7 @@ def load_discoverer(path, embedder=None):
         min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True))
     d.model_ = m
     d.seed_topic_list_ = meta.get("seed_topic_list")
+    d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
     d.dim_ = int(meta["dim"])
     d.n_documents_ = int(meta["n_documents"])
     d.topic_ids_ = np.asarray(meta["topic_ids"], dtype=int)

@@ -7,7 +7,7 @@ topic diversity (unique share of the top-10 words), stability (mean pairwise adj
 index of the assignments across seeds) and, with gold labels, NMI and ARI against them.
 
 **Recommendation rule** (:data:`RULE`): among settings whose mean outlier share is at most
-the outlier target and that find at least 3 topics with every seed, take the highest
+the outlier target and that find at least ``min_topics`` (3) topics with every seed, take the highest
 ``(NPMI + 1) / 2 × stability``; ties go to the lower outlier share, then the larger
 min_topic_size. Gold labels are reported, never used by the rule, so the recommendation
 is the one you would get without them.
@@ -31,15 +31,21 @@ from kvalitativ.discover.representatives import normalise
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
 from kvalitativ.text.lemmas import DanishAnalyzer
 
-__all__ = ["tune", "DEFAULT_GRID", "RULE", "TUNABLE"]
+__all__ = ["tune", "DEFAULT_GRID", "RULE", "TUNABLE", "rule_text"]
 
 _D = DiscoverConfig()
 DEFAULT_GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [10, 15, 30], "n_components": [5]}
 TUNABLE = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_strategy")
 MIN_TOPICS = 3
-RULE = ("recommended = highest (NPMI+1)/2 × stability (mean pairwise ARI across seeds) among settings "
-        f"with mean outlier share <= the outlier target and >= {MIN_TOPICS} topics for every seed; "
-        "ties: lower outlier share, then larger min_topic_size; gold labels never used by the rule")
+
+
+def rule_text(min_topics: int = MIN_TOPICS) -> str:
+    return ("recommended = highest (NPMI+1)/2 × stability (mean pairwise ARI across seeds) among settings "
+            f"with mean outlier share <= the outlier target and >= {min_topics} topics for every seed; "
+            "ties: lower outlier share, then larger min_topic_size; gold labels never used by the rule")
+
+
+RULE = rule_text()
 
 
 class _Precomputed:
@@ -91,12 +97,13 @@ def _reduce(emb, n_neighbors, n_components, seed, cache):
 
 
 def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_target=_D.outlier_target,
-         top_n: int = 10, progress: bool = False) -> pd.DataFrame:
+         top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False) -> pd.DataFrame:
     """Fit every setting of *grid* with every seed; one row per setting (see module doc).
 
     *grid*: ``{"min_topic_size": [10, 20], "n_neighbors": [15]}`` or a list of such dicts
     (tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).
-    *gold*: one label per note (e.g. a human theme), for NMI/ARI. Keywords here are plain
+    *gold*: one label per note (e.g. a human theme), for NMI/ARI. *min_topics*: the fewest topics
+    a recommended setting may find (coherence and stability both favour a few broad topics). Keywords here are plain
     c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned.
 
     Example::
@@ -159,7 +166,7 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
     target = outlier_target if outlier_target is not None else 1.0
     stab = table["stability_ari"].fillna(1.0) if len(seeds) < 2 else table["stability_ari"]
     table["score"] = (table["coherence_npmi"] + 1) / 2 * stab
-    table["eligible"] = (table["outlier_share"] <= target + 1e-9) & (table["n_topics_min"] >= MIN_TOPICS)
+    table["eligible"] = (table["outlier_share"] <= target + 1e-9) & (table["n_topics_min"] >= int(min_topics))
     pool = table[table["eligible"] & table["score"].notna()]
     if pool.empty:
         pool = table[table["score"].notna()]
@@ -168,7 +175,7 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         best = pool.sort_values(["score", "outlier_share", "min_topic_size"], ascending=[False, True, False],
                                 kind="stable").index[0]
         table.loc[best, "recommended"] = True
-    table["rule"] = RULE
-    table.attrs["rule"] = RULE
+    table["rule"] = rule_text(min_topics)
+    table.attrs["rule"] = rule_text(min_topics)
     table.attrs["seeds"] = seeds
     return table
