@@ -51,9 +51,13 @@ class BaseCoder(BaseEstimator):
             return np.full(len(self.classes_), float(thr))
         return np.asarray(self.thresholds_, dtype=float)
 
+    def decide(self, scores: np.ndarray) -> np.ndarray:
+        """Scores -> 0/1 decisions: a theme applies when its score reaches its threshold."""
+        return (scores >= self.decision_thresholds()[None, :]).astype(int)
+
     def predict(self, X) -> np.ndarray:
-        """0/1 matrix (n_texts, n_themes): a theme applies when its score reaches its threshold."""
-        return (self.predict_proba(X) >= self.decision_thresholds()[None, :]).astype(int)
+        """0/1 matrix (n_texts, n_themes): which themes apply to each text."""
+        return self.decide(self.predict_proba(X))
 
     def predict_valence(self, X, Y=None) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -70,7 +74,7 @@ class BaseCoder(BaseEstimator):
         if not hasattr(self, "classes_"):
             self.fit(list(texts))
         scores = self.predict_proba(texts) if len(texts) else np.zeros((0, len(self.classes_)))
-        coded = scores >= self.decision_thresholds()[None, :]
+        coded = self.decide(scores).astype(bool)
         valence = self.predict_valence(texts, coded) if len(texts) else np.zeros((0, len(self.classes_)), object)
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)
 

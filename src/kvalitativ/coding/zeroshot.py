@@ -68,7 +68,12 @@ class ZeroShotCoder(BaseCoder):
     pseudo_fraction: share of the units whose best theme is a theme that become its examples.
     none_quantile: units whose best z-score is below this quantile become "nothing applies".
     center, min_center: subtract the corpus mean vector when there are at least this many units.
-    C: inverse regularisation of the self-trained logistic regression.
+    C, class_weight: the self-trained logistic regressions' regularisation and class weights.
+    n_rounds: self-training rounds (each relabels with the previous round's model).
+    example_weight: how much a unit's similarity to the nearest single example phrasing counts
+        beside the similarity to the theme's mean prototype (0 = mean prototype only).
+    relative: at sentence level, a theme must also score at least this share of the
+        sentence's best theme score (None = no such rule).
     cache_dir: on-disk embedding cache (None = in memory only).
 
     >>> coder = ZeroShotCoder("ungekompetencer", embedder="e5")          # doctest: +SKIP
@@ -79,7 +84,9 @@ class ZeroShotCoder(BaseCoder):
 
     def __init__(self, codebook="ungekompetencer", embedder="e5", level="sentence", threshold=None,
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
-                 min_self_training=30, z_offset=1.5, C=1.0, cache_dir=None, random_state=0, progress=True):
+                 min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=1,
+                 example_weight=0.5, relative=0.8,
+                 cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
         self.level = level
@@ -92,6 +99,10 @@ class ZeroShotCoder(BaseCoder):
         self.min_self_training = min_self_training
         self.z_offset = z_offset
         self.C = C
+        self.class_weight = class_weight
+        self.n_rounds = n_rounds
+        self.example_weight = example_weight
+        self.relative = relative
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -113,17 +124,22 @@ class ZeroShotCoder(BaseCoder):
         self.embedder_ = None
         self._get_embedder(fit_texts=texts + all_theme_texts)
 
-        protos = []
-        for desc, ex in pairs:
+        protos, extra, owner = [], [], []
+        for t, (desc, ex) in enumerate(pairs):
             d = _unit_rows(self._encode(desc).mean(axis=0, keepdims=True))
             if ex:
-                e = _unit_rows(self._encode(ex).mean(axis=0, keepdims=True))
-                d = _unit_rows(d + e)
+                E = self._encode(ex)
+                d = _unit_rows(d + _unit_rows(E.mean(axis=0, keepdims=True)))
+                extra.append(E)
+                owner += [t] * len(E)
             protos.append(d[0])
         P = np.vstack(protos)
         U = self._encode(texts) if texts else np.zeros((0, P.shape[1]), np.float32)
         self.center_ = U.mean(axis=0) if (self.center and len(U) >= self.min_center) else np.zeros(P.shape[1], np.float32)
         self.prototypes_ = _unit_rows(P - self.center_)
+        # each example phrasing is also a prototype of its theme ("max" mixes in the nearest one)
+        self.example_vectors_ = _unit_rows(np.vstack(extra) - self.center_) if extra else None
+        self.example_owner_ = np.asarray(owner, dtype=int)
 
         ref = U if len(U) >= self.min_center else self._encode(all_theme_texts)
         S = self._sims(ref)
@@ -139,13 +155,38 @@ class ZeroShotCoder(BaseCoder):
         return self
 
     def _sims(self, U: np.ndarray) -> np.ndarray:
-        return _unit_rows(U - self.center_) @ self.prototypes_.T
+        C = _unit_rows(U - self.center_)
+        S = C @ self.prototypes_.T
+        if self.example_weight and self.example_vectors_ is not None:
+            SE = C @ self.example_vectors_.T
+            best = np.full_like(S, -1.0)
+            for t in np.unique(self.example_owner_):
+                best[:, t] = SE[:, self.example_owner_ == t].max(axis=1)
+            has = np.isin(np.arange(S.shape[1]), self.example_owner_)
+            S[:, has] = (1 - self.example_weight) * S[:, has] + self.example_weight * best[:, has]
+        return S
 
     def _z(self, U: np.ndarray) -> np.ndarray:
         return (self._sims(U) - self.loc_) / self.scale_
 
     def _self_train(self, U: np.ndarray):
+        models = None
+        for _ in range(max(1, int(self.n_rounds))):
+            Z = self._z(U) if models is None else self._standardise(self._model_scores(U, models))
+            models = self._train_round(U, Z) or models
+        return models
+
+    @staticmethod
+    def _standardise(S: np.ndarray) -> np.ndarray:
+        spread = S.std(axis=0)
+        return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
+
+    def _model_scores(self, U, models):
+        F = _unit_rows(U - self.center_)
         Z = self._z(U)
+        return np.column_stack([m.decision_function(F) if m is not None else Z[:, t] for t, m in enumerate(models)])
+
+    def _train_round(self, U: np.ndarray, Z: np.ndarray):
         k = len(self.classes_)
         best = Z.argmax(axis=1)
         zmax = Z.max(axis=1)
@@ -173,7 +214,8 @@ class ZeroShotCoder(BaseCoder):
             if yt.sum() < 2 or yt.sum() == len(yt):
                 models.append(None)
                 continue
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, random_state=self.random_state)
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
+                                    random_state=self.random_state)
             models.append(lr.fit(F, yt))
         return models
 
@@ -196,13 +238,21 @@ class ZeroShotCoder(BaseCoder):
             out[:, t] = m.predict_proba(F)[:, 1] if m is not None else curve[:, t]
         return out
 
+    def decide(self, scores: np.ndarray) -> np.ndarray:
+        """Threshold, and at sentence level keep only themes within ``relative`` of the
+        sentence's best score (a sentence is seldom about several themes)."""
+        coded = scores >= self.decision_thresholds()[None, :]
+        if self.level == "sentence" and self.relative and scores.shape[1]:
+            coded &= scores >= self.relative * scores.max(axis=1, keepdims=True)
+        return coded.astype(int)
+
     def predict_valence(self, X, Y=None) -> np.ndarray:
         """Valence per (text, theme): "strength"/"concern"/"neutral" where ``Y`` (0/1, default
         ``predict``) codes the theme, None elsewhere."""
         texts = [str(t) for t in X]
         U = self._encode(texts)
         if Y is None:
-            Y = self._scores(U) >= self.decision_thresholds()[None, :]
+            Y = self.decide(self._scores(U))
         out = np.full((len(texts), len(self.classes_)), None, dtype=object)
         ui, ti = np.nonzero(np.asarray(Y))
         if len(ui):
