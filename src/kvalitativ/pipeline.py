@@ -187,7 +187,7 @@ def stages_for(config: RunConfig) -> list[tuple[str, Stage]]:
 def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
     """Run every configured stage into config.out and write run.json."""
     if config.engine == "dask":
-        from kvalitativ.scale.dask_engine import run_dask
+        from kvalitativ.engines.dask_engine import run_dask
 
         return run_dask(config, progress=progress)
     out_dir = Path(config.out)
