@@ -43,8 +43,9 @@ COUNT_COLUMNS: dict[str, list[str]] = {
     "added_value": ["n_events"],
     "link_exclusions": ["n_persons"],
     "evidence": ["n_persons"],
-    "citizen_evidence": [],
-    "joint_display": [],
+    "citizen_evidence": ["n_persons"],
+    "citizen_prevalence": ["n_persons"],
+    "joint_display": ["n_persons"],
 }
 #: Groups of rows that add up to a published total, for secondary suppression (None = the
 #: suppression helper's default grouping).
@@ -66,6 +67,18 @@ VIEWS: dict[str, tuple[set[str], str]] = {
     "v_dropout_associations": (
         {"associations", "themes"},
         """SELECT a.*, t.label FROM associations a LEFT JOIN themes t USING (theme_id)""",
+    ),
+    "v_evidence_municipality": (
+        {"evidence"},
+        """SELECT * FROM evidence WHERE unit_id = '_all' AND NOT suppressed""",
+    ),
+    "v_evidence_by_school": (
+        {"evidence"},
+        """SELECT * FROM evidence WHERE unit_id <> '_all'""",
+    ),
+    "v_joint_display": (
+        {"joint_display"},
+        """SELECT * FROM joint_display ORDER BY unit_id, kind, rank""",
     ),
     "v_theme_counts": (
         {"codings", "themes"},

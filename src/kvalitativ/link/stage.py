@@ -68,6 +68,8 @@ def link(
     rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
                       population=config.population)
+    # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
+    codings = codings[codings["theme_id"].astype(str) != "uncoded"]
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                        window_months=rules.window_months, population=rules.population)
