@@ -293,7 +293,7 @@ class Discoverer:
             hdbscan_model=self._clusterer(),
             vectorizer_model=self._vectorizer(),
             ctfidf_model=self._ctfidf(),
-            representation_model=self._representation(),
+            representation_model=None,  # the MMR step runs once, after outlier reduction (_represent)
             language="multilingual",
             top_n_words=int(self.n_keywords),
             seed_topic_list=seeds,
@@ -317,6 +317,7 @@ class Discoverer:
         self._sync_topic_embeddings()
         if self.outlier_target is not None and self.outlier_share_before_ > float(self.outlier_target):
             self._reduce_outliers()
+        self._represent()
         self._refresh()
         self.curation_: list[dict] = []
         self._report: list[dict] = []
@@ -379,8 +380,20 @@ class Discoverer:
                     new[rest[r]] = ids[int(np.argmax(sims[r]))]
             m.update_topics(texts, topics=new.tolist(), top_n_words=int(self.n_keywords),
                             vectorizer_model=self._vectorizer(), ctfidf_model=self._ctfidf(),
-                            representation_model=self._representation())
+                            representation_model=None)
         self.outlier_threshold_ = threshold if strategy == "embeddings" else None
+        self._sync_topic_embeddings()
+
+    def _represent(self) -> None:
+        """The keyword diversity (MMR) step, once on the final assignment: it embeds ~30 candidate
+        words per topic, the slowest part of representing topics with a neural embedder."""
+        rep = self._representation()
+        if rep is None:
+            return
+        with _quiet_bertopic():
+            self.model_.update_topics(self._texts, top_n_words=int(self.n_keywords),
+                                      vectorizer_model=self._vectorizer(), ctfidf_model=self._ctfidf(),
+                                      representation_model=rep)
         self._sync_topic_embeddings()
 
     def _keywords(self, t: int) -> list[tuple[str, float]]:
