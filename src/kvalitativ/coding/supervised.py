@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from kvalitativ.codebook import Codebook, Theme, load_codebook
+from kvalitativ.codebook import Theme, load_codebook
 from kvalitativ.errors import InputError
 from kvalitativ.text.sentences import split_sentences
 
@@ -143,9 +143,11 @@ class SupervisedCoder(BaseCoder):
             emb = vectors if vectors is not None else self._encode(texts)
         return stack_features(lex, emb, self.embedding_weight)
 
-    def _new_lr(self) -> LogisticRegression:
+    def _new_lr(self, shape: tuple[int, int] | None = None) -> LogisticRegression:
+        # the dual problem is many times faster when features outnumber texts (n-grams do)
+        dual = bool(shape and shape[1] > shape[0])
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000, solver="liblinear",
-                                  random_state=self.random_state)
+                                  dual=dual, random_state=self.random_state)
 
     # --- fit -----------------------------------------------------------------------------------
     def fit(self, X, y, valence=None) -> "SupervisedCoder":
@@ -203,7 +205,7 @@ class SupervisedCoder(BaseCoder):
                 if yt.min() == yt.max():
                     oof[te_set, j] = -10.0 if yt.max() == 0 else 10.0
                     continue
-                m = self._new_lr().fit(F[tr], yt)
+                m = self._new_lr(F[tr].shape).fit(F[tr], yt)
                 if sentence_of is None:
                     oof[te_set, j] = m.decision_function(F[te_set])
                 else:
@@ -217,7 +219,7 @@ class SupervisedCoder(BaseCoder):
         self.platt_ = []
         thresholds = []
         for j in range(Y.shape[1]):
-            self.models_.append(self._new_lr().fit(F, Y[:, j]))
+            self.models_.append(self._new_lr(F.shape).fit(F, Y[:, j]))
             a, b = _platt(oof[:, j], Y[:, j])
             self.platt_.append((a, b))
             thresholds.append(_best_threshold(_sigmoid(a * oof[:, j] + b), Y[:, j]))
