@@ -93,3 +93,18 @@ def test_bad_grid_is_a_one_line_error(export, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["tune", str(export / "notes.csv"), "--out", str(tmp_path / "t"), "--grid", "oops"])
     assert exc.value.code == 2
+
+
+def test_curation_from_the_command_line_survives_the_next_fit(export, tmp_path, monkeypatch):
+    from kvalitativ.io.store import read_stage_table
+
+    monkeypatch.chdir(tmp_path)
+    common = [str(export / "notes.csv"), "--embedder", "tfidf", "--min-topic-size", "8"]
+    run(["discover", *common, "--out", str(tmp_path / "a"), "--rename", "0=Første tema", "--merge", "1,2",
+         "--model-dir", str(tmp_path / "m1")], tmp_path)
+    first = read_stage_table(tmp_path / "a", "themes")
+    assert len(first) == 3 and "Første tema" in set(first.label)
+    run(["discover", *common, "--out", str(tmp_path / "b"), "--previous-model", str(tmp_path / "m1"),
+         "--seed", "3"], tmp_path)
+    second = read_stage_table(tmp_path / "b", "themes")
+    assert len(second) == 3 and "Første tema" in set(second.label)

@@ -9,6 +9,28 @@ import click
 from kvalitativ.commands._common import echo_summary, is_quiet, out_option
 
 
+def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[list[list[int]], dict[int, str]]:
+    """``("2,5",)``, ``("0=Søvn",)`` -> ([[2, 5]], {0: "Søvn"}), with errors a person can act on."""
+    from kvalitativ.errors import ConfigError
+
+    groups = []
+    for spec in merges:
+        try:
+            groups.append([int(x) for x in spec.split(",") if x.strip()])
+        except ValueError:
+            raise ConfigError(f"--merge {spec!r}: give topic ids separated by commas, e.g. --merge 2,5") from None
+    labels = {}
+    for spec in renames:
+        tid, sep, label = spec.partition("=")
+        try:
+            labels[int(tid)] = label.strip()
+        except ValueError:
+            raise ConfigError(f"--rename {spec!r}: give ID=LABEL, e.g. --rename '0=Søvn og træthed'") from None
+        if not sep or not label.strip():
+            raise ConfigError(f"--rename {spec!r}: give ID=LABEL, e.g. --rename '0=Søvn og træthed'")
+    return groups, labels
+
+
 @click.command(name="discover", context_settings={"max_content_width": 100})
 @click.argument("notes", type=click.Path(path_type=Path))
 @out_option
@@ -33,11 +55,18 @@ from kvalitativ.commands._common import echo_summary, is_quiet, out_option
               help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
 @click.option("--emergent-threshold", type=float, default=None,
               help="Centred cosine below which a topic counts as emergent (default 0.3).")
+@click.option("--merge", "merges", multiple=True, metavar="IDS",
+              help="Merge topics after fitting, e.g. --merge 2,5 (repeatable). Ids are those of a run with the "
+                   "same notes and seed. Kept in the saved model and re-applied by --previous-model.")
+@click.option("--rename", "renames", multiple=True, metavar="ID=LABEL",
+              help="Name a topic after fitting, e.g. --rename '0=Søvn og træthed' (repeatable; the ids you saw, "
+                   "applied before --merge; a merged topic keeps its first named member's label).")
 @click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
             use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
-            guided: bool | None, emergent_threshold: float | None, seed: int | None) -> None:
+            guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
+            renames: tuple[str, ...], seed: int | None) -> None:
     """Discover themes in NOTES and map them to the codebook; emergent themes first.
 
     NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
@@ -52,6 +81,10 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
       kvalitativ discover out/ --codebook ungekompetencer --model-dir models/topics-2025 --out out/
       kvalitativ discover notes-2026.csv --previous-model models/topics-2025 --out out26/
       kvalitativ discover new-notes.csv --use-model models/topics-2025 --out out-new/
+
+    
+    Curating (same notes and seed as the run you looked at, so the ids match):
+      kvalitativ discover out/ --merge 2,5 --rename "0=Søvn og træthed" --model-dir models/topics-2025 --out out/
     """
     from kvalitativ.codebook import load_codebook
     from kvalitativ.config import RunConfig, load_config
@@ -72,11 +105,13 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
         config.embed.name = embedder
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None
+    merge_groups, labels = parse_curation(merges, renames)
     progress = not is_quiet()
     corpus, run_id = read_notes(notes, config)
     emb = make_embedder(config.embed.name, config, progress=progress)
     result = discover_corpus(corpus, config, codebook=cb, embedder=emb, model_dir=model_dir,
-                             previous_model=previous_model, use_model=use_model, progress=progress)
+                             previous_model=previous_model, use_model=use_model, merges=merge_groups,
+                             renames=labels, progress=progress)
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
     written = write_discovery(result, out_dir, run_id, config)

@@ -61,11 +61,15 @@ def read_notes(notes: str | Path, config: RunConfig) -> tuple[pd.DataFrame, str 
 
 def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, codebook=None, embedder=None,
                     model_dir: str | Path | None = None, previous_model: str | Path | None = None,
-                    use_model: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+                    use_model: str | Path | None = None, merges=None, renames=None,
+                    progress: bool = True) -> dict[str, Any]:
     """Fit (or, with *use_model*, apply) a discoverer to the corpus; map to *codebook*; build tables.
 
     *previous_model*: a saved model whose curation (merges, renames) is re-applied to this fit.
-    *model_dir*: where to save the fitted model. Returns {"discoverer", "mapping", "tables"}.
+    *model_dir*: where to save the fitted model. *merges* (``[[2, 5]]``) and *renames*
+    (``{0: "Søvn"}``) curate the fitted topics before saving; the same notes and seed give the
+    same topic ids, so ids read off one run can be used in the next.
+    Returns {"discoverer", "mapping", "tables", "mode"}.
     """
     from kvalitativ.discover.mapping import map_to_codebook
     from kvalitativ.discover.tables import discovery_tables
@@ -76,6 +80,8 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     embedder = embedder if embedder is not None else make_embedder(None, config, progress)
     topics = scores = None
     if use_model:
+        if merges or renames:
+            raise InputError("discover: merge and rename topics when fitting (without --use-model)")
         d = Discoverer.load(use_model, embedder=embedder)
         assigned = d.assign(texts)
         topics, scores = assigned.topic_id.to_numpy(), assigned.score.to_numpy()
@@ -89,6 +95,10 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             seed_topics=codebook if (codebook is not None and dc.guided) else None,
             curation=curation, random_state=config.seed,
         ).fit(texts)
+        if renames:  # before merging, so both use the ids the analyst saw
+            d.rename_topics(renames)
+        if merges:
+            d.merge_topics(merges)
         if model_dir:
             d.save(model_dir)
     mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
