@@ -29,17 +29,23 @@ def input_hashes(config: RunConfig) -> dict[str, str]:
 
 def run_id_for(config: RunConfig) -> str:
     cfg = config.to_dict()
-    cfg.pop("out", None)
+    # where the work runs (engine, scheduler) does not change the tables: same run id
+    for key in ("out", "engine", "scheduler"):
+        cfg.pop(key, None)
     return make_run_id(cfg, input_hashes(config))
 
 
-def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None, progress: bool = True) -> dict[str, Any]:
-    """Ingest notes (and indicators) and store corpus, notes, rejects, redaction counts."""
+def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None, progress: bool = True,
+               ingest: Callable[..., Any] = ingest_notes) -> dict[str, Any]:
+    """Ingest notes (and indicators) and store corpus, notes, rejects, redaction counts.
+
+    ``ingest``: the function that turns (path, IngestConfig, PrivacyConfig) into an IngestResult
+    (the Dask engine passes one that redacts over partitions)."""
     if not config.ingest.notes:
         raise ConfigError("no notes file: give NOTES on the command line or ingest.notes in the config.")
     out_dir = Path(out_dir)
     run_id = run_id or run_id_for(config)
-    result = ingest_notes(config.ingest.notes, config.ingest, config.privacy)
+    result = ingest(config.ingest.notes, config.ingest, config.privacy)
     rejects = result.rejects
     tables: dict[str, pd.DataFrame] = {"corpus": result.corpus, "notes": result.notes}
     lines = [f"{config.ingest.notes}: {result.summary()} (encoding {result.encoding or 'n/a'}, "
@@ -66,13 +72,14 @@ def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None
 Stage = Callable[..., dict[str, Any]]
 
 
-def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True,
+                       ingest: Callable[..., Any] = ingest_notes) -> dict[str, Any]:
     """Ingest the optional citizen-input export (its own column mapping) as `citizen_corpus`."""
     from dataclasses import replace
 
     path = config.citizen.notes
     ingest_config = replace(config.ingest, columns=config.citizen.columns, indicators=None)
-    result = ingest_notes(path, ingest_config, config.privacy)
+    result = ingest(path, ingest_config, config.privacy)
     tables = {"citizen_corpus": result.corpus, "citizen_notes": result.notes}
     # rejects of both exports live in one table (source_file tells them apart)
     from kvalitativ.io.store import read_stage_table
@@ -120,18 +127,23 @@ def _coded_line(name: str, codings: pd.DataFrame) -> str:
             f"{coded['theme_id'].nunique()} themes ({len(coded)} codings)")
 
 
-def run_code(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
-    """Code the notes (and the citizen input) into the codebooks' themes."""
+def run_code(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True,
+             code: Callable[..., tuple[pd.DataFrame, pd.DataFrame]] | None = None) -> dict[str, Any]:
+    """Code the notes (and the citizen input) into the codebooks' themes.
+
+    ``code``: a function with :func:`code_corpus`'s signature (the Dask engine passes one that
+    embeds and codes over partitions)."""
     from kvalitativ.io.store import read_stage_table
 
+    code = code or code_corpus
     corpus = read_stage_table(out_dir, "corpus")
-    codings, themes = code_corpus(corpus, config.code.codebook, config, run_id, train=config.code.train,
-                                  progress=progress)
+    codings, themes = code(corpus, config.code.codebook, config, run_id, train=config.code.train,
+                           progress=progress)
     tables = {"codings": codings, "themes": themes}
     lines = [_coded_line("notes", codings)]
     citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
     if citizen is not None:
-        c_codings, c_themes = code_corpus(citizen, config.citizen.codebook, config, run_id, progress=progress)
+        c_codings, c_themes = code(citizen, config.citizen.codebook, config, run_id, progress=progress)
         tables.update(citizen_codings=c_codings, citizen_themes=c_themes)
         lines.append(_coded_line("citizen input", c_codings))
     write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
@@ -190,12 +202,17 @@ def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
         from kvalitativ.engines.dask_engine import run_dask
 
         return run_dask(config, progress=progress)
+    return run_stages(config, stages_for(config), progress=progress)
+
+
+def run_stages(config: RunConfig, stages: list[tuple[str, Stage]], *, progress: bool = True) -> dict[str, Any]:
+    """Run ``stages`` in order into config.out and write run.json (shared by every engine)."""
     out_dir = Path(config.out)
     run_id = run_id_for(config)
     timings: dict[str, float] = {}
     summary: list[str] = []
     results: dict[str, Any] = {}
-    for name, stage in stages_for(config):
+    for name, stage in stages:
         start = time.perf_counter()
         result = stage(config, out_dir, run_id, progress=progress)
         timings[name] = round(time.perf_counter() - start, 3)
