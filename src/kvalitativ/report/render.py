@@ -264,7 +264,11 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
                                if cthemes is not None and "codebook_version" in cthemes.columns else None)}
 
     added = _records(_get(tables, "added_value"))
+    reliability = _get(tables, "reliability")
+    reliability_rows = _records(reliability[reliability["theme_id"].astype(str) == "_overall"]) \
+        if reliability is not None and "theme_id" in reliability.columns else []
     return {
+        "reliability": reliability_rows,
         "title": meta.get("title") or ("Dialogpakke: " + unit if unit else "Kvalitativ evidens"),
         "municipality": meta.get("municipality"),
         "run_id": run_id,

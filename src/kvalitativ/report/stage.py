@@ -14,7 +14,7 @@ __all__ = ["report_from_dir", "REPORT_TABLES", "read_report_tables"]
 #: Tables the report uses when present (the corpus is never read: the report shows only
 #: published tables and redacted quotes).
 REPORT_TABLES = ("evidence", "quotes", "joint_display", "prevalence", "associations", "added_value", "themes",
-                 "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes")
+                 "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes", "reliability")
 
 
 def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
