@@ -69,7 +69,7 @@ def connect(scheduler: str | None = None, *, timeout: float | None = None,
     else:
         cores = os.cpu_count() or 1
         cluster = LocalCluster(n_workers=n_workers or cores, threads_per_worker=threads_per_worker,
-                               processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                               processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster, set_as_default=False)
     try:
         _check_workers(client, scheduler, timeout)
@@ -138,7 +138,7 @@ def map_partitions(client: Any, fn: Callable[..., Any], *iterables: Sequence[Any
             from tqdm.auto import tqdm
 
             with tqdm(total=len(futures), desc=desc, unit="partition", leave=False) as bar:
-                for _ in as_completed(futures):
+                for _ in as_completed(futures, loop=client.loop):
                     bar.update(1)
         return client.gather(futures)
     except KvalitativError:
