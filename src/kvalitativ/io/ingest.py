@@ -133,7 +133,8 @@ def ingest_notes(
         [raw.rejects, make_rejects(path, rows[~keep].tolist(), "", None).assign(reason=reason[~keep].to_numpy(), detail=detail[~keep].to_numpy())],
         ignore_index=True,
     )
-    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS]
+    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS].astype(
+        {"source_file": "string", "source_row": "Int64", "reason": "string", "detail": "string"})
 
     kept_text = text[keep].tolist()
     redactions: Counter = Counter()

@@ -33,7 +33,7 @@ from kvalitativ.privacy.formulas import neutralise_formulas
 
 DUCKDB_FILE = "kvalitativ.duckdb"
 #: Tables that hold person-level or text data: kept under work/, never in CSV or DuckDB.
-INTERNAL_TABLES = frozenset({"corpus", "citizen_corpus", "indicators", "person_themes", "human_codings", "segments"})
+INTERNAL_TABLES = frozenset({"corpus", "citizen_corpus", "indicators", "person_themes", "human_codings"})
 #: Columns that may never appear in a dashboard table.
 FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
 #: Person-count columns per table; every row must be suppressed or count 0 or ≥ threshold.
@@ -46,6 +46,7 @@ COUNT_COLUMNS: dict[str, list[str]] = {
     "citizen_evidence": ["n_persons"],
     "citizen_prevalence": ["n_persons"],
     "joint_display": ["n_persons"],
+    "topic_map": ["n_persons"],
 }
 #: Groups of rows that add up to a published total, for secondary suppression (None = the
 #: suppression helper's default grouping).
@@ -64,7 +65,7 @@ VIEWS: dict[str, tuple[set[str], str]] = {
         """SELECT p.theme_id, t.label, p.valence, p.group_value AS unit_id, p.n_persons, p.share, p.ci_low, p.ci_high, p.suppressed
            FROM prevalence p LEFT JOIN themes t USING (theme_id) WHERE p.group_by = 'unit_id'""",
     ),
-    "v_dropout_associations": (
+    "v_associations_labelled": (
         {"associations", "themes"},
         """SELECT a.*, t.label FROM associations a LEFT JOIN themes t USING (theme_id)""",
     ),
@@ -79,11 +80,6 @@ VIEWS: dict[str, tuple[set[str], str]] = {
     "v_joint_display": (
         {"joint_display"},
         """SELECT * FROM joint_display ORDER BY unit_id, kind, rank""",
-    ),
-    "v_theme_counts": (
-        {"codings", "themes"},
-        """SELECT c.theme_id, t.label, c.valence, count(DISTINCT c.note_id) AS n_notes
-           FROM codings c LEFT JOIN themes t USING (theme_id) GROUP BY ALL""",
     ),
 }
 
@@ -179,6 +175,12 @@ def write_tables(
     Each file is replaced atomically, so an interrupted run leaves the previous outputs whole.
     """
     out_dir = Path(out_dir)
+    if run_id is None:  # every table carries run_id: without one given, derive it from the content
+        digest = hashlib.sha256()
+        for name in sorted(tables):
+            digest.update(name.encode())
+            digest.update(pd.util.hash_pandas_object(tables[name].astype(str), index=False).to_numpy().tobytes())
+        run_id = "r" + digest.hexdigest()[:12]
     prepared = {name: _prepare(name, frame, run_id, min_cell) for name, frame in tables.items()}
     written: dict[str, list[Path]] = {}
     for name, frame in prepared.items():
