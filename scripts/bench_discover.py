@@ -209,7 +209,7 @@ def main() -> None:
         sub = {**CODEBOOK, "themes": [th for th in CODEBOOK["themes"] if th["id"] != left]}
         m = map_to_codebook(d0, codebook_from_dict(sub), embedder, threshold=0.0)
         sims[left] = dict(zip(m.topic_id.astype(int), m.similarity))
-    for thr in (0.1, 0.2, 0.3, 0.4, 0.5):
+    for thr in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
         hit = miss = fa = neg = 0
         for left, s in sims.items():
             for t_id, sim in s.items():

@@ -89,10 +89,12 @@ def test_representatives_are_diverse_not_just_central():
 def test_outlier_reduction_meets_target_and_updates_representations(noisy_corpus, tfidf_embedder):
     texts, labels = noisy_corpus
     emb = tfidf_embedder.encode(texts)
-    loose = fit_pca(texts, emb, tfidf_embedder, min_topic_size=10, outlier_target=None)
+    # min_df=1: the words of a single noise note stay in the vocabulary, to see them move
+    loose = fit_pca(texts, emb, tfidf_embedder, min_topic_size=10, outlier_target=None, min_df=1)
     assert loose.outlier_share_ > 0.15  # HDBSCAN leaves the noise notes out
     for strategy in ("embeddings", "c-tf-idf"):
-        d = fit_pca(texts, emb, tfidf_embedder, min_topic_size=10, outlier_target=0.05, outlier_strategy=strategy)
+        d = fit_pca(texts, emb, tfidf_embedder, min_topic_size=10, outlier_target=0.05, outlier_strategy=strategy,
+                    min_df=1)
         assert d.outlier_share_before_ == pytest.approx(loose.outlier_share_)
         assert d.outlier_share_ <= 0.05
         moved = np.flatnonzero((loose.topics_ == -1) & (d.topics_ != -1))
@@ -177,6 +179,14 @@ def test_guided_by_codebook_lemmatises_seed_words(corpus, embeddings, tfidf_embe
     assert d.model_.seed_topic_list == d.seed_topic_list_
     with pytest.raises(ConfigError, match="embedder"):
         Discoverer(min_topic_size=8, reducer="pca", seed_topics=codebook).fit(corpus[0], embeddings)
+
+
+def test_keywords_need_min_df_notes(fitted, corpus):
+    from kvalitativ.text.lemmas import DanishAnalyzer
+
+    analyzer = DanishAnalyzer(ngram_range=(1, 2))
+    for word in fitted.topic_terms_.term:
+        assert sum(word in analyzer(t) for t in corpus[0]) >= 3
 
 
 def test_clear_errors(corpus, embeddings):

@@ -54,7 +54,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--guided/--no-guided", default=None,
               help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
 @click.option("--emergent-threshold", type=float, default=None,
-              help="Centred cosine below which a topic counts as emergent (default 0.3).")
+              help="Centred cosine below which a topic counts as emergent (default 0.15).")
 @click.option("--merge", "merges", multiple=True, metavar="IDS",
               help="Merge topics after fitting, e.g. --merge 2,5 (repeatable). Ids are those of a run with the "
                    "same notes and seed. Kept in the saved model and re-applied by --previous-model.")

@@ -8,7 +8,7 @@ How: each codebook theme becomes one vector — the mean of the embeddings of it
 found with). Each topic is represented by its centroid. Sentence embedders such as e5 put
 all Danish text in a narrow cone (raw cosines of unrelated texts are 0.7–0.8), so both
 are **centred** on the notes' mean vector before the cosine: the similarity then reads
-like a correlation (about 0 = unrelated) and one threshold serves every embedder. A topic
+like a correlation (about 0 = unrelated), so one threshold can serve several embedders. A topic
 whose best centred similarity is below ``threshold`` is emergent.
 """
 

@@ -128,6 +128,8 @@ class Discoverer:
     seed_topics : a codebook (guided topic modelling from its labels and keywords) or a list
         of seed-word lists; needs an ``embedder``.
     ngram_range : keyword n-grams, e.g. (1, 2) gives "dårlig søvn".
+    min_df : a keyword must occur in at least this many notes (typos and one-off phrases are
+        not keywords; lowered automatically when the corpus is too small for it).
     reducer : ``"umap"`` (default), ``"pca"`` (fast, for tests) or an object with fit/transform.
     curation : curation steps from an earlier model (``old.curation_``), re-applied after fit.
     random_state : seed for UMAP/PCA.
@@ -151,8 +153,8 @@ class Discoverer:
                  n_components=_D.n_components, min_samples=_D.min_samples,
                  outlier_target=_D.outlier_target, outlier_strategy=_D.outlier_strategy,
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
-                 seed_topics=None, ngram_range=tuple(_D.ngram_range), reducer="umap", curation=None,
-                 random_state=0):
+                 seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
+                 curation=None, random_state=0):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -165,6 +167,7 @@ class Discoverer:
         self.n_representative = n_representative
         self.seed_topics = seed_topics
         self.ngram_range = ngram_range
+        self.min_df = min_df
         self.reducer = reducer
         self.curation = curation
         self.random_state = random_state
@@ -172,7 +175,7 @@ class Discoverer:
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "random_state")
+               "min_df", "random_state")
 
     def get_params(self, deep: bool = False) -> dict:
         return {k: getattr(self, k) for k in ("embedder", *self._PARAMS, "seed_topics", "reducer", "curation")}
@@ -201,9 +204,22 @@ class Discoverer:
         return DanishAnalyzer(ngram_range=tuple(self.ngram_range))
 
     def _vectorizer(self):
+        """BERTopic counts words per *topic*, so a note-level minimum needs a fixed vocabulary."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        return CountVectorizer(analyzer=self._analyzer())
+        return CountVectorizer(analyzer=self._analyzer(), vocabulary=getattr(self, "vocabulary_", None))
+
+    def _fit_vocabulary(self, texts: list[str]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        for min_df in range(max(1, int(self.min_df)), 0, -1):
+            try:
+                cv = CountVectorizer(analyzer=self._analyzer(), min_df=min_df).fit(texts)
+            except ValueError:  # nothing occurs that often (or no words at all)
+                continue
+            self.vocabulary_ = sorted(cv.vocabulary_)
+            return
+        raise InputError("discover: the notes have no words left after removing stop words and numbers")
 
     def _ctfidf(self):
         from bertopic.vectorizers import ClassTfidfTransformer
@@ -285,6 +301,7 @@ class Discoverer:
             raise InputError(f"discover: {n} notes are too few for min_topic_size={self.min_topic_size}; "
                              f"need at least {max(3, 2 * int(self.min_topic_size))} (or lower --min-topic-size)")
         emb = self._embed(texts, embeddings)
+        self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
         self.model_ = BERTopic(

@@ -176,6 +176,8 @@ def load_discoverer(path, embedder=None):
         stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
         min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True))
     d.model_ = m
+    vocab = m.vectorizer_model.vocabulary_
+    d.vocabulary_ = sorted(vocab, key=vocab.get)
     d.seed_topic_list_ = meta.get("seed_topic_list")
     d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
     d.dim_ = int(meta["dim"])

@@ -28,8 +28,10 @@ from kvalitativ.text.stopwords import DANISH_STOPWORDS, MEANING_BEARING
 _PLACEHOLDER = re.compile(r"\[[^\]\s]{1,40}\]|<[A-ZÆØÅ_0-9]{2,40}>")
 # A word: letters (æøå and accented letters included), optionally hyphenated.
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
-# Lookup-table lemmas that are wrong for the words we keep (godt -> "godte" = sweets).
-_LEMMA_OVERRIDES = {"godt": "god", "dårligt": "dårlig"}
+# Lookup-table lemmas that are wrong for common words in notes (godt -> "godte" = sweets,
+# talt -> "tælle" where notes mean "har talt med", svært -> "sværte", let -> "le").
+_LEMMA_OVERRIDES = {"godt": "god", "dårligt": "dårlig", "talt": "tale", "aftalt": "aftale",
+                    "svært": "svær", "let": "let", "lettere": "let"}
 
 
 @lru_cache(maxsize=1)
