@@ -85,6 +85,18 @@ class DiscoverConfig:
     n_components: int = 5
     outlier_target: float = 0.2
     model_dir: str | None = None
+    min_samples: int | None = None  # HDBSCAN min_samples (None = min_topic_size)
+    outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
+    n_keywords: int = 10
+    diversity: float = 0.3  # MMR weight for keywords (0 = plain c-TF-IDF)
+    n_representative: int = 8  # representative notes per topic (5-20)
+    ngram_range: list[int] = field(default_factory=lambda: [1, 2])
+    min_df: int = 3  # a keyword must occur in at least this many notes (drops typos, one-off phrases)
+    #: A topic is "emergent" when its centred cosine to the nearest codebook theme is below this
+    #: (0.15: between wrong and right matches on SIB-200 leave-one-theme-out, see docs/benchmarks.md).
+    emergent_threshold: float = 0.15
+    #: Guide discovery with the codebook's labels and keywords (seed topics).
+    guided: bool = False
 
 
 @dataclass
