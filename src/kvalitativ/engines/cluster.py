@@ -68,8 +68,14 @@ def connect(scheduler: str | None = None, *, timeout: float | None = None,
                 "--scheduler out to start a local cluster.") from None
     else:
         cores = os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n_workers or cores, threads_per_worker=threads_per_worker,
-                               processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+        try:
+            cluster = LocalCluster(n_workers=n_workers or cores, threads_per_worker=threads_per_worker,
+                                   processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+        except RuntimeError as exc:
+            raise KvalitativError(
+                f"could not start a local dask cluster ({exc}). Worker processes re-import the main module: "
+                "in a Python script, call the pipeline under `if __name__ == \"__main__\":`; or give --scheduler."
+            ) from None
         client = Client(cluster, set_as_default=False)
     try:
         _check_workers(client, scheduler, timeout)
