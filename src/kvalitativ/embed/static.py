@@ -185,11 +185,27 @@ class StaticEmbedder:
         self.batch_size = int(batch_size)
         self.progress = progress
         self.model_dir_ = static_model_dir(path)
-        model = _load(str(self.model_dir_.resolve()))
+        self._set_model(_load(str(self.model_dir_.resolve())))
+
+    @classmethod
+    def from_arrays(cls, vocab: list[str], vectors: np.ndarray, weights: np.ndarray,
+                    ngram_vectors: np.ndarray | None = None, meta: dict | None = None,
+                    subwords: bool = True) -> "StaticEmbedder":
+        """An embedder from in-memory tables (the build script and its experiments use this)."""
+        obj = cls.__new__(cls)
+        obj.path, obj.subwords, obj.batch_size, obj.progress, obj.model_dir_ = None, subwords, 20_000, False, None
+        vectors = np.asarray(vectors, np.float32)
+        ngrams = (np.zeros((0, vectors.shape[1]), np.float32) if ngram_vectors is None
+                  else np.asarray(ngram_vectors, np.float32))
+        obj._set_model({"meta": dict(meta or {}), "vocab": list(vocab), "vectors": vectors,
+                        "weights": np.asarray(weights, np.float32), "ngrams": ngrams})
+        return obj
+
+    def _set_model(self, model: dict) -> None:
         self.meta_ = model["meta"]
         self.vocab_ = {w: i for i, w in enumerate(model["vocab"])}
-        self.dim = int(model["vectors"].shape[1])
         v = model["vectors"]
+        self.dim = int(v.shape[1])
         self.n_vocab_ = v.shape[0]
         self.n_buckets_ = model["ngrams"].shape[0]
         # one table: weighted word vectors, then n-gram bucket vectors (weighted at lookup)
