@@ -108,3 +108,23 @@ def test_curation_from_the_command_line_survives_the_next_fit(export, tmp_path, 
          "--seed", "3"], tmp_path)
     second = read_stage_table(tmp_path / "b", "themes")
     assert len(second) == 3 and "Første tema" in set(second.label)
+
+
+def test_pipeline_stage_reads_the_corpus_folder(export, tmp_path, monkeypatch):
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.stage import discover_stage
+    from kvalitativ.io.store import read_stage_table, write_tables
+
+    monkeypatch.chdir(tmp_path)
+    texts, _ = make_corpus()
+    corpus = pd.DataFrame({"note_id": [f"n{i}" for i in range(len(texts))],
+                           "person_id": [f"p{i % 20}" for i in range(len(texts))], "text": texts})
+    write_tables(tmp_path / "out", {"corpus": corpus}, run_id="r1")
+    config = RunConfig()
+    config.embed.name = "tfidf"
+    config.discover.min_topic_size = 8
+    config.code.codebook = str(export / "cb.yaml")
+    result = discover_stage(config, tmp_path / "out", "r1")
+    assert {"themes", "codings", "topic_terms", "topic_map", "topic_representatives"} <= set(result["tables"])
+    assert any("emergent" in line for line in result["summary"])
+    assert set(read_stage_table(tmp_path / "out", "codings").run_id) == {"r1"}
