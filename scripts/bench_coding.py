@@ -4,6 +4,7 @@
     python scripts/bench_coding.py sib-supervised   # SIB-200 Danish, train+dev -> test
     python scripts/bench_coding.py dkhate           # DKHate offensive NOT/OFF, fixed stratified 80/20 split
     python scripts/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
+    python scripts/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
     python scripts/bench_coding.py cache            # first vs cached second run, identical codings
     python scripts/bench_coding.py all
 
@@ -289,6 +290,28 @@ def bench_sample(folds: int = 5) -> dict:
     return {"rows": rows, "markdown": md}
 
 
+def bench_citizen() -> dict:
+    """Citizen input (borgerinput codebook, no training data): zero-shot vs keyword, per text."""
+    from kvalitativ.config import ColumnMapping, IngestConfig
+    from kvalitativ.io.ingest import ingest_notes
+
+    cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
+    corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
+    gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
+    rows = []
+    for level in ("sentence", "note"):
+        t = time.perf_counter()
+        zs = code_notes(corpus, "borgerinput", embedder="e5", level=level, cache_dir=CACHE, progress=False)
+        rows.append(_summary_row(f"zero-shot e5, {level} level", zs, gold, time.perf_counter() - t))
+    for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
+        kc = KeywordCoder("borgerinput", level="note", use_keywords=use_kw).code(corpus)
+        rows.append(_summary_row(name, kc, gold, 0.0))
+    md = table(rows, ["method", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "mean_kappa", "seconds"])
+    print(f"### corpora/sample citizen input ({len(corpus)} texts, 10 themes, no training data)\n\n" + md)
+    save("citizen", {"rows": rows})
+    return {"rows": rows, "markdown": md}
+
+
 # ---------------------------------------------------------------------------------------- cache
 def bench_cache(n_notes: int = 1000, repeats: int = 3) -> dict:
     corpus, _ = _sample()
@@ -318,11 +341,11 @@ def bench_cache(n_notes: int = 1000, repeats: int = 3) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["sib-zeroshot", "sib-supervised", "dkhate", "sample", "cache", "all"])
+    ap.add_argument("what", choices=["sib-zeroshot", "sib-supervised", "dkhate", "sample", "citizen", "cache", "all"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache-notes", type=int, default=1000)
     a = ap.parse_args()
-    todo = ["sib-zeroshot", "sib-supervised", "dkhate", "sample", "cache"] if a.what == "all" else [a.what]
+    todo = ["sib-zeroshot", "sib-supervised", "dkhate", "sample", "citizen", "cache"] if a.what == "all" else [a.what]
     for w in todo:
         if w == "sib-zeroshot":
             bench_sib_zeroshot()
@@ -332,6 +355,8 @@ def main() -> None:
             bench_dkhate()
         elif w == "sample":
             bench_sample(a.folds)
+        elif w == "citizen":
+            bench_citizen()
         elif w == "cache":
             bench_cache(a.cache_notes)
 

@@ -10,8 +10,8 @@ the dominant one. Which notes count:
 * a note with no gold row has no theme (gold files usually list only coded notes).
 
 Per theme: precision, recall, F1, support (gold notes), Cohen's kappa on presence/absence over
-all the notes, and for the notes where both coder and gold have the theme and gold gives a
-valence: valence accuracy and kappa. Summary: micro and macro F1 (macro over themes with gold
+all the notes, and for the notes where both coder and gold have the theme and both give a
+valence: valence accuracy and kappa (a coder without valence gets none). Summary: micro and macro F1 (macro over themes with gold
 support), mean kappa, exact-match share, and valence accuracy / macro-F1 / kappa.
 """
 
@@ -96,7 +96,7 @@ def evaluate_codings(codings: pd.DataFrame, gold: pd.DataFrame, notes=None, them
         p, r, f = _prf(tp, fp, fn)
         gv, pv = [], []
         for (n, tt), v in gold_pairs.items():
-            if tt == t and isinstance(v, str) and v and (n, t) in pred_pairs:
+            if tt == t and isinstance(v, str) and v and isinstance(pred_pairs.get((n, t)), str):
                 gv.append(v)
                 pv.append(str(pred_pairs[(n, t)]))
         all_gv += gv

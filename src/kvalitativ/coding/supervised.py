@@ -248,7 +248,8 @@ class SupervisedCoder(BaseCoder):
             return
         rows = np.asarray(rows)
         Fv = self._valence_features(F[rows], [texts[i] for i in rows])
-        self.valence_model_ = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced").fit(Fv, labels)
+        self.valence_model_ = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", solver="liblinear",
+                                                 dual=Fv.shape[1] > Fv.shape[0]).fit(Fv, labels)
 
     @staticmethod
     def _valence_features(F, texts):
