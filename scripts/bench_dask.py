@@ -62,7 +62,8 @@ def tables(out: Path) -> dict[str, pd.DataFrame]:
 
 
 def compare(a: Path, b: Path) -> tuple[int, list[str], list[str]]:
-    """(tables compared, tables not bit-equal, tables not equal even with |diff| <= 1e-6 in floats)."""
+    """(tables compared, tables not bit-equal, tables not equal even with floats within 1.5e-6, i.e.
+    one unit in the sixth decimal the tables round scores to)."""
     ta, tb = tables(a), tables(b)
     inexact = sorted(set(ta) ^ set(tb))
     different = list(inexact)
@@ -75,8 +76,8 @@ def compare(a: Path, b: Path) -> tuple[int, list[str], list[str]]:
         fa, fb = ta[name].select_dtypes("float"), tb[name].select_dtypes("float")
         n_diff = int((fa.ne(fb) & ~(fa.isna() & fb.isna())).to_numpy().sum()) if fa.shape == fb.shape else -1
         try:
-            pd.testing.assert_frame_equal(ta[name], tb[name], check_exact=False, rtol=0, atol=1e-6)
-            inexact[-1] = f"{name} ({n_diff} float value(s) differ by at most 1e-6)"
+            pd.testing.assert_frame_equal(ta[name], tb[name], check_exact=False, rtol=0, atol=1.5e-6)
+            inexact[-1] = f"{name} ({n_diff} float value(s) differ, by one unit in the sixth decimal)"
         except AssertionError:
             different.append(name)
     return len(ta), inexact, different
@@ -101,12 +102,16 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{emb:7s} {engine:6s} {res[engine]['wall']:7.1f} s  {res[engine]['stages']}", flush=True)
             n, inexact, different = compare(tmp / f"out_{emb}_local", tmp / f"out_{emb}_dask")
             rows.append((emb, res, n, different))
+            sizes = {t: len(pd.read_parquet(tmp / f"out_{emb}_local" / "parquet" / f"{t}.parquet"))
+                     for t in ("notes", "citizen_notes")
+                     if (tmp / f"out_{emb}_local" / "parquet" / f"{t}.parquet").exists()}
             notes.append(f"{emb}: {n} tables compared, " + (
                 "all bit-equal" if not inexact else f"DIFFERENT: {different}" if different
                 else "all equal; not bit-equal: " + ", ".join(inexact)))
     stages = ["ingest", "ingest_citizen", "code", "link", "summarize", "report"]
+    corpus = f"{sizes.get('notes', 0):,} notes" + (f", {sizes['citizen_notes']:,} citizen inputs" if "citizen_notes" in sizes else "")
     lines = [SECTION, "",
-             "`kvalitativ run` on the whole sample corpus (4,378 notes, 1,536 citizen inputs; sentence level) with "
+             f"`kvalitativ run` on the whole sample corpus ({corpus}; sentence level) with "
              "the local engine and with `--engine dask` (its own `LocalCluster`: one single-threaded worker "
              "process per core, i.e. 2 workers here). Wall time of the whole command (process start and, for "
              "Dask, cluster start included) and the stage times from `run.json`, in seconds. Each run has a "
@@ -120,8 +125,23 @@ def main(argv: list[str] | None = None) -> None:
             lines.append(f"| {emb} | {engine} | {r['wall']:.1f} | "
                          + " | ".join(f"{r['stages'][s]:.1f}" if s in r["stages"] else "–" for s in stages) + " |")
     lines += ["", "Equality (every `parquet/` and `work/` table, `assert_frame_equal`, exact, then with floats "
-              "within 1e-6): "
+              "within one unit of the sixth decimal): "
               + "; ".join(notes) + ".", "",
+              "What runs where: reading and validating the export, every fit (the TF-IDF space, the zero-shot "
+              "coder's prototypes and self-trained models, the topic model) and link, summaries and report are "
+              "central — the same code on the same inputs as the local engine; redaction, sentence splitting, "
+              "embedding, scoring, valence and the `codings` rows run per partition on the workers, with the "
+              "fitted coder and vector space scattered once to each worker. Where a table is not bit-equal, "
+              "it is a score: scores are float32 matrix products, and BLAS sums in an order that depends on "
+              "the batch's shape (one partition against the whole corpus at once), so the last bit can differ "
+              "and, rarely, the sixth decimal the tables round to. Every id, text, decision, valence and count "
+              "is the same.", "",
+              "Reading the times: on this 2-core machine the two workers and the central process share the "
+              "same two cores, so the engine can at best use both cores where the local engine's Python code "
+              "uses one (TF-IDF coding: the unit transforms and per-unit valence); where the work is already "
+              "fast (static) it pays for starting the cluster and shipping the fitted models. The engine is "
+              "for corpora beyond one machine: its figures here show it works and equals the local engine, "
+              "not the speed-up of a real cluster.", "",
               f"Command: `python scripts/bench_dask.py {' '.join(shlex.quote(a) for a in (argv or sys.argv[1:]))}`".rstrip()
               + f" — {platform.machine()}, {os.cpu_count()} cores, no GPU, {dt.date.today().isoformat()}.", ""]
     text = "\n".join(lines)
