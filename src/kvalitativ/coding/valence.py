@@ -73,13 +73,16 @@ GENERIC_CONCERN = [
 ]
 
 
+_NEG_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _NEGATIVE), key=len, reverse=True)) + ")")
+_POS_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _POSITIVE), key=len, reverse=True)) + ")")
+
+
 def _word_sign(word: str) -> int:
-    for stem in _NEGATIVE:
-        if word.startswith(stem):
-            return -1
-    for stem in _POSITIVE:
-        if word.startswith(stem):
-            return 1
+    """-1 / +1 when the word starts with a concern / strength stem (concern checked first)."""
+    if _NEG_RE.match(word):
+        return -1
+    if _POS_RE.match(word):
+        return 1
     return 0
 
 

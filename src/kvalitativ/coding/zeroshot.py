@@ -214,8 +214,9 @@ class ZeroShotCoder(BaseCoder):
             if yt.sum() < 2 or yt.sum() == len(yt):
                 models.append(None)
                 continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
-                                    random_state=self.random_state)
+            # liblinear (Newton): many times faster than lbfgs on these dense, well-scaled vectors
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear",
+                                    dual=F.shape[0] < F.shape[1], random_state=self.random_state)
             models.append(lr.fit(F, yt))
         return models
 
