@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property-based tests run the same examples every time: CI must be deterministic, and a
+# failure must reproduce. (To explore new examples locally, load a profile with derandomize=False.)
+settings.register_profile("kvalitativ", derandomize=True, print_blob=True)
+settings.load_profile("kvalitativ")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

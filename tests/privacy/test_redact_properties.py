@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import calendar
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -69,6 +71,8 @@ def test_any_valid_cpr_in_danish_text_is_redacted(cpr, before, after, cue):
 @given(phone(), danish_text(), danish_text(), st.sampled_from(["", "tlf. ", "mobil: ", "ring til "]))
 def test_any_danish_phone_in_text_is_redacted(number, before, after, cue):
     assume(not after.startswith("kr."))  # "20000000 kr." is an amount, by design
+    # "12 20 00 00 00" is one ten-digit run, not a phone number: the property needs a non-digit boundary
+    assume(not re.search(r"\d\s*$", before + cue))
     text = f"{before}{cue}{number} {after}"
     out, _ = REDACTOR.redact(text)
     assert number not in out
