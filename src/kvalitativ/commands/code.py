@@ -17,7 +17,7 @@ from kvalitativ.commands._common import echo_summary, is_quiet, out_option
               help="Human codes (CSV/XLSX: note_id, theme_id[, valence]) for some of the notes: switches to the "
                    "supervised coder. List a note you read and found no theme in with theme_id 'uncoded'.")
 @click.option("--embedder", default=None, metavar="NAME",
-              help="e5 (default; multilingual-e5-small, offline), tfidf (fast, no model) or sentence-transformers.")
+              help="e5 (default; multilingual-e5-small, offline), static (distilled from e5, very fast), tfidf (no model) or sentence-transformers.")
 @click.option("--model", default=None, metavar="PATH|PACKAGE",
               help="For --embedder sentence-transformers: a saved model folder or an installed model package.")
 @click.option("--level", type=click.Choice(["sentence", "note"]), default=None,
