@@ -24,3 +24,15 @@ def test_reliability_section_lists_coder_pairs(tmp_path, report_tables):
     assert "Pålidelighed: mennesker og model" in html
     for coder in ("anna", "model_before", "model_after"):
         assert f"<td>{coder}</td>" in html
+
+
+def test_themes_sharing_a_label_still_render(tmp_path, report_tables):
+    """Discovered topics can share a label (with each other or a codebook theme): the report names them apart."""
+    tables = dict(report_tables)
+    ev = tables["evidence"].copy()
+    ids = ev["theme_id"].dropna().unique()[:2]
+    ev.loc[ev["theme_id"].isin(ids), "theme_label"] = "Samme navn"
+    tables["evidence"] = ev
+    html = render_report(tables, tmp_path / "r.html").read_text(encoding="utf-8")
+    for theme_id in ids:
+        assert f"Samme navn ({theme_id})" in html

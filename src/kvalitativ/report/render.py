@@ -107,13 +107,34 @@ def _without_uncoded(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
     return out
 
 
+def _distinct_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Labels that name one theme each: discovered topics may share a label with each other or
+    with a codebook theme, and figures and tables key rows by label, so a shared label gets its
+    theme id added ("trivsel, skole (topic_12)")."""
+    out = dict(tables)
+    for name, df in tables.items():
+        if not isinstance(df, pd.DataFrame) or "theme_id" not in df.columns:
+            continue
+        for col in ("label", "theme_label"):
+            if col not in df.columns:
+                continue
+            ids_per_label = df.groupby(df[col].astype("string"))["theme_id"].nunique()
+            shared = set(ids_per_label[ids_per_label > 1].index)
+            if shared:
+                df = df.copy()
+                hit = df[col].astype("string").isin(shared).fillna(False).to_numpy()
+                df.loc[hit, col] = df.loc[hit, col].astype(str) + " (" + df.loc[hit, "theme_id"].astype(str) + ")"
+        out[name] = df
+    return out
+
+
 def build_figures(tables: Mapping[str, pd.DataFrame], unit: str | None = None,
                   outcome: str = "dropout") -> dict[str, object]:
     """The plotly figures the report holds, by div id (None entries are left out).
 
     Exposed so a test can know how many charts must render.
     """
-    tables = _without_uncoded(tables)
+    tables = _distinct_labels(_without_uncoded(tables))
     themes = _get(tables, "themes")
     figs: dict[str, object] = {}
     evidence = _get(tables, "evidence")
@@ -171,7 +192,7 @@ def _overview(tables: Mapping, meta: dict) -> dict:
 def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, meta: dict | None = None) -> dict:
     """Everything the templates need, as plain Python values."""
     meta = dict(meta or {})
-    tables = _without_uncoded(tables)
+    tables = _distinct_labels(_without_uncoded(tables))
     themes = _get(tables, "themes")
     labels = _labels(themes)
     evidence = _get(tables, "evidence")
