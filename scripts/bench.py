@@ -594,6 +594,7 @@ def run_stage(stage: str, cfg_json: str) -> dict:
             emb.fit(units + extra)
         emb.encode(units)
         info["units"] = len(units)
+        info["distinct"] = len(set(units))
     elif stage == "write":
         from kvalitativ.io.store import read_stage_table, write_tables
 
@@ -625,7 +626,7 @@ def stage_subprocess(stage: str, config_dict: dict, run_id: str, timeout: float)
         r = json.loads(last[-1])
         r["process_seconds"] = time.perf_counter() - t0
         return r
-    err = (p.stderr.strip().splitlines() or ["?"])[-1]
+    err = (p.stderr.strip().splitlines() or [f"exit code {p.returncode}, nothing on stderr (killed?)"])[-1]
     return {"status": "skipped" if "ImportError" in p.stderr or "ModuleNotFoundError" in p.stderr else "error",
             "note": err[:160]}
 
@@ -698,8 +699,9 @@ def cmd_stages(args) -> None:
         cols = [s for s in sizes if (s, emb, "ingest") in results]
         if not cols:
             continue
-        body += [f"**{emb}**" + (f" (run at ≤ {args.e5_max:,} notes; larger sizes extrapolated from the "
-                                 "measured per-unit rate, *in italics*)" if emb == "e5" else ""), ""]
+        body += [f"**{emb}**" + (f" (run at ≤ {args.e5_max:,} notes; larger sizes extrapolated, *in italics*: "
+                                 "embed from e5's measured time per distinct sentence times the distinct sentences "
+                                 "at that size, code linearly in notes)" if emb == "e5" else ""), ""]
         extra = [s for s in sizes if emb == "e5" and s > args.e5_max]
         body.append("| stage | " + " | ".join(f"{s:,}: s | {s:,}: MB" for s in cols + extra) + " |")
         body.append("|---" * (1 + 2 * len(cols + extra)) + "|")
@@ -718,7 +720,19 @@ def cmd_stages(args) -> None:
                     cells.append("– | –")
             for s in extra:
                 base = [r for r in results.get((args.e5_max, emb, stage), []) if r.get("status") == "ok"]
-                if base and stage in ("embed", "code"):
+                def distinct(size):
+                    for k, runs in results.items():
+                        if k[0] == size and k[2] == "embed":
+                            for r in runs:
+                                if r.get("status") == "ok" and "distinct" in r:
+                                    return r["distinct"]
+                    return None
+
+                d0, d1 = distinct(args.e5_max), distinct(s)
+                if base and stage == "embed" and d0 and d1:  # e5's time per distinct sentence x distinct sentences
+                    sec = statistics.median(r["seconds"] for r in base) * d1 / d0
+                    cells.append(f"*≈ {fmt_s(sec)}* | *–*")
+                elif base and stage in ("embed", "code"):  # linear in notes
                     sec = statistics.median(r["seconds"] for r in base) * s / args.e5_max
                     cells.append(f"*≈ {fmt_s(sec)}* | *–*")
                 else:
@@ -731,6 +745,15 @@ def cmd_stages(args) -> None:
             totals.append(f"**{fmt_s(sum(secs))}** | ")
         body.append("| **pipeline total** (ingest, embed, code, discover, link, summarize, report: those that ran) | "
                     + " | ".join(totals + ["– | "] * len(extra)) + " |")
+        units = []
+        for s in cols:
+            ok = [r for r in results.get((s, emb, "embed"), []) if r.get("status") == "ok" and "units" in r]
+            if ok:
+                units.append(f"{s:,} notes: {ok[0]['units']:,} sentences"
+                             + (f", {ok[0]['distinct']:,} distinct" if "distinct" in ok[0] else ""))
+        if units:
+            body += ["", "Coding units (each distinct sentence is embedded once; the generated notes reuse "
+                     "template sentences, so real notes have more distinct ones): " + "; ".join(units) + "."]
         body.append("")
     write_subsection("Stages at 1k, 10k and 100k notes", body)
 
