@@ -61,14 +61,6 @@ def _tables(out: Path) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    from dask.distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def both_runs(cluster, tmp_path_factory):
     """The same config run by the local and by the Dask engine (each with a fresh cache)."""
     sample = Path(__file__).resolve().parents[2] / "corpora" / "sample"

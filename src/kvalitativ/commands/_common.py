@@ -12,6 +12,17 @@ out_option = click.option(
 )
 
 
+def engine_options(func):
+    """``--engine`` and ``--scheduler`` for a stage command that can run on the Dask engine."""
+    func = click.option("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
+                             "default: a LocalCluster with one worker per core).")(func)
+    func = click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+                        help="local (default) or dask: the per-note work (redaction, embedding, coding) "
+                             "over partitions on a dask.distributed cluster; same tables as local.")(func)
+    return func
+
+
 def is_quiet(ctx: click.Context | None = None) -> bool:
     ctx = ctx or click.get_current_context(silent=True)
     while ctx is not None:

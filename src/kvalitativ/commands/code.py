@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, is_quiet, out_option
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
 
 
 @click.command(name="code", context_settings={"max_content_width": 100})
@@ -30,9 +30,10 @@ from kvalitativ.commands._common import echo_summary, is_quiet, out_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose ingest:, embed: and code: sections are used; options override it.")
 @click.option("--seed", type=int, default=None, help="Random seed (default 0).")
+@engine_options
 def command(notes: Path, codebook: str | None, train_path: Path | None, embedder: str | None, model: str | None,
             level: str | None, threshold: float | None, cache_dir: Path | None, out_dir: Path,
-            config_path: Path | None, seed: int | None) -> None:
+            config_path: Path | None, seed: int | None, engine: str | None, scheduler: str | None) -> None:
     """Code notes into the themes of a codebook, with a score and a valence per theme.
 
     NOTES is a notes export (CSV/XLSX/JSONL/Parquet with at least a note id and a text column;
@@ -49,10 +50,12 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
       kvalitativ code corpora/sample/notes.csv --codebook ungekompetencer --out out/
       kvalitativ code out/ --codebook models/codebooks/borgerinput.yaml --level note --out out/
       kvalitativ code notes.csv --train human_codes.csv --embedder e5 --out out/
+      kvalitativ code out/ --embedder static --engine dask --out out/    # partitions on a LocalCluster
     """
     from kvalitativ.config import RunConfig, load_config, validate
     from kvalitativ.io.store import read_stage_table, write_tables
-    from kvalitativ.pipeline import _coded_line, code_corpus, run_id_for
+    from kvalitativ.engines.stage_engine import stage_engine
+    from kvalitativ.pipeline import _coded_line, run_id_for
 
     config = load_config(config_path) if config_path else RunConfig()
     if codebook:
@@ -73,18 +76,16 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         config.seed = seed
     validate(config)
     progress = not is_quiet()
-    if notes.is_dir():
-        corpus = read_stage_table(notes, "corpus")
-    else:
-        from kvalitativ.io.ingest import ingest_notes
-
-        config.ingest.notes = str(notes)
-        result = ingest_notes(notes, config.ingest, config.privacy)
-        corpus = result.corpus
-    run_id = run_id_for(config)
-    codings, themes = code_corpus(corpus, config.code.codebook, config, run_id, train=config.code.train,
-                                  progress=progress)
+    with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
+        if notes.is_dir():
+            corpus = read_stage_table(notes, "corpus")
+        else:
+            config.ingest.notes = str(notes)
+            corpus = run_on.ingest(notes, config.ingest, config.privacy).corpus
+        run_id = run_id_for(config)
+        codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
+        where = [run_on.where()] if run_on.client is not None else []
     written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
     method = "supervised" if config.code.train else "zero-shot"
-    echo_summary([_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
-                  f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])
+    echo_summary(where + [_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
+                          f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

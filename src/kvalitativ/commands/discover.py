@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, is_quiet, out_option
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
 
 
 def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[list[list[int]], dict[int, str]]:
@@ -62,11 +62,12 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
               help="Name a topic after fitting, e.g. --rename '0=Søvn og træthed' (repeatable; the ids you saw, "
                    "applied before --merge; a merged topic keeps its first named member's label).")
 @click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
+@engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
             use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
-            renames: tuple[str, ...], seed: int | None) -> None:
+            renames: tuple[str, ...], seed: int | None, engine: str | None, scheduler: str | None) -> None:
     """Discover themes in NOTES and map them to the codebook; emergent themes first.
 
     NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
@@ -81,6 +82,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
       kvalitativ discover out/ --codebook ungekompetencer --model-dir models/topics-2025 --out out/
       kvalitativ discover notes-2026.csv --previous-model models/topics-2025 --out out26/
       kvalitativ discover new-notes.csv --use-model models/topics-2025 --out out-new/
+      kvalitativ discover out/ --engine dask --out out/   # embed on a cluster; > 20,000 notes: fit on a sample
 
     
     Curating (same notes and seed as the run you looked at, so the ids match):
@@ -88,8 +90,8 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     """
     from kvalitativ.codebook import load_codebook
     from kvalitativ.config import RunConfig, load_config
-    from kvalitativ.discover.stage import (discover_corpus, make_embedder, read_notes, summary_lines,
-                                           write_discovery)
+    from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
+    from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.io.store import make_run_id
 
     config = load_config(config_path) if config_path else RunConfig()
@@ -108,14 +110,13 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     merge_groups, labels = parse_curation(merges, renames)
     progress = not is_quiet()
     corpus, run_id = read_notes(notes, config)
-    emb = make_embedder(config.embed.name, config, progress=progress)
-    result = discover_corpus(corpus, config, codebook=cb, embedder=emb, model_dir=model_dir,
-                             previous_model=previous_model, use_model=use_model, merges=merge_groups,
-                             renames=labels, progress=progress)
+    with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
+        result = run_on.discover(corpus, config, codebook=cb, model_dir=model_dir, previous_model=previous_model,
+                                 use_model=use_model, merges=merge_groups, renames=labels)
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
     written = write_discovery(result, out_dir, run_id, config)
-    lines = summary_lines(result)
+    lines = result["summary_extra"] + summary_lines(result)
     if cb is None:
         lines.append("No codebook given: add --codebook ungekompetencer to see which topics are emergent.")
     if model_dir:

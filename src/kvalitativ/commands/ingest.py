@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, out_option
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
 from kvalitativ.config import RunConfig, load_config
 
 
@@ -39,8 +39,10 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 @click.option("--separator", default=None, help="Force the CSV separator (default: sniff , ; or tab).")
 @click.option("--max-chars", type=int, default=None, help="Reject notes longer than this (default 20000).")
 @column_options
+@engine_options
 def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
-            separator: str | None, max_chars: int | None, **columns) -> None:
+            separator: str | None, max_chars: int | None, engine: str | None, scheduler: str | None,
+            **columns) -> None:
     """Read a notes export, clean and redact it, and account for every row.
 
     NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
@@ -52,7 +54,9 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     Example:
       kvalitativ ingest corpora/sample/notes.csv --indicators corpora/sample/indicators.csv --out out/
       kvalitativ ingest export.xlsx --text-col "Notat tekst" --person-id-col "Elev ID" --out out/
+      kvalitativ ingest notes.csv --engine dask --scheduler tcp://10.0.0.5:8786 --out out/
     """
+    from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.pipeline import run_ingest
 
     config = load_config(config_path) if config_path else RunConfig()
@@ -65,5 +69,7 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
         config.ingest.max_chars = max_chars
     config.ingest.notes = str(notes)
     config.ingest.indicators = str(indicators) if indicators else None
-    result = run_ingest(config, out_dir)
-    echo_summary(result["summary"])
+    with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
+        result = run_ingest(config, out_dir, ingest=run_on.ingest)
+        lines = result["summary"] + ([run_on.where()] if run_on.client is not None else [])
+    echo_summary(lines)

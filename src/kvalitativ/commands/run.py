@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, is_quiet
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet
 
 
 @click.command(name="run", context_settings={"max_content_width": 100})
@@ -14,10 +14,7 @@ from kvalitativ.commands._common import echo_summary, is_quiet
               help="The run configuration (YAML). Relative paths in it are taken from its own folder.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Override the config's output folder.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
-              help="local (default) or dask: partitions on a dask.distributed cluster.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster).")
+@engine_options
 @click.option("--embedder", default=None, help="Override embed.name: e5, tfidf, sentence-transformers, static.")
 def command(config_path: Path, out_dir: Path | None, engine: str | None, scheduler: str | None, embedder: str | None) -> None:
     """Run ingest → code → (discover) → link → summarise → report from a config file.
@@ -29,17 +26,16 @@ def command(config_path: Path, out_dir: Path | None, engine: str | None, schedul
     Example:
       kvalitativ run --config corpora/sample/kvalitativ.yaml
       kvalitativ run --config kvalitativ.yaml --out out/2025 --embedder tfidf
+      kvalitativ run --config kvalitativ.yaml --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from kvalitativ.config import load_config, validate
+    from kvalitativ.engines.stage_engine import resolve_engine
     from kvalitativ.pipeline import run
 
     config = load_config(config_path)
     if out_dir:
         config.out = str(out_dir)
-    if engine:
-        config.engine = engine
-    if scheduler:
-        config.scheduler = scheduler
+    config.engine, config.scheduler = resolve_engine(engine, scheduler, config.engine, config.scheduler)
     if embedder:
         config.embed.name = embedder
     validate(config)

@@ -44,7 +44,8 @@ from kvalitativ.engines.cluster import connect, map_partitions, n_partitions, n_
 from kvalitativ.engines.embedder import ClusterEmbedder
 from kvalitativ.engines.tasks import assign_task, code_task, redact_task, segment_task
 
-__all__ = ["run_dask", "ingest_notes_dask", "code_corpus_dask", "discover_dask", "dask_stages", "DISCOVER_SAMPLE"]
+__all__ = ["run_dask", "ingest_notes_dask", "code_corpus_dask", "discover_dask", "discover_corpus_dask", "dask_stages",
+           "DISCOVER_SAMPLE"]
 
 #: Discovery fits its topic model on at most this many notes; the rest are assigned (transform).
 DISCOVER_SAMPLE = 20_000
@@ -200,30 +201,46 @@ def discover_dask(config: RunConfig, out_dir: str | Path, run_id: str, progress:
                   sample_size: int | None = None) -> dict[str, Any]:
     """The discovery stage: fit topics on (a sample of) the notes, assign the rest on the cluster."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.discover.stage import discover_corpus, read_notes, summary_lines, write_discovery
+    from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
 
-    sample_size = DISCOVER_SAMPLE if sample_size is None else int(sample_size)
     corpus, _ = read_notes(out_dir, config)
     codebook = load_codebook(config.code.codebook) if config.code.codebook else None
+    result = discover_corpus_dask(corpus, config, client=client, codebook=codebook, progress=progress,
+                                  sample_size=sample_size, model_dir=config.discover.model_dir)
+    written = write_discovery(result, out_dir, run_id, config)
+    return {"tables": result["tables"], "written": written, "summary": summary_lines(result) + sampled_line(result)}
+
+
+def sampled_line(result: dict[str, Any]) -> list[str]:
+    """The summary line that says discovery fitted on a sample (empty when it fitted on every note)."""
+    if not result.get("n_sample"):
+        return []
+    return [f"Topics fitted on a random sample of {result['n_sample']} of {result['n_notes']} notes; "
+            "the others were assigned to the nearest topic."]
+
+
+def discover_corpus_dask(corpus: pd.DataFrame, config: RunConfig, *, client: Any, codebook: Any = None,
+                         progress: bool = True, sample_size: int | None = None, **options: Any) -> dict[str, Any]:
+    """``discover_corpus`` with embedding (and, beyond ``sample_size`` notes, assignment) on the cluster.
+
+    ``options`` are ``discover_corpus``'s (model_dir, previous_model, use_model, merges, renames);
+    with ``use_model`` nothing is fitted, so every note is assigned by the saved model.
+    """
+    from kvalitativ.discover.stage import discover_corpus
+
+    sample_size = DISCOVER_SAMPLE if sample_size is None else int(sample_size)
     embedder = ClusterEmbedder.for_config(config, client, progress=progress)
     try:
-        if len(corpus) <= sample_size:
-            result = discover_corpus(corpus, config, codebook=codebook, embedder=embedder,
-                                     model_dir=config.discover.model_dir, progress=progress)
-        else:
-            result = _discover_sampled(corpus, config, codebook, embedder, client, sample_size, progress)
+        if len(corpus) <= sample_size or options.get("use_model"):
+            return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=progress,
+                                   **options)
+        return _discover_sampled(corpus, config, codebook, embedder, client, sample_size, progress, options)
     finally:
         embedder.release()
-    written = write_discovery(result, out_dir, run_id, config)
-    lines = summary_lines(result)
-    if result.get("n_sample"):
-        lines.append(f"Topics fitted on a random sample of {result['n_sample']} of {len(corpus)} notes; "
-                     "the others were assigned to the nearest topic.")
-    return {"tables": result["tables"], "written": written, "summary": lines}
 
 
 def _discover_sampled(corpus: pd.DataFrame, config: RunConfig, codebook: Any, embedder: ClusterEmbedder,
-                      client: Any, sample_size: int, progress: bool) -> dict[str, Any]:
+                      client: Any, sample_size: int, progress: bool, options: dict[str, Any]) -> dict[str, Any]:
     from kvalitativ.discover.stage import discover_corpus
     from kvalitativ.discover.tables import discovery_tables
 
@@ -231,8 +248,7 @@ def _discover_sampled(corpus: pd.DataFrame, config: RunConfig, codebook: Any, em
     chosen = np.zeros(len(corpus), dtype=bool)
     chosen[rng.choice(len(corpus), size=sample_size, replace=False)] = True
     sample, rest = corpus[chosen].reset_index(drop=True), corpus[~chosen].reset_index(drop=True)
-    fitted = discover_corpus(sample, config, codebook=codebook, embedder=embedder,
-                             model_dir=config.discover.model_dir, progress=progress)
+    fitted = discover_corpus(sample, config, codebook=codebook, embedder=embedder, progress=progress, **options)
     d = fitted["discoverer"]
     light = copy.copy(d)  # what `assign` needs: centroids, ids, labels; not BERTopic or the notes
     light.model_ = light.embedder = light._texts = light._emb = None
@@ -256,4 +272,4 @@ def _discover_sampled(corpus: pd.DataFrame, config: RunConfig, codebook: Any, em
     codings = tables["codings"]
     order = np.argsort(codings["note_id"].map(position).to_numpy(), kind="stable")
     tables["codings"] = codings.iloc[order].reset_index(drop=True)
-    return {**fitted, "tables": tables, "n_sample": sample_size}
+    return {**fitted, "tables": tables, "n_sample": sample_size, "n_notes": len(corpus)}

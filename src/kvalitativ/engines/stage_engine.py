@@ -1,0 +1,111 @@
+"""The engine one stage command runs on: the local functions, or the Dask engine's.
+
+``kvalitativ ingest|code|discover --engine dask [--scheduler ADDRESS]`` do their per-note
+work on a cluster exactly as ``kvalitativ run --engine dask`` does (same functions, so the
+same tables as the local engine). A :class:`StageEngine` holds the cluster connection for the
+length of one command and hands the command the right ingest, code and discover functions,
+so the commands stay thin and never branch on the engine themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kvalitativ.errors import ConfigError
+
+__all__ = ["StageEngine", "stage_engine", "resolve_engine", "ENGINES"]
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class StageEngine:
+    """What a stage command calls; ``client`` is a ``dask.distributed.Client`` or None (local)."""
+
+    name: str
+    client: Any = None
+    progress: bool = True
+
+    def ingest(self, path, config, privacy):
+        """``ingest_notes``' result (redaction over partitions on the Dask engine)."""
+        if self.client is None:
+            from kvalitativ.io.ingest import ingest_notes
+
+            return ingest_notes(path, config, privacy)
+        from kvalitativ.engines.dask_engine import ingest_notes_dask
+
+        return ingest_notes_dask(path, config, privacy, client=self.client, progress=self.progress)
+
+    def code(self, corpus: pd.DataFrame, codebook: str, config, run_id: str, *, train: str | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(codings, themes) as :func:`kvalitativ.pipeline.code_corpus` returns them."""
+        if self.client is None:
+            from kvalitativ.pipeline import code_corpus
+
+            return code_corpus(corpus, codebook, config, run_id, train=train, progress=self.progress)
+        from kvalitativ.engines.dask_engine import code_corpus_dask
+
+        return code_corpus_dask(corpus, codebook, config, run_id, train=train, progress=self.progress,
+                                client=self.client)
+
+    def discover(self, corpus: pd.DataFrame, config, *, codebook=None, **options: Any) -> dict[str, Any]:
+        """``discover_corpus``' result; on the Dask engine with a ``summary_extra`` line when sampled."""
+        from kvalitativ.discover.stage import discover_corpus, make_embedder
+
+        if self.client is None:
+            embedder = make_embedder(config.embed.name, config, progress=self.progress)
+            result = discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
+                                     **options)
+            return {**result, "summary_extra": []}
+        from kvalitativ.engines.dask_engine import discover_corpus_dask, sampled_line
+
+        result = discover_corpus_dask(corpus, config, client=self.client, codebook=codebook,
+                                      progress=self.progress, **options)
+        return {**result, "summary_extra": [self.where()] + sampled_line(result)}
+
+    def where(self) -> str:
+        """One summary line naming the cluster, so a log shows where the work ran."""
+        if self.client is None:
+            return "Local engine"
+        from kvalitativ.engines.cluster import n_workers
+
+        return f"Dask engine: {n_workers(self.client)} worker(s)"
+
+
+def resolve_engine(engine: str | None, scheduler: str | None, config_engine: str | None = "local",
+                   config_scheduler: str | None = None) -> tuple[str, str | None]:
+    """(engine, scheduler) of a command: its options first, then the config.
+
+    A ``--scheduler`` option implies the dask engine; ``--engine local`` with one is an error
+    (the address would be silently ignored).
+    """
+    if engine is None:
+        engine = "dask" if scheduler else (config_engine or "local")
+    if engine not in ENGINES:
+        raise ConfigError(f"engine {engine!r}: use one of {', '.join(ENGINES)}.")
+    if engine == "local" and scheduler:
+        raise ConfigError(f"--scheduler {scheduler} is an address for the dask engine: drop it, or use --engine dask.")
+    return engine, (scheduler or config_scheduler) if engine == "dask" else None
+
+
+@contextlib.contextmanager
+def stage_engine(engine: str | None = None, scheduler: str | None = None, *, progress: bool = True,
+                 config=None) -> Iterator[StageEngine]:
+    """A :class:`StageEngine` for one command; a Dask client (LocalCluster or ``scheduler``) while open.
+
+    ``config``: a RunConfig whose ``engine``/``scheduler`` apply where the options are None.
+    """
+    name, address = resolve_engine(engine, scheduler, getattr(config, "engine", "local"),
+                                   getattr(config, "scheduler", None))
+    if name == "local":
+        yield StageEngine("local", None, progress)
+        return
+    from kvalitativ.engines.cluster import connect
+
+    with connect(address) as client:
+        yield StageEngine("dask", client, progress)
