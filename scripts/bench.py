@@ -10,6 +10,7 @@ parts can be rerun alone::
     python scripts/bench.py stages             # every stage at 1k, 10k, 100k notes per embedder
     python scripts/bench.py stages --sizes 1000 --embedders static tfidf   # a quick subset
     python scripts/bench.py scale --n 1000000  # ingest -> redact -> code, streamed, static embedder
+    python scripts/bench.py compare --before c56f8c9   # every stage, the code before the speed work vs now
 
 ``stages`` runs each stage in a fresh Python process (``bench.py _stage``), so the peak
 resident memory it reports (``ru_maxrss``) is that stage's own, imports included. The stages
@@ -37,7 +38,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+# KVALITATIV_BENCH_SRC: the package source a `_stage` process imports (`compare` points it at an older commit)
+sys.path.insert(0, os.environ.get("KVALITATIV_BENCH_SRC", str(ROOT / "src")))
 sys.path.insert(0, str(ROOT / "scripts"))
 DOC = Path(os.environ.get("KVALITATIV_BENCH_DOC", ROOT / "docs" / "benchmarks.md"))  # env: try-outs elsewhere
 SECTION = "## Speed and scale"
@@ -585,13 +587,26 @@ def bench_config(corpus_dir: Path, out: Path, embedder: str, cache: Path):
 
 
 def run_stage(stage: str, cfg_json: str) -> dict:
-    """Run one stage in this process; return seconds and peak RSS (called by ``bench.py _stage``)."""
+    """Run one stage in this process; return seconds and peak RSS (called by ``bench.py _stage``).
+
+    The spec holds either a whole config (``config`` + ``run_id``) or, for ``compare``, only the
+    bench's inputs (``bench``: corpus, out, embedder, cache), so that an older version of the
+    package builds its own config and run id.
+    """
+    import kvalitativ
     from kvalitativ.config import config_from_dict
 
     spec = json.loads(cfg_json)
-    config = config_from_dict(spec["config"])
+    if "bench" in spec:
+        from kvalitativ.pipeline import run_id_for
+
+        b = spec["bench"]
+        config = bench_config(Path(b["corpus"]), Path(b["out"]), b["embedder"], Path(b["cache"]))
+        run_id = run_id_for(config)
+    else:
+        config = config_from_dict(spec["config"])
+        run_id = spec["run_id"]
     out = Path(config.out)
-    run_id = spec["run_id"]
     t0 = time.perf_counter()
     info = {}
     if stage == "redact":
@@ -637,15 +652,20 @@ def run_stage(stage: str, cfg_json: str) -> dict:
             raise ImportError(f"the pipeline has no stage {stage!r} for this config")
         t0 = time.perf_counter()
         fn(config, out, run_id, progress=False)
-    return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb(), **info}
+    return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb(), "package": kvalitativ.__file__, **info}
 
 
-def stage_subprocess(stage: str, config_dict: dict, run_id: str, timeout: float) -> dict:
-    spec = json.dumps({"config": config_dict, "run_id": run_id})
+def stage_subprocess(stage: str, config_dict: dict | None, run_id: str | None, timeout: float, *,
+                     bench: dict | None = None, src: Path | None = None) -> dict:
+    """One stage in a fresh process; ``src``: import the package from there (an older commit)."""
+    spec = json.dumps({"bench": bench} if bench else {"config": config_dict, "run_id": run_id})
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    if src is not None:
+        env["KVALITATIV_BENCH_SRC"] = str(src)
     t0 = time.perf_counter()
     try:
         p = subprocess.run([sys.executable, __file__, "_stage", stage, spec], capture_output=True, text=True,
-                           timeout=timeout, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                           timeout=timeout, cwd=ROOT, env=env)
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "note": f"stopped after {timeout:.0f} s"}
     last = [l for l in p.stdout.splitlines() if l.startswith("{")]
@@ -785,6 +805,113 @@ def cmd_stages(args) -> None:
     write_subsection("Stages at 1k, 10k and 100k notes", body)
 
 
+# ====================================================================================== compare
+def worktree_of(rev: str, work: Path) -> Path:
+    """A detached git worktree of ``rev`` under ``work`` (made once): the "before" source."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    path = work / f"before-{sha}"
+    if not (path / "src" / "kvalitativ").is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
+        subprocess.run(["git", "worktree", "add", "--detach", str(path), sha], cwd=ROOT, check=True,
+                       capture_output=True)
+    return path
+
+
+def cmd_compare(args) -> None:
+    """Every stage timed with the code before the speed work and with the code now, in one run.
+
+    Same generated notes, same machine, same process model as ``stages``; the two versions
+    alternate run by run (before, after, before, …) so a change in the machine's load hits both.
+    """
+    work = Path(args.work)
+    before_src = worktree_of(args.before, work) / "src"
+    before_sha = before_src.parent.name.removeprefix("before-")
+    versions = [("before", before_src), ("after", None)]
+    results: dict = {}
+    for size in args.sizes:
+        corpus_dir = generate_corpus(work / f"corpus-{size}", size)
+        pairs = [(v, e) for e in args.embedders for v in ("before", "after")]
+        pairs += [("after", e) for e in args.after_only]
+        reps = args.repeats if size <= 1000 else 1
+        for rep in range(reps):
+            for version, emb in pairs:
+                src = dict(versions)[version]
+                out, cache = work / f"cmp-{size}-{version}-{emb}", work / f"cmp-cache-{size}-{version}-{emb}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                bench = {"corpus": str(corpus_dir), "out": str(out), "embedder": emb, "cache": str(cache)}
+                for stage in STAGES:
+                    r = stage_subprocess(stage, None, None, args.timeout, bench=bench, src=src)
+                    if r.get("status") == "ok":  # the process really imported the version it stands for
+                        expect = str(before_src) if version == "before" else str(ROOT / "src")
+                        assert r["package"].startswith(expect), (version, r["package"])
+                    results.setdefault((size, version, emb, stage), []).append(r)
+                    print(size, version, emb, rep, stage, {k: (round(v, 2) if isinstance(v, float) else v)
+                                                           for k, v in r.items() if k != "package"},
+                          file=sys.stderr, flush=True)
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+    (work / "compare-results.json").write_text(json.dumps(
+        {"|".join(map(str, k)): v for k, v in results.items()}, indent=0))
+
+    def med(key):
+        ok = [r for r in results.get(key, []) if r.get("status") == "ok"]
+        return (statistics.median(r["seconds"] for r in ok), max(r["peak_rss_mb"] for r in ok)) if ok else None
+
+    def cell(key):
+        m = med(key)
+        if m:
+            return f"{fmt_s(m[0])} | {m[1]:,.0f}"
+        rs = results.get(key, [])
+        return f"{rs[0].get('status')} | –" if rs else "– | –"
+
+    def ratio(a, b):
+        return f"{a[0] / b[0]:.1f}×" if a and b and b[0] > 0 else "–"
+
+    body = header_lines()
+    body += [f"*Before*: commit `{before_sha}` ({args.before_label}); *after*: this commit. Generated notes "
+             "(`write_corpus(n_notes=N)`), each stage in a fresh Python process importing that version's package, "
+             "both versions on the same notes, alternating run by run. *s* = the stage's own time, *MB* = the "
+             "process's peak resident memory; *speed-up* = before s / after s (> 1: faster now). "
+             + (f"Medians of {args.repeats} runs at ≤ 1,000 notes. " if args.repeats > 1 else "")
+             + "The stages are those of the table above.", ""]
+    for size in args.sizes:
+        for emb in args.embedders:
+            head = f"| stage ({size:,} notes, {emb}) | before: s | before: MB | after: s | after: MB | speed-up |"
+            extra = [e for e in args.after_only]
+            head += "".join(f" after, {e}: s | after, {e}: MB | speed-up, {e} vs before {emb} |" for e in extra)
+            body += [head, "|---" * (head.count("|") - 1) + "|"]
+            tot = {"b": 0.0, "a": 0.0, **{e: 0.0 for e in extra}}
+            missing = []
+            for stage in STAGES:
+                b, a = med((size, "before", emb, stage)), med((size, "after", emb, stage))
+                xs = {e: med((size, "after", e, stage)) for e in extra}
+                row = f"| {stage} | {cell((size, 'before', emb, stage))} | {cell((size, 'after', emb, stage))} | {ratio(b, a)} |"
+                for e in extra:
+                    row += f" {cell((size, 'after', e, stage))} | {ratio(b, xs[e])} |"
+                if stage in PIPELINE_STAGES:  # totals over the stages every column ran
+                    if b and a and all(xs.values()):
+                        tot["b"] += b[0]
+                        tot["a"] += a[0]
+                        for e in extra:
+                            tot[e] += xs[e][0]
+                    else:
+                        missing.append(stage)
+                body.append(row)
+            row = (f"| **pipeline total** | **{fmt_s(tot['b'])}** | | **{fmt_s(tot['a'])}** | | "
+                   f"**{tot['b'] / tot['a']:.1f}×** |" if tot["a"] else "| **pipeline total** | – | | – | | – |")
+            for e in extra:
+                row += (f" **{fmt_s(tot[e])}** | | **{tot['b'] / tot[e]:.1f}×** |" if tot[e] else " – | | – |")
+            body += [row, ""]
+            if missing:
+                body += [f"The totals leave out {', '.join(missing)}: not every version completed it (see the rows).", ""]
+    body.append("*Pipeline total*: ingest, embed, code, discover, link, summarize and report (redact and write "
+                "are parts of other stages, timed alone).")
+    write_subsection("Every stage before and after", body)
+
+
 # ====================================================================================== scale
 def cmd_scale(args) -> None:
     """1M notes: ingest -> redact -> code, streamed in chunks, static embedder; peak RSS of a fresh process."""
@@ -864,6 +991,19 @@ def main(argv=None) -> int:
     s.add_argument("--keep", action="store_true", help="keep the last output folder and embedding cache")
     s.add_argument("--fresh", action="store_true", help="forget results of earlier invocations")
     s.set_defaults(func=cmd_stages)
+    k = sub.add_parser("compare", help="every stage with the code before the speed work and now, in one run")
+    k.add_argument("--before", default="c56f8c9", help="git revision of the 'before' code (default: the last "
+                   "commit before the speed work of issue 10)")
+    k.add_argument("--before-label", default="the last commit before the speed work: e5 batch 32 on all "
+                   "cores, no static embedder; its discover stage still read config fields added later, "
+                   "so it fails there")
+    k.add_argument("--sizes", nargs="+", type=int, default=[1000])
+    k.add_argument("--embedders", nargs="+", default=["e5", "tfidf"], help="run by both versions")
+    k.add_argument("--after-only", nargs="*", default=["static"], help="embedders only the new code has")
+    k.add_argument("--repeats", type=int, default=3, help="runs at sizes <= 1,000 (median reported)")
+    k.add_argument("--timeout", type=float, default=3600)
+    k.add_argument("--work", default=str(ROOT / "out" / "bench"))
+    k.set_defaults(func=cmd_compare)
     c = sub.add_parser("scale", help="1M notes ingest -> redact -> code in chunks; peak memory")
     c.add_argument("--n", type=int, default=1_000_000)
     c.add_argument("--chunk-size", type=int, default=50_000)
