@@ -7,6 +7,9 @@ a ``dask.distributed`` cluster, and gives the same tables as the local engine::
 
     kvalitativ run --config kvalitativ.yaml --engine dask                        # a LocalCluster
     kvalitativ run --config kvalitativ.yaml --engine dask --scheduler tcp://10.0.0.5:8786
+    kvalitativ code out/ --engine dask --out out/          # one stage (also ingest, discover)
+
+The stage commands get their functions from :mod:`kvalitativ.engines.stage_engine`.
 
 Everything else stays central, on purpose: reading and validating the export (cheap; finding
 duplicates needs the whole file), fitting what must be fitted once (the TF-IDF vector space,
