@@ -31,3 +31,45 @@ def test_polarity_sign(text, sign):
 def test_negation_stops_at_a_clause_break():
     # "ikke" belongs to the first clause; "mobbet" after "men" is not negated
     assert lexical_polarity("Han er ikke glad, men han bliver mobbet") < 0
+
+
+# --- the fast lexicon pass scores exactly as the first, per-word version ---------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kvalitativ.coding.valence import lexical_polarities  # noqa: E402
+from tests.coding.reference_valence import lexical_polarity as reference_polarity  # noqa: E402
+
+# words with and without stems, negators, clause breaks, phrases and their parts, hyphen
+# compounds (a clause break inside a word: "sort-og-hvid"), letters outside the token alphabet
+_WORDS = ["motiveret", "umotiveret", "motivation", "fravær", "glad", "god", "godt", "trives", "mobbet", "drillet",
+          "problemer", "ikke", "Ikke", "ingen", "mangler", "manglende", "aldrig", "uden", "neg", "længere", "mere",
+          "men", "og", "mens", "dog", "selvom", "har", "det", "svært", "ved", "for", "sent", "kommer", "går",
+          "dårligt", "bedre", "stoppet med", "holder sig fra", "fri for", "ikke noget at lave", "giver op",
+          "til tiden", "i god trivsel", "sort-og-hvid", "skole-hjem", "og-ikke", "ikke-motiveret", "-glad",
+          "glad-", "2og", "3", "café", "müde", "öglad", "éfravær", "ügod", "ÆBLE", "støtter", "bekymret",
+          "hash", "han", "er", "eleven", "hun", "at", "op", "slås", "ind", "xog"]
+_SEPS = [" ", " ", " ", ", ", ". ", "! ", "; ", ": ", "? ", "-", "", "  ", "\n", " men ", " og "]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPS)), max_size=25))
+def test_same_polarity_as_the_reference(parts):
+    text = "".join(w + s for w, s in parts)
+    assert lexical_polarity(text) == reference_polarity(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Han er ikke glad, men han bliver mobbet", "Hun er sort-og-hvid glad", "Ikke sort-og-ikke glad",
+    "Han har det svært, men ikke noget at lave", "ikke ikke motiveret", "Han har svært ved svært ved det",
+    "Han kommer for sent, for sent og for sent", "holder sig fra hash og er ikke længere drillet",
+    "éfravær og ügod", "xog ikke glad", "ikke-motiveret", "glad-ikke motiveret", "", "!!!", "Ingen. Glad.",
+])
+def test_same_polarity_as_the_reference_on_edge_cases(text):
+    assert lexical_polarity(text) == reference_polarity(text)
+
+
+def test_polarities_score_each_text_once_in_order():
+    texts = ["Han er ikke motiveret.", "Hun trives.", "Han er ikke motiveret.", ""]
+    assert lexical_polarities(texts).tolist() == [reference_polarity(t) for t in texts]
+    assert lexical_polarities([]).shape == (0,)

@@ -81,3 +81,76 @@ def test_shipped_codebook_leaves_are_the_classes():
     coder = ZeroShotCoder("borgerinput", embedder="tfidf").fit(["Cykelstien er farlig.", "Parken er smuk."])
     assert "trafik" in coder.classes_ and len(coder.classes_) == 10
     assert np.isfinite(coder.predict_proba(["Bilerne kører for stærkt."])).all()
+
+
+# --- the vectorised scoring gives exactly what the per-theme loops gave --------------------------
+def _fitted(mini_codebook, mini_corpus):
+    from kvalitativ.coding import segment_corpus
+
+    corpus, _ = mini_corpus
+    texts = list(segment_corpus(corpus, "sentence")["text"])
+    return ZeroShotCoder(mini_codebook, embedder="tfidf", progress=False).fit(texts), texts
+
+
+def _reference_sims(coder, U):
+    """The first version: one masked max per theme over its example columns."""
+    from kvalitativ.coding.zeroshot import _unit_rows
+
+    C = _unit_rows(U - coder.center_)
+    S = C @ coder.prototypes_.T
+    SE = C @ coder.example_vectors_.T
+    best = np.full_like(S, -1.0)
+    for t in np.unique(coder.example_owner_):
+        best[:, t] = SE[:, coder.example_owner_ == t].max(axis=1)
+    has = np.isin(np.arange(S.shape[1]), coder.example_owner_)
+    S[:, has] = (1 - coder.example_weight) * S[:, has] + coder.example_weight * best[:, has]
+    return S
+
+
+def test_sims_equal_the_per_theme_loop(mini_codebook, mini_corpus):
+    coder, texts = _fitted(mini_codebook, mini_corpus)
+    U = coder._encode(texts)
+    np.testing.assert_array_equal(coder._sims(U), _reference_sims(coder, U))
+    # examples not stored theme by theme, and a theme without examples
+    perm = np.random.default_rng(0).permutation(len(coder.example_owner_))
+    coder.example_vectors_, coder.example_owner_ = coder.example_vectors_[perm], coder.example_owner_[perm]
+    keep = coder.example_owner_ != 1
+    coder.example_vectors_, coder.example_owner_ = coder.example_vectors_[keep], coder.example_owner_[keep]
+    np.testing.assert_array_equal(coder._sims(U), _reference_sims(coder, U))
+
+
+def test_scores_equal_each_models_predict_proba(mini_codebook, mini_corpus):
+    coder, texts = _fitted(mini_codebook, mini_corpus)
+    from kvalitativ.coding.zeroshot import _unit_rows
+
+    assert coder.model_ and any(m is not None for m in coder.model_)
+    coder.model_[0] = None  # a theme without a model keeps the z-score curve
+    U = coder._encode(texts)
+    Z = coder._z(U)
+    want = 1.0 / (1.0 + np.exp(-(Z - coder.z_offset) * 2.0))
+    F = _unit_rows(U - coder.center_)
+    for t, m in enumerate(coder.model_):
+        if m is not None:
+            want[:, t] = m.predict_proba(F)[:, 1]
+    got = coder._scores(U)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    D = coder._model_scores(U, coder.model_)
+    np.testing.assert_array_equal(D[:, 1:], np.column_stack([m.decision_function(F) for m in coder.model_[1:]]))
+    np.testing.assert_array_equal(D[:, 0], Z[:, 0])
+
+
+def test_code_shares_one_embedding_and_matches_the_public_methods(mini_codebook, mini_corpus):
+    from kvalitativ.coding import segment_corpus
+
+    corpus, _ = mini_corpus
+    coder, texts = _fitted(mini_codebook, mini_corpus)
+    codings = coder.code(corpus)
+    scores = coder.predict_proba(texts)
+    coded = coder.decide(scores).astype(bool)
+    valence = coder.predict_valence(texts, coded)
+    segment_ids = np.asarray(segment_corpus(corpus, "sentence")["segment_id"], dtype=object)
+    ui, ti = np.nonzero(coded)
+    want = sorted((segment_ids[u], coder.classes_[t], round(float(scores[u, t]), 6), valence[u, t]) for u, t in zip(ui, ti))
+    got = codings[codings["theme_id"] != UNCODED]
+    assert sorted(zip(got["segment_id"], got["theme_id"], got["score"], got["valence"])) == want

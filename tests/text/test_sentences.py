@@ -54,3 +54,30 @@ def test_spans_are_exact_ordered_and_disjoint(text):
         assert text[a:b] == s and s == s.strip() and s
         assert a >= last
         last = b
+
+
+# --- the fast splitter gives exactly the spans of the first, per-terminator version ----------------
+from tests.text.reference_sentences import split_sentences as reference_split  # noqa: E402
+
+_PIECES = ["Han", "går", "i", "9.", "klasse", "pga.", "f.eks.", "Covid", "kl.", "10.", "H.", "C.", "osv.", "etc.",
+           "3.5", "www.x.dk", "Det", "ikke", "d.", "Marts", "Mht.", "ca.", "20", "nr.", "Stk.", "kr.", "Ja", "æble",
+           "Øen", "Ålborg", "«Nej»", '"Jeg', 'gider."', "(fx", "Matematik).", "-", "•", "*", "—", "x.Y", "a.b.",
+           ".", "!", "?", "...", "?!", "…", '."', ".)", ".]", ".»", "’", ".”", "!!!", "'", "”Han", "(Så"]
+_SPACES = [" ", " ", " ", "  ", "\n", "\r\n", "\r", "\t", "\u00a0", "\u2028", "\x0c", "", " \n "]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SPACES)), max_size=30))
+def test_same_spans_as_the_reference_splitter(parts):
+    text = "".join(p + s for p, s in parts)
+    assert split_sentences(text) == reference_split(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aB .!?…\"')»\n\r\t9\u00a0")), max_size=60))
+def test_same_spans_as_the_reference_splitter_on_noise(text):
+    assert split_sentences(text) == reference_split(text)
+
+
+def test_same_spans_as_the_reference_on_edge_cases():
+    for text in ["A. B", "A.  ", "A.\tB", "A.\u00a0B", "A.\u2028B", "3.5. Og", ".) Han", ".). Han", '." Han', "...x Y",
+                 "Hej... Du", "Hej... du", "kl.\nHan", "Slut.", "  ", "A.B. C", "osv. Han", "osv. 3", "pga. Han"]:
+        assert split_sentences(text) == reference_split(text), text

@@ -8,6 +8,8 @@ returns the ``codings`` table.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -16,12 +18,24 @@ from kvalitativ.embed import ensure_fitted, resolve_embedder
 
 from .units import check_corpus, segment_corpus
 
-__all__ = ["BaseCoder", "CODINGS_COLUMNS", "UNCODED", "codings_frame"]
+__all__ = ["BaseCoder", "CODINGS_COLUMNS", "UNCODED", "codings_frame", "single_threaded_blas"]
 
 CODINGS_COLUMNS = ["run_id", "note_id", "person_id", "segment_id", "start", "end", "theme_id", "score",
                    "valence", "method"]
 #: theme_id of the one row a note gets when no theme applies to any of its units.
 UNCODED = "uncoded"
+
+
+def single_threaded_blas():
+    """A context with one BLAS thread. A coder's products are thin (units × 256 against a few
+    dozen prototypes or one theme's weights): on 2 cores a second BLAS thread gains little even
+    when idle, and when another process holds the other core its spinning barriers make the
+    products several times slower. A no-op without threadpoolctl (it comes with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class BaseCoder(BaseEstimator):
@@ -73,10 +87,20 @@ class BaseCoder(BaseEstimator):
         texts = np.asarray(units["text"], dtype=object)
         if not hasattr(self, "classes_"):
             self.fit(list(texts))
-        scores = self.predict_proba(texts) if len(texts) else np.zeros((0, len(self.classes_)))
-        coded = self.decide(scores).astype(bool)
-        valence = self.predict_valence(texts, coded) if len(texts) else np.zeros((0, len(self.classes_)), object)
+        if len(texts):
+            with single_threaded_blas():
+                scores, coded, valence = self._score_units(texts)
+        else:
+            scores = np.zeros((0, len(self.classes_)))
+            coded, valence = scores.astype(bool), np.zeros((0, len(self.classes_)), object)
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)
+
+    def _score_units(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scores, 0/1 decisions as bool, valences) for the unit texts; a coder that can share
+        work between the three (one embedding of the texts) overrides this."""
+        scores = self.predict_proba(texts)
+        coded = self.decide(scores).astype(bool)
+        return scores, coded, self.predict_valence(texts, coded)
 
 
 def codings_frame(corpus: pd.DataFrame, units: pd.DataFrame, scores: np.ndarray, coded: np.ndarray,
@@ -93,27 +117,36 @@ def codings_frame(corpus: pd.DataFrame, units: pd.DataFrame, scores: np.ndarray,
         "score": scores[ui, ti].astype(float),
         "valence": np.asarray(valence, dtype=object)[ui, ti] if len(ui) else np.array([], dtype=object),
     })
-    # notes without any coded unit
+    # notes without any coded unit: one "uncoded" row, scored 1 - the note's best unit score
     note_ids = corpus["note_id"].astype(str).to_numpy(dtype=object)
-    has = set(out["note_id"])
-    best = {}
+    unit_note = (pd.Index(note_ids, dtype=object).get_indexer(units["note_id"].to_numpy(dtype=object)) if len(units)
+                 else np.zeros(0, dtype=np.intp))  # each unit's note: its row in the corpus (-1: none)
+    best = np.zeros(len(note_ids))
     if len(units):
         unit_max = scores.max(axis=1) if scores.shape[1] else np.zeros(len(units))
-        best = pd.Series(unit_max).groupby(units["note_id"].to_numpy()).max().to_dict()
-    persons = corpus["person_id"].to_numpy(dtype=object) if "person_id" in corpus.columns else [None] * len(corpus)
-    texts = np.asarray(corpus["text"].fillna(""), dtype=object)
-    unc = [
-        {"note_id": nid, "person_id": pid, "segment_id": f"{nid}:note", "start": 0, "end": len(str(text)),
-         "theme_id": UNCODED, "score": float(1.0 - best.get(nid, 0.0)), "valence": None}
-        for nid, pid, text in zip(note_ids, persons, texts) if nid not in has
-    ]
-    if unc:
-        out = pd.concat([out, pd.DataFrame(unc)], ignore_index=True) if len(out) else pd.DataFrame(unc)
-    order = {nid: i for i, nid in enumerate(note_ids)}
-    theme_order = {t: i for i, t in enumerate([*classes, UNCODED])}
-    out["_n"] = out["note_id"].map(order)
-    out["_t"] = out["theme_id"].map(theme_order)
-    out = out.sort_values(["_n", "start", "_t"], kind="stable").drop(columns=["_n", "_t"])
+        top = np.full(len(note_ids), -np.inf, dtype=unit_max.dtype)
+        ok = unit_note >= 0
+        np.maximum.at(top, unit_note[ok], unit_max[ok])
+        best = np.where(top > -np.inf, top.astype(float), 0.0)
+    unc = np.ones(len(note_ids), dtype=bool)
+    unc[unit_note[ui][unit_note[ui] >= 0]] = False
+    if unc.any():
+        persons = corpus["person_id"].to_numpy(dtype=object) if "person_id" in corpus.columns else np.full(len(corpus), None)
+        texts = corpus["text"].fillna("").to_numpy(dtype=object)
+        unc_ids = note_ids[unc]
+        uncoded = pd.DataFrame({
+            "note_id": unc_ids, "person_id": np.asarray(persons, dtype=object)[unc],
+            "segment_id": unc_ids + ":note", "start": np.zeros(len(unc_ids), dtype=np.int64),
+            "end": np.array([len(str(t)) for t in texts[unc]], dtype=np.int64), "theme_id": UNCODED,
+            "score": 1.0 - best[unc], "valence": np.full(len(unc_ids), None, dtype=object),
+        })
+        out = pd.concat([out, uncoded], ignore_index=True) if len(out) else uncoded
+    # order: the corpus' note order, then position in the note, then the codebook's theme order
+    # (numpy's lexsort is stable, as pandas' stable sort was)
+    n_pos = np.concatenate([unit_note[ui], np.flatnonzero(unc)]) if unc.any() else unit_note[ui]
+    n_pos = np.where(n_pos < 0, len(note_ids), n_pos)
+    t_pos = np.concatenate([ti, np.full(int(unc.sum()), len(classes))])
+    out = out.take(np.lexsort((t_pos, out["start"].to_numpy(), n_pos)))
     out.insert(0, "run_id", run_id)
     out["method"] = method
     out["start"] = out["start"].astype("int64")

@@ -33,7 +33,7 @@ from kvalitativ.text.sentences import split_sentences
 
 from .base import BaseCoder
 from .features import LexicalFeatures, stack_features
-from .valence import VALENCES, ValenceScorer, lexical_polarity
+from .valence import VALENCES, ValenceScorer, lexical_polarities
 
 __all__ = ["SupervisedCoder", "labels_to_matrix"]
 
@@ -255,7 +255,7 @@ class SupervisedCoder(BaseCoder):
     def _valence_features(F, texts):
         from scipy.sparse import csr_matrix, hstack
 
-        pol = np.array([[lexical_polarity(t)] for t in texts]) * 2.0
+        pol = lexical_polarities(texts)[:, None] * 2.0
         return hstack([F, csr_matrix(pol)]).tocsr()
 
     # --- predict -------------------------------------------------------------------------------
@@ -290,6 +290,6 @@ class SupervisedCoder(BaseCoder):
             V = self._encode([texts[i] for i in ui])
             out[ui, ti] = self.valence_fallback_.label(self.valence_fallback_.score(V, [texts[i] for i in ui], ti))
         else:
-            s = np.array([lexical_polarity(texts[i]) for i in ui])
+            s = lexical_polarities([texts[i] for i in ui])
             out[ui, ti] = np.where(s > 0.15, "strength", np.where(s < -0.15, "concern", "neutral"))
         return out

@@ -42,18 +42,37 @@ def segment_corpus(corpus: pd.DataFrame, level: str = "sentence") -> pd.DataFram
     note_ids = corpus["note_id"].astype(str).to_numpy()
     persons = corpus["person_id"].to_numpy(dtype=object) if "person_id" in corpus.columns else [None] * len(corpus)
     texts = np.asarray(corpus["text"].fillna(""), dtype=object)
-    rows = []
+    # built column by column (cheaper than a list of row tuples for pandas to transpose)
+    nids, pids, sids, starts, ends, utexts = [], [], [], [], [], []
     for nid, pid, text in zip(note_ids, persons, texts):
         text = str(text)
         if level == "note":
             stripped = text.strip()
             if stripped:
                 lo = len(text) - len(text.lstrip())
-                rows.append((nid, pid, f"{nid}:note", lo, lo + len(stripped), stripped))
+                nids.append(nid)
+                pids.append(pid)
+                sids.append(f"{nid}:note")
+                starts.append(lo)
+                ends.append(lo + len(stripped))
+                utexts.append(stripped)
             continue
-        for k, (a, b, sent) in enumerate(split_sentences(text), start=1):
-            rows.append((nid, pid, f"{nid}:s{k}", a, b, sent))
-    units = pd.DataFrame(rows, columns=UNIT_COLUMNS)
+        spans = split_sentences(text)
+        if not spans:
+            continue
+        k = len(spans)
+        nids += [nid] * k
+        pids += [pid] * k
+        sids += [f"{nid}:s{i}" for i in range(1, k + 1)]
+        for a, b, sent in spans:
+            starts.append(a)
+            ends.append(b)
+            utexts.append(sent)
+    if not nids:  # no units: the same empty, object-typed frame as ever
+        units = pd.DataFrame([], columns=UNIT_COLUMNS)
+    else:
+        units = pd.DataFrame({"note_id": nids, "person_id": pids, "segment_id": sids, "start": starts,
+                              "end": ends, "text": utexts}, columns=UNIT_COLUMNS)
     units["start"] = units["start"].astype("int64")
     units["end"] = units["end"].astype("int64")
     return units

@@ -18,10 +18,11 @@ below ``-margin`` is "concern", between is "neutral".
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 import numpy as np
 
-__all__ = ["lexical_polarity", "ValenceScorer", "VALENCES", "GENERIC_STRENGTH", "GENERIC_CONCERN"]
+__all__ = ["lexical_polarity", "lexical_polarities", "ValenceScorer", "VALENCES", "GENERIC_STRENGTH", "GENERIC_CONCERN"]
 
 VALENCES = ("strength", "concern", "neutral")
 
@@ -73,20 +74,30 @@ GENERIC_CONCERN = [
 ]
 
 
-_NEG_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _NEGATIVE), key=len, reverse=True)) + ")")
-_POS_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _POSITIVE), key=len, reverse=True)) + ")")
+def _stems(stems: list[str]) -> str:
+    """A regex alternation of the stems, longest first."""
+    return "(?:" + "|".join(sorted(map(re.escape, stems), key=len, reverse=True)) + ")"
 
 
-def _word_sign(word: str) -> int:
-    """-1 / +1 when the word starts with a concern / strength stem (concern checked first)."""
-    if _NEG_RE.match(word):
-        return -1
-    if _POS_RE.match(word):
-        return 1
-    return 0
-
+# One pass over a text finds the words that start with a concern stem (group "neg", checked
+# first) or a strength stem ("pos"), and skips all others inside the regex engine. A word is
+# a ``_TOKEN``: it starts where no letter (nor a letter and a hyphen, "skole-hjem") precedes,
+# and the stems are letters only, so this finds exactly the tokens that start with a stem.
+_L = "a-zæøåéü"
+_SIGNED_TOKEN = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{_stems(_NEGATIVE)})|(?P<pos>{_stems(_POSITIVE)}))"
+                           rf"[{_L}]*(?:-[{_L}]+)*")
+_PHRASE_PATTERNS = [(ph, re.compile(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])"), sign)
+                    for phrases, sign in ((_PHRASES_NEG, -1), (_PHRASES_POS, 1)) for ph in phrases]
+# Most texts hold none of the phrases: one search tells, before the phrase-by-phrase pass.
+_ANY_PHRASE = re.compile(r"(?<![a-zæøå])(?:" + "|".join(re.escape(ph) for ph in _PHRASES_NEG + _PHRASES_POS)
+                         + r")(?![a-zæøå])")
+_NOT_SCORED = frozenset(_NEGATORS | {"længere", "mere"})  # negation words carry no polarity themselves
 
 _PREFIX_NEG = ("u",)  # "umotiveret", "uafklaret", "utryg": caught by the lexicon directly
+
+
+def _neg_token(m: re.Match) -> str:
+    return "neg" + " " * (len(m.group()) - 3)
 
 
 def lexical_polarity(text: str) -> float:
@@ -97,36 +108,60 @@ def lexical_polarity(text: str) -> float:
     >>> lexical_polarity("Han er ikke motiveret.") < 0
     True
     """
-    low = _NEGATOR_PHRASES.sub(lambda m: "neg" + " " * (len(m.group()) - 3), text.lower())
+    low = _NEGATOR_PHRASES.sub(_neg_token, text.lower())
     total, n = 0.0, 0
     # phrases first; remove them so their words are not counted twice
-    for phrases, sign in ((_PHRASES_NEG, -1), (_PHRASES_POS, 1)):
-        for ph in phrases:
-            for m in re.finditer(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])", low):
+    if _ANY_PHRASE.search(low):
+        for phrase, pattern, sign in _PHRASE_PATTERNS:
+            if phrase not in low:  # a cheap substring test spares most of the regex scans
+                continue
+            for m in pattern.finditer(low):
                 total += sign * (-1 if _negated(low, m.start()) else 1)
                 n += 1
                 low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-    for m in _TOKEN.finditer(low):
-        w = m.group()
-        if w in _NEGATORS or w in ("længere", "mere"):
+    breaks = None
+    for m in _SIGNED_TOKEN.finditer(low):
+        if m.group() in _NOT_SCORED:
             continue
-        sign = _word_sign(w)
-        if sign:
-            total += sign * (-1 if _negated(low, m.start()) else 1)
-            n += 1
+        if breaks is None:  # clause breaks are found once per text, not once per word
+            breaks = _clause_breaks(low)
+        sign = -1 if m.group("neg") is not None else 1
+        total += sign * (-1 if _negated(low, m.start(), breaks) else 1)
+        n += 1
     if n == 0:
         return 0.0
-    return float(np.clip(total / max(n, 1), -1.0, 1.0))
+    return min(1.0, max(-1.0, total / n))
 
 
-def _negated(low: str, pos: int) -> bool:
-    """Is the word at ``pos`` inside the scope of a negator in the same clause?"""
-    before = low[:pos]
-    brk = None
-    for brk in _CLAUSE_BREAK.finditer(before):
-        pass
-    clause = before[brk.end():] if brk else before
-    words = _TOKEN.findall(clause)[-_SCOPE:]
+def lexical_polarities(texts) -> np.ndarray:
+    """``lexical_polarity`` of each text, as a float array; a text repeated in ``texts`` is
+    scored once (sentences recur across notes, and a unit coded with several themes recurs)."""
+    memo: dict[str, float] = {}
+    out = np.empty(len(texts), dtype=float)
+    for i, t in enumerate(texts):
+        p = memo.get(t)
+        if p is None:
+            p = memo[t] = lexical_polarity(t)
+        out[i] = p
+    return out
+
+
+def _clause_breaks(low: str) -> list[int]:
+    """End offsets of the clause breaks in ``low``, ascending."""
+    return [m.end() for m in _CLAUSE_BREAK.finditer(low)]
+
+
+def _negated(low: str, pos: int, breaks: list[int] | None = None) -> bool:
+    """Is the word at ``pos`` inside the scope of a negator in the same clause?
+
+    The clause starts at the last break that ends at or before ``pos`` (``breaks``: from
+    ``_clause_breaks(low)``); the negators among its last ``_SCOPE`` words before ``pos`` flip.
+    ``pos`` is always the start of a word, so no break straddles it.
+    """
+    if breaks is None:
+        breaks = _clause_breaks(low)
+    k = bisect_right(breaks, pos)
+    words = _TOKEN.findall(low, breaks[k - 1] if k else 0, pos)[-_SCOPE:]
     flips = sum(1 for w in words if w in _NEGATORS)
     return flips % 2 == 1
 
@@ -166,7 +201,7 @@ class ValenceScorer:
         contrast = np.einsum("ij,ij->i", vectors, self.strength_[theme_index]) - np.einsum(
             "ij,ij->i", vectors, self.concern_[theme_index])
         emb = np.tanh(contrast / self.contrast_scale)
-        lex = np.array([lexical_polarity(t) for t in texts])
+        lex = lexical_polarities(texts)
         has_lex = lex != 0
         w = np.where(has_lex, self.lexical_weight, 0.0)
         return w * lex + (1 - w) * emb

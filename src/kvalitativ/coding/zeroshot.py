@@ -27,11 +27,12 @@ pseudo-labels): refit it for a new corpus — ``code()`` does this when unfitted
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from kvalitativ.codebook import load_codebook
 
-from .base import BaseCoder
+from .base import BaseCoder, single_threaded_blas
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -52,6 +53,17 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=1, keepdims=True)
     n[n == 0] = 1.0
     return x / n
+
+
+def _decisions(models, F: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Each theme's logistic-regression decision values on ``F`` (``fallback`` where a theme has
+    no model). The same arithmetic as ``model.decision_function(F)``, but ``F`` is converted to
+    float64 once for all themes, not once per theme inside scikit-learn."""
+    F64 = np.asarray(F, dtype=np.float64)
+    out = np.empty(fallback.shape)
+    for t, m in enumerate(models):
+        out[:, t] = (F64 @ m.coef_.T + m.intercept_)[:, 0] if m is not None else fallback[:, t]
+    return out
 
 
 class ZeroShotCoder(BaseCoder):
@@ -113,6 +125,10 @@ class ZeroShotCoder(BaseCoder):
 
         ``y`` is ignored (zero-shot); it is accepted so the coder fits into sklearn tooling.
         """
+        with single_threaded_blas():
+            return self._fit(X)
+
+    def _fit(self, X) -> "ZeroShotCoder":
         cb = load_codebook(self.codebook)
         themes = cb.leaves()
         self.codebook_ = cb
@@ -159,11 +175,12 @@ class ZeroShotCoder(BaseCoder):
         S = C @ self.prototypes_.T
         if self.example_weight and self.example_vectors_ is not None:
             SE = C @ self.example_vectors_.T
-            best = np.full_like(S, -1.0)
-            for t in np.unique(self.example_owner_):
-                best[:, t] = SE[:, self.example_owner_ == t].max(axis=1)
-            has = np.isin(np.arange(S.shape[1]), self.example_owner_)
-            S[:, has] = (1 - self.example_weight) * S[:, has] + self.example_weight * best[:, has]
+            # the nearest example of each theme: a max over each theme's run of columns
+            order = np.argsort(self.example_owner_, kind="stable")  # fit() stores them in theme order
+            owners, starts = np.unique(self.example_owner_[order], return_index=True)
+            best = np.maximum.reduceat(SE if np.array_equal(order, np.arange(len(order))) else SE[:, order],
+                                       starts, axis=1)
+            S[:, owners] = (1 - self.example_weight) * S[:, owners] + self.example_weight * best
         return S
 
     def _z(self, U: np.ndarray) -> np.ndarray:
@@ -182,9 +199,7 @@ class ZeroShotCoder(BaseCoder):
         return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
 
     def _model_scores(self, U, models):
-        F = _unit_rows(U - self.center_)
-        Z = self._z(U)
-        return np.column_stack([m.decision_function(F) if m is not None else Z[:, t] for t, m in enumerate(models)])
+        return _decisions(models, _unit_rows(U - self.center_), self._z(U))
 
     def _train_round(self, U: np.ndarray, Z: np.ndarray):
         k = len(self.classes_)
@@ -233,10 +248,10 @@ class ZeroShotCoder(BaseCoder):
         curve = 1.0 / (1.0 + np.exp(-(Z - self.z_offset) * 2.0))
         if not self.model_:
             return curve
-        F = _unit_rows(U - self.center_)
-        out = np.empty_like(Z)
-        for t, m in enumerate(self.model_):
-            out[:, t] = m.predict_proba(F)[:, 1] if m is not None else curve[:, t]
+        # each theme's model's predict_proba, stored in Z's dtype; the curve where a theme has none
+        out = curve.copy()
+        has = [t for t, m in enumerate(self.model_) if m is not None]
+        out[:, has] = expit(_decisions(self.model_, _unit_rows(U - self.center_), np.zeros(Z.shape)))[:, has]
         return out
 
     def decide(self, scores: np.ndarray) -> np.ndarray:
@@ -254,9 +269,20 @@ class ZeroShotCoder(BaseCoder):
         U = self._encode(texts)
         if Y is None:
             Y = self.decide(self._scores(U))
+        return self._valence(U, texts, Y)
+
+    def _valence(self, U: np.ndarray, texts, Y) -> np.ndarray:
         out = np.full((len(texts), len(self.classes_)), None, dtype=object)
         ui, ti = np.nonzero(np.asarray(Y))
         if len(ui):
             s = self.valence_.score(U[ui], [texts[i] for i in ui], ti)
             out[ui, ti] = self.valence_.label(s)
         return out
+
+    def _score_units(self, texts):
+        # one embedding of the units serves the theme scores and the valence
+        texts = [str(t) for t in texts]
+        U = self._encode(texts)
+        scores = self._scores(U)
+        coded = self.decide(scores).astype(bool)
+        return scores, coded, self._valence(U, texts, coded)

@@ -39,9 +39,13 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 #: Abbreviations that often stand last in a sentence: they end one when a capital follows.
 _CAN_END = frozenset({"osv", "etc", "mv", "mfl", "mm", "mfl", "pct", "kr", "stk"})
 
+_LINE = re.compile(r"[^\n\r]+")
 _TERMINATOR = re.compile(r"[.!?…]+[\"'”’»)\]]*")
+# A terminator that can end a sentence: white space and then a next word follow on the same
+# line (the word is captured). A terminator followed by anything else ("3.5", "f.eks", or
+# the end of the line) never splits, so the regex engine skips those without Python work.
+_CANDIDATE = re.compile(_TERMINATOR.pattern + r"(?=\s+(\S+))")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
-_NEXT = re.compile(r"\s*(\S+)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int, str]]:
@@ -54,30 +58,23 @@ def split_sentences(text: str) -> list[tuple[int, int, str]]:
     if not text:
         return []
     spans: list[tuple[int, int, str]] = []
+    if "\n" not in text and "\r" not in text:  # one line (most notes)
+        _split_line(text, 0, len(text), spans)
+        return spans
     # Lines first: a line break always ends a sentence.
-    for line in re.finditer(r"[^\n\r]+", text):
+    for line in _LINE.finditer(text):
         _split_line(text, line.start(), line.end(), spans)
     return spans
 
 
 def _split_line(text: str, lo: int, hi: int, out: list[tuple[int, int, str]]) -> None:
     start = lo
-    for m in _TERMINATOR.finditer(text, lo, hi):
-        end = m.end()
-        nxt = _next_word(text, end, hi)
-        if nxt is None:
-            continue  # end of line: handled below
-        if not text[end : end + 1].isspace():
-            continue  # "3.5", "f.eks", "www.x.dk"
-        if _is_boundary(text, start, m.start(), m.group(), nxt):
+    for m in _CANDIDATE.finditer(text, lo, hi):
+        if _is_boundary(text, start, m.start(), m.group(), m.group(1)):
+            end = m.end()
             _emit(text, start, end, out)
             start = end
     _emit(text, start, hi, out)
-
-
-def _next_word(text: str, pos: int, hi: int) -> str | None:
-    m = _NEXT.match(text, pos, hi)
-    return m.group(1) if m else None
 
 
 def _is_boundary(text: str, start: int, punct_at: int, punct: str, nxt: str) -> bool:
