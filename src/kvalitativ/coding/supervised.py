@@ -200,18 +200,21 @@ class SupervisedCoder(BaseCoder):
         oof = np.zeros(Y.shape, dtype=float)
         for tr, te in folds:
             te_set = te
+            F_tr, F_te = F[tr], F[te_set]  # the fold's rows, sliced once for all themes
+            if sentence_of is not None:
+                sents, owner = sentence_of
+                mask = np.isin(owner, te_set)
+                Fs_te = Fs[mask]
             for j in range(Y.shape[1]):
                 yt = Y[tr, j]
                 if yt.min() == yt.max():
                     oof[te_set, j] = -10.0 if yt.max() == 0 else 10.0
                     continue
-                m = self._new_lr(F[tr].shape).fit(F[tr], yt)
+                m = self._new_lr(F_tr.shape).fit(F_tr, yt)
                 if sentence_of is None:
-                    oof[te_set, j] = m.decision_function(F[te_set])
+                    oof[te_set, j] = m.decision_function(F_te)
                 else:
-                    sents, owner = sentence_of
-                    mask = np.isin(owner, te_set)
-                    d = m.decision_function(Fs[mask])
+                    d = m.decision_function(Fs_te)
                     best = np.full(len(texts), -np.inf)
                     np.maximum.at(best, owner[mask], d)
                     oof[te_set, j] = best[te_set]
@@ -260,30 +263,47 @@ class SupervisedCoder(BaseCoder):
 
     # --- predict -------------------------------------------------------------------------------
     def decision_function(self, X) -> np.ndarray:
-        F = self._features([str(t) for t in X])
+        return self._decisions(self._features([str(t) for t in X]))
+
+    def _decisions(self, F) -> np.ndarray:
         return np.column_stack([m.decision_function(F) for m in self.models_])
+
+    def _calibrated(self, D: np.ndarray) -> np.ndarray:
+        return np.column_stack([_sigmoid(a * D[:, j] + b) for j, (a, b) in enumerate(self.platt_)])
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated scores in [0, 1], shape (n_texts, n_themes), columns ``classes_``."""
         X = [str(t) for t in X]
         if not X:
             return np.zeros((0, len(self.classes_)))
-        D = self.decision_function(X)
-        return np.column_stack([_sigmoid(a * D[:, j] + b) for j, (a, b) in enumerate(self.platt_)])
+        return self._calibrated(self.decision_function(X))
 
     def predict_valence(self, X, Y=None) -> np.ndarray:
         """Valence per (text, theme) where ``Y`` (default ``predict(X)``) codes it, None elsewhere."""
         texts = [str(t) for t in X]
         if Y is None:
             Y = self.predict(texts)
+        return self._valence(texts, Y)
+
+    def _score_units(self, texts):
+        # the units' features (TF-IDF n-grams + embedding) serve the theme scores and the valence
+        texts = [str(t) for t in texts]
+        F = self._features(texts)
+        scores = self._calibrated(self._decisions(F))
+        coded = self.decide(scores).astype(bool)
+        return scores, coded, self._valence(texts, coded, F)
+
+    def _valence(self, texts: list[str], Y, F=None) -> np.ndarray:
+        """``F``: the features of all ``texts`` when already at hand (rows are independent)."""
         out = np.full((len(texts), len(self.classes_)), None, dtype=object)
         ui, ti = np.nonzero(np.asarray(Y))
         if not len(ui):
             return out
         if self.valence_model_ is not None:
             rows = np.unique(ui)
-            F = self._features([texts[i] for i in rows])
-            lab = self.valence_model_.predict(self._valence_features(F, [texts[i] for i in rows]))
+            row_texts = [texts[i] for i in rows]
+            Fr = F[rows] if F is not None else self._features(row_texts)
+            lab = self.valence_model_.predict(self._valence_features(Fr, row_texts))
             by_row = dict(zip(rows.tolist(), lab))
             out[ui, ti] = [by_row[i] for i in ui]
         elif self.valence_fallback_ is not None:

@@ -222,7 +222,8 @@ class ZeroShotCoder(BaseCoder):
         present = np.unique(labels[keep])
         if len([c for c in present if c < k]) < 1 or len(present) < 2:
             return None
-        F = _unit_rows(U[keep] - self.center_)
+        # float64 once here, rather than inside every theme's fit (the fitted models are the same)
+        F = np.asarray(_unit_rows(U[keep] - self.center_), dtype=np.float64)
         models = []
         for t in range(k):
             yt = (labels[keep] == t).astype(int)
