@@ -88,3 +88,25 @@ def test_training_from_codes_checks_ids():
     texts, ys, vals = training_from_codes(corpus, pd.DataFrame({"note_id": ["a", "a", "b"], "theme_id": ["t", "u", "uncoded"],
                                                                 "valence": ["Strength", None, None]}))
     assert texts == ["x", "y"] and ys == [["t", "u"], []] and vals == [{"t": "strength"}, {}]
+
+
+@pytest.mark.parametrize("with_valence", [True, False])
+def test_code_shares_the_features_and_matches_the_public_methods(train_test, with_valence):
+    # code() transforms the units once for scores and valence; the public methods transform
+    # per call: the codings must be the same
+    from kvalitativ.coding import UNCODED, segment_corpus
+
+    (texts, ys, vals), _, (test, _) = train_test
+    coder = SupervisedCoder(embedder="tfidf", level="sentence").fit(texts, ys, vals if with_valence else None)
+    assert (coder.valence_model_ is not None) == with_valence
+    units = segment_corpus(test, "sentence")
+    unit_texts = list(units["text"])
+    scores = coder.predict_proba(unit_texts)
+    coded = coder.decide(scores).astype(bool)
+    valence = coder.predict_valence(unit_texts, coded)
+    ids = np.asarray(units["segment_id"], dtype=object)
+    ui, ti = np.nonzero(coded)
+    want = sorted((ids[u], coder.classes_[t], round(float(scores[u, t]), 6), valence[u, t]) for u, t in zip(ui, ti))
+    got = coder.code(test)
+    got = got[got["theme_id"] != UNCODED]
+    assert sorted(zip(got["segment_id"], got["theme_id"], got["score"], got["valence"])) == want
