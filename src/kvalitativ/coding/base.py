@@ -128,8 +128,9 @@ def codings_frame(corpus: pd.DataFrame, units: pd.DataFrame, scores: np.ndarray,
         ok = unit_note >= 0
         np.maximum.at(top, unit_note[ok], unit_max[ok])
         best = np.where(top > -np.inf, top.astype(float), 0.0)
+    coded_note = unit_note[ui]
     unc = np.ones(len(note_ids), dtype=bool)
-    unc[unit_note[ui][unit_note[ui] >= 0]] = False
+    unc[coded_note[coded_note >= 0]] = False
     if unc.any():
         persons = corpus["person_id"].to_numpy(dtype=object) if "person_id" in corpus.columns else np.full(len(corpus), None)
         texts = corpus["text"].fillna("").to_numpy(dtype=object)
@@ -143,8 +144,8 @@ def codings_frame(corpus: pd.DataFrame, units: pd.DataFrame, scores: np.ndarray,
         out = pd.concat([out, uncoded], ignore_index=True) if len(out) else uncoded
     # order: the corpus' note order, then position in the note, then the codebook's theme order
     # (numpy's lexsort is stable, as pandas' stable sort was)
-    n_pos = np.concatenate([unit_note[ui], np.flatnonzero(unc)]) if unc.any() else unit_note[ui]
-    n_pos = np.where(n_pos < 0, len(note_ids), n_pos)
+    n_pos = np.concatenate([coded_note, np.flatnonzero(unc)])
+    n_pos = np.where(n_pos < 0, len(note_ids), n_pos)  # units of notes not in the corpus: last
     t_pos = np.concatenate([ti, np.full(int(unc.sum()), len(classes))])
     out = out.take(np.lexsort((t_pos, out["start"].to_numpy(), n_pos)))
     out.insert(0, "run_id", run_id)

@@ -175,11 +175,10 @@ class ZeroShotCoder(BaseCoder):
         S = C @ self.prototypes_.T
         if self.example_weight and self.example_vectors_ is not None:
             SE = C @ self.example_vectors_.T
-            # the nearest example of each theme: a max over each theme's run of columns
-            order = np.argsort(self.example_owner_, kind="stable")  # fit() stores them in theme order
+            # the nearest example of each theme: columns grouped by theme, a max over each group
+            order = np.argsort(self.example_owner_, kind="stable")
             owners, starts = np.unique(self.example_owner_[order], return_index=True)
-            best = np.maximum.reduceat(SE if np.array_equal(order, np.arange(len(order))) else SE[:, order],
-                                       starts, axis=1)
+            best = np.maximum.reduceat(SE[:, order], starts, axis=1)
             S[:, owners] = (1 - self.example_weight) * S[:, owners] + self.example_weight * best
         return S
 
