@@ -76,7 +76,7 @@ def test_numeric_indicator_rows_compare_means():
     row = table.set_index(["theme_id", "valence", "indicator"]).loc[("moedestabilitet", "concern", "absence_pct")]
     ind = d["indicators"].set_index("person_id")
     with_theme = set(pt[(pt.theme_id == "moedestabilitet") & (pt.valence == "concern") & (pt.present == 1)].person_id)
-    persons = set(pt.person_id)
+    persons = set(pt.attrs["persons"])  # the population: persons without any theme have no row
     inside = ind.loc[sorted(with_theme), "absence_pct"]
     outside = ind.loc[sorted(persons - with_theme), "absence_pct"]
     assert row["mean_difference"] == np.float64(inside.mean() - outside.mean())

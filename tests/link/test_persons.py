@@ -8,6 +8,7 @@ from pandas.testing import assert_frame_equal
 
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.link import associations, exclusions, person_themes
+from kvalitativ.link.associations import presence_matrix
 from tests.link.synth import make_link_data
 
 COV = ["absence_pct", "grade_avg", "gender", "school"]
@@ -94,9 +95,11 @@ def test_event_without_outcome_date_does_not_count_and_persons_without_notes_are
     assert exclusions(pt).set_index("reason").loc["outcome_date_missing", "n_persons"] == 1
     assert ind.loc[event, "person_id"] not in set(pt["person_id"])
     assert "NO-NOTES" not in set(pt["person_id"])
+    assert "NO-NOTES" not in pt.attrs["persons"]
     pt_all = person_themes(d["codings"], d["corpus"], ind, population="all")
-    assert "NO-NOTES" in set(pt_all["person_id"])
-    assert pt_all.loc[pt_all["person_id"] == "NO-NOTES", "present"].sum() == 0
+    assert "NO-NOTES" in pt_all.attrs["persons"]  # in the population, without any theme
+    assert "NO-NOTES" not in set(pt_all["person_id"])  # so no row: rows are the themes persons have
+    assert presence_matrix(pt_all).loc["NO-NOTES"].sum() == 0
 
 
 def test_presence_per_valence_and_any():

@@ -23,9 +23,9 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from kvalitativ.errors import ConfigError
 from kvalitativ.link import wording
-from kvalitativ.link.associations import presence_matrix
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules
 from kvalitativ.link.persons import ANY, as_binary
+from kvalitativ.link.presence import presence
 
 COLUMNS = ["model", "features", "n_features", "n_persons", "n_events", "auc", "ci_low", "ci_high",
            "n_splits", "n_boot", "random_state", "suppressed", "note", "interpretation", *RULE_COLUMNS]
@@ -116,14 +116,14 @@ def added_value(
                           f"{', '.join(map(str, indicators.columns))}.")
     if outcome in quantitative:
         raise ConfigError(f"the outcome '{outcome}' cannot be one of the quantitative predictors.")
-    wide = presence_matrix(person_themes)
+    pres = presence(person_themes)
     valences = set(theme_valences) if theme_valences is not None else \
-        {v for _, v in wide.columns if v != ANY} or {ANY}
-    theme_cols = [(t, v) for t, v in wide.columns if v in valences]
-    themes = wide[theme_cols]
+        {v for _, v in pres.columns if v != ANY} or {ANY}
+    theme_cols = [(t, v) for t, v in pres.columns if v in valences]
+    themes = pres.dense(theme_cols, dtype="uint8")  # 0/1; the model scales them as float64 all the same
     themes.columns = [f"theme:{t}:{v}" for t, v in theme_cols]
     themes = themes.loc[:, themes.std(axis=0) > 0] if len(themes) > 1 else themes.iloc[:, :0]
-    ind = indicators.assign(person_id=indicators["person_id"].astype(str)).set_index("person_id").reindex(wide.index)
+    ind = indicators.assign(person_id=indicators["person_id"].astype(str)).set_index("person_id").reindex(pres.persons)
     y_all = as_binary(ind[outcome], f"indicators column '{outcome}'")
     known = y_all.notna().to_numpy()
     X = pd.concat([ind[quantitative], themes], axis=1).loc[known].reset_index(drop=True)

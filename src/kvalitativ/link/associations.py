@@ -18,6 +18,7 @@ from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.link import stats, wording
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules
 from kvalitativ.link.persons import as_binary
+from kvalitativ.link.presence import presence
 
 #: Column order of the associations table (rule columns last).
 COLUMNS = [
@@ -45,14 +46,12 @@ INT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "n_adjust
 
 
 def presence_matrix(person_themes: pd.DataFrame) -> pd.DataFrame:
-    """person_themes (long) as persons × (theme_id, valence) 0/1, keeping persons without themes."""
-    wide = person_themes.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present",
-                                     aggfunc="max", fill_value=0, observed=True)
-    persons = person_themes.attrs.get("persons")
-    if persons is not None:
-        wide = wide.reindex(pd.Index(list(persons), name="person_id"), fill_value=0)
-    wide.index = wide.index.astype(str)
-    return wide.sort_index(axis=1).astype("int64")
+    """person_themes (long) as persons × (theme_id, valence) 0/1, keeping persons without themes.
+
+    Dense: for small tables and inspection. The linking code itself works on the sparse
+    :func:`kvalitativ.link.presence.presence`, a column at a time.
+    """
+    return presence(person_themes).dense()
 
 
 def _covariate_frame(indicators: pd.DataFrame, covariates: Sequence[str], outcome: str) -> pd.DataFrame:
@@ -69,6 +68,20 @@ def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     from kvalitativ.privacy.suppress import suppress_small_cells
 
     return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, by=[], value_cols=VALUE_COLUMNS)
+
+
+def _column_numbers(x: np.ndarray, y: np.ndarray, design: stats.CovariateDesign, values: dict[str, np.ndarray],
+                    alpha: float) -> tuple[dict, dict, dict]:
+    """Everything one presence column ``x`` gives: the crude 2 × 2 comparison, the adjusted odds
+    ratio and a Welch comparison per numeric indicator (they depend on x, not on its name)."""
+    a = int(((x == 1) & (y == 1)).sum())
+    b = int(((x == 1) & (y == 0)).sum())
+    c = int(((x == 0) & (y == 1)).sum())
+    d = int(((x == 0) & (y == 0)).sum())
+    crude = {**stats.two_by_two(a, b, c, d, alpha=alpha), "nonevents_with": b, "nonevents_without": d}
+    adj = stats.adjusted_odds_ratio(x, y, None, alpha=alpha, design=design)
+    welch = {col: stats.welch(v[x == 1], v[x == 0], alpha=alpha) for col, v in values.items()}
+    return crude, adj, welch
 
 
 def associations(
@@ -130,26 +143,25 @@ def associations(
                               f"{', '.join(map(str, indicators.columns))}.")
         if not pd.api.types.is_numeric_dtype(indicators[col]):
             raise InputError(f"indicators column '{col}' is not numeric; drop it from --numeric-indicators.")
-    wide = presence_matrix(person_themes)
+    pres = presence(person_themes)
     ind = indicators.assign(person_id=indicators["person_id"].astype(str)).set_index("person_id")
-    ind = ind.reindex(wide.index)
+    ind = ind.reindex(pres.persons)
     y = as_binary(ind[outcome], f"indicators column '{outcome}'")
     known = y.notna().to_numpy()
-    wide, ind, y = wide.loc[known], ind.loc[known], y[known].astype(int).to_numpy()
+    pres, ind, y = pres.rows(known), ind.loc[known], y[known].astype(int).to_numpy()
     cov = _covariate_frame(ind, list(covariates), outcome)
 
+    design = stats.covariate_design(cov, y)
+    values = {col: pd.to_numeric(ind[col], errors="coerce").to_numpy(float) for col in numeric_indicators}
+    done: dict[bytes, tuple] = {}  # a discovered topic's "any" and "neutral" columns are often the same persons
     rows = []
-    for theme_id, valence in wide.columns:
-        x = wide[(theme_id, valence)].to_numpy()
+    for j, (theme_id, valence) in enumerate(pres.columns):
+        key = pres.key(j)
+        if key not in done:
+            done[key] = _column_numbers(pres.column(j), y, design, values, alpha)
+        crude, adj, welch = done[key]
         label = labels.get(theme_id, theme_id)
-        a = int(((x == 1) & (y == 1)).sum())
-        b = int(((x == 1) & (y == 0)).sum())
-        c = int(((x == 0) & (y == 1)).sum())
-        d = int(((x == 0) & (y == 0)).sum())
-        row = {"theme_id": theme_id, "valence": valence, "indicator": outcome, "indicator_type": "binary"}
-        row.update(stats.two_by_two(a, b, c, d, alpha=alpha))
-        row.update(nonevents_with=b, nonevents_without=d)
-        adj = stats.adjusted_odds_ratio(x, y, cov, alpha=alpha)
+        row = {"theme_id": theme_id, "valence": valence, "indicator": outcome, "indicator_type": "binary", **crude}
         row.update({k: v for k, v in adj.items() if k != "adjusted_note"})
         row["covariates"] = ",".join(covariates)
         notes = []
@@ -161,12 +173,9 @@ def associations(
         row["interpretation"] = (wording.binary_sentence(row, label, outcome)
                                  if not np.isnan(row["odds_ratio"]) else None)
         rows.append(row)
-        for col in numeric_indicators:
-            v = pd.to_numeric(ind[col], errors="coerce").to_numpy(float)
-            w = stats.welch(v[x == 1], v[x == 0], alpha=alpha)
+        for col, w in welch.items():
             nrow = {"theme_id": theme_id, "valence": valence, "indicator": col, "indicator_type": "numeric",
-                    "covariates": None}
-            nrow.update(w)
+                    "covariates": None, **w}
             nrow["interpretation"] = wording.numeric_sentence(nrow, label, outcome, col)
             rows.append(nrow)
 

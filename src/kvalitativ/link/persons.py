@@ -105,12 +105,16 @@ def person_themes(
 
     Returns
     -------
-    A long DataFrame, one row per person × theme × valence (valence ``"any"`` per theme plus each
-    theme × valence pair seen in the eligible codings), with columns person_id, theme_id, valence, present (0/1),
-    n_notes (eligible notes carrying it), the outcome value, and the rule columns outcome,
-    dropout_window_months, cutoff, note_rule, population. Themes only seen in excluded notes do
-    not appear. :func:`exclusions` gives a DataFrame (reason, n_notes, n_persons) saying which
-    notes did not count and why; ``attrs["n_notes_used"]`` is the number that did.
+    A long DataFrame with one row per person × theme × valence the person *has* (valence
+    ``"any"`` per theme plus each theme × valence pair seen in the eligible codings), with
+    columns person_id, theme_id, valence, present (always 1), n_notes (eligible notes carrying
+    it, ≥ 1), the outcome value, and the rule columns outcome, dropout_window_months, cutoff,
+    note_rule, population. A person without a theme has no row for it: the rows grow with the
+    codings, not with persons × themes. The population (persons with and without themes) is
+    ``attrs["persons"]``; :func:`kvalitativ.link.presence.presence` turns the table
+    into persons × (theme, valence) 0/1. Themes only seen in excluded notes do not appear.
+    :func:`exclusions` gives a DataFrame (reason, n_notes, n_persons) saying which notes did not
+    count and why; ``attrs["n_notes_used"]`` is the number that did.
 
     This table holds person ids: it is internal input to :func:`associations` and
     :func:`added_value`, never a dashboard table (``attrs["dashboard"] is False``).
@@ -209,16 +213,7 @@ def person_themes(
          np.full(len(counts_any), ANY)], names=["person_id", "theme_id", "valence"])
     counts = pd.concat([counts_any, counts_v])
 
-    pids = persons["person_id"].to_numpy(object)
-    full = pd.MultiIndex.from_arrays(
-        [np.repeat(pids, len(pairs)), np.tile(pairs["theme_id"].to_numpy(object), len(pids)),
-         np.tile(pairs["valence"].to_numpy(object), len(pids))], names=["person_id", "theme_id", "valence"])
-    n_notes = counts.reindex(full, fill_value=0) if len(full) else pd.Series([], dtype="int64", index=full)
-    out = n_notes.rename("n_notes").reset_index()
-    for col in ("person_id", "theme_id", "valence"):
-        out[col] = out[col].astype("string")
-    out["n_notes"] = out["n_notes"].astype("int64")
-    out["present"] = (out["n_notes"] > 0).astype("int64")
+    out = _present_rows(counts, persons["person_id"], pairs)
     out = out.merge(persons[["person_id", "_y"]].rename(columns={"_y": outcome}), on="person_id", how="left")
     out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
     rules.stamp(out)
@@ -230,6 +225,27 @@ def person_themes(
     out.attrs["outcome_date_col"] = outcome_date_col
     out.attrs["dashboard"] = False
     return out
+
+
+def _present_rows(counts: pd.Series, person_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The (person, theme, valence) cells with at least one note, ordered person by person
+    (``person_ids`` order) and within a person in ``pairs`` order.
+
+    Only present cells: a full persons × pairs grid grows with persons times themes (tens of
+    millions of rows once discovery adds hundreds of topics), while these grow with the codings.
+    """
+    cols = ["person_id", "theme_id", "valence"]
+    out = counts.rename("n_notes").reset_index()
+    person_rank = pd.Series(np.arange(len(person_ids)), index=pd.Index(person_ids.astype("string")))
+    pair_rank = pd.Series(np.arange(len(pairs)), index=pd.MultiIndex.from_frame(pairs[["theme_id", "valence"]]))
+    out["_p"] = person_rank.reindex(out["person_id"].astype("string")).to_numpy()
+    out["_t"] = pair_rank.reindex(pd.MultiIndex.from_frame(out[["theme_id", "valence"]])).to_numpy()
+    out = out.dropna(subset=["_p", "_t"]).sort_values(["_p", "_t"], kind="stable").reset_index(drop=True)
+    for col in cols:
+        out[col] = out[col].astype("string")
+    out["n_notes"] = out["n_notes"].astype("int64")
+    out["present"] = (out["n_notes"] > 0).astype("int64")
+    return out[cols + ["n_notes", "present"]]
 
 
 def exclusions(person_themes_table: pd.DataFrame) -> pd.DataFrame:

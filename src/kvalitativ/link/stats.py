@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -162,14 +163,46 @@ def _full_rank(design: np.ndarray, names: list[str]) -> list[int]:
     return kept
 
 
-def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.05) -> dict:
+@dataclass(frozen=True)
+class CovariateDesign:
+    """The covariate side of the adjusted model: which persons it uses and their design columns.
+
+    It does not depend on the theme, so :func:`~kvalitativ.link.associations.associations`
+    works it out once per outcome instead of once per theme × valence.
+    """
+
+    complete: np.ndarray  # persons with the outcome, the theme and every covariate
+    keep: np.ndarray  # of those, the persons the model keeps (see _design)
+    matrix: np.ndarray  # float design columns for the kept persons
+    names: list[str]
+    notes: list[str]
+
+
+def covariate_design(covariates: pd.DataFrame | None, y, missing=None) -> CovariateDesign:
+    """The :class:`CovariateDesign` for outcome ``y``; ``missing`` marks persons to leave out too
+    (a missing theme value)."""
+    y = np.asarray(y, dtype=float)
+    cov = covariates.reset_index(drop=True) if covariates is not None else pd.DataFrame(index=range(len(y)))
+    complete = ~np.isnan(y) & ~cov.isna().any(axis=1).to_numpy()
+    if missing is not None:
+        complete &= ~np.asarray(missing, dtype=bool)
+    notes = []
+    if (~complete).any():
+        notes.append(f"{int((~complete).sum())} persons with missing covariates left out")
+    design, keep, design_notes = _design(cov.loc[complete].reset_index(drop=True), y[complete])
+    return CovariateDesign(complete, keep, design.to_numpy(float), list(design.columns), notes + design_notes)
+
+
+def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.05, *,
+                        design: CovariateDesign | None = None) -> dict:
     """Odds ratio of the theme ``x`` for the outcome ``y`` from a statsmodels Logit
     ``y ~ x + covariates`` (Newton, Wald interval).
 
     Rows with a missing covariate are left out (complete cases; ``n_adjusted`` says how many
     stayed). When the model cannot give a finite estimate — no variation, separation (every
     person with or without the theme has the same outcome), non-convergence, collinearity —
-    the estimate is NaN and ``adjusted_note`` says why; it never raises.
+    the estimate is NaN and ``adjusted_note`` says why; it never raises. ``design``: the
+    :func:`covariate_design` of ``covariates`` and ``y``, when many themes share them.
     """
     from statsmodels.discrete.discrete_model import Logit
     from statsmodels.tools.sm_exceptions import (ConvergenceWarning, PerfectSeparationError,
@@ -179,15 +212,10 @@ def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.
            "adjusted_p_value": np.nan, "n_adjusted": 0, "adjusted_note": None}
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    cov = covariates.reset_index(drop=True) if covariates is not None else pd.DataFrame(index=range(len(x)))
-    complete = ~(np.isnan(x) | np.isnan(y)) & ~cov.isna().any(axis=1).to_numpy()
-    x, y, cov = x[complete], y[complete], cov.loc[complete].reset_index(drop=True)
-    notes = []
-    if (~complete).any():
-        notes.append(f"{int((~complete).sum())} persons with missing covariates left out")
-    design, keep, design_notes = _design(cov, y)
-    notes += design_notes
-    x, y = x[keep], y[keep]
+    if design is None or np.isnan(x).any():
+        design = covariate_design(covariates, y, missing=np.isnan(x))
+    notes = list(design.notes)
+    x, y = x[design.complete][design.keep], y[design.complete][design.keep]
     out["n_adjusted"] = int(len(y))
 
     def fail(why):
@@ -202,8 +230,8 @@ def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.
         if y[group].min() == y[group].max():
             return fail(f"separation: every person {label} the theme has the same outcome; "
                         "adjusted OR not estimable (see the exact odds_ratio)")
-    names = ["const", "theme"] + list(design.columns)
-    X = np.column_stack([np.ones(len(y)), x, design.to_numpy(float)]) if design.shape[1] else \
+    names = ["const", "theme"] + design.names
+    X = np.column_stack([np.ones(len(y)), x, design.matrix]) if design.matrix.shape[1] else \
         np.column_stack([np.ones(len(y)), x])
     var = X.std(axis=0) > 0
     var[0] = True
