@@ -385,9 +385,10 @@ def cmd_quality(args) -> None:
             line += (f"; the fitted coder codes **{code_speed['static'][1] / code_speed['e5'][1]:,.0f}×** as many "
                      f"sample notes a second with it and **{distinct_speed['static'][1] / distinct_speed['e5'][1]:,.0f}×** "
                      f"as many distinct texts, and it fits {fit_time['e5'] / fit_time['static']:,.0f}× faster. "
-                     "With static vectors the embedding is no longer the bottleneck: most of the coding time is "
-                     "the coder's own per-sentence work (valence lexicon, sentence splitting, one logistic "
-                     "regression per theme).")
+                     "With static vectors the embedding is no longer the bottleneck: coding time is spread over "
+                     "sentence splitting, the valence lexicon and theme scores, and a one-shot run is dominated "
+                     "by fitting one logistic regression per theme (the self-training step). e5 uses both cores "
+                     "only when the load average leaves them free, so the ratio moves with the machine's load.")
         body += ["", line if line.endswith(".") else line + "."]
     write_subsection("Static embedder against e5", body)
 
