@@ -145,8 +145,14 @@ def fmt_rate(x: float) -> str:
 
 
 def generate_corpus(out: Path, n_notes: int, seed: int = 20261127) -> Path:
-    """notes.csv + indicators.csv of ``n_notes`` generated notes (kept between runs)."""
-    if (out / "notes.csv").is_file() and (out / "indicators.csv").is_file() and (out / ".complete").is_file():
+    """notes.csv + indicators.csv of ``n_notes`` generated notes (kept between runs while the generator is unchanged)."""
+    import hashlib
+
+    generator = hashlib.sha256((ROOT / "scripts" / "make_sample_corpus.py").read_bytes()).hexdigest()[:12]
+    stamp = f"{n_notes} notes, seed {seed}, generator {generator}"
+    done = out / ".complete"
+    if (out / "notes.csv").is_file() and (out / "indicators.csv").is_file() and done.is_file() \
+            and done.read_text().startswith(stamp):
         return out
     import make_sample_corpus as msc
 
@@ -154,7 +160,7 @@ def generate_corpus(out: Path, n_notes: int, seed: int = 20261127) -> Path:
     t0 = time.perf_counter()
     msc.write_corpus(out, seed=seed, n_persons=None, n_notes=n_notes, n_citizen=0, docs=False,
                      progress=n_notes > 100_000)
-    (out / ".complete").write_text(f"{n_notes} notes, seed {seed}, {time.perf_counter() - t0:.0f} s\n")
+    done.write_text(f"{stamp}, {time.perf_counter() - t0:.0f} s\n")
     return out
 
 
