@@ -128,3 +128,21 @@ def test_pipeline_stage_reads_the_corpus_folder(export, tmp_path, monkeypatch):
     assert {"themes", "codings", "topic_terms", "topic_map", "topic_representatives"} <= set(result["tables"])
     assert any("emergent" in line for line in result["summary"])
     assert set(read_stage_table(tmp_path / "out", "codings").run_id) == {"r1"}
+
+
+def test_smallest_topic_grows_with_the_corpus(export, tmp_path, monkeypatch):
+    """min_topic_share raises min_topic_size on large corpora (so 100k notes give readable themes)."""
+    from kvalitativ.config import DiscoverConfig, config_from_dict
+    from kvalitativ.discover.stage import effective_min_topic_size
+    from kvalitativ.errors import ConfigError
+
+    dc = DiscoverConfig()
+    assert effective_min_topic_size(dc, 4_000) == 15            # the default changes nothing below 7,500 notes
+    assert effective_min_topic_size(dc, 100_000) == 200
+    assert effective_min_topic_size(DiscoverConfig(min_topic_share=0), 100_000) == 15
+    with pytest.raises(ConfigError, match="min_topic_share"):
+        config_from_dict({"discover": {"min_topic_share": 2}})
+    monkeypatch.chdir(tmp_path)
+    output = run(["discover", str(export / "notes.csv"), "--out", str(tmp_path / "out"), "--embedder", "tfidf",
+                  "--min-topic-size", "5", "--min-topic-share", "0.2"], tmp_path)
+    assert "topics of at least 12 notes" in output  # ceil(0.2 × 56)

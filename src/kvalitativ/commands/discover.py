@@ -47,6 +47,9 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 @click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")
 @click.option("--min-topic-size", type=int, default=None, help="Smallest topic worth reporting (default 15 notes).")
+@click.option("--min-topic-share", type=float, default=None,
+              help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
+                   "200 notes of 100,000; no effect below 7,500 notes; 0 = off).")
 @click.option("--n-neighbors", type=int, default=None, help="UMAP neighbourhood size (default 15).")
 @click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5).")
 @click.option("--outlier-target", type=float, default=None,
@@ -65,6 +68,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
             use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
+            min_topic_share: float | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
             renames: tuple[str, ...], seed: int | None, engine: str | None, scheduler: str | None) -> None:
@@ -89,14 +93,15 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
       kvalitativ discover out/ --merge 2,5 --rename "0=Søvn og træthed" --model-dir models/topics-2025 --out out/
     """
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.config import RunConfig, load_config
+    from kvalitativ.config import RunConfig, load_config, validate
     from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
     from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.io.store import make_run_id
 
     config = load_config(config_path) if config_path else RunConfig()
     dc = config.discover
-    for name, value in (("min_topic_size", min_topic_size), ("n_neighbors", n_neighbors),
+    for name, value in (("min_topic_size", min_topic_size), ("min_topic_share", min_topic_share),
+                        ("n_neighbors", n_neighbors),
                         ("n_components", n_components), ("outlier_target", outlier_target),
                         ("guided", guided), ("emergent_threshold", emergent_threshold)):
         if value is not None:
@@ -105,6 +110,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
         config.seed = seed
     if embedder:
         config.embed.name = embedder
+    validate(config)
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None
     merge_groups, labels = parse_curation(merges, renames)

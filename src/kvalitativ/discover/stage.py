@@ -7,6 +7,7 @@ holds them, the rows of other stages are kept and only earlier discovery rows (o
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     else:
         curation = Discoverer.load(previous_model).curation_ if previous_model else None
         d = Discoverer(
-            embedder=embedder, min_topic_size=dc.min_topic_size, n_neighbors=dc.n_neighbors,
+            embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
             n_components=dc.n_components, min_samples=dc.min_samples, outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
@@ -101,6 +102,12 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
     tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores)
     return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
+
+
+def effective_min_topic_size(dc, n_notes: int) -> int:
+    """``min_topic_size``, raised to ``min_topic_share`` of the notes on large corpora."""
+    share = float(getattr(dc, "min_topic_share", 0.0) or 0.0)
+    return max(int(dc.min_topic_size), math.ceil(share * n_notes))
 
 
 def merge_with_existing(out_dir: str | Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -134,8 +141,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     if result.get("mode") == "assign":
         lines = [f"Assigned {n} notes to the {len(d.topic_ids_)} topics of the saved model."]
     else:
-        lines = [f"Discovered {len(d.topic_ids_)} topics; {n} notes assigned (outliers {d.outlier_share_:.0%}, "
-                 f"{d.outlier_share_before_:.0%} before reduction)."]
+        lines = [f"Discovered {len(d.topic_ids_)} topics of at least {d.min_topic_size} notes; {n} notes assigned "
+                 f"(outliers {d.outlier_share_:.0%}, {d.outlier_share_before_:.0%} before reduction)."]
     if mapping is not None:
         em = mapping[mapping.is_emergent]
         lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
