@@ -34,7 +34,7 @@ SECTION = "## Dask engine"
 def write_config(base: Path, tmp: Path, cache: Path) -> Path:
     """The sample config with absolute paths and its own cache folder."""
     data = yaml.safe_load(base.read_text(encoding="utf-8"))
-    for block, key in (("ingest", "notes"), ("ingest", "indicators"), ("citizen", "notes")):
+    for block, key in (("ingest", "notes"), ("ingest", "indicators"), ("citizen", "notes"), ("code", "train")):
         if data.get(block, {}).get(key):
             data[block][key] = str((base.parent / data[block][key]).resolve())
     data.setdefault("embed", {})["cache_dir"] = str(cache)
@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     stages = ["ingest", "ingest_citizen", "code", "link", "summarize", "report"]
     corpus = f"{sizes.get('notes', 0):,} notes" + (f", {sizes['citizen_notes']:,} citizen inputs" if "citizen_notes" in sizes else "")
     lines = [SECTION, "",
-             f"`kvalitativ run` on the whole sample corpus ({corpus}; sentence level) with "
+             f"`kvalitativ run` on the whole sample corpus ({corpus}; sentence level; the demo config, so the "
+             "notes are coded by the supervised coder trained on `human_codes.csv`) with "
              "the local engine and with `--engine dask` (its own `LocalCluster`: one single-threaded worker "
              "process per core, i.e. 2 workers here). Wall time of the whole command (process start and, for "
              "Dask, cluster start included) and the stage times from `run.json`, in seconds. Each run has a "
