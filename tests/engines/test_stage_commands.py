@@ -14,14 +14,9 @@ import pytest
 
 from kvalitativ.cli import main
 from tests.conftest import SAMPLE
-from tests.engines.test_dask_engine import _subset, assert_same
+from tests.engines.test_dask_engine import _subset, _tables, assert_same
 
 pytestmark = pytest.mark.slow
-
-
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {f"{p.parent.name}/{p.stem}": pd.read_parquet(p)
-            for sub in ("parquet", "work") for p in sorted((out / sub).glob("*.parquet"))}
 
 
 def _assert_same_folders(local: Path, dask: Path) -> None:

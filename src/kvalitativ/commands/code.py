@@ -84,7 +84,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
             corpus = run_on.ingest(notes, config.ingest, config.privacy).corpus
         run_id = run_id_for(config)
         codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
-        where = [run_on.where()] if run_on.client is not None else []
+        where = run_on.summary_lines()
     written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
     method = "supervised" if config.code.train else "zero-shot"
     echo_summary(where + [_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",

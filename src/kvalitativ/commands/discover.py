@@ -119,10 +119,11 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
         result = run_on.discover(corpus, config, codebook=cb, model_dir=model_dir, previous_model=previous_model,
                                  use_model=use_model, merges=merge_groups, renames=labels)
+        where = run_on.summary_lines()  # while the cluster is still connected
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
     written = write_discovery(result, out_dir, run_id, config)
-    lines = result["summary_extra"] + summary_lines(result)
+    lines = where + summary_lines(result)
     if cb is None:
         lines.append("No codebook given: add --codebook ungekompetencer to see which topics are emergent.")
     if model_dir:

@@ -71,5 +71,5 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     config.ingest.indicators = str(indicators) if indicators else None
     with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
         result = run_ingest(config, out_dir, ingest=run_on.ingest)
-        lines = result["summary"] + ([run_on.where()] if run_on.client is not None else [])
+        lines = result["summary"] + run_on.summary_lines()
     echo_summary(lines)

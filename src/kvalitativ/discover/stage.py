@@ -148,6 +148,9 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
                      + (": " + "; ".join(f"topic_{t} '{lab}'" for t, lab in zip(em.topic_id, em.topic_label))
                         if len(em) else "."))
+    if result.get("n_sample"):  # the Dask engine fits a large corpus on a sample
+        lines.append(f"Topics fitted on a random sample of {result['n_sample']} of {result['n_notes']} notes; "
+                     "the others were assigned to the nearest topic.")
     return lines
 
 

@@ -208,15 +208,7 @@ def discover_dask(config: RunConfig, out_dir: str | Path, run_id: str, progress:
     result = discover_corpus_dask(corpus, config, client=client, codebook=codebook, progress=progress,
                                   sample_size=sample_size, model_dir=config.discover.model_dir)
     written = write_discovery(result, out_dir, run_id, config)
-    return {"tables": result["tables"], "written": written, "summary": summary_lines(result) + sampled_line(result)}
-
-
-def sampled_line(result: dict[str, Any]) -> list[str]:
-    """The summary line that says discovery fitted on a sample (empty when it fitted on every note)."""
-    if not result.get("n_sample"):
-        return []
-    return [f"Topics fitted on a random sample of {result['n_sample']} of {result['n_notes']} notes; "
-            "the others were assigned to the nearest topic."]
+    return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}
 
 
 def discover_corpus_dask(corpus: pd.DataFrame, config: RunConfig, *, client: Any, codebook: Any = None,

@@ -54,27 +54,25 @@ class StageEngine:
                                 client=self.client)
 
     def discover(self, corpus: pd.DataFrame, config, *, codebook=None, **options: Any) -> dict[str, Any]:
-        """``discover_corpus``' result; on the Dask engine with a ``summary_extra`` line when sampled."""
+        """``discover_corpus``' result (on the Dask engine: fitted on a sample of a large corpus)."""
         from kvalitativ.discover.stage import discover_corpus, make_embedder
 
         if self.client is None:
             embedder = make_embedder(config.embed.name, config, progress=self.progress)
-            result = discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
-                                     **options)
-            return {**result, "summary_extra": []}
-        from kvalitativ.engines.dask_engine import discover_corpus_dask, sampled_line
+            return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
+                                   **options)
+        from kvalitativ.engines.dask_engine import discover_corpus_dask
 
-        result = discover_corpus_dask(corpus, config, client=self.client, codebook=codebook,
-                                      progress=self.progress, **options)
-        return {**result, "summary_extra": [self.where()] + sampled_line(result)}
+        return discover_corpus_dask(corpus, config, client=self.client, codebook=codebook,
+                                    progress=self.progress, **options)
 
-    def where(self) -> str:
-        """One summary line naming the cluster, so a log shows where the work ran."""
+    def summary_lines(self) -> list[str]:
+        """The line naming the cluster, so a log shows where the work ran (none for local)."""
         if self.client is None:
-            return "Local engine"
+            return []
         from kvalitativ.engines.cluster import n_workers
 
-        return f"Dask engine: {n_workers(self.client)} worker(s)"
+        return [f"Dask engine: {n_workers(self.client)} worker(s)"]
 
 
 def resolve_engine(engine: str | None, scheduler: str | None, config_engine: str | None = "local",
