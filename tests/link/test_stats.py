@@ -143,3 +143,13 @@ def test_adjusted_or_drops_missing_covariates_and_flat_levels_with_a_note():
     assert np.isfinite(out["adjusted_odds_ratio"])
     assert out["n_adjusted"] == n - 7 - 6
     assert "missing covariates" in out["adjusted_note"] and "Lille" in out["adjusted_note"]
+
+
+def test_shared_design_refuses_a_theme_with_missing_values():
+    """A covariate design shared across themes assumes every person has a theme value."""
+    from kvalitativ.link.stats import adjusted_odds_ratio, covariate_design
+
+    y = np.array([0, 1, 0, 1, 0, 1, 0, 0], dtype=float)
+    design = covariate_design(None, y)
+    with pytest.raises(ValueError, match="missing values"):
+        adjusted_odds_ratio(np.array([1, 0, np.nan, 1, 0, 1, 0, 1]), y, None, design=design)

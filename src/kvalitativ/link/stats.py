@@ -212,8 +212,10 @@ def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.
            "adjusted_p_value": np.nan, "n_adjusted": 0, "adjusted_note": None}
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    if design is None or np.isnan(x).any():
+    if design is None:
         design = covariate_design(covariates, y, missing=np.isnan(x))
+    elif np.isnan(x).any():  # a shared design assumes every person has a theme value
+        raise ValueError("adjusted_odds_ratio: x has missing values; pass covariates instead of a shared design")
     notes = list(design.notes)
     x, y = x[design.complete][design.keep], y[design.complete][design.keep]
     out["n_adjusted"] = int(len(y))
