@@ -835,7 +835,6 @@ def cmd_compare(args) -> None:
     work = Path(args.work)
     before_src = worktree_of(args.before, work) / "src"
     before_sha = before_src.parent.name.removeprefix("before-")
-    versions = [("before", before_src), ("after", None)]
     results: dict = {}
     for size in args.sizes:
         corpus_dir = generate_corpus(work / f"corpus-{size}", size)
@@ -844,7 +843,7 @@ def cmd_compare(args) -> None:
         reps = args.repeats if size <= 1000 else 1
         for rep in range(reps):
             for version, emb in pairs:
-                src = dict(versions)[version]
+                src = before_src if version == "before" else None
                 out, cache = work / f"cmp-{size}-{version}-{emb}", work / f"cmp-cache-{size}-{version}-{emb}"
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)
@@ -887,7 +886,7 @@ def cmd_compare(args) -> None:
     for size in args.sizes:
         for emb in args.embedders:
             head = f"| stage ({size:,} notes, {emb}) | before: s | before: MB | after: s | after: MB | speed-up |"
-            extra = [e for e in args.after_only]
+            extra = list(args.after_only)
             head += "".join(f" after, {e}: s | after, {e}: MB | speed-up, {e} vs before {emb} |" for e in extra)
             body += [head, "|---" * (head.count("|") - 1) + "|"]
             tot = {"b": 0.0, "a": 0.0, **{e: 0.0 for e in extra}}
