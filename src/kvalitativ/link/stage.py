@@ -129,7 +129,7 @@ def link_from_dirs(
     codings = read_stage_table(codings_dir, "codings")
     corpus = read_stage_table(notes_dir, "corpus")
     if indicators_path:
-        indicators, _rejects = read_indicators(indicators_path, config.ingest)
+        indicators, _rejects = read_indicators(indicators_path, config.ingest, config.privacy)
         inputs = {"indicators": file_sha256(indicators_path)}
     else:
         indicators = read_stage_table(notes_dir, "indicators", required=False)
