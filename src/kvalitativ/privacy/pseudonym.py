@@ -136,15 +136,17 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
         raise ConfigError(f"pseudonymize is '{mode}': use auto, always or never.")
     if mode == "never":
         return values
-    key = load_key(key_file) if key is None else key
     cache: dict[str, str] = {}
+    keys: list[bytes] = [] if key is None else [key]
 
     def one(value):
         if _missing(value) or value == "" or (mode == "auto" and not CPR_LIKE.match(str(value))):
             return value
         value = str(value)
         if value not in cache:
-            cache[value] = pseudonym(value, key, prefix, domain)
+            if not keys:  # read (or create) the key only when an id needs it
+                keys.append(load_key(key_file))
+            cache[value] = pseudonym(value, keys[0], prefix, domain)
         return cache[value]
 
     return values.map(one)
