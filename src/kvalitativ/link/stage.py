@@ -141,7 +141,8 @@ def link_from_dirs(
     if not shared:
         raise InputError(
             "no person_id in the indicators matches a person in the notes. Both must be pseudonymised the same "
-            "way: use the same ingest settings (pseudonymize, pseudonym_salt) for notes and indicators.")
+            "way: use the same ingest.pseudonymize setting and the same pseudonym key (privacy.key_file, or "
+            "KVALITATIV_PSEUDONYM_KEY_FILE; see docs/privacy.md) for notes and indicators.")
     run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
