@@ -18,10 +18,16 @@ is made and attacked by enumerating every CPR number of the two birth years (2 Ã
 A CPR number counts as recovered when a candidate's hash equals a published pseudonym and the
 candidate is that person's CPR number. Timings are one core, Python's hashlib/hmac.
 
+With ``--demo-out out/sample`` (the folder ``make demo`` wrote) it also counts the quotes of
+sensitive themes per unit in the demo's ``quotes`` and ``joint_display`` tables: "after" as the
+demo wrote them (``summarize.sensitive_quotes`` at its default), "before" by running the
+summarize stage again on the same stored tables with ``sensitive_quotes: unit``, which is the
+code path of the version before this change (every theme quoted per unit).
+
 Usage::
 
     python scripts/bench_pseudonym.py                # print the results
-    python scripts/bench_pseudonym.py --write-docs   # also replace "## Pseudonyms" in docs/benchmarks.md
+    make demo && python scripts/bench_pseudonym.py --demo-out out/sample --write-docs
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from kvalitativ.privacy.manifest import public_manifest  # noqa: E402
 from kvalitativ.privacy.pseudonym import PSEUDONYM_HEX  # noqa: E402
 
 SAMPLE = REPO / "corpora" / "sample"
-COMMAND = "python scripts/bench_pseudonym.py --write-docs"
+COMMAND = "python scripts/bench_pseudonym.py --demo-out out/sample --write-docs"
 YEARS = (2007, 2008)
 
 
@@ -151,6 +157,48 @@ def after(notes: pd.DataFrame, cprs: dict[str, str], work: Path) -> dict:
             "with_key": recovered_count(insider, truth), "with_key_seconds": s_in}
 
 
+def demo_quotes(out_dir: Path) -> dict:
+    """Per-unit quotes of sensitive themes in the demo's tables: as written, and with the old behaviour."""
+    from kvalitativ.config import load_config
+    from kvalitativ.evidence import summarize
+    from kvalitativ.evidence.quotes import sensitive_themes
+    from kvalitativ.io.store import read_stage_table
+
+    cfg = load_config(REPO / "corpora" / "sample" / "kvalitativ.yaml")
+    names = ("codings", "corpus", "themes", "prevalence", "associations", "person_themes", "indicators")
+    tables = {n: read_stage_table(out_dir, n, required=False) for n in names}
+    sensitive = sensitive_themes(tables["themes"])
+
+    def count(quotes: pd.DataFrame, jd: pd.DataFrame) -> dict:
+        unit = quotes[(quotes["unit_id"] != "_all") & quotes["theme_id"].isin(sensitive)]
+        return {"quotes_unit": len(unit), "quotes_all": int(((quotes["unit_id"] == "_all")
+                                                             & quotes["theme_id"].isin(sensitive)).sum()),
+                "joint_display": int((jd["key"].isin(sensitive) & jd["quote"].notna()).sum()),
+                "units": int(unit["unit_id"].nunique())}
+
+    after = count(read_stage_table(out_dir, "quotes"), read_stage_table(out_dir, "joint_display"))
+    cfg.summarize.sensitive_quotes = "unit"
+    old = summarize(tables, cfg)
+    return {"after": after, "before": count(old["quotes"], old["joint_display"]), "sensitive": sorted(sensitive)}
+
+
+def render_quotes(q: dict) -> str:
+    b, a = q["before"], q["after"]
+    return "\n".join([
+        "### Quotes of sensitive themes per unit (the demo's tables)",
+        "",
+        f"`make demo`, then the same command. Sensitive themes (codebook flag): {', '.join(q['sensitive'])}. "
+        "\"Before\" reruns the summarize stage on the demo's stored tables with `summarize.sensitive_quotes: unit` "
+        "(the behaviour before the flag); \"after\" counts the tables the demo wrote (default `municipality`).",
+        "",
+        "| | unit quotes in `quotes` (units) | municipality quotes in `quotes` | unit quotes in `joint_display` |",
+        "|---|---:|---:|---:|",
+        f"| before | {b['quotes_unit']} ({b['units']}) | {b['quotes_all']} | {b['joint_display']} |",
+        f"| after (default) | **{a['quotes_unit']}** ({a['units']}) | {a['quotes_all']} | **{a['joint_display']}** |",
+        "",
+    ])
+
+
 def render(b: dict, a: dict, seed: int) -> str:
     return "\n".join([
         "## Pseudonyms",
@@ -196,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=22)
     ap.add_argument("--write-docs", action="store_true", help="replace the ## Pseudonyms section of docs/benchmarks.md")
+    ap.add_argument("--demo-out", type=Path, default=None, help="the folder make demo wrote (out/sample)")
     args = ap.parse_args(argv)
     notes = pd.read_csv(SAMPLE / "notes.csv", sep=";", dtype=str, keep_default_na=False)
     cprs = cpr_shaped_ids(list(notes["ElevID"].unique()), args.seed)
@@ -203,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         a = after(notes, cprs, Path(tmp))
     section = render(b, a, args.seed)
+    if args.demo_out is not None:
+        section += "\n" + render_quotes(demo_quotes(args.demo_out))
     print(section)
     print(json.dumps({"before": b, "after": a}, default=str))
     if args.write_docs:
