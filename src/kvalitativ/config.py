@@ -223,6 +223,10 @@ def validate(config: RunConfig) -> RunConfig:
                           "between 0 (off) and 0.5, e.g. 0.002.")
     if config.ingest.pseudonymize not in ("auto", "always", "never"):
         raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
+    key, out = config.privacy.key_file, config.out
+    if key and out and Path(out).resolve() in Path(key).resolve().parents:
+        raise ConfigError(f"privacy.key_file {key} lies inside the output folder {out}, which is published: "
+                          "keep the pseudonym key beside the config or in a secret store (docs/privacy.md).")
     if config.summarize.sensitive_quotes not in ("none", "municipality", "unit"):
         raise ConfigError(f"summarize.sensitive_quotes is '{config.summarize.sensitive_quotes}': "
                           "use none, municipality or unit.")

@@ -120,6 +120,11 @@ def test_a_damaged_or_missing_key_is_a_clear_error(tmp_path):
         load_key(tmp_path / "none.key", create=False)
 
 
+def test_a_key_file_inside_the_output_folder_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="inside the output folder"):
+        config_from_dict({"out": "out", "privacy": {"key_file": "out/k.key"}}, base_dir=tmp_path)
+
+
 def test_a_config_with_a_salt_says_what_to_do(tmp_path):
     path = tmp_path / "k.yaml"
     path.write_text("ingest:\n  pseudonym_salt: hemmelig\n", encoding="utf-8")
