@@ -17,6 +17,9 @@ import yaml
 
 from kvalitativ.errors import ConfigError
 
+#: The pseudonym key's file name beside a config file (privacy.key_file's default).
+PSEUDONYM_KEY_NAME = "kvalitativ-pseudonym.key"
+
 #: Canonical note columns an export is mapped onto.
 NOTE_COLUMNS = ("note_id", "person_id", "unit_id", "date", "source", "category", "text")
 
@@ -249,7 +252,7 @@ def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) 
             if value and not Path(value).is_absolute():
                 setattr(holder, path[-1], str((base_dir / value).resolve()))
         if not config.privacy.key_file:  # the key lives beside the config, never in the output folder
-            config.privacy.key_file = str(base_dir.resolve() / "kvalitativ-pseudonym.key")
+            config.privacy.key_file = str(base_dir.resolve() / PSEUDONYM_KEY_NAME)
     return validate(config)
 
 

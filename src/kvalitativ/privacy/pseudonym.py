@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kvalitativ.config import PSEUDONYM_KEY_NAME
 from kvalitativ.errors import ConfigError
 
 __all__ = ["KEY_ENV", "KEY_FILE_ENV", "DEFAULT_KEY_NAME", "CPR_LIKE", "default_key_file", "resolve_key_file",
@@ -38,7 +39,7 @@ __all__ = ["KEY_ENV", "KEY_FILE_ENV", "DEFAULT_KEY_NAME", "CPR_LIKE", "default_k
 KEY_ENV = "KVALITATIV_PSEUDONYM_KEY"
 KEY_FILE_ENV = "KVALITATIV_PSEUDONYM_KEY_FILE"
 #: The key file's name beside a config file.
-DEFAULT_KEY_NAME = "kvalitativ-pseudonym.key"
+DEFAULT_KEY_NAME = PSEUDONYM_KEY_NAME
 #: A CPR-shaped id: six digits (birth date), an optional dash or space, four digits.
 CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
 _KEY_BYTES = 32  # 256 bits (the issue asks for at least 128)
