@@ -27,6 +27,16 @@ DANISH_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _own_pseudonym_key(tmp_path_factory, monkeypatch):
+    """Commands without a config keep their key in the user's config folder: in tests, a fresh
+    folder, so no test reads or writes the developer's own key (and none leaks between tests
+    through the environment)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.delenv("KVALITATIV_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("KVALITATIV_PSEUDONYM_KEY_FILE", raising=False)
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

@@ -93,3 +93,19 @@ def test_load_errors(tmp_path):
 def test_slugify():
     assert slugify("Mødestabilitet") == "moedestabilitet"
     assert slugify("Familie & netværk") == "familie_netvaerk"
+
+
+
+def test_sensitive_flag_is_set_in_the_shipped_codebook_and_inherited():
+    themes = load_codebook("ungekompetencer").to_themes_table()
+    flagged = set(themes.loc[themes["sensitive"], "theme_id"])
+    assert flagged == {"mental_sundhed", "familie_netvaerk", "mobning_konflikter", "rusmidler"}
+    cb = codebook_from_dict({"name": "t", "themes": [{"id": "g", "label": "G", "sensitive": True},
+                                                      {"id": "a", "label": "A", "parent": "g"},
+                                                      {"id": "b", "label": "B"}]})
+    assert cb.is_sensitive("a") and not cb.is_sensitive("b")
+
+
+def test_sensitive_flag_must_be_true_or_false():
+    with pytest.raises(ConfigError, match="'sensitive' must be true or false"):
+        codebook_from_dict({"name": "t", "themes": [{"id": "a", "label": "A", "sensitive": "ja"}]})

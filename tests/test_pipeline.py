@@ -52,7 +52,7 @@ def test_run_is_deterministic_and_complete(sample_dir, tmp_path):
     manifest = json.loads((tmp_path / "a" / "run.json").read_text())
     assert manifest["run_id"] == first["run_id"]
     assert set(manifest["stages"]) >= {"ingest", "code", "link", "summarize", "report"}
-    assert len(manifest["inputs"]["notes"]) == 64
+    assert manifest["inputs"]["notes"]["file"] == "notes.csv" and len(manifest["inputs"]["notes"]["sha256"]) == 64
     assert (tmp_path / "a" / "report.html").stat().st_size > 10_000
     db = duckdb.connect(str(tmp_path / "a" / "kvalitativ.duckdb"), read_only=True)
     names = {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables").fetchall()}

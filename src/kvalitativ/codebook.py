@@ -44,7 +44,8 @@ from kvalitativ.errors import ConfigError
 __all__ = ["Theme", "Codebook", "load_codebook", "codebook_from_dict", "codebook_dir", "slugify",
            "THEMES_COLUMNS"]
 
-THEMES_COLUMNS = ["theme_id", "label", "parent_id", "origin", "definition", "keywords", "codebook_version"]
+THEMES_COLUMNS = ["theme_id", "label", "parent_id", "origin", "definition", "keywords", "codebook_version",
+                  "sensitive"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _RESERVED = {"uncoded"}
 
@@ -71,6 +72,9 @@ class Theme:
     examples_neutral: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    #: Quotes of this theme could single out a person (mental health, substance use, family,
+    #: bullying): published for the municipality only, per ``summarize.sensitive_quotes``.
+    sensitive: bool = False
 
     @property
     def description(self) -> str:
@@ -157,6 +161,11 @@ class Codebook:
         return Codebook(self.name, [t for t in self.themes if t.id in keep], self.version,
                         self.language, self.description, self.source)
 
+    def is_sensitive(self, theme_id: str) -> bool:
+        """True when the theme or a group above it is marked ``sensitive``."""
+        by_id = {t.id: t for t in self.themes}
+        return any(by_id[a].sensitive for a in [theme_id, *self.ancestors(theme_id)] if a in by_id)
+
     def to_themes_table(self) -> pd.DataFrame:
         """The ``themes`` output table (one row per theme, groups included)."""
         rows = [
@@ -168,6 +177,7 @@ class Codebook:
                 "definition": t.definition or None,
                 "keywords": "; ".join(t.keywords) or None,
                 "codebook_version": self.version_tag,
+                "sensitive": self.is_sensitive(t.id),
             }
             for t in self.themes
         ]
@@ -217,7 +227,8 @@ def _str_list(value, where: str, key: str) -> list[str]:
 
 
 _THEME_KEYS = {"id", "label", "parent", "definition", "include", "exclude", "examples", "keywords", "tags",
-               "examples_strength", "examples_concern", "examples_neutral", "upv", "description", "name"}
+               "examples_strength", "examples_concern", "examples_neutral", "upv", "description", "name",
+               "sensitive"}
 
 
 def _theme_from(item, i: int, source: str) -> Theme:
@@ -262,7 +273,14 @@ def _theme_from(item, i: int, source: str) -> Theme:
         + _str_list(item.get("examples_neutral"), where, "examples_neutral"),
         keywords=_str_list(item.get("keywords"), where, "keywords"),
         tags=tags,
+        sensitive=_flag(item.get("sensitive", False), where, "sensitive"),
     )
+
+
+def _flag(value, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false (got {value!r}).")
+    return value
 
 
 def codebook_from_dict(data, source: str = "<codebook>", name: str | None = None) -> Codebook:

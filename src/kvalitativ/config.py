@@ -17,6 +17,9 @@ import yaml
 
 from kvalitativ.errors import ConfigError
 
+#: The pseudonym key's file name beside a config file (privacy.key_file's default).
+PSEUDONYM_KEY_NAME = "kvalitativ-pseudonym.key"
+
 #: Canonical note columns an export is mapped onto.
 NOTE_COLUMNS = ("note_id", "person_id", "unit_id", "date", "source", "category", "text")
 
@@ -51,7 +54,6 @@ class IngestConfig:
     period: str = "school_year"
     #: Hash person ids: "auto" (only when they look like CPR numbers), "always" or "never".
     pseudonymize: str = "auto"
-    pseudonym_salt: str = "kvalitativ"
 
 
 @dataclass
@@ -59,6 +61,9 @@ class PrivacyConfig:
     #: Cells for fewer persons than this are suppressed (never below 3).
     min_cell: int = 5
     redact: bool = True
+    #: The secret pseudonym key (kept outside the output folder; created with mode 0600 on first
+    #: use). None = kvalitativ-pseudonym.key beside the config file; see docs/privacy.md.
+    key_file: str | None = None
 
 
 @dataclass
@@ -130,6 +135,9 @@ class SummarizeConfig:
     quotes_per_unit: int = 2  # quotes per theme × valence × unit (for the joint display)
     max_quote_chars: int = 200  # quotes are cut at a word boundary before this length
     top_themes: int = 3  # concerns and strengths per unit in the joint display
+    #: Quotes of themes the codebook marks ``sensitive``: "none", "municipality" (the default:
+    #: never per unit) or "unit" (per unit too: a small school's quote can single out a child).
+    sensitive_quotes: str = "municipality"
 
 
 @dataclass
@@ -178,6 +186,7 @@ _PATH_FIELDS = {
     ("discover", "model_dir"),
     ("summarize", "unit_figures"),
     ("citizen", "notes"),
+    ("privacy", "key_file"),
 }
 
 
@@ -217,10 +226,22 @@ def validate(config: RunConfig) -> RunConfig:
                           "between 0 (off) and 0.5, e.g. 0.002.")
     if config.ingest.pseudonymize not in ("auto", "always", "never"):
         raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
+    key, out = config.privacy.key_file, config.out
+    if key and out and Path(out).resolve() in Path(key).resolve().parents:
+        raise ConfigError(f"privacy.key_file {key} lies inside the output folder {out}, which is published: "
+                          "keep the pseudonym key beside the config or in a secret store (docs/privacy.md).")
+    if config.summarize.sensitive_quotes not in ("none", "municipality", "unit"):
+        raise ConfigError(f"summarize.sensitive_quotes is '{config.summarize.sensitive_quotes}': "
+                          "use none, municipality or unit.")
     return config
 
 
 def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) -> RunConfig:
+    if isinstance((data or {}).get("ingest"), dict) and "pseudonym_salt" in data["ingest"]:
+        raise ConfigError("ingest.pseudonym_salt: no longer used — a salt written in a config (and once in run.json) "
+                          "does not stop anyone from reversing CPR-shaped ids. Delete the line; pseudonyms are now "
+                          "keyed with a secret key file (privacy.key_file, see docs/privacy.md). Pseudonyms change "
+                          "once: rerun earlier years with the new key to keep them joinable.")
     config = _build(RunConfig, data or {}, "")
     if base_dir is not None:
         for path in _PATH_FIELDS:
@@ -230,6 +251,8 @@ def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) 
             value = getattr(holder, path[-1])
             if value and not Path(value).is_absolute():
                 setattr(holder, path[-1], str((base_dir / value).resolve()))
+        if not config.privacy.key_file:  # the key lives beside the config, never in the output folder
+            config.privacy.key_file = str(base_dir.resolve() / PSEUDONYM_KEY_NAME)
     return validate(config)
 
 

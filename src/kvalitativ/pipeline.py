@@ -51,7 +51,7 @@ def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None
     lines = [f"{config.ingest.notes}: {result.summary()} (encoding {result.encoding or 'n/a'}, "
              f"separator {result.separator!r})" if result.separator else f"{config.ingest.notes}: {result.summary()}"]
     if config.ingest.indicators:
-        indicators, ind_rejects = read_indicators(config.ingest.indicators, config.ingest)
+        indicators, ind_rejects = read_indicators(config.ingest.indicators, config.ingest, config.privacy)
         tables["indicators"] = indicators
         rejects = pd.concat([rejects, ind_rejects], ignore_index=True)
         lines.append(f"{config.ingest.indicators}: {len(indicators)} persons kept, {len(ind_rejects)} rows rejected")
@@ -222,7 +222,11 @@ def run_stages(config: RunConfig, stages: list[tuple[str, Stage]], *, progress: 
     for result in results.values():
         for tname, frame in result.get("tables", {}).items():
             tables[tname] = len(frame)
-    write_manifest(out_dir, run_id, config=config.to_dict(), inputs=input_hashes(config),
-                   stages={k: {"seconds": v} for k, v in timings.items()}, tables=tables)
+    from kvalitativ.privacy.manifest import public_manifest
+
+    public = public_manifest(config)  # file names and hashes, a key fingerprint: nothing secret or local
+    write_manifest(out_dir, run_id, config=public["config"], inputs=public["inputs"],
+                   stages={k: {"seconds": v} for k, v in timings.items()}, tables=tables,
+                   extra={"pseudonym_key": public["pseudonym_key"]})
     summary.append(f"Run {run_id}: outputs in {out_dir}/ (report.html, run.json, parquet/, csv/, csv_da/, kvalitativ.duckdb)")
     return {"run_id": run_id, "summary": summary, "results": results}

@@ -51,7 +51,7 @@ def sample_outputs(tmp_path_factory):
     raw = pd.read_csv(sample_dir / "notes.csv", sep=";", dtype=str)
     gold = pd.read_csv(sample_dir / "gold_codings.csv", dtype={"note_id": str})
     codings = _gold_codings_on_redacted(corpus, raw, gold)
-    indicators, _ = read_indicators(cfg.ingest.indicators, cfg.ingest)
+    indicators, _ = read_indicators(cfg.ingest.indicators, cfg.ingest, cfg.privacy)
     linked = link(codings, corpus, indicators, LinkConfig(window_months=15, n_boot=20), min_cell=5)
     out = summarize(dict(codings=codings, corpus=corpus, indicators=indicators, **linked), min_cell=5,
                     run_id="r-sample")

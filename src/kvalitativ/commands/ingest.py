@@ -49,6 +49,10 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     Columns are matched to note_id, person_id, unit_id, date, source, category and text
     from common Danish headers (Notat, Tekst, CPR, Elev-ID, Skole, Dato …) unless you name
     them. Rows that cannot be used go to the `rejects` table with their row number and reason.
+    CPR-shaped person ids become keyed pseudonyms under a secret key, created on first use:
+    kvalitativ-pseudonym.key beside --config (privacy.key_file), without --config
+    ~/.config/kvalitativ/pseudonym.key; KVALITATIV_PSEUDONYM_KEY_FILE overrides. Use one key for
+    every command of an analysis, keep it out of the output folder (docs/privacy.md).
 
     \b
     Example:

@@ -60,7 +60,8 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     (shares with Wilson intervals, overall and by school, school year and source),
     `added_value` (cross-validated AUC of the numbers alone vs numbers + themes) and, under
     work/ only, `person_themes`. Cells under --min-cell persons are suppressed. Every result is
-    an association, not a cause.
+    an association, not a cause. --indicators are pseudonymised with the same key as `ingest`
+    used (the same --config, or KVALITATIV_PSEUDONYM_KEY_FILE), or they will not join.
 
     \b
     Example:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kvalitativ.evidence.counts import person_key, themed
 from kvalitativ.evidence.keywords import theme_keywords
-from kvalitativ.evidence.quotes import select_quotes
+from kvalitativ.evidence.quotes import select_quotes, sensitive_themes
 from kvalitativ.evidence.summaries import CITIZEN_WORDING, build_evidence
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
@@ -36,6 +36,7 @@ def citizen_tables(
     redactor=None,
     random_state: int = 0,
     run_id: str | None = None,
+    sensitive_quotes: str = "municipality",
 ) -> dict[str, pd.DataFrame]:
     """``citizen_prevalence``, ``citizen_evidence`` and ``citizen_quotes`` for coded citizen input.
 
@@ -58,7 +59,8 @@ def citizen_tables(
         "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low",
         "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "association")])
     quotes = select_quotes(codings, corpus, per_theme=per_theme, per_unit=per_unit, min_persons=min_cell,
-                           max_chars=max_chars, redactor=redactor, random_state=random_state)
+                           max_chars=max_chars, redactor=redactor, random_state=random_state,
+                           sensitive=sensitive_themes(themes), sensitive_quotes=sensitive_quotes)
     out = {"citizen_prevalence": prev, "citizen_evidence": ev, "citizen_quotes": quotes}
     if run_id is not None:
         for name, df in out.items():

@@ -7,7 +7,9 @@ Quotes are the sentence span that carried the theme, trimmed at a word boundary,
 whole note. The corpus text is already redacted by ingest; every quote is redacted once more
 here, because a quote is the one piece of free text that reaches a dashboard. Themes seen in
 fewer than ``min_persons`` persons (in the municipality, and in the unit for unit quotes) get
-no quotes at all.
+no quotes at all. Themes the codebook marks ``sensitive`` (mental health, substance use,
+family, bullying) get no unit quotes by default: at a small school a story with no name in it
+still points at one child, while among all the municipality's young people it does not.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from kvalitativ.errors import ConfigError
 from kvalitativ.evidence.counts import ALL, theme_spans, themed
 
-__all__ = ["select_quotes", "trim_quote", "QUOTE_COLUMNS"]
+__all__ = ["select_quotes", "trim_quote", "sensitive_themes", "QUOTE_COLUMNS", "SENSITIVE_QUOTES"]
 
 QUOTE_COLUMNS = ["theme_id", "valence", "unit_id", "rank", "note_id", "quote", "score", "similarity"]
+
+#: Where quotes of sensitive themes may appear: nowhere, for the municipality only, or per unit too.
+SENSITIVE_QUOTES = ("none", "municipality", "unit")
 
 _PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
 _SPACE = re.compile(r"\s+")
@@ -39,6 +44,14 @@ def trim_quote(text: str, max_chars: int = 200) -> str:
     if space > max_chars * 0.5:
         cut = cut[:space]
     return cut.rstrip(" ,;:-–") + "…"
+
+
+def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:
+    """The theme ids a ``themes`` table marks sensitive (none when the column is absent)."""
+    if themes is None or "sensitive" not in themes.columns:
+        return frozenset()
+    flag = themes["sensitive"].astype("boolean").fillna(False).to_numpy(bool)
+    return frozenset(themes.loc[flag, "theme_id"].astype(str))
 
 
 def _redact_function(redactor):
@@ -151,6 +164,8 @@ def select_quotes(
     redactor=None,
     random_state: int = 0,
     run_id: str | None = None,
+    sensitive: frozenset[str] | set[str] = frozenset(),
+    sensitive_quotes: str = "municipality",
 ) -> pd.DataFrame:
     """The ``quotes`` table: up to ``per_theme`` quotes per theme × valence for the
     municipality (unit_id '_all') and ``per_unit`` per unit.
@@ -168,6 +183,9 @@ def select_quotes(
     redactor : a :class:`kvalitativ.privacy.redact.Redactor` (default: a new one), a text ->
         text function, or False to skip the second redaction (tests only).
     random_state : seeds the subsample when a theme has more than ``max_candidates`` spans.
+    sensitive : theme ids whose quotes could single out a person (see :func:`sensitive_themes`).
+    sensitive_quotes : for those themes, "none" (no quotes), "municipality" (the default: no
+        unit quotes) or "unit" (unit quotes like any theme).
 
     Returns theme_id, valence, unit_id, rank, note_id, quote, score (the coder's), similarity
     (to the theme's centroid, char TF-IDF).
@@ -182,6 +200,8 @@ def select_quotes(
         raise ConfigError(f"per_theme is {per_theme}: choose between 1 and 10 quotes per theme (3–5 reads well).")
     if min_persons < 1:
         raise ConfigError("min_persons must be at least 1 (use the disclosure threshold, default 5).")
+    if sensitive_quotes not in SENSITIVE_QUOTES:
+        raise ConfigError(f"sensitive_quotes is '{sensitive_quotes}': use none, municipality or unit.")
     redact = _redact_function(redactor)
     rng = np.random.default_rng(random_state)
     spans = theme_spans(codings, corpus, extra=["unit_id"])
@@ -214,6 +234,9 @@ def select_quotes(
     parts = []
     lam = 1 - diversity
     for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
+        is_sensitive = theme in sensitive
+        if is_sensitive and sensitive_quotes == "none":
+            continue
         grp = grp.reset_index(drop=True)
         try:
             vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
@@ -225,7 +248,7 @@ def select_quotes(
         if len(rows) > max_candidates:
             rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
         parts.append(_select(grp, vec, cores, rows, per_theme, lam, max_similarity).assign(unit_id=ALL))
-        if n_unit is None:
+        if n_unit is None or (is_sensitive and sensitive_quotes != "unit"):
             continue
         units = grp["unit_id"].astype("string").to_numpy(object)
         for unit in sorted({u for u in units if isinstance(u, str)}):

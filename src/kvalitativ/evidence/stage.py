@@ -16,7 +16,7 @@ from kvalitativ.errors import InputError
 from kvalitativ.evidence.citizen import citizen_tables
 from kvalitativ.evidence.joint_display import joint_display
 from kvalitativ.evidence.keywords import theme_keywords
-from kvalitativ.evidence.quotes import select_quotes
+from kvalitativ.evidence.quotes import select_quotes, sensitive_themes
 from kvalitativ.evidence.summaries import build_evidence
 
 __all__ = ["summarize", "summarize_from_dirs", "INPUT_TABLES", "OUTPUT_TABLES"]
@@ -90,7 +90,8 @@ def summarize(
         )
         quotes = select_quotes(codings, corpus, per_theme=config.quotes_per_theme, per_unit=config.quotes_per_unit,
                                min_persons=min_cell, max_chars=config.max_quote_chars, redactor=redactor,
-                               random_state=random_state)
+                               random_state=random_state, sensitive=sensitive_themes(_get(tables, "themes")),
+                               sensitive_quotes=config.sensitive_quotes)
         jd = joint_display(evidence, quotes, _get(tables, "indicators"), corpus, _get(tables, "unit_figures"),
                            outcome=outcome, top_n=config.top_themes, min_cell=min_cell)
         out.update(evidence=evidence, quotes=quotes, joint_display=jd)
@@ -98,7 +99,8 @@ def summarize(
         out.update(citizen_tables(citizen_codings, citizen_corpus, _get(tables, "citizen_themes"),
                                   min_cell=min_cell, per_theme=config.quotes_per_theme,
                                   per_unit=config.quotes_per_unit, max_chars=config.max_quote_chars,
-                                  redactor=redactor, random_state=random_state))
+                                  redactor=redactor, random_state=random_state,
+                                  sensitive_quotes=config.sensitive_quotes))
     if run_id is not None:
         for df in out.values():
             if "run_id" in df.columns:
@@ -154,7 +156,7 @@ def summarize_from_dirs(
         tables["themes"] = read_stage_table(codings_dir, "themes", required=False)
         tables["corpus"] = read_stage_table(notes_dir, "corpus")
         if indicators_path:
-            tables["indicators"], _ = read_indicators(indicators_path, config.ingest)
+            tables["indicators"], _ = read_indicators(indicators_path, config.ingest, config.privacy)
         else:
             tables["indicators"] = read_stage_table(notes_dir, "indicators", required=False)
         if link_dir is not None:

@@ -6,7 +6,6 @@ with the file and row number and a reason; and no identifier survives into the c
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from kvalitativ.text.language import guess_language
 CORPUS_COLUMNS = ["note_id", "person_id", "unit_id", "date", "period", "source", "category", "language",
                   "text", "n_chars", "source_file", "source_row"]
 NOTES_COLUMNS = ["note_id", "person_id", "unit_id", "period", "date", "source", "category", "n_chars", "language"]
-_CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
 
 
@@ -50,18 +48,12 @@ class IngestResult:
         return f"{self.n_read} rows read: {len(self.corpus)} kept, {len(self.rejects)} rejected"
 
 
-def pseudonymize(values: pd.Series, mode: str = "auto", salt: str = "kvalitativ") -> pd.Series:
-    """Replace person ids by a keyed hash: always, never, or (auto) only those that look like CPR numbers."""
-    if mode == "never":
-        return values
+def pseudonymize(values: pd.Series, mode: str = "auto", privacy: PrivacyConfig | None = None) -> pd.Series:
+    """Person ids → keyed pseudonyms (:func:`kvalitativ.privacy.pseudonym.pseudonymize_ids`) under
+    the key that ``privacy.key_file`` (or the environment) names; the key is made on first use."""
+    from kvalitativ.privacy.pseudonym import pseudonymize_ids
 
-    def one(value: str) -> str:
-        if not value or (mode == "auto" and not _CPR_LIKE.match(value)):
-            return value
-        digits = re.sub(r"\D", "", value) if _CPR_LIKE.match(value) else value
-        return "P" + hashlib.sha256(f"{salt}:{digits}".encode()).hexdigest()[:12]
-
-    return values.map(one)
+    return pseudonymize_ids(values, mode=mode, key_file=(privacy or PrivacyConfig()).key_file)
 
 
 def _redactor():
@@ -147,7 +139,7 @@ def ingest_notes(
     corpus = pd.DataFrame(
         {
             "note_id": note_id[keep].to_numpy(dtype=object),
-            "person_id": pseudonymize(person_id[keep], config.pseudonymize, config.pseudonym_salt).to_numpy(dtype=object),
+            "person_id": pseudonymize(person_id[keep], config.pseudonymize, privacy).to_numpy(dtype=object),
             "unit_id": col("unit_id")[keep].replace("", None).to_numpy(dtype=object),
             "date": dates[keep].to_numpy(),
             "period": periods_of(dates[keep], config.period).to_numpy(dtype=object),
@@ -181,12 +173,13 @@ def _to_number(values: pd.Series) -> pd.Series | None:
     return pd.to_numeric(cleaned.replace("", None), errors="coerce")
 
 
-def read_indicators(path: str | Path, config: IngestConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_indicators(path: str | Path, config: IngestConfig | None = None,
+                    privacy: PrivacyConfig | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read an indicators export: one row per person, person_id + indicator columns.
 
     Returns (indicators, rejects). Numeric columns become numbers (Danish decimal commas
     understood), columns named like dates become dates, person ids are pseudonymised exactly
-    as in the notes so the two join.
+    as in the notes (same key: give the same ``privacy``) so the two join.
     """
     config = config or IngestConfig()
     path = Path(path)
@@ -211,7 +204,7 @@ def read_indicators(path: str | Path, config: IngestConfig | None = None) -> tup
         ignore_index=True,
     )
     frame = frame.loc[~empty & ~dup].drop(columns="_source_row").reset_index(drop=True)
-    frame["person_id"] = pseudonymize(frame["person_id"], config.pseudonymize, config.pseudonym_salt)
+    frame["person_id"] = pseudonymize(frame["person_id"], config.pseudonymize, privacy)
     for col in frame.columns:
         if col == "person_id":
             continue

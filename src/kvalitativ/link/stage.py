@@ -129,7 +129,7 @@ def link_from_dirs(
     codings = read_stage_table(codings_dir, "codings")
     corpus = read_stage_table(notes_dir, "corpus")
     if indicators_path:
-        indicators, _rejects = read_indicators(indicators_path, config.ingest)
+        indicators, _rejects = read_indicators(indicators_path, config.ingest, config.privacy)
         inputs = {"indicators": file_sha256(indicators_path)}
     else:
         indicators = read_stage_table(notes_dir, "indicators", required=False)
@@ -141,7 +141,8 @@ def link_from_dirs(
     if not shared:
         raise InputError(
             "no person_id in the indicators matches a person in the notes. Both must be pseudonymised the same "
-            "way: use the same ingest settings (pseudonymize, pseudonym_salt) for notes and indicators.")
+            "way: use the same ingest.pseudonymize setting and the same pseudonym key (privacy.key_file, or "
+            "KVALITATIV_PSEUDONYM_KEY_FILE; see docs/privacy.md) for notes and indicators.")
     run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})

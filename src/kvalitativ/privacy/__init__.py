@@ -3,6 +3,9 @@
 * :mod:`kvalitativ.privacy.redact` — :class:`Redactor`, :func:`redact_texts`, :class:`RedactionReport`.
 * :mod:`kvalitativ.privacy.suppress` — :func:`suppress_small_cells`, :func:`assert_no_small_cells`.
 * :mod:`kvalitativ.privacy.formulas` — spreadsheet-formula neutralising for CSV outputs.
+* :mod:`kvalitativ.privacy.pseudonym` — :func:`pseudonymize_ids` (keyed HMAC pseudonyms for any id
+  column), :func:`load_key`, :func:`key_fingerprint`.
+* :mod:`kvalitativ.privacy.manifest` — what run.json may say (no key, salt or local path).
 
 Names are imported lazily so ``import kvalitativ.privacy`` stays cheap.
 """
@@ -19,6 +22,9 @@ _EXPORTS = {
     "suppress_small_cells": "kvalitativ.privacy.suppress",
     "assert_no_small_cells": "kvalitativ.privacy.suppress",
     "SmallCellError": "kvalitativ.privacy.suppress",
+    "pseudonymize_ids": "kvalitativ.privacy.pseudonym",
+    "load_key": "kvalitativ.privacy.pseudonym",
+    "key_fingerprint": "kvalitativ.privacy.pseudonym",
 }
 
 __all__ = sorted(_EXPORTS)
