@@ -55,7 +55,8 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     from kvalitativ.config import RunConfig, load_config, validate
     from kvalitativ.io.store import read_stage_table, write_tables
     from kvalitativ.engines.stage_engine import stage_engine
-    from kvalitativ.pipeline import _coded_line, run_id_for
+    from kvalitativ.coding.stage import coded_line
+    from kvalitativ.pipeline import run_id_for
 
     config = load_config(config_path) if config_path else RunConfig()
     if codebook:
@@ -87,5 +88,5 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         where = run_on.summary_lines()
     written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
     method = "supervised" if config.code.train else "zero-shot"
-    echo_summary(where + [_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
+    echo_summary(where + [coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
                           f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

@@ -70,6 +70,6 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     config.ingest.notes = str(notes)
     config.ingest.indicators = str(indicators) if indicators else None
     with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
-        result = run_ingest(config, out_dir, ingest=run_on.ingest)
+        result = run_ingest(config, out_dir, engine=run_on)
         lines = result["summary"] + run_on.summary_lines()
     echo_summary(lines)
