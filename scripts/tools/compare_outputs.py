@@ -26,7 +26,8 @@ cached vector equals a freshly computed one):
 - ``csv/*.csv`` and ``csv_da/*.csv``: the same bytes;
 - ``kvalitativ.duckdb``: the same table names, and each table's column types and rows exactly;
 - ``run.json``: equal after dropping what is genuinely time-dependent — ``created_at`` and each
-  stage's ``seconds``. The run id, config, input hashes, versions and table sizes must be equal;
+  stage's ``seconds`` — and ``config.out`` (the capture folder, which the run id leaves out too).
+  The run id, the rest of the config, input hashes, versions and table sizes must be equal;
 - every other file (``report.html``, saved models, …): the same bytes.
 
 It exits 1 and lists every difference if anything differs, else prints one line per scenario.
@@ -139,6 +140,7 @@ def _manifest_diff(a: Path, b: Path) -> str | None:
             data.pop(key, None)
         for stage in data.get("stages", {}).values():
             stage.pop("seconds", None)
+        data.get("config", {}).pop("out", None)  # the capture folder itself (not in the run id either)
         return data
 
     ma, mb = clean(a), clean(b)
@@ -185,7 +187,7 @@ def compare(before: Path, after: Path) -> int:
                 print(f"  {d}")
         else:
             print(f"{name}: {n} files identical (parquet values and bytes, csv and csv_da bytes, "
-                  f"duckdb tables, run.json without {', '.join(TIME_DEPENDENT)} and stage seconds)")
+                  f"duckdb tables, run.json without {', '.join(TIME_DEPENDENT)}, stage seconds and config.out)")
     return 1 if failed else 0
 
 
