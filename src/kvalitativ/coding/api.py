@@ -28,7 +28,7 @@ from .supervised import SupervisedCoder
 from .units import check_corpus
 from .zeroshot import ZeroShotCoder
 
-__all__ = ["code_notes", "make_coder", "rollup_notes", "rollup_persons", "training_from_codes", "dominant_valence"]
+__all__ = ["code_notes", "make_coder", "rollup_notes", "rollup_persons", "training_from_codes"]
 
 
 def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes") -> tuple[list[str], list[list[str]], list[dict]]:
@@ -120,16 +120,6 @@ def _dominant(totals: pd.DataFrame) -> pd.Series:
     out = np.where(np.isclose(top, second), "neutral", names).astype(object)
     out[top <= 0] = None
     return pd.Series(out, index=totals.index, dtype=object)
-
-
-def dominant_valence(valences: pd.Series, scores: pd.Series | None = None) -> str | None:
-    """The valence with the largest total score (a tie between the top two -> "neutral")."""
-    v = valences.dropna()
-    if v.empty:
-        return None
-    w = scores.loc[v.index] if scores is not None else pd.Series(1.0, index=v.index)
-    totals = w.astype(float).groupby(v.astype(str)).sum().to_frame().T
-    return _dominant(totals).iloc[0]
 
 
 _NOTE_COLS = ["run_id", "note_id", "person_id", "theme_id", "score", "valence", "n_segments", "method"]
