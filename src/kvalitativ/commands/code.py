@@ -34,7 +34,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, 
 def command(notes: Path, codebook: str | None, train_path: Path | None, embedder: str | None, model: str | None,
             level: str | None, threshold: float | None, cache_dir: Path | None, out_dir: Path,
             config_path: Path | None, seed: int | None, engine: str | None, scheduler: str | None) -> None:
-    """Code notes into the themes of a codebook, with a score and a valence per theme.
+    """Code notes into codebook themes (zero-shot, or supervised from human codes).
 
     NOTES is a notes export (CSV/XLSX/JSONL/Parquet with at least a note id and a text column;
     it is ingested and redacted first) or the --out folder of `kvalitativ ingest`.

@@ -72,7 +72,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
             renames: tuple[str, ...], seed: int | None, engine: str | None, scheduler: str | None) -> None:
-    """Discover themes in NOTES and map them to the codebook; emergent themes first.
+    """Find themes the codebook lacks (BERTopic), mapped to the codebook.
 
     NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
     Writes `themes` (origin 'discovered', theme_id topic_N, label from the top terms),

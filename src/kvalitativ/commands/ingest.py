@@ -43,7 +43,7 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
             separator: str | None, max_chars: int | None, engine: str | None, scheduler: str | None,
             **columns) -> None:
-    """Read a notes export, clean and redact it, and account for every row.
+    """Read a notes export (CSV/XLSX/JSONL/Parquet), redact it, account for every row.
 
     NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
     Columns are matched to note_id, person_id, unit_id, date, source, category and text

@@ -12,7 +12,7 @@ from kvalitativ.constants import UNCODED
 
 @click.group(name="review", context_settings={"max_content_width": 100})
 def command() -> None:
-    """Export notes for human coding, and import the coded sheets.
+    """Export notes for human coding and import the coded sheets.
 
     \b
     Example (two coders, then agreement and retraining):

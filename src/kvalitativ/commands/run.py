@@ -17,7 +17,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet
 @engine_options
 @click.option("--embedder", default=None, help="Override embed.name: e5, tfidf, sentence-transformers, static.")
 def command(config_path: Path, out_dir: Path | None, engine: str | None, scheduler: str | None, embedder: str | None) -> None:
-    """Run ingest → code → (discover) → link → summarise → report from a config file.
+    """The whole pipeline from a config file (ingest → code → link → summarise → report).
 
     Every stage writes its tables into the output folder (Parquet, CSV, Danish-Excel CSV,
     DuckDB) and the run ends with run.json: run id, versions, config and input hashes.

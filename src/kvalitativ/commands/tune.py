@@ -77,7 +77,7 @@ def read_gold(path: Path, corpus, column: str | None):
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None, grid: str | None, seeds: str,
             outlier_target: float | None, min_topics: int, embedder: str | None, config_path: Path | None) -> None:
-    """Try discovery settings on NOTES and recommend one by a stated rule.
+    """Grid-search the discovery settings; recommends one by a stated rule.
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
     top-10 lemmatised terms over the notes), topic diversity, stability (mean adjusted Rand
