@@ -130,3 +130,31 @@ def test_no_function_body_over_80_lines():
                 if n > MAX_FUNCTION_LINES:
                     long[f"{name}.{node.name}"] = n
     assert not long, f"function bodies over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_apply_overrides_sets_given_options_only():
+    from kvalitativ.config import RunConfig, apply_overrides
+
+    config = apply_overrides(RunConfig(), {"code.level": "note", "seed": 7, "embed.name": None})
+    assert (config.code.level, config.seed, config.embed.name) == ("note", 7, RunConfig().embed.name)
+    with pytest.raises(AttributeError):
+        apply_overrides(RunConfig(), {"code.lvl": "note"})
+
+
+def test_choices_are_declared_once():
+    """The config's validation and the click options use the same tuples."""
+    import click
+
+    from kvalitativ.commands import _common, code
+    from kvalitativ.config import RunConfig, validate
+    from kvalitativ.constants import ENGINES, LEVELS
+    from kvalitativ.errors import ConfigError
+
+    engine = next(p for p in _common.engine_options(lambda **k: None).__click_params__ if p.name == "engine")
+    level = next(p for p in code.command.params if p.name == "level")
+    assert isinstance(engine.type, click.Choice) and tuple(engine.type.choices) == ENGINES
+    assert tuple(level.type.choices) == LEVELS
+    config = RunConfig()
+    config.engine = "spark"
+    with pytest.raises(ConfigError, match="'local' or 'dask'"):
+        validate(config)

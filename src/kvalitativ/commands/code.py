@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
+from kvalitativ.constants import LEVELS
 
 
 @click.command(name="code", context_settings={"max_content_width": 100})
@@ -20,7 +21,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, 
               help="e5 (default; multilingual-e5-small, offline), static (distilled from e5, very fast), tfidf (no model) or sentence-transformers.")
 @click.option("--model", default=None, metavar="PATH|PACKAGE",
               help="For --embedder sentence-transformers: a saved model folder or an installed model package.")
-@click.option("--level", type=click.Choice(["sentence", "note"]), default=None,
+@click.option("--level", type=click.Choice(LEVELS), default=None,
               help="Code each sentence (spans kept; default) or each whole note.")
 @click.option("--threshold", type=float, default=None,
               help="One score threshold for all themes (default: the coder's per-theme thresholds).")
@@ -52,29 +53,17 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
       kvalitativ code notes.csv --train human_codes.csv --embedder e5 --out out/
       kvalitativ code out/ --embedder static --engine dask --out out/    # partitions on a LocalCluster
     """
-    from kvalitativ.config import RunConfig, load_config, validate
+    from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
     from kvalitativ.io.store import read_stage_table, write_tables
     from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.pipeline import run_id_for
 
     config = load_config(config_path) if config_path else RunConfig()
-    if codebook:
-        config.code.codebook = codebook
-    if train_path:
-        config.code.train = str(train_path)
-    if level:
-        config.code.level = level
-    if threshold is not None:
-        config.code.threshold = threshold
-    if embedder:
-        config.embed.name = embedder
-    if model:
-        config.embed.model = model
-    if cache_dir:
-        config.embed.cache_dir = str(cache_dir)
-    if seed is not None:
-        config.seed = seed
+    apply_overrides(config, {"code.codebook": codebook, "code.train": str(train_path) if train_path else None,
+                             "code.level": level, "code.threshold": threshold, "embed.name": embedder,
+                             "embed.model": model, "embed.cache_dir": str(cache_dir) if cache_dir else None,
+                             "seed": seed})
     validate(config)
     progress = not is_quiet()
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:

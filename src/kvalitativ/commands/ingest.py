@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
-from kvalitativ.config import RunConfig, load_config
+from kvalitativ.config import RunConfig, apply_overrides, load_config
 
 
 def column_options(func):
@@ -61,12 +61,8 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
 
     config = load_config(config_path) if config_path else RunConfig()
     apply_column_options(config, columns)
-    if encoding:
-        config.ingest.encoding = encoding
-    if separator:
-        config.ingest.separator = separator.replace("\\t", "\t")
-    if max_chars:
-        config.ingest.max_chars = max_chars
+    apply_overrides(config, {"ingest.encoding": encoding or None, "ingest.max_chars": max_chars or None,
+                             "ingest.separator": separator.replace("\\t", "\t") if separator else None})
     config.ingest.notes = str(notes)
     config.ingest.indicators = str(indicators) if indicators else None
     with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:

@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from kvalitativ.constants import ENGINES  # re-exported
 from kvalitativ.errors import ConfigError
 
 __all__ = ["StageEngine", "stage_engine", "resolve_engine", "ENGINES"]
 
-ENGINES = ("local", "dask")
 
 
 @dataclass
