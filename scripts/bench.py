@@ -631,11 +631,13 @@ def run_stage(stage: str, cfg_json: str) -> dict:
         from kvalitativ.coding import segment_corpus
         from kvalitativ.coding.zeroshot import theme_texts
         from kvalitativ.io.store import read_stage_table
-        from kvalitativ.pipeline import make_embedder
-
         corpus = read_stage_table(out, "corpus")
         units = segment_corpus(corpus, config.code.level)["text"].astype(str).tolist()
-        emb = make_embedder(config, progress=False)
+        try:
+            from kvalitativ.embed.configured import configured_embedder
+        except ImportError:  # a commit before the one embedder factory
+            from kvalitativ.pipeline import make_embedder as configured_embedder
+        emb = configured_embedder(config, progress=False)
         t0 = time.perf_counter()
         if getattr(emb, "needs_fit", False):  # fit on what the zero-shot coder fits on, so `code` hits the cache
             themes = load_codebook(config.code.codebook).leaves()
@@ -657,8 +659,14 @@ def run_stage(stage: str, cfg_json: str) -> dict:
         fn = dict(pipeline.stages_for(config)).get(stage)
         if fn is None:
             raise ImportError(f"the pipeline has no stage {stage!r} for this config")
+        try:
+            from kvalitativ.engines import StageEngine
+
+            engine = {"engine": StageEngine("local", progress=False)}
+        except ImportError:  # a commit before the stages took an engine
+            engine = {"progress": False}
         t0 = time.perf_counter()
-        fn(config, out, run_id, progress=False)
+        fn(config, out, run_id, **engine)
     return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb(), "package": kvalitativ.__file__, **info}
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kvalitativ.constants import UNCODED
 from kvalitativ.errors import ConfigError
 
 __all__ = ["Theme", "Codebook", "load_codebook", "codebook_from_dict", "codebook_dir", "slugify",
@@ -47,7 +48,7 @@ __all__ = ["Theme", "Codebook", "load_codebook", "codebook_from_dict", "codebook
 THEMES_COLUMNS = ["theme_id", "label", "parent_id", "origin", "definition", "keywords", "codebook_version",
                   "sensitive"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_RESERVED = {"uncoded"}
+_RESERVED = {UNCODED}
 
 
 def slugify(label: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kvalitativ.constants import ENGINES, LEVELS
 from kvalitativ.errors import ConfigError
 
 #: The pseudonym key's file name beside a config file (privacy.key_file's default).
@@ -215,10 +216,10 @@ def validate(config: RunConfig) -> RunConfig:
     """Check values that a type alone does not catch."""
     if config.privacy.min_cell < 3:
         raise ConfigError(f"privacy.min_cell is {config.privacy.min_cell}: it must be at least 3.")
-    if config.code.level not in ("sentence", "note"):
-        raise ConfigError(f"code.level is '{config.code.level}': use 'sentence' or 'note'.")
-    if config.engine not in ("local", "dask"):
-        raise ConfigError(f"engine is '{config.engine}': use 'local' or 'dask'.")
+    if config.code.level not in LEVELS:
+        raise ConfigError(f"code.level is '{config.code.level}': use {' or '.join(repr(x) for x in LEVELS)}.")
+    if config.engine not in ENGINES:
+        raise ConfigError(f"engine is '{config.engine}': use {' or '.join(repr(x) for x in ENGINES)}.")
     if config.ingest.period not in ("school_year", "year", "quarter"):
         raise ConfigError(f"ingest.period is '{config.ingest.period}': use school_year, year or quarter.")
     if not 0 <= float(config.discover.min_topic_share) < 0.5:
@@ -269,3 +270,23 @@ def load_config(path: str | Path) -> RunConfig:
         return config_from_dict(data, base_dir=path.parent.resolve())
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def apply_overrides(config: RunConfig, overrides: dict[str, Any]) -> RunConfig:
+    """Set ``config`` fields from command options: ``{"code.level": "note", "seed": 3}``.
+
+    Keys are dotted paths into the config; a value of None means "option not given" and leaves
+    the config's value. One function, so every command copies its options the same way (and an
+    unknown key is a programming error here, not a silently ignored option).
+    """
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        *path, name = key.split(".")
+        target: Any = config
+        for part in path:
+            target = getattr(target, part)
+        if not hasattr(target, name):
+            raise AttributeError(f"apply_overrides: the config has no field {key!r}")
+        setattr(target, name, value)
+    return config

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from kvalitativ.config import RunConfig
+from kvalitativ.engines.stage_engine import StageEngine, stage_engine
 from kvalitativ.errors import ConfigError
-from kvalitativ.io.ingest import ingest_notes, read_indicators
+from kvalitativ.io.ingest import read_indicators
 from kvalitativ.io.store import file_sha256, make_run_id, write_manifest, write_tables
 
 
@@ -35,17 +36,16 @@ def run_id_for(config: RunConfig) -> str:
     return make_run_id(cfg, input_hashes(config))
 
 
-def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None, progress: bool = True,
-               ingest: Callable[..., Any] = ingest_notes) -> dict[str, Any]:
+def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None,
+               engine: StageEngine | None = None) -> dict[str, Any]:
     """Ingest notes (and indicators) and store corpus, notes, rejects, redaction counts.
 
-    ``ingest``: the function that turns (path, IngestConfig, PrivacyConfig) into an IngestResult
-    (the Dask engine passes one that redacts over partitions)."""
+    ``engine``: where the per-note work (redaction) runs; default the local engine."""
     if not config.ingest.notes:
         raise ConfigError("no notes file: give NOTES on the command line or ingest.notes in the config.")
     out_dir = Path(out_dir)
     run_id = run_id or run_id_for(config)
-    result = ingest(config.ingest.notes, config.ingest, config.privacy)
+    result = (engine or StageEngine("local")).ingest(config.ingest.notes, config.ingest, config.privacy)
     rejects = result.rejects
     tables: dict[str, pd.DataFrame] = {"corpus": result.corpus, "notes": result.notes}
     lines = [f"{config.ingest.notes}: {result.summary()} (encoding {result.encoding or 'n/a'}, "
@@ -72,14 +72,13 @@ def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None
 Stage = Callable[..., dict[str, Any]]
 
 
-def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True,
-                       ingest: Callable[..., Any] = ingest_notes) -> dict[str, Any]:
+def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
     """Ingest the optional citizen-input export (its own column mapping) as `citizen_corpus`."""
     from dataclasses import replace
 
     path = config.citizen.notes
     ingest_config = replace(config.ingest, columns=config.citizen.columns, indicators=None)
-    result = ingest(path, ingest_config, config.privacy)
+    result = engine.ingest(path, ingest_config, config.privacy)
     tables = {"citizen_corpus": result.corpus, "citizen_notes": result.notes}
     # rejects of both exports live in one table (source_file tells them apart)
     from kvalitativ.io.store import read_stage_table
@@ -93,77 +92,38 @@ def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, prog
     return {"tables": tables, "summary": [f"{path}: {result.summary()} (citizen input)"]}
 
 
-def embedder_options(config: RunConfig) -> dict[str, Any]:
-    return {"model": config.embed.model} if config.embed.model else {}
-
-
-def make_embedder(config: RunConfig, progress: bool = True):
-    """The configured embedder with the on-disk cache, shared by coding and discovery."""
-    from kvalitativ.embed import resolve_embedder
-
-    return resolve_embedder(config.embed.name, cache_dir=Path(config.embed.cache_dir) / "embeddings",
-                            progress=progress, **embedder_options(config))
-
-
-def code_corpus(corpus: pd.DataFrame, codebook: str, config: RunConfig, run_id: str, *,
-                train: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Code one corpus with one codebook: (codings, themes)."""
-    from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding import code_notes
-    from kvalitativ.io.readers import read_table
-
-    train_codes = read_table(train) if train else None
-    codings = code_notes(
-        corpus, codebook, coder="supervised" if train_codes is not None else "zeroshot", level=config.code.level,
-        embedder=make_embedder(config, progress), train=train_codes, threshold=config.code.threshold,
-        run_id=run_id, random_state=config.seed, progress=progress,
-    )
-    return codings, load_codebook(codebook).to_themes_table()
-
-
-def _coded_line(name: str, codings: pd.DataFrame) -> str:
-    coded = codings[codings["theme_id"] != "uncoded"]
-    return (f"{name}: {coded['note_id'].nunique()} of {codings['note_id'].nunique()} notes coded into "
-            f"{coded['theme_id'].nunique()} themes ({len(coded)} codings)")
-
-
-def run_code(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True,
-             code: Callable[..., tuple[pd.DataFrame, pd.DataFrame]] | None = None) -> dict[str, Any]:
-    """Code the notes (and the citizen input) into the codebooks' themes.
-
-    ``code``: a function with :func:`code_corpus`'s signature (the Dask engine passes one that
-    embeds and codes over partitions)."""
+def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+    """Code the notes (and the citizen input) into the codebooks' themes."""
+    from kvalitativ.coding.stage import coded_line
     from kvalitativ.io.store import read_stage_table
 
-    code = code or code_corpus
     corpus = read_stage_table(out_dir, "corpus")
-    codings, themes = code(corpus, config.code.codebook, config, run_id, train=config.code.train,
-                           progress=progress)
+    codings, themes = engine.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
     tables = {"codings": codings, "themes": themes}
-    lines = [_coded_line("notes", codings)]
+    lines = [coded_line("notes", codings)]
     citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
     if citizen is not None:
-        c_codings, c_themes = code(citizen, config.citizen.codebook, config, run_id, progress=progress)
+        c_codings, c_themes = engine.code(citizen, config.citizen.codebook, config, run_id)
         tables.update(citizen_codings=c_codings, citizen_themes=c_themes)
-        lines.append(_coded_line("citizen input", c_codings))
+        lines.append(coded_line("citizen input", c_codings))
     write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
     return {"tables": tables, "summary": lines}
 
 
-def run_discover(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+def run_discover(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
     """Optional: find themes the codebook lacks; written beside the codebook themes."""
     from kvalitativ.discover.stage import discover_stage
 
-    return discover_stage(config, out_dir, run_id, embedder=make_embedder(config, progress))
+    return discover_stage(config, out_dir, run_id, engine)
 
 
-def run_link_stage(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+def run_link_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
     from kvalitativ.link.stage import run_link
 
     return run_link(config, out_dir, run_id)
 
 
-def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
     from kvalitativ.evidence.stage import summarize_from_dirs
 
     has_link = config.link.enabled and bool(config.ingest.indicators)
@@ -171,7 +131,7 @@ def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, progress:
                                citizen_dir=out_dir if config.citizen.notes else None)
 
 
-def run_report(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True) -> dict[str, Any]:
+def run_report(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
     from kvalitativ.report.stage import report_from_dir
 
     meta = {"run_id": run_id, "title": config.report.title, "window_months": config.link.window_months,
@@ -197,24 +157,25 @@ def stages_for(config: RunConfig) -> list[tuple[str, Stage]]:
 
 
 def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
-    """Run every configured stage into config.out and write run.json."""
-    if config.engine == "dask":
-        from kvalitativ.engines.dask_engine import run_dask
-
-        return run_dask(config, progress=progress)
-    return run_stages(config, stages_for(config), progress=progress)
+    """Run every configured stage into config.out on the configured engine and write run.json."""
+    with stage_engine(config=config, progress=progress) as engine:
+        return run_stages(config, engine)
 
 
-def run_stages(config: RunConfig, stages: list[tuple[str, Stage]], *, progress: bool = True) -> dict[str, Any]:
-    """Run ``stages`` in order into config.out and write run.json (shared by every engine)."""
+def run_stages(config: RunConfig, engine: StageEngine) -> dict[str, Any]:
+    """Run the configured stages in order into config.out and write run.json.
+
+    Knows no engine: ``engine`` supplies the per-note work (ingest, code, discover) and the
+    stages here are the same for every engine, so every engine writes the same tables.
+    """
     out_dir = Path(config.out)
     run_id = run_id_for(config)
     timings: dict[str, float] = {}
-    summary: list[str] = []
+    summary: list[str] = list(engine.summary_lines())
     results: dict[str, Any] = {}
-    for name, stage in stages:
+    for name, stage in stages_for(config):
         start = time.perf_counter()
-        result = stage(config, out_dir, run_id, progress=progress)
+        result = stage(config, out_dir, run_id, engine)
         timings[name] = round(time.perf_counter() - start, 3)
         results[name] = result
         summary.extend(result.get("summary", []))

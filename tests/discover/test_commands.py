@@ -113,6 +113,7 @@ def test_curation_from_the_command_line_survives_the_next_fit(export, tmp_path, 
 def test_pipeline_stage_reads_the_corpus_folder(export, tmp_path, monkeypatch):
     from kvalitativ.config import RunConfig
     from kvalitativ.discover.stage import discover_stage
+    from kvalitativ.engines import StageEngine
     from kvalitativ.io.store import read_stage_table, write_tables
 
     monkeypatch.chdir(tmp_path)
@@ -124,7 +125,7 @@ def test_pipeline_stage_reads_the_corpus_folder(export, tmp_path, monkeypatch):
     config.embed.name = "tfidf"
     config.discover.min_topic_size = 8
     config.code.codebook = str(export / "cb.yaml")
-    result = discover_stage(config, tmp_path / "out", "r1")
+    result = discover_stage(config, tmp_path / "out", "r1", StageEngine("local", progress=False))
     assert {"themes", "codings", "topic_terms", "topic_map", "topic_representatives"} <= set(result["tables"])
     assert any("emergent" in line for line in result["summary"])
     assert set(read_stage_table(tmp_path / "out", "codings").run_id) == {"r1"}

@@ -127,8 +127,9 @@ def test_dask_discovery_fits_on_a_sample_and_assigns_the_rest(both_runs, tmp_pat
     from dask.distributed import Client
 
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.discover.stage import discover_corpus, make_embedder, read_notes
-    from kvalitativ.engines.dask_engine import discover_dask
+    from kvalitativ.discover.stage import discover_corpus, read_notes, summary_lines
+    from kvalitativ.embed.configured import configured_embedder
+    from kvalitativ.engines.dask_engine import discover_corpus_dask
 
     out = tmp_path / "out"
     shutil.copytree(both_runs["tmp"] / "dask", out)  # discovery adds its rows to themes/codings
@@ -137,15 +138,17 @@ def test_dask_discovery_fits_on_a_sample_and_assigns_the_rest(both_runs, tmp_pat
     corpus, _ = read_notes(out, config)
     local_config = _config(both_runs["paths"], out, tmp_path / "cache_local")
     local = discover_corpus(corpus, config, codebook=load_codebook("ungekompetencer"),
-                            embedder=make_embedder(None, local_config, False), progress=False)
+                            embedder=configured_embedder(local_config, progress=False), progress=False)
+    codebook = load_codebook("ungekompetencer")
     with Client(both_runs["cluster"].scheduler_address, set_as_default=False) as client:
-        whole = discover_dask(config, out, "r-test", progress=False, client=client)
-        sampled = discover_dask(config, out, "r-test", progress=False, client=client, sample_size=len(corpus) // 2)
+        whole = discover_corpus_dask(corpus, config, client=client, codebook=codebook, progress=False)
+        sampled = discover_corpus_dask(corpus, config, client=client, codebook=codebook, progress=False,
+                                       sample_size=len(corpus) // 2)
     assert sorted(local["tables"]) == sorted(whole["tables"])
     for name, frame in local["tables"].items():
         assert_same(frame, whole["tables"][name], name)
     codings = sampled["tables"]["codings"]
-    assert any("random sample" in line for line in sampled["summary"])
+    assert any("random sample" in line for line in summary_lines(sampled))
     # notes outside the sample always get a topic; rows follow the corpus order
     position = {nid: i for i, nid in enumerate(corpus["note_id"])}
     assert np.all(np.diff(codings["note_id"].map(position).to_numpy()) > 0)
@@ -160,7 +163,7 @@ def test_dask_supervised_coding_equals_local(both_runs, tmp_path):
 
     from kvalitativ.engines.dask_engine import code_corpus_dask
     from kvalitativ.io.store import read_stage_table
-    from kvalitativ.pipeline import code_corpus
+    from kvalitativ.coding.stage import code_corpus
 
     corpus = read_stage_table(both_runs["tmp"] / "dask", "corpus")
     gold = pd.read_csv(Path(__file__).resolve().parents[2] / "corpora" / "sample" / "gold_codings.csv")

@@ -28,7 +28,7 @@ from .supervised import SupervisedCoder
 from .units import check_corpus
 from .zeroshot import ZeroShotCoder
 
-__all__ = ["code_notes", "rollup_notes", "rollup_persons", "training_from_codes", "dominant_valence"]
+__all__ = ["code_notes", "make_coder", "rollup_notes", "rollup_persons", "training_from_codes"]
 
 
 def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes") -> tuple[list[str], list[list[str]], list[dict]]:
@@ -80,22 +80,32 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
     ...                      cache_dir=".kvalitativ-cache/embeddings")      # doctest: +SKIP
     """
     check_corpus(corpus)
-    if isinstance(coder, BaseCoder):
-        model = coder
-    elif coder == "zeroshot":
-        model = ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=threshold,
-                              cache_dir=cache_dir, random_state=random_state, progress=progress)
-    elif coder == "supervised":
+    model = coder if isinstance(coder, BaseCoder) else make_coder(
+        corpus, codebook, coder, level=level, embedder=embedder, train=train, threshold=threshold,
+        cache_dir=cache_dir, random_state=random_state, progress=progress)
+    return model.code(corpus, run_id=run_id)
+
+
+def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
+               level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
+               cache_dir=None, random_state: int = 0, progress: bool = True) -> BaseCoder:
+    """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
+    is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
+
+    One factory, so the local and the Dask engine build the same coder from the same arguments.
+    """
+    if coder == "zeroshot":
+        return ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=threshold,
+                             cache_dir=cache_dir, random_state=random_state, progress=progress)
+    if coder == "supervised":
         if train is None:
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         texts, ys, vals = training_from_codes(corpus, train)
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, cache_dir=cache_dir, random_state=random_state,
                                 progress=progress)
-        model.fit(texts, ys, vals)
-    else:
-        raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
-    return model.code(corpus, run_id=run_id)
+        return model.fit(texts, ys, vals)
+    raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 
 
 def _dominant(totals: pd.DataFrame) -> pd.Series:
@@ -110,16 +120,6 @@ def _dominant(totals: pd.DataFrame) -> pd.Series:
     out = np.where(np.isclose(top, second), "neutral", names).astype(object)
     out[top <= 0] = None
     return pd.Series(out, index=totals.index, dtype=object)
-
-
-def dominant_valence(valences: pd.Series, scores: pd.Series | None = None) -> str | None:
-    """The valence with the largest total score (a tie between the top two -> "neutral")."""
-    v = valences.dropna()
-    if v.empty:
-        return None
-    w = scores.loc[v.index] if scores is not None else pd.Series(1.0, index=v.index)
-    totals = w.astype(float).groupby(v.astype(str)).sum().to_frame().T
-    return _dominant(totals).iloc[0]
 
 
 _NOTE_COLS = ["run_id", "note_id", "person_id", "theme_id", "score", "valence", "n_segments", "method"]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from kvalitativ.constants import UNCODED  # re-exported as kvalitativ.coding.UNCODED
 from kvalitativ.embed import ensure_fitted, resolve_embedder
 
 from .units import check_corpus, segment_corpus
@@ -22,8 +23,6 @@ __all__ = ["BaseCoder", "CODINGS_COLUMNS", "UNCODED", "codings_frame", "single_t
 
 CODINGS_COLUMNS = ["run_id", "note_id", "person_id", "segment_id", "start", "end", "theme_id", "score",
                    "valence", "method"]
-#: theme_id of the one row a note gets when no theme applies to any of its units.
-UNCODED = "uncoded"
 
 
 def single_threaded_blas():

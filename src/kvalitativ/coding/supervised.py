@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from kvalitativ.codebook import Theme, load_codebook
+from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 from kvalitativ.text.sentences import split_sentences
 
@@ -46,9 +47,9 @@ def labels_to_matrix(y, classes: list[str] | None = None) -> tuple[np.ndarray, l
         if v is None or (isinstance(v, float) and np.isnan(v)):
             sets.append(set())
         elif isinstance(v, str):
-            sets.append(set() if v in ("", "uncoded") else {v})
+            sets.append(set() if v in ("", UNCODED) else {v})
         elif isinstance(v, Iterable):
-            sets.append({str(t) for t in v if t not in (None, "", "uncoded")})
+            sets.append({str(t) for t in v if t not in (None, "", UNCODED)})
         else:
             sets.append({str(v)})
     if classes is None:

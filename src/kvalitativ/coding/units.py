@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kvalitativ.constants import LEVELS  # re-exported
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.sentences import split_sentences
 
 __all__ = ["segment_corpus", "UNIT_COLUMNS", "LEVELS", "check_corpus"]
 
-LEVELS = ("sentence", "note")
 UNIT_COLUMNS = ["note_id", "person_id", "segment_id", "start", "end", "text"]
 
 

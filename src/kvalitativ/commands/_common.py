@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from kvalitativ.constants import ENGINES
+
 out_option = click.option(
     "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (created if needed). Tables go to parquet/, csv/, csv_da/ and kvalitativ.duckdb.",
@@ -17,7 +19,7 @@ def engine_options(func):
     func = click.option("--scheduler", default=None, metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
                              "default: a LocalCluster with one worker per core).")(func)
-    func = click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+    func = click.option("--engine", type=click.Choice(ENGINES), default=None,
                         help="local (default) or dask: the per-note work (redaction, embedding, coding) "
                              "over partitions on a dask.distributed cluster; same tables as local.")(func)
     return func

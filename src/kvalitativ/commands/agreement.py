@@ -31,7 +31,7 @@ from kvalitativ.commands._common import echo_summary, out_option, written_summar
               help="Cross-validation folds: model_after is judged only on notes it was not trained on.")
 def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, out_dir: Path, threshold: float | None,
             level: str, n_boot: int, seed: int, retrain: bool, rule: str, embedder: str | None, folds: int) -> None:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha per theme and overall.
+    """Inter-coder reliability (kappa, alpha) between people and the model.
 
     Pairs are every two people and the model against every person; alpha over
     all people is the row with coder_a = coder_b = "all". CIs are percentile

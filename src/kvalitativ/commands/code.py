@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
+from kvalitativ.constants import LEVELS
 
 
 @click.command(name="code", context_settings={"max_content_width": 100})
@@ -20,7 +21,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, 
               help="e5 (default; multilingual-e5-small, offline), static (distilled from e5, very fast), tfidf (no model) or sentence-transformers.")
 @click.option("--model", default=None, metavar="PATH|PACKAGE",
               help="For --embedder sentence-transformers: a saved model folder or an installed model package.")
-@click.option("--level", type=click.Choice(["sentence", "note"]), default=None,
+@click.option("--level", type=click.Choice(LEVELS), default=None,
               help="Code each sentence (spans kept; default) or each whole note.")
 @click.option("--threshold", type=float, default=None,
               help="One score threshold for all themes (default: the coder's per-theme thresholds).")
@@ -34,7 +35,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, 
 def command(notes: Path, codebook: str | None, train_path: Path | None, embedder: str | None, model: str | None,
             level: str | None, threshold: float | None, cache_dir: Path | None, out_dir: Path,
             config_path: Path | None, seed: int | None, engine: str | None, scheduler: str | None) -> None:
-    """Code notes into the themes of a codebook, with a score and a valence per theme.
+    """Code notes into codebook themes (zero-shot, or supervised from human codes).
 
     NOTES is a notes export (CSV/XLSX/JSONL/Parquet with at least a note id and a text column;
     it is ingested and redacted first) or the --out folder of `kvalitativ ingest`.
@@ -52,28 +53,17 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
       kvalitativ code notes.csv --train human_codes.csv --embedder e5 --out out/
       kvalitativ code out/ --embedder static --engine dask --out out/    # partitions on a LocalCluster
     """
-    from kvalitativ.config import RunConfig, load_config, validate
+    from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
     from kvalitativ.io.store import read_stage_table, write_tables
     from kvalitativ.engines.stage_engine import stage_engine
-    from kvalitativ.pipeline import _coded_line, run_id_for
+    from kvalitativ.coding.stage import coded_line
+    from kvalitativ.pipeline import run_id_for
 
     config = load_config(config_path) if config_path else RunConfig()
-    if codebook:
-        config.code.codebook = codebook
-    if train_path:
-        config.code.train = str(train_path)
-    if level:
-        config.code.level = level
-    if threshold is not None:
-        config.code.threshold = threshold
-    if embedder:
-        config.embed.name = embedder
-    if model:
-        config.embed.model = model
-    if cache_dir:
-        config.embed.cache_dir = str(cache_dir)
-    if seed is not None:
-        config.seed = seed
+    apply_overrides(config, {"code.codebook": codebook, "code.train": str(train_path) if train_path else None,
+                             "code.level": level, "code.threshold": threshold, "embed.name": embedder,
+                             "embed.model": model, "embed.cache_dir": str(cache_dir) if cache_dir else None,
+                             "seed": seed})
     validate(config)
     progress = not is_quiet()
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
@@ -87,5 +77,5 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         where = run_on.summary_lines()
     written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
     method = "supervised" if config.code.train else "zero-shot"
-    echo_summary(where + [_coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
+    echo_summary(where + [coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
                           f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

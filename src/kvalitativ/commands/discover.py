@@ -72,7 +72,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
             renames: tuple[str, ...], seed: int | None, engine: str | None, scheduler: str | None) -> None:
-    """Discover themes in NOTES and map them to the codebook; emergent themes first.
+    """Find themes the codebook lacks (BERTopic), mapped to the codebook.
 
     NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
     Writes `themes` (origin 'discovered', theme_id topic_N, label from the top terms),
@@ -93,23 +93,16 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
       kvalitativ discover out/ --merge 2,5 --rename "0=Søvn og træthed" --model-dir models/topics-2025 --out out/
     """
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.config import RunConfig, load_config, validate
+    from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
     from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
     from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.io.store import make_run_id
 
     config = load_config(config_path) if config_path else RunConfig()
-    dc = config.discover
-    for name, value in (("min_topic_size", min_topic_size), ("min_topic_share", min_topic_share),
-                        ("n_neighbors", n_neighbors),
-                        ("n_components", n_components), ("outlier_target", outlier_target),
-                        ("guided", guided), ("emergent_threshold", emergent_threshold)):
-        if value is not None:
-            setattr(dc, name, value)
-    if seed is not None:
-        config.seed = seed
-    if embedder:
-        config.embed.name = embedder
+    apply_overrides(config, {"discover.min_topic_size": min_topic_size, "discover.min_topic_share": min_topic_share,
+                             "discover.n_neighbors": n_neighbors, "discover.n_components": n_components,
+                             "discover.outlier_target": outlier_target, "discover.guided": guided,
+                             "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder})
     validate(config)
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None

@@ -21,7 +21,9 @@ from kvalitativ.commands._common import echo_summary
               help="Only these notes count (a file with a note_id column, or an ingest --out folder). "
                    "Default: every note in the codings.")
 def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_path: Path | None) -> None:
-    """Score codings against gold codes: precision, recall, F1, Cohen's kappa per theme,
+    """Score codings against gold labels: precision, recall, F1, kappa.
+
+    Per theme precision, recall, F1 and Cohen's kappa against the gold codes,
     micro- and macro-F1 overall, and the same for valence on the themes found correctly.
 
     Judged per note: a theme is present when any sentence of the note carries it.

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
-from kvalitativ.config import RunConfig, load_config
+from kvalitativ.config import RunConfig, apply_overrides, load_config
 
 
 def column_options(func):
@@ -43,7 +43,7 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
             separator: str | None, max_chars: int | None, engine: str | None, scheduler: str | None,
             **columns) -> None:
-    """Read a notes export, clean and redact it, and account for every row.
+    """Read a notes export (CSV/XLSX/JSONL/Parquet), redact it, account for every row.
 
     NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
     Columns are matched to note_id, person_id, unit_id, date, source, category and text
@@ -65,15 +65,11 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
 
     config = load_config(config_path) if config_path else RunConfig()
     apply_column_options(config, columns)
-    if encoding:
-        config.ingest.encoding = encoding
-    if separator:
-        config.ingest.separator = separator.replace("\\t", "\t")
-    if max_chars:
-        config.ingest.max_chars = max_chars
+    apply_overrides(config, {"ingest.encoding": encoding or None, "ingest.max_chars": max_chars or None,
+                             "ingest.separator": separator.replace("\\t", "\t") if separator else None})
     config.ingest.notes = str(notes)
     config.ingest.indicators = str(indicators) if indicators else None
     with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
-        result = run_ingest(config, out_dir, ingest=run_on.ingest)
+        result = run_ingest(config, out_dir, engine=run_on)
         lines = result["summary"] + run_on.summary_lines()
     echo_summary(lines)

@@ -50,7 +50,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
             seed: int | None) -> None:
-    """Link coded themes to dropout and other indicators, person by person.
+    """Associate themes with dropout and other indicators (with honest uncertainty).
 
     A person has a theme (with a valence) when any of their notes dated strictly before their
     outcome date (and before --cutoff) carries it; later and undated notes are excluded and

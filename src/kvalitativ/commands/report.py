@@ -19,7 +19,7 @@ from kvalitativ.commands._common import echo_summary
 @click.option("--title", default=None, help="Report title (default: from the config, else 'Kvalitativ evidens').")
 @click.option("--municipality", default=None, help="Municipality name shown under the title.")
 def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | None, municipality: str | None) -> None:
-    """Write the report: one HTML file that works offline (plotly embedded, no web requests).
+    """Write the self-contained HTML report (or a one-unit brief).
 
     The report holds an overview, theme prevalence, the theme × dropout forest plot, trends
     over school years, one section per unit with its joint display and quotes, citizen input

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, out_option, written_summary
+from kvalitativ.constants import UNCODED
 
 
 @click.group(name="review", context_settings={"max_content_width": 100})
 def command() -> None:
-    """Export notes for human coding, and import the coded sheets.
+    """Export notes for human coding and import the coded sheets.
 
     \b
     Example (two coders, then agreement and retraining):
@@ -59,7 +60,7 @@ def export_command(codings_dir: Path, corpus_dir: Path | None, n: int, uncertain
     corpus = read_stage_table(corpus_dir or codings_dir, "corpus")
     themes = read_stage_table(codings_dir, "themes", required=False)
     if themes is None:
-        themes = sorted(t for t in codings["theme_id"].dropna().unique().tolist() if t != "uncoded")
+        themes = sorted(t for t in codings["theme_id"].dropna().unique().tolist() if t != UNCODED)
     else:
         themes = theme_frame(themes)  # leaves only: groups are not coded
     theme_ids = themes["theme_id"].tolist() if hasattr(themes, "columns") else list(themes)
@@ -101,7 +102,7 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
         table = read_stage_table(codings_dir, "themes", required=False)
         if table is None:
             table = read_stage_table(codings_dir, "codings")
-        themes = sorted(t for t in table["theme_id"].dropna().unique().tolist() if t != "uncoded")
+        themes = sorted(t for t in table["theme_id"].dropna().unique().tolist() if t != UNCODED)
     human = import_reviews(files, themes=themes)
     run_id = make_run_id({"stage": "review_import"}, {p.name: file_sha256(p) for p in files})
     written = write_tables(out_dir, {"human_codings": human}, run_id=run_id)

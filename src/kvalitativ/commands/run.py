@@ -17,7 +17,7 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet
 @engine_options
 @click.option("--embedder", default=None, help="Override embed.name: e5, tfidf, sentence-transformers, static.")
 def command(config_path: Path, out_dir: Path | None, engine: str | None, scheduler: str | None, embedder: str | None) -> None:
-    """Run ingest → code → (discover) → link → summarise → report from a config file.
+    """The whole pipeline from a config file (ingest → code → link → summarise → report).
 
     Every stage writes its tables into the output folder (Parquet, CSV, Danish-Excel CSV,
     DuckDB) and the run ends with run.json: run id, versions, config and input hashes.
@@ -28,16 +28,13 @@ def command(config_path: Path, out_dir: Path | None, engine: str | None, schedul
       kvalitativ run --config kvalitativ.yaml --out out/2025 --embedder tfidf
       kvalitativ run --config kvalitativ.yaml --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from kvalitativ.config import load_config, validate
+    from kvalitativ.config import apply_overrides, load_config, validate
     from kvalitativ.engines.stage_engine import resolve_engine
     from kvalitativ.pipeline import run
 
     config = load_config(config_path)
-    if out_dir:
-        config.out = str(out_dir)
+    apply_overrides(config, {"out": str(out_dir) if out_dir else None, "embed.name": embedder})
     config.engine, config.scheduler = resolve_engine(engine, scheduler, config.engine, config.scheduler)
-    if embedder:
-        config.embed.name = embedder
     validate(config)
     result = run(config, progress=not is_quiet())
     echo_summary(result["summary"])

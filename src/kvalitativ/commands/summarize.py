@@ -33,7 +33,9 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option("--seed", type=int, default=None, help="Random seed (quote subsampling; default 0).")
 def command(codings_dir, link_dir, notes_dir, indicators_path, unit_figures, citizen_dir, out_dir, config_path,
             quotes_per_theme, min_cell, seed) -> None:
-    """Summarise the evidence: per theme (and per unit) a Danish headline with its numbers,
+    """Evidence per theme and unit: headlines, trends, quotes, joint display.
+
+    Summarise the evidence: per theme (and per unit) a Danish headline with its numbers,
     short redacted quotes, and the joint display per unit.
 
     Writes `evidence` (prevalence, trend over school years, outcome rates and odds ratios,

@@ -77,7 +77,7 @@ def read_gold(path: Path, corpus, column: str | None):
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None, grid: str | None, seeds: str,
             outlier_target: float | None, min_topics: int, embedder: str | None, config_path: Path | None) -> None:
-    """Try discovery settings on NOTES and recommend one by a stated rule.
+    """Grid-search the discovery settings; recommends one by a stated rule.
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
     top-10 lemmatised terms over the notes), topic diversity, stability (mean adjusted Rand
@@ -93,8 +93,9 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     import numpy as np
 
     from kvalitativ.config import RunConfig, load_config
-    from kvalitativ.discover.stage import make_embedder, read_notes
+    from kvalitativ.discover.stage import read_notes
     from kvalitativ.discover.tune import tune
+    from kvalitativ.embed.configured import configured_embedder
     from kvalitativ.errors import ConfigError
     from kvalitativ.io.store import make_run_id, write_tables
 
@@ -110,7 +111,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     corpus, run_id = read_notes(notes, config)
     texts = np.asarray(corpus["text"].fillna(""), dtype=object).tolist()
     labels = read_gold(gold, corpus, gold_col) if gold else None
-    emb = make_embedder(config.embed.name, config, progress=not is_quiet()).encode(texts)
+    emb = configured_embedder(config, progress=not is_quiet()).encode(texts)
     table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target, min_topics=min_topics,
                  progress=not is_quiet())
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},

@@ -20,8 +20,6 @@ Why these choices:
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 
 import numpy as np
@@ -29,6 +27,7 @@ import pandas as pd
 
 from kvalitativ.config import DiscoverConfig
 from kvalitativ.discover import curation as _cur
+from kvalitativ.discover.backend import _backend, _quiet_bertopic
 from kvalitativ.discover.representatives import centroids, normalise, representatives
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
 from kvalitativ.text.lemmas import DanishAnalyzer, lemmatise_phrase
@@ -36,34 +35,6 @@ from kvalitativ.text.lemmas import DanishAnalyzer, lemmatise_phrase
 __all__ = ["Discoverer", "auto_label", "seed_topics_from_codebook"]
 
 _D = DiscoverConfig()
-
-
-@contextlib.contextmanager
-def _quiet_bertopic():
-    """BERTopic logs warnings meant for interactive use (custom topics, no embedding model)."""
-    log = logging.getLogger("BERTopic")
-    old = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(old)
-
-
-def _backend(embedder):
-    """A BERTopic embedding backend that calls our embedder's ``encode`` (no hub, no download)."""
-    from bertopic.backend import BaseEmbedder
-
-    class _KvalitativBackend(BaseEmbedder):
-        def __init__(self, emb):
-            super().__init__()
-            self.embedding_model = emb
-
-        def embed(self, documents, verbose=False):
-            docs = [str(d) if d is not None else "" for d in documents]
-            return np.asarray(self.embedding_model.encode(docs), dtype=np.float32)
-
-    return _KvalitativBackend(embedder)
 
 
 def _theme_get(theme, key, default=None):
@@ -603,4 +574,4 @@ class Discoverer:
         """Load a saved discoverer; pass the embedder it was fitted with to assign new notes."""
         from kvalitativ.discover.persist import load_discoverer
 
-        return load_discoverer(path, embedder=embedder)
+        return load_discoverer(path, embedder=embedder, cls=cls)

@@ -67,7 +67,7 @@ def save_discoverer(d, path) -> Path:
     """Write *d* to folder *path* (replaced atomically: written beside it, then moved in)."""
     from bertopic import __version__ as bertopic_version
 
-    from kvalitativ.discover.model import _quiet_bertopic
+    from kvalitativ.discover.backend import _quiet_bertopic
 
     d._check_fitted()
     path = Path(path)
@@ -146,11 +146,12 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def load_discoverer(path, embedder=None):
-    """Read a folder written by :func:`save_discoverer`; *embedder* = the one it was fitted with."""
+def load_discoverer(path, embedder=None, *, cls):
+    """Read a folder written by :func:`save_discoverer` into a new ``cls`` (the Discoverer class,
+    passed in so that persistence never imports the model); *embedder* = the one it was fitted with."""
     from bertopic import BERTopic
 
-    from kvalitativ.discover.model import Discoverer, _backend, _quiet_bertopic
+    from kvalitativ.discover.backend import _backend, _quiet_bertopic
     from kvalitativ.errors import ConfigError
     from kvalitativ.text.lemmas import DanishAnalyzer
 
@@ -168,7 +169,7 @@ def load_discoverer(path, embedder=None):
     params = dict(meta["params"])
     reducer = params.pop("reducer", "umap")
     params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
-    d = Discoverer(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
+    d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
     with _quiet_bertopic():
         m = BERTopic.load(str(path / "bertopic"), embedding_model=_backend(embedder) if embedder else None)
     ap = meta.get("analyzer") or {}

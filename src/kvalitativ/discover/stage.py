@@ -18,19 +18,10 @@ from kvalitativ.config import RunConfig
 from kvalitativ.discover.model import Discoverer
 from kvalitativ.errors import InputError
 
-__all__ = ["make_embedder", "discover_corpus", "read_notes", "merge_with_existing", "write_discovery",
-           "discover_stage", "run_discover", "summary_lines"]
+__all__ = ["discover_corpus", "read_notes", "merge_with_existing", "write_discovery", "discover_stage",
+           "summary_lines"]
 
 _OWN_ROWS = {"themes": ("origin", "discovered"), "codings": ("method", "topic")}
-
-
-def make_embedder(name: str | None, config: RunConfig, progress: bool = True):
-    """The named embedder (default ``config.embed.name``) behind the on-disk cache of ``config.embed``."""
-    from kvalitativ.embed import resolve_embedder
-
-    options = {"model": config.embed.model} if config.embed.model else {}
-    return resolve_embedder(name or config.embed.name, cache_dir=Path(config.embed.cache_dir) / "embeddings",
-                            progress=progress, **options)
 
 
 def read_notes(notes: str | Path, config: RunConfig) -> tuple[pd.DataFrame, str | None]:
@@ -75,7 +66,10 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     config = config or RunConfig()
     dc = config.discover
     texts = np.asarray(corpus["text"].fillna(""), dtype=object).tolist()
-    embedder = embedder if embedder is not None else make_embedder(None, config, progress)
+    if embedder is None:
+        from kvalitativ.embed.configured import configured_embedder
+
+        embedder = configured_embedder(config, progress=progress)
     topics = scores = None
     if use_model:
         if merges or renames:
@@ -154,21 +148,17 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, embedder=None) -> dict[str, Any]:
+def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine) -> dict[str, Any]:
     """Pipeline stage (``discover.enabled``): corpus of *out_dir* -> discovery tables in *out_dir*.
 
-    Maps to ``config.code.codebook``; saves the model to ``discover.model_dir`` when set.
+    ``engine``: a :class:`~kvalitativ.engines.StageEngine` (local, or Dask: fitted on a sample of
+    a large corpus, the rest assigned on the cluster). Maps to ``config.code.codebook``; saves
+    the model to ``discover.model_dir`` when set.
     """
     from kvalitativ.codebook import load_codebook
 
     corpus, _ = read_notes(out_dir, config)
     codebook = load_codebook(config.code.codebook) if config.code.codebook else None
-    result = discover_corpus(corpus, config, codebook=codebook, embedder=embedder,
-                             model_dir=config.discover.model_dir)
+    result = engine.discover(corpus, config, codebook=codebook, model_dir=config.discover.model_dir)
     written = write_discovery(result, out_dir, run_id, config)
     return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}
-
-
-def run_discover(config: RunConfig, out_dir: str | Path, run_id: str) -> dict[str, Any]:
-    """:func:`discover_stage` with the configured embedder."""
-    return discover_stage(config, out_dir, run_id)

@@ -1,4 +1,8 @@
-"""`kvalitativ run --engine dask`: the pipeline with its per-note work on a Dask cluster.
+"""`kvalitativ run --engine dask`: the per-note work of the pipeline on a Dask cluster.
+
+The pipeline (:func:`kvalitativ.pipeline.run_stages`) is the same for every engine; this module
+supplies the Dask engine's ingest, code and discover functions, which
+:class:`~kvalitativ.engines.stage_engine.StageEngine` hands to it.
 
 What runs where, and why the tables equal the local engine's:
 
@@ -32,7 +36,6 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,56 +43,14 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.config import IngestConfig, PrivacyConfig, RunConfig
-from kvalitativ.engines.cluster import connect, map_partitions, n_partitions, n_workers, split_frame
+from kvalitativ.engines.cluster import map_partitions, n_partitions, n_workers, split_frame
 from kvalitativ.engines.embedder import ClusterEmbedder
 from kvalitativ.engines.tasks import assign_task, code_task, redact_task, segment_task
 
-__all__ = ["run_dask", "ingest_notes_dask", "code_corpus_dask", "discover_dask", "discover_corpus_dask", "dask_stages",
-           "DISCOVER_SAMPLE"]
+__all__ = ["ingest_notes_dask", "code_corpus_dask", "discover_corpus_dask", "DISCOVER_SAMPLE"]
 
 #: Discovery fits its topic model on at most this many notes; the rest are assigned (transform).
 DISCOVER_SAMPLE = 20_000
-
-
-def run_dask(config: RunConfig, *, progress: bool = True, client: Any = None) -> dict[str, Any]:
-    """Run every configured stage with the Dask engine; same return value as ``pipeline.run``.
-
-    ``config.scheduler``: a scheduler address (``tcp://host:8786``) or None for a
-    ``LocalCluster`` with one worker process per core. ``client``: an already connected
-    ``dask.distributed.Client`` (then ``config.scheduler`` is not used).
-
-    >>> from kvalitativ.config import load_config
-    >>> config = load_config("corpora/sample/kvalitativ.yaml")         # doctest: +SKIP
-    >>> config.engine, config.scheduler = "dask", None                  # doctest: +SKIP
-    >>> run_dask(config)["summary"][-1]                                  # doctest: +SKIP
-    """
-    from kvalitativ.pipeline import run_stages
-
-    if client is not None:
-        return _run(config, client, progress, run_stages)
-    with connect(config.scheduler) as own:
-        return _run(config, own, progress, run_stages)
-
-
-def _run(config: RunConfig, client: Any, progress: bool, run_stages: Any) -> dict[str, Any]:
-    result = run_stages(config, dask_stages(config, client, progress=progress), progress=progress)
-    where = config.scheduler or "a local cluster"
-    result["summary"].insert(0, f"Dask engine: {n_workers(client)} worker(s) on {where}")
-    return result
-
-
-def dask_stages(config: RunConfig, client: Any, *, progress: bool = True) -> list[tuple[str, Any]]:
-    """The local engine's stages, with ingest, code and discover replaced by distributed ones."""
-    from kvalitativ.pipeline import run_citizen_ingest, run_code, run_ingest, stages_for
-
-    ingest = partial(ingest_notes_dask, client=client, progress=progress)
-    replaced = {
-        "ingest": partial(run_ingest, ingest=ingest),
-        "ingest_citizen": partial(run_citizen_ingest, ingest=ingest),
-        "code": partial(run_code, code=partial(code_corpus_dask, client=client)),
-        "discover": partial(discover_dask, client=client),
-    }
-    return [(name, replaced.get(name, stage)) for name, stage in stages_for(config)]
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -155,9 +116,9 @@ def _shippable(coder: Any) -> Any:
 
 def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run_id: str, *,
                      train: str | None = None, progress: bool = True, client: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``pipeline.code_corpus`` on the cluster: (codings, themes), equal to the local ones."""
+    """``coding.stage.code_corpus`` on the cluster: (codings, themes), equal to the local ones."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding import SupervisedCoder, ZeroShotCoder, training_from_codes
+    from kvalitativ.coding.api import make_coder
     from kvalitativ.coding.units import check_corpus
     from kvalitativ.io.readers import read_table
 
@@ -167,17 +128,13 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
     parts = split_frame(corpus.reset_index(drop=True), n_partitions(len(corpus), client))
     level = config.code.level
     units = map_partitions(client, segment_task, parts, desc="segmenting", progress=progress, level=level)
-    # fit centrally, on the texts the local engine fits on (code_notes -> coder.code -> fit)
+    # fit centrally, on the texts the local engine fits on (code_notes -> coder.code -> fit), with
+    # the local engine's coder factory
+    coder = make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot", level=level,
+                       embedder=embedder, train=train_codes, threshold=config.code.threshold,
+                       random_state=config.seed, progress=progress)
     if train_codes is None:
-        coder = ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=config.code.threshold,
-                              random_state=config.seed, progress=progress)
         coder.fit([str(t) for u in units for t in np.asarray(u["text"], dtype=object)])
-    else:
-        texts, ys, vals = training_from_codes(corpus, train_codes)
-        coder = SupervisedCoder(embedder=embedder, level=level,
-                                codebook=load_codebook(codebook) if codebook else None,
-                                threshold=config.code.threshold, random_state=config.seed, progress=progress)
-        coder.fit(texts, ys, vals)
     # vectors the fit already computed travel with their partition; others are embedded there
     vectors = []
     for u in units:
@@ -196,20 +153,6 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
 
 
 # --- discover ---------------------------------------------------------------------------------
-
-def discover_dask(config: RunConfig, out_dir: str | Path, run_id: str, progress: bool = True, *, client: Any,
-                  sample_size: int | None = None) -> dict[str, Any]:
-    """The discovery stage: fit topics on (a sample of) the notes, assign the rest on the cluster."""
-    from kvalitativ.codebook import load_codebook
-    from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
-
-    corpus, _ = read_notes(out_dir, config)
-    codebook = load_codebook(config.code.codebook) if config.code.codebook else None
-    result = discover_corpus_dask(corpus, config, client=client, codebook=codebook, progress=progress,
-                                  sample_size=sample_size, model_dir=config.discover.model_dir)
-    written = write_discovery(result, out_dir, run_id, config)
-    return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}
-
 
 def discover_corpus_dask(corpus: pd.DataFrame, config: RunConfig, *, client: Any, codebook: Any = None,
                          progress: bool = True, sample_size: int | None = None, **options: Any) -> dict[str, Any]:

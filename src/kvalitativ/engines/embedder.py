@@ -10,7 +10,6 @@ worker builds its own once. Vectors come back and are kept in memory, so a coder
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,12 +42,12 @@ class ClusterEmbedder:
     def for_config(cls, config: Any, client: Any, progress: bool = True) -> "ClusterEmbedder":
         """The run's configured embedder (``embed.name``, ``embed.model``, ``embed.cache_dir``)."""
         from kvalitativ.embed import get_embedder
-        from kvalitativ.pipeline import embedder_options
+        from kvalitativ.embed.configured import embedder_options, embedding_cache_dir
 
         options = embedder_options(config)
         inner = get_embedder(config.embed.name, progress=False, **options)
-        spec = EmbedderSpec(config.embed.name, tuple(sorted(options.items())),
-                            str(Path(config.embed.cache_dir) / "embeddings") if config.embed.cache_dir else None)
+        cache = embedding_cache_dir(config)
+        spec = EmbedderSpec(config.embed.name, tuple(sorted(options.items())), str(cache) if cache else None)
         return cls(inner, spec, client, progress=progress)
 
     # --- the Embedder protocol ---------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The engine one stage command runs on: the local functions, or the Dask engine's.
+"""The engine a run or a stage command works on: the local functions, or the Dask engine's.
 
-``kvalitativ ingest|code|discover --engine dask [--scheduler ADDRESS]`` do their per-note
-work on a cluster exactly as ``kvalitativ run --engine dask`` does (same functions, so the
-same tables as the local engine). A :class:`StageEngine` holds the cluster connection for the
-length of one command and hands the command the right ingest, code and discover functions,
-so the commands stay thin and never branch on the engine themselves.
+One path: ``kvalitativ run`` (:func:`kvalitativ.pipeline.run_stages`) and the stage commands
+``kvalitativ ingest|code|discover [--engine dask] [--scheduler ADDRESS]`` all get their per-note
+work from a :class:`StageEngine`, so the same functions run whichever way the work is started,
+and the pipeline never names an engine. A StageEngine holds the cluster connection (if any) for
+the length of one command and supplies three functions — ``ingest``, ``code``, ``discover`` —
+with the same signatures on every engine. A new engine (e.g. a streamed one) is a new branch
+here with the same three functions; nothing above this module changes.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from kvalitativ.constants import ENGINES  # re-exported
 from kvalitativ.errors import ConfigError
 
 __all__ = ["StageEngine", "stage_engine", "resolve_engine", "ENGINES"]
 
-ENGINES = ("local", "dask")
 
 
 @dataclass
@@ -30,6 +32,7 @@ class StageEngine:
     name: str
     client: Any = None
     progress: bool = True
+    address: str | None = None
 
     def ingest(self, path, config, privacy):
         """``ingest_notes``' result (redaction over partitions on the Dask engine)."""
@@ -43,9 +46,9 @@ class StageEngine:
 
     def code(self, corpus: pd.DataFrame, codebook: str, config, run_id: str, *, train: str | None = None
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(codings, themes) as :func:`kvalitativ.pipeline.code_corpus` returns them."""
+        """(codings, themes) as :func:`kvalitativ.coding.stage.code_corpus` returns them."""
         if self.client is None:
-            from kvalitativ.pipeline import code_corpus
+            from kvalitativ.coding.stage import code_corpus
 
             return code_corpus(corpus, codebook, config, run_id, train=train, progress=self.progress)
         from kvalitativ.engines.dask_engine import code_corpus_dask
@@ -55,10 +58,11 @@ class StageEngine:
 
     def discover(self, corpus: pd.DataFrame, config, *, codebook=None, **options: Any) -> dict[str, Any]:
         """``discover_corpus``' result (on the Dask engine: fitted on a sample of a large corpus)."""
-        from kvalitativ.discover.stage import discover_corpus, make_embedder
+        from kvalitativ.discover.stage import discover_corpus
+        from kvalitativ.embed.configured import configured_embedder
 
         if self.client is None:
-            embedder = make_embedder(config.embed.name, config, progress=self.progress)
+            embedder = configured_embedder(config, progress=self.progress)
             return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
                                    **options)
         from kvalitativ.engines.dask_engine import discover_corpus_dask
@@ -72,7 +76,7 @@ class StageEngine:
             return []
         from kvalitativ.engines.cluster import n_workers
 
-        return [f"Dask engine: {n_workers(self.client)} worker(s)"]
+        return [f"Dask engine: {n_workers(self.client)} worker(s) on {self.address or 'a local cluster'}"]
 
 
 def resolve_engine(engine: str | None, scheduler: str | None, config_engine: str | None = "local",
@@ -106,4 +110,4 @@ def stage_engine(engine: str | None = None, scheduler: str | None = None, *, pro
     from kvalitativ.engines.cluster import connect
 
     with connect(address) as client:
-        yield StageEngine("dask", client, progress)
+        yield StageEngine("dask", client, progress, address)

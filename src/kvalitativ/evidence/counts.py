@@ -15,14 +15,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kvalitativ.constants import UNCODED  # the coders' row for a note with no theme: never evidence
 from kvalitativ.errors import InputError
 
 __all__ = ["theme_counts", "wilson", "person_key", "themed", "ALL", "UNCODED"]
 
 #: unit_id (or group value) that stands for the whole municipality.
 ALL = "_all"
-#: The coders' row for a note with no theme (kvalitativ.coding.UNCODED): never evidence.
-UNCODED = "uncoded"
 
 
 def themed(codings: pd.DataFrame) -> pd.DataFrame:

@@ -212,10 +212,6 @@ def write_tables(
     return written
 
 
-def has_table(stage_dir: str | Path, name: str) -> bool:
-    return table_path(Path(stage_dir), name).exists()
-
-
 def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True) -> pd.DataFrame | None:
     """Read a table a stage wrote into `stage_dir` (Parquet is the source of truth)."""
     stage_dir = Path(stage_dir)

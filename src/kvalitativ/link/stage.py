@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kvalitativ.config import LinkConfig, RunConfig
+from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
 from kvalitativ.link.params import LinkRules, parse_cutoff
@@ -69,7 +70,7 @@ def link(
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
                       population=config.population)
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
-    codings = codings[codings["theme_id"].astype(str) != "uncoded"]
+    codings = codings[codings["theme_id"].astype(str) != UNCODED]
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                        window_months=rules.window_months, population=rules.population)

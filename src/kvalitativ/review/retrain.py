@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kvalitativ.constants import UNCODED
 from kvalitativ.errors import ConfigError, InputError
 
 TRAINING_COLUMNS = ["note_id", "theme_id", "valence"]
-UNCODED = "uncoded"
 
 
 def _check(human: pd.DataFrame) -> None:

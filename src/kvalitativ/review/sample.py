@@ -15,11 +15,10 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 
 NO_THEME = "_ingen"
-#: theme_id of the row a coder writes for a note with no theme; its score is 1 − the best theme score.
-UNCODED = "uncoded"
 SELECTION_COLUMNS = ["note_id", "order", "reason", "stratum", "margin"]
 
 

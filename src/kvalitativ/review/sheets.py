@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 from kvalitativ.io.atomic import atomic_path, write_bytes_atomic
 from kvalitativ.io.dates import parse_date
@@ -99,7 +100,7 @@ def theme_frame(themes) -> pd.DataFrame:
         raise InputError("themes: every theme needs a theme_id.")
     if "parent_id" in df:  # groups (a parent of other themes) are not coded, their leaves are
         df = df[~df["theme_id"].isin(set(df["parent_id"].dropna()))]
-    df = df[df["theme_id"] != "uncoded"]
+    df = df[df["theme_id"] != UNCODED]
     for col in ("label", "definition"):
         if col not in df:
             df[col] = None

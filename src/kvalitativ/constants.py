@@ -1,0 +1,20 @@
+"""Values every stage agrees on, defined once.
+
+Choices are declared here once and used by both the config's validation and the commands'
+click options. ``UNCODED`` is the theme_id of the one ``codings`` row a note gets when no theme applies to
+any of its units (its score is 1 − the best theme score). Readers of codings (linking,
+evidence, review) drop or count it; no module spells the literal itself.
+"""
+
+from __future__ import annotations
+
+__all__ = ["UNCODED", "ENGINES", "LEVELS"]
+
+#: theme_id of the one row a note gets when no theme applies to any of its units.
+UNCODED = "uncoded"
+
+#: Where the per-note work runs (``engine`` in the config, ``--engine`` of the commands).
+ENGINES = ("local", "dask")
+
+#: What one coded unit is (``code.level``, ``--level``): a sentence of a note, or the whole note.
+LEVELS = ("sentence", "note")
