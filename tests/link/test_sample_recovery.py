@@ -6,7 +6,7 @@ the other 27, and writes notes after the outcome that carry leak themes. Here:
 * every planted effect's 95 % interval (adjusted OR) covers its true OR and excludes 1. The
   effects (OR 2, 3, 0.5, 0.5, 2 at 18–22 % prevalence) are sized for 900 persons: drawn again
   with 300 other seeds, each interval excludes 1 in at least 95 % of samples
-  (`python scripts/make_sample_corpus.py --power 300`), so this asserts the design, not luck;
+  (`python scripts/tools/make_sample_corpus.py --power 300`), so this asserts the design, not luck;
 * the OR-3 effect also survives the Benjamini–Hochberg step over the whole table (q < 0.05 in
   every one of those seeds). The weaker ones do so in only 16–51 % of them (96 tests share
   the correction), so their q is not asserted;
@@ -28,7 +28,7 @@ FILES = ("notes.csv", "gold_codings.csv", "indicators.csv", "ground_truth.json")
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_link", REPO / "scripts" / "bench_link.py")
+    spec = importlib.util.spec_from_file_location("bench_link", REPO / "scripts" / "benchmarks" / "bench_link.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -38,7 +38,7 @@ def _bench():
 def recovered():
     missing = [f for f in FILES if not (SAMPLE / f).exists()]
     if missing:
-        pytest.skip(f"corpora/sample lacks {', '.join(missing)}: run scripts/make_sample_corpus.py")
+        pytest.skip(f"corpora/sample lacks {', '.join(missing)}: run scripts/tools/make_sample_corpus.py")
     from kvalitativ.link import associations, person_themes
 
     bench = _bench()

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "make_sample_corpus.py"
+SCRIPT = REPO / "scripts" / "tools" / "make_sample_corpus.py"
 SAMPLE = REPO / "corpora" / "sample"
 
 
@@ -26,7 +26,7 @@ def _load(path: Path, name: str):
 
 
 msc = _load(SCRIPT, "make_sample_corpus_under_test")
-kb = _load(REPO / "scripts" / "keyword_baseline.py", "keyword_baseline_under_test")
+kb = _load(REPO / "scripts" / "tools" / "keyword_baseline.py", "keyword_baseline_under_test")
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_committed_corpus_equals_fresh_generation(full):
     for f in sorted(full.iterdir()):
         assert filecmp.cmp(f, SAMPLE / f.name, shallow=False), (
             f"corpora/sample/{f.name} differs from the generator: run "
-            "`python scripts/make_sample_corpus.py --out corpora/sample`")
+            "`python scripts/tools/make_sample_corpus.py --out corpora/sample`")
 
 
 def test_notes_look_like_a_case_system_export(full):

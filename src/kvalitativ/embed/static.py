@@ -2,7 +2,7 @@
 
 Why: e5 codes some 15–30 sentences a second on 2 cores, so 100,000 notes take hours. This
 embedder looks every word up in a table (built once from e5 by
-``scripts/build_static_embedder.py``, in the spirit of model2vec) and averages, so it codes
+``scripts/tools/build_static_embedder.py``, in the spirit of model2vec) and averages, so it codes
 tens of thousands of notes a second while keeping most of e5's Danish semantics.
 
 How a text becomes a vector:
@@ -121,14 +121,14 @@ def static_model_dir(path: str | os.PathLike | None = None) -> Path:
         p = Path(path).expanduser()
         if not (p / "meta.json").is_file():
             raise ConfigError(f"static embedder: {p} holds no static model (no meta.json); "
-                              "build one with: python scripts/build_static_embedder.py --out " + str(p))
+                              "build one with: python scripts/tools/build_static_embedder.py --out " + str(p))
         return p
     here = Path(__file__).resolve().parent  # src/kvalitativ/embed
     for cand in (here.parents[2] / "models" / "static", here.parent / "resources" / "static"):
         if (cand / "meta.json").is_file():
             return cand
     raise ConfigError("static embedder: no model files found in models/static of the source tree or in "
-                      "kvalitativ/resources/static; rebuild them with: python scripts/build_static_embedder.py, "
+                      "kvalitativ/resources/static; rebuild them with: python scripts/tools/build_static_embedder.py, "
                       "or choose --embedder e5 / tfidf")
 
 
@@ -146,11 +146,11 @@ def _load(folder: str) -> dict:
         arrays = load_file(str(d / meta.get("vectors_file", "vectors.safetensors")))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"static embedder: cannot read the model in {d} ({exc}); rebuild it with "
-                          "python scripts/build_static_embedder.py") from exc
+                          "python scripts/tools/build_static_embedder.py") from exc
     fmt = int(meta.get("format", 1))
     if fmt != 1:
         raise ConfigError(f"static embedder: {d} has model format {fmt}, this kvalitativ reads format 1; "
-                          "rebuild it with python scripts/build_static_embedder.py")
+                          "rebuild it with python scripts/tools/build_static_embedder.py")
     vecs = arrays["vectors"].astype(np.float32)
     weights = arrays["weights"].astype(np.float32)
     if vecs.shape[0] != len(vocab) or weights.shape[0] != len(vocab):

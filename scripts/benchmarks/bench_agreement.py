@@ -10,7 +10,7 @@
 
 Run from the repository root (data is read from ../shared/eval, never copied):
 
-    .venv/bin/python scripts/bench_agreement.py [--embedder sentence-transformers] [--markdown]
+    .venv/bin/python scripts/benchmarks/bench_agreement.py [--embedder sentence-transformers] [--markdown]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from kvalitativ.review.agreement import OVERALL, cohen_kappa, krippendorff_alpha, reliability_table
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "sight" / "sight_two_coders_289.csv"
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "sight" / "sight_two_coders_289.csv"
 CODERS = ("H1", "H2")
 
 

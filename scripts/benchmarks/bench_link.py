@@ -1,6 +1,6 @@
 """Recovery of the planted theme → dropout associations of the sample corpus.
 
-The sample corpus (scripts/make_sample_corpus.py) plants true odds ratios for some theme ×
+The sample corpus (scripts/tools/make_sample_corpus.py) plants true odds ratios for some theme ×
 valence traits and none (OR 1) for the rest, and adds notes written *after* the outcome that
 carry leak themes. This script links the GOLD codings (or a `kvalitativ code` output folder,
 with --codings) to the indicators with `kvalitativ.link.link` and checks, per trait:
@@ -9,9 +9,9 @@ with --codings) to the indicators with `kvalitativ.link.link` and checks, per tr
 * for planted effects (OR ≠ 1): does it exclude 1?
 * for null traits: is q ≥ 0.05 after Benjamini–Hochberg over the whole associations table?
 
-    .venv/bin/python scripts/bench_link.py                    # print the table
-    .venv/bin/python scripts/bench_link.py --write-docs       # and replace `## Linking` in docs/benchmarks.md
-    .venv/bin/python scripts/bench_link.py --codings out/sample --write-docs   # model codings instead of gold
+    .venv/bin/python scripts/benchmarks/bench_link.py                    # print the table
+    .venv/bin/python scripts/benchmarks/bench_link.py --write-docs       # and replace `## Linking` in docs/benchmarks.md
+    .venv/bin/python scripts/benchmarks/bench_link.py --codings out/sample --write-docs   # model codings instead of gold
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = HERE.parents[1]
 SAMPLE = REPO / "corpora" / "sample"
 COVARIATES = ["absence_pct", "grade_avg", "gender", "school"]
 QUANTITATIVE = ["absence_pct", "grade_avg", "national_test_5th", "gender", "school"]
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(s, indent=1))
     print(tables["added_value"][["model", "auc", "ci_low", "ci_high"]].to_string(index=False))
     if args.write_docs:
-        cmd = "python scripts/bench_link.py" + (f" --codings {args.codings}" if args.codings else "") + " --write-docs"
+        cmd = "python scripts/benchmarks/bench_link.py" + (f" --codings {args.codings}" if args.codings else "") + " --write-docs"
         sim = simulate_coverage()
         print(json.dumps(sim, indent=1))
         replace_section(REPO / "docs" / "benchmarks.md", markdown(rec, s, tables, cmd, seconds, what, sim))

@@ -1,6 +1,6 @@
 """Generate a labelled set of Danish note sentences with and without identifiers (deterministic).
 
-For the redaction benchmark (scripts/bench_redaction.py): at least 1,000 identifiers in
+For the redaction benchmark (scripts/benchmarks/bench_redaction.py): at least 1,000 identifiers in
 realistic sentences (at least 200 per type: CPR, TELEFON, EMAIL, ADRESSE, NAVN) and at least
 1,000 identifier-free sentences in the same style, full of the things a redactor must leave
 alone: capitalised places and institutions, months and weekdays, dates, school years, grades,
@@ -15,7 +15,7 @@ redactor's keep list too (the benchmark reports how many).
 
 Usage::
 
-    python scripts/make_pii_sentences.py --out /tmp/pii_sentences.csv [--seed 8] [--n 1200]
+    python scripts/tools/make_pii_sentences.py --out /tmp/pii_sentences.csv [--seed 8] [--n 1200]
 
 Columns: sentence_id, kind ("pii" | "clean"), text, names ("|"-joined exact names for the
 row's name column, or empty), ids (JSON list of [type, value, start, end, group]).

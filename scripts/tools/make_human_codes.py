@@ -5,7 +5,7 @@ them by hand (`kvalitativ review export/import` makes such a file). The demo tra
 supervised coder on it and codes every note. Notes read and found to carry no theme are listed
 with theme_id `uncoded`, as the coder's training format asks.
 
-    python scripts/make_human_codes.py            # writes corpora/sample/human_codes.csv (deterministic)
+    python scripts/tools/make_human_codes.py            # writes corpora/sample/human_codes.csv (deterministic)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample"
 SHARE = 0.25
 
 

@@ -4,13 +4,13 @@ Every subcommand measures on this machine and replaces its own part of the ``## 
 scale`` section of ``docs/benchmarks.md`` (with the command, the machine and the date), so
 parts can be rerun alone::
 
-    python scripts/bench.py quality            # static vs e5 vs tfidf: SIB-200 Danish + sample gold, speed
-    python scripts/bench.py variants           # what was tried for the static embedder (from raw caches)
-    python scripts/bench.py e5                 # e5 notes/s: the old settings against the tuned ones
-    python scripts/bench.py stages             # every stage at 1k, 10k, 100k notes per embedder
-    python scripts/bench.py stages --sizes 1000 --embedders static tfidf   # a quick subset
-    python scripts/bench.py scale --n 1000000  # ingest -> redact -> code, streamed, static embedder
-    python scripts/bench.py compare --before c56f8c9   # every stage, the code before the speed work vs now
+    python scripts/benchmarks/bench.py quality            # static vs e5 vs tfidf: SIB-200 Danish + sample gold, speed
+    python scripts/benchmarks/bench.py variants           # what was tried for the static embedder (from raw caches)
+    python scripts/benchmarks/bench.py e5                 # e5 notes/s: the old settings against the tuned ones
+    python scripts/benchmarks/bench.py stages             # every stage at 1k, 10k, 100k notes per embedder
+    python scripts/benchmarks/bench.py stages --sizes 1000 --embedders static tfidf   # a quick subset
+    python scripts/benchmarks/bench.py scale --n 1000000  # ingest -> redact -> code, streamed, static embedder
+    python scripts/benchmarks/bench.py compare --before c56f8c9   # every stage, the code before the speed work vs now
 
 ``stages`` runs each stage in a fresh Python process (``bench.py _stage``), so the peak
 resident memory it reports (``ru_maxrss``) is that stage's own, imports included. The stages
@@ -37,10 +37,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # KVALITATIV_BENCH_SRC: the package source a `_stage` process imports (`compare` points it at an older commit)
 sys.path.insert(0, os.environ.get("KVALITATIV_BENCH_SRC", str(ROOT / "src")))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "scripts" / "tools"))
 DOC = Path(os.environ.get("KVALITATIV_BENCH_DOC", ROOT / "docs" / "benchmarks.md"))  # env: try-outs elsewhere
 SECTION = "## Speed and scale"
 EVAL = ROOT.parent / "shared" / "eval"
@@ -93,7 +93,7 @@ def git_rev() -> str:
 
 
 def command_line() -> str:
-    return "python scripts/bench.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    return "python scripts/benchmarks/bench.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def header_lines() -> list[str]:
@@ -107,8 +107,8 @@ def write_subsection(title: str, body: list[str]) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     block = f"### {title}\n\n" + "\n".join(body).rstrip() + "\n"
     intro = (f"{SECTION}\n\nHow fast kvalitativ is on a small machine, and how far it scales. Produced by "
-             "`scripts/bench.py` (each part says its command); the static embedder is built by "
-             "`scripts/build_static_embedder.py` and lives in `models/static/`.\n")
+             "`scripts/benchmarks/bench.py` (each part says its command); the static embedder is built by "
+             "`scripts/tools/build_static_embedder.py` and lives in `models/static/`.\n")
     m = re.search(rf"^{re.escape(SECTION)}\s*$", text, flags=re.M)
     if not m:
         text = text.rstrip() + "\n\n" + intro + "\n" + block
@@ -148,7 +148,7 @@ def generate_corpus(out: Path, n_notes: int, seed: int = 20261127) -> Path:
     """notes.csv + indicators.csv of ``n_notes`` generated notes (kept between runs while the generator is unchanged)."""
     import hashlib
 
-    generator = hashlib.sha256((ROOT / "scripts" / "make_sample_corpus.py").read_bytes()).hexdigest()[:12]
+    generator = hashlib.sha256((ROOT / "scripts" / "tools" / "make_sample_corpus.py").read_bytes()).hexdigest()[:12]
     stamp = f"{n_notes} notes, seed {seed}, generator {generator}"
     done = out / ".complete"
     if (out / "notes.csv").is_file() and (out / "indicators.csv").is_file() and done.is_file() \
@@ -469,7 +469,7 @@ def cmd_variants(args) -> None:
         rows.append((label, r, (zs_sel, cv)))
         print(label, r, zs_sel, cv, file=sys.stderr, flush=True)
     body = header_lines()
-    body += ["Each variant is rebuilt in memory from the raw e5 word vectors of `scripts/build_static_embedder.py` "
+    body += ["Each variant is rebuilt in memory from the raw e5 word vectors of `scripts/tools/build_static_embedder.py` "
              "(its `--raw-cache`) and scored like the table above. The choice of the SIF constant *a* used only "
              "SIB's train and dev splits (zero-shot accuracy on train+dev, 5-fold cross-validated macro-F1 on "
              "train; *selection* columns); test-split figures played no part in it.", "",
@@ -749,7 +749,7 @@ def cmd_stages(args) -> None:
     body = header_lines()
     if len(commands) > 1:
         body[0] = "Commands: " + "; ".join(f"`{c}`" for c in commands) + "  "
-    body += [f"Generated notes (`scripts/make_sample_corpus.py`, `write_corpus(n_notes=N)`, notes + indicators), "
+    body += [f"Generated notes (`scripts/tools/make_sample_corpus.py`, `write_corpus(n_notes=N)`, notes + indicators), "
              "each stage in a fresh Python process; *s* = the stage's own time (imports excluded), *MB* = the "
              "process's peak resident memory (imports included). Stages run in order on the same output "
              f"folder, as `kvalitativ run` does. At ≤ 1,000 notes the figures are medians of {args.repeats} runs. "

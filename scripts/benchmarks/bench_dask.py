@@ -5,8 +5,8 @@ embedding cache, so nothing is reused between the two engines; the Dask run star
 ``LocalCluster`` (one single-threaded worker process per core). After both runs every table
 (``parquet/`` and ``work/``) is compared, so a speed figure never hides a different result::
 
-    python scripts/bench_dask.py                          # tfidf and static, prints a Markdown section
-    python scripts/bench_dask.py --embedders tfidf --write   # and replace `## Dask engine` in docs/benchmarks.md
+    python scripts/benchmarks/bench_dask.py                          # tfidf and static, prints a Markdown section
+    python scripts/benchmarks/bench_dask.py --embedders tfidf --write   # and replace `## Dask engine` in docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Dask engine"
 
 
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
               "fast (static) it pays for starting the cluster and shipping the fitted models. The engine is "
               "for corpora beyond one machine: its figures here show it works and equals the local engine, "
               "not the speed-up of a real cluster.", "",
-              f"Command: `python scripts/bench_dask.py {' '.join(shlex.quote(a) for a in (argv or sys.argv[1:]))}`".rstrip()
+              f"Command: `python scripts/benchmarks/bench_dask.py {' '.join(shlex.quote(a) for a in (argv or sys.argv[1:]))}`".rstrip()
               + f" — {platform.machine()}, {os.cpu_count()} cores, no GPU, {dt.date.today().isoformat()}.", ""]
     text = "\n".join(lines)
     print(text)
