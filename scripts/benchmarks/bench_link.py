@@ -55,15 +55,16 @@ def load_sample(sample: Path = SAMPLE) -> dict:
     return {"corpus": corpus, "codings": codings, "indicators": indicators, "truth": truth}
 
 
-def link_sample(data: dict, codings: pd.DataFrame | None = None, n_boot: int = 1000) -> dict:
+def link_sample(data: dict, codings: pd.DataFrame | None = None, n_boot: int = 1000):
+    """The link stage on the sample: a LinkResult (its tables and the person-level join)."""
     from kvalitativ.config import LinkConfig
-    from kvalitativ.link import link
+    from kvalitativ.link import link_result
 
     config = LinkConfig(outcome="dropout", outcome_date_col="outcome_date",
                         window_months=data["truth"].get("dropout_window_months", 15), covariates=COVARIATES,
                         numeric_indicators=["absence_pct", "grade_avg"], quantitative=QUANTITATIVE, n_boot=n_boot)
-    return link(data["codings"] if codings is None else codings, data["corpus"], data["indicators"], config,
-                min_cell=5, random_state=0)
+    return link_result(data["codings"] if codings is None else codings, data["corpus"], data["indicators"], config,
+                       min_cell=5, random_state=0)
 
 
 def recovery(associations: pd.DataFrame, truth: dict) -> pd.DataFrame:
@@ -171,15 +172,15 @@ def _fmt(x: float, d: int = 2) -> str:
     return "–" if pd.isna(x) else f"{x:.{d}f}"
 
 
-def markdown(rec: pd.DataFrame, s: dict, tables: dict, command: str, seconds: float, what: str,
+def markdown(rec: pd.DataFrame, s: dict, linked, command: str, seconds: float, what: str,
              sim: dict | None = None) -> str:
+    tables, pt = linked.tables, linked.person_themes
     excl = tables["link_exclusions"].set_index("reason")["n_notes"]
-    pt = tables["person_themes"]
     av = tables["added_value"].set_index("model")
     lines = [
         "## Linking", "",
         f"Recovery of the planted theme → dropout odds ratios of `corpora/sample` ({what}), "
-        f"{pt.attrs['n_persons']} persons, {pt.attrs['n_notes_used']} notes dated before the outcome; "
+        f"{pt.n_persons} persons, {pt.n_notes_used} notes dated before the outcome; "
         f"{int(excl.get('on_or_after_outcome', 0))} notes on/after the outcome (the corpus's planted leaks) and "
         f"{int(excl.get('no_date', 0))} undated notes were excluded. Adjusted OR: statsmodels Logit with "
         f"{', '.join(COVARIATES)}; crude OR: Woolf, or the exact conditional interval when a cell < 5; "
@@ -248,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
 
         codings, what = read_stage_table(args.codings, "codings"), f"model codings from {args.codings}"
     t0 = time.perf_counter()
-    tables = link_sample(data, codings)
+    linked = link_sample(data, codings)
+    tables = linked.tables
     seconds = time.perf_counter() - t0
     rec = recovery(tables["associations"], data["truth"])
     s = summary(rec)
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd = "python scripts/benchmarks/bench_link.py" + (f" --codings {args.codings}" if args.codings else "") + " --write-docs"
         sim = simulate_coverage()
         print(json.dumps(sim, indent=1))
-        replace_section(REPO / "docs" / "benchmarks.md", markdown(rec, s, tables, cmd, seconds, what, sim))
+        replace_section(REPO / "docs" / "benchmarks.md", markdown(rec, s, linked, cmd, seconds, what, sim))
         print("updated docs/benchmarks.md (## Linking)")
     return 0
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kvalitativ.link.persons import PersonThemes
+
 SCHOOLS = ["Østre Skole", "Vestre Skole", "Nordre Skole"]
 
 
@@ -59,8 +61,9 @@ def make_link_data(n: int = 400, odds_ratio: float = 3.0, seed: int = 0, base_ra
     return {"indicators": indicators, "corpus": pd.DataFrame(notes), "codings": codings}
 
 
-def person_table(x: np.ndarray, theme: str = "t", valence: str = "any") -> pd.DataFrame:
-    """A minimal person_themes table (one theme) for feeding associations() directly."""
+def person_table(x: np.ndarray, theme: str = "t", valence: str = "any") -> PersonThemes:
+    """A minimal person-level join (one theme, every person a row) for feeding associations() directly."""
     n = len(x)
-    return pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(n)], "theme_id": theme, "valence": valence,
-                         "present": np.asarray(x, dtype=int), "n_notes": np.asarray(x, dtype=int)})
+    return PersonThemes.from_table(pd.DataFrame({
+        "person_id": [f"P{i:04d}" for i in range(n)], "theme_id": theme, "valence": valence,
+        "present": np.asarray(x, dtype=int), "n_notes": np.asarray(x, dtype=int)}))

@@ -28,7 +28,7 @@ def test_themes_add_value_when_they_carry_signal_the_numbers_lack():
     for row in (base, full, diff):
         assert row["ci_low"] <= row["auc"] <= row["ci_high"]
     assert "ikke årsag" in base["interpretation"]
-    assert (table["n_persons"] == len(pt.attrs["persons"])).all()  # persons with and without themes
+    assert (table["n_persons"] == pt.n_persons).all()  # persons with and without themes
 
 
 def test_no_gain_when_themes_are_noise_and_results_are_deterministic():

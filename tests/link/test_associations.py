@@ -75,8 +75,8 @@ def test_numeric_indicator_rows_compare_means():
     table = associations(pt, d["indicators"], numeric_indicators=["absence_pct"])
     row = table.set_index(["theme_id", "valence", "indicator"]).loc[("moedestabilitet", "concern", "absence_pct")]
     ind = d["indicators"].set_index("person_id")
-    with_theme = set(pt[(pt.theme_id == "moedestabilitet") & (pt.valence == "concern") & (pt.present == 1)].person_id)
-    persons = set(pt.attrs["persons"])  # the population: persons without any theme have no row
+    with_theme = set(pt.table.query("theme_id == 'moedestabilitet' and valence == 'concern' and present == 1").person_id)
+    persons = set(pt.persons)  # the population: persons without any theme have no row
     inside = ind.loc[sorted(with_theme), "absence_pct"]
     outside = ind.loc[sorted(persons - with_theme), "absence_pct"]
     assert row["mean_difference"] == np.float64(inside.mean() - outside.mean())

@@ -7,7 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from kvalitativ.errors import ConfigError, InputError
-from kvalitativ.link import associations, exclusions, person_themes
+from kvalitativ.link import associations, person_themes
 from kvalitativ.link.associations import presence_matrix
 from tests.link.synth import make_link_data
 
@@ -47,9 +47,9 @@ def test_notes_dated_on_or_after_the_outcome_change_nothing(days):
     leaked = _plant_after_outcome(d, days=days)
     pt, after = _assoc(leaked)
     assert_frame_equal(before, after)
-    excl = exclusions(pt).set_index("reason")
+    excl = pt.exclusions.set_index("reason")
     assert excl.loc["on_or_after_outcome", "n_notes"] == (d["indicators"]["dropout"] == 1).sum()
-    assert "rusmidler" not in set(pt["theme_id"])
+    assert "rusmidler" not in set(pt.table["theme_id"])
 
 
 def test_the_planted_late_notes_would_change_the_result_if_they_leaked():
@@ -70,17 +70,16 @@ def test_cutoff_and_undated_notes_are_excluded_and_counted():
     corpus.loc[corpus.index[:10], "date"] = pd.NaT
     cutoff = "2023-06-01"
     pt = person_themes(d["codings"], corpus, d["indicators"], cutoff=cutoff, window_months=15)
-    excl = exclusions(pt).set_index("reason")
+    excl = pt.exclusions.set_index("reason")
     assert excl.loc["no_date", "n_notes"] == 10
     n_late = int(((corpus["date"] >= pd.Timestamp(cutoff)) & corpus["date"].notna()).sum())
     assert excl.loc["after_cutoff", "n_notes"] + excl.loc["on_or_after_outcome", "n_notes"] >= n_late
-    used = pt.attrs["n_notes_used"]
+    used = pt.n_notes_used
     assert used + excl["n_notes"].sum() == len(corpus)  # every note is used or accounted for
     # the rules travel with the table, in every row
-    row = pt.iloc[0]
+    row = pt.table.iloc[0]
     assert row["cutoff"] == "2023-06-01" and row["dropout_window_months"] == 15 and row["outcome"] == "dropout"
     assert "before outcome_date" in row["note_rule"] and "2023-06-01" in row["note_rule"]
-    assert pt.attrs["dashboard"] is False
 
 
 def test_event_without_outcome_date_does_not_count_and_persons_without_notes_are_left_out():
@@ -92,23 +91,23 @@ def test_event_without_outcome_date_does_not_count_and_persons_without_notes_are
                           "grade_avg": [7.0], "gender": ["pige"], "school": ["Østre Skole"]})
     ind = pd.concat([ind, extra], ignore_index=True)
     pt = person_themes(d["codings"], d["corpus"], ind)
-    assert exclusions(pt).set_index("reason").loc["outcome_date_missing", "n_persons"] == 1
-    assert ind.loc[event, "person_id"] not in set(pt["person_id"])
-    assert "NO-NOTES" not in set(pt["person_id"])
-    assert "NO-NOTES" not in pt.attrs["persons"]
+    assert pt.exclusions.set_index("reason").loc["outcome_date_missing", "n_persons"] == 1
+    assert ind.loc[event, "person_id"] not in set(pt.table["person_id"])
+    assert "NO-NOTES" not in set(pt.table["person_id"])
+    assert "NO-NOTES" not in pt.persons
     pt_all = person_themes(d["codings"], d["corpus"], ind, population="all")
-    assert "NO-NOTES" in pt_all.attrs["persons"]  # in the population, without any theme
-    assert "NO-NOTES" not in set(pt_all["person_id"])  # so no row: rows are the themes persons have
+    assert "NO-NOTES" in pt_all.persons  # in the population, without any theme
+    assert "NO-NOTES" not in set(pt_all.table["person_id"])  # so no row: rows are the themes persons have
     assert presence_matrix(pt_all).loc["NO-NOTES"].sum() == 0
 
 
 def test_presence_per_valence_and_any():
     d = make_link_data(n=80, seed=8)
     pt = person_themes(d["codings"], d["corpus"], d["indicators"])
-    wide = pt.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present")
+    wide = pt.table.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present")
     tol = wide["tolerance"]
     assert ((tol["any"] == 1) == ((tol["strength"] == 1) | (tol["concern"] == 1))).all()
-    assert set(pt["valence"]) == {"any", "concern", "strength"}  # only pairs that occur
+    assert set(pt.table["valence"]) == {"any", "concern", "strength"}  # only pairs that occur
 
 
 def test_missing_outcome_date_column_without_cutoff_is_a_clear_error():
@@ -117,7 +116,7 @@ def test_missing_outcome_date_column_without_cutoff_is_a_clear_error():
     with pytest.raises(ConfigError, match="outcome_date.*cutoff"):
         person_themes(d["codings"], d["corpus"], ind)
     pt = person_themes(d["codings"], d["corpus"], ind, cutoff="2023-01-01")
-    assert len(pt)
+    assert len(pt.table)
 
 
 def test_bad_outcome_values_and_dates_name_the_column():

@@ -74,7 +74,7 @@ def test_null_traits_are_not_significant_after_fdr(recovered):
 def test_notes_after_the_outcome_never_count(recovered):
     truth = recovered["data"]["truth"]
     after = set(truth["notes_after_outcome"]["note_ids"])
-    excl = recovered["pt"].attrs["exclusions"]
+    excl = recovered["pt"].exclusions.to_dict("records")
     n_late = {e["reason"]: e["n_notes"] for e in excl}["on_or_after_outcome"]
     assert n_late == len(after)
     codings = recovered["data"]["codings"]
@@ -82,6 +82,6 @@ def test_notes_after_the_outcome_never_count(recovered):
     assert gold["notes_after_outcome"]["n"] == len(after)
     # the leak themes are counted from pre-outcome notes only: persons with rusmidler:concern
     pt = recovered["pt"]
-    persons_pt = set(pt[(pt.theme_id == "rusmidler") & (pt.valence == "concern") & (pt.present == 1)].person_id)
+    persons_pt = set(pt.table.query("theme_id == 'rusmidler' and valence == 'concern' and present == 1").person_id)
     pre = codings[(codings.theme_id == "rusmidler") & (codings.valence == "concern") & (codings.after_outcome == 0)]
     assert persons_pt == set(pre.person_id)

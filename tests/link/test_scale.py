@@ -9,11 +9,12 @@ that the faster paths give the same numbers as the straightforward ones.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 from pandas.testing import assert_frame_equal
 from scipy import sparse
 
-from kvalitativ.link import associations, person_themes
+from kvalitativ.link import PersonThemes, associations, person_themes
 from kvalitativ.link import stats
 from kvalitativ.link.presence import presence
 from tests.link.synth import make_link_data
@@ -34,11 +35,11 @@ def _many_topics(n: int = 1500, n_topics: int = 300, per_topic: int = 6, seed: i
 def test_person_themes_rows_grow_with_the_codings_not_with_persons_times_themes():
     d = _many_topics()
     pt = person_themes(d["codings"], d["corpus"], d["indicators"])
-    n_persons, n_pairs = len(pt.attrs["persons"]), len(pt[["theme_id", "valence"]].drop_duplicates())
+    n_persons, n_pairs = pt.n_persons, len(pt.table[["theme_id", "valence"]].drop_duplicates())
     assert n_pairs > 600 and n_persons > 1000  # a grid would be ~1 million rows
-    assert len(pt) <= 2 * len(d["codings"])  # one row per coded person × theme × valence (+ "any")
-    assert (pt["present"] == 1).all() and (pt["n_notes"] >= 1).all()
-    assert not pt.duplicated(["person_id", "theme_id", "valence"]).any()
+    assert len(pt.table) <= 2 * len(d["codings"])  # one row per coded person × theme × valence (+ "any")
+    assert (pt.table["present"] == 1).all() and (pt.table["n_notes"] >= 1).all()
+    assert not pt.table.duplicated(["person_id", "theme_id", "valence"]).any()
 
 
 def test_presence_is_sparse_and_equals_the_pivot_of_the_table():
@@ -46,19 +47,19 @@ def test_presence_is_sparse_and_equals_the_pivot_of_the_table():
     for population in ("with_notes", "all"):
         pt = person_themes(d["codings"], d["corpus"], d["indicators"], population=population)
         pres = presence(pt)
-        assert isinstance(pres.matrix, sparse.sparray) and pres.matrix.nnz == len(pt)
-        ref = pt.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present", aggfunc="max",
+        assert isinstance(pres.matrix, sparse.sparray) and pres.matrix.nnz == len(pt.table)
+        ref = pt.table.pivot_table(index="person_id", columns=["theme_id", "valence"], values="present", aggfunc="max",
                              fill_value=0, observed=True)
-        ref = ref.reindex(pd.Index(list(pt.attrs["persons"]), name="person_id"), fill_value=0)
+        ref = ref.reindex(pd.Index(list(pt.persons), name="person_id"), fill_value=0)
         ref.index = ref.index.astype(str)
         assert_frame_equal(pres.dense(), ref.sort_index(axis=1).astype("int64"))
 
 
 def test_presence_of_a_full_grid_table_keeps_its_zero_columns():
     """A hand-made table with 0 rows (the old, full layout) still gives every column it names."""
-    pt = pd.DataFrame({"person_id": ["a", "b", "a", "b"], "theme_id": ["t", "t", "u", "u"],
-                       "valence": "any", "present": [1, 0, 0, 0], "n_notes": [2, 0, 0, 0]})
-    wide = presence(pt).dense()
+    table = pd.DataFrame({"person_id": ["a", "b", "a", "b"], "theme_id": ["t", "t", "u", "u"],
+                          "valence": "any", "present": [1, 0, 0, 0], "n_notes": [2, 0, 0, 0]})
+    wide = presence(PersonThemes.from_table(table)).dense()
     assert list(wide.columns) == [("t", "any"), ("u", "any")]
     assert wide.to_numpy().tolist() == [[1, 0], [0, 0]]
 
@@ -99,3 +100,14 @@ def test_a_shared_covariate_design_gives_the_same_adjusted_odds_ratio():
     for seed in range(3):
         x = np.random.default_rng(seed).integers(0, 2, n)
         assert stats.adjusted_odds_ratio(x, y, cov, design=design) == stats.adjusted_odds_ratio(x, y, cov)
+
+
+def test_presence_refuses_a_bare_table_whose_population_it_cannot_know():
+    """Persons without any theme have no row: from the table alone the population would shrink
+    silently (and every denominator with it), so only the typed join is accepted."""
+    d = make_link_data(n=120, seed=3)
+    pt = person_themes(d["codings"], d["corpus"], d["indicators"], population="all")
+    assert pt.n_persons > pt.table["person_id"].nunique()  # some persons have no theme at all
+    with pytest.raises(TypeError, match="PersonThemes"):
+        presence(pt.table)
+    assert presence(pt).matrix.shape[0] == pt.n_persons

@@ -42,6 +42,22 @@ def test_chunks_keep_row_numbers_and_malformed_rows(export):
     assert rows[0] == 2 and rows == sorted(rows)
 
 
+def test_chunks_together_are_what_the_whole_file_reader_gives(export):
+    """One CSV record loop: the streamed reader accepts and rejects exactly the rows read_raw does."""
+    from kvalitativ.io.readers import read_raw
+
+    with open(export, "a", encoding="utf-8") as fh:
+        fh.write(";;;;;;\n")  # a line of only separators: an "empty row" reject
+    whole = read_raw(export)
+    for size in (1, 7, 20, 1000):
+        chunks = list(iter_raw_chunks(export, chunk_size=size))
+        frame = pd.concat([c.frame for c in chunks], ignore_index=True)
+        rejects = pd.concat([c.rejects for c in chunks], ignore_index=True)
+        pd.testing.assert_frame_equal(frame, whole.frame)
+        pd.testing.assert_frame_equal(rejects, whole.rejects, check_dtype=False)
+    assert sorted(whole.rejects["detail"]) == ["2 fields, header has 7", "empty row"]
+
+
 def test_streamed_coding_loses_nothing_and_equals_unchunked(export, tmp_path):
     out = tmp_path / "out"
     stats = code_notes_streamed(export, out, embedder="static", chunk_size=20, fit_notes=30, progress=False)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kvalitativ.io.atomic import atomic_path, write_text_atomic
+
 from .base import progress_bar
 
 __all__ = ["CachedEmbedder", "MemoizedEmbedder", "text_key"]
@@ -37,12 +39,8 @@ def text_key(text: str) -> bytes:
 
 
 def _atomic_save(path: Path, array: np.ndarray) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:  # a handle: np.save would add ".npy" to a path
         np.save(fh, array, allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _keys_to_rows(keys: list[bytes]) -> np.ndarray:
@@ -150,10 +148,8 @@ class CachedEmbedder:
     def _write_space_json(self, space: Path) -> None:
         meta = space / "space.json"
         if not meta.exists():
-            tmp = space / f".space.{uuid.uuid4().hex}.tmp"
-            tmp.write_text(json.dumps({"name": self.name, "version": self.version, "prefix": self.prefix,
-                                       "dim": self.dim, "key": "sha256(utf-8 text)"}, indent=1))
-            os.replace(tmp, meta)
+            write_text_atomic(meta, json.dumps({"name": self.name, "version": self.version, "prefix": self.prefix,
+                                                "dim": self.dim, "key": "sha256(utf-8 text)"}, indent=1))
 
     def _refresh(self, space: Path, allow_compact: bool = True) -> None:
         known = {shard for shard, _ in self._index.values()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from kvalitativ.io.decoding import read_bytes, read_text_file
 
 REJECT_COLUMNS = ["source_file", "source_row", "reason", "detail"]
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json", ".parquet")
+
+#: One CSV record: its first line number, its fields (None when rejected) and why it was rejected.
+CsvRecord = tuple[int, "list[str] | None", "str | None"]
 
 
 @dataclass
@@ -65,19 +69,35 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTable:
+BOM = "\ufeff"
+
+
+def csv_records(lines: Iterable[str], path: Path, separator: str) -> tuple[list[str], Iterator[CsvRecord]]:
+    """The header and then every record of a CSV, each with its first line number.
+
+    The one CSV record loop: ``read_csv_text`` (whole file) and the streamed reader (chunk by
+    chunk) both use it, so a row is accepted or rejected the same way whichever path reads it.
+    A record is ``(line_no, fields, None)`` when it has the header's width, or ``(line_no,
+    None, why)`` for a line of only separators ("empty row") or a wrong field count; blank
+    lines are skipped. ``lines`` keep their line endings (``io.StringIO(text, newline="")`` or
+    a file's lines).
+    """
     csv.field_size_limit(2**31 - 1)  # huge notes are rejected by ingest with a reason, not by the parser
-    sep = separator or sniff_separator(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(lines, delimiter=separator)
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(f"{path}: the file is empty.") from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
+    except csv.Error as exc:
+        raise InputError(f"{path}: line 1: cannot be parsed as CSV ({exc}).") from None
+    header = [h.strip().lstrip(BOM) for h in header]
     if not any(header):
         raise InputError(f"{path}: the first line (the header) is empty.")
     _check_header(header, path)
-    rows, row_numbers, bad_rows, bad_details = [], [], [], []
+    return header, _records(reader, path, len(header))
+
+
+def _records(reader, path: Path, width: int) -> Iterator[CsvRecord]:
     line_start = reader.line_num + 1
     try:
         for record in reader:
@@ -85,21 +105,37 @@ def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTab
             line_start = reader.line_num + 1
             if not record or all(not c.strip() for c in record):
                 if record:  # a line of only separators: an empty row, accounted as a reject
-                    bad_rows.append(row_no)
-                    bad_details.append("empty row")
+                    yield row_no, None, "empty row"
                 continue
-            if len(record) != len(header):
-                bad_rows.append(row_no)
-                bad_details.append(f"{len(record)} fields, header has {len(header)}")
+            if len(record) != width:
+                yield row_no, None, f"{len(record)} fields, header has {width}"
                 continue
-            rows.append(record)
-            row_numbers.append(row_no)
+            yield row_no, record, None
     except csv.Error as exc:
         raise InputError(f"{path}: line {reader.line_num}: cannot be parsed as CSV ({exc}).") from None
+
+
+def raw_table_of(records: Iterable[CsvRecord], header: list[str], path: Path, *, encoding: str | None = None,
+                 separator: str | None = None) -> RawTable:
+    """Collect ``records`` of :func:`csv_records` into a :class:`RawTable` (bad ones as rejects)."""
+    rows, row_numbers, bad_rows, bad_details = [], [], [], []
+    for row_no, fields, problem in records:
+        if fields is None:
+            bad_rows.append(row_no)
+            bad_details.append(problem)
+        else:
+            rows.append(fields)
+            row_numbers.append(row_no)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame["_source_row"] = row_numbers
+    frame["_source_row"] = pd.Series(row_numbers, index=frame.index, dtype="int64")
     rejects = make_rejects(path, bad_rows, "malformed_row", bad_details)
-    return RawTable(frame, path, rejects, separator=sep)
+    return RawTable(frame, path, rejects, encoding=encoding, separator=separator)
+
+
+def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTable:
+    sep = separator or sniff_separator(text)
+    header, records = csv_records(io.StringIO(text, newline=""), path, sep)
+    return raw_table_of(records, header, path, separator=sep)
 
 
 def _check_header(header: list[str], path: Path) -> None:

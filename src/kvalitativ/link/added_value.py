@@ -10,6 +10,7 @@ association — a gain in AUC does not mean a theme causes dropout.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from kvalitativ.errors import ConfigError
 from kvalitativ.link import wording
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules
-from kvalitativ.link.persons import ANY, as_binary
+from kvalitativ.link.persons import ANY, PersonThemes, as_binary
 from kvalitativ.link.presence import presence
 
 COLUMNS = ["model", "features", "n_features", "n_persons", "n_events", "auc", "ci_low", "ci_high",
@@ -69,7 +70,7 @@ def _fast_auc(y: np.ndarray, score: np.ndarray) -> float:
 
 
 def added_value(
-    person_themes: pd.DataFrame,
+    person_themes: PersonThemes,
     indicators: pd.DataFrame,
     outcome: str | None = None,
     quantitative: Sequence[str] = ("absence_pct", "grade_avg"),
@@ -107,7 +108,7 @@ def added_value(
     -------
     >>> added_value(pt, indicators, quantitative=["absence_pct", "grade_avg", "national_test_5th"])
     """
-    rules = rules or LinkRules.from_attrs(person_themes, outcome=outcome)
+    rules = rules or (replace(person_themes.rules, outcome=outcome) if outcome else person_themes.rules)
     outcome = rules.outcome
     quantitative = list(quantitative)
     missing = [c for c in quantitative + [outcome, "person_id"] if c not in indicators.columns]
@@ -190,5 +191,4 @@ def _finish(rows: list[dict], rules: LinkRules) -> pd.DataFrame:
     table["suppressed"] = table["suppressed"].astype(bool)
     rules.stamp(table)
     out = table[COLUMNS].reset_index(drop=True)
-    out.attrs["link_rules"] = rules.columns()
     return out

@@ -10,6 +10,7 @@ means with a Welch interval. Rows with a cell of 1 to min_cell−1 persons are s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.link import stats, wording
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules
-from kvalitativ.link.persons import as_binary
+from kvalitativ.link.persons import PersonThemes, as_binary
 from kvalitativ.link.presence import presence
 
 #: Column order of the associations table (rule columns last).
@@ -45,7 +46,7 @@ FLOAT_COLUMNS = [c for c in VALUE_COLUMNS if c != "n_adjusted"]
 INT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "n_adjusted"]
 
 
-def presence_matrix(person_themes: pd.DataFrame) -> pd.DataFrame:
+def presence_matrix(person_themes: PersonThemes) -> pd.DataFrame:
     """person_themes (long) as persons × (theme_id, valence) 0/1, keeping persons without themes.
 
     Dense: for small tables and inspection. The linking code itself works on the sparse
@@ -85,7 +86,7 @@ def _column_numbers(x: np.ndarray, y: np.ndarray, design: stats.CovariateDesign,
 
 
 def associations(
-    person_themes: pd.DataFrame,
+    person_themes: PersonThemes,
     indicators: pd.DataFrame,
     outcome: str | None = None,
     covariates: Sequence[str] = (),
@@ -131,7 +132,7 @@ def associations(
     >>> associations(pt, indicators, covariates=["absence_pct", "grade_avg", "gender"],
     ...              numeric_indicators=["absence_pct", "grade_avg"])
     """
-    rules = rules or LinkRules.from_attrs(person_themes, outcome=outcome)
+    rules = rules or (replace(person_themes.rules, outcome=outcome) if outcome else person_themes.rules)
     outcome = rules.outcome
     labels = dict(theme_labels or {})
     if "person_id" not in indicators.columns or outcome not in indicators.columns:
@@ -186,7 +187,6 @@ def associations(
     table["q_value"] = stats.bh(table["p_value"].astype(float))
     table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
     table["suppressed"] = False
-    n_tests = int(table["p_value"].notna().sum())
     if len(table) and min_cell is not None:
         table = _suppress(table, min_cell)
         table.loc[table["suppressed"].astype(bool), "interpretation"] = wording.SUPPRESSED.format(k=min_cell)
@@ -201,6 +201,4 @@ def associations(
     table["suppressed"] = table["suppressed"].astype(bool)
     rules.stamp(table)
     table = table[COLUMNS].reset_index(drop=True)
-    table.attrs["link_rules"] = rules.columns()
-    table.attrs["n_tests"] = n_tests
     return table

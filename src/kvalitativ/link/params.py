@@ -83,25 +83,10 @@ class LinkRules:
         }
 
     def stamp(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Add the rule columns to ``df`` (in place and returned) and keep the rules in ``df.attrs``."""
+        """Add the rule columns to ``df`` (in place and returned): each output states its rules."""
         for name, value in self.columns().items():
             if name == "dropout_window_months":
                 df[name] = pd.Series([value] * len(df), index=df.index, dtype="Int64")
             else:
                 df[name] = pd.Series([value] * len(df), index=df.index, dtype="string")
-        df.attrs["link_rules"] = self.columns()
         return df
-
-    @classmethod
-    def from_attrs(cls, df: pd.DataFrame, **overrides) -> "LinkRules":
-        """Rebuild the rules stored by :meth:`stamp` (e.g. on a person_themes table)."""
-        stored = dict(df.attrs.get("link_rules") or {})
-        kwargs = {
-            "outcome": stored.get("outcome", "dropout"),
-            "window_months": stored.get("dropout_window_months"),
-            "cutoff": parse_cutoff(stored.get("cutoff")),
-            "population": stored.get("population", "with_notes"),
-            "outcome_date_col": df.attrs.get("outcome_date_col", "outcome_date"),
-        }
-        kwargs.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**kwargs)

@@ -9,6 +9,8 @@ association. Undated notes cannot be placed in time, so they are excluded and co
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -28,6 +30,45 @@ EXCLUSION_REASONS = (
     "after_cutoff",  # dated on or after the global cut-off
     "on_or_after_outcome",  # dated on or after the person's outcome date
 )
+
+EXCLUSION_COLUMNS = ["reason", "n_notes", "n_persons"]
+
+
+@dataclass(frozen=True)
+class PersonThemes:
+    """The person-level join: who has which theme × valence, over which population, by which rule.
+
+    Why a type and not a DataFrame with ``attrs``: the population (``persons``, including those
+    with no theme at all) decides every denominator downstream. Carried in ``DataFrame.attrs`` it
+    silently vanished whenever pandas dropped the attrs, and the statistics then ran on another
+    population; here it cannot be lost without an error.
+
+    ``table``: one row per person × theme × valence the person *has* (person_id, theme_id,
+    valence, n_notes, present, the outcome, the rule columns) — internal, it holds person ids.
+    ``persons``: the population, sorted. ``exclusions``: the notes that did not count, by reason
+    (reason, n_notes, n_persons). ``rules``: the note rule the join was made with.
+    ``n_notes_used``: the notes that did count.
+    """
+
+    table: pd.DataFrame
+    persons: tuple[str, ...]
+    rules: LinkRules
+    exclusions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUSION_COLUMNS))
+    n_notes_used: int = 0
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.persons)
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, rules: LinkRules | None = None) -> "PersonThemes":
+        """Wrap a table in which every person of the population has at least one row.
+
+        For a table made elsewhere (a simulation, a full persons × themes grid): the population
+        is then the table's own person ids, sorted.
+        """
+        persons = tuple(sorted(table["person_id"].astype(str).unique()))
+        return cls(table=table, persons=persons, rules=rules or LinkRules())
 
 
 def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
@@ -88,7 +129,7 @@ def person_themes(
     *,
     window_months: int | None = None,
     population: str = "with_notes",
-) -> pd.DataFrame:
+) -> PersonThemes:
     """Which persons have which theme × valence, counting only notes from before the outcome.
 
     Parameters
@@ -105,30 +146,64 @@ def person_themes(
 
     Returns
     -------
-    A long DataFrame with one row per person × theme × valence the person *has* (valence
-    ``"any"`` per theme plus each theme × valence pair seen in the eligible codings), with
-    columns person_id, theme_id, valence, present (always 1), n_notes (eligible notes carrying
-    it, ≥ 1), the outcome value, and the rule columns outcome, dropout_window_months, cutoff,
-    note_rule, population. A person without a theme has no row for it: the rows grow with the
-    codings, not with persons × themes. The population (persons with and without themes) is
-    ``attrs["persons"]``; :func:`kvalitativ.link.presence.presence` turns the table
-    into persons × (theme, valence) 0/1. Themes only seen in excluded notes do not appear.
-    :func:`exclusions` gives a DataFrame (reason, n_notes, n_persons) saying which notes did not
-    count and why; ``attrs["n_notes_used"]`` is the number that did.
+    A :class:`PersonThemes`. Its ``table`` has one row per person × theme × valence the person
+    *has* (valence ``"any"`` per theme plus each theme × valence pair seen in the eligible
+    codings), with columns person_id, theme_id, valence, present (always 1), n_notes (eligible
+    notes carrying it, ≥ 1), the outcome value, and the rule columns outcome,
+    dropout_window_months, cutoff, note_rule, population. A person without a theme has no row
+    for it: the rows grow with the codings, not with persons × themes. The population (persons
+    with and without themes) is ``persons``; :func:`kvalitativ.link.presence.presence` turns the
+    whole into persons × (theme, valence) 0/1. Themes only seen in excluded notes do not appear.
+    ``exclusions`` says which notes did not count and why (reason, n_notes, n_persons);
+    ``n_notes_used`` is the number that did.
 
-    This table holds person ids: it is internal input to :func:`associations` and
-    :func:`added_value`, never a dashboard table (``attrs["dashboard"] is False``).
+    It holds person ids: internal input to :func:`associations` and :func:`added_value`, never
+    a dashboard table (the store keeps ``table`` under work/ only).
 
     Example
     -------
     >>> pt = person_themes(codings, corpus, indicators, outcome="dropout", cutoff="2024-08-01")
-    >>> exclusions(pt)
+    >>> pt.exclusions
     """
     rules = LinkRules(outcome=outcome, outcome_date_col=outcome_date_col, window_months=window_months,
                       cutoff=parse_cutoff(cutoff), population=population)
     _require(codings, ["note_id", "theme_id", "valence"], "codings")
     _require(corpus, ["note_id", "person_id", "date"], "corpus (notes)")
     _require(indicators, ["person_id", outcome], "indicators")
+    ind = _outcomes(indicators, rules)
+    notes = _notes_with_reasons(corpus, ind, rules)
+
+    cod = codings.copy()
+    cod["note_id"] = cod["note_id"].astype("string")
+    in_corpus = cod["note_id"].isin(notes["note_id"])
+    orphan = cod.loc[~in_corpus]
+    cod = cod.loc[in_corpus].drop(columns=[c for c in ("person_id",) if c in cod.columns])
+    cod = cod.merge(notes[["note_id", "person_id", "_reason"]], on="note_id", how="left")
+    excluded = _exclusion_counts(notes, orphan)
+
+    eligible_notes = notes.loc[notes["_reason"].isna()]
+    elig = cod.loc[cod["_reason"].isna()]
+    elig = elig.assign(valence=elig["valence"].astype("string").fillna("neutral"),
+                       theme_id=elig["theme_id"].astype("string"))
+
+    known = ind.loc[ind["_y"].notna()]
+    if population == "with_notes":
+        persons = known.loc[known["person_id"].isin(eligible_notes["person_id"])]
+    else:
+        persons = known
+    persons = persons.sort_values("person_id")
+
+    out = _present_rows(_note_counts(elig), persons["person_id"], _seen_pairs(elig))
+    out = out.merge(persons[["person_id", "_y"]].rename(columns={"_y": outcome}), on="person_id", how="left")
+    out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
+    rules.stamp(out)
+    return PersonThemes(table=out, persons=tuple(str(p) for p in persons["person_id"]), rules=rules,
+                        exclusions=excluded, n_notes_used=int(eligible_notes["note_id"].nunique()))
+
+
+def _outcomes(indicators: pd.DataFrame, rules: LinkRules) -> pd.DataFrame:
+    """person_id, the outcome as 0/1 (``_y``) and its date (``_odate``), one row per person."""
+    outcome, outcome_date_col = rules.outcome, rules.outcome_date_col
     has_outcome_date = outcome_date_col in indicators.columns
     if not has_outcome_date and rules.cutoff is None:
         raise ConfigError(
@@ -136,7 +211,6 @@ def person_themes(
             "leak into the association. Add the outcome date column (or name it with --outcome-date-col), "
             "or give a --cutoff date before which every note was written."
         )
-
     ind = indicators[["person_id", outcome] + ([outcome_date_col] if has_outcome_date else [])].copy()
     ind["person_id"] = ind["person_id"].astype("string")
     if ind["person_id"].duplicated().any():
@@ -145,7 +219,12 @@ def person_themes(
     ind["_y"] = as_binary(ind[outcome], f"indicators column '{outcome}'")
     ind["_odate"] = as_dates(ind[outcome_date_col], f"indicators column '{outcome_date_col}'") \
         if has_outcome_date else pd.Series(pd.NaT, index=ind.index, dtype="datetime64[ns]")
+    return ind
 
+
+def _notes_with_reasons(corpus: pd.DataFrame, ind: pd.DataFrame, rules: LinkRules) -> pd.DataFrame:
+    """The corpus notes with their person's outcome and ``_reason``: why the note does not count
+    (the first of :data:`EXCLUSION_REASONS` that fits), or NA when it does."""
     notes = corpus[["note_id", "person_id", "date"]].copy()
     notes["note_id"] = notes["note_id"].astype("string")
     notes["person_id"] = notes["person_id"].astype("string")
@@ -166,15 +245,11 @@ def person_themes(
         mark(notes["date"] >= rules.cutoff, "after_cutoff")
     mark(notes["date"] >= notes["_odate"], "on_or_after_outcome")
     notes["_reason"] = reason
+    return notes
 
-    cod = codings.copy()
-    cod["note_id"] = cod["note_id"].astype("string")
-    in_corpus = cod["note_id"].isin(notes["note_id"])
-    orphan = cod.loc[~in_corpus]
-    cod = cod.loc[in_corpus].drop(columns=[c for c in ("person_id",) if c in cod.columns])
-    cod = cod.merge(notes[["note_id", "person_id", "_reason"]], on="note_id", how="left")
 
-    # exclusions: every corpus note that did not count, plus coded notes missing from the corpus
+def _exclusion_counts(notes: pd.DataFrame, orphan: pd.DataFrame) -> pd.DataFrame:
+    """Every corpus note that did not count, plus coded notes missing from the corpus, by reason."""
     excl = notes.loc[notes["_reason"].notna(), ["note_id", "person_id", "_reason"]]
     rows = []
     for why in EXCLUSION_REASONS:
@@ -185,46 +260,28 @@ def person_themes(
             sub = excl[excl["_reason"] == why]
             sub_notes, sub_persons = sub["note_id"].nunique(), sub["person_id"].nunique()
         rows.append({"reason": why, "n_notes": int(sub_notes), "n_persons": int(sub_persons)})
-    exclusions = pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=EXCLUSION_COLUMNS)
 
-    eligible_notes = notes.loc[notes["_reason"].isna()]
-    elig = cod.loc[cod["_reason"].isna()]
-    elig = elig.assign(valence=elig["valence"].astype("string").fillna("neutral"),
-                       theme_id=elig["theme_id"].astype("string"))
 
-    known = ind.loc[ind["_y"].notna()]
-    if population == "with_notes":
-        persons = known.loc[known["person_id"].isin(eligible_notes["person_id"])]
-    else:
-        persons = known
-    persons = persons.sort_values("person_id")
+def _seen_pairs(elig: pd.DataFrame) -> pd.DataFrame:
+    """The theme × valence pairs seen in eligible notes (plus "any" per theme), in table order.
 
-    # only theme × valence pairs seen in eligible notes (plus "any" per theme): a pair seen only
-    # after the outcome must not even appear, or the leak would show up as an extra row
+    Only pairs seen in eligible notes: a pair seen only after the outcome must not even appear,
+    or the leak would show up as an extra row."""
     pairs = elig.dropna(subset=["theme_id"])[["theme_id", "valence"]].drop_duplicates()
     pairs = pd.concat([pairs.assign(valence=ANY).drop_duplicates(), pairs[pairs["valence"] != ANY]])
-    pairs = pairs.sort_values(["theme_id", "valence"], key=lambda s: s if s.name == "theme_id"
-                              else s.map(lambda v: (v != ANY, v)))
+    return pairs.sort_values(["theme_id", "valence"], key=lambda s: s if s.name == "theme_id"
+                             else s.map(lambda v: (v != ANY, v)))
 
+
+def _note_counts(elig: pd.DataFrame) -> pd.Series:
+    """Eligible notes per person × theme × valence, with valence "any" per person × theme."""
     counts_v = elig.groupby(["person_id", "theme_id", "valence"])["note_id"].nunique()
     counts_any = elig.groupby(["person_id", "theme_id"])["note_id"].nunique()
     counts_any.index = pd.MultiIndex.from_arrays(
         [counts_any.index.get_level_values(0), counts_any.index.get_level_values(1),
          np.full(len(counts_any), ANY)], names=["person_id", "theme_id", "valence"])
-    counts = pd.concat([counts_any, counts_v])
-
-    out = _present_rows(counts, persons["person_id"], pairs)
-    out = out.merge(persons[["person_id", "_y"]].rename(columns={"_y": outcome}), on="person_id", how="left")
-    out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
-    rules.stamp(out)
-    # attrs hold only plain values (lists, dicts, tuples): pandas compares attrs when combining frames
-    out.attrs["exclusions"] = exclusions.to_dict("records")
-    out.attrs["n_notes_used"] = int(eligible_notes["note_id"].nunique())
-    out.attrs["n_persons"] = int(len(persons))
-    out.attrs["persons"] = tuple(str(p) for p in persons["person_id"])
-    out.attrs["outcome_date_col"] = outcome_date_col
-    out.attrs["dashboard"] = False
-    return out
+    return pd.concat([counts_any, counts_v])
 
 
 def _present_rows(counts: pd.Series, person_ids: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -246,9 +303,3 @@ def _present_rows(counts: pd.Series, person_ids: pd.Series, pairs: pd.DataFrame)
     out["n_notes"] = out["n_notes"].astype("int64")
     out["present"] = (out["n_notes"] > 0).astype("int64")
     return out[cols + ["n_notes", "present"]]
-
-
-def exclusions(person_themes_table: pd.DataFrame) -> pd.DataFrame:
-    """The notes that did not count in :func:`person_themes`, by reason (reason, n_notes, n_persons)."""
-    rows = person_themes_table.attrs.get("exclusions") or []
-    return pd.DataFrame(rows, columns=["reason", "n_notes", "n_persons"])

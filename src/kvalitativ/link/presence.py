@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from kvalitativ.link.persons import PersonThemes
+
 KEYS = ["person_id", "theme_id", "valence"]
 
 
@@ -53,21 +55,22 @@ class Presence:
         return pd.DataFrame(values, index=self.persons, columns=self.columns[idx])
 
 
-def presence(person_themes: pd.DataFrame) -> Presence:
-    """The person_themes table (long; sparse or full) as a :class:`Presence`.
+def presence(person_themes: PersonThemes) -> Presence:
+    """A :class:`~kvalitativ.link.persons.PersonThemes` as a :class:`Presence`.
 
     Same cells as ``pivot_table(index="person_id", columns=["theme_id", "valence"],
-    values="present", aggfunc="max", fill_value=0)``: rows are ``attrs["persons"]`` when the
-    table carries them (persons without any theme included), else the sorted person ids in the
-    table; columns are the (theme_id, valence) pairs in the table, sorted.
+    values="present", aggfunc="max", fill_value=0)`` on its table, but the rows are its
+    population, ``persons`` (persons without any theme included); columns are the (theme_id,
+    valence) pairs in the table, sorted.
     """
-    cell = person_themes.groupby(KEYS, observed=True, sort=False)["present"].max()
+    if not isinstance(person_themes, PersonThemes):
+        raise TypeError("presence() needs the PersonThemes that person_themes() returns (its persons are the "
+                        f"population), not a {type(person_themes).__name__}; wrap a full table with "
+                        "PersonThemes.from_table(table).")
+    table = person_themes.table
+    cell = table.groupby(KEYS, observed=True, sort=False)["present"].max()
     keys = cell.index.to_frame(index=False)
-    listed = person_themes.attrs.get("persons")
-    if listed is not None:
-        persons = pd.Index(list(listed), name="person_id").astype(str)
-    else:
-        persons = pd.Index(keys["person_id"].unique(), name="person_id").sort_values().astype(str)
+    persons = pd.Index(list(person_themes.persons), name="person_id").astype(str)
     columns = pd.MultiIndex.from_frame(keys[["theme_id", "valence"]].drop_duplicates()).sort_values()
     rows = persons.get_indexer(keys["person_id"].astype(str))
     cols = columns.get_indexer(pd.MultiIndex.from_frame(keys[["theme_id", "valence"]]))

@@ -154,5 +154,4 @@ def prevalence(
     table["suppressed"] = table["suppressed"].astype(bool)
     rules.stamp(table)
     out = table[COLUMNS + list(rules.columns())].reset_index(drop=True)
-    out.attrs["link_rules"] = rules.columns()
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
 from kvalitativ.link.params import LinkRules, parse_cutoff
-from kvalitativ.link.persons import exclusions, person_themes
+from kvalitativ.link.persons import PersonThemes, person_themes
 from kvalitativ.link.prevalence import prevalence
 
 #: Tables link() returns that may go to a dashboard; person_themes is internal (person ids).
@@ -29,7 +30,29 @@ def default_quantitative(config: LinkConfig) -> list[str]:
     return list(dict.fromkeys([*config.covariates, *config.numeric_indicators]))
 
 
-def link(
+@dataclass(frozen=True)
+class LinkResult:
+    """What the link stage made: the tables to write, and the person-level join behind them
+    (its population, exclusions and rule, which the tables alone do not carry)."""
+
+    tables: dict[str, pd.DataFrame]
+    person_themes: PersonThemes
+
+
+def link(codings: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataFrame,
+         config: LinkConfig | RunConfig | None = None, **options) -> dict[str, pd.DataFrame]:
+    """The link stage's tables (see :func:`link_result`, which also returns the person-level join).
+
+    Example
+    -------
+    >>> from kvalitativ.config import LinkConfig
+    >>> tables = link(codings, corpus, indicators, LinkConfig(cutoff="2024-08-01"))
+    >>> tables["associations"].query("q_value < 0.05")
+    """
+    return link_result(codings, corpus, indicators, config, **options).tables
+
+
+def link_result(
     codings: pd.DataFrame,
     corpus: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -38,25 +61,20 @@ def link(
     min_cell: int | None = None,
     random_state: int | None = None,
     theme_labels: Mapping[str, str] | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> LinkResult:
     """Run the linking stage: person join, associations, prevalence and added value.
 
     ``config`` is a :class:`~kvalitativ.config.LinkConfig` (or a whole RunConfig, whose
-    ``link``, ``privacy.min_cell`` and ``seed`` are used). Returns a dict of DataFrames:
+    ``link``, ``privacy.min_cell`` and ``seed`` are used). Returns a :class:`LinkResult` whose
+    ``tables`` are:
 
     - ``associations``, ``prevalence``, ``added_value``: dashboard tables (suppressed, no ids);
     - ``link_exclusions``: notes that did not count, by reason (reason, n_notes, n_persons);
     - ``person_themes``: INTERNAL — holds person ids, never a dashboard table (the store keeps
-      it under work/ only; ``attrs["dashboard"] is False``).
+      it under work/ only).
 
     Every table carries the rule columns outcome, dropout_window_months, cutoff, note_rule and
     population, so each output states the window and note rule it was made with.
-
-    Example
-    -------
-    >>> from kvalitativ.config import LinkConfig
-    >>> tables = link(codings, corpus, indicators, LinkConfig(cutoff="2024-08-01"))
-    >>> tables["associations"].query("q_value < 0.05")
     """
     if isinstance(config, RunConfig):
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
@@ -82,7 +100,7 @@ def link(
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
                         n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules)
-    excl = rules.stamp(exclusions(pt))
+    excl = rules.stamp(pt.exclusions.copy())
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells
 
@@ -90,8 +108,9 @@ def link(
     for col in ("n_notes", "n_persons"):
         excl[col] = pd.to_numeric(excl[col], errors="coerce").round().astype("Int64")
     excl["suppressed"] = excl["suppressed"].astype(bool)
-    return {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
-            "person_themes": pt}
+    tables = {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
+              "person_themes": pt.table}
+    return LinkResult(tables=tables, person_themes=pt)
 
 
 def _theme_labels(stage_dir: Path) -> dict[str, str]:
@@ -147,7 +166,8 @@ def link_from_dirs(
     run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
-    tables = link(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir))
+    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir))
+    tables, pt = result.tables, result.person_themes
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
     assoc = tables["associations"]
     binary = assoc[(assoc["indicator_type"] == "binary") & ~assoc["suppressed"]]
@@ -156,9 +176,9 @@ def link_from_dirs(
     n_excl = int(pd.to_numeric(excl["n_notes"], errors="coerce").fillna(0).sum())
     av = tables["added_value"].set_index("model")
     lines = [
-        f"Linked {tables['person_themes'].attrs.get('n_persons', 0)} persons "
-        f"({tables['person_themes'].attrs.get('n_notes_used', 0)} notes used, {n_excl} excluded: see link_exclusions); "
-        f"rule: {tables['associations'].attrs['link_rules']['note_rule']}.",
+        f"Linked {pt.n_persons} persons "
+        f"({pt.n_notes_used} notes used, {n_excl} excluded: see link_exclusions); "
+        f"rule: {pt.rules.note_rule}.",
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
         f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "

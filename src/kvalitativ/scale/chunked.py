@@ -22,7 +22,8 @@ is written under a temporary name and moved into place when complete.
 
 from __future__ import annotations
 
-import csv
+import contextlib
+import itertools
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -32,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.errors import InputError
+from kvalitativ.io.atomic import atomic_path
 
 __all__ = ["iter_raw_chunks", "code_notes_streamed", "ParquetAppender"]
 
-BOM = "\ufeff"
+from kvalitativ.io.readers import BOM
 
 
 def _decoded_lines(path: Path, encoding: str | None) -> Iterator[str]:
@@ -60,7 +62,7 @@ def iter_raw_chunks(path: str | os.PathLike, chunk_size: int = 50_000, *, encodi
     malformed rows become ``malformed_row`` rejects); Parquet is streamed by record batches;
     other formats (XLSX, JSONL) are read whole and then cut into chunks.
     """
-    from kvalitativ.io.readers import RawTable, _check_header, make_rejects, read_raw, sniff_separator
+    from kvalitativ.io.readers import RawTable, csv_records, raw_table_of, read_raw, sniff_separator
 
     path = Path(path)
     if not path.exists():
@@ -85,7 +87,6 @@ def iter_raw_chunks(path: str | os.PathLike, chunk_size: int = 50_000, *, encodi
                            raw.separator)
         return
 
-    csv.field_size_limit(2**31 - 1)
     lines = _decoded_lines(path, encoding)
     head: list[str] = []
     for line in lines:  # enough lines to sniff the separator
@@ -95,55 +96,37 @@ def iter_raw_chunks(path: str | os.PathLike, chunk_size: int = 50_000, *, encodi
     if not head or not "".join(head).strip():
         raise InputError(f"{path}: the file is empty.")
     sep = separator or ("\t" if suffix == ".tsv" else sniff_separator("".join(head)))
-
-    def all_lines():
-        yield from head
-        yield from lines
-
-    reader = csv.reader(all_lines(), delimiter=sep)
-    header = [h.strip().lstrip(BOM) for h in next(reader)]
-    if not any(header):
-        raise InputError(f"{path}: the first line (the header) is empty.")
-    _check_header(header, path)
+    header, records = csv_records(itertools.chain(head, lines), path, sep)
     enc = encoding or "utf-8 (per line, cp1252 fallback)"
-    rows, numbers, bad, bad_detail = [], [], [], []
-    line_start = reader.line_num + 1
+    for group in _good_rows_cut(records, chunk_size):
+        yield raw_table_of(group, header, path, encoding=enc, separator=sep)
 
-    def flush():
-        frame = pd.DataFrame(rows, columns=header, dtype=object)
-        frame["_source_row"] = numbers
-        return RawTable(frame, path, make_rejects(path, list(bad), "malformed_row", list(bad_detail)), enc, sep)
 
-    try:
-        for record in reader:
-            row_no = line_start
-            line_start = reader.line_num + 1
-            if not record or all(not c.strip() for c in record):
-                if record:
-                    bad.append(row_no)
-                    bad_detail.append("empty row")
-                continue
-            if len(record) != len(header):
-                bad.append(row_no)
-                bad_detail.append(f"{len(record)} fields, header has {len(header)}")
-                continue
-            rows.append(record)
-            numbers.append(row_no)
-            if len(rows) >= chunk_size:
-                yield flush()
-                rows, numbers, bad, bad_detail = [], [], [], []
-    except csv.Error as exc:
-        raise InputError(f"{path}: line {reader.line_num}: cannot be parsed as CSV ({exc}).") from None
-    if rows or bad:
-        yield flush()
+def _good_rows_cut(records, chunk_size: int):
+    """Group records so that each group holds ``chunk_size`` good rows (rejects ride along)."""
+    group, n_good = [], 0
+    for rec in records:
+        group.append(rec)
+        if rec[1] is not None:
+            n_good += 1
+            if n_good >= chunk_size:
+                yield group
+                group, n_good = [], 0
+    if group:
+        yield group
 
 
 class ParquetAppender:
-    """Append DataFrames with one fixed schema to a Parquet file; move it into place on ``close``."""
+    """Append DataFrames with one fixed schema to a Parquet file; move it into place on ``close``.
+
+    The file is written beside its target through :func:`kvalitativ.io.atomic.atomic_path` and
+    only replaces it on ``close``: a run killed half-way leaves the previous file whole.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._atomic = contextlib.ExitStack()
+        self.tmp: Path | None = None
         self.writer = None
         self.schema = None
         self.rows = 0
@@ -157,7 +140,7 @@ class ParquetAppender:
             # a column that is all-empty in the first chunk would get the null type: make it text
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
             self.schema = pa.schema(fields)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = self._atomic.enter_context(atomic_path(self.path))
             self.writer = pq.ParquetWriter(self.tmp, self.schema)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         self.writer.write_table(table)
@@ -168,7 +151,7 @@ class ParquetAppender:
             self.append(empty)
         if self.writer is not None:
             self.writer.close()
-            os.replace(self.tmp, self.path)
+            self._atomic.close()  # fsync, then replace the target
 
 
 def _clear_memo(embedder) -> None:
