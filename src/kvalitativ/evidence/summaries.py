@@ -259,40 +259,10 @@ def build_evidence(
     codings = themed(codings)
     labels = _theme_labels(themes)
     by_unit = by_unit and "unit_id" in corpus.columns
-    parts = [_prevalence_rows(prevalence, "all")] + ([_prevalence_rows(prevalence, "unit_id")] if by_unit else [])
-    missing = [g for g, p in zip(["overall", "unit_id"], parts) if p is None]
-    if missing:  # not given by the link stage: computed the same way, with the same suppression
-        computed = link_prevalence(codings, corpus.assign(person_id=person_key(corpus)),
-                                   group_by=missing, min_cell=min_cell)
-        parts = [p if p is not None else _prevalence_rows(computed, "all" if g == "overall" else g)
-                 for g, p in zip(["overall", "unit_id"], parts)]
-    cols = ["theme_id", "valence", "unit_id", "n_persons", "persons_total", "share", "ci_low", "ci_high", "suppressed"]
-    ev = pd.concat([p[[c for c in cols if c in p.columns]] for p in parts if p is not None], ignore_index=True)
-    if "suppressed" not in ev.columns:
-        ev["suppressed"] = False
-    ev = ev[(ev["valence"].astype("string") != ANY_VALENCE) & (ev["theme_id"].astype("string") != UNCODED)]
-    # a theme never seen in a unit has no evidence there (0 persons is not a finding to headline)
-    ev = ev[ev["suppressed"].fillna(False).astype(bool) | (pd.to_numeric(ev["n_persons"], errors="coerce") > 0)]
-    ev = ev.rename(columns={"suppressed": "_link_suppressed"})
-    for c in ("theme_id", "valence", "unit_id"):
-        ev[c] = ev[c].astype("string")
-    ev = ev.reset_index(drop=True)
-
+    ev = _counts(codings, corpus, prevalence, by_unit, min_cell)
     municipality = ev[ev["unit_id"] == ALL].set_index(["theme_id", "valence"])["share"]
     ev["share_municipality"] = [municipality.get((t, v), np.nan) for t, v in zip(ev["theme_id"], ev["valence"])]
-
-    trend = pd.concat(
-        [_trend_table(codings, corpus, False, min_cell, alpha)]
-        + ([_trend_table(codings, corpus, True, min_cell, alpha)] if by_unit and "unit_id" in corpus.columns else []),
-        ignore_index=True,
-    )
-    if not trend.empty:
-        for c in ("theme_id", "valence", "unit_id"):
-            trend[c] = trend[c].astype("string")
-        ev = ev.merge(trend, on=["theme_id", "valence", "unit_id"], how="left")
-    else:
-        for c in ("trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods"):
-            ev[c] = np.nan
+    ev = _with_trends(ev, codings, corpus, by_unit, min_cell, alpha)
 
     assoc = _outcome_lookup(associations, outcome)
     if window_months is None and associations is not None and "dropout_window_months" in associations.columns:
@@ -326,6 +296,55 @@ def build_evidence(
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    out = _finish(out, wording)
+    if run_id is not None:
+        out.insert(0, "run_id", run_id)
+    return out
+
+
+def _counts(codings: pd.DataFrame, corpus: pd.DataFrame, prevalence: pd.DataFrame | None, by_unit: bool,
+            min_cell: int) -> pd.DataFrame:
+    """Counts, shares and suppression per theme × valence × unit, from the link's prevalence
+    (computed the same way, with the same suppression, where the link gave none)."""
+    parts = [_prevalence_rows(prevalence, "all")] + ([_prevalence_rows(prevalence, "unit_id")] if by_unit else [])
+    missing = [g for g, p in zip(["overall", "unit_id"], parts) if p is None]
+    if missing:  # not given by the link stage: computed the same way, with the same suppression
+        computed = link_prevalence(codings, corpus.assign(person_id=person_key(corpus)),
+                                   group_by=missing, min_cell=min_cell)
+        parts = [p if p is not None else _prevalence_rows(computed, "all" if g == "overall" else g)
+                 for g, p in zip(["overall", "unit_id"], parts)]
+    cols = ["theme_id", "valence", "unit_id", "n_persons", "persons_total", "share", "ci_low", "ci_high", "suppressed"]
+    ev = pd.concat([p[[c for c in cols if c in p.columns]] for p in parts if p is not None], ignore_index=True)
+    if "suppressed" not in ev.columns:
+        ev["suppressed"] = False
+    ev = ev[(ev["valence"].astype("string") != ANY_VALENCE) & (ev["theme_id"].astype("string") != UNCODED)]
+    # a theme never seen in a unit has no evidence there (0 persons is not a finding to headline)
+    ev = ev[ev["suppressed"].fillna(False).astype(bool) | (pd.to_numeric(ev["n_persons"], errors="coerce") > 0)]
+    ev = ev.rename(columns={"suppressed": "_link_suppressed"})
+    for c in ("theme_id", "valence", "unit_id"):
+        ev[c] = ev[c].astype("string")
+    return ev.reset_index(drop=True)
+
+
+def _with_trends(ev: pd.DataFrame, codings: pd.DataFrame, corpus: pd.DataFrame, by_unit: bool, min_cell: int,
+                 alpha: float) -> pd.DataFrame:
+    """``ev`` with the trend columns, for the municipality and (``by_unit``) each unit."""
+    trend = pd.concat(
+        [_trend_table(codings, corpus, False, min_cell, alpha)]
+        + ([_trend_table(codings, corpus, True, min_cell, alpha)] if by_unit and "unit_id" in corpus.columns else []),
+        ignore_index=True,
+    )
+    if not trend.empty:
+        for c in ("theme_id", "valence", "unit_id"):
+            trend[c] = trend[c].astype("string")
+        return ev.merge(trend, on=["theme_id", "valence", "unit_id"], how="left")
+    for c in ("trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods"):
+        ev[c] = np.nan
+    return ev
+
+
+def _finish(out: pd.DataFrame, wording: Wording) -> pd.DataFrame:
+    """Blank what suppression hides, write the headlines, set the column types and the order."""
     for c in _NUMERIC_HIDDEN:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
         out.loc[out["suppressed"], c] = np.nan
@@ -344,7 +363,5 @@ def build_evidence(
         out[c] = out[c].astype("string")
     out["_all_first"] = out["unit_id"] != ALL
     out = out.sort_values(["_all_first", "unit_id", "theme_id", "valence"], kind="stable").drop(columns="_all_first")
-    out = out[EVIDENCE_COLUMNS].reset_index(drop=True)
-    if run_id is not None:
-        out.insert(0, "run_id", run_id)
-    return out
+    return out[EVIDENCE_COLUMNS].reset_index(drop=True)
+

@@ -109,32 +109,10 @@ def ingest_notes(
     person_id = col("person_id") if "person_id" in columns else note_id.copy()
     reject(person_id == "", "missing_person_id")
 
-    # Duplicates: among rows still kept, the first of each note_id wins.
-    alive = reason.isna()
-    dup = alive & note_id.duplicated(keep=False)
-    if dup.any():
-        first_text = text[alive].groupby(note_id[alive]).transform("first")
-        same = pd.Series(False, index=frame.index)
-        same[alive] = text[alive] == first_text
-        later = alive & note_id.where(alive).duplicated(keep="first")
-        reject(later & same, "duplicate_row", note_id.map(lambda v: f"same note_id and text as an earlier row ({v})"))
-        reject(later, "duplicate_note_id", note_id.map(lambda v: f"note_id {v} already used by an earlier row"))
-
+    _reject_duplicates(note_id, text, reason.isna(), reject)
     keep = reason.isna().to_numpy()
-    rejects = pd.concat(
-        [raw.rejects, make_rejects(path, rows[~keep].tolist(), "", None).assign(reason=reason[~keep].to_numpy(), detail=detail[~keep].to_numpy())],
-        ignore_index=True,
-    )
-    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS].astype(
-        {"source_file": "string", "source_row": "Int64", "reason": "string", "detail": "string"})
-
-    kept_text = text[keep].tolist()
-    redactions: Counter = Counter()
-    if privacy.redact and kept_text:
-        names = None
-        if name_columns:
-            names = [[str(v) for v in vals if str(v).strip()] for vals in frame.loc[keep, name_columns].itertuples(index=False)]
-        kept_text, redactions = _redactor().redact_texts(kept_text, names)
+    rejects = _rejects_table(raw, path, rows, keep, reason, detail)
+    kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy)
 
     corpus = pd.DataFrame(
         {
@@ -161,6 +139,43 @@ def ingest_notes(
         raise InputError(f"{path}: no usable rows — all {raw.n_read} rows were rejected ({why}). "
                          f"Check the text column ('{columns.get('text')}') and the date format.")
     return IngestResult(corpus, rejects, raw.n_read, redactions, raw.encoding, raw.separator, columns)
+
+
+
+def _reject_duplicates(note_id: pd.Series, text: pd.Series, alive: pd.Series, reject) -> None:
+    """Among rows still kept, the first of each note_id wins; a later one is a ``duplicate_row``
+    (same text) or a ``duplicate_note_id`` (other text)."""
+    if not (alive & note_id.duplicated(keep=False)).any():
+        return
+    first_text = text[alive].groupby(note_id[alive]).transform("first")
+    same = pd.Series(False, index=text.index)
+    same[alive] = text[alive] == first_text
+    later = alive & note_id.where(alive).duplicated(keep="first")
+    reject(later & same, "duplicate_row", note_id.map(lambda v: f"same note_id and text as an earlier row ({v})"))
+    reject(later, "duplicate_note_id", note_id.map(lambda v: f"note_id {v} already used by an earlier row"))
+
+
+def _rejects_table(raw: RawTable, path: Path, rows: np.ndarray, keep: np.ndarray, reason: pd.Series,
+                   detail: pd.Series) -> pd.DataFrame:
+    """The reader's rejects and the rows ingest rejected, in file order."""
+    rejects = pd.concat(
+        [raw.rejects, make_rejects(path, rows[~keep].tolist(), "", None).assign(reason=reason[~keep].to_numpy(),
+                                                                               detail=detail[~keep].to_numpy())],
+        ignore_index=True,
+    )
+    return rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS].astype(
+        {"source_file": "string", "source_row": "Int64", "reason": "string", "detail": "string"})
+
+
+def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[str],
+              privacy: PrivacyConfig) -> tuple[list[str], Counter]:
+    """The kept texts redacted (the row's own name columns help find its names), and the counts."""
+    if not (privacy.redact and kept_text):
+        return kept_text, Counter()
+    names = None
+    if name_columns:
+        names = [[str(v) for v in vals if str(v).strip()] for vals in kept_rows[name_columns].itertuples(index=False)]
+    return _redactor().redact_texts(kept_text, names)
 
 
 def _to_number(values: pd.Series) -> pd.Series | None:

@@ -100,45 +100,12 @@ def prevalence(
     cod_any = cod.assign(valence=ANY)
     cod_all = pd.concat([cod_any, cod], ignore_index=True)
 
-    parts = []
-    for g in [OVERALL] + group_cols if OVERALL in group_by else group_cols:
-        gv = notes[g].astype("string")
-        groups = notes.assign(_g=gv).dropna(subset=["_g"])
-        totals = groups.groupby("_g").agg(persons_total=("person_id", "nunique"), notes_total=("note_id", "nunique"))
-        c = cod_all.assign(_g=cod_all[g].astype("string")).dropna(subset=["_g"])
-        counts = c.groupby(["theme_id", "valence", "_g"]).agg(n_persons=("person_id", "nunique"),
-                                                             n_notes=("note_id", "nunique"))
-        gvals = list(totals.index)
-        full = pd.MultiIndex.from_arrays(
-            [np.repeat(pairs["theme_id"].to_numpy(object), len(gvals)),
-             np.repeat(pairs["valence"].to_numpy(object), len(gvals)), np.tile(np.asarray(gvals, dtype=object),
-                                                                               len(pairs))],
-            names=["theme_id", "valence", "_g"])
-        counts = counts.reindex(full, fill_value=0).reset_index()
-        counts = counts.merge(totals.reset_index(), on="_g", how="left")
-        counts = counts.rename(columns={"_g": "group_value"})
-        counts.insert(2, "group_by", g)
-        parts.append(counts)
+    parts = [_group_counts(notes, cod_all, pairs, g)
+             for g in ([OVERALL] + group_cols if OVERALL in group_by else group_cols)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     if not len(table):
         table = pd.DataFrame({c: pd.Series(dtype="float64") for c in COLUMNS})
-    for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
-        table[col] = table[col].astype("int64")
-    table["share"] = np.where(table["persons_total"] > 0, table["n_persons"] / table["persons_total"].clip(lower=1),
-                              np.nan)
-    table["note_share"] = np.where(table["notes_total"] > 0, table["n_notes"] / table["notes_total"].clip(lower=1),
-                                   np.nan)
-    table["ci_low"], table["ci_high"] = stats.wilson(table["n_persons"], table["persons_total"], alpha=alpha)
-    table["persons_without"] = table["persons_total"] - table["n_persons"]
-    table["suppressed"] = False
-    if len(table) and min_cell is not None:
-        from kvalitativ.privacy.suppress import suppress_small_cells
-
-        table = suppress_small_cells(
-            table, ["n_persons", "persons_total", "persons_without"], threshold=min_cell,
-            by=["theme_id", "valence", "group_by"],
-            value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
-    table = table.drop(columns=["persons_without"])
+    table = _shares(table, min_cell, alpha)
     order = {g: i for i, g in enumerate([OVERALL] + group_cols)}
     table = table.sort_values(
         ["group_by", "theme_id", "valence", "group_value"],
@@ -155,3 +122,46 @@ def prevalence(
     rules.stamp(table)
     out = table[COLUMNS + list(rules.columns())].reset_index(drop=True)
     return out
+
+
+def _group_counts(notes: pd.DataFrame, cod_all: pd.DataFrame, pairs: pd.DataFrame, g: str) -> pd.DataFrame:
+    """Persons and notes per theme × valence × value of group column ``g``; every pair × value,
+    also with 0 (notes with an empty group value are left out)."""
+    gv = notes[g].astype("string")
+    groups = notes.assign(_g=gv).dropna(subset=["_g"])
+    totals = groups.groupby("_g").agg(persons_total=("person_id", "nunique"), notes_total=("note_id", "nunique"))
+    c = cod_all.assign(_g=cod_all[g].astype("string")).dropna(subset=["_g"])
+    counts = c.groupby(["theme_id", "valence", "_g"]).agg(n_persons=("person_id", "nunique"),
+                                                         n_notes=("note_id", "nunique"))
+    gvals = list(totals.index)
+    full = pd.MultiIndex.from_arrays(
+        [np.repeat(pairs["theme_id"].to_numpy(object), len(gvals)),
+         np.repeat(pairs["valence"].to_numpy(object), len(gvals)), np.tile(np.asarray(gvals, dtype=object),
+                                                                           len(pairs))],
+        names=["theme_id", "valence", "_g"])
+    counts = counts.reindex(full, fill_value=0).reset_index()
+    counts = counts.merge(totals.reset_index(), on="_g", how="left")
+    counts = counts.rename(columns={"_g": "group_value"})
+    counts.insert(2, "group_by", g)
+    return counts
+
+
+def _shares(table: pd.DataFrame, min_cell: int | None, alpha: float) -> pd.DataFrame:
+    """Shares with Wilson intervals, then small-cell and secondary suppression."""
+    for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
+        table[col] = table[col].astype("int64")
+    table["share"] = np.where(table["persons_total"] > 0, table["n_persons"] / table["persons_total"].clip(lower=1),
+                              np.nan)
+    table["note_share"] = np.where(table["notes_total"] > 0, table["n_notes"] / table["notes_total"].clip(lower=1),
+                                   np.nan)
+    table["ci_low"], table["ci_high"] = stats.wilson(table["n_persons"], table["persons_total"], alpha=alpha)
+    table["persons_without"] = table["persons_total"] - table["n_persons"]
+    table["suppressed"] = False
+    if len(table) and min_cell is not None:
+        from kvalitativ.privacy.suppress import suppress_small_cells
+
+        table = suppress_small_cells(
+            table, ["n_persons", "persons_total", "persons_without"], threshold=min_cell,
+            by=["theme_id", "valence", "group_by"],
+            value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
+    return table.drop(columns=["persons_without"])

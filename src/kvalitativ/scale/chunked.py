@@ -163,6 +163,61 @@ def _clear_memo(embedder) -> None:
         embedder._memo.clear()
 
 
+def _ingest_chunk(raw, path: Path, config, seen: set[str]) -> tuple[pd.DataFrame | None, pd.DataFrame, int]:
+    """Ingest and redact one chunk: (corpus or None, rejects, identifiers redacted).
+
+    A chunk whose every row is rejected keeps them as rejects; a note id already used in an
+    earlier chunk (``seen``, updated here) is a ``duplicate_note_id`` reject, as within one file.
+    """
+    from kvalitativ.io.ingest import ingest_notes
+    from kvalitativ.io.readers import make_rejects
+
+    try:
+        res = ingest_notes(path, config.ingest, config.privacy, raw=raw)
+    except InputError as exc:
+        if "no usable rows" not in str(exc):
+            raise
+        rejects = pd.concat([raw.rejects, make_rejects(path, raw.frame["_source_row"].tolist(), "rejected",
+                                                       [str(exc)[:200]] * len(raw.frame))], ignore_index=True)
+        return None, rejects, 0
+    corpus, rejects = res.corpus, res.rejects
+    if len(corpus):
+        ids = corpus["note_id"].astype(str)
+        dup = ids.isin(seen).to_numpy() | ids.duplicated().to_numpy()
+        if dup.any():
+            d = corpus[dup]
+            rejects = pd.concat([rejects, make_rejects(path, d["source_row"].tolist(), "duplicate_note_id",
+                                                       [f"note_id {v} already used by an earlier row"
+                                                        for v in d["note_id"]])], ignore_index=True)
+            corpus = corpus[~dup].reset_index(drop=True)
+        seen.update(corpus["note_id"].astype(str))
+    return corpus, rejects, sum(res.redactions.values())
+
+
+def _append_chunk(files: dict, corpus: pd.DataFrame | None, rejects: pd.DataFrame, run_id: str,
+                  stats: Counter) -> None:
+    """Append one ingested chunk's rejects, corpus and notes rows to their Parquet files."""
+    from kvalitativ.io.ingest import NOTES_COLUMNS
+    from kvalitativ.io.readers import REJECT_COLUMNS
+
+    if len(rejects):
+        files["rejects"].append(rejects[REJECT_COLUMNS].assign(run_id=run_id))
+    if corpus is not None and len(corpus):
+        files["corpus"].append(corpus)
+        files["notes"].append(corpus[NOTES_COLUMNS].assign(run_id=run_id))
+        stats["n_kept"] += len(corpus)
+    stats["n_rejected"] += len(rejects)
+
+
+def _close_all(files: dict) -> None:
+    """Move every file into place; a run without rejects still gets an (empty) rejects table."""
+    from kvalitativ.io.readers import REJECT_COLUMNS
+
+    empty = {"rejects": pd.DataFrame({c: pd.Series(dtype="string") for c in [*REJECT_COLUMNS, "run_id"]})}
+    for name, f in files.items():
+        f.close(empty.get(name))
+
+
 def code_notes_streamed(notes: str | os.PathLike, out_dir: str | os.PathLike, *, config=None, embedder: str | None = None,
                         codebook: str | None = None, level: str | None = None, chunk_size: int = 50_000,
                         fit_notes: int = 20_000, coder=None, run_id: str = "streamed", progress: bool = True) -> dict:
@@ -179,8 +234,6 @@ def code_notes_streamed(notes: str | os.PathLike, out_dir: str | os.PathLike, *,
     from kvalitativ.coding import ZeroShotCoder, segment_corpus
     from kvalitativ.config import RunConfig
     from kvalitativ.embed import get_embedder
-    from kvalitativ.io.ingest import NOTES_COLUMNS, ingest_notes
-    from kvalitativ.io.readers import REJECT_COLUMNS, make_rejects
     from kvalitativ.io.store import table_path
 
     config = config or RunConfig()
@@ -222,35 +275,11 @@ def code_notes_streamed(notes: str | os.PathLike, out_dir: str | os.PathLike, *,
     for k, raw in enumerate(chunks):
         t0 = time.perf_counter()
         stats["n_read"] += raw.n_read
-        try:
-            res = ingest_notes(path, config.ingest, config.privacy, raw=raw)
-            corpus, rejects = res.corpus, res.rejects
-            stats["n_redacted"] += sum(res.redactions.values())
-        except InputError as exc:  # every row of this chunk rejected: keep them as rejects
-            if "no usable rows" not in str(exc):
-                raise
-            corpus = None
-            rejects = pd.concat([raw.rejects, make_rejects(path, raw.frame["_source_row"].tolist(), "rejected",
-                                                           [str(exc)[:200]] * len(raw.frame))], ignore_index=True)
-        if corpus is not None and len(corpus):
-            ids = corpus["note_id"].astype(str)
-            dup = ids.isin(seen).to_numpy() | ids.duplicated().to_numpy()
-            if dup.any():
-                d = corpus[dup]
-                rejects = pd.concat([rejects, make_rejects(path, d["source_row"].tolist(), "duplicate_note_id",
-                                                           [f"note_id {v} already used by an earlier row"
-                                                            for v in d["note_id"]])], ignore_index=True)
-                corpus = corpus[~dup].reset_index(drop=True)
-            seen.update(corpus["note_id"].astype(str))
+        corpus, rejects, n_redacted = _ingest_chunk(raw, path, config, seen)
+        stats["n_redacted"] += n_redacted
         timing["ingest"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        if len(rejects):
-            files["rejects"].append(rejects[REJECT_COLUMNS].assign(run_id=run_id))
-        if corpus is not None and len(corpus):
-            files["corpus"].append(corpus)
-            files["notes"].append(corpus[NOTES_COLUMNS].assign(run_id=run_id))
-            stats["n_kept"] += len(corpus)
-        stats["n_rejected"] += len(rejects)
+        _append_chunk(files, corpus, rejects, run_id, stats)
         timing["write"] += time.perf_counter() - t0
         if corpus is None or not len(corpus):
             continue
@@ -275,9 +304,7 @@ def code_notes_streamed(notes: str | os.PathLike, out_dir: str | os.PathLike, *,
             fit_coder(pending)
         for frame in pending:
             code_and_write(frame)
-    empty = {"rejects": pd.DataFrame({c: pd.Series(dtype="string") for c in [*REJECT_COLUMNS, "run_id"]})}
-    for name, f in files.items():
-        f.close(empty.get(name))
+    _close_all(files)
     return {**{k: int(v) for k, v in stats.items()}, **{f"t_{k}": float(v) for k, v in timing.items()},
             "n_redacted": int(stats["n_redacted"]), "n_rejected": int(stats["n_rejected"]),
             "n_codings": int(stats["n_codings"]), "fit_notes": int(fit_notes), "out": str(out)}
