@@ -16,3 +16,7 @@ class InputError(KvalitativError):
 
 class ConfigError(KvalitativError):
     """The configuration or a command-line option is invalid."""
+
+
+class OutputError(KvalitativError):
+    """The output folder cannot be written now: another run holds it, no space, no permission."""

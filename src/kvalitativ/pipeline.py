@@ -156,19 +156,31 @@ def stages_for(config: RunConfig) -> list[tuple[str, Stage]]:
     return stages
 
 
-def run(config: RunConfig, *, progress: bool = True) -> dict[str, Any]:
-    """Run every configured stage into config.out on the configured engine and write run.json."""
-    with stage_engine(config=config, progress=progress) as engine:
-        return run_stages(config, engine)
+def run(config: RunConfig, *, progress: bool = True, wait: bool = False) -> dict[str, Any]:
+    """Run every configured stage on the configured engine and publish the outputs at config.out.
+
+    One transaction (:mod:`kvalitativ.io.publish`): the stages write into a staging folder
+    beside config.out, and only a run that finished replaces the published folder, in one
+    switch. A second run into the same folder stops with one line (or waits, ``wait``).
+    """
+    from kvalitativ.io.publish import manifest_entry, publishing
+
+    with publishing(config.out, keep_published=False, wait=wait, what="kvalitativ run") as pub:
+        with stage_engine(config=config, progress=progress) as engine:
+            result = run_stages(config, engine, build_dir=pub.staging, publication=manifest_entry(pub))
+    result["summary"] = [*pub.notes, *result["summary"]]
+    return result
 
 
-def run_stages(config: RunConfig, engine: StageEngine) -> dict[str, Any]:
-    """Run the configured stages in order into config.out and write run.json.
+def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path | None = None,
+               publication: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run the configured stages in order and write run.json, into ``build_dir`` (default config.out).
 
     Knows no engine: ``engine`` supplies the per-note work (ingest, code, discover) and the
     stages here are the same for every engine, so every engine writes the same tables.
+    ``publication``: how the folder will be published (recorded in run.json).
     """
-    out_dir = Path(config.out)
+    out_dir = Path(build_dir or config.out)
     run_id = run_id_for(config)
     timings: dict[str, float] = {}
     summary: list[str] = list(engine.summary_lines())
@@ -188,6 +200,8 @@ def run_stages(config: RunConfig, engine: StageEngine) -> dict[str, Any]:
     public = public_manifest(config)  # file names and hashes, a key fingerprint: nothing secret or local
     write_manifest(out_dir, run_id, config=public["config"], inputs=public["inputs"],
                    stages={k: {"seconds": v} for k, v in timings.items()}, tables=tables,
-                   extra={"pseudonym_key": public["pseudonym_key"]})
-    summary.append(f"Run {run_id}: outputs in {out_dir}/ (report.html, run.json, parquet/, csv/, csv_da/, kvalitativ.duckdb)")
+                   extra={"pseudonym_key": public["pseudonym_key"],
+                          **({"publish": publication} if publication else {})})
+    summary.append(f"Run {run_id}: outputs in {config.out}/ (report.html, run.json, parquet/, csv/, csv_da/, "
+                   "kvalitativ.duckdb)")
     return {"run_id": run_id, "summary": summary, "results": results}

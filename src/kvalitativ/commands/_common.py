@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -38,6 +40,30 @@ def echo_summary(lines: list[str] | str) -> None:
     """The short report a command ends with: what was written where."""
     for line in [lines] if isinstance(lines, str) else lines:
         click.echo(line)
+
+
+wait_option = click.option(
+    "--wait", is_flag=True, default=False,
+    help="If another kvalitativ run is writing the output folder, wait for it instead of stopping.")
+
+
+@contextlib.contextmanager
+def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
+    """Build a stage command's tables beside ``out_dir`` and publish them all at once.
+
+    Yields the :class:`~kvalitativ.io.publish.Publication`: write into its ``staging`` folder (a
+    copy of what is published, so the other stages' tables stay), and pass the summary lines
+    through :func:`public_lines`.
+    """
+    from kvalitativ.io.publish import publishing
+
+    with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
+        yield pub
+
+
+def public_lines(lines: list[str], pub) -> list[str]:
+    """The summary as the user sees the result: the published folder, not the staging one."""
+    return [*pub.notes, *(line.replace(str(pub.staging), str(pub.out)) for line in lines)]
 
 
 def written_summary(written: dict[str, list[Path]], out_dir: Path) -> list[str]:

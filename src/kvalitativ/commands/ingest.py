@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
+from kvalitativ.commands._common import (echo_summary, engine_options, is_quiet, out_option, public_lines,
+                                         published, wait_option)
 from kvalitativ.config import RunConfig, apply_overrides, load_config
 
 
@@ -33,6 +34,7 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 @click.option("--indicators", type=click.Path(path_type=Path), default=None,
               help="Indicators export: one row per person (person_id + dropout, absence_pct, …).")
 @out_option
+@wait_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `ingest:` section sets column mapping, encoding, limits.")
 @click.option("--encoding", default=None, help="Force a text encoding (default: detect UTF-8 / UTF-8-BOM / cp1252).")
@@ -42,7 +44,7 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 @engine_options
 def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
             separator: str | None, max_chars: int | None, engine: str | None, scheduler: str | None,
-            **columns) -> None:
+            wait: bool = False, **columns) -> None:
     """Read a notes export (CSV/XLSX/JSONL/Parquet), redact it, account for every row.
 
     NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
@@ -69,7 +71,8 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
                              "ingest.separator": separator.replace("\\t", "\t") if separator else None})
     config.ingest.notes = str(notes)
     config.ingest.indicators = str(indicators) if indicators else None
-    with stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
-        result = run_ingest(config, out_dir, engine=run_on)
+    with published(out_dir, "kvalitativ ingest", wait) as pub, \
+            stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
+        result = run_ingest(config, pub.staging, engine=run_on)
         lines = result["summary"] + run_on.summary_lines()
-    echo_summary(lines)
+    echo_summary(public_lines(lines, pub))

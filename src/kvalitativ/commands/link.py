@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, out_option
+from kvalitativ.commands._common import echo_summary, out_option, public_lines, published, wait_option
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -24,6 +24,7 @@ def _split(value: str | None) -> list[str] | None:
 @click.option("--notes", "notes_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder of `kvalitativ ingest` (holds the corpus). Default: the --codings folder.")
 @out_option
+@wait_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `link:`, `ingest:` and `privacy:` sections are used; options override it.")
 @click.option("--outcome", default=None, help="Binary (0/1) indicator column to explain (default: dropout).")
@@ -49,7 +50,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             config_path: Path | None, outcome: str | None, outcome_date_col: str | None, covariates: str | None,
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
-            seed: int | None) -> None:
+            seed: int | None, wait: bool = False) -> None:
     """Associate themes with dropout and other indicators (with honest uncertainty).
 
     A person has a theme (with a valence) when any of their notes dated strictly before their
@@ -97,5 +98,6 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     if seed is not None:
         config.seed = seed
     validate(config)
-    result = link_from_dirs(codings_dir, out_dir, config, notes_dir=notes_dir, indicators_path=indicators_path)
-    echo_summary(result["summary"])
+    with published(out_dir, "kvalitativ link", wait) as pub:
+        result = link_from_dirs(codings_dir, pub.staging, config, notes_dir=notes_dir, indicators_path=indicators_path)
+    echo_summary(public_lines(result["summary"], pub))

@@ -16,11 +16,16 @@ from kvalitativ.commands._common import echo_summary, engine_options, is_quiet
               help="Override the config's output folder.")
 @engine_options
 @click.option("--embedder", default=None, help="Override embed.name: e5, tfidf, sentence-transformers, static.")
-def command(config_path: Path, out_dir: Path | None, engine: str | None, scheduler: str | None, embedder: str | None) -> None:
+@click.option("--wait", is_flag=True, default=False,
+              help="If another run is writing the output folder, wait for it instead of stopping.")
+def command(config_path: Path, out_dir: Path | None, engine: str | None, scheduler: str | None, embedder: str | None,
+            wait: bool) -> None:
     """The whole pipeline from a config file (ingest → code → link → summarise → report).
 
-    Every stage writes its tables into the output folder (Parquet, CSV, Danish-Excel CSV,
-    DuckDB) and the run ends with run.json: run id, versions, config and input hashes.
+    Every stage writes its tables (Parquet, CSV, Danish-Excel CSV, DuckDB) and the run ends
+    with run.json: run id, versions, config and input hashes. The run is built beside the
+    output folder and replaces it in one switch at the end, so a dashboard never sees half a
+    run; the run before is kept as <out>.previous until the next one starts.
 
     \b
     Example:
@@ -36,5 +41,5 @@ def command(config_path: Path, out_dir: Path | None, engine: str | None, schedul
     apply_overrides(config, {"out": str(out_dir) if out_dir else None, "embed.name": embedder})
     config.engine, config.scheduler = resolve_engine(engine, scheduler, config.engine, config.scheduler)
     validate(config)
-    result = run(config, progress=not is_quiet())
+    result = run(config, progress=not is_quiet(), wait=wait)
     echo_summary(result["summary"])

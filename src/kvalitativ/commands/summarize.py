@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, out_option
+from kvalitativ.commands._common import echo_summary, out_option, public_lines, published, wait_option
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -25,6 +25,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option("--citizen", "citizen_dir", type=_DIR, default=None,
               help="Folder with coded citizen input (citizen_codings/citizen_corpus, or codings/corpus of its own run).")
 @out_option
+@wait_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `summarize:`, `privacy:` and `link:` sections are used; options override it.")
 @click.option("--quotes-per-theme", type=click.IntRange(1, 10), default=None,
@@ -32,7 +33,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.option("--min-cell", type=int, default=None, help="Suppress cells of fewer persons than this (default 5, min 3).")
 @click.option("--seed", type=int, default=None, help="Random seed (quote subsampling; default 0).")
 def command(codings_dir, link_dir, notes_dir, indicators_path, unit_figures, citizen_dir, out_dir, config_path,
-            quotes_per_theme, min_cell, seed) -> None:
+            quotes_per_theme, min_cell, seed, wait: bool = False) -> None:
     """Evidence per theme and unit: headlines, trends, quotes, joint display.
 
     Summarise the evidence: per theme (and per unit) a Danish headline with its numbers,
@@ -67,6 +68,7 @@ def command(codings_dir, link_dir, notes_dir, indicators_path, unit_figures, cit
     if seed is not None:
         config.seed = seed
     validate(config)
-    result = summarize_from_dirs(codings_dir, out_dir, config, link_dir=link_dir, notes_dir=notes_dir,
-                                 indicators_path=indicators_path, citizen_dir=citizen_dir)
-    echo_summary(result["summary"])
+    with published(out_dir, "kvalitativ summarize", wait) as pub:
+        result = summarize_from_dirs(codings_dir, pub.staging, config, link_dir=link_dir, notes_dir=notes_dir,
+                                     indicators_path=indicators_path, citizen_dir=citizen_dir)
+    echo_summary(public_lines(result["summary"], pub))
