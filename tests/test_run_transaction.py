@@ -8,7 +8,6 @@ so another run id) into the same folder. Afterwards every Parquet table, CSV, Du
 from __future__ import annotations
 
 import errno
-import json
 import os
 import random
 import signal
@@ -18,13 +17,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 import yaml
 
 from kvalitativ.config import load_config
 from kvalitativ.errors import OutputError
+from kvalitativ.io.store import run_ids_in_folder
 from tests.test_pipeline import small_sample
 
 pytestmark = pytest.mark.slow
@@ -46,23 +45,7 @@ def kvalitativ(*args: str) -> subprocess.Popen:
 
 
 def run_ids(out: Path) -> set[str]:
-    """Every run id the folder's tables, CSVs, DuckDB file and run.json name."""
-    ids = {json.loads((out / "run.json").read_text())["run_id"]}
-    for p in list((out / "parquet").glob("*.parquet")) + list((out / "work").glob("*.parquet")):
-        frame = pd.read_parquet(p, columns=["run_id"])
-        ids |= set(frame["run_id"].dropna().astype(str))
-    for p in (out / "csv").glob("*.csv"):
-        frame = pd.read_csv(p, usecols=lambda c: c == "run_id", dtype=str)
-        if "run_id" in frame:
-            ids |= set(frame["run_id"].dropna())
-    con = duckdb.connect(str(out / "kvalitativ.duckdb"), read_only=True)
-    try:
-        for (table,) in con.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'run_id'"
-                                    ).fetchall():
-            ids |= {r[0] for r in con.execute(f'SELECT DISTINCT run_id FROM "{table}"').fetchall() if r[0]}
-    finally:
-        con.close()
-    return ids
+    return run_ids_in_folder(out)
 
 
 def tables(out: Path) -> dict[str, pd.DataFrame]:

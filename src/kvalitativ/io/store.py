@@ -231,6 +231,36 @@ def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True)
 
 # ----------------------------------------------------------------------------- run manifest
 
+def run_ids_in_folder(out_dir: str | Path) -> set[str]:
+    """Every run id an output folder's files name: run.json, each Parquet table (parquet/ and
+    work/), each CSV and each DuckDB table with a run_id column.
+
+    One id means one run; ``kvalitativ run`` publishes one run id everywhere. (Tables written
+    by different stage commands may carry different ids, see docs/schema.md.)
+    """
+    out = Path(out_dir)
+    ids: set[str] = set()
+    if (out / "run.json").exists():
+        ids.add(str(json.loads((out / "run.json").read_text(encoding="utf-8"))["run_id"]))
+    for p in sorted((out / "parquet").glob("*.parquet")) + sorted((out / "work").glob("*.parquet")):
+        if "run_id" in pd.read_parquet(p).columns:
+            ids |= set(pd.read_parquet(p, columns=["run_id"])["run_id"].dropna().astype(str))
+    for p in sorted((out / "csv").glob("*.csv")):
+        frame = pd.read_csv(p, usecols=lambda c: c == "run_id", dtype=str, encoding="utf-8-sig")
+        if "run_id" in frame.columns:
+            ids |= set(frame["run_id"].dropna())
+    if (out / DUCKDB_FILE).exists():
+        con = duckdb.connect(str(out / DUCKDB_FILE), read_only=True)
+        try:
+            names = con.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'run_id'"
+                                ).fetchall()
+            for (name,) in names:
+                ids |= {str(r[0]) for r in con.execute(f'SELECT DISTINCT run_id FROM "{name}"').fetchall() if r[0]}
+        finally:
+            con.close()
+    return ids
+
+
 def file_sha256(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
