@@ -170,3 +170,21 @@ def test_wait_waits_for_the_other_writer(tmp_path):
         assert waited > 0.5
     finally:
         holder.kill()
+
+
+def test_duckdb_disk_full_becomes_the_os_error_it_is(tmp_path):
+    """DuckDB reports a full disk as its own exception; the writer turns it into ENOSPC so the run
+    ends in one line instead of a traceback."""
+    import duckdb
+
+    from kvalitativ.io.store import _as_os_error
+
+    exc = duckdb.IOException('Could not write file "x.tmp": No space left on device')
+    mapped = _as_os_error(exc, tmp_path / "x.tmp")
+    assert isinstance(mapped, OSError) and mapped.errno == errno.ENOSPC
+    other = duckdb.CatalogException("Table with name t does not exist")
+    assert _as_os_error(other, tmp_path / "x.tmp") is other
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match=rf"^{out}: no space left"):
+        with publishing(out, keep_published=False) as pub:
+            raise mapped.__class__(mapped.errno, mapped.strerror, str(pub.staging / "kvalitativ.duckdb"))

@@ -199,9 +199,22 @@ def _clear_leftovers(out: Path) -> list[str]:
     return lines
 
 
+def _with_errno(exc: OSError) -> OSError:
+    """Some writers (pyarrow) raise an OSError without errno; read it from the message then."""
+    if exc.errno is not None:
+        return exc
+    for text, code in (("No space left on device", errno.ENOSPC), ("Permission denied", errno.EACCES),
+                       ("Read-only file system", errno.EROFS), ("Disk quota exceeded", errno.ENOSPC)):
+        if text in str(exc):
+            return OSError(code, text, exc.filename)
+    return exc
+
+
 def describe(exc: OSError, out: Path) -> str:
     """One line for an environment fault: the path, what happened and what to do."""
     where = exc.filename or out
+    if ".staging-" in str(where):  # a file of the run being built: the user knows the folder, not it
+        where = out
     if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
         what = "no space left on the device"
         todo = "free space there or choose another --out"
@@ -255,6 +268,7 @@ def publishing(out: str | os.PathLike, *, keep_published: bool, wait: bool = Fal
             yield pub
             pub.publish()
         except OSError as exc:
+            exc = _with_errno(exc)
             if exc.errno not in ENVIRONMENT_ERRNOS:
                 raise
             raise OutputError(describe(exc, out)) from None

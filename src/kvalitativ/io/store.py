@@ -16,6 +16,7 @@ on every row, and small-cell suppression on every count column.
 from __future__ import annotations
 
 import hashlib
+import errno
 import json
 import platform
 import shutil
@@ -158,8 +159,21 @@ def _to_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
                 if needs <= present:
                     con.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
             con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise _as_os_error(exc, tmp) from exc
         finally:
             con.close()
+
+
+def _as_os_error(exc: Exception, path: Path) -> Exception:
+    """DuckDB reports a full disk or a refused write as its own exception: make it the OSError it
+    is, so the run ends in one line (see io/publish.py); anything else stays as it was."""
+    message = str(exc)
+    for text, code in (("No space left on device", errno.ENOSPC), ("Permission denied", errno.EACCES),
+                       ("Read-only file system", errno.EROFS)):
+        if text in message:
+            return OSError(code, text, str(path))
+    return exc
 
 
 def write_tables(
