@@ -95,3 +95,27 @@ def test_bad_files_have_clear_errors(tmp_path, content, message):
 def test_sniffer_prefers_consistent_separator():
     assert sniff_separator("a;b;c\n1,5;2;3\n4;5,5;6\n") == ";"
     assert sniff_separator("a,b\n1,2\n") == ","
+
+
+def test_an_unbalanced_quote_swallows_no_row_silently(tmp_path):
+    """One stray quote used to join 190 of 200 rows into one kept record ("10 rows read"). The
+    physical rows are now counted apart from the parser: every one is kept or rejected by line."""
+    from kvalitativ.io.ingest import ingest_notes
+
+    lines = ["note_id;person_id;date;text"]
+    lines += [f"N{i};P{i % 40};2024-01-{1 + i % 28:02d};Eleven har haft en god uge nummer {i}." for i in range(200)]
+    lines[11] = 'N10;P10;2024-01-11;"Hun sagde: hej, og gik.'  # the opening quote is never closed
+    lines[5] = 'N4;P4;2024-01-05;"En note over to linjer:\nanden linje; uden felter."'  # a real multi-line note
+    path = tmp_path / "notes.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_raw(path)
+    assert raw.n_read == 200  # physical rows, not what the fooled parser returned
+    assert "anden linje" in raw.frame.set_index("note_id").loc["N4", "text"]  # a real line break is kept
+    first = raw.rejects.iloc[0]  # line 13: the note with a line break above adds a line
+    assert first["source_row"] == 13 and "unbalanced quote" in first["detail"] and "13–202" in first["detail"]
+    assert list(raw.rejects["source_row"]) == list(range(13, 203))
+    assert len(raw.frame) + len(raw.rejects) == 200
+    assert "Eleven har haft en god uge nummer 11." not in " ".join(raw.frame["text"])  # swallowed, so rejected
+    result = ingest_notes(path)
+    assert len(result.corpus) + len(result.rejects) == 200
+    assert len(result.rejects) >= 190

@@ -83,6 +83,7 @@ def csv_records(lines: Iterable[str], path: Path, separator: str) -> tuple[list[
     a file's lines).
     """
     csv.field_size_limit(2**31 - 1)  # huge notes are rejected by ingest with a reason, not by the parser
+    lines = _RecordLines(lines)
     reader = csv.reader(lines, delimiter=separator)
     try:
         header = next(reader)
@@ -94,15 +95,65 @@ def csv_records(lines: Iterable[str], path: Path, separator: str) -> tuple[list[
     if not any(header):
         raise InputError(f"{path}: the first line (the header) is empty.")
     _check_header(header, path)
-    return header, _records(reader, path, len(header))
+    lines.taken()
+    return header, _records(reader, lines, path, len(header), separator)
 
 
-def _records(reader, path: Path, width: int) -> Iterator[CsvRecord]:
+class _RecordLines:
+    """The file's lines as the CSV parser takes them, remembering those of the current record.
+
+    Why: an unbalanced quote makes the parser read on, line after line, into one "field" — in
+    one export 190 of 200 rows vanished into a single record that had the right number of
+    fields and was kept. The raw lines of each record let :func:`_swallowed` count the
+    physical rows independently of the parser that was fooled.
+    """
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self._current: list[str] = []
+
+    def __iter__(self) -> "_RecordLines":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._current.append(line)
+        return line
+
+    def taken(self) -> list[str]:
+        """The lines read since the last call (the last record's lines)."""
+        out, self._current = self._current, []
+        return out
+
+
+def _swallowed(record_lines: list[str], width: int, separator: str) -> list[int]:
+    """Offsets of the lines after a record's first that look like rows of their own.
+
+    Read with quoting off, a line with the header's number of fields (and a first field) is a
+    row; inside a real multi-line note such lines do not occur, after an unbalanced quote they
+    are the rows it swallowed."""
+    found = []
+    for k, line in enumerate(record_lines[1:], start=1):
+        fields = line.rstrip("\r\n").split(separator)
+        if width > 1 and len(fields) == width and fields[0].strip():
+            found.append(k)
+    return found
+
+
+def _records(reader, lines: _RecordLines, path: Path, width: int, separator: str) -> Iterator[CsvRecord]:
     line_start = reader.line_num + 1
     try:
         for record in reader:
             row_no = line_start
             line_start = reader.line_num + 1
+            swallowed = _swallowed(lines.taken(), width, separator)
+            if swallowed:
+                last = line_start - 1
+                yield row_no, None, (f"lines {row_no}–{last}: an unbalanced quote (\") joins {len(swallowed)} "
+                                     "following rows into this one; fix the quote in the export and read it again")
+                for k in swallowed:
+                    yield row_no + k, None, f"swallowed by the unbalanced quote on line {row_no}"
+                continue
             if not record or all(not c.strip() for c in record):
                 if record:  # a line of only separators: an empty row, accounted as a reject
                     yield row_no, None, "empty row"
