@@ -106,3 +106,21 @@ def test_no_per_unit_quote_of_a_sensitive_theme_by_default(two_runs):
     assert leaked == []
     none_q = summarize(tables, config_from_dict({"summarize": {"sensitive_quotes": "none"}}))["quotes"]
     assert not none_q["theme_id"].isin(sensitive).any() and len(none_q) > 0
+
+
+def test_the_run_id_follows_content_and_key_not_folders(sample_dir, tmp_path, monkeypatch):
+    """A copy of the project elsewhere gives the same run id (paths enter as names only); another
+    pseudonym key gives other pseudonyms, so another id."""
+    from kvalitativ.pipeline import run_id_for
+
+    ids = []
+    for place in ("here", "elsewhere/deeper"):
+        folder = tmp_path / place
+        folder.mkdir(parents=True)
+        notes, ind = small_sample(sample_dir, folder, n_persons=20)
+        config = config_from_dict({"out": str(folder / "out"), "ingest": {"notes": str(notes), "indicators": str(ind)},
+                                   "privacy": {"key_file": str(tmp_path / "one.key")}})
+        ids.append(run_id_for(config))
+    assert ids[0] == ids[1]
+    config.privacy.key_file = str(tmp_path / "other.key")
+    assert run_id_for(config) != ids[0]

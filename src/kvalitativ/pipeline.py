@@ -29,10 +29,21 @@ def input_hashes(config: RunConfig) -> dict[str, str]:
 
 
 def run_id_for(config: RunConfig) -> str:
-    cfg = config.to_dict()
-    # where the work runs (engine, scheduler) does not change the tables: same run id
+    """The run id: a hash of the config, the inputs' content, the pseudonym key's fingerprint and
+    the version — the same run gives the same id wherever its folders lie.
+
+    Paths enter only as file names (what run.json publishes): a copy of the project in another
+    folder, or on another machine, gives the same id. Another key gives other pseudonyms, so
+    another id. Where the work runs (engine, scheduler) and where it is written do not change
+    the tables, so not the id either.
+    """
+    from kvalitativ.privacy.manifest import public_manifest
+
+    public = public_manifest(config)
+    cfg = public["config"]
     for key in ("out", "engine", "scheduler"):
         cfg.pop(key, None)
+    cfg["pseudonym_key"] = public["pseudonym_key"].get("fingerprint")
     return make_run_id(cfg, input_hashes(config))
 
 
