@@ -154,3 +154,33 @@ def test_code_shares_one_embedding_and_matches_the_public_methods(mini_codebook,
     want = sorted((segment_ids[u], coder.classes_[t], round(float(scores[u, t]), 6), valence[u, t]) for u, t in zip(ui, ti))
     got = codings[codings["theme_id"] != UNCODED]
     assert sorted(zip(got["segment_id"], got["theme_id"], got["score"], got["valence"])) == want
+
+
+def test_top_only_keeps_the_top_coded_theme():
+    from kvalitativ.coding.base import top_only
+
+    scores = np.array([[0.9, 0.7, 0.1], [0.3, 0.2, 0.4], [0.6, 0.6, 0.0]])
+    coded = scores >= np.array([0.5, 0.5, 0.5])
+    out = top_only(scores, coded)
+    # row 0: two themes reach the threshold, only the top stays; row 1: the top is below it -> none;
+    # row 2: a tie goes to the theme first in the codebook
+    assert out.tolist() == [[1, 0, 0], [0, 0, 0], [1, 0, 0]]
+    assert top_only(scores, coded, exclusive=False).tolist() == coded.astype(int).tolist()
+    assert top_only(np.zeros((0, 3)), np.zeros((0, 3), bool)).shape == (0, 3)
+
+
+@pytest.mark.parametrize("level", ["sentence", "note"])
+def test_exclusive_codes_each_unit_once_with_its_top_theme(mini_codebook, mini_corpus, level):
+    corpus, _ = mini_corpus
+    multi = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05)
+    single = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05,
+                           exclusive=True)
+    a, b = multi.code(corpus), single.code(corpus)
+    assert set(b["note_id"]) == set(corpus["note_id"])  # nothing lost
+    coded = b[b["theme_id"] != UNCODED]
+    assert not coded["segment_id"].duplicated().any()  # one theme per unit
+    assert a[a["theme_id"] != UNCODED]["segment_id"].duplicated().any()  # the low threshold codes some twice
+    # the exclusive row of each unit is the multi-label row with the highest score
+    top = (a[a["theme_id"] != UNCODED].sort_values(["segment_id", "score"], ascending=[True, False])
+           .drop_duplicates("segment_id"))
+    assert dict(zip(coded["segment_id"], coded["theme_id"])) == dict(zip(top["segment_id"], top["theme_id"]))

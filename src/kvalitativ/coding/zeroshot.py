@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 
 from kvalitativ.codebook import load_codebook
 
-from .base import BaseCoder, single_threaded_blas
+from .base import BaseCoder, single_threaded_blas, top_only
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -86,6 +86,8 @@ class ZeroShotCoder(BaseCoder):
         beside the similarity to the theme's mean prototype (0 = mean prototype only).
     relative: at sentence level, a theme must also score at least this share of the
         sentence's best theme score (None = no such rule).
+    exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
+        none, for codebooks whose themes exclude each other.
     cache_dir: on-disk embedding cache (None = in memory only).
 
     >>> coder = ZeroShotCoder("ungekompetencer", embedder="e5")          # doctest: +SKIP
@@ -97,7 +99,7 @@ class ZeroShotCoder(BaseCoder):
     def __init__(self, codebook="ungekompetencer", embedder="e5", level="sentence", threshold=None,
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=1,
-                 example_weight=0.5, relative=0.8,
+                 example_weight=0.5, relative=0.8, exclusive=False,
                  cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
@@ -115,6 +117,7 @@ class ZeroShotCoder(BaseCoder):
         self.n_rounds = n_rounds
         self.example_weight = example_weight
         self.relative = relative
+        self.exclusive = exclusive
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -256,11 +259,12 @@ class ZeroShotCoder(BaseCoder):
 
     def decide(self, scores: np.ndarray) -> np.ndarray:
         """Threshold, and at sentence level keep only themes within ``relative`` of the
-        sentence's best score (a sentence is seldom about several themes)."""
+        sentence's best score (a sentence is seldom about several themes); with ``exclusive``
+        only the top theme."""
         coded = scores >= self.decision_thresholds()[None, :]
         if self.level == "sentence" and self.relative and scores.shape[1]:
             coded &= scores >= self.relative * scores.max(axis=1, keepdims=True)
-        return coded.astype(int)
+        return top_only(scores, coded, self.exclusive)
 
     def predict_valence(self, X, Y=None) -> np.ndarray:
         """Valence per (text, theme): "strength"/"concern"/"neutral" where ``Y`` (0/1, default
