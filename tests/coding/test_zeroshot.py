@@ -174,7 +174,7 @@ def test_exclusive_codes_each_unit_once_with_its_top_theme(mini_codebook, mini_c
     corpus, _ = mini_corpus
     multi = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05)
     single = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05,
-                           exclusive=True)
+                           exclusive=True, n_rounds=1)
     a, b = multi.code(corpus), single.code(corpus)
     assert set(b["note_id"]) == set(corpus["note_id"])  # nothing lost
     coded = b[b["theme_id"] != UNCODED]
@@ -229,3 +229,18 @@ def test_seed_rows_carry_the_codebook_labels(mini_codebook, mini_corpus):
     none = ZeroShotCoder(cb and _with_uncoded(cb, []), embedder="tfidf", use_counter_examples=False).fit(
         list(mini_corpus[0]["text"]))
     assert none.seeds_ is None and none.none_vectors_ is None
+
+
+def test_exclusive_without_threshold_codes_every_unit_unless_it_is_administration(mini_corpus):
+    from .conftest import CODEBOOK, FILLER
+
+    corpus, _ = mini_corpus
+    coder = ZeroShotCoder(_with_uncoded(CODEBOOK, []), embedder="tfidf", level="note", exclusive=True)
+    codings = coder.code(corpus)
+    assert coder._rounds() == 2 and ZeroShotCoder(CODEBOOK, exclusive=False)._rounds() == 1
+    assert (codings["theme_id"] != UNCODED).all() and not codings["note_id"].duplicated().any()
+    admin = ["Mødet er aflyst.", "Ny tid er sendt.", "Forældremøde afholdt.", "Samtale holdt.", "Vi taler igen snart."]
+    codings = ZeroShotCoder(_with_uncoded(CODEBOOK, admin), embedder="tfidf", level="note", exclusive=True).code(corpus)
+    filler = set(corpus.loc[corpus["text"].isin(FILLER), "note_id"])
+    assert filler <= set(codings.loc[codings["theme_id"] == UNCODED, "note_id"])
+    assert not codings["note_id"].duplicated().any()

@@ -26,8 +26,9 @@ from kvalitativ.constants import LEVELS
 @click.option("--threshold", type=float, default=None,
               help="One score threshold for all themes (default: the coder's per-theme thresholds).")
 @click.option("--exclusive/--multi-label", "exclusive", default=None,
-              help="Single-label mode: each sentence or note gets its top theme or 'uncoded', for codebooks whose "
-                   "themes exclude each other (topic categories). Default: multi-label (code.exclusive).")
+              help="Single-label mode: each sentence or note gets its top theme or 'uncoded' (zero-shot: uncoded "
+                   "when nearer the codebook's uncoded_examples, or below --threshold when given), for codebooks "
+                   "whose themes exclude each other (topic categories). Default: multi-label (code.exclusive).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
 @out_option
