@@ -100,3 +100,45 @@ def test_cli_export_active(tmp_path):
     assert list(sel.columns) == ACTIVE_COLUMNS and set(sel["reason"]) <= {"person", "aktiv"}
     sheet = pd.read_csv(xlsx.with_suffix(".csv"), sep=None, engine="python")
     assert set(sheet["note_id"].astype(str)) == set(sel["note_id"].astype(str))
+
+
+def test_import_keeps_the_design_probabilities(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from kvalitativ.cli import cli
+    from kvalitativ.io.store import read_stage_table
+
+    corpus, codings = _frames()
+    themes = pd.DataFrame({"theme_id": THEMES, "label": THEMES, "definition": THEMES})
+    out = tmp_path / "out"
+    write_tables(out, {"corpus": corpus, "codings": codings, "themes": themes}, run_id="r0")
+    xlsx = tmp_path / "review.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["review", "export", "--codings", str(out), "--strategy", "active", "--persons", "3",
+                               "--n", "10", "--out", str(xlsx)]).exit_code == 0
+    wb = load_workbook(xlsx)
+    ws = wb["Kodning"]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, header.index("koder") + 1, "anna")
+        ws.cell(r, header.index(THEMES[0]) + 1, "nej")
+    wb.save(tmp_path / "anna.xlsx")
+    sel_path = xlsx.with_suffix(".selection.csv")
+    review = tmp_path / "review"
+    res = runner.invoke(cli, ["review", "import", str(tmp_path / "anna.xlsx"), "--selection", str(sel_path),
+                              "--out", str(review)])
+    assert res.exit_code == 0, res.output
+    human = read_stage_table(review, "human_codings")
+    sel = pd.read_csv(sel_path).assign(note_id=lambda d: d["note_id"].astype(str)).set_index("note_id")
+    assert set(human["note_id"]) == set(sel.index)
+    for col in ("p_person", "p_active", "p_include"):
+        assert np.allclose(human[col].astype(float), sel.loc[human["note_id"], col].to_numpy())
+    # a selection that does not belong to the sheet is an error with exit 2
+    sel.iloc[:3].reset_index().to_csv(tmp_path / "other.csv", index=False)
+    from kvalitativ.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["review", "import", str(tmp_path / "anna.xlsx"), "--selection", str(tmp_path / "other.csv"),
+              "--out", str(tmp_path / "r2")])
+    assert exc.value.code == 2
+    assert "not in the selection" in capsys.readouterr().err

@@ -103,7 +103,10 @@ def export_command(codings_dir: Path, corpus_dir: Path | None, strategy: str, n:
 @out_option
 @click.option("--codings", "codings_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder of `kvalitativ code`: its themes table is the list columns must belong to.")
-def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | None) -> None:
+@click.option("--selection", "selection_path", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The <sheet>.selection.csv of an active export: its inclusion probabilities (reason, p_person, "
+                   "p_active, p_include) are kept on every imported code.")
+def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | None, selection_path: Path | None) -> None:
     """Read coded sheets (XLSX or CSV, one or more per coder) into the human_codings table.
 
     Stops with the file, row and column named when a sheet has an unknown theme
@@ -114,6 +117,7 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
     \b
     Example:
       kvalitativ review import anna.xlsx bo.xlsx --out review/
+      kvalitativ review import anna.xlsx bo.xlsx --selection review.selection.csv --out review/
     """
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
     from kvalitativ.review.sheets import import_reviews
@@ -125,6 +129,11 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
             table = read_stage_table(codings_dir, "codings")
         themes = sorted(t for t in table["theme_id"].dropna().unique().tolist() if t != UNCODED)
     human = import_reviews(files, themes=themes)
+    if selection_path is not None:
+        from kvalitativ.io.readers import read_table
+        from kvalitativ.review.design import attach_design
+
+        human = attach_design(human, read_table(selection_path), where=str(selection_path))
     run_id = make_run_id({"stage": "review_import"}, {p.name: file_sha256(p) for p in files})
     written = write_tables(out_dir, {"human_codings": human}, run_id=run_id)
     coded = human.drop_duplicates(["coder", "note_id"])

@@ -101,4 +101,32 @@ def select_active(codings: pd.DataFrame, corpus: pd.DataFrame, n_persons: int = 
     return out[ACTIVE_COLUMNS]
 
 
-__all__ = ["ACTIVE_COLUMNS", "active_probabilities", "select_active"]
+DESIGN_COLUMNS = ["reason", "p_person", "p_active", "p_include"]
+
+
+def attach_design(human: pd.DataFrame, selection: pd.DataFrame, where: str = "selection") -> pd.DataFrame:
+    """``human`` (the imported codes) with each note's design columns from an active selection
+    (``reason, p_person, p_active, p_include``), so the weights travel with the hand codes.
+
+    Every coded note must be in the selection: a sheet and a selection that do not belong
+    together are an error, not a silent mix of weighted and unweighted notes.
+    """
+    missing = [c for c in ["note_id", *DESIGN_COLUMNS] if c not in selection.columns]
+    if missing:
+        raise InputError(f"{where}: column(s) {', '.join(missing)} missing; pass the .selection.csv that "
+                         "`kvalitativ review export --strategy active` wrote beside the sheet.")
+    sel = selection.assign(note_id=selection["note_id"].astype(str)).drop_duplicates("note_id")
+    for col in ("p_person", "p_active", "p_include"):
+        sel[col] = pd.to_numeric(sel[col], errors="coerce")
+        if sel[col].isna().any() or not sel[col].between(0, 1).all():
+            raise InputError(f"{where}: column {col} must hold probabilities between 0 and 1; was the file edited?")
+    out = human.assign(note_id=human["note_id"].astype(str))
+    unknown = sorted(set(out["note_id"]) - set(sel["note_id"]))
+    if unknown:
+        raise InputError(f"{where}: {len(unknown)} coded note(s) are not in the selection (e.g. {unknown[0]!r}); "
+                         "use the selection file of the sheet these codes were made on.")
+    return out.drop(columns=[c for c in DESIGN_COLUMNS if c in out.columns]).merge(
+        sel[["note_id", *DESIGN_COLUMNS]], on="note_id", how="left")
+
+
+__all__ = ["ACTIVE_COLUMNS", "DESIGN_COLUMNS", "active_probabilities", "attach_design", "select_active"]
