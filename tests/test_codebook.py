@@ -17,7 +17,7 @@ CITIZEN = ["trafik", "groenne_omraader", "skole_dagtilbud", "aeldrepleje", "kult
 def test_shipped_codebooks_have_the_canonical_leaf_ids():
     cb = load_codebook("ungekompetencer")
     assert [t.id for t in cb.leaves()] == CANONICAL
-    assert cb.version == "1.0" and cb.version_tag.startswith("ungekompetencer@1.0+")
+    assert cb.version == "1.1" and cb.version_tag.startswith("ungekompetencer@1.1+")
     upv = {t.id for t in cb.leaves() if t.legacy_upv}
     assert upv == set(CANONICAL[:9])  # the former UPV criteria are marked, the wellbeing themes are not
     for t in cb.leaves():
@@ -109,3 +109,25 @@ def test_sensitive_flag_is_set_in_the_shipped_codebook_and_inherited():
 def test_sensitive_flag_must_be_true_or_false():
     with pytest.raises(ConfigError, match="'sensitive' must be true or false"):
         codebook_from_dict({"name": "t", "themes": [{"id": "a", "label": "A", "sensitive": "ja"}]})
+
+
+def test_counter_examples_and_uncoded_examples_are_read_and_validated():
+    cb = codebook_from_dict({"name": "x", "uncoded_examples": ["Vejleder orienteret."],
+                             "themes": [{"id": "a", "label": "A", "not_examples": ["Ikke A."]}, {"id": "b", "label": "B"}]})
+    assert cb["a"].not_examples == ["Ikke A."] and cb["b"].not_examples == []
+    assert cb.uncoded_examples == ["Vejleder orienteret."]
+    assert cb.subset(["a"]).uncoded_examples == ["Vejleder orienteret."]
+    plain = codebook_from_dict({"name": "x", "themes": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]})
+    assert plain.fingerprint != cb.fingerprint
+    # codebooks without the new fields keep the fingerprint they had before the fields existed
+    import hashlib
+    import json
+    from dataclasses import asdict
+    old = [{k: v for k, v in asdict(t).items() if k != "not_examples"} for t in plain.themes]
+    assert plain.fingerprint == hashlib.sha256(json.dumps(old, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+    with pytest.raises(ConfigError, match="not_examples"):
+        codebook_from_dict({"themes": [{"id": "a", "label": "A", "not_examples": {"x": 1}}]})
+    with pytest.raises(ConfigError, match="uncoded_examples"):
+        codebook_from_dict({"themes": ["A"], "uncoded_examples": {"x": 1}})
+    with pytest.raises(ConfigError, match="unknown codebook key"):
+        codebook_from_dict({"themes": ["A"], "uncoded_exampels": ["x"]})

@@ -4,6 +4,7 @@
     python scripts/benchmarks/bench_coding.py sib-supervised   # SIB-200 Danish, train+dev -> test
     python scripts/benchmarks/bench_coding.py dkhate           # DKHate offensive NOT/OFF, fixed stratified 80/20 split
     python scripts/benchmarks/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
+    python scripts/benchmarks/bench_coding.py sample-zeroshot  # corpora/sample gold codes, zero-shot rows only (e5, static)
     python scripts/benchmarks/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
     python scripts/benchmarks/bench_coding.py cache            # first vs cached second run, identical codings
     python scripts/benchmarks/bench_coding.py all
@@ -135,35 +136,42 @@ def sib(split: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------- SIB-200
+def _code_sib(cb, texts, embedder: str, **kw) -> np.ndarray:
+    """Each text's theme from ``code_notes`` in single-label mode, at note level (the command a
+    user runs: ``kvalitativ code ... --level note --exclusive``)."""
+    corpus = pd.DataFrame({"note_id": [f"n{i:05d}" for i in range(len(texts))], "text": list(texts)})
+    codings = code_notes(corpus, cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE,
+                         progress=False, **kw)
+    return codings.set_index("note_id")["theme_id"].reindex(corpus["note_id"]).to_numpy()
+
+
 def bench_sib_zeroshot() -> dict:
+    """Zero-shot on the 204 test sentences, coded alone and together with train+dev (unlabelled),
+    with e5 and static, through ``code_notes --exclusive`` (the user's command)."""
     cb = codebook_from_dict(SIB_CODEBOOK)
     test = sib("test")
     everything = pd.concat([sib("train"), sib("dev"), test])
     y = test["theme"].to_numpy()
     rows = []
-
-    def run(name, coder, fit_texts):
-        t = time.perf_counter()
-        coder.fit(list(fit_texts))
-        p = coder.predict_proba(list(test["text"]))
-        pred = np.asarray(coder.classes_)[p.argmax(axis=1)]
-        rows.append({"method": name, **single_label_scores(y, pred), "seconds": time.perf_counter() - t})
-
-    kw = dict(embedder="e5", level="note", cache_dir=CACHE, progress=False)
-    run("zero-shot e5, self-trained on all 1,004 unlabelled texts (default)", ZeroShotCoder(cb, **kw), everything["text"])
-    run("zero-shot e5, self-trained on the 204 test texts only", ZeroShotCoder(cb, **kw), test["text"])
-    run("zero-shot e5, prototypes only (no self-training)", ZeroShotCoder(cb, self_training=False, **kw), everything["text"])
+    for emb in ("e5", "static"):
+        for name, texts in (("test coded alone (204)", test["text"]), ("coded with train+dev (1,004)", everything["text"])):
+            t = time.perf_counter()
+            pred = _code_sib(cb, texts, emb)[-len(test):]
+            rows.append({"embedder": emb, "method": f"zero-shot --exclusive, {name}", **single_label_scores(y, pred),
+                         "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
+    # the coder before single-label mode: per-theme thresholds, one self-training round, argmax of the scores
+    for name, fit in (("alone", test["text"]), ("with train+dev", everything["text"])):
+        z = ZeroShotCoder(cb, embedder="e5", level="note", n_rounds=1, cache_dir=CACHE, progress=False).fit(list(fit))
+        pred = np.asarray(z.classes_)[z.predict_proba(list(test["text"])).argmax(axis=1)]
+        rows.append({"embedder": "e5", "method": f"ablation: one self-training round, top score, {name}",
+                     **single_label_scores(y, pred), "uncoded": 0, "seconds": 0.0})
     names = codebook_from_dict({"name": "names", "themes": [{"id": t["id"], "label": t["label"]} for t in SIB_CODEBOOK["themes"]]})
-    run("nearest topic name, e5, no centring (README baseline recipe)",
-        ZeroShotCoder(names, self_training=False, center=False, **kw), everything["text"])
-    kwcb = codebook_from_dict({**SIB_CODEBOOK, "themes": [
-        {**t, "keywords": [w.strip(".") for w in t["definition"].replace(",", " ").split() if len(w) > 3]}
-        for t in SIB_CODEBOOK["themes"]]})
-    kc = KeywordCoder(kwcb).fit()
-    p = kc.predict_proba(list(test["text"]))
-    pred = np.where(p.max(axis=1) > 0, np.asarray(kc.classes_)[p.argmax(axis=1)], "none")
-    rows.append({"method": "keyword (label + definition words)", **single_label_scores(y, pred), "seconds": 0.0})
-    md = table(rows, ["method", "accuracy", "macro_f1", "seconds"])
+    z = ZeroShotCoder(names, self_training=False, center=False, embedder="e5", level="note", cache_dir=CACHE,
+                      progress=False).fit(list(test["text"]))
+    pred = np.asarray(z.classes_)[z.predict_proba(list(test["text"])).argmax(axis=1)]
+    rows.append({"embedder": "e5", "method": "baseline: nearest topic name, no centring (eval README recipe)",
+                 **single_label_scores(y, pred), "uncoded": 0, "seconds": 0.0})
+    md = table(rows, ["embedder", "method", "accuracy", "macro_f1", "uncoded", "seconds"])
     print("### SIB-200 Danish, zero-shot (test, 204 sentences)\n\n" + md)
     save("sib_zeroshot", {"rows": rows})
     return {"rows": rows, "markdown": md}
@@ -237,19 +245,39 @@ def _summary_row(name, codings, gold, seconds):
             "valence_accuracy": s["valence_accuracy"], "valence_kappa": s["valence_kappa"], "seconds": seconds}
 
 
-def bench_sample(folds: int = 5) -> dict:
+def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
+    """Zero-shot rows for e5 and static: the coder as shipped, and the ablation without the
+    codebook's own phrasings as seeds and without the uncoded rule (the coder before them)."""
+    rows = []
+    for emb in ("e5", "static"):
+        for name, kw in (("zero-shot", {}),
+                         ("ablation: no seed phrasings, no uncoded rule", dict(use_counter_examples=False, uncoded_rule=False))):
+            t = time.perf_counter()
+            zs = code_notes(corpus, coder=ZeroShotCoder(codebook, embedder=emb, level=level, cache_dir=CACHE, progress=False, **kw))
+            rows.append(_summary_row(f"{name} {emb}, {level} level", zs, gold, time.perf_counter() - t))
+    return rows
+
+
+def _print_sample(rows, corpus, folds) -> dict:
+    md = table(rows, ["method", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "mean_kappa",
+                      "valence_accuracy", "valence_kappa", "seconds"])
+    print(f"### corpora/sample ({len(corpus)} notes, 16 themes, judged per note)\n\n" + md)
+    save("sample", {"rows": rows, "folds": folds})
+    return {"rows": rows, "markdown": md}
+
+
+def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True) -> dict:
     from kvalitativ.coding.base import codings_frame
     from kvalitativ.coding.units import segment_corpus
 
     corpus, gold = _sample()
-    rows = []
-    t = time.perf_counter()
-    zs = code_notes(corpus, "ungekompetencer", embedder="e5", cache_dir=CACHE, progress=False)
-    rows.append(_summary_row("zero-shot e5, sentence level (no training data)", zs, gold, time.perf_counter() - t))
+    rows = _zeroshot_rows(corpus, gold, "ungekompetencer", "sentence") if zeroshot else []
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
         t = time.perf_counter()
         kc = KeywordCoder("ungekompetencer", level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, time.perf_counter() - t))
+    if not supervised:
+        return _print_sample(rows, corpus, folds)
 
     themes_of = gold.groupby("note_id")["theme_id"].apply(lambda s: sorted(set(s))).to_dict()
     val_of = gold.groupby("note_id").apply(lambda g: dict(zip(g["theme_id"], g["valence"]))).to_dict()
@@ -283,11 +311,7 @@ def bench_sample(folds: int = 5) -> dict:
               "tfidf_lr": f"baseline TF-IDF + LR, note level ({folds}-fold CV by person)"}
     for key in parts:
         rows.append(_summary_row(labels[key], pd.concat(parts[key], ignore_index=True), gold, secs[key]))
-    md = table(rows, ["method", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "mean_kappa",
-                      "valence_accuracy", "valence_kappa", "seconds"])
-    print(f"### corpora/sample ({len(corpus)} notes, 16 themes, judged per note)\n\n" + md)
-    save("sample", {"rows": rows, "folds": folds})
-    return {"rows": rows, "markdown": md}
+    return _print_sample(rows, corpus, folds)
 
 
 def bench_citizen() -> dict:
@@ -298,11 +322,7 @@ def bench_citizen() -> dict:
     cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
     corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
     gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
-    rows = []
-    for level in ("sentence", "note"):
-        t = time.perf_counter()
-        zs = code_notes(corpus, "borgerinput", embedder="e5", level=level, cache_dir=CACHE, progress=False)
-        rows.append(_summary_row(f"zero-shot e5, {level} level", zs, gold, time.perf_counter() - t))
+    rows = _zeroshot_rows(corpus, gold, "borgerinput", "sentence") + _zeroshot_rows(corpus, gold, "borgerinput", "note")
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
         kc = KeywordCoder("borgerinput", level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, 0.0))
@@ -341,7 +361,8 @@ def bench_cache(n_notes: int = 1000, repeats: int = 3) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["sib-zeroshot", "sib-supervised", "dkhate", "sample", "citizen", "cache", "all"])
+    ap.add_argument("what", choices=["sib-zeroshot", "sib-supervised", "dkhate", "sample", "sample-zeroshot", "citizen",
+                                     "cache", "all"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache-notes", type=int, default=1000)
     a = ap.parse_args()
@@ -355,6 +376,8 @@ def main() -> None:
             bench_dkhate()
         elif w == "sample":
             bench_sample(a.folds)
+        elif w == "sample-zeroshot":
+            bench_sample(a.folds, supervised=False)
         elif w == "citizen":
             bench_citizen()
         elif w == "cache":

@@ -15,8 +15,10 @@ A codebook is a YAML file (documented in ``docs/codebook.md``)::
         examples:
           strength: ["Eleven er meget motiveret for at komme videre."]
           concern:  ["Han har svært ved at se meningen med skolen."]
+        not_examples: ["Han gider ikke komme til tiden."]   # near misses: not this theme
         keywords: [motiveret, gider]
         tags: [upv]               # e.g. a former UPV criterion
+    uncoded_examples: ["Vejleder orienteret."]   # phrasings no theme applies to (administration)
 
 Only ``id`` and ``label`` are required; a list of bare names (``themes: [Sport, Politik]``)
 is a valid codebook, the label doubling as definition. A theme that is another theme's
@@ -73,6 +75,9 @@ class Theme:
     examples_neutral: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    #: Near misses: phrasings that sound like the theme but are not it (the zero-shot coder
+    #: uses them as counter-examples).
+    not_examples: list[str] = field(default_factory=list)
     #: Quotes of this theme could single out a person (mental health, substance use, family,
     #: bullying): published for the municipality only, per ``summarize.sensitive_quotes``.
     sensitive: bool = False
@@ -102,6 +107,9 @@ class Codebook:
     language: str = "da"
     description: str = ""
     source: str | None = None
+    #: Phrasings no theme applies to (administration: "Vejleder orienteret."): the zero-shot
+    #: coder's examples of "uncoded".
+    uncoded_examples: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -147,7 +155,10 @@ class Codebook:
     # --- identity --------------------------------------------------------------------------
     @property
     def fingerprint(self) -> str:
-        payload = json.dumps([asdict(t) for t in self.themes], sort_keys=True, ensure_ascii=False)
+        # fields added later enter the hash only when used, so older codebooks keep their fingerprint
+        themes = [{k: v for k, v in asdict(t).items() if not (k == "not_examples" and not v)} for t in self.themes]
+        payload = json.dumps(themes + ([{"uncoded_examples": self.uncoded_examples}] if self.uncoded_examples else []),
+                             sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:8]
 
     @property
@@ -160,7 +171,7 @@ class Codebook:
         for tid in theme_ids:
             keep.update(self.ancestors(tid))
         return Codebook(self.name, [t for t in self.themes if t.id in keep], self.version,
-                        self.language, self.description, self.source)
+                        self.language, self.description, self.source, list(self.uncoded_examples))
 
     def is_sensitive(self, theme_id: str) -> bool:
         """True when the theme or a group above it is marked ``sensitive``."""
@@ -229,7 +240,10 @@ def _str_list(value, where: str, key: str) -> list[str]:
 
 _THEME_KEYS = {"id", "label", "parent", "definition", "include", "exclude", "examples", "keywords", "tags",
                "examples_strength", "examples_concern", "examples_neutral", "upv", "description", "name",
-               "sensitive"}
+               "sensitive", "not_examples"}
+
+
+_CODEBOOK_KEYS = {"name", "version", "language", "description", "themes", "uncoded_examples"}
 
 
 def _theme_from(item, i: int, source: str) -> Theme:
@@ -274,6 +288,7 @@ def _theme_from(item, i: int, source: str) -> Theme:
         + _str_list(item.get("examples_neutral"), where, "examples_neutral"),
         keywords=_str_list(item.get("keywords"), where, "keywords"),
         tags=tags,
+        not_examples=_str_list(item.get("not_examples"), where, "not_examples"),
         sensitive=_flag(item.get("sensitive", False), where, "sensitive"),
     )
 
@@ -296,6 +311,9 @@ def codebook_from_dict(data, source: str = "<codebook>", name: str | None = None
     if not isinstance(themes_raw, list) or not themes_raw:
         raise ConfigError(f"{source}: the codebook needs a non-empty 'themes:' list.")
     themes = [_theme_from(item, i, source) for i, item in enumerate(themes_raw, start=1)]
+    unknown = set(data) - _CODEBOOK_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown codebook key(s) {sorted(unknown)}; known: {', '.join(sorted(_CODEBOOK_KEYS))}.")
     return Codebook(
         name=str(data.get("name") or name or "codebook"),
         themes=themes,
@@ -303,6 +321,7 @@ def codebook_from_dict(data, source: str = "<codebook>", name: str | None = None
         language=str(data.get("language", "da")),
         description=str(data.get("description") or "").strip(),
         source=source,
+        uncoded_examples=_str_list(data.get("uncoded_examples"), source, "uncoded_examples"),
     )
 
 

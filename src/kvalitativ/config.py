@@ -81,6 +81,7 @@ class CodeConfig:
     train: str | None = None  # human codes (note_id, theme_id[, valence]) for the supervised coder
     level: str = "sentence"  # sentence | note
     threshold: float | None = None  # None = the coder's calibrated per-theme thresholds
+    exclusive: bool = False  # single-label: each unit gets its top theme or "uncoded"
 
 
 @dataclass

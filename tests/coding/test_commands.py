@@ -70,3 +70,29 @@ def test_bad_codebook_is_exit_2(tmp_path, capsys):
         main(["code", str(notes), "--codebook", "nope", "--embedder", "tfidf", "--out", str(tmp_path / "o")])
     assert exc.value.code == 2
     assert "shipped" in capsys.readouterr().err
+
+
+def test_code_exclusive_from_the_command_and_the_config(tmp_path):
+    notes, cb, _, corpus, _ = _files(tmp_path)
+    runner = CliRunner()
+    outs = {}
+    for name, extra in (("flag", ["--exclusive"]), ("multi", ["--threshold", "0.05"]),
+                        ("flagged_low", ["--exclusive", "--threshold", "0.05"])):
+        out = tmp_path / name
+        res = runner.invoke(cli, ["code", str(notes), "--codebook", str(cb), "--embedder", "tfidf", "--out", str(out),
+                                   "--level", "note", "--cache-dir", str(tmp_path / "cache")] + extra)
+        assert res.exit_code == 0, res.output
+        outs[name] = read_stage_table(out, "codings")
+    assert not outs["flag"]["note_id"].duplicated().any()  # one row per note: its theme or 'uncoded'
+    assert not outs["flagged_low"]["note_id"].duplicated().any()
+    assert outs["multi"]["note_id"].duplicated().any()
+    # the config's code.exclusive does the same as the flag
+    cfg = tmp_path / "k.yaml"
+    cfg.write_text(yaml.safe_dump({"code": {"exclusive": True, "level": "note", "codebook": str(cb)},
+                                   "embed": {"name": "tfidf"}}), encoding="utf-8")
+    out = tmp_path / "cfg"
+    res = runner.invoke(cli, ["code", str(notes), "--config", str(cfg), "--out", str(out),
+                              "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 0, res.output
+    got = read_stage_table(out, "codings")
+    pd.testing.assert_frame_equal(got.drop(columns="run_id"), outs["flag"].drop(columns="run_id"))

@@ -110,3 +110,17 @@ def test_code_shares_the_features_and_matches_the_public_methods(train_test, wit
     got = coder.code(test)
     got = got[got["theme_id"] != UNCODED]
     assert sorted(zip(got["segment_id"], got["theme_id"], got["score"], got["valence"])) == want
+
+
+def test_exclusive_supervised_gives_at_most_one_theme(mini_corpus):
+    from kvalitativ.coding import SupervisedCoder
+
+    corpus, gold = mini_corpus
+    texts, ys = list(corpus["text"]), [sorted(gold.loc[gold["note_id"] == n, "theme_id"]) for n in corpus["note_id"]]
+    multi = SupervisedCoder(embedder="tfidf", threshold=0.2).fit(texts, ys)
+    single = SupervisedCoder(embedder="tfidf", threshold=0.2, exclusive=True).fit(texts, ys)
+    P, Ym, Ys = single.predict_proba(texts), multi.predict(texts), single.predict(texts)
+    assert (Ys.sum(axis=1) <= 1).all() and (Ym.sum(axis=1) > 1).any()
+    rows = np.flatnonzero(Ys.sum(axis=1))
+    assert (Ys[rows].argmax(axis=1) == P[rows].argmax(axis=1)).all()
+    assert (Ym[rows, P[rows].argmax(axis=1)] == 1).all()

@@ -154,3 +154,93 @@ def test_code_shares_one_embedding_and_matches_the_public_methods(mini_codebook,
     want = sorted((segment_ids[u], coder.classes_[t], round(float(scores[u, t]), 6), valence[u, t]) for u, t in zip(ui, ti))
     got = codings[codings["theme_id"] != UNCODED]
     assert sorted(zip(got["segment_id"], got["theme_id"], got["score"], got["valence"])) == want
+
+
+def test_top_only_keeps_the_top_coded_theme():
+    from kvalitativ.coding.base import top_only
+
+    scores = np.array([[0.9, 0.7, 0.1], [0.3, 0.2, 0.4], [0.6, 0.6, 0.0]])
+    coded = scores >= np.array([0.5, 0.5, 0.5])
+    out = top_only(scores, coded)
+    # row 0: two themes reach the threshold, only the top stays; row 1: the top is below it -> none;
+    # row 2: a tie goes to the theme first in the codebook
+    assert out.tolist() == [[1, 0, 0], [0, 0, 0], [1, 0, 0]]
+    assert top_only(scores, coded, exclusive=False).tolist() == coded.astype(int).tolist()
+    assert top_only(np.zeros((0, 3)), np.zeros((0, 3), bool)).shape == (0, 3)
+
+
+@pytest.mark.parametrize("level", ["sentence", "note"])
+def test_exclusive_codes_each_unit_once_with_its_top_theme(mini_codebook, mini_corpus, level):
+    corpus, _ = mini_corpus
+    multi = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05)
+    single = ZeroShotCoder(mini_codebook, embedder="tfidf", level=level, relative=None, threshold=0.05,
+                           exclusive=True, n_rounds=1)
+    a, b = multi.code(corpus), single.code(corpus)
+    assert set(b["note_id"]) == set(corpus["note_id"])  # nothing lost
+    coded = b[b["theme_id"] != UNCODED]
+    assert not coded["segment_id"].duplicated().any()  # one theme per unit
+    assert a[a["theme_id"] != UNCODED]["segment_id"].duplicated().any()  # the low threshold codes some twice
+    # the exclusive row of each unit is the multi-label row with the highest score
+    top = (a[a["theme_id"] != UNCODED].sort_values(["segment_id", "score"], ascending=[True, False])
+           .drop_duplicates("segment_id"))
+    assert dict(zip(coded["segment_id"], coded["theme_id"])) == dict(zip(top["segment_id"], top["theme_id"]))
+
+
+def _with_uncoded(codebook_dict, examples):
+    from kvalitativ.codebook import codebook_from_dict
+
+    return codebook_from_dict({**codebook_dict, "uncoded_examples": examples})
+
+
+def test_uncoded_examples_keep_administration_uncoded(mini_corpus):
+    from .conftest import CODEBOOK, FILLER
+
+    corpus, gold = mini_corpus
+    filler = set(corpus.loc[corpus["text"].isin(FILLER), "note_id"])
+    assert filler
+    admin = ["Mødet er aflyst.", "Ny tid er sendt.", "Forældremøde afholdt.", "Samtale holdt.", "Vi taler igen snart."]
+    plain = ZeroShotCoder(_with_uncoded(CODEBOOK, []), embedder="tfidf").code(corpus)
+    withu = ZeroShotCoder(_with_uncoded(CODEBOOK, admin), embedder="tfidf").code(corpus)
+    unc = lambda c: set(c.loc[c["theme_id"] == UNCODED, "note_id"])  # noqa: E731
+    assert len(unc(withu) & filler) > len(unc(plain) & filler)
+    assert unc(withu) & filler == filler  # every note of pure administration is uncoded
+    # fewer false themes (on this tiny TF-IDF corpus recall drops too: the benchmarks measure the
+    # trade-off on real data with e5)
+    assert evaluate_codings(withu, gold)[1]["micro_precision"] > evaluate_codings(plain, gold)[1]["micro_precision"]
+    # the rule: a unit nearer the uncoded phrasings than to every theme scores 0; it can be switched off
+    texts = list(corpus["text"])
+    on = ZeroShotCoder(_with_uncoded(CODEBOOK, admin), embedder="tfidf").fit(texts)
+    off = ZeroShotCoder(_with_uncoded(CODEBOOK, admin), embedder="tfidf", uncoded_rule=False).fit(texts)
+    assert (on.predict_proba(FILLER[:2]) == 0).all() and (off.predict_proba(FILLER[:2]) > 0).all()
+
+
+def test_seed_rows_carry_the_codebook_labels(mini_codebook, mini_corpus):
+    from .conftest import CODEBOOK
+
+    cb = {**CODEBOOK, "themes": [dict(CODEBOOK["themes"][0], not_examples=["Han kommer til tiden til fodbold."]),
+                                 *CODEBOOK["themes"][1:]]}
+    coder = ZeroShotCoder(_with_uncoded(cb, ["Mødet er aflyst."]), embedder="tfidf").fit(list(mini_corpus[0]["text"]))
+    F, label, owner = coder.seeds_
+    n_ex = [len(t["examples"]["strength"]) + len(t["examples"]["concern"]) for t in cb["themes"]]
+    assert len(F) == sum(n_ex) + 2
+    assert list(label[: n_ex[0]]) == [0] * n_ex[0] and label[n_ex[0]] == -2 and owner[n_ex[0]] == 0
+    assert label[-1] == 3 and owner[-1] == 3  # uncoded example: negative of every theme
+    assert np.allclose(np.linalg.norm(F, axis=1), 1.0)
+    none = ZeroShotCoder(cb and _with_uncoded(cb, []), embedder="tfidf", use_counter_examples=False).fit(
+        list(mini_corpus[0]["text"]))
+    assert none.seeds_ is None and none.none_vectors_ is None
+
+
+def test_exclusive_without_threshold_codes_every_unit_unless_it_is_administration(mini_corpus):
+    from .conftest import CODEBOOK, FILLER
+
+    corpus, _ = mini_corpus
+    coder = ZeroShotCoder(_with_uncoded(CODEBOOK, []), embedder="tfidf", level="note", exclusive=True)
+    codings = coder.code(corpus)
+    assert coder._rounds() == 2 and ZeroShotCoder(CODEBOOK, exclusive=False)._rounds() == 1
+    assert (codings["theme_id"] != UNCODED).all() and not codings["note_id"].duplicated().any()
+    admin = ["Mødet er aflyst.", "Ny tid er sendt.", "Forældremøde afholdt.", "Samtale holdt.", "Vi taler igen snart."]
+    codings = ZeroShotCoder(_with_uncoded(CODEBOOK, admin), embedder="tfidf", level="note", exclusive=True).code(corpus)
+    filler = set(corpus.loc[corpus["text"].isin(FILLER), "note_id"])
+    assert filler <= set(codings.loc[codings["theme_id"] == UNCODED, "note_id"])
+    assert not codings["note_id"].duplicated().any()

@@ -67,14 +67,15 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
 def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None,
                cache_dir=None, threshold: float | None = None, run_id: str | None = None,
-               random_state: int = 0, progress: bool = True) -> pd.DataFrame:
+               random_state: int = 0, progress: bool = True, exclusive: bool = False) -> pd.DataFrame:
     """Code every note of ``corpus`` (columns ``note_id``, ``text``[, ``person_id``]).
 
     ``coder``: ``"zeroshot"`` (from the codebook alone; default), ``"supervised"`` (needs
     ``train``: human codes with ``note_id, theme_id[, valence]`` for notes of this corpus;
     all notes, the training notes included, are then coded by the model), or a coder object
     (fitted or not). ``embedder``: a name or an Embedder. ``cache_dir``: on-disk embedding
-    cache. Returns the ``codings`` table (see the module docstring).
+    cache. ``exclusive``: single-label mode, each unit gets its top theme or none. Returns the
+    ``codings`` table (see the module docstring).
 
     >>> codings = code_notes(corpus, "ungekompetencer", embedder="e5",
     ...                      cache_dir=".kvalitativ-cache/embeddings")      # doctest: +SKIP
@@ -82,13 +83,13 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
     check_corpus(corpus)
     model = coder if isinstance(coder, BaseCoder) else make_coder(
         corpus, codebook, coder, level=level, embedder=embedder, train=train, threshold=threshold,
-        cache_dir=cache_dir, random_state=random_state, progress=progress)
+        cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive)
     return model.code(corpus, run_id=run_id)
 
 
 def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
-               cache_dir=None, random_state: int = 0, progress: bool = True) -> BaseCoder:
+               cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False) -> BaseCoder:
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
     is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
 
@@ -96,14 +97,15 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     """
     if coder == "zeroshot":
         return ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=threshold,
-                             cache_dir=cache_dir, random_state=random_state, progress=progress)
+                             cache_dir=cache_dir, random_state=random_state, progress=progress,
+                             exclusive=exclusive)
     if coder == "supervised":
         if train is None:
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         texts, ys, vals = training_from_codes(corpus, train)
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
-                                threshold=threshold, cache_dir=cache_dir, random_state=random_state,
-                                progress=progress)
+                                threshold=threshold, exclusive=exclusive, cache_dir=cache_dir,
+                                random_state=random_state, progress=progress)
         return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 

@@ -19,7 +19,7 @@ from kvalitativ.embed import ensure_fitted, resolve_embedder
 
 from .units import check_corpus, segment_corpus
 
-__all__ = ["BaseCoder", "CODINGS_COLUMNS", "UNCODED", "codings_frame", "single_threaded_blas"]
+__all__ = ["BaseCoder", "CODINGS_COLUMNS", "UNCODED", "codings_frame", "single_threaded_blas", "top_only"]
 
 CODINGS_COLUMNS = ["run_id", "note_id", "person_id", "segment_id", "start", "end", "theme_id", "score",
                    "valence", "method"]
@@ -35,6 +35,24 @@ def single_threaded_blas():
     except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def top_only(scores: np.ndarray, coded: np.ndarray, exclusive: bool = True) -> np.ndarray:
+    """Single-label decisions: each unit keeps at most its top-scoring theme, and only where that
+    theme was coded (reached its threshold); otherwise the unit is uncoded.
+
+    For codebooks whose themes exclude each other (topic categories), per-theme thresholds
+    would code some units twice and lose precision; the top theme is the one answer. Ties go to
+    the theme first in the codebook. ``exclusive=False`` returns ``coded`` unchanged.
+    """
+    coded = np.asarray(coded, dtype=bool)
+    if not exclusive or scores.shape[1] == 0 or len(scores) == 0:
+        return coded.astype(int)
+    top = np.argmax(scores, axis=1)
+    rows = np.arange(len(scores))
+    out = np.zeros(coded.shape, dtype=int)
+    out[rows, top] = coded[rows, top]
+    return out
 
 
 class BaseCoder(BaseEstimator):
@@ -65,8 +83,9 @@ class BaseCoder(BaseEstimator):
         return np.asarray(self.thresholds_, dtype=float)
 
     def decide(self, scores: np.ndarray) -> np.ndarray:
-        """Scores -> 0/1 decisions: a theme applies when its score reaches its threshold."""
-        return (scores >= self.decision_thresholds()[None, :]).astype(int)
+        """Scores -> 0/1 decisions: a theme applies when its score reaches its threshold
+        (with ``exclusive``, only each unit's top theme can apply)."""
+        return top_only(scores, scores >= self.decision_thresholds()[None, :], getattr(self, "exclusive", False))
 
     def predict(self, X) -> np.ndarray:
         """0/1 matrix (n_texts, n_themes): which themes apply to each text."""

@@ -26,7 +26,7 @@ def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
     codings = code_notes(
         corpus, codebook, coder="supervised" if train_codes is not None else "zeroshot", level=config.code.level,
         embedder=configured_embedder(config, progress=progress), train=train_codes, threshold=config.code.threshold,
-        run_id=run_id, random_state=config.seed, progress=progress,
+        run_id=run_id, random_state=config.seed, progress=progress, exclusive=config.code.exclusive,
     )
     return codings, load_codebook(codebook).to_themes_table()
 

@@ -111,6 +111,7 @@ class SupervisedCoder(BaseCoder):
     cv: folds for calibration and threshold tuning.
     threshold: one threshold for all themes; None = the per-theme F1-optimal ones.
     min_positive: fewest training examples a theme needs.
+    exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or none.
 
     >>> coder = SupervisedCoder(embedder="e5").fit(texts, [["motivation"], [], ["trivsel", "rusmidler"]])  # doctest: +SKIP
     >>> coder.predict(["Han gider ikke skolen."])                                                       # doctest: +SKIP
@@ -120,7 +121,7 @@ class SupervisedCoder(BaseCoder):
 
     def __init__(self, embedder="e5", level="note", codebook=None, lexical=True, embedding=True,
                  embedding_weight=2.0, C=10.0, cv=5, threshold=None, min_positive=3, class_weight="balanced",
-                 cache_dir=None, random_state=0, progress=True):
+                 exclusive=False, cache_dir=None, random_state=0, progress=True):
         self.embedder = embedder
         self.level = level
         self.codebook = codebook
@@ -132,6 +133,7 @@ class SupervisedCoder(BaseCoder):
         self.threshold = threshold
         self.min_positive = min_positive
         self.class_weight = class_weight
+        self.exclusive = exclusive
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress

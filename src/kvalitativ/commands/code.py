@@ -25,6 +25,10 @@ from kvalitativ.constants import LEVELS
               help="Code each sentence (spans kept; default) or each whole note.")
 @click.option("--threshold", type=float, default=None,
               help="One score threshold for all themes (default: the coder's per-theme thresholds).")
+@click.option("--exclusive/--multi-label", "exclusive", default=None,
+              help="Single-label mode: each sentence or note gets its top theme or 'uncoded' (zero-shot: uncoded "
+                   "when nearer the codebook's uncoded_examples, or below --threshold when given), for codebooks "
+                   "whose themes exclude each other (topic categories). Default: multi-label (code.exclusive).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
 @out_option
@@ -33,7 +37,7 @@ from kvalitativ.constants import LEVELS
 @click.option("--seed", type=int, default=None, help="Random seed (default 0).")
 @engine_options
 def command(notes: Path, codebook: str | None, train_path: Path | None, embedder: str | None, model: str | None,
-            level: str | None, threshold: float | None, cache_dir: Path | None, out_dir: Path,
+            level: str | None, threshold: float | None, exclusive: bool | None, cache_dir: Path | None, out_dir: Path,
             config_path: Path | None, seed: int | None, engine: str | None, scheduler: str | None) -> None:
     """Code notes into codebook themes (zero-shot, or supervised from human codes).
 
@@ -50,6 +54,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     Examples:
       kvalitativ code corpora/sample/notes.csv --codebook ungekompetencer --out out/
       kvalitativ code out/ --codebook models/codebooks/borgerinput.yaml --level note --out out/
+      kvalitativ code topics.csv --codebook topics.yaml --level note --exclusive --out out/
       kvalitativ code notes.csv --train human_codes.csv --embedder e5 --out out/
       kvalitativ code out/ --embedder static --engine dask --out out/    # partitions on a LocalCluster
     """
@@ -61,7 +66,8 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
 
     config = load_config(config_path) if config_path else RunConfig()
     apply_overrides(config, {"code.codebook": codebook, "code.train": str(train_path) if train_path else None,
-                             "code.level": level, "code.threshold": threshold, "embed.name": embedder,
+                             "code.level": level, "code.threshold": threshold,
+                             "code.exclusive": exclusive, "embed.name": embedder,
                              "embed.model": model, "embed.cache_dir": str(cache_dir) if cache_dir else None,
                              "seed": seed})
     validate(config)

@@ -132,7 +132,7 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
     # the local engine's coder factory
     coder = make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot", level=level,
                        embedder=embedder, train=train_codes, threshold=config.code.threshold,
-                       random_state=config.seed, progress=progress)
+                       random_state=config.seed, progress=progress, exclusive=config.code.exclusive)
     if train_codes is None:
         coder.fit([str(t) for u in units for t in np.asarray(u["text"], dtype=object)])
     # vectors the fit already computed travel with their partition; others are embedded there

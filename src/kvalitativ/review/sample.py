@@ -41,6 +41,31 @@ def _thresholds(themes, thresholds: float | Mapping[str, float]) -> np.ndarray:
     return np.full(len(themes), float(thresholds))
 
 
+def _margins(codings: pd.DataFrame, note_ids: pd.Index, themes: list[str], thresholds):
+    """(scores, thresholds, margin): each note's distance of its closest theme score to the
+    threshold; the ``uncoded`` rows count too (a best theme just under the threshold)."""
+    scores = note_scores(codings, note_ids, themes) if themes else pd.DataFrame(index=note_ids)
+    thr = _thresholds(themes, thresholds)
+    S = scores.to_numpy()
+    margin = np.abs(S - thr).min(axis=1) if themes else np.full(len(note_ids), np.inf)
+    uncoded = codings[codings["theme_id"] == UNCODED] if len(codings) else codings
+    if len(uncoded):
+        best = 1.0 - uncoded.assign(note_id=uncoded["note_id"].astype(str)).groupby("note_id")["score"].max()
+        best = best.reindex(note_ids).to_numpy()
+        ok = ~np.isnan(best)
+        margin[ok] = np.minimum(margin[ok], np.abs(best[ok] - float(np.min(thr) if themes else 0.5)))
+    return S, thr, margin
+
+
+def select_margins(codings: pd.DataFrame, note_ids, themes: list[str] | None = None,
+                   thresholds: float | Mapping[str, float] = 0.5) -> np.ndarray:
+    """Each note's margin (see :func:`select_for_review`), in the order of ``note_ids``."""
+    note_ids = pd.Index([str(n) for n in note_ids])
+    if themes is None:
+        themes = sorted(codings["theme_id"].dropna().unique().tolist()) if len(codings) else []
+    return _margins(codings, note_ids, [t for t in themes if t != UNCODED], thresholds)[2]
+
+
 def _largest_remainder(sizes: pd.Series, total: int) -> pd.Series:
     """Split ``total`` over strata in proportion to ``sizes`` without exceeding any stratum."""
     alloc = pd.Series(0, index=sizes.index, dtype=int)
@@ -103,17 +128,8 @@ def select_for_review(
     if n <= 0 or len(note_ids) == 0:
         return pd.DataFrame(columns=SELECTION_COLUMNS)
 
-    scores = note_scores(codings, note_ids, themes) if themes else pd.DataFrame(index=note_ids)
-    thr = _thresholds(themes, thresholds)
-    S = scores.to_numpy()
+    S, thr, margin = _margins(codings, note_ids, themes, thresholds)
     present = S >= thr if themes else np.zeros((len(note_ids), 0), dtype=bool)
-    margin = np.abs(S - thr).min(axis=1) if themes else np.full(len(note_ids), np.inf)
-    uncoded = codings[codings["theme_id"] == UNCODED] if len(codings) else codings
-    if len(uncoded):
-        best = 1.0 - uncoded.assign(note_id=uncoded["note_id"].astype(str)).groupby("note_id")["score"].max()
-        best = best.reindex(note_ids).to_numpy()
-        ok = ~np.isnan(best)
-        margin[ok] = np.minimum(margin[ok], np.abs(best[ok] - float(np.min(thr) if themes else 0.5)))
     above = np.where(present, S - thr, -np.inf)
     main = np.where(present.any(axis=1), np.array(themes, dtype=object)[above.argmax(axis=1)] if themes else NO_THEME, NO_THEME)
     tiebreak = rng.permutation(len(note_ids))  # a seeded random order breaks every tie
