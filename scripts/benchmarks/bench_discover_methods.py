@@ -196,10 +196,28 @@ def methods(texts, X, seed, cache):
     return out
 
 
-def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False) -> dict:
+def seed_stability(texts, X, y) -> dict:
+    """The default discoverer with seeds 0-4 and once with the notes shuffled (seed 0): mean
+    pairwise ARI between the five seeds, ARI of the shuffled run to seed 0, and gold NMI per seed."""
+    from itertools import combinations
+
+    from kvalitativ.discover import Discoverer
+
+    runs = [Discoverer(random_state=s, diversity=0.0).fit(texts, X).topics_ for s in range(5)]
+    perm = np.random.RandomState(0).permutation(len(texts))
+    shuffled = np.empty(len(texts), dtype=int)
+    shuffled[perm] = Discoverer(random_state=0, diversity=0.0).fit([texts[i] for i in perm], X[perm]).topics_
+    return {"ari_between_seeds": float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)])),
+            "ari_shuffled_vs_seed0": float(adjusted_rand_score(runs[0], shuffled)),
+            "nmi_per_seed": [score(y, r)["nmi"] for r in runs]}
+
+
+def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
+    if stability_only:
+        return {"n": len(texts), "stability": seed_stability(texts, X, y)}
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette}
     if not skip_silhouette:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
@@ -230,6 +248,8 @@ def main() -> None:
     ap.add_argument("--only", choices=("sib200", "sample"), default=None, help="one data set")
     ap.add_argument("--no-silhouette", action="store_true",
                     help="skip the k-by-silhouette methods (slow on thousands of notes; they pick k = 2 on SIB-200)")
+    ap.add_argument("--stability-only", action="store_true",
+                    help="only the default discoverer over seeds 0-4 and a shuffled order (ARI between runs)")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from kvalitativ.embed import CachedEmbedder, get_embedder
@@ -239,11 +259,13 @@ def main() -> None:
     res = {}
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):
-            res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette)
+            res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
+                                    stability_only=args.stability_only)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
-    print(report(res))
+    print(json.dumps({k: v["stability"] for k, v in res.items()}, indent=1) if args.stability_only
+          else report(res))
 
 
 if __name__ == "__main__":
