@@ -32,9 +32,9 @@ cached vector equals a freshly computed one):
 
 It exits 1 and lists every difference if anything differs, else prints one line per scenario.
 
-Known limit: the two discovery scenarios differ between two runs of the *same* commit (3ff8f49
-included: topics, labels and codings change from run to run on the sample), so for them a
-difference says nothing about a refactor until discovery is made reproducible.
+Discovery is reproducible run to run since UMAP starts from a PCA layout (its spectral start
+differed between processes on the sample: tests/discover/test_reproducible.py), so the discovery
+scenarios are compared like the others.
 """
 
 from __future__ import annotations

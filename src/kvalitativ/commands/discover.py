@@ -53,7 +53,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--n-neighbors", type=int, default=None, help="UMAP neighbourhood size (default 15).")
 @click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5).")
 @click.option("--outlier-target", type=float, default=None,
-              help="Bring the share of unassigned notes to at most this (default 0.2; 0 = assign all).")
+              help="Bring the share of unassigned notes to at most this (default 0: assign all).")
 @click.option("--guided/--no-guided", default=None,
               help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
 @click.option("--emergent-threshold", type=float, default=None,

@@ -69,7 +69,7 @@ def read_gold(path: Path, corpus, column: str | None):
               help="Settings to try, e.g. 'min_topic_size=10,15,25;n_neighbors=10,15,30;n_components=5' "
                    "(tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Seeds per setting (stability = ARI across them).")
-@click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0.2).")
+@click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0: every note assigned).")
 @click.option("--min-topics", type=int, default=3, show_default=True,
               help="Fewest topics a recommended setting may find (coherence and stability favour few broad ones).")
 @click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")

@@ -5,8 +5,12 @@ Why these choices:
 * **Embeddings** come from the project's embedders (or are passed in precomputed), never
   from the hub: BERTopic gets ``embeddings=`` and a thin backend around our embedder (used
   only to embed codebook seed words and candidate keywords).
-* **UMAP and HDBSCAN** get a fixed ``random_state``; with it UMAP runs single-threaded, so
-  the same seed on the same machine gives the same topics.
+* **UMAP and HDBSCAN** get a fixed ``random_state``; with it UMAP runs single-threaded. UMAP
+  starts from a PCA layout (``init="pca"``), not its default spectral one: when the neighbour
+  graph falls into small components (groups of identical or near-identical notes, common in
+  case files), ARPACK's eigenvectors for them differ from process to process, and so did the
+  topics (two runs with the same seed gave different tables). PCA is deterministic and found
+  the human themes as well on SIB-200 and the sample (docs/benchmarks.md, Discovery quality).
 * **Keywords** are c-TF-IDF over lower-cased, lemmatised Danish (:class:`DanishAnalyzer`,
   æøå kept, curated stop list) with ``language="multilingual"`` (the English mode strips
   æøå), then a maximal-marginal-relevance step so the words are not ten inflections of one.
@@ -211,7 +215,7 @@ class Discoverer:
             from umap import UMAP
 
             return UMAP(n_neighbors=max(2, min(int(self.n_neighbors), n - 1)), n_components=nc,
-                        min_dist=0.0, metric="cosine", random_state=self.random_state, n_jobs=1)
+                        min_dist=0.0, metric="cosine", random_state=self.random_state, n_jobs=1, init="pca")
         if self.reducer == "pca":
             from sklearn.decomposition import PCA
 

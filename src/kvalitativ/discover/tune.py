@@ -92,7 +92,7 @@ def _reduce(emb, n_neighbors, n_components, seed, cache):
         n = len(emb)
         cache[key] = UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)),
                           n_components=max(1, min(int(n_components), n - 2)), min_dist=0.0,
-                          metric="cosine", random_state=seed, n_jobs=1).fit_transform(emb)
+                          metric="cosine", random_state=seed, n_jobs=1, init="pca").fit_transform(emb)
     return cache[key]
 
 

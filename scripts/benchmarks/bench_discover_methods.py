@@ -1,0 +1,272 @@
+"""Which clustering finds the themes people find? Every candidate on the same cached e5 vectors.
+
+Two labelled data sets, read in place:
+
+* SIB-200 Danish (``../shared/eval/sib200/dan_Latn``, 1,004 sentences, 7 human topics);
+* the sample corpus (``corpora/sample``): each note's gold theme is the theme of its first gold
+  span (by start offset), valence ignored; notes without a gold span are left out of NMI/ARI
+  (they are still clustered) and counted in the output.
+
+Every method sees the same unit-length e5 vectors ("query: " prefix, through the on-disk cache)
+and runs with seeds 0, 1, 2 (mean reported). NMI/ARI are against the human labels; notes left as
+outliers count as one more cluster, for every method alike. Methods:
+
+* ``current``: the discoverer as it was (UMAP spectral init, HDBSCAN, outlier target 0.2);
+* ``bertopic_defaults``: ``BERTopic()`` with its default sub-models (UMAP 15/5/cosine, HDBSCAN
+  min_cluster_size 10) given the vectors; ``+ reduce_outliers``: its
+  ``reduce_outliers(strategy="embeddings")`` afterwards;
+* ``kmeans_true_k``: k-means with the true number of classes (a baseline a user cannot have);
+* candidates, each with k or clusters chosen from the data only: HDBSCAN settings (leaf/eom,
+  min_samples), HDBSCAN in the full embedding space, every outlier assigned to its nearest
+  centroid, UMAP with PCA init, and k-means / agglomerative (Ward) / spectral clustering with k
+  chosen by the silhouette (cosine, full space) over k = 2 … 30.
+
+Usage::
+
+    .venv/bin/python scripts/benchmarks/bench_discover_methods.py [--json out/bench_discover_methods.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+REPO = Path(__file__).resolve().parents[2]
+SIB = REPO.parent / "shared" / "eval" / "sib200" / "dan_Latn"
+SAMPLE = REPO / "corpora" / "sample"
+SEEDS = (0, 1, 2)
+K_RANGE = range(2, 31)
+
+
+def load_sib() -> tuple[list[str], np.ndarray, int]:
+    if not SIB.is_dir():
+        sys.exit(f"{SIB}: not found (the shared eval data sits beside the repository)")
+    df = pd.concat([pd.read_csv(SIB / f"{s}.tsv", sep="\t") for s in ("train", "dev", "test")], ignore_index=True)
+    return df.text.tolist(), df.category.to_numpy(dtype=object), 0
+
+
+def load_sample() -> tuple[list[str], np.ndarray, int]:
+    """The redacted notes discovery sees, and each note's first gold theme (None when it has none)."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.stage import read_notes
+
+    corpus, _ = read_notes(SAMPLE / "notes.csv", RunConfig())
+    gold = pd.read_csv(SAMPLE / "gold_codings.csv").sort_values(["note_id", "start", "end"], kind="stable")
+    first = gold.drop_duplicates("note_id").set_index("note_id").theme_id
+    y = corpus.note_id.astype(str).map(first).to_numpy(dtype=object)
+    return corpus.text.fillna("").astype(str).tolist(), y, int(pd.isna(y).sum())
+
+
+def score(y, labels) -> dict:
+    known = ~pd.isna(y)
+    yk, lk = y[known].astype(str), np.asarray(labels)[known]
+    return {"nmi": normalized_mutual_info_score(yk, lk), "ari": adjusted_rand_score(yk, lk),
+            "n_clusters": int(len(set(np.asarray(labels).tolist()) - {-1})),
+            "outliers": float(np.mean(np.asarray(labels) == -1))}
+
+
+def umap(X, seed, init="spectral", n_neighbors=15, n_components=5):
+    from umap import UMAP
+
+    return UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0, metric="cosine",
+                random_state=seed, n_jobs=1, init=init).fit_transform(X)
+
+
+def hdbscan(R, mcs, ms=None, method="eom"):
+    from hdbscan import HDBSCAN
+
+    return HDBSCAN(min_cluster_size=mcs, min_samples=ms, cluster_selection_method=method).fit_predict(R)
+
+
+def assign_all(X, labels):
+    """Every outlier to its nearest cluster centroid (cosine in the full space)."""
+    labels = np.asarray(labels).copy()
+    ids = sorted(set(labels.tolist()) - {-1})
+    if not ids or not np.any(labels == -1):
+        return labels
+    C = np.vstack([X[labels == t].mean(axis=0) for t in ids])
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    out = labels == -1
+    labels[out] = np.asarray(ids)[np.argmax(X[out] @ C.T, axis=1)]
+    return labels
+
+
+def silhouette_k(X, D, fit_k) -> tuple[int, np.ndarray]:
+    """The k in K_RANGE with the highest cosine silhouette (full space), and its labels."""
+    from sklearn.metrics import silhouette_score
+
+    best = (-2.0, None, None)
+    for k in K_RANGE:
+        lab = fit_k(k)
+        s = silhouette_score(D, lab, metric="precomputed")
+        if s > best[0]:
+            best = (s, k, lab)
+    return best[1], best[2]
+
+
+def bertopic_defaults(texts, X, seed, reduce=False):
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    # BERTopic's own defaults (bertopic/_bertopic.py), with a seed so the run can be repeated
+    m = BERTopic(umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                                 low_memory=False, random_state=seed),
+                 hdbscan_model=HDBSCAN(min_cluster_size=10, metric="euclidean",
+                                       cluster_selection_method="eom", prediction_data=True),
+                 language="multilingual", verbose=False)
+    topics, _ = m.fit_transform(texts, embeddings=X)
+    if reduce:
+        topics = m.reduce_outliers(texts, topics, strategy="embeddings", embeddings=X)
+    return np.asarray(topics)
+
+
+def _old_defaults(texts, X, seed):
+    from kvalitativ.discover import Discoverer
+
+    red = umap(X, seed)  # spectral init, as the discoverer had it
+    return Discoverer(reducer=_Fixed(red), outlier_target=0.2, random_state=seed, diversity=0.0).fit(texts, X).topics_
+
+
+class _Fixed:
+    """A reducer handing back vectors reduced beforehand (BERTopic's umap_model slot)."""
+
+    def __init__(self, reduced):
+        self.reduced = reduced
+
+    def fit(self, X, y=None):
+        return self
+
+    def fit_transform(self, X, y=None):
+        return self.reduced
+
+    def transform(self, X):
+        return self.reduced
+
+
+def methods(texts, X, seed, cache):
+    """{name: labels} for one seed; UMAP runs are shared between methods through *cache*."""
+    from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
+
+    from kvalitativ.discover import Discoverer
+
+    red = umap(X, seed)
+    red_pca = umap(X, seed, init="pca")
+    out = {
+        "discoverer, defaults (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0).fit(texts, X).topics_,
+        "discoverer, old defaults (outlier_target 0.2, UMAP spectral init)": _old_defaults(texts, X, seed),
+        "bertopic_defaults": bertopic_defaults(texts, X, seed),
+        "bertopic_defaults + reduce_outliers(embeddings)": bertopic_defaults(texts, X, seed, reduce=True),
+        "kmeans_true_k": KMeans(cache["true_k"], n_init=10, random_state=seed).fit_predict(X),
+        "umap+hdbscan mcs15": hdbscan(red, 15),
+        "umap+hdbscan mcs15, all assigned": assign_all(X, hdbscan(red, 15)),
+        "umap(pca init)+hdbscan mcs15, all assigned": assign_all(X, hdbscan(red_pca, 15)),
+        "umap+hdbscan mcs15 ms5, all assigned": assign_all(X, hdbscan(red, 15, 5)),
+        "umap+hdbscan mcs15 leaf, all assigned": assign_all(X, hdbscan(red, 15, method="leaf")),
+        "umap+hdbscan mcs10, all assigned": assign_all(X, hdbscan(red, 10)),
+        "umap+hdbscan mcs25, all assigned": assign_all(X, hdbscan(red, 25)),
+        "umap+hdbscan min share 1%, all assigned": assign_all(X, hdbscan(red, max(10, len(X) // 100))),
+    }
+    if "full_hdbscan" not in cache:  # deterministic: no seed involved
+        cache["full_hdbscan"] = assign_all(X, hdbscan(X, 15))
+    out["hdbscan full space mcs15, all assigned"] = cache["full_hdbscan"]
+    if cache.get("skip_silhouette"):
+        return out
+    D = cache["D"]
+    _, out["kmeans, k by silhouette"] = silhouette_k(
+        X, D, lambda k: KMeans(k, n_init=10, random_state=seed).fit_predict(X))
+    _, out["umap+kmeans, k by silhouette"] = silhouette_k(
+        X, D, lambda k: KMeans(k, n_init=10, random_state=seed).fit_predict(red))
+    if "ward" not in cache:
+        cache["ward"] = silhouette_k(X, D, lambda k: AgglomerativeClustering(k, linkage="ward").fit_predict(X))[1]
+    out["agglomerative ward, k by silhouette"] = cache["ward"]
+    _, out["umap+ward, k by silhouette"] = silhouette_k(
+        X, D, lambda k: AgglomerativeClustering(k, linkage="ward").fit_predict(red))
+    _, out["spectral (cosine kNN), k by silhouette"] = silhouette_k(
+        X, D, lambda k: SpectralClustering(k, affinity="nearest_neighbors", n_neighbors=15, random_state=seed,
+                                           assign_labels="cluster_qr").fit_predict(X))
+    return out
+
+
+def seed_stability(texts, X, y) -> dict:
+    """The default discoverer with seeds 0-4 and once with the notes shuffled (seed 0): mean
+    pairwise ARI between the five seeds, ARI of the shuffled run to seed 0, and gold NMI per seed."""
+    from itertools import combinations
+
+    from kvalitativ.discover import Discoverer
+
+    runs = [Discoverer(random_state=s, diversity=0.0).fit(texts, X).topics_ for s in range(5)]
+    perm = np.random.RandomState(0).permutation(len(texts))
+    shuffled = np.empty(len(texts), dtype=int)
+    shuffled[perm] = Discoverer(random_state=0, diversity=0.0).fit([texts[i] for i in perm], X[perm]).topics_
+    return {"ari_between_seeds": float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)])),
+            "ari_shuffled_vs_seed0": float(adjusted_rand_score(runs[0], shuffled)),
+            "nmi_per_seed": [score(y, r)["nmi"] for r in runs]}
+
+
+def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False) -> dict:
+    from kvalitativ.discover.representatives import normalise
+
+    X = normalise(embedder.encode(texts)).astype(np.float32)
+    if stability_only:
+        return {"n": len(texts), "stability": seed_stability(texts, X, y)}
+    cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette}
+    if not skip_silhouette:
+        cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
+    per: dict[str, list[dict]] = {}
+    t0 = time.perf_counter()
+    for seed in SEEDS:
+        for m, lab in methods(texts, X, seed, cache).items():
+            per.setdefault(m, []).append(score(y, lab))
+    rows = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in per.items()}
+    return {"n": len(texts), "n_without_gold": n_missing, "true_k": cache["true_k"], "methods": rows,
+            "seconds": time.perf_counter() - t0}
+
+
+def report(res: dict) -> str:
+    lines = []
+    for name, r in res.items():
+        lines += ["", f"{name}: {r['n']} texts ({r['n_without_gold']} without a gold theme, left out of the scores), "
+                      f"{r['true_k']} gold themes; mean of seeds {list(SEEDS)}", "",
+                  "| method | clusters | outliers | NMI | ARI |", "|---|---|---|---|---|"]
+        for m, v in sorted(r["methods"].items(), key=lambda kv: -kv[1]["nmi"]):
+            lines.append(f"| {m} | {v['n_clusters']:.1f} | {v['outliers']:.2f} | {v['nmi']:.3f} | {v['ari']:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    ap.add_argument("--only", choices=("sib200", "sample"), default=None, help="one data set")
+    ap.add_argument("--no-silhouette", action="store_true",
+                    help="skip the k-by-silhouette methods (slow on thousands of notes; they pick k = 2 on SIB-200)")
+    ap.add_argument("--stability-only", action="store_true",
+                    help="only the default discoverer over seeds 0-4 and a shuffled order (ARI between runs)")
+    args = ap.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from kvalitativ.embed import CachedEmbedder, get_embedder
+
+    embedder = CachedEmbedder(get_embedder("e5", progress=False), REPO / ".kvalitativ-cache" / "embeddings",
+                              progress=False)
+    res = {}
+    for name, loader in (("sib200", load_sib), ("sample", load_sample)):
+        if args.only in (None, name):
+            res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
+                                    stability_only=args.stability_only)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
+    print(json.dumps({k: v["stability"] for k, v in res.items()}, indent=1) if args.stability_only
+          else report(res))
+
+
+if __name__ == "__main__":
+    main()
