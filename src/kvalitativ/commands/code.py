@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option, published
 from kvalitativ.constants import LEVELS
 
 
@@ -81,7 +81,9 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         run_id = run_id_for(config)
         codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
         where = run_on.summary_lines()
-    written = write_tables(out_dir, {"codings": codings, "themes": themes}, run_id, min_cell=config.privacy.min_cell)
+    with published(out_dir, "kvalitativ code") as pub:  # both tables appear at once, beside the other stages'
+        written = write_tables(pub.staging, {"codings": codings, "themes": themes}, run_id,
+                               min_cell=config.privacy.min_cell)
     method = "supervised" if config.code.train else "zero-shot"
     echo_summary(where + [coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
                           f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option
+from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option, published
 
 
 def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[list[list[int]], dict[int, str]]:
@@ -115,7 +115,8 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
         where = run_on.summary_lines()  # while the cluster is still connected
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
-    written = write_discovery(result, out_dir, run_id, config)
+    with published(out_dir, "kvalitativ discover") as pub:  # every discovery table appears at once
+        written = write_discovery(result, pub.staging, run_id, config)
     lines = where + summary_lines(result)
     if cb is None:
         lines.append("No codebook given: add --codebook ungekompetencer to see which topics are emergent.")
