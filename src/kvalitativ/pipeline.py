@@ -179,7 +179,8 @@ def run(config: RunConfig, *, progress: bool = True, wait: bool = False) -> dict
     with publishing(config.out, keep_published=False, wait=wait, what="kvalitativ run") as pub:
         with stage_engine(config=config, progress=progress) as engine:
             result = run_stages(config, engine, build_dir=pub.staging, publication=manifest_entry(pub))
-    result["summary"] = [*pub.notes, *result["summary"]]
+    # the stages spoke of the staging folder; the user knows the published one
+    result["summary"] = [*pub.notes, *(line.replace(str(pub.staging), str(pub.out)) for line in result["summary"])]
     return result
 
 
