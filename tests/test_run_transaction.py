@@ -24,7 +24,7 @@ import yaml
 from kvalitativ.config import load_config
 from kvalitativ.errors import OutputError
 from kvalitativ.io.store import run_ids_in_folder
-from tests.test_pipeline import small_sample
+from tests.test_pipeline import parquet_tables, small_sample
 
 pytestmark = pytest.mark.slow
 
@@ -46,10 +46,6 @@ def kvalitativ(*args: str) -> subprocess.Popen:
 
 def run_ids(out: Path) -> set[str]:
     return run_ids_in_folder(out)
-
-
-def tables(out: Path) -> dict[str, pd.DataFrame]:
-    return {p.stem: pd.read_parquet(p) for p in sorted((out / "parquet").glob("*.parquet"))}
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +84,7 @@ def test_a_killed_run_never_leaves_two_runs_and_a_rerun_equals_an_uninterrupted_
         assert len(ids) == 1, f"killed at {fraction:.2f} of a run: the folder names {ids}"
     proc = kvalitativ("run", "--config", str(setup["b"]), "--out", str(out))
     assert proc.wait(timeout=900) == 0, proc.stderr.read()
-    done, ref = tables(out), tables(setup["reference"])
+    done, ref = parquet_tables(out), parquet_tables(setup["reference"])
     assert set(done) == set(ref)
     for name in ref:
         pd.testing.assert_frame_equal(done[name], ref[name], obj=name)

@@ -15,8 +15,8 @@ on every row, and small-cell suppression on every count column.
 
 from __future__ import annotations
 
-import hashlib
 import errno
+import hashlib
 import json
 import platform
 import shutil
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 import pandas as pd
 
 from kvalitativ.errors import InputError, KvalitativError
@@ -257,7 +258,7 @@ def run_ids_in_folder(out_dir: str | Path) -> set[str]:
     if (out / "run.json").exists():
         ids.add(str(json.loads((out / "run.json").read_text(encoding="utf-8"))["run_id"]))
     for p in sorted((out / "parquet").glob("*.parquet")) + sorted((out / "work").glob("*.parquet")):
-        if "run_id" in pd.read_parquet(p).columns:
+        if "run_id" in pq.read_schema(p).names:  # the schema only: no need to read the whole table
             ids |= set(pd.read_parquet(p, columns=["run_id"])["run_id"].dropna().astype(str))
     for p in sorted((out / "csv").glob("*.csv")):
         frame = pd.read_csv(p, usecols=lambda c: c == "run_id", dtype=str, encoding="utf-8-sig")
