@@ -156,5 +156,5 @@ def test_choices_are_declared_once():
     assert tuple(level.type.choices) == LEVELS
     config = RunConfig()
     config.engine = "spark"
-    with pytest.raises(ConfigError, match="'local' or 'dask'"):
+    with pytest.raises(ConfigError, match="'auto' or 'local' or 'streamed' or 'dask'"):
         validate(config)

@@ -165,8 +165,9 @@ class CitizenConfig:
 class RunConfig:
     out: str = "out"
     seed: int = 0
-    engine: str = "local"  # local | dask
+    engine: str = "auto"  # auto | local | streamed | dask
     scheduler: str | None = None  # dask scheduler address (None = a LocalCluster)
+    chunk_size: int = 50_000  # streamed engine: rows read, ingested and coded at a time
     ingest: IngestConfig = field(default_factory=IngestConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
@@ -224,6 +225,9 @@ def validate(config: RunConfig) -> RunConfig:
         raise ConfigError(f"code.level is '{config.code.level}': use {' or '.join(repr(x) for x in LEVELS)}.")
     if config.engine not in ENGINES:
         raise ConfigError(f"engine is '{config.engine}': use {' or '.join(repr(x) for x in ENGINES)}.")
+    if int(config.chunk_size) < 1:
+        raise ConfigError(f"chunk_size is {config.chunk_size}: give the number of rows the streamed engine "
+                          "handles at a time, e.g. 50000.")
     if config.ingest.period not in ("school_year", "year", "quarter"):
         raise ConfigError(f"ingest.period is '{config.ingest.period}': use school_year, year or quarter.")
     if not 0 <= float(config.discover.min_topic_share) < 0.5:

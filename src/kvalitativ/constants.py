@@ -13,8 +13,9 @@ __all__ = ["UNCODED", "ENGINES", "LEVELS"]
 #: theme_id of the one row a note gets when no theme applies to any of its units.
 UNCODED = "uncoded"
 
-#: Where the per-note work runs (``engine`` in the config, ``--engine`` of the commands).
-ENGINES = ("local", "dask")
+#: Where the per-note work runs (``engine`` in the config, ``--engine`` of the commands):
+#: ``auto`` picks ``streamed`` for a large notes file, else ``local``.
+ENGINES = ("auto", "local", "streamed", "dask")
 
 #: What one coded unit is (``code.level``, ``--level``): a sentence of a note, or the whole note.
 LEVELS = ("sentence", "note")

@@ -18,6 +18,7 @@ from kvalitativ.engines.stage_engine import StageEngine, stage_engine
 from kvalitativ.errors import ConfigError
 from kvalitativ.io.ingest import read_indicators
 from kvalitativ.io.store import file_sha256, make_run_id, write_manifest, write_tables
+from kvalitativ.stage_result import StageResult
 
 
 def input_hashes(config: RunConfig) -> dict[str, str]:
@@ -41,49 +42,47 @@ def run_id_for(config: RunConfig) -> str:
 
     public = public_manifest(config)
     cfg = public["config"]
-    for key in ("out", "engine", "scheduler"):
+    for key in ("out", "engine", "scheduler", "chunk_size"):
         cfg.pop(key, None)
     cfg["pseudonym_key"] = public["pseudonym_key"].get("fingerprint")
     return make_run_id(cfg, input_hashes(config))
 
 
 def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None,
-               engine: StageEngine | None = None) -> dict[str, Any]:
+               engine: StageEngine | None = None) -> StageResult:
     """Ingest notes (and indicators) and store corpus, notes, rejects, redaction counts.
 
-    ``engine``: where the per-note work (redaction) runs; default the local engine."""
+    ``engine``: where the per-note work runs (default the local engine)."""
     if not config.ingest.notes:
         raise ConfigError("no notes file: give NOTES on the command line or ingest.notes in the config.")
-    out_dir = Path(out_dir)
     run_id = run_id or run_id_for(config)
-    result = (engine or StageEngine("local")).ingest(config.ingest.notes, config.ingest, config.privacy)
-    rejects = result.rejects
-    tables: dict[str, pd.DataFrame] = {"corpus": result.corpus, "notes": result.notes}
-    lines = [f"{config.ingest.notes}: {result.summary()} (encoding {result.encoding or 'n/a'}, "
-             f"separator {result.separator!r})" if result.separator else f"{config.ingest.notes}: {result.summary()}"]
+    extra, extra_rejects, indicator_lines = {}, None, []
     if config.ingest.indicators:
-        indicators, ind_rejects = read_indicators(config.ingest.indicators, config.ingest, config.privacy)
-        tables["indicators"] = indicators
-        rejects = pd.concat([rejects, ind_rejects], ignore_index=True)
-        lines.append(f"{config.ingest.indicators}: {len(indicators)} persons kept, {len(ind_rejects)} rows rejected")
-    tables["rejects"] = rejects
-    tables["redactions"] = pd.DataFrame(
-        {"identifier_type": list(result.redactions), "n_redacted": list(result.redactions.values())},
-        columns=["identifier_type", "n_redacted"],
-    )
-    write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
-    if result.redactions:
-        lines.append("Redacted: " + ", ".join(f"{k} {v}" for k, v in sorted(result.redactions.items())))
-    if len(rejects):
-        lines.append("Rejects by reason: " + ", ".join(f"{k} {v}" for k, v in rejects["reason"].value_counts().items()))
-    return {"run_id": run_id, "tables": tables, "summary": lines, "n_read": result.n_read,
-            "n_kept": len(result.corpus), "n_rejected": len(result.rejects)}
+        indicators, extra_rejects = read_indicators(config.ingest.indicators, config.ingest, config.privacy)
+        extra["indicators"] = indicators
+        indicator_lines = [f"{config.ingest.indicators}: {len(indicators)} persons kept, "
+                           f"{len(extra_rejects)} rows rejected"]
+    result = (engine or StageEngine("local")).ingest_to(
+        out_dir, config.ingest.notes, config.ingest, config.privacy, run_id, min_cell=config.privacy.min_cell,
+        extra_tables=extra, extra_rejects=extra_rejects)
+    d = result.details
+    line = f"{config.ingest.notes}: {d['n_read']} rows read: {d['n_kept']} kept, {d['n_rejected']} rejected"
+    if d["separator"]:
+        line += f" (encoding {d['encoding'] or 'n/a'}, separator {d['separator']!r})"
+    lines = [line, *indicator_lines]
+    if d["redactions"]:
+        lines.append("Redacted: " + ", ".join(f"{k} {v}" for k, v in sorted(d["redactions"].items())))
+    if d["reasons"]:
+        lines.append("Rejects by reason: " + ", ".join(f"{k} {v}" for k, v in d["reasons"].most_common()))
+    result.summary = lines
+    result.details["run_id"] = run_id
+    return result
 
 
-Stage = Callable[..., dict[str, Any]]
+Stage = Callable[..., StageResult]
 
 
-def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     """Ingest the optional citizen-input export (its own column mapping) as `citizen_corpus`."""
     from dataclasses import replace
 
@@ -100,55 +99,54 @@ def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engi
         previous = previous[previous["source_file"] != Path(path).name]
         tables["rejects"] = pd.concat([previous, result.rejects], ignore_index=True)
     write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
-    return {"tables": tables, "summary": [f"{path}: {result.summary()} (citizen input)"]}
+    return StageResult.from_tables(tables, [f"{path}: {result.summary()} (citizen input)"])
 
 
-def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     """Code the notes (and the citizen input) into the codebooks' themes."""
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.io.store import read_stage_table
 
-    corpus = read_stage_table(out_dir, "corpus")
-    codings, themes = engine.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
-    tables = {"codings": codings, "themes": themes}
-    lines = [coded_line("notes", codings)]
+    result = engine.code_to(out_dir, config.code.codebook, config, run_id, train=config.code.train)
     citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
     if citizen is not None:
         c_codings, c_themes = engine.code(citizen, config.citizen.codebook, config, run_id)
-        tables.update(citizen_codings=c_codings, citizen_themes=c_themes)
-        lines.append(coded_line("citizen input", c_codings))
-    write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
-    return {"tables": tables, "summary": lines}
+        tables = {"citizen_codings": c_codings, "citizen_themes": c_themes}
+        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+        result.tables.update(tables)
+        result.rows.update({name: len(frame) for name, frame in tables.items()})
+        result.summary.append(coded_line("citizen input", c_codings))
+    return result
 
 
-def run_discover(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_discover(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     """Optional: find themes the codebook lacks; written beside the codebook themes."""
     from kvalitativ.discover.stage import discover_stage
 
-    return discover_stage(config, out_dir, run_id, engine)
+    return StageResult.of(discover_stage(config, out_dir, run_id, engine))
 
 
-def run_link_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_link_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     from kvalitativ.link.stage import run_link
 
-    return run_link(config, out_dir, run_id)
+    return StageResult.of(run_link(config, out_dir, run_id))
 
 
-def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_summarize(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     from kvalitativ.evidence.stage import summarize_from_dirs
 
     has_link = config.link.enabled and bool(config.ingest.indicators)
-    return summarize_from_dirs(out_dir, out_dir, config, link_dir=out_dir if has_link else None,
-                               citizen_dir=out_dir if config.citizen.notes else None)
+    return StageResult.of(summarize_from_dirs(out_dir, out_dir, config, link_dir=out_dir if has_link else None,
+                                              citizen_dir=out_dir if config.citizen.notes else None))
 
 
-def run_report(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> dict[str, Any]:
+def run_report(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     from kvalitativ.report.stage import report_from_dir
 
     meta = {"run_id": run_id, "title": config.report.title, "window_months": config.link.window_months,
             "min_cell": config.privacy.min_cell}
     path = report_from_dir(out_dir, Path(out_dir) / "report.html", unit=config.report.unit, meta=meta)
-    return {"tables": {}, "summary": [f"Report: {path}"]}
+    return StageResult(summary=[f"Report: {path}"])
 
 
 def stages_for(config: RunConfig) -> list[tuple[str, Stage]]:
@@ -196,17 +194,16 @@ def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path 
     run_id = run_id_for(config)
     timings: dict[str, float] = {}
     summary: list[str] = list(engine.summary_lines())
-    results: dict[str, Any] = {}
+    results: dict[str, StageResult] = {}
     for name, stage in stages_for(config):
         start = time.perf_counter()
         result = stage(config, out_dir, run_id, engine)
         timings[name] = round(time.perf_counter() - start, 3)
         results[name] = result
-        summary.extend(result.get("summary", []))
-    tables = {}
+        summary.extend(result.summary)
+    tables: dict[str, int] = {}
     for result in results.values():
-        for tname, frame in result.get("tables", {}).items():
-            tables[tname] = len(frame)
+        tables.update(result.rows)
     from kvalitativ.privacy.manifest import public_manifest
 
     public = public_manifest(config)  # file names and hashes, a key fingerprint: nothing secret or local

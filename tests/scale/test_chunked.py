@@ -5,10 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kvalitativ.coding import ZeroShotCoder
 from kvalitativ.config import RunConfig
-from kvalitativ.io.ingest import ingest_notes
-from kvalitativ.scale.chunked import code_notes_streamed, iter_raw_chunks
+from kvalitativ.scale.chunked import iter_raw_chunks
 
 
 @pytest.fixture
@@ -58,29 +56,48 @@ def test_chunks_together_are_what_the_whole_file_reader_gives(export):
     assert sorted(whole.rejects["detail"]) == ["2 fields, header has 7", "empty row"]
 
 
-def test_streamed_coding_loses_nothing_and_equals_unchunked(export, tmp_path):
-    out = tmp_path / "out"
-    stats = code_notes_streamed(export, out, embedder="static", chunk_size=20, fit_notes=30, progress=False)
-    notes = pd.read_parquet(out / "parquet" / "notes.parquet")
-    rejects = pd.read_parquet(out / "parquet" / "rejects.parquet")
-    codings = pd.read_parquet(out / "parquet" / "codings.parquet")
-    assert stats["n_read"] == 78 == len(notes) + len(rejects)
+def _engine_tables(engine_name: str, export, out, monkeypatch_size=None):
+    """ingest_to + code_to of one engine (static embedder, chunks of 20 rows) into ``out``."""
+    from kvalitativ.engines.stage_engine import StageEngine
+
+    config = RunConfig()
+    config.embed.name = "static"
+    config.embed.cache_dir = str(out.parent / f"cache-{engine_name}")
+    engine = StageEngine(engine_name, progress=False, chunk_size=20)
+    ingested = engine.ingest_to(out, export, config.ingest, config.privacy, "r-test")
+    coded = engine.code_to(out, "ungekompetencer", config, "r-test")
+    return ingested, coded
+
+
+@pytest.mark.parametrize("fit_sample_size", [None, 30])
+def test_streamed_engine_loses_nothing_and_equals_local(export, tmp_path, monkeypatch, fit_sample_size):
+    """Every file the two engines write is the same: Parquet content, CSV bytes, DuckDB rows —
+    with the coder fitted on every note, and (30) on the same seeded sample of the notes."""
+    import duckdb
+
+    if fit_sample_size:
+        monkeypatch.setattr("kvalitativ.sampling.FIT_SAMPLE", fit_sample_size)
+    streamed, coded = _engine_tables("streamed", export, tmp_path / "streamed")
+    local, local_coded = _engine_tables("local", export, tmp_path / "local")
+    assert streamed.details["n_read"] == 78 == streamed.rows["notes"] + streamed.rows["rejects"]
+    assert streamed.rows == local.rows and coded.rows == local_coded.rows
+    assert coded.summary == local_coded.summary
+    notes = pd.read_parquet(tmp_path / "streamed" / "parquet" / "notes.parquet")
+    rejects = pd.read_parquet(tmp_path / "streamed" / "parquet" / "rejects.parquet")
     assert sorted(rejects["reason"]) == ["duplicate_note_id", "empty_text", "malformed_row"]
-    assert notes["note_id"].is_unique
+    assert notes["note_id"].is_unique and "text" not in notes.columns
+    codings = pd.read_parquet(tmp_path / "streamed" / "parquet" / "codings.parquet")
     assert set(codings["note_id"]) == set(notes["note_id"])  # every kept note is coded (or 'uncoded')
-    assert "text" not in notes.columns
-    # the same coder, fitted on the same first 30 notes, coding the whole corpus at once
-    res = ingest_notes(export, RunConfig().ingest, RunConfig().privacy)
-    corpus = res.corpus
-    from kvalitativ.coding import segment_corpus
-
-    units = segment_corpus(corpus.iloc[:30], "sentence")["text"].astype(str).tolist()
-    from kvalitativ.embed import get_embedder
-
-    coder = ZeroShotCoder("ungekompetencer", embedder=get_embedder("static"), level="sentence", progress=False).fit(units)
-    whole = coder.code(corpus, run_id="streamed")
-    key = ["note_id", "segment_id", "theme_id"]
-    a = codings.sort_values(key).reset_index(drop=True)
-    b = whole.sort_values(key).reset_index(drop=True)
-    assert a[key].equals(b[key])
-    pd.testing.assert_series_equal(a["score"], b["score"], check_names=False, atol=1e-6)
+    for sub, pattern in (("parquet", "*.parquet"), ("work", "*.parquet"), ("csv", "*.csv"), ("csv_da", "*.csv")):
+        names = sorted(p.name for p in (tmp_path / "local" / sub).glob(pattern))
+        assert names == sorted(p.name for p in (tmp_path / "streamed" / sub).glob(pattern)), sub
+        for name in names:
+            a, b = tmp_path / "local" / sub / name, tmp_path / "streamed" / sub / name
+            if sub in ("csv", "csv_da"):
+                assert a.read_bytes() == b.read_bytes(), f"{sub}/{name}"
+            else:
+                pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b), obj=f"{sub}/{name}")
+    dbs = [duckdb.connect(str(tmp_path / e / "kvalitativ.duckdb"), read_only=True) for e in ("local", "streamed")]
+    for table in ("notes", "rejects", "codings", "themes", "redactions"):
+        frames = [db.execute(f'SELECT * FROM "{table}"').df() for db in dbs]
+        pd.testing.assert_frame_equal(*frames, obj=f"duckdb {table}")

@@ -7,27 +7,60 @@ coder with the same factory (:func:`~kvalitativ.coding.api.make_coder`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kvalitativ.coding.base import UNCODED
 
-__all__ = ["code_corpus", "coded_line"]
+__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample"]
+
+
+def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | None = None, embedder=None,
+                progress: bool = True):
+    """The coder of a coding stage, from the config: supervised when ``train`` (human codes) is
+    given — fitted here — else zero-shot, not fitted yet (see :func:`fit_on_sample`).
+    ``corpus`` must hold the training notes of ``train``."""
+    from kvalitativ.coding.api import make_coder
+    from kvalitativ.io.readers import read_table
+
+    train_codes = read_table(train) if train else None
+    return make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot",
+                      level=config.code.level, embedder=embedder, train=train_codes,
+                      threshold=config.code.threshold, random_state=config.seed, progress=progress,
+                      exclusive=config.code.exclusive)
+
+
+def fit_on_sample(coder, corpus: pd.DataFrame, seed: int, units: pd.DataFrame | None = None):
+    """Fit a zero-shot coder on the units of the run's fit sample (:func:`kvalitativ.sampling.fit_sample`):
+    every note up to ``FIT_SAMPLE``, beyond that the seeded sample every engine fits on.
+
+    ``units``: the corpus's units if already cut (only the sample's are used). A coder that is
+    already fitted (supervised) is returned as it is.
+    """
+    from kvalitativ.coding.units import segment_corpus
+    from kvalitativ.sampling import fit_sample
+
+    if hasattr(coder, "classes_"):
+        return coder
+    rows = fit_sample(len(corpus), seed)
+    if units is None:
+        units = segment_corpus(corpus.iloc[rows], coder.level)
+    elif len(rows) < len(corpus):
+        units = units[units["note_id"].astype(str).isin(set(corpus["note_id"].iloc[rows].astype(str)))]
+    return coder.fit([str(t) for t in np.asarray(units["text"], dtype=object)])
 
 
 def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
                 train: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Code one corpus with one codebook: (codings, themes)."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding.api import code_notes
+    from kvalitativ.coding.units import check_corpus
     from kvalitativ.embed.configured import configured_embedder
-    from kvalitativ.io.readers import read_table
 
-    train_codes = read_table(train) if train else None
-    codings = code_notes(
-        corpus, codebook, coder="supervised" if train_codes is not None else "zeroshot", level=config.code.level,
-        embedder=configured_embedder(config, progress=progress), train=train_codes, threshold=config.code.threshold,
-        run_id=run_id, random_state=config.seed, progress=progress, exclusive=config.code.exclusive,
-    )
+    check_corpus(corpus)
+    coder = stage_coder(corpus, codebook, config, train=train, progress=progress,
+                        embedder=configured_embedder(config, progress=progress))
+    codings = fit_on_sample(coder, corpus, config.seed).code(corpus, run_id=run_id)
     return codings, load_codebook(codebook).to_themes_table()
 
 

@@ -22,8 +22,10 @@ def engine_options(func):
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask; "
                              "default: a LocalCluster with one worker per core).")(func)
     func = click.option("--engine", type=click.Choice(ENGINES), default=None,
-                        help="local (default) or dask: the per-note work (redaction, embedding, coding) "
-                             "over partitions on a dask.distributed cluster; same tables as local.")(func)
+                        help="auto (default): streamed for a notes file over 50 MB, else local. streamed: "
+                             "ingest, redact and code a chunk of rows at a time (memory does not grow with "
+                             "the export). dask: the per-note work over partitions on a dask.distributed "
+                             "cluster. Every engine writes the same tables.")(func)
     return func
 
 

@@ -74,5 +74,5 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     with published(out_dir, "kvalitativ ingest", wait) as pub, \
             stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
         result = run_ingest(config, pub.staging, engine=run_on)
-        lines = result["summary"] + run_on.summary_lines()
+        lines = result.summary + run_on.summary_lines()
     echo_summary(public_lines(lines, pub))

@@ -39,7 +39,8 @@ def command(config_path: Path, out_dir: Path | None, engine: str | None, schedul
 
     config = load_config(config_path)
     apply_overrides(config, {"out": str(out_dir) if out_dir else None, "embed.name": embedder})
-    config.engine, config.scheduler = resolve_engine(engine, scheduler, config.engine, config.scheduler)
+    config.engine, config.scheduler = resolve_engine(engine, scheduler, config.engine, config.scheduler,
+                                                     config.ingest.notes)
     validate(config)
     result = run(config, progress=not is_quiet(), wait=wait)
     echo_summary(result["summary"])

@@ -21,9 +21,10 @@ What runs where, and why the tables equal the local engine's:
   coder, and ``codings`` are sorted by note, so the partitions concatenated in order are the
   local table row for row.
 * **discover** (when enabled) — notes are embedded on the cluster; the topic model is fitted
-  on all notes up to ``DISCOVER_SAMPLE`` (so the sample corpus gets the local engine's
-  topics), beyond that on a seeded random sample, and the other notes are assigned to the
-  nearest topic (``transform``) over partitions on the workers.
+  on the run's fit sample (:func:`kvalitativ.sampling.fit_sample`: every note up to
+  ``FIT_SAMPLE``, beyond that a seeded random sample — the same notes in every engine), and the
+  other notes are assigned to the nearest topic (``transform``) over partitions on the workers
+  (:func:`kvalitativ.discover.sampled.discover_sampled`).
 * **link, summarize, report** run centrally on the concatenated tables: they work on
   per-person aggregates of the codings, which are small, and need all of them at once.
 
@@ -47,10 +48,7 @@ from kvalitativ.engines.cluster import map_partitions, n_partitions, n_workers, 
 from kvalitativ.engines.embedder import ClusterEmbedder
 from kvalitativ.engines.tasks import assign_task, code_task, redact_task, segment_task
 
-__all__ = ["ingest_notes_dask", "code_corpus_dask", "discover_corpus_dask", "DISCOVER_SAMPLE"]
-
-#: Discovery fits its topic model on at most this many notes; the rest are assigned (transform).
-DISCOVER_SAMPLE = 20_000
+__all__ = ["ingest_notes_dask", "code_corpus_dask", "discover_corpus_dask"]
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -118,23 +116,17 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
                      train: str | None = None, progress: bool = True, client: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``coding.stage.code_corpus`` on the cluster: (codings, themes), equal to the local ones."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding.api import make_coder
+    from kvalitativ.coding.stage import fit_on_sample, stage_coder
     from kvalitativ.coding.units import check_corpus
-    from kvalitativ.io.readers import read_table
 
     check_corpus(corpus)
-    train_codes = read_table(train) if train else None
     embedder = ClusterEmbedder.for_config(config, client, progress=progress)
     parts = split_frame(corpus.reset_index(drop=True), n_partitions(len(corpus), client))
-    level = config.code.level
-    units = map_partitions(client, segment_task, parts, desc="segmenting", progress=progress, level=level)
-    # fit centrally, on the texts the local engine fits on (code_notes -> coder.code -> fit), with
-    # the local engine's coder factory
-    coder = make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot", level=level,
-                       embedder=embedder, train=train_codes, threshold=config.code.threshold,
-                       random_state=config.seed, progress=progress, exclusive=config.code.exclusive)
-    if train_codes is None:
-        coder.fit([str(t) for u in units for t in np.asarray(u["text"], dtype=object)])
+    units = map_partitions(client, segment_task, parts, desc="segmenting", progress=progress,
+                           level=config.code.level)
+    # fit centrally, with the local engine's coder factory, on the units of the fit sample
+    coder = stage_coder(corpus, codebook, config, train=train, embedder=embedder, progress=progress)
+    fit_on_sample(coder, corpus, config.seed, units=pd.concat(units, ignore_index=True) if units else None)
     # vectors the fit already computed travel with their partition; others are embedded there
     vectors = []
     for u in units:
@@ -156,55 +148,31 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
 
 def discover_corpus_dask(corpus: pd.DataFrame, config: RunConfig, *, client: Any, codebook: Any = None,
                          progress: bool = True, sample_size: int | None = None, **options: Any) -> dict[str, Any]:
-    """``discover_corpus`` with embedding (and, beyond ``sample_size`` notes, assignment) on the cluster.
+    """``discover_sampled`` with embedding, and the assignment of the notes outside the fit
+    sample, on the cluster.
 
     ``options`` are ``discover_corpus``'s (model_dir, previous_model, use_model, merges, renames);
     with ``use_model`` nothing is fitted, so every note is assigned by the saved model.
     """
-    from kvalitativ.discover.stage import discover_corpus
+    from kvalitativ.discover.sampled import discover_sampled
 
-    sample_size = DISCOVER_SAMPLE if sample_size is None else int(sample_size)
     embedder = ClusterEmbedder.for_config(config, client, progress=progress)
+
+    def assign_rest(discoverer, texts: list[str]) -> pd.DataFrame:
+        shipped = client.scatter(discoverer, broadcast=True, hash=False)
+        parts = [part.tolist() for part in split_frame(pd.Series(texts, dtype=object),
+                                                       n_partitions(len(texts), client))]
+        try:
+            assigned = map_partitions(client, assign_task, parts, desc="assigning notes to topics",
+                                      progress=progress, discoverer=shipped, spec=embedder.spec,
+                                      fitted=embedder.fitted())
+        finally:
+            client.cancel(shipped)
+        return pd.concat(assigned, ignore_index=True)
+
     try:
-        if len(corpus) <= sample_size or options.get("use_model"):
-            return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=progress,
-                                   **options)
-        return _discover_sampled(corpus, config, codebook, embedder, client, sample_size, progress, options)
+        return discover_sampled(corpus, config, codebook=codebook, embedder=embedder, progress=progress,
+                                assign_rest=assign_rest, sample_size=sample_size, **options)
     finally:
         embedder.release()
 
-
-def _discover_sampled(corpus: pd.DataFrame, config: RunConfig, codebook: Any, embedder: ClusterEmbedder,
-                      client: Any, sample_size: int, progress: bool, options: dict[str, Any]) -> dict[str, Any]:
-    from kvalitativ.discover.stage import discover_corpus
-    from kvalitativ.discover.tables import discovery_tables
-
-    rng = np.random.default_rng(config.seed)
-    chosen = np.zeros(len(corpus), dtype=bool)
-    chosen[rng.choice(len(corpus), size=sample_size, replace=False)] = True
-    sample, rest = corpus[chosen].reset_index(drop=True), corpus[~chosen].reset_index(drop=True)
-    fitted = discover_corpus(sample, config, codebook=codebook, embedder=embedder, progress=progress, **options)
-    d = fitted["discoverer"]
-    light = copy.copy(d)  # what `assign` needs: centroids, ids, labels; not BERTopic or the notes
-    light.model_ = light.embedder = light._texts = light._emb = None
-    light.topics_ = light.scores_ = None
-    shipped = client.scatter(light, broadcast=True, hash=False)
-    rest_parts = split_frame(rest, n_partitions(len(rest), client))
-    try:
-        assigned = map_partitions(client, assign_task,
-                                  [np.asarray(p["text"].fillna(""), dtype=object).tolist() for p in rest_parts],
-                                  desc="assigning notes to topics", progress=progress, discoverer=shipped,
-                                  spec=embedder.spec, fitted=embedder.fitted())
-    finally:
-        client.cancel(shipped)
-    assigned = pd.concat(assigned, ignore_index=True)
-    # the sample first, so the representatives' row numbers (into the fitted notes) stay right
-    ordered = pd.concat([sample, rest], ignore_index=True)
-    topics = np.r_[d.topics_, assigned["topic_id"].to_numpy()]
-    scores = np.r_[d.scores_, assigned["score"].to_numpy()]
-    tables = discovery_tables(d, ordered, fitted["mapping"], topics=topics, scores=scores)
-    position = {nid: i for i, nid in enumerate(corpus["note_id"])}
-    codings = tables["codings"]
-    order = np.argsort(codings["note_id"].map(position).to_numpy(), kind="stable")
-    tables["codings"] = codings.iloc[order].reset_index(drop=True)
-    return {**fitted, "tables": tables, "n_sample": sample_size, "n_notes": len(corpus)}

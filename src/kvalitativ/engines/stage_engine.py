@@ -1,17 +1,24 @@
-"""The engine a run or a stage command works on: the local functions, or the Dask engine's.
+"""The engine a run or a stage command works on: local, streamed, or Dask.
 
 One path: ``kvalitativ run`` (:func:`kvalitativ.pipeline.run_stages`) and the stage commands
-``kvalitativ ingest|code|discover [--engine dask] [--scheduler ADDRESS]`` all get their per-note
-work from a :class:`StageEngine`, so the same functions run whichever way the work is started,
-and the pipeline never names an engine. A StageEngine holds the cluster connection (if any) for
-the length of one command and supplies three functions — ``ingest``, ``code``, ``discover`` —
-with the same signatures on every engine. A new engine (e.g. a streamed one) is a new branch
-here with the same three functions; nothing above this module changes.
+``kvalitativ ingest|code|discover [--engine ...]`` all get their per-note work from a
+:class:`StageEngine`, so the same functions run whichever way the work is started, and the
+pipeline never names an engine. A StageEngine holds the cluster connection (if any) for the
+length of one command and supplies, with the same signatures on every engine:
+
+* ``ingest_to`` / ``code_to`` — a stage into an output folder: the notes ingested into
+  ``corpus``/``notes``/``rejects``, the corpus coded into ``codings``/``themes``. The local and
+  Dask engines build each table in memory and write it whole; the streamed engine
+  (:mod:`kvalitativ.engines.streamed`) builds and writes it a chunk at a time.
+* ``ingest`` / ``code`` / ``discover`` — the same work on in-memory data (citizen input, the
+  stage commands that read a file); the streamed engine does these as the local engine does,
+  discovery included (fitted on the run's fit sample, the rest assigned in chunks).
 """
 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +27,7 @@ import pandas as pd
 
 from kvalitativ.constants import ENGINES  # re-exported
 from kvalitativ.errors import ConfigError
+from kvalitativ.stage_result import StageResult
 
 __all__ = ["StageEngine", "stage_engine", "resolve_engine", "ENGINES"]
 
@@ -33,6 +41,55 @@ class StageEngine:
     client: Any = None
     progress: bool = True
     address: str | None = None
+    chunk_size: int | None = None  # streamed engine: rows per chunk (default STREAM_CHUNK)
+
+    def ingest_to(self, out_dir, path, ingest_config, privacy, run_id: str, *, min_cell: int = 5,
+                  extra_tables: dict[str, pd.DataFrame] | None = None,
+                  extra_rejects: pd.DataFrame | None = None) -> StageResult:
+        """Ingest ``path`` into ``corpus``, ``notes``, ``rejects``, ``redactions`` of ``out_dir``.
+
+        ``extra_tables`` (indicators) are written beside them, ``extra_rejects`` added to
+        ``rejects``. ``details``: n_read, n_kept, n_rejected, redactions, reasons, encoding, separator.
+        """
+        if self.name == "streamed":
+            from kvalitativ.engines.streamed import STREAM_CHUNK, ingest_streamed
+
+            return ingest_streamed(out_dir, path, ingest_config, privacy, run_id, min_cell=min_cell,
+                                   extra_tables=extra_tables, extra_rejects=extra_rejects,
+                                   chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
+        from collections import Counter
+
+        from kvalitativ.io.store import write_tables
+
+        result = self.ingest(path, ingest_config, privacy)
+        rejects = result.rejects
+        if extra_rejects is not None:
+            rejects = pd.concat([rejects, extra_rejects], ignore_index=True)
+        tables = {"corpus": result.corpus, "notes": result.notes, **(extra_tables or {}), "rejects": rejects,
+                  "redactions": pd.DataFrame({"identifier_type": list(result.redactions),
+                                              "n_redacted": list(result.redactions.values())},
+                                             columns=["identifier_type", "n_redacted"])}
+        write_tables(out_dir, tables, run_id, min_cell=min_cell)
+        return StageResult.from_tables(tables, [], n_read=result.n_read, n_kept=len(result.corpus),
+                                       n_rejected=len(result.rejects), redactions=result.redactions,
+                                       reasons=Counter(rejects["reason"].astype(str).tolist()),
+                                       encoding=result.encoding, separator=result.separator)
+
+    def code_to(self, out_dir, codebook: str, config, run_id: str, *, train: str | None = None) -> StageResult:
+        """Code the ``corpus`` of ``out_dir`` into its ``codings`` and ``themes``."""
+        if self.name == "streamed":
+            from kvalitativ.engines.streamed import STREAM_CHUNK, code_streamed
+
+            return code_streamed(out_dir, codebook, config, run_id, train=train,
+                                 chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
+        from kvalitativ.coding.stage import coded_line
+        from kvalitativ.io.store import read_stage_table, write_tables
+
+        corpus = read_stage_table(out_dir, "corpus")
+        codings, themes = self.code(corpus, codebook, config, run_id, train=train)
+        tables = {"codings": codings, "themes": themes}
+        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+        return StageResult.from_tables(tables, [coded_line("notes", codings)])
 
     def ingest(self, path, config, privacy):
         """``ingest_notes``' result (redaction over partitions on the Dask engine)."""
@@ -57,14 +114,15 @@ class StageEngine:
                                 client=self.client)
 
     def discover(self, corpus: pd.DataFrame, config, *, codebook=None, **options: Any) -> dict[str, Any]:
-        """``discover_corpus``' result (on the Dask engine: fitted on a sample of a large corpus)."""
-        from kvalitativ.discover.stage import discover_corpus
+        """``discover_corpus``' result, fitted on the run's fit sample (every note up to
+        ``FIT_SAMPLE``), the other notes assigned — in chunks here, over partitions on Dask."""
+        from kvalitativ.discover.sampled import discover_sampled
         from kvalitativ.embed.configured import configured_embedder
 
         if self.client is None:
             embedder = configured_embedder(config, progress=self.progress)
-            return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
-                                   **options)
+            return discover_sampled(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
+                                    **options)
         from kvalitativ.engines.dask_engine import discover_corpus_dask
 
         return discover_corpus_dask(corpus, config, client=self.client, codebook=codebook,
@@ -79,19 +137,25 @@ class StageEngine:
         return [f"Dask engine: {n_workers(self.client)} worker(s) on {self.address or 'a local cluster'}"]
 
 
-def resolve_engine(engine: str | None, scheduler: str | None, config_engine: str | None = "local",
-                   config_scheduler: str | None = None) -> tuple[str, str | None]:
+def resolve_engine(engine: str | None, scheduler: str | None, config_engine: str | None = "auto",
+                   config_scheduler: str | None = None, notes: str | None = None) -> tuple[str, str | None]:
     """(engine, scheduler) of a command: its options first, then the config.
 
-    A ``--scheduler`` option implies the dask engine; ``--engine local`` with one is an error
-    (the address would be silently ignored).
+    A ``--scheduler`` option implies the dask engine; another engine with one is an error (the
+    address would be silently ignored). ``auto`` becomes ``streamed`` when the ``notes`` file is
+    larger than :data:`~kvalitativ.engines.streamed.STREAM_ABOVE_BYTES`, else ``local``.
     """
     if engine is None:
-        engine = "dask" if scheduler else (config_engine or "local")
+        engine = "dask" if scheduler else (config_engine or "auto")
     if engine not in ENGINES:
         raise ConfigError(f"engine {engine!r}: use one of {', '.join(ENGINES)}.")
-    if engine == "local" and scheduler:
+    if engine != "dask" and scheduler:
         raise ConfigError(f"--scheduler {scheduler} is an address for the dask engine: drop it, or use --engine dask.")
+    if engine == "auto":
+        from kvalitativ.engines.streamed import STREAM_ABOVE_BYTES
+
+        large = bool(notes) and Path(notes).is_file() and Path(notes).stat().st_size > STREAM_ABOVE_BYTES
+        engine = "streamed" if large else "local"
     return engine, (scheduler or config_scheduler) if engine == "dask" else None
 
 
@@ -100,12 +164,14 @@ def stage_engine(engine: str | None = None, scheduler: str | None = None, *, pro
                  config=None) -> Iterator[StageEngine]:
     """A :class:`StageEngine` for one command; a Dask client (LocalCluster or ``scheduler``) while open.
 
-    ``config``: a RunConfig whose ``engine``/``scheduler`` apply where the options are None.
+    ``config``: a RunConfig whose ``engine``/``scheduler``/``chunk_size`` apply where the options
+    are None (its ``ingest.notes`` decides ``auto``).
     """
-    name, address = resolve_engine(engine, scheduler, getattr(config, "engine", "local"),
-                                   getattr(config, "scheduler", None))
-    if name == "local":
-        yield StageEngine("local", None, progress)
+    name, address = resolve_engine(engine, scheduler, getattr(config, "engine", "auto"),
+                                   getattr(config, "scheduler", None),
+                                   getattr(getattr(config, "ingest", None), "notes", None))
+    if name in ("local", "streamed"):
+        yield StageEngine(name, None, progress, chunk_size=getattr(config, "chunk_size", None))
         return
     from kvalitativ.engines.cluster import connect
 

@@ -67,8 +67,13 @@ def ingest_notes(
     config: IngestConfig | None = None,
     privacy: PrivacyConfig | None = None,
     raw: RawTable | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> IngestResult:
-    """Read, map, clean, validate and redact one notes export."""
+    """Read, map, clean, validate and redact one notes export.
+
+    ``allow_empty``: return an empty corpus (every row a reject) instead of stopping — for a
+    chunk of a larger export, where the other chunks may hold the usable rows."""
     config = config or IngestConfig()
     privacy = privacy or PrivacyConfig()
     path = Path(path)
@@ -133,7 +138,7 @@ def ingest_notes(
     )
     if len(corpus) + len(rejects) != raw.n_read:  # the accounting invariant; a bug if it fails
         raise AssertionError(f"ingest lost rows: {len(corpus)} kept + {len(rejects)} rejected != {raw.n_read} read")
-    if corpus.empty:
+    if corpus.empty and not allow_empty:
         top = rejects["reason"].value_counts().head(3)
         why = ", ".join(f"{k}: {v}" for k, v in top.items())
         raise InputError(f"{path}: no usable rows — all {raw.n_read} rows were rejected ({why}). "

@@ -127,15 +127,22 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) 
 
 
 def _to_csv(frame: pd.DataFrame, path: Path, danish: bool) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig" if danish else "utf-8", newline="") as fh:
+        write_csv_rows(frame, fh, danish=danish, header=True)
+
+
+def write_csv_rows(frame: pd.DataFrame, handle, *, danish: bool, header: bool) -> None:
+    """Rows of a dashboard table as CSV on an open text handle (formulas neutralised, dates as
+    YYYY-MM-DD; Danish: `;` and decimal comma). Appending chunk after chunk gives the same
+    bytes as writing the whole table at once."""
     out = neutralise_formulas(frame)
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
-    with atomic_path(path) as tmp:
-        if danish:
-            out.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-        else:
-            out.to_csv(tmp, sep=",", index=False, encoding="utf-8")
+    if danish:
+        out.to_csv(handle, sep=";", decimal=",", index=False, header=header)
+    else:
+        out.to_csv(handle, sep=",", index=False, header=header)
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -319,3 +326,16 @@ def write_manifest(out_dir: str | Path, run_id: str, *, config: dict[str, Any], 
     path = Path(out_dir) / "run.json"
     write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return path
+
+
+def prepare_table(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) -> pd.DataFrame:
+    """What :func:`write_tables` does to a table before it writes it (no free-text column,
+    ``run_id`` on every row, small-cell suppression), for a writer that appends a table chunk by
+    chunk (the streamed engine)."""
+    return _prepare(name, frame, run_id, min_cell)
+
+
+def tables_to_duckdb(tables: dict[str, Any], path: str | Path) -> None:
+    """Replace tables in the DuckDB file, atomically; a table is a DataFrame or anything DuckDB
+    can scan (a ``pyarrow.dataset`` of a Parquet file is streamed, not loaded)."""
+    _to_duckdb(tables, Path(path))

@@ -1,23 +1,13 @@
-"""Ingest → redact → code a notes export of any size in bounded memory, one chunk at a time.
+"""Pieces for working on an export chunk by chunk, in memory that does not grow with it.
 
 Why: the ordinary stages hold the whole corpus (and every embedding) in memory, which is fine
-for a municipality but not for a national export of millions of notes. Here a chunk of rows is
-read, ingested and redacted (``ingest_notes`` on the chunk), cut into sentences, embedded and
-coded, and its rows are appended to Parquet files; nothing of a finished chunk is kept except
-the note ids (to catch a note id repeated in a later chunk). Memory therefore depends on the
-chunk size, not on the corpus size.
-
-The zero-shot coder adapts to the corpus it codes (centre, per-theme spreads, self-training);
-here it is fitted once, on the units of the first ``fit_notes`` notes, and then only applies
-(``transform``) to every chunk — the same "fit on a sample, assign the rest" a distributed
-engine does. Give a fitted coder to reuse one across runs.
-
->>> from kvalitativ.scale.chunked import code_notes_streamed
->>> stats = code_notes_streamed("notes.csv", "out/big", embedder="static", chunk_size=50_000)  # doctest: +SKIP
-
-Output (same layout as ``write_tables``): ``work/corpus.parquet`` (redacted text, internal),
-``parquet/notes.parquet``, ``parquet/codings.parquet``, ``parquet/rejects.parquet``. Each file
-is written under a temporary name and moved into place when complete.
+for a municipality but not for a national export of millions of notes. The streamed engine
+(:mod:`kvalitativ.engines.streamed`) is built from these: :func:`iter_raw_chunks` reads an
+export a chunk of rows at a time (with the one CSV record reader ingest uses),
+:func:`ingest_chunk` ingests and redacts one chunk and catches a note id repeated from an
+earlier chunk, and :class:`TableAppender` appends a table's rows to its Parquet, CSV and
+Danish CSV files (each moved into place when complete) and loads the Parquet into DuckDB at
+the end — the same files :func:`kvalitativ.io.store.write_tables` writes for a whole table.
 """
 
 from __future__ import annotations
@@ -35,7 +25,7 @@ import pandas as pd
 from kvalitativ.errors import InputError
 from kvalitativ.io.atomic import atomic_path
 
-__all__ = ["iter_raw_chunks", "code_notes_streamed", "ParquetAppender"]
+__all__ = ["iter_raw_chunks", "ingest_chunk", "ParquetAppender", "TableAppender", "clear_memo"]
 
 from kvalitativ.io.readers import BOM
 
@@ -139,7 +129,7 @@ class ParquetAppender:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             # a column that is all-empty in the first chunk would get the null type: make it text
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self.schema = pa.schema(fields)
+            self.schema = pa.schema(fields, metadata=table.schema.metadata)  # keeps the pandas dtypes
             self.tmp = self._atomic.enter_context(atomic_path(self.path))
             self.writer = pq.ParquetWriter(self.tmp, self.schema)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
@@ -154,7 +144,62 @@ class ParquetAppender:
             self._atomic.close()  # fsync, then replace the target
 
 
-def _clear_memo(embedder) -> None:
+class TableAppender:
+    """One table appended chunk by chunk to the files ``write_tables`` writes for it whole.
+
+    A dashboard table gets ``parquet/``, ``csv/`` and ``csv_da/`` files (each under a temporary
+    name, moved into place on ``close``; CSV rows appended chunk after chunk are the bytes of the
+    whole table written at once) and, on ``close``, its DuckDB table, loaded from the Parquet file
+    without going through memory. An internal table (``corpus``) gets its ``work/`` Parquet file
+    only. Every chunk goes through the checks ``write_tables`` makes (``prepare_table``).
+    """
+
+    def __init__(self, out_dir: str | os.PathLike, name: str, run_id: str | None, *, min_cell: int = 5):
+        from kvalitativ.io.store import COUNT_COLUMNS, INTERNAL_TABLES, table_path
+
+        if name in COUNT_COLUMNS:  # suppression needs the whole table
+            raise ValueError(f"table '{name}' has count columns and cannot be written chunk by chunk")
+        self.out_dir, self.name, self.run_id, self.min_cell = Path(out_dir), name, run_id, min_cell
+        self.internal = name in INTERNAL_TABLES
+        self.parquet = ParquetAppender(table_path(self.out_dir, name, "parquet"))
+        self._files = contextlib.ExitStack()
+        self._csv: dict[bool, object] = {}
+        if not self.internal:
+            for danish, kind in ((False, "csv"), (True, "csv_da")):
+                tmp = self._files.enter_context(atomic_path(table_path(self.out_dir, name, kind)))
+                handle = open(tmp, "w", encoding="utf-8-sig" if danish else "utf-8", newline="")
+                self._files.callback(handle.close)  # closed before atomic_path moves the file
+                self._csv[danish] = handle
+        self.rows = 0
+        self._started = False
+
+    def append(self, frame: pd.DataFrame) -> None:
+        from kvalitativ.io.store import prepare_table, write_csv_rows
+
+        ready = prepare_table(self.name, frame, self.run_id, self.min_cell)
+        self.parquet.append(ready)
+        for danish, handle in self._csv.items():
+            write_csv_rows(ready, handle, danish=danish, header=not self._started)
+        self._started = True
+        self.rows += len(frame)
+
+    def close(self, empty: pd.DataFrame) -> int:
+        """Move every file into place (``empty``: the table's columns, written if no row came)."""
+        import pyarrow.dataset as ds
+
+        from kvalitativ.io.store import DUCKDB_FILE, tables_to_duckdb
+
+        if self.parquet.writer is None:
+            self.append(empty)
+        self.parquet.close()
+        self._files.close()
+        if not self.internal:
+            tables_to_duckdb({self.name: ds.dataset(self.parquet.path, format="parquet")},
+                             self.out_dir / DUCKDB_FILE)
+        return self.rows
+
+
+def clear_memo(embedder) -> None:
     """Forget the vectors an in-memory memo holds (they would grow with the corpus)."""
     clear = getattr(embedder, "clear", None)
     if callable(clear):
@@ -163,148 +208,36 @@ def _clear_memo(embedder) -> None:
         embedder._memo.clear()
 
 
-def _ingest_chunk(raw, path: Path, config, seen: set[str]) -> tuple[pd.DataFrame | None, pd.DataFrame, int]:
-    """Ingest and redact one chunk: (corpus or None, rejects, identifiers redacted).
 
-    A chunk whose every row is rejected keeps them as rejects; a note id already used in an
-    earlier chunk (``seen``, updated here) is a ``duplicate_note_id`` reject, as within one file.
+def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
+    """``ingest_notes`` on one chunk (read, validate, redact): its IngestResult.
+
+    A note id already used in an earlier chunk is rejected as ingest rejects one within a file:
+    ``duplicate_row`` (same text) or ``duplicate_note_id``. ``seen`` (note id → hash of its
+    redacted text) remembers the kept notes and is updated here — the one thing of a finished
+    chunk that stays in memory. A chunk whose every row is rejected gives an empty corpus.
     """
-    from kvalitativ.io.ingest import ingest_notes
-    from kvalitativ.io.readers import make_rejects
+    from kvalitativ.io.ingest import IngestResult, ingest_notes
+    from kvalitativ.io.readers import REJECT_COLUMNS, make_rejects
 
-    try:
-        res = ingest_notes(path, config.ingest, config.privacy, raw=raw)
-    except InputError as exc:
-        if "no usable rows" not in str(exc):
-            raise
-        rejects = pd.concat([raw.rejects, make_rejects(path, raw.frame["_source_row"].tolist(), "rejected",
-                                                       [str(exc)[:200]] * len(raw.frame))], ignore_index=True)
-        return None, rejects, 0
+    res = ingest_notes(path, ingest_config, privacy, raw=raw, allow_empty=True)
     corpus, rejects = res.corpus, res.rejects
     if len(corpus):
-        ids = corpus["note_id"].astype(str)
-        dup = ids.isin(seen).to_numpy() | ids.duplicated().to_numpy()
-        if dup.any():
-            d = corpus[dup]
-            rejects = pd.concat([rejects, make_rejects(path, d["source_row"].tolist(), "duplicate_note_id",
-                                                       [f"note_id {v} already used by an earlier row"
-                                                        for v in d["note_id"]])], ignore_index=True)
-            corpus = corpus[~dup].reset_index(drop=True)
-        seen.update(corpus["note_id"].astype(str))
-    return corpus, rejects, sum(res.redactions.values())
-
-
-def _append_chunk(files: dict, corpus: pd.DataFrame | None, rejects: pd.DataFrame, run_id: str,
-                  stats: Counter) -> None:
-    """Append one ingested chunk's rejects, corpus and notes rows to their Parquet files."""
-    from kvalitativ.io.ingest import NOTES_COLUMNS
-    from kvalitativ.io.readers import REJECT_COLUMNS
-
-    if len(rejects):
-        files["rejects"].append(rejects[REJECT_COLUMNS].assign(run_id=run_id))
-    if corpus is not None and len(corpus):
-        files["corpus"].append(corpus)
-        files["notes"].append(corpus[NOTES_COLUMNS].assign(run_id=run_id))
-        stats["n_kept"] += len(corpus)
-    stats["n_rejected"] += len(rejects)
-
-
-def _close_all(files: dict) -> None:
-    """Move every file into place; a run without rejects still gets an (empty) rejects table."""
-    from kvalitativ.io.readers import REJECT_COLUMNS
-
-    empty = {"rejects": pd.DataFrame({c: pd.Series(dtype="string") for c in [*REJECT_COLUMNS, "run_id"]})}
-    for name, f in files.items():
-        f.close(empty.get(name))
-
-
-def code_notes_streamed(notes: str | os.PathLike, out_dir: str | os.PathLike, *, config=None, embedder: str | None = None,
-                        codebook: str | None = None, level: str | None = None, chunk_size: int = 50_000,
-                        fit_notes: int = 20_000, coder=None, run_id: str = "streamed", progress: bool = True) -> dict:
-    """Ingest, redact and code ``notes`` chunk by chunk into ``out_dir``; return counts and timings.
-
-    ``config`` is a :class:`~kvalitativ.config.RunConfig` (ingest, privacy, embed and code
-    settings); ``embedder``, ``codebook`` and ``level`` override it. ``fit_notes``: how many
-    notes from the start of the file the zero-shot coder adapts to (ignored when ``coder`` is a
-    fitted coder). The embedder is used without the on-disk cache: with ``static`` embedding is
-    cheaper than the cache lookup, and a cache of millions of vectors is what must not grow.
-    """
-    import time
-
-    from kvalitativ.coding import ZeroShotCoder, segment_corpus
-    from kvalitativ.config import RunConfig
-    from kvalitativ.embed import get_embedder
-    from kvalitativ.io.store import table_path
-
-    config = config or RunConfig()
-    embedder = embedder or config.embed.name
-    codebook = codebook or config.code.codebook
-    level = level or config.code.level
-    out = Path(out_dir)
-    files = {name: ParquetAppender(table_path(out, name)) for name in ("corpus", "notes", "codings", "rejects")}
-    seen: set[str] = set()
-    stats: Counter = Counter()
-    timing = Counter()
-    path = Path(notes)
-    emb = None
-    pending: list[pd.DataFrame] = []  # chunks read before the coder is fitted (at most fit_notes notes)
-
-    def code_and_write(corpus: pd.DataFrame) -> None:
-        t0 = time.perf_counter()
-        codings = coder.code(corpus, run_id=run_id)
-        _clear_memo(getattr(coder, "embedder_", None))
-        timing["code"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        files["codings"].append(codings)
-        timing["write"] += time.perf_counter() - t0
-        stats["n_codings"] += len(codings)
-
-    def fit_coder(frames: list[pd.DataFrame]) -> None:
-        nonlocal coder, emb
-        t0 = time.perf_counter()
-        sample = pd.concat(frames, ignore_index=True).iloc[:fit_notes]
-        units = segment_corpus(sample, level)["text"].astype(str).tolist()
-        emb = get_embedder(embedder, progress=False, **({"model": config.embed.model} if config.embed.model else {}))
-        coder = ZeroShotCoder(codebook, embedder=emb, level=level, random_state=config.seed, progress=False)
-        coder.fit(units)
-        timing["fit"] += time.perf_counter() - t0
-
-    t_start = time.perf_counter()
-    n_pending = 0
-    chunks = iter_raw_chunks(path, chunk_size, encoding=config.ingest.encoding, separator=config.ingest.separator)
-    for k, raw in enumerate(chunks):
-        t0 = time.perf_counter()
-        stats["n_read"] += raw.n_read
-        corpus, rejects, n_redacted = _ingest_chunk(raw, path, config, seen)
-        stats["n_redacted"] += n_redacted
-        timing["ingest"] += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        _append_chunk(files, corpus, rejects, run_id, stats)
-        timing["write"] += time.perf_counter() - t0
-        if corpus is None or not len(corpus):
-            continue
-        if coder is None or not hasattr(coder, "classes_"):
-            pending.append(corpus)
-            n_pending += len(corpus)
-            if n_pending < fit_notes:
-                continue
-            if coder is None:
-                fit_coder(pending)
-            for frame in pending:
-                code_and_write(frame)
-            pending = []
-        else:
-            code_and_write(corpus)
-        if progress:
-            el = time.perf_counter() - t_start
-            print(f"chunk {k + 1}: {stats['n_read']:,} rows read, {stats['n_kept']:,} kept, "
-                  f"{stats['n_codings']:,} codings, {el:.0f} s", flush=True)
-    if pending:
-        if coder is None:
-            fit_coder(pending)
-        for frame in pending:
-            code_and_write(frame)
-    _close_all(files)
-    return {**{k: int(v) for k, v in stats.items()}, **{f"t_{k}": float(v) for k, v in timing.items()},
-            "n_redacted": int(stats["n_redacted"]), "n_rejected": int(stats["n_rejected"]),
-            "n_codings": int(stats["n_codings"]), "fit_notes": int(fit_notes), "out": str(out)}
+        ids = corpus["note_id"].astype(str).tolist()
+        hashes = [hash(t) for t in corpus["text"].tolist()]
+        again = np.array([nid in seen for nid in ids], dtype=bool)
+        if again.any():
+            same = [seen[nid] == h for nid, h, a in zip(ids, hashes, again) if a]
+            rows = corpus.loc[again, "source_row"].tolist()
+            dup = make_rejects(path, rows, "", None).assign(
+                reason=["duplicate_row" if s else "duplicate_note_id" for s in same],
+                detail=[f"same note_id and text as an earlier row ({v})" if s else
+                        f"note_id {v} already used by an earlier row"
+                        for v, s in zip(corpus.loc[again, "note_id"], same)])
+            rejects = pd.concat([rejects, dup], ignore_index=True).sort_values("source_row", kind="stable")
+            rejects = rejects.reset_index(drop=True)[REJECT_COLUMNS].astype(
+                {"source_file": "string", "source_row": "Int64", "reason": "string", "detail": "string"})
+            corpus = corpus[~again].reset_index(drop=True)
+            hashes = [h for h, a in zip(hashes, again) if not a]
+        seen.update(zip(corpus["note_id"].astype(str), hashes))
+    return IngestResult(corpus, rejects, res.n_read, res.redactions, res.encoding, res.separator, res.columns)

@@ -1,0 +1,82 @@
+"""Discovery on a large corpus: fit on the seeded fit sample, assign every other note.
+
+Why: a topic model's cost grows faster than the corpus (UMAP's neighbour graph, HDBSCAN), and
+its topics are settled long before every note is seen. So above
+:data:`kvalitativ.sampling.FIT_SAMPLE` notes the model is fitted on the run's seeded sample
+(:func:`kvalitativ.sampling.fit_sample`, the notes the coder fits on too) and the other notes go
+to their nearest topic (``Discoverer.assign``). Every engine calls this one function and only
+says *where* the assignment runs (``assign_rest``): here in chunks (local, streamed), or over
+partitions on a cluster (Dask). Up to the sample size it is plain ``discover_corpus``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.sampling import fit_sample
+
+__all__ = ["discover_sampled", "assign_in_chunks", "assignable"]
+
+#: Notes embedded and assigned at a time by :func:`assign_in_chunks` (bounds the vectors in memory).
+ASSIGN_CHUNK = 50_000
+
+AssignRest = Callable[[Any, list[str]], pd.DataFrame]
+
+
+def assignable(discoverer):
+    """A copy with what ``assign`` needs (centroids, ids, labels), without BERTopic or the notes,
+    so it is small to keep or to ship to workers."""
+    light = copy.copy(discoverer)
+    light.model_ = light.embedder = light._texts = light._emb = None
+    light.topics_ = light.scores_ = None
+    return light
+
+
+def assign_in_chunks(discoverer, texts: list[str], embedder, chunk_size: int = ASSIGN_CHUNK) -> pd.DataFrame:
+    """``discoverer.assign`` over ``texts``, embedding ``chunk_size`` notes at a time."""
+    parts = [discoverer.assign(texts[i:i + chunk_size],
+                               embeddings=np.asarray(embedder.encode(texts[i:i + chunk_size]), dtype=np.float32))
+             for i in range(0, len(texts), chunk_size)]
+    return pd.concat(parts, ignore_index=True) if parts else discoverer.assign([], embeddings=np.zeros((0, 1)))
+
+
+def discover_sampled(corpus: pd.DataFrame, config, *, codebook=None, embedder=None, progress: bool = True,
+                     assign_rest: AssignRest | None = None, sample_size: int | None = None,
+                     **options: Any) -> dict[str, Any]:
+    """``discover_corpus``, fitted on the fit sample of a corpus larger than it.
+
+    ``assign_rest(discoverer, texts)`` assigns the notes outside the sample (default: here, in
+    chunks, with ``embedder``). With ``use_model`` nothing is fitted and every note is assigned.
+    Tables are in corpus order; the summary says how many notes the topics were fitted on.
+    """
+    from kvalitativ.discover.stage import discover_corpus
+    from kvalitativ.discover.tables import discovery_tables
+
+    chosen_rows = fit_sample(len(corpus), config.seed, sample_size)
+    if len(chosen_rows) == len(corpus) or options.get("use_model"):
+        return discover_corpus(corpus, config, codebook=codebook, embedder=embedder, progress=progress, **options)
+    chosen = np.zeros(len(corpus), dtype=bool)
+    chosen[chosen_rows] = True
+    sample, rest = corpus[chosen].reset_index(drop=True), corpus[~chosen].reset_index(drop=True)
+    fitted = discover_corpus(sample, config, codebook=codebook, embedder=embedder, progress=progress, **options)
+    d = fitted["discoverer"]
+    rest_texts = np.asarray(rest["text"].fillna(""), dtype=object).tolist()
+    if assign_rest is None:
+        assigned = assign_in_chunks(assignable(d), rest_texts, embedder)
+    else:
+        assigned = assign_rest(assignable(d), rest_texts)
+    # the sample first, so the representatives' row numbers (into the fitted notes) stay right
+    ordered = pd.concat([sample, rest], ignore_index=True)
+    topics = np.r_[d.topics_, assigned["topic_id"].to_numpy()]
+    scores = np.r_[d.scores_, assigned["score"].to_numpy()]
+    tables = discovery_tables(d, ordered, fitted["mapping"], topics=topics, scores=scores)
+    position = {nid: i for i, nid in enumerate(corpus["note_id"])}
+    codings = tables["codings"]
+    order = np.argsort(codings["note_id"].map(position).to_numpy(), kind="stable")
+    tables["codings"] = codings.iloc[order].reset_index(drop=True)
+    return {**fitted, "tables": tables, "n_sample": len(chosen_rows), "n_notes": len(corpus)}
