@@ -28,63 +28,24 @@ import math
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from kvalitativ.config import DiscoverConfig
-from kvalitativ.discover import curation as _cur
+from kvalitativ.discover import submodels as sub
+from kvalitativ.discover.curation import CurationMixin
+from kvalitativ.discover.submodels import as_texts as _as_texts
+from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
 from kvalitativ.discover.representatives import centroids, normalise, representatives
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
-from kvalitativ.text.lemmas import DanishAnalyzer, lemmatise_phrase
+from kvalitativ.text.lemmas import DanishAnalyzer
 
 __all__ = ["Discoverer", "auto_label", "seed_topics_from_codebook"]
 
 _D = DiscoverConfig()
 
 
-def _theme_get(theme, key, default=None):
-    if isinstance(theme, dict):
-        return theme.get(key, default)
-    return getattr(theme, key, default)
-
-
-def seed_topics_from_codebook(codebook) -> list[list[str]]:
-    """One seed-word list per codebook theme: its lemmatised label and keywords (guided BERTopic)."""
-    themes = _theme_get(codebook, "themes", codebook)
-    out = []
-    for th in themes:
-        words: list[str] = []
-        for phrase in [_theme_get(th, "label", "")] + list(_theme_get(th, "keywords", None) or []):
-            lem = lemmatise_phrase(str(phrase))
-            for w in [lem] + lem.split():
-                if w and w not in words:
-                    words.append(w)
-        if words:
-            out.append(words)
-    return out
-
-
-def auto_label(keywords: list[str], n: int = 3) -> str:
-    """A readable label from the top terms: up to *n* of them, skipping terms already covered."""
-    chosen, covered = [], set()
-    for kw in keywords:
-        toks = set(kw.split())
-        if not kw or toks <= covered:
-            continue
-        chosen.append(kw)
-        covered |= toks
-        if len(chosen) == n:
-            break
-    return ", ".join(chosen) if chosen else "(ingen ord)"
-
-
-def _as_texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        raise InputError("discover: pass a list of notes, not one string")
-    arr = np.asarray(texts, dtype=object)
-    return ["" if (t is None or (isinstance(t, float) and math.isnan(t))) else str(t) for t in arr]
-
-
-class Discoverer:
+class Discoverer(CurationMixin, BaseEstimator):
     """Find themes in notes with BERTopic (scikit-learn style).
 
     Parameters
@@ -152,16 +113,6 @@ class Discoverer:
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
                "min_df", "random_state")
 
-    def get_params(self, deep: bool = False) -> dict:
-        return {k: getattr(self, k) for k in ("embedder", *self._PARAMS, "seed_topics", "reducer", "curation")}
-
-    def set_params(self, **params) -> "Discoverer":
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ConfigError(f"Discoverer has no parameter {k!r}")
-            setattr(self, k, v)
-        return self
-
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
             raise ConfigError("discover: min_topic_size must be at least 2")
@@ -175,78 +126,31 @@ class Discoverer:
             raise ConfigError("discover: n_representative must be between 1 and 50 (5–20 is useful)")
 
     # ------------------------------------------------------------------ sub-models
+    # BERTopic's slots, filled from this estimator's parameters (see submodels.py)
     def _analyzer(self) -> DanishAnalyzer:
         return DanishAnalyzer(ngram_range=tuple(self.ngram_range))
 
     def _vectorizer(self):
-        """BERTopic counts words per *topic*, so a note-level minimum needs a fixed vocabulary."""
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        return CountVectorizer(analyzer=self._analyzer(), vocabulary=getattr(self, "vocabulary_", None))
+        return sub.vectorizer(self._analyzer(), getattr(self, "vocabulary_", None))
 
     def _fit_vocabulary(self, texts: list[str]) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        for min_df in range(max(1, int(self.min_df)), 0, -1):
-            try:
-                cv = CountVectorizer(analyzer=self._analyzer(), min_df=min_df).fit(texts)
-            except ValueError:  # nothing occurs that often (or no words at all)
-                continue
-            self.vocabulary_ = sorted(cv.vocabulary_)
-            return
-        raise InputError("discover: the notes have no words left after removing stop words and numbers")
+        self.vocabulary_ = sub.fit_vocabulary(self._analyzer(), texts, self.min_df)
 
     def _ctfidf(self):
-        from bertopic.vectorizers import ClassTfidfTransformer
-
-        # reduce_frequent_words: sqrt term frequency, so "ikke" does not top every topic.
-        return ClassTfidfTransformer(reduce_frequent_words=True)
+        return sub.ctfidf()
 
     def _representation(self):
-        if self.embedder is None or float(self.diversity) <= 0:
-            return None
-        from bertopic.representation import MaximalMarginalRelevance
-
-        return MaximalMarginalRelevance(diversity=float(self.diversity), top_n_words=int(self.n_keywords))
+        return sub.representation(self.embedder, self.diversity, self.n_keywords)
 
     def _reducer(self, n: int, dim: int):
-        nc = max(1, min(int(self.n_components), n - 2, dim))
-        if self.reducer == "umap":
-            from umap import UMAP
-
-            return UMAP(n_neighbors=max(2, min(int(self.n_neighbors), n - 1)), n_components=nc,
-                        min_dist=0.0, metric="cosine", random_state=self.random_state, n_jobs=1, init="pca")
-        if self.reducer == "pca":
-            from sklearn.decomposition import PCA
-
-            return PCA(n_components=nc, random_state=self.random_state)
-        if hasattr(self.reducer, "fit") and hasattr(self.reducer, "transform"):
-            return self.reducer
-        raise ConfigError(f"discover: reducer must be 'umap', 'pca' or an object with fit/transform, "
-                          f"not {self.reducer!r}")
+        return sub.reducer(self.reducer, n, dim, n_components=self.n_components, n_neighbors=self.n_neighbors,
+                           random_state=self.random_state)
 
     def _clusterer(self):
-        from hdbscan import HDBSCAN
-
-        ms = None if self.min_samples is None else int(self.min_samples)
-        return HDBSCAN(min_cluster_size=int(self.min_topic_size), min_samples=ms, metric="euclidean",
-                       cluster_selection_method="eom", prediction_data=False)
+        return sub.clusterer(self.min_topic_size, self.min_samples)
 
     def _seed_lists(self):
-        if self.seed_topics is None:
-            return None
-        if isinstance(self.seed_topics, (list, tuple)) and all(isinstance(s, (list, tuple)) for s in self.seed_topics):
-            seeds = [[lemmatise_phrase(w) or str(w).lower() for w in s] for s in self.seed_topics]
-            seeds = [[w for w in s if w] for s in seeds]
-        else:
-            seeds = seed_topics_from_codebook(self.seed_topics)
-        seeds = [s for s in seeds if s]
-        if not seeds:
-            return None
-        if self.embedder is None:
-            raise ConfigError("discover: seed topics (a codebook) need an embedder to embed the seed words; "
-                              "pass embedder=get_embedder('e5') (CLI: --embedder e5)")
-        return seeds
+        return sub.seed_lists(self.seed_topics, self.embedder)
 
     # ------------------------------------------------------------------ embeddings
     def _embed(self, texts: list[str], embeddings) -> np.ndarray:
@@ -325,7 +229,7 @@ class Discoverer:
     def refit(self, texts, embeddings=None) -> "Discoverer":
         """A new model with the same settings on new notes, with this model's curation re-applied."""
         self._check_fitted()
-        params = self.get_params()
+        params = self.get_params(deep=False)
         params["curation"] = self.curation_
         return Discoverer(**params).fit(texts, embeddings)
 
@@ -432,108 +336,6 @@ class Discoverer:
         with _quiet_bertopic():
             m.set_topic_labels({int(t): lab for t, lab in zip(self.topic_info_.topic_id, self.topic_info_.label)})
 
-    def _snapshot(self) -> dict:
-        kws = [list(k) for k in self.topic_info_.keywords]
-        return _cur.snapshot(list(self.topic_info_.topic_id), self.centroids_, kws)
-
-    def _require_docs(self) -> None:
-        if getattr(self, "_texts", None) is None or getattr(self, "_emb", None) is None:
-            raise KvalitativError("discover: merging needs the notes the model was fitted on; a loaded model "
-                                  "has not got them: call attach(notes, embeddings) first, or refit")
-
-    # ------------------------------------------------------------------ curation
-    def merge_topics(self, groups) -> "Discoverer":
-        """Merge topics, e.g. ``[[1, 4], [2, 7, 9]]`` (a flat ``[1, 4]`` is one group).
-
-        Recorded in ``curation_`` and re-applied when the model is refitted (see curation.py
-        for the matching rule). Topic ids are renumbered by size afterwards.
-        """
-        self._check_fitted()
-        self._require_docs()
-        if groups and all(isinstance(g, (int, np.integer)) for g in groups):
-            groups = [groups]
-        groups = [[int(t) for t in g] for g in groups]
-        valid, seen = set(self.topic_ids_.tolist()), set()
-        for g in groups:
-            bad = [t for t in g if t not in valid]
-            if bad:
-                raise InputError(f"discover: cannot merge unknown topic id(s) {bad}; topics are "
-                                 f"{sorted(valid)} (the outlier topic -1 cannot be merged)")
-            if seen & set(g):
-                raise InputError(f"discover: topic(s) {sorted(seen & set(g))} appear in two merge groups")
-            seen |= set(g)
-        groups = [g for g in groups if len(set(g)) >= 2]
-        if not groups:
-            return self
-        self.curation_.append({"op": "merge", "topics": groups, "context": self._snapshot()})
-        self._apply_merge(groups)
-        return self
-
-    def _apply_merge(self, groups) -> None:
-        old_topics = self.topics_.copy()
-        with _quiet_bertopic():
-            self.model_.merge_topics(self._texts, [list(g) for g in groups])
-        new_topics = np.asarray(self.model_.topics_, dtype=int)
-        new_labels: dict[int, str] = {}
-        order = [t for g in groups for t in g] + sorted(self.labels_)
-        for t in order:
-            if t in self.labels_:
-                nid = int(new_topics[np.flatnonzero(old_topics == t)[0]])
-                new_labels.setdefault(nid, self.labels_[t])
-        self.labels_ = new_labels
-        self._refresh()
-
-    def rename_topics(self, labels: dict) -> "Discoverer":
-        """Give topics human labels, e.g. ``{0: "Søvn og træthed"}``; kept across refits."""
-        self._check_fitted()
-        valid = set(self.topic_ids_.tolist())
-        for t, lab in labels.items():
-            if int(t) not in valid:
-                raise InputError(f"discover: cannot rename unknown topic id {t}; topics are {sorted(valid)}")
-            if not str(lab).strip():
-                raise InputError(f"discover: the new label for topic {t} is empty")
-        ctx = self._snapshot()
-        for t, lab in labels.items():
-            self.curation_.append({"op": "rename", "topic": int(t), "label": str(lab).strip(), "context": ctx})
-            self.labels_[int(t)] = str(lab).strip()
-        self._refresh()
-        return self
-
-    def _reapply(self, steps: list[dict]) -> None:
-        for step, op in enumerate(steps):
-            matches = _cur.match_topics(op["context"], self._snapshot())
-            if op["op"] == "merge":
-                new_groups, used = [], set()
-                for g in op["topics"]:
-                    targets = []
-                    for t in g:
-                        nt, sim = matches.get(int(t), (None, float("nan")))
-                        self._report.append({"step": step, "op": "merge", "old_topic": int(t), "new_topic": nt,
-                                             "similarity": sim, "applied": False})
-                        if nt is not None and nt not in targets and nt not in used:
-                            targets.append(nt)
-                    if len(targets) >= 2:
-                        new_groups.append(targets)
-                        used |= set(targets)
-                if new_groups:
-                    applied = {t for g in new_groups for t in g}
-                    for r in self._report:
-                        if r["step"] == step and r["new_topic"] in applied:
-                            r["applied"] = True
-                    self.merge_topics(new_groups)
-                else:
-                    self.curation_.append(op)  # carried forward, for a later refit
-            elif op["op"] == "rename":
-                nt, sim = matches.get(int(op["topic"]), (None, float("nan")))
-                self._report.append({"step": step, "op": "rename", "old_topic": int(op["topic"]),
-                                     "new_topic": nt, "similarity": sim, "applied": nt is not None})
-                if nt is not None:
-                    self.rename_topics({nt: op["label"]})
-                else:
-                    self.curation_.append(op)
-            else:
-                raise ConfigError(f"discover: unknown curation step {op.get('op')!r}")
-
     # ------------------------------------------------------------------ assign
     def assign(self, texts, embeddings=None) -> pd.DataFrame:
         """Nearest topic for each note: DataFrame(topic_id, label, score = cosine to its centroid)."""
@@ -567,15 +369,80 @@ class Discoverer:
         return self
 
     # ------------------------------------------------------------------ persistence
+    def to_parts(self) -> dict:
+        """The fitted model as raw parts (see :mod:`kvalitativ.discover.persist`): ``meta`` (JSON),
+        ``bertopic`` (the BERTopic object), ``arrays`` and ``frames``; nothing that needs pickle."""
+        self._check_fitted()
+        params = {k: getattr(self, k) for k in self._PARAMS}
+        params["reducer"] = self.reducer if isinstance(self.reducer, str) else f"<{type(self.reducer).__name__}>"
+        texts = getattr(self, "_texts", None)
+        reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),
+                 "text": texts[doc] if texts is not None else getattr(self, "_rep_texts", {}).get(int(doc))}
+                for row in self.topic_info_.itertuples()
+                for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity))]
+        meta = {"params": params, "seed_topic_list": self.seed_topic_list_, "analyzer": self._analyzer().to_dict(),
+                "dim": self.dim_, "n_documents": self.n_documents_, "topic_ids": [int(t) for t in self.topic_ids_],
+                "labels": {str(k): v for k, v in self.labels_.items()}, "curation": self.curation_,
+                "outlier_share": self.outlier_share_, "outlier_share_before": self.outlier_share_before_,
+                "outlier_threshold": self.outlier_threshold_}
+        frames = {"topics": self.topic_info_, "topic_terms": self.topic_terms_,
+                  "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
+                                                                 "text"]),
+                  "assignments": pd.DataFrame({"topic_id": self.topics_, "score": self.scores_})}
+        arrays = {"centroids": np.asarray(self.centroids_, dtype=np.float32),
+                  "mean_embedding": np.asarray(self.mean_embedding_, dtype=np.float32)}
+        return {"meta": meta, "bertopic": self.model_, "arrays": arrays, "frames": frames}
+
+    @classmethod
+    def from_parts(cls, parts: dict, embedder=None) -> "Discoverer":
+        """A fitted discoverer rebuilt from :meth:`to_parts`' parts (as read back from disk)."""
+        meta = parts["meta"]
+        params = dict(meta["params"])
+        reducer = params.pop("reducer", "umap")
+        params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
+        d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
+        m = parts["bertopic"]
+        ap = meta.get("analyzer") or {}
+        m.vectorizer_model.analyzer = DanishAnalyzer(
+            stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
+            min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True))
+        d.model_ = m
+        vocab = m.vectorizer_model.vocabulary_
+        d.vocabulary_ = sorted(vocab, key=vocab.get)
+        d.seed_topic_list_ = meta.get("seed_topic_list")
+        d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
+        d.dim_, d.n_documents_ = int(meta["dim"]), int(meta["n_documents"])
+        d.topic_ids_ = np.asarray(meta["topic_ids"], dtype=int)
+        d.labels_ = {int(k): v for k, v in meta.get("labels", {}).items()}
+        d.curation_ = list(meta.get("curation") or [])
+        d.outlier_share_ = meta.get("outlier_share")
+        d.outlier_share_before_ = meta.get("outlier_share_before")
+        d.outlier_threshold_ = meta.get("outlier_threshold")
+        d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
+        info = parts["frames"]["topics"].copy()
+        for col in ("keywords", "weights", "representative_docs", "representative_similarity"):
+            info[col] = info[col].map(list)
+        d.topic_info_, d.topic_terms_ = info, parts["frames"]["topic_terms"]
+        reps = parts["frames"]["representatives"]
+        d._rep_texts = dict(zip(reps.doc_index.astype(int), reps.text))
+        asg = parts["frames"]["assignments"]
+        d.topics_, d.scores_ = asg.topic_id.to_numpy(dtype=int), asg.score.to_numpy(dtype=float)
+        d._texts, d._emb = None, None
+        d.curation_report_ = pd.DataFrame(columns=["step", "op", "old_topic", "new_topic", "similarity", "applied"])
+        if d.centroids_.shape != (len(d.topic_ids_), d.dim_):
+            raise InputError(f"centroids.npy has shape {d.centroids_.shape}, expected ({len(d.topic_ids_)}, "
+                             f"{d.dim_}); the model folder is damaged: save the model again")
+        return d
+
     def save(self, path) -> None:
         """Save without pickle: BERTopic safetensors + JSON + Parquet/NumPy (see persist.py)."""
-        from kvalitativ.discover.persist import save_discoverer
+        from kvalitativ.discover.persist import save_parts
 
-        save_discoverer(self, path)
+        save_parts(self.to_parts(), path, embedder=self.embedder)
 
     @classmethod
     def load(cls, path, embedder=None) -> "Discoverer":
         """Load a saved discoverer; pass the embedder it was fitted with to assign new notes."""
-        from kvalitativ.discover.persist import load_discoverer
+        from kvalitativ.discover.persist import load_parts
 
-        return load_discoverer(path, embedder=embedder, cls=cls)
+        return cls.from_parts(load_parts(path, embedder=embedder), embedder=embedder)

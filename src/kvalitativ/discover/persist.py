@@ -30,7 +30,7 @@ import pandas as pd
 
 from kvalitativ.errors import InputError
 
-__all__ = ["save_discoverer", "load_discoverer", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save_parts", "load_parts", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "kvalitativ-discoverer"
 FORMAT_VERSION = 1
@@ -63,68 +63,47 @@ def _embedder_identity(embedder) -> dict | None:
             "dim": int(getattr(embedder, "dim", 0) or 0)}
 
 
-def save_discoverer(d, path) -> Path:
-    """Write *d* to folder *path* (replaced atomically: written beside it, then moved in)."""
+def save_parts(parts: dict, path, *, embedder=None) -> Path:
+    """Write a model's raw parts (``Discoverer.to_parts``) to folder *path* (replaced atomically:
+    written beside it, then moved in). *embedder*: the one it was fitted with (its identity is
+    recorded, so loading with another one fails clearly)."""
     from bertopic import __version__ as bertopic_version
 
     from kvalitativ.discover.backend import _quiet_bertopic
 
-    d._check_fitted()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        params = {k: _json_param(getattr(d, k)) for k in d._PARAMS}
-        params["reducer"] = d.reducer if isinstance(d.reducer, str) else f"<{type(d.reducer).__name__}>"
-        meta = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "kvalitativ_version": _kvalitativ_version(),
-            "bertopic_version": bertopic_version,
-            "params": params,
-            "seed_topic_list": d.seed_topic_list_,
-            "analyzer": d._analyzer().to_dict(),
-            "embedder": _embedder_identity(d.embedder),
-            "dim": d.dim_,
-            "n_documents": d.n_documents_,
-            "topic_ids": [int(t) for t in d.topic_ids_],
-            "labels": {str(k): v for k, v in d.labels_.items()},
-            "curation": d.curation_,
-            "outlier_share": d.outlier_share_,
-            "outlier_share_before": d.outlier_share_before_,
-            "outlier_threshold": d.outlier_threshold_,
-        }
+        meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "kvalitativ_version": _kvalitativ_version(),
+                "bertopic_version": bertopic_version, **parts["meta"],
+                "params": {k: _json_param(v) for k, v in parts["meta"]["params"].items()},
+                "embedder": _embedder_identity(embedder)}
         with open(tmp / "discoverer.json", "w", encoding="utf-8") as fh:
             json.dump(meta, fh, ensure_ascii=False, indent=1)
         with _quiet_bertopic():
-            d.model_.save(tmp / "bertopic", serialization="safetensors", save_ctfidf=True,
-                          save_embedding_model=False)
-        np.save(tmp / "centroids.npy", np.asarray(d.centroids_, dtype=np.float32), allow_pickle=False)
-        np.save(tmp / "mean_embedding.npy", np.asarray(d.mean_embedding_, dtype=np.float32), allow_pickle=False)
-        d.topic_info_.to_parquet(tmp / "topics.parquet", index=False)
-        d.topic_terms_.to_parquet(tmp / "topic_terms.parquet", index=False)
-        reps = []
-        texts = getattr(d, "_texts", None)
-        for row in d.topic_info_.itertuples():
-            for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity)):
-                text = texts[doc] if texts is not None else getattr(d, "_rep_texts", {}).get(int(doc))
-                reps.append({"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc),
-                             "similarity": float(sim), "text": text})
-        pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity", "text"]).to_parquet(
-            tmp / "representatives.parquet", index=False)
-        pd.DataFrame({"topic_id": d.topics_, "score": d.scores_}).to_parquet(tmp / "assignments.parquet",
-                                                                             index=False)
-        old = None
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            parts["bertopic"].save(tmp / "bertopic", serialization="safetensors", save_ctfidf=True,
+                                   save_embedding_model=False)
+        for name, array in parts["arrays"].items():
+            np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+        for name, frame in parts["frames"].items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        _swap_in(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    """Replace folder *path* by the finished folder *tmp* (the old one is removed after the move)."""
+    old = None
+    if path.exists():
+        old = path.with_name(f".{path.name}.old-{os.getpid()}")
+        os.replace(path, old)
+    os.replace(tmp, path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _read_meta(path: Path) -> dict:
@@ -146,14 +125,13 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def load_discoverer(path, embedder=None, *, cls):
-    """Read a folder written by :func:`save_discoverer` into a new ``cls`` (the Discoverer class,
-    passed in so that persistence never imports the model); *embedder* = the one it was fitted with."""
+def load_parts(path, embedder=None) -> dict:
+    """Read a folder written by :func:`save_parts` back into raw parts (``Discoverer.from_parts``
+    rebuilds the model); *embedder* = the one it was fitted with, checked against the saved one."""
     from bertopic import BERTopic
 
     from kvalitativ.discover.backend import _backend, _quiet_bertopic
     from kvalitativ.errors import ConfigError
-    from kvalitativ.text.lemmas import DanishAnalyzer
 
     path = Path(path)
     meta = _read_meta(path)
@@ -166,44 +144,9 @@ def load_discoverer(path, embedder=None, *, cls):
                               "pass the same embedder, or refit"
                               + ("; a tfidf vector space cannot be rebuilt from disk, so fit models you "
                                  "want to reuse with --embedder e5" if saved["name"] == "tfidf" else ""))
-    params = dict(meta["params"])
-    reducer = params.pop("reducer", "umap")
-    params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
-    d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
     with _quiet_bertopic():
-        m = BERTopic.load(str(path / "bertopic"), embedding_model=_backend(embedder) if embedder else None)
-    ap = meta.get("analyzer") or {}
-    m.vectorizer_model.analyzer = DanishAnalyzer(
-        stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
-        min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True))
-    d.model_ = m
-    vocab = m.vectorizer_model.vocabulary_
-    d.vocabulary_ = sorted(vocab, key=vocab.get)
-    d.seed_topic_list_ = meta.get("seed_topic_list")
-    d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
-    d.dim_ = int(meta["dim"])
-    d.n_documents_ = int(meta["n_documents"])
-    d.topic_ids_ = np.asarray(meta["topic_ids"], dtype=int)
-    d.labels_ = {int(k): v for k, v in meta.get("labels", {}).items()}
-    d.curation_ = list(meta.get("curation") or [])
-    d.outlier_share_ = meta.get("outlier_share")
-    d.outlier_share_before_ = meta.get("outlier_share_before")
-    d.outlier_threshold_ = meta.get("outlier_threshold")
-    d.centroids_ = np.load(path / "centroids.npy", allow_pickle=False)
-    d.mean_embedding_ = np.load(path / "mean_embedding.npy", allow_pickle=False)
-    info = pd.read_parquet(path / "topics.parquet")
-    for col in ("keywords", "weights", "representative_docs", "representative_similarity"):
-        info[col] = info[col].map(list)
-    d.topic_info_ = info
-    d.topic_terms_ = pd.read_parquet(path / "topic_terms.parquet")
-    reps = pd.read_parquet(path / "representatives.parquet")
-    d._rep_texts = dict(zip(reps.doc_index.astype(int), reps.text))
-    asg = pd.read_parquet(path / "assignments.parquet")
-    d.topics_ = asg.topic_id.to_numpy(dtype=int)
-    d.scores_ = asg.score.to_numpy(dtype=float)
-    d._texts, d._emb = None, None
-    d.curation_report_ = pd.DataFrame(columns=["step", "op", "old_topic", "new_topic", "similarity", "applied"])
-    if d.centroids_.shape != (len(d.topic_ids_), d.dim_):
-        raise InputError(f"{path}: centroids.npy has shape {d.centroids_.shape}, expected "
-                         f"({len(d.topic_ids_)}, {d.dim_}); the folder is damaged: save the model again")
-    return d
+        model = BERTopic.load(str(path / "bertopic"), embedding_model=_backend(embedder) if embedder else None)
+    arrays = {name: np.load(path / f"{name}.npy", allow_pickle=False) for name in ("centroids", "mean_embedding")}
+    frames = {name: pd.read_parquet(path / f"{name}.parquet")
+              for name in ("topics", "topic_terms", "representatives", "assignments")}
+    return {"meta": meta, "bertopic": model, "arrays": arrays, "frames": frames}

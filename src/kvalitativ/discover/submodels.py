@@ -1,0 +1,142 @@
+"""What fills BERTopic's sub-model slots for the discoverer, from its parameters.
+
+BERTopic stays the framework: a better reducer, clusterer, vectoriser or representation goes
+into its slot here (``umap_model``, ``hdbscan_model``, ``vectorizer_model``, ``ctfidf_model``,
+``representation_model``, ``seed_topic_list``), not around BERTopic. Also the two small text
+helpers topics are named and guided with: :func:`auto_label` and :func:`seed_topics_from_codebook`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.text.lemmas import lemmatise_phrase
+
+__all__ = ["vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
+           "auto_label", "seed_topics_from_codebook", "as_texts"]
+
+
+def vectorizer(analyzer, vocabulary=None):
+    """BERTopic counts words per *topic*, so a note-level minimum needs a fixed vocabulary."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=analyzer, vocabulary=vocabulary)
+
+
+def fit_vocabulary(analyzer, texts: list[str], min_df: int) -> list[str]:
+    """Words in at least ``min_df`` notes (lowered until some word qualifies on a small corpus)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    for df in range(max(1, int(min_df)), 0, -1):
+        try:
+            cv = CountVectorizer(analyzer=analyzer, min_df=df).fit(texts)
+        except ValueError:  # nothing occurs that often (or no words at all)
+            continue
+        return sorted(cv.vocabulary_)
+    raise InputError("discover: the notes have no words left after removing stop words and numbers")
+
+
+def ctfidf():
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    # reduce_frequent_words: sqrt term frequency, so "ikke" does not top every topic.
+    return ClassTfidfTransformer(reduce_frequent_words=True)
+
+
+def representation(embedder, diversity: float, n_keywords: int):
+    """Maximal marginal relevance over candidate keywords (needs an embedder; None = plain c-TF-IDF)."""
+    if embedder is None or float(diversity) <= 0:
+        return None
+    from bertopic.representation import MaximalMarginalRelevance
+
+    return MaximalMarginalRelevance(diversity=float(diversity), top_n_words=int(n_keywords))
+
+
+def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, random_state):
+    """UMAP (PCA start: deterministic across processes), PCA, or the object given."""
+    nc = max(1, min(int(n_components), n - 2, dim))
+    if kind == "umap":
+        from umap import UMAP
+
+        return UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)), n_components=nc,
+                    min_dist=0.0, metric="cosine", random_state=random_state, n_jobs=1, init="pca")
+    if kind == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=nc, random_state=random_state)
+    if hasattr(kind, "fit") and hasattr(kind, "transform"):
+        return kind
+    raise ConfigError(f"discover: reducer must be 'umap', 'pca' or an object with fit/transform, not {kind!r}")
+
+
+def clusterer(min_topic_size: int, min_samples):
+    from hdbscan import HDBSCAN
+
+    ms = None if min_samples is None else int(min_samples)
+    return HDBSCAN(min_cluster_size=int(min_topic_size), min_samples=ms, metric="euclidean",
+                   cluster_selection_method="eom", prediction_data=False)
+
+
+def seed_lists(seed_topics, embedder):
+    """Seed-word lists for guided topic modelling from a codebook or lists of words (None = unguided)."""
+    if seed_topics is None:
+        return None
+    if isinstance(seed_topics, (list, tuple)) and all(isinstance(s, (list, tuple)) for s in seed_topics):
+        seeds = [[lemmatise_phrase(w) or str(w).lower() for w in s] for s in seed_topics]
+        seeds = [[w for w in s if w] for s in seeds]
+    else:
+        seeds = seed_topics_from_codebook(seed_topics)
+    seeds = [s for s in seeds if s]
+    if not seeds:
+        return None
+    if embedder is None:
+        raise ConfigError("discover: seed topics (a codebook) need an embedder to embed the seed words; "
+                          "pass embedder=get_embedder('e5') (CLI: --embedder e5)")
+    return seeds
+
+
+def _theme_get(theme, key, default=None):
+    if isinstance(theme, dict):
+        return theme.get(key, default)
+    return getattr(theme, key, default)
+
+
+def seed_topics_from_codebook(codebook) -> list[list[str]]:
+    """One seed-word list per codebook theme: its lemmatised label and keywords (guided BERTopic)."""
+    themes = _theme_get(codebook, "themes", codebook)
+    out = []
+    for th in themes:
+        words: list[str] = []
+        for phrase in [_theme_get(th, "label", "")] + list(_theme_get(th, "keywords", None) or []):
+            lem = lemmatise_phrase(str(phrase))
+            for w in [lem] + lem.split():
+                if w and w not in words:
+                    words.append(w)
+        if words:
+            out.append(words)
+    return out
+
+
+def auto_label(keywords: list[str], n: int = 3) -> str:
+    """A readable label from the top terms: up to *n* of them, skipping terms already covered."""
+    chosen, covered = [], set()
+    for kw in keywords:
+        toks = set(kw.split())
+        if not kw or toks <= covered:
+            continue
+        chosen.append(kw)
+        covered |= toks
+        if len(chosen) == n:
+            break
+    return ", ".join(chosen) if chosen else "(ingen ord)"
+
+
+def as_texts(texts) -> list[str]:
+    """Notes as a list of str (None and NaN become ""); one string is an error, not a list of letters."""
+    if isinstance(texts, str):
+        raise InputError("discover: pass a list of notes, not one string")
+    arr = np.asarray(texts, dtype=object)
+    return ["" if (t is None or (isinstance(t, float) and math.isnan(t))) else str(t) for t in arr]
