@@ -9,7 +9,7 @@ parts can be rerun alone::
     python scripts/benchmarks/bench.py e5                 # e5 notes/s: the old settings against the tuned ones
     python scripts/benchmarks/bench.py stages             # every stage at 1k, 10k, 100k notes per embedder
     python scripts/benchmarks/bench.py stages --sizes 1000 --embedders static tfidf   # a quick subset
-    python scripts/benchmarks/bench.py scale --n 1000000  # ingest -> redact -> code, streamed, static embedder
+    python scripts/benchmarks/bench.py scale --n 1000000  # kvalitativ run --engine streamed, every stage, discovery on
     python scripts/benchmarks/bench.py compare --before c56f8c9   # every stage, the code before the speed work vs now
 
 ``stages`` runs each stage in a fresh Python process (``bench.py _stage``), so the peak
@@ -927,52 +927,61 @@ def cmd_compare(args) -> None:
 
 
 # ====================================================================================== scale
+def _scale_config(corpus_dir: Path, out: Path, chunk_size: int, embedder: str) -> Path:
+    """The sample's config for a generated corpus: streamed engine, zero-shot coding (no hand
+    codes at this size), discovery on, no citizen input."""
+    import yaml
+
+    cfg = yaml.safe_load((ROOT / "corpora" / "sample" / "kvalitativ.yaml").read_text(encoding="utf-8"))
+    cfg.update(out=str(out), engine="streamed", chunk_size=chunk_size)
+    cfg["ingest"].update(notes=str(corpus_dir / "notes.csv"), indicators=str(corpus_dir / "indicators.csv"))
+    cfg["embed"] = {"name": embedder, "cache_dir": str(out.parent / "scale-cache")}
+    cfg["code"].pop("train", None)
+    cfg["discover"] = {"enabled": True}
+    cfg.pop("citizen", None)
+    path = out.parent / "scale.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def cmd_scale(args) -> None:
-    """1M notes: ingest -> redact -> code, streamed in chunks, static embedder; peak RSS of a fresh process."""
+    """`kvalitativ run --engine streamed` on N generated notes: every stage, peak RSS of the run's process."""
+    import resource
+
     corpus_dir = generate_corpus(Path(args.work) / f"corpus-{args.n}", args.n)
     out = Path(args.work) / f"scale-out-{args.n}"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, __file__, "_scale", str(corpus_dir / "notes.csv"), str(out), "--chunk-size",
-           str(args.chunk_size), "--embedder", args.embedder]
+    config = _scale_config(corpus_dir, out, args.chunk_size, args.embedder)
+    cmd = [str(Path(sys.executable).with_name("kvalitativ")), "run", "--config", str(config)]
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     wall = time.perf_counter() - t0
     if p.returncode != 0:
-        print(p.stderr[-3000:], file=sys.stderr)
+        print(p.stdout[-3000:], p.stderr[-3000:], file=sys.stderr)
         raise SystemExit(p.returncode)
-    r = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    rows, stages = manifest["tables"], manifest["stages"]
     size_mb = (corpus_dir / "notes.csv").stat().st_size / 1e6
     body = header_lines()
-    body += [f"{args.n:,} generated notes (`notes.csv`, {size_mb:,.0f} MB) through **ingest → redact → code** "
-             f"with the `{args.embedder}` embedder, streamed in chunks of {args.chunk_size:,} notes by "
-             "`kvalitativ.scale.chunked.code_notes_streamed`: each chunk is read, ingested and redacted "
-             "(`ingest_notes` on the chunk), split into sentences, embedded and coded by a zero-shot coder "
-             "fitted once on the first chunk (as the Dask engine fits on a sample and transforms the rest), "
-             "and its `notes`/`codings`/`rejects` rows are appended to Parquet files; nothing of a finished "
-             "chunk stays in memory. One fresh process; not a test.", "",
+    body += [f"`kvalitativ run --engine streamed` on {args.n:,} generated notes (`notes.csv`, {size_mb:,.0f} MB) and "
+             f"their indicators ({rows.get('indicators', 0):,} persons): the sample's config with the "
+             f"`{args.embedder}` embedder, zero-shot coding (no hand codes at this size), **discovery on**, "
+             f"chunks of {args.chunk_size:,} rows. Ingest, redaction and coding run a chunk at a time; the "
+             "coder and the topic model are fitted once on the run's seeded fit sample of 20,000 notes and "
+             "applied to the rest; link, summaries and the report work on the per-person aggregates. One "
+             "fresh process (`kvalitativ run`), seconds from its `run.json`; not a test.", "",
+             "| stage | seconds |", "|---|---|"]
+    body += [f"| {name} | {sec['seconds']:,.1f} |" for name, sec in stages.items()]
+    body += [f"| **whole command** (process start included) | **{wall:,.1f}** ({wall / 60:.1f} min) |", "",
              "| | |", "|---|---|",
-             f"| notes read | {r['n_read']:,} |", f"| notes kept | {r['n_kept']:,} |",
-             f"| rows rejected | {r['n_rejected']:,} |", f"| identifiers redacted | {r['n_redacted']:,} |",
-             f"| codings rows (sentence × theme, plus one `uncoded` row per note without a theme) | {r['n_codings']:,} |",
-             f"| wall time | {r['seconds'] / 60:.1f} min ({r['n_kept'] / r['seconds']:,.0f} notes/s) |",
-             f"| of which ingest + redact | {r['t_ingest'] / 60:.1f} min |",
-             f"| of which fitting the coder on the first {r.get('fit_notes', 20000):,} notes | {r.get('t_fit', 0) / 60:.1f} min |",
-             f"| of which embed + code | {r['t_code'] / 60:.1f} min |",
-             f"| of which write | {r['t_write'] / 60:.1f} min |",
-             f"| **peak resident memory** | **{r['peak_rss_mb'] / 1024:.2f} GB** (limit asked: 4 GB) |", ""]
-    write_subsection("1,000,000 notes in bounded memory", body)
-    print(json.dumps(r, indent=1))
-
-
-def cmd_scale_inner(args) -> None:
-    from kvalitativ.scale.chunked import code_notes_streamed
-
-    t0 = time.perf_counter()
-    r = code_notes_streamed(args.notes, args.out, embedder=args.embedder, chunk_size=args.chunk_size,
-                            progress=True)
-    r["seconds"] = time.perf_counter() - t0
-    r["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(r))
+             f"| notes kept | {rows['notes']:,} |", f"| rows rejected | {rows['rejects']:,} |",
+             f"| `codings` rows (themes + discovered topics) | {rows['codings']:,} |",
+             f"| **peak resident memory** | **{peak_gb:.2f} GB** (limit asked: 4 GB) |",
+             f"| target < 20 minutes | {'met' if wall < 1200 else 'missed'} |", ""]
+    write_subsection("kvalitativ run at 1,000,000 notes" if args.n == 1_000_000 else
+                     f"kvalitativ run at {args.n:,} notes", body)
+    print("\n".join(body))
 
 
 # ====================================================================================== main
@@ -1018,7 +1027,7 @@ def main(argv=None) -> int:
     k.add_argument("--timeout", type=float, default=3600)
     k.add_argument("--work", default=str(ROOT / "out" / "bench"))
     k.set_defaults(func=cmd_compare)
-    c = sub.add_parser("scale", help="1M notes ingest -> redact -> code in chunks; peak memory")
+    c = sub.add_parser("scale", help="kvalitativ run --engine streamed on 1M notes: every stage, peak memory")
     c.add_argument("--n", type=int, default=1_000_000)
     c.add_argument("--chunk-size", type=int, default=50_000)
     c.add_argument("--embedder", default="static")
@@ -1028,12 +1037,6 @@ def main(argv=None) -> int:
     si.add_argument("stage")
     si.add_argument("spec")
     si.set_defaults(func=cmd_stage)
-    sc = sub.add_parser("_scale", help=argparse.SUPPRESS)
-    sc.add_argument("notes")
-    sc.add_argument("out")
-    sc.add_argument("--chunk-size", type=int, default=50_000)
-    sc.add_argument("--embedder", default="static")
-    sc.set_defaults(func=cmd_scale_inner)
     args = ap.parse_args(argv)
     args.func(args)
     return 0
