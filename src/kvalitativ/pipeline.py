@@ -17,7 +17,7 @@ from kvalitativ.config import RunConfig
 from kvalitativ.engines.stage_engine import StageEngine, stage_engine
 from kvalitativ.errors import ConfigError
 from kvalitativ.io.ingest import read_indicators
-from kvalitativ.io.store import file_sha256, make_run_id, write_manifest, write_tables
+from kvalitativ.io.store import file_sha256, make_run_id, table_rows, write_manifest, write_tables
 from kvalitativ.stage_result import StageResult
 
 
@@ -201,9 +201,7 @@ def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path 
         timings[name] = round(time.perf_counter() - start, 3)
         results[name] = result
         summary.extend(result.summary)
-    tables: dict[str, int] = {}
-    for result in results.values():
-        tables.update(result.rows)
+    tables = table_rows(out_dir)  # on disk: discovery adds its rows to codings and themes
     from kvalitativ.privacy.manifest import public_manifest
 
     public = public_manifest(config)  # file names and hashes, a key fingerprint: nothing secret or local

@@ -48,12 +48,8 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate_codings(codings: pd.DataFrame, gold: pd.DataFrame, notes=None, themes=None
-                     ) -> tuple[pd.DataFrame, dict]:
-    """Compare ``codings`` (the codings table) with ``gold`` (``note_id, theme_id[, valence]``).
-
-    Returns ``(per_theme, summary)``; see the module docstring for what is counted.
-    """
+def _aligned(codings: pd.DataFrame, gold: pd.DataFrame, notes) -> tuple[list[str], dict, dict, int]:
+    """(note universe, gold (note, theme) → valence, predicted pairs, gold notes outside the universe)."""
     for col in ("note_id", "theme_id"):
         if col not in gold.columns:
             raise InputError(f"gold codes: missing column '{col}' (need note_id, theme_id[, valence]).")
@@ -71,56 +67,62 @@ def evaluate_codings(codings: pd.DataFrame, gold: pd.DataFrame, notes=None, them
     outside = int(g.loc[~in_u, "note_id"].nunique())
     g = g[in_u & ~g["theme_id"].isin(["", UNCODED, "nan", "None"])]
     pred = pred[pred["note_id"].isin(universe) & (pred["theme_id"] != UNCODED)]
-    if themes is None:
-        themes = list(dict.fromkeys([*sorted(g["theme_id"].unique()), *sorted(pred["theme_id"].unique())]))
-    themes = list(themes)
     gold_pairs = {(n, t): v for n, t, v in zip(g["note_id"], g["theme_id"], g["valence"])}
     pred_pairs = {(n, t): v for n, t, v in zip(pred["note_id"], pred["theme_id"], pred["valence"])}
+    return universe, gold_pairs, pred_pairs, outside
+
+
+def _theme_row(t: str, universe: list[str], gold_pairs: dict, pred_pairs: dict) -> tuple[dict, list, list]:
+    """One theme's row of the per-theme table, and its (gold, predicted) valences where both coded it."""
     idx = {n: i for i, n in enumerate(universe)}
-    rows = []
-    all_gv, all_pv = [], []
-    TP = FP = FN = 0
+    gy = np.zeros(len(universe), dtype=int)
+    py = np.zeros(len(universe), dtype=int)
+    gy[[idx[n] for (n, tt) in gold_pairs if tt == t]] = 1
+    py[[idx[n] for (n, tt) in pred_pairs if tt == t]] = 1
+    tp, fp, fn = int((gy & py).sum()), int(((1 - gy) & py).sum()), int((gy & (1 - py)).sum())
+    p, r, f = _prf(tp, fp, fn)
+    gv, pv = [], []
+    for (n, tt), v in gold_pairs.items():
+        if tt == t and isinstance(v, str) and v and isinstance(pred_pairs.get((n, t)), str):
+            gv.append(v)
+            pv.append(str(pred_pairs[(n, t)]))
+    row = {"theme_id": t, "support": int(gy.sum()), "n_predicted": int(py.sum()), "tp": tp, "fp": fp, "fn": fn,
+           "precision": p, "recall": r, "f1": f, "cohen_kappa": _kappa(gy, py), "valence_n": len(gv),
+           "valence_accuracy": float(np.mean(np.array(gv) == np.array(pv))) if gv else float("nan"),
+           "valence_kappa": _kappa(np.array(gv, dtype=object), np.array(pv, dtype=object)) if gv else float("nan")}
+    return row, gv, pv
+
+
+def evaluate_codings(codings: pd.DataFrame, gold: pd.DataFrame, notes=None, themes=None
+                     ) -> tuple[pd.DataFrame, dict]:
+    """Compare ``codings`` (the codings table) with ``gold`` (``note_id, theme_id[, valence]``).
+
+    Returns ``(per_theme, summary)``; see the module docstring for what is counted.
+    """
+    universe, gold_pairs, pred_pairs, outside = _aligned(codings, gold, notes)
+    if themes is None:
+        themes = list(dict.fromkeys([*sorted({t for _, t in gold_pairs}), *sorted({t for _, t in pred_pairs})]))
+    themes = list(themes)
+    rows, all_gv, all_pv = [], [], []
     for t in themes:
-        gy = np.zeros(len(universe), dtype=int)
-        py = np.zeros(len(universe), dtype=int)
-        for (n, tt) in gold_pairs:
-            if tt == t:
-                gy[idx[n]] = 1
-        for (n, tt) in pred_pairs:
-            if tt == t:
-                py[idx[n]] = 1
-        tp = int((gy & py).sum())
-        fp = int(((1 - gy) & py).sum())
-        fn = int((gy & (1 - py)).sum())
-        TP, FP, FN = TP + tp, FP + fp, FN + fn
-        p, r, f = _prf(tp, fp, fn)
-        gv, pv = [], []
-        for (n, tt), v in gold_pairs.items():
-            if tt == t and isinstance(v, str) and v and isinstance(pred_pairs.get((n, t)), str):
-                gv.append(v)
-                pv.append(str(pred_pairs[(n, t)]))
+        row, gv, pv = _theme_row(t, universe, gold_pairs, pred_pairs)
+        rows.append(row)
         all_gv += gv
         all_pv += pv
-        rows.append({
-            "theme_id": t, "support": int(gy.sum()), "n_predicted": int(py.sum()), "tp": tp, "fp": fp, "fn": fn,
-            "precision": p, "recall": r, "f1": f, "cohen_kappa": _kappa(gy, py),
-            "valence_n": len(gv),
-            "valence_accuracy": float(np.mean(np.array(gv) == np.array(pv))) if gv else float("nan"),
-            "valence_kappa": _kappa(np.array(gv, dtype=object), np.array(pv, dtype=object)) if gv else float("nan"),
-        })
     per_theme = pd.DataFrame(rows, columns=PER_THEME_COLUMNS)
     supported = per_theme[per_theme["support"] > 0]
-    mp, mr, mf = _prf(TP, FP, FN)
+    mp, mr, mf = _prf(int(per_theme["tp"].sum()), int(per_theme["fp"].sum()), int(per_theme["fn"].sum()))
     gold_sets = {n: set() for n in universe}
     pred_sets = {n: set() for n in universe}
-    for (n, t) in gold_pairs:
-        if t in themes:
-            gold_sets[n].add(t)
-    for (n, t) in pred_pairs:
-        if t in themes:
-            pred_sets[n].add(t)
-    exact = float(np.mean([gold_sets[n] == pred_sets[n] for n in universe])) if universe else float("nan")
+    for pairs, sets in ((gold_pairs, gold_sets), (pred_pairs, pred_sets)):
+        for (n, t) in pairs:
+            if t in themes:
+                sets[n].add(t)
     val_labels = sorted(set(all_gv) | set(all_pv))
+
+    def mean_of(col: str) -> float:
+        return float(supported[col].mean()) if len(supported) else float("nan")
+
     summary = {
         "n_notes": len(universe),
         "n_themes": len(themes),
@@ -128,11 +130,9 @@ def evaluate_codings(codings: pd.DataFrame, gold: pd.DataFrame, notes=None, them
         "n_predicted_pairs": int(sum(1 for (n, t) in pred_pairs if t in themes)),
         "gold_notes_outside": outside,
         "micro_precision": mp, "micro_recall": mr, "micro_f1": mf,
-        "macro_precision": float(supported["precision"].mean()) if len(supported) else float("nan"),
-        "macro_recall": float(supported["recall"].mean()) if len(supported) else float("nan"),
-        "macro_f1": float(supported["f1"].mean()) if len(supported) else float("nan"),
-        "mean_kappa": float(supported["cohen_kappa"].mean()) if len(supported) else float("nan"),
-        "exact_match": exact,
+        "macro_precision": mean_of("precision"), "macro_recall": mean_of("recall"), "macro_f1": mean_of("f1"),
+        "mean_kappa": mean_of("cohen_kappa"),
+        "exact_match": float(np.mean([gold_sets[n] == pred_sets[n] for n in universe])) if universe else float("nan"),
         "valence_n": len(all_gv),
         "valence_accuracy": float(np.mean(np.array(all_gv) == np.array(all_pv))) if all_gv else float("nan"),
         "valence_macro_f1": float(f1_score(all_gv, all_pv, labels=val_labels, average="macro", zero_division=0))

@@ -339,3 +339,11 @@ def tables_to_duckdb(tables: dict[str, Any], path: str | Path) -> None:
     """Replace tables in the DuckDB file, atomically; a table is a DataFrame or anything DuckDB
     can scan (a ``pyarrow.dataset`` of a Parquet file is streamed, not loaded)."""
     _to_duckdb(tables, Path(path))
+
+
+def table_rows(out_dir: str | Path) -> dict[str, int]:
+    """Rows of every table in an output folder (dashboard and internal), from the Parquet files'
+    metadata — what is on disk, whichever stages wrote (or added to) a table."""
+    out_dir = Path(out_dir)
+    return {p.stem: pq.ParquetFile(p).metadata.num_rows
+            for sub in ("parquet", "work") for p in sorted((out_dir / sub).glob("*.parquet"))}
