@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Embedder", "l2_normalise", "batches", "progress_bar"]
+__all__ = ["Embedder", "EmbedderWrapper", "l2_normalise", "batches", "progress_bar"]
 
 
 @runtime_checkable
@@ -25,6 +25,27 @@ class Embedder(Protocol):
 
     def encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - protocol
         ...
+
+
+class EmbedderWrapper:
+    """Base of every embedder that wraps another (a cache, a memo, a lock, a cluster, vectors sent
+    along): it *is* the inner embedder's vector space, so it answers ``name``, ``version``,
+    ``dim``, ``prefix``, ``needs_fit`` and ``is_fitted`` from ``inner`` and passes ``fit`` on.
+    A subclass sets ``self.inner`` and defines ``encode``."""
+
+    inner: object
+
+    name = property(lambda self: self.inner.name)
+    version = property(lambda self: self.inner.version)
+    dim = property(lambda self: self.inner.dim)
+    prefix = property(lambda self: str(getattr(self.inner, "prefix", "") or ""))
+    needs_fit = property(lambda self: bool(getattr(self.inner, "needs_fit", False)))
+    is_fitted = property(lambda self: bool(getattr(self.inner, "is_fitted", True)))
+
+    def fit(self, texts: list[str]):
+        if hasattr(self.inner, "fit"):
+            self.inner.fit(list(texts))
+        return self
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ import numpy as np
 
 from kvalitativ.io.atomic import atomic_path, write_text_atomic
 
-from .base import progress_bar
+from .base import EmbedderWrapper, progress_bar
 
 __all__ = ["CachedEmbedder", "MemoizedEmbedder", "text_key"]
 
@@ -52,7 +52,7 @@ def _rows_to_keys(rows: np.ndarray) -> list[bytes]:
     return [r.tobytes() for r in rows]
 
 
-class CachedEmbedder:
+class CachedEmbedder(EmbedderWrapper):
     """Wrap an :class:`~kvalitativ.embed.Embedder` with an on-disk cache.
 
     >>> emb = CachedEmbedder(get_embedder("e5"), ".kvalitativ-cache/embeddings")  # doctest: +SKIP
@@ -64,7 +64,7 @@ class CachedEmbedder:
     """
 
     def __init__(self, embedder, cache_dir: str | os.PathLike, chunk_size: int = 256, progress: bool = True):
-        self.embedder = embedder
+        self.inner = embedder
         self.cache_dir = Path(cache_dir)
         self.chunk_size = int(chunk_size)
         self.progress = progress
@@ -72,36 +72,6 @@ class CachedEmbedder:
         self.misses = 0
         self._index: dict[bytes, tuple[str, int]] = {}
         self._shards: dict[str, np.ndarray] = {}
-
-    # --- the Embedder protocol -------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self.embedder.name
-
-    @property
-    def version(self) -> str:
-        return self.embedder.version
-
-    @property
-    def dim(self) -> int:
-        return self.embedder.dim
-
-    @property
-    def prefix(self) -> str:
-        return str(getattr(self.embedder, "prefix", "") or "")
-
-    @property
-    def needs_fit(self) -> bool:
-        return bool(getattr(self.embedder, "needs_fit", False))
-
-    @property
-    def is_fitted(self) -> bool:
-        return bool(getattr(self.embedder, "is_fitted", True))
-
-    def fit(self, texts: list[str]) -> "CachedEmbedder":
-        if hasattr(self.embedder, "fit"):
-            self.embedder.fit(texts)
-        return self
 
     @property
     def space_dir(self) -> Path:
@@ -111,8 +81,8 @@ class CachedEmbedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = [str(t) for t in texts]
-        if getattr(self.embedder, "needs_fit", False) and not getattr(self.embedder, "is_fitted", True):
-            self.embedder.fit(texts)
+        if getattr(self.inner, "needs_fit", False) and not getattr(self.inner, "is_fitted", True):
+            self.inner.fit(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         space = self.space_dir
@@ -176,18 +146,18 @@ class CachedEmbedder:
 
     def _embed_missing(self, space: Path, todo: dict[bytes, str]) -> None:
         items = list(todo.items())
-        inner_progress = getattr(self.embedder, "progress", None)
+        inner_progress = getattr(self.inner, "progress", None)
         show = self.progress and len(items) > self.chunk_size
         if show and inner_progress is not None:
-            self.embedder.progress = False  # one bar (ours), not one per chunk
+            self.inner.progress = False  # one bar (ours), not one per chunk
         try:
             chunks = [items[i : i + self.chunk_size] for i in range(0, len(items), self.chunk_size)]
             for chunk in progress_bar(chunks, total=len(chunks), desc=f"embedding ({self.name})", enabled=show):
-                vecs = np.asarray(self.embedder.encode([t for _, t in chunk]), dtype=np.float32)
+                vecs = np.asarray(self.inner.encode([t for _, t in chunk]), dtype=np.float32)
                 self._write_shard(space, [k for k, _ in chunk], vecs)
         finally:
             if show and inner_progress is not None:
-                self.embedder.progress = inner_progress
+                self.inner.progress = inner_progress
 
     def _write_shard(self, space: Path, keys: list[bytes], vecs: np.ndarray) -> None:
         shard = uuid.uuid4().hex
@@ -235,27 +205,19 @@ class CachedEmbedder:
         return {"hits": self.hits, "misses": self.misses, "space": str(self.space_dir)}
 
 
-class MemoizedEmbedder:
+class MemoizedEmbedder(EmbedderWrapper):
     """An in-memory cache for one process: the same text is embedded once per run even
     without a cache folder (a coder embeds units when fitting and again when coding)."""
 
     def __init__(self, embedder):
-        self.embedder = embedder
+        self.inner = embedder
         self.hits = 0
         self.misses = 0
         self._memo: dict[str, np.ndarray] = {}
         self._space = None
 
-    name = property(lambda self: self.embedder.name)
-    version = property(lambda self: self.embedder.version)
-    dim = property(lambda self: self.embedder.dim)
-    prefix = property(lambda self: str(getattr(self.embedder, "prefix", "") or ""))
-    needs_fit = property(lambda self: bool(getattr(self.embedder, "needs_fit", False)))
-    is_fitted = property(lambda self: bool(getattr(self.embedder, "is_fitted", True)))
-
     def fit(self, texts: list[str]) -> "MemoizedEmbedder":
-        if hasattr(self.embedder, "fit"):
-            self.embedder.fit(texts)
+        super().fit(texts)
         self._memo.clear()
         return self
 
@@ -271,7 +233,7 @@ class MemoizedEmbedder:
         self.misses += len(todo)
         self.hits += len(set(texts)) - len(todo)
         if todo:
-            for t, v in zip(todo, np.asarray(self.embedder.encode(todo), dtype=np.float32)):
+            for t, v in zip(todo, np.asarray(self.inner.encode(todo), dtype=np.float32)):
                 self._memo[t] = v
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from kvalitativ.embed.base import EmbedderWrapper
 from kvalitativ.engines.cluster import map_partitions, n_workers
 from kvalitativ.engines.tasks import EmbedderSpec, encode_task
 
 __all__ = ["ClusterEmbedder"]
 
 
-class ClusterEmbedder:
+class ClusterEmbedder(EmbedderWrapper):
     """Embedder protocol (``name``, ``version``, ``dim``, ``encode``) over a Dask ``client``.
 
     ``inner`` is the configured embedder built here (for its identity, and for fitting when it
@@ -51,17 +52,10 @@ class ClusterEmbedder:
         return cls(inner, spec, client, progress=progress)
 
     # --- the Embedder protocol ---------------------------------------------------------------
-    name = property(lambda self: self.inner.name)
-    version = property(lambda self: self.inner.version)
-    dim = property(lambda self: self.inner.dim)
-    prefix = property(lambda self: str(getattr(self.inner, "prefix", "") or ""))
-    needs_fit = property(lambda self: bool(getattr(self.inner, "needs_fit", False)))
-    is_fitted = property(lambda self: bool(getattr(self.inner, "is_fitted", True)))
 
     def fit(self, texts: list[str]) -> "ClusterEmbedder":
         """Fit the vector space here, once (TF-IDF); the workers get the fitted object."""
-        if hasattr(self.inner, "fit"):
-            self.inner.fit(list(texts))
+        super().fit(texts)
         self._memo.clear()
         self._fitted_future = None
         return self

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kvalitativ.embed.base import EmbedderWrapper
+
 __all__ = ["EmbedderSpec", "worker_embedder", "PrecomputedEmbedder", "redact_task", "segment_task",
            "encode_task", "code_task", "assign_task"]
 
@@ -39,23 +41,16 @@ class EmbedderSpec:
     cache_dir: str | None = None
 
 
-class _Locked:
+class _Locked(EmbedderWrapper):
     """One embedder shared by the threads of a worker: ``encode`` one call at a time."""
 
     def __init__(self, embedder: Any):
-        self.embedder = embedder
+        self.inner = embedder
         self.lock = threading.Lock()
-
-    name = property(lambda self: self.embedder.name)
-    version = property(lambda self: self.embedder.version)
-    dim = property(lambda self: self.embedder.dim)
-    prefix = property(lambda self: str(getattr(self.embedder, "prefix", "") or ""))
-    needs_fit = property(lambda self: bool(getattr(self.embedder, "needs_fit", False)))
-    is_fitted = property(lambda self: bool(getattr(self.embedder, "is_fitted", True)))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         with self.lock:
-            return self.embedder.encode(texts)
+            return self.inner.encode(texts)
 
 
 def _wrap(base: Any, cache_dir: str | None) -> Any:
@@ -92,20 +87,15 @@ def worker_embedder(spec: EmbedderSpec, fitted: Any = None) -> _Locked:
     return emb
 
 
-class PrecomputedEmbedder:
-    """Vectors already computed for these texts (sent with the partition); other texts go to
-    ``fallback``. Lets a worker code its partition without embedding its units again."""
+class PrecomputedEmbedder(EmbedderWrapper):
+    """Vectors already computed for these texts (sent with the partition); other texts go to the
+    ``inner`` embedder. Lets a worker code its partition without embedding its units again."""
 
     def __init__(self, texts: list[str], vectors: np.ndarray, fallback: Any):
         self.index = {t: i for i, t in enumerate(texts)}
         self.vectors = np.asarray(vectors, dtype=np.float32)
-        self.fallback = fallback
+        self.inner = fallback
 
-    name = property(lambda self: self.fallback.name)
-    version = property(lambda self: self.fallback.version)
-    dim = property(lambda self: self.fallback.dim)
-    prefix = property(lambda self: self.fallback.prefix)
-    needs_fit = property(lambda self: self.fallback.needs_fit)
     is_fitted = property(lambda self: True)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -117,7 +107,7 @@ class PrecomputedEmbedder:
         if found:
             out[found] = self.vectors[[rows[i] for i in found]]
         if missing:
-            out[missing] = np.asarray(self.fallback.encode([texts[i] for i in missing]), dtype=np.float32)
+            out[missing] = np.asarray(self.inner.encode([texts[i] for i in missing]), dtype=np.float32)
         return out
 
 

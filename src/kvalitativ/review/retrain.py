@@ -93,7 +93,7 @@ def _embedder_maker(embedder, embedder_options: dict | None):
     name = embedder or "e5"
     opts = dict(embedder_options or {})
     first = resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
-    inner = getattr(first, "embedder", getattr(first, "inner", first))
+    inner = getattr(first, "inner", first)
     if getattr(inner, "needs_fit", False) or getattr(first, "needs_fit", False):
         return lambda: resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
     return lambda: first
