@@ -1,8 +1,9 @@
-"""`kvalitativ ingest|code|discover --engine dask` write the same tables as the local engine.
+"""`kvalitativ ingest|code|discover --engine dask|streamed` write the same tables as the local engine.
 
-Each command runs twice through the real CLI entry point on the same small slice of the
-sample corpus: once locally, once on the session's 2-worker LocalCluster (``--scheduler``),
-each with its own embedding cache, so the Dask run really embeds on the workers.
+Each command runs three times through the real CLI entry point on the same small slice of the
+sample corpus: locally, on the session's 2-worker LocalCluster (``--scheduler``), and on the
+streamed engine in chunks of 40 rows (``chunk_size`` from a config file), each with its own
+embedding cache, so the Dask run really embeds on the workers.
 """
 
 from __future__ import annotations
@@ -34,9 +35,14 @@ def runs(cluster, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("stage_commands")
     paths = _subset(SAMPLE, tmp, n_persons=60, n_citizen=10)
     said = {}
-    for engine in ("local", "dask"):
+    # every run reads a config from one folder, so all use the pseudonym key kept beside it
+    (tmp / "plain.yaml").write_text("seed: 0\n", encoding="utf-8")
+    (tmp / "streamed.yaml").write_text("seed: 0\nchunk_size: 40\n", encoding="utf-8")
+    engines = {"local": ["--config", str(tmp / "plain.yaml")],
+               "dask": ["--scheduler", cluster.scheduler_address, "--config", str(tmp / "plain.yaml")],
+               "streamed": ["--engine", "streamed", "--config", str(tmp / "streamed.yaml")]}
+    for engine, where in engines.items():
         out, cache = tmp / engine, tmp / f"cache-{engine}"
-        where = ["--scheduler", cluster.scheduler_address] if engine == "dask" else []
         steps = {
             "ingest": ["ingest", str(paths["notes"]), "--indicators", str(paths["indicators"]), "--out", str(out)],
             "code": ["code", str(out), "--embedder", "tfidf", "--cache-dir", str(cache), "--out", str(out)],
@@ -45,7 +51,7 @@ def runs(cluster, tmp_path_factory):
         }
         for step, args in steps.items():
             said[(engine, step)] = _invoke(["--quiet", *args, *where])
-    return {"local": tmp / "local", "dask": tmp / "dask", "said": said}
+    return {"local": tmp / "local", "dask": tmp / "dask", "streamed": tmp / "streamed", "said": said}
 
 
 def _invoke(args: list[str]) -> str:
@@ -65,6 +71,14 @@ def test_stage_commands_on_dask_write_the_local_tables(runs):
     for step in ("ingest", "code", "discover"):
         assert "Dask engine: 2 worker(s)" in runs["said"][("dask", step)], step
         assert "Dask engine" not in runs["said"][("local", step)], step
+
+
+def test_stage_commands_on_the_streamed_engine_write_the_local_tables(runs):
+    n_notes = len(pd.read_parquet(runs["streamed"] / "work" / "corpus.parquet"))
+    assert n_notes > 4 * 40  # several chunks
+    _assert_same_folders(runs["local"], runs["streamed"])
+    coded = [runs["said"][(engine, "code")].splitlines()[0] for engine in ("local", "streamed")]
+    assert coded[0] == coded[1] and coded[0].startswith("notes: ")
 
 
 def test_scheduler_with_local_engine_is_a_clear_error(tmp_path, capsys):

@@ -59,7 +59,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
       kvalitativ code out/ --embedder static --engine dask --out out/    # partitions on a LocalCluster
     """
     from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
-    from kvalitativ.io.store import read_stage_table, write_tables
+    from kvalitativ.io.store import write_tables
     from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.pipeline import run_id_for
@@ -72,18 +72,25 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
                              "seed": seed})
     validate(config)
     progress = not is_quiet()
+    method = f"({'supervised' if config.code.train else 'zero-shot'}, {config.embed.name}, level {config.code.level})"
+    if notes.is_dir():  # an ingest folder: the engine codes its corpus (the streamed one a chunk at a time)
+        run_id = run_id_for(config)
+        with published(out_dir, "kvalitativ code") as pub, \
+                stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
+            result = run_on.code_to(pub.staging, config.code.codebook, config, run_id, train=config.code.train,
+                                    source_dir=notes)
+            where = run_on.summary_lines()
+        echo_summary(where + [f"{result.summary[0]} {method}",
+                              f"Wrote codings and themes to {out_dir} ({', '.join(sorted(result.rows))})"])
+        return
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
-        if notes.is_dir():
-            corpus = read_stage_table(notes, "corpus")
-        else:
-            config.ingest.notes = str(notes)
-            corpus = run_on.ingest(notes, config.ingest, config.privacy).corpus
+        config.ingest.notes = str(notes)
+        corpus = run_on.ingest(notes, config.ingest, config.privacy).corpus
         run_id = run_id_for(config)
         codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
         where = run_on.summary_lines()
     with published(out_dir, "kvalitativ code") as pub:  # both tables appear at once, beside the other stages'
         written = write_tables(pub.staging, {"codings": codings, "themes": themes}, run_id,
                                min_cell=config.privacy.min_cell)
-    method = "supervised" if config.code.train else "zero-shot"
-    echo_summary(where + [coded_line("notes", codings) + f" ({method}, {config.embed.name}, level {config.code.level})",
+    echo_summary(where + [f"{coded_line('notes', codings)} {method}",
                           f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

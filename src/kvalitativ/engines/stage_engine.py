@@ -75,17 +75,19 @@ class StageEngine:
                                        reasons=Counter(rejects["reason"].astype(str).tolist()),
                                        encoding=result.encoding, separator=result.separator)
 
-    def code_to(self, out_dir, codebook: str, config, run_id: str, *, train: str | None = None) -> StageResult:
-        """Code the ``corpus`` of ``out_dir`` into its ``codings`` and ``themes``."""
+    def code_to(self, out_dir, codebook: str, config, run_id: str, *, train: str | None = None,
+                source_dir=None) -> StageResult:
+        """Code the ``corpus`` of ``source_dir`` (default ``out_dir``) into ``codings`` and
+        ``themes`` of ``out_dir``."""
         if self.name == "streamed":
             from kvalitativ.engines.streamed import STREAM_CHUNK, code_streamed
 
-            return code_streamed(out_dir, codebook, config, run_id, train=train,
+            return code_streamed(out_dir, codebook, config, run_id, train=train, source_dir=source_dir,
                                  chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
         from kvalitativ.coding.stage import coded_line
         from kvalitativ.io.store import read_stage_table, write_tables
 
-        corpus = read_stage_table(out_dir, "corpus")
+        corpus = read_stage_table(source_dir or out_dir, "corpus")
         codings, themes = self.code(corpus, codebook, config, run_id, train=train)
         tables = {"codings": codings, "themes": themes}
         write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)

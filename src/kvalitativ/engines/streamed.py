@@ -118,8 +118,10 @@ def _corpus_rows(out_dir: Path, chunk_size: int, positions: np.ndarray | None = 
 
 
 def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, train: str | None = None,
-                  chunk_size: int = STREAM_CHUNK, progress: bool = True) -> StageResult:
-    """Code the corpus of ``out_dir`` chunk by chunk into its ``codings`` (and ``themes``).
+                  source_dir: str | Path | None = None, chunk_size: int = STREAM_CHUNK,
+                  progress: bool = True) -> StageResult:
+    """Code the corpus of ``source_dir`` (default ``out_dir``) chunk by chunk into the
+    ``codings`` (and ``themes``) of ``out_dir``.
 
     The coder is fitted once — zero-shot on the fit sample's notes, supervised on the notes of
     ``train`` — and then codes every chunk; the embedder's in-memory vectors are dropped after
@@ -137,12 +139,13 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     from kvalitativ.scale.chunked import TableAppender, clear_memo
 
     out_dir = Path(out_dir)
-    n_notes = pq.ParquetFile(table_path(out_dir, "corpus")).metadata.num_rows
+    source = Path(source_dir or out_dir)
+    n_notes = pq.ParquetFile(table_path(source, "corpus")).metadata.num_rows
     embedder = configured_embedder(config, progress=False)
     if train:
-        fit_on = _corpus_rows(out_dir, chunk_size, note_ids=set(read_table(train)["note_id"].astype(str)))
+        fit_on = _corpus_rows(source, chunk_size, note_ids=set(read_table(train)["note_id"].astype(str)))
     else:
-        fit_on = _corpus_rows(out_dir, chunk_size, positions=fit_sample(n_notes, config.seed))
+        fit_on = _corpus_rows(source, chunk_size, positions=fit_sample(n_notes, config.seed))
     coder = fit_on_sample(stage_coder(fit_on, codebook, config, train=train, embedder=embedder, progress=progress),
                           fit_on, config.seed)
     coder.progress = False
@@ -153,7 +156,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     n_notes_seen = n_codings = 0
     themes_seen: set = set()
     with _bar(progress, "coding", total=n_notes) as bar:
-        for corpus in _corpus_batches(out_dir, chunk_size):
+        for corpus in _corpus_batches(source, chunk_size):
             rows = coder.code(corpus, run_id=run_id)
             codings.append(rows)
             clear_memo(embedder)
@@ -164,7 +167,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
             n_codings += len(coded)
             bar.update(len(corpus))
     themes = load_codebook(codebook).to_themes_table()
-    n_rows = codings.close(coder.code(pd.read_parquet(table_path(out_dir, "corpus")).iloc[:0], run_id=run_id)
+    n_rows = codings.close(coder.code(pd.read_parquet(table_path(source, "corpus")).iloc[:0], run_id=run_id)
                            if codings.parquet.writer is None else None)
     write_tables(out_dir, {"themes": themes}, run_id, min_cell=config.privacy.min_cell)
     line = (f"notes: {len(coded_notes)} of {n_notes_seen} notes coded into {len(themes_seen)} themes "
