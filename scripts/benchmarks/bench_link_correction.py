@@ -12,6 +12,13 @@ width (upper/lower bound ratio) of both.
 
     .venv/bin/python scripts/benchmarks/bench_link_correction.py --reps 1000 --workers 2
     .venv/bin/python scripts/benchmarks/bench_link_correction.py --reps 1000 --workers 2 --out sim.json
+
+With --sample DIR it instead runs `kvalitativ run` on corpora/sample twice into DIR — the
+zero-shot coder with human_codes.csv used only for the correction (link.human_codes), and the
+demo's supervised coder trained on human_codes.csv (the correction then cross-fits it) — and
+checks every planted effect and null trait of corpora/sample/ground_truth.json:
+
+    .venv/bin/python scripts/benchmarks/bench_link_correction.py --sample /tmp/kv-correction
 """
 
 from __future__ import annotations
@@ -21,10 +28,15 @@ import itertools
 import json
 import math
 import multiprocessing
+import os
 import platform
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from kvalitativ.link.correction import dsl_odds_ratio, logit_fit
 from kvalitativ.link.stats import wilson
@@ -35,6 +47,7 @@ KAPPAS = (0.5, 0.7, 0.9)
 SHARES = (0.10, 0.25)
 NOTE_SHARE = 0.4  # of a person's notes, the share that carries the theme (at least one)
 Z95 = 1.959963984540054
+SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample"
 
 
 def simulate(rng: np.random.Generator, true_or: float, kappa: float, share: float) -> dict:
@@ -121,13 +134,94 @@ def markdown(rows: list[dict], command: str, seconds: float, workers: int) -> st
     return "\n".join(lines)
 
 
+def _sample_config(out: Path, zero_shot: bool) -> Path:
+    """The sample's own config, with absolute paths, writing to ``out``; zero-shot: no code.train,
+    human_codes.csv as link.human_codes instead."""
+    import yaml
+
+    cfg = yaml.safe_load((SAMPLE / "kvalitativ.yaml").read_text(encoding="utf-8"))
+    cfg["out"] = str(out)
+    cfg["ingest"]["notes"] = str(SAMPLE / cfg["ingest"]["notes"])
+    cfg["ingest"]["indicators"] = str(SAMPLE / cfg["ingest"]["indicators"])
+    cfg["embed"]["cache_dir"] = str((SAMPLE / cfg["embed"]["cache_dir"]).resolve())
+    cfg.pop("citizen", None)
+    cfg["report"] = {"enabled": False}
+    if zero_shot:
+        cfg["code"].pop("train")
+        cfg["link"]["human_codes"] = str(SAMPLE / "human_codes.csv")
+    else:
+        cfg["code"]["train"] = str(SAMPLE / cfg["code"]["train"])
+    path = out.with_suffix(".yaml")
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def sample_check(associations: pd.DataFrame, truth: dict) -> pd.DataFrame:
+    """One row per ground-truth trait: the adjusted and the corrected interval, and whether each covers."""
+    a = associations[associations["indicator_type"] == "binary"].set_index(["theme_id", "valence"])
+    rows = []
+    for t in truth["traits"]:
+        r = a.loc[(t["theme_id"], t["valence"])]
+        rows.append({"trait": f"{t['theme_id']}:{t['valence']}", "true_or": t["odds_ratio"], "planted": t["planted"],
+                     "aor": r["adjusted_odds_ratio"], "aor_ci": (r["aor_ci_low"], r["aor_ci_high"]),
+                     "aor_covers": r["aor_ci_low"] <= t["odds_ratio"] <= r["aor_ci_high"],
+                     "corrected": r["aor_corrected"], "corrected_ci": (r["aor_corrected_ci_low"], r["aor_corrected_ci_high"]),
+                     "corrected_covers": r["aor_corrected_ci_low"] <= t["odds_ratio"] <= r["aor_corrected_ci_high"],
+                     "adjusted_q": r["adjusted_q_value"], "q_corrected": r["q_corrected"],
+                     "width_ratio": math.log(r["aor_corrected_ci_high"] / r["aor_corrected_ci_low"])
+                     / math.log(r["aor_ci_high"] / r["aor_ci_low"])})
+    return pd.DataFrame(rows)
+
+
+def sample_markdown(name: str, check: pd.DataFrame, n_human: int, seconds: float) -> str:
+    planted, null = check[check["planted"]], check[~check["planted"]]
+    lines = [f"**{name}** ({n_human} hand-coded persons; `kvalitativ run` took {seconds:.0f} s):", "",
+             f"- planted effects: corrected 95 % CI covers the true OR in **{int(planted['corrected_covers'].sum())}"
+             f"/{len(planted)}** (uncorrected adjusted: {int(planted['aor_covers'].sum())}/{len(planted)}); "
+             f"null traits with corrected q < 0.05: **{int((null['q_corrected'] < 0.05).sum())}/{len(null)}** "
+             f"(uncorrected adjusted q: {int((null['adjusted_q'] < 0.05).sum())}/{len(null)}); null traits whose "
+             f"corrected CI excludes 1: {int((~null['corrected_covers']).sum())}/{len(null)}.",
+             f"- median width of the corrected vs the uncorrected interval (log scale): "
+             f"{check['width_ratio'].median():.2f}×.", "",
+             "| trait | true OR | adjusted OR (95 % CI) | corrected OR (95 % CI) | corrected q |", "|---|---|---|---|---|"]
+    for r in planted.itertuples():
+        lines.append(f"| {r.trait} | {r.true_or:g} | {r.aor:.2f} ({r.aor_ci[0]:.2f}–{r.aor_ci[1]:.2f}) "
+                     f"| {r.corrected:.2f} ({r.corrected_ci[0]:.2f}–{r.corrected_ci[1]:.2f}) | {r.q_corrected:.3f} |")
+    return "\n".join(lines)
+
+
+def run_sample(out: Path) -> str:
+    """Both sample runs (zero-shot + hand codes for correction; supervised, cross-fitted), as markdown."""
+    truth = json.loads((SAMPLE / "ground_truth.json").read_text(encoding="utf-8"))
+    parts = []
+    for name, zero_shot in (("zero-shot coder, human_codes.csv for the correction only", True),
+                            ("supervised demo coder trained on human_codes.csv, cross-fitted (5 folds)", False)):
+        folder = out / ("zeroshot" if zero_shot else "supervised")
+        config = _sample_config(folder, zero_shot)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kvalitativ.cli", "run", "--config", str(config)], check=True,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - t0
+        assoc = pd.read_parquet(folder / "parquet" / "associations.parquet")
+        check = sample_check(assoc, truth)
+        parts.append(sample_markdown(name, check, int(assoc["n_human_persons"].max()), seconds))
+    return "\n\n".join(parts)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=1000, help="seeded datasets per cell (default 1000)")
     ap.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", default=None, help="also write the rows as JSON here")
+    ap.add_argument("--sample", type=Path, default=None, help="run the two sample checks into this folder instead")
     args = ap.parse_args(argv)
+    if args.sample:
+        args.sample.mkdir(parents=True, exist_ok=True)
+        print(f"`python scripts/benchmarks/bench_link_correction.py --sample DIR` — {platform.machine()}, "
+              "2 cores, no GPU\n")
+        print(run_sample(args.sample.resolve()))
+        return
     cells = [(o, k, s, args.reps, args.seed + i)
              for i, (o, k, s) in enumerate(itertools.product(ORS, KAPPAS, SHARES))]
     t0 = time.perf_counter()

@@ -39,7 +39,7 @@ def test_hand_worked_case_is_the_log_odds_ratio_of_the_corrected_table():
     # N11 = 10 + 2·(6 − 5) = 12; N10 = 20 + 2·(8 − 10) = 16; N01 = 10 + 2·(4 − 5) = 8; N00 = 60 + 2·(32 − 30) = 64,
     # so OR = 12·64 / (16·8) = 6 (the machine table alone gives 10·60 / (20·10) = 3).
     x, xm, y, lab = _hand_case()
-    res = dsl_odds_ratio(y, xm, x, lab, np.full(len(y), 0.5), calibrate=False)
+    res = dsl_odds_ratio(y, xm, x, lab, np.full(len(y), 0.5), calibrate=False, lam=1.0)
     assert res.odds_ratio == pytest.approx(6.0, rel=1e-9)
     assert res.n_human == 50
     naive = logit_fit(np.column_stack([np.ones(len(y)), xm]), y)
@@ -74,7 +74,7 @@ def test_agrees_with_ppi_python_where_both_apply(seed):
     every person in the "unlabelled" term) must give our log odds ratio of the outcome on the theme."""
     ppi_py = pytest.importorskip("ppi_py")
     x, xm, y, lab, pi = _ppi_data(seed)
-    ours = dsl_odds_ratio(y, xm, x, lab, pi, calibrate=False)
+    ours = dsl_odds_ratio(y, xm, x, lab, pi, calibrate=False, lam=1.0)
     features = np.column_stack([np.ones(len(y)), y])
     theirs = ppi_py.ppi_logistic_pointestimate(features[lab], x[lab], xm[lab], features, xm, lam=1,
                                                optimizer_options={"ftol": 1e-15, "gtol": 1e-12})

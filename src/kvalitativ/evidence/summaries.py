@@ -115,8 +115,10 @@ def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str
         return "for få personer til at vurdere sammenhængen"
     orr, lo, hi, q = a.get("aor_corrected"), a.get("aor_corrected_ci_low"), a.get("aor_corrected_ci_high"), \
         a.get("q_corrected")
-    kind = "OR " + corrected_phrase(int(a["n_human_persons"]), outcome or "dropout") + ","
-    if is_missing(orr):
+    kind, suffix = "OR", ""
+    if not is_missing(orr):
+        suffix = ", " + corrected_phrase(int(a["n_human_persons"]), outcome or "dropout")
+    else:
         orr, lo, hi, q = a.get("adjusted_odds_ratio"), a.get("aor_ci_low"), a.get("aor_ci_high"), a.get("q_value")
         kind = "justeret OR"
     if is_missing(orr):
@@ -126,7 +128,7 @@ def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str
     sig = (not is_missing(lo) and not is_missing(hi) and (lo > 1 or hi < 1)
            and (is_missing(q) or q < alpha))
     what = "frafald" if outcome in (None, "dropout") else str(outcome)
-    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}"
+    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}{suffix}"
     if sig and orr > 1:
         return f"hyppigere {what} ({numbers}); en sammenhæng, ikke en årsag"
     if sig and orr < 1:

@@ -37,6 +37,8 @@ from scipy import stats
 METHOD = "dsl"
 #: Person folds of the cross-fitted prediction step.
 N_FOLDS = 5
+#: The weights of the prediction term tried by power tuning (0 = hand-coded persons alone, 1 = DSL).
+LAMBDAS = tuple(np.round(np.linspace(0.0, 1.0, 11), 2))
 #: Fewer hand-coded persons than this, or fewer than this with (or without) the theme: no correction.
 MIN_HUMAN = 10
 
@@ -71,27 +73,28 @@ def predict_theme(x_machine: np.ndarray, y: np.ndarray, x_human: np.ndarray, lab
     return out
 
 
-def _moments(beta, X, G, y, r):
+def _moments(beta, X, G, y, r, lam=1.0):
     """Per-person estimating functions ψ_i (n × p) and the mean Jacobian (p × p)."""
     pg = _sigmoid(G @ beta)
     ps = _sigmoid(X @ beta)
-    psi = G * (y - pg)[:, None] + r[:, None] * (X * (y - ps)[:, None] - G * (y - pg)[:, None])
-    wg = (1.0 - r) * pg * (1.0 - pg)
+    psi = lam * G * (y - pg)[:, None] + r[:, None] * (X * (y - ps)[:, None] - lam * G * (y - pg)[:, None])
+    wg = lam * (1.0 - r) * pg * (1.0 - pg)
     wx = r * ps * (1.0 - ps)
     jac = -((G * wg[:, None]).T @ G + (X * wx[:, None]).T @ X) / len(y)
     return psi, jac
 
 
-def solve(X: np.ndarray, G: np.ndarray, y: np.ndarray, r: np.ndarray, beta0: np.ndarray,
+def solve(X: np.ndarray, G: np.ndarray, y: np.ndarray, r: np.ndarray, beta0: np.ndarray, lam: float = 1.0,
           max_iter: int = 50, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray] | None:
     """Newton steps on the DSL logistic moment equations; (β, covariance) or None if they fail.
 
     ``X``: rows with the hand-coded theme (anything finite where not hand-coded, multiplied by
-    r = R/π = 0 there); ``G``: rows with the predicted theme; ``r``: R_i/π_i.
+    r = R/π = 0 there); ``G``: rows with the predicted theme; ``r``: R_i/π_i; ``lam``: the weight
+    of the prediction term (1: DSL/PPI; 0: the hand-coded persons alone, weighted by 1/π).
     """
     beta = np.asarray(beta0, dtype=float).copy()
     for _ in range(max_iter):
-        psi, jac = _moments(beta, X, G, y, r)
+        psi, jac = _moments(beta, X, G, y, r, lam)
         try:
             step = np.linalg.solve(jac, psi.mean(axis=0))
         except np.linalg.LinAlgError:
@@ -105,7 +108,7 @@ def solve(X: np.ndarray, G: np.ndarray, y: np.ndarray, r: np.ndarray, beta0: np.
             break
     else:
         return None
-    psi, jac = _moments(beta, X, G, y, r)
+    psi, jac = _moments(beta, X, G, y, r, lam)
     try:
         jinv = np.linalg.inv(jac)
     except np.linalg.LinAlgError:
@@ -148,11 +151,12 @@ class Corrected:
     log_or: float
     se: float
     n_human: int
+    lam: float = 1.0
 
 
 def dsl_odds_ratio(y, x_machine, x_human, labelled, pi, covariates: np.ndarray | None = None, *,
                    alpha: float = 0.05, n_folds: int = N_FOLDS, random_state: int = 0,
-                   calibrate: bool = True) -> Corrected | str:
+                   calibrate: bool = True, lam: float | None = None) -> Corrected | str:
     """The DSL-corrected adjusted odds ratio of a binary theme for a binary outcome.
 
     Parameters
@@ -164,6 +168,9 @@ def dsl_odds_ratio(y, x_machine, x_human, labelled, pi, covariates: np.ndarray |
     covariates : n × k float design of the adjustment (no constant), or None.
     calibrate : recalibrate the machine presence on the hand codes first (DSL's supervised step);
     False uses the machine presence as it is (plain prediction-powered inference).
+    lam : the weight of the prediction term; None (default) picks it from :data:`LAMBDAS` by the
+    smallest estimated variance of the theme's coefficient (power tuning, as PPI++), so a poor
+    coder never makes the interval wider than the hand-coded persons alone would.
 
     Returns a :class:`Corrected`, or a short English reason why no corrected estimate exists.
     """
@@ -184,18 +191,25 @@ def dsl_odds_ratio(y, x_machine, x_human, labelled, pi, covariates: np.ndarray |
     X = np.column_stack([np.ones(len(y)), xh, cov])
     G = np.column_stack([np.ones(len(y)), g, cov])
     r = np.where(lab, 1.0 / pi, 0.0)
-    # start at the weighted fit on the hand-coded persons alone: consistent, so near the root
+    # start at the weighted fit on the hand-coded persons alone (λ = 0): consistent, so near every root
     start = logit_fit(X[lab], y[lab], r[lab]) or logit_fit(G, y)
-    fit = solve(X, G, y, r, start[0] if start else np.zeros(X.shape[1]))
-    if fit is None:
+    beta = start[0] if start else np.zeros(X.shape[1])
+    fits = []
+    for value in (LAMBDAS if lam is None else (lam,)):
+        fit = solve(X, G, y, r, beta, value)
+        if fit is not None:
+            beta = fit[0]
+            fits.append((fit[1][1, 1], value, fit))
+    if not fits:
         return "corrected estimate did not converge"
+    _, chosen, fit = min(fits, key=lambda f: f[0])
     beta, vcov = fit
     b, se = float(beta[1]), float(math.sqrt(max(vcov[1, 1], 0.0)))
     if not (np.isfinite(b) and np.isfinite(se)) or se == 0 or abs(b) > 15:
         return "corrected estimate unstable"
     z = stats.norm.ppf(1 - alpha / 2)
     p = float(2 * stats.norm.sf(abs(b) / se))
-    return Corrected(math.exp(b), math.exp(b - z * se), math.exp(b + z * se), p, b, se, n_human)
+    return Corrected(math.exp(b), math.exp(b - z * se), math.exp(b + z * se), p, b, se, n_human, float(chosen))
 
 
 __all__ = ["Corrected", "METHOD", "dsl_odds_ratio", "fold_ids", "logit_fit", "predict_theme", "solve"]
