@@ -103,7 +103,7 @@ def empty_row(n_human: int | None = None, note: str | None = None) -> dict:
             "p_corrected": np.nan, "correction": None, "n_human_persons": n_human, "corrected_note": note}
 
 
-def hand_coding_needed(associations, target: float = 1.5) -> dict | None:
+def hand_coding_needed(associations, target: float = 1.25) -> dict | None:
     """What the honesty costs, and what would lower the cost: the median ratio of the corrected
     to the uncorrected (adjusted) interval width on the log scale, and about how many hand-coded
     persons would bring the median corrected interval to ``target`` times the uncorrected one.
@@ -118,7 +118,7 @@ def hand_coding_needed(associations, target: float = 1.5) -> dict | None:
     if a is None or "aor_corrected" not in a.columns:
         return None
     a = a[(a["indicator_type"].astype("string") == "binary") & ~a["suppressed"].astype(bool)]
-    cols = ["aor_corrected_ci_low", "aor_corrected_ci_high", "aor_ci_low", "aor_ci_high", "n_human_persons"]
+    cols = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "aor_ci_low", "aor_ci_high", "n_human_persons"]
     a = a[cols].apply(pd.to_numeric, errors="coerce").dropna()
     a = a[(a > 0).all(axis=1)]
     if a.empty:

@@ -133,5 +133,7 @@ def hand_coding_sentence(advice: dict, outcome: str, notes_per_person: float | N
         notes = (f" (omkring {int(round(advice['n_persons_needed'] * notes_per_person, -1)):,} notater)".replace(",", ".")
                  if notes_per_person else "")
         text += (f" Håndkod alle notater for omkring {advice['n_persons_needed']:,} tilfældigt udvalgte {who}"
-                 .replace(",", ".") + f"{notes} for at få dem ned på {num(advice['target'])} gange.")
+                 .replace(",", ".") + f"{notes} for at få dem ned på {num(advice['target'], 2)} gange.")
+    else:
+        text += " Flere håndkodede notater ville kun gøre dem lidt smallere."
     return text
