@@ -14,8 +14,11 @@ x_i is the row [1, theme, covariates] with the hand-coded theme, g_i the same ro
 predicted theme, R_i = 1 when person i's notes were all hand-coded. The prediction g is the
 machine presence recalibrated on the hand-coded persons (a weighted linear model of the true
 theme on machine theme and outcome, as DSL's supervised step), cross-fitted over person folds
-so no person's prediction was learned from that person. The variance is the sandwich
-J⁻¹ Var(ψ) J⁻ᵀ / n (Bernoulli sampling: conservative for draws without replacement).
+so no person's prediction was learned from that person. The prediction term is weighted by λ
+(0: the hand-coded persons alone; 1: the equations above), chosen on a grid by the smallest
+estimated variance, as PPI++ does, so a poor coder never costs more than ignoring it. The
+variance is the sandwich J⁻¹ Var(ψ) J⁻ᵀ / n (Bernoulli sampling: conservative for draws
+without replacement).
 
 Why not ``ppi_py``: its logistic regression corrects a predicted *outcome*; here the predicted
 variable is a regressor, and the sample may be drawn with unequal probabilities (the active
