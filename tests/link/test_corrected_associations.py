@@ -157,3 +157,21 @@ def test_hand_coding_needed_reads_the_price_off_the_table(linked):
     assert advice["width_ratio"] > 1
     assert advice["n_persons_needed"] >= advice["n_human"]
     assert hand_coding_needed(plain) is None
+
+
+def test_review_import_table_uses_each_notes_first_coder_and_its_present_rows():
+    from kvalitativ.link.human import normalise_codes
+
+    table = pd.DataFrame({
+        "note_id": ["N1", "N1", "N1", "N1", "N2", "N2"],
+        "coder": ["b", "b", "a", "a", "a", "a"],
+        "theme_id": ["motivation", "trivsel", "motivation", "trivsel", "motivation", "trivsel"],
+        "present": [1, 1, 0, 1, 0, 0],
+        "valence": ["concern", "strength", None, "strength", None, None],
+        "reason": "person", "p_person": 0.1, "p_active": 0.3, "p_include": 0.37,
+    })
+    out = normalise_codes(table, "human_codings")
+    n1 = out[out["note_id"] == "N1"]
+    assert set(n1["theme_id"]) == {"uncoded", "trivsel"}  # coder "a" read N1: trivsel only
+    assert set(out[out["note_id"] == "N2"]["theme_id"]) == {"uncoded"}
+    assert (out["p_person"] == 0.1).all() and (out["p_active"] == 0.3).all()
