@@ -107,3 +107,19 @@ def test_link_command_hand_codes_without_design_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert "p_person" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_link_command_finds_the_review_import_table_beside_the_codings(tmp_path):
+    from tests.link.test_corrected_associations import _human
+
+    d = make_link_data(n=250, odds_ratio=3.0, seed=51)
+    stage, ind = _stage(tmp_path)
+    codes = _human(d, 0.4, 1)
+    human_codings = codes.assign(coder="a", present=(codes["theme_id"] != "uncoded").astype(int), reason="person",
+                                 p_active=0.05, p_include=0.4)
+    write_tables(stage, {"human_codings": human_codings}, run_id="r-test")
+    out = tmp_path / "out"
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--covariates", "absence_pct",
+                "--n-boot", "50", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "corrected for coding error (DSL) from" in result.stdout
