@@ -5,6 +5,11 @@ them by hand (`kvalitativ review export/import` makes such a file). The demo tra
 supervised coder on it and codes every note. Notes read and found to carry no theme are listed
 with theme_id `uncoded`, as the coder's training format asks.
 
+The file states its design in the column `p_person`: every person had the same probability,
+SHARE, of being drawn (a hash of the id acts as an independent random draw), and all notes of a
+drawn person are coded. That known probability is what lets `kvalitativ link` correct the
+associations for the machine coder's errors (docs/schema.md, associations).
+
     python scripts/tools/make_human_codes.py            # writes corpora/sample/human_codes.csv (deterministic)
 """
 
@@ -32,6 +37,7 @@ def main() -> None:
     uncoded = sorted(set(picked) - set(codes["note_id"]))
     codes = pd.concat([codes, pd.DataFrame({"note_id": uncoded, "theme_id": "uncoded", "valence": ""})])
     codes = codes.sort_values(["note_id", "theme_id", "valence"], kind="stable")
+    codes["p_person"] = SHARE
     codes.to_csv(SAMPLE / "human_codes.csv", index=False, lineterminator="\n")
     print(f"{len(picked)} of {len(notes)} notes hand-coded ({len(codes)} rows) -> {SAMPLE / 'human_codes.csv'}")
 

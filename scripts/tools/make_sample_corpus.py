@@ -1354,6 +1354,10 @@ def readme_md(out: Path, stats: dict, truth: dict) -> str:
         "| `person_traits.csv` | person x theme x valence before outcome_date | person_id, theme_id, valence, first_date, n_notes |",
         "| `citizen_input.csv` | citizen input (`;`) | HenvendelsesID; Dato; Kanal; Type; Bydel; Tekst |",
         "| `gold_citizen_codings.csv` | citizen input x theme | note_id, theme_id, start, end |",
+        "| `human_codes.csv` | hand-coded note x theme (made by `scripts/tools/make_human_codes.py`) | note_id, theme_id, "
+        "valence, p_person — the gold codes of every note of a random quarter of the young people (a hash of the id is "
+        "the draw); `p_person` = 0.25 states that design, so `kvalitativ link` can correct the associations for coding "
+        "error |",
         "| `pii_planted.csv` | planted identifier | note_id, type (CPR/TELEFON/EMAIL/ADRESSE/NAVN), value, start, end, detail |",
         "| `ground_truth.json`, `GROUND_TRUTH.md` | — | dropout window, planted odds ratios, prevalences, covariate effects, leak notes |",
         "",

@@ -131,6 +131,9 @@ class LinkConfig:
     quantitative: list[str] | None = None
     n_splits: int = 5  # cross-validation folds for the added-value AUC
     n_boot: int = 1000  # bootstrap resamples for AUC intervals
+    #: Hand codes (note_id, theme_id[, valence], p_person[, p_active]) for the correction of the
+    #: associations for coding error; None = the review import's human_codings, else code.train.
+    human_codes: str | None = None
 
 
 @dataclass
@@ -189,6 +192,7 @@ _PATH_FIELDS = {
     ("ingest", "indicators"),
     ("embed", "cache_dir"),
     ("code", "train"),
+    ("link", "human_codes"),
     ("discover", "model_dir"),
     ("summarize", "unit_figures"),
     ("citizen", "notes"),

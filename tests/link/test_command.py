@@ -79,3 +79,47 @@ def test_run_link_stage_reads_everything_from_one_out_folder(tmp_path):
     assoc = pd.read_parquet(out / "parquet" / "associations.parquet")
     assert (assoc["run_id"] == "r-run").all()
     assert any("not causes" in line for line in result["summary"])
+
+
+def test_link_command_corrects_with_hand_codes_and_says_so(tmp_path):
+    from tests.link.test_corrected_associations import _human
+
+    d = make_link_data(n=250, odds_ratio=3.0, seed=51)
+    stage, ind = _stage(tmp_path)
+    human = tmp_path / "haandkoder.csv"
+    _human(d, 0.4, 1).to_csv(human, index=False)
+    out = tmp_path / "out"
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--human", str(human),
+                "--covariates", "absence_pct", "--n-boot", "50", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "corrected for coding error (DSL) from" in result.stdout
+    assoc = pd.read_parquet(out / "parquet" / "associations.parquet")
+    binary = assoc[assoc["indicator_type"] == "binary"]
+    assert binary["aor_corrected"].notna().any() and (binary["correction"].dropna() == "dsl").all()
+
+
+def test_link_command_hand_codes_without_design_is_one_clear_line(tmp_path):
+    stage, ind = _stage(tmp_path)
+    human = tmp_path / "haandkoder.csv"
+    pd.DataFrame({"note_id": ["P0000-N0"], "theme_id": ["uncoded"]}).to_csv(human, index=False)
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--human", str(human),
+                "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "p_person" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_link_command_finds_the_review_import_table_beside_the_codings(tmp_path):
+    from tests.link.test_corrected_associations import _human
+
+    d = make_link_data(n=250, odds_ratio=3.0, seed=51)
+    stage, ind = _stage(tmp_path)
+    codes = _human(d, 0.4, 1)
+    human_codings = codes.assign(coder="a", present=(codes["theme_id"] != "uncoded").astype(int), reason="person",
+                                 p_active=0.05, p_include=0.4)
+    write_tables(stage, {"human_codings": human_codings}, run_id="r-test")
+    out = tmp_path / "out"
+    result = kv("link", "--codings", str(stage), "--indicators", str(ind), "--covariates", "absence_pct",
+                "--n-boot", "50", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "corrected for coding error (DSL) from" in result.stdout

@@ -43,6 +43,10 @@ def _split(value: str | None) -> list[str] | None:
 @click.option("--cutoff", default=None, metavar="YYYY-MM-DD", help="Notes dated on or after this never count.")
 @click.option("--population", type=click.Choice(["with_notes", "all"]), default=None,
               help="Persons compared: with at least one note before the outcome (default), or all with an outcome.")
+@click.option("--human", "human_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Hand codes for correcting the associations for coding error (DSL): note_id, theme_id[, valence], "
+                   "p_person[, p_active] — all notes of a random sample of persons, with each person's probability "
+                   "of being drawn. Default: link.human_codes, the human_codings of `review import`, or code.train.")
 @click.option("--min-cell", type=int, default=None, help="Suppress cells of fewer persons than this (default 5, min 3).")
 @click.option("--n-boot", type=int, default=None, help="Bootstrap resamples for the AUC intervals (default 1000).")
 @click.option("--seed", type=int, default=None, help="Random seed (folds and bootstrap; default 0).")
@@ -50,7 +54,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             config_path: Path | None, outcome: str | None, outcome_date_col: str | None, covariates: str | None,
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
-            seed: int | None, wait: bool = False) -> None:
+            seed: int | None, human_path: Path | None = None, wait: bool = False) -> None:
     """Associate themes with dropout and other indicators (with honest uncertainty).
 
     A person has a theme (with a valence) when any of their notes dated strictly before their
@@ -60,13 +64,17 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     Benjamini–Hochberg q values; mean differences for numeric indicators), `prevalence`
     (shares with Wilson intervals, overall and by school, school year and source),
     `added_value` (cross-validated AUC of the numbers alone vs numbers + themes) and, under
-    work/ only, `person_themes`. Cells under --min-cell persons are suppressed. Every result is
+    work/ only, `person_themes`. With hand codes for a random sample of persons (--human), each
+    binary row also gets the adjusted odds ratio corrected for the coder's errors
+    (aor_corrected, its interval, p and q; cross-fitted when the same codes trained the coder).
+    Cells under --min-cell persons are suppressed. Every result is
     an association, not a cause. --indicators are pseudonymised with the same key as `ingest`
     used (the same --config, or KVALITATIV_PSEUDONYM_KEY_FILE), or they will not join.
 
     \b
     Example:
       kvalitativ link --codings out/ --indicators corpora/sample/indicators.csv --out out/
+      kvalitativ link --codings out/ --human corpora/sample/human_codes.csv --out out/
       kvalitativ link --codings out/ --indicators ind.csv --covariates absence_pct,grade_avg,gender,school \\
           --window-months 15 --cutoff 2024-08-01 --out out/link
     """
@@ -99,5 +107,6 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
         config.seed = seed
     validate(config)
     with published(out_dir, "kvalitativ link", wait) as pub:
-        result = link_from_dirs(codings_dir, pub.staging, config, notes_dir=notes_dir, indicators_path=indicators_path)
+        result = link_from_dirs(codings_dir, pub.staging, config, notes_dir=notes_dir, indicators_path=indicators_path,
+                                human_path=human_path)
     echo_summary(public_lines(result["summary"], pub))

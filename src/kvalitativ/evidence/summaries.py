@@ -20,9 +20,13 @@ from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
 from kvalitativ.evidence.trend import cochran_armitage
 from kvalitativ.link.persons import ANY as ANY_VALENCE
+from kvalitativ.link.wording import corrected_phrase
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
 __all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
+
+#: The associations' odds ratio corrected for coding error, carried into evidence (and its headline).
+CORRECTED = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "q_corrected", "n_human_persons"]
 
 #: Columns of the ``evidence`` table, in order (run_id is added by the writer).
 EVIDENCE_COLUMNS = [
@@ -31,13 +35,13 @@ EVIDENCE_COLUMNS = [
     "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
     "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without",
     "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
-    "q_value", "association", "keywords", "suppressed", "headline",
+    "q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
 ]
 
 _NUMERIC_HIDDEN = [
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality", "trend_slope",
     "trend_p_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
-    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value",
+    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", *CORRECTED,
 ]
 
 
@@ -109,18 +113,22 @@ def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str
         return None
     if a.get("suppressed"):
         return "for få personer til at vurdere sammenhængen"
-    orr = a.get("adjusted_odds_ratio")
-    lo, hi = a.get("aor_ci_low"), a.get("aor_ci_high")
-    kind = "justeret OR"
+    orr, lo, hi, q = a.get("aor_corrected"), a.get("aor_corrected_ci_low"), a.get("aor_corrected_ci_high"), \
+        a.get("q_corrected")
+    kind, suffix = "OR", ""
+    if not is_missing(orr):
+        suffix = ", " + corrected_phrase(int(a["n_human_persons"]), outcome or "dropout")
+    else:
+        orr, lo, hi, q = a.get("adjusted_odds_ratio"), a.get("aor_ci_low"), a.get("aor_ci_high"), a.get("q_value")
+        kind = "justeret OR"
     if is_missing(orr):
         orr, lo, hi, kind = a.get("odds_ratio"), a.get("or_ci_low"), a.get("or_ci_high"), "OR"
     if is_missing(orr):
         return None
-    q = a.get("q_value")
     sig = (not is_missing(lo) and not is_missing(hi) and (lo > 1 or hi < 1)
            and (is_missing(q) or q < alpha))
     what = "frafald" if outcome in (None, "dropout") else str(outcome)
-    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}"
+    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}{suffix}"
     if sig and orr > 1:
         return f"hyppigere {what} ({numbers}); en sammenhæng, ikke en årsag"
     if sig and orr < 1:
@@ -285,7 +293,8 @@ def build_evidence(
         a_ok = bool(a) and not bool(a.get("suppressed", False))
         rec["outcome_rate"] = a.get("rate_with", np.nan) if a_ok else np.nan
         rec["outcome_rate_without"] = a.get("rate_without", np.nan) if a_ok else np.nan
-        for c in ("odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value"):
+        for c in ("odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value",
+                  *CORRECTED):
             rec[c] = a.get(c, np.nan) if a_ok else np.nan
         rec["association"] = _association_words(a, outcome, alpha) if a else None
         if rec["unit_id"] != ALL:
@@ -355,8 +364,8 @@ def _finish(out: pd.DataFrame, wording: Wording) -> pd.DataFrame:
     out.loc[out["suppressed"], "trend_n_periods"] = pd.NA
     out["trend"] = [t if isinstance(t, str) else None for t in out["trend"]]
     out["headline"] = [_headline(r, wording) for r in out.to_dict("records")]
-    for c in ("n_persons", "persons_total"):
-        out[c] = out[c].astype("Int64")
+    for c in ("n_persons", "persons_total", "n_human_persons"):
+        out[c] = out[c].round().astype("Int64")
     out["dropout_window_months"] = pd.to_numeric(out["dropout_window_months"], errors="coerce").astype("Int64")
     for c in ("theme_id", "theme_label", "valence", "unit_id", "outcome", "trend", "trend_periods",
               "association", "keywords", "headline"):

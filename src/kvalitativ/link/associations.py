@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.errors import ConfigError, InputError
-from kvalitativ.link import stats, wording
+from kvalitativ.link import corrected, stats, wording
 from kvalitativ.link.params import RULE_COLUMNS, LinkRules
 from kvalitativ.link.persons import PersonThemes, as_binary
 from kvalitativ.link.presence import presence
@@ -28,7 +28,7 @@ COLUMNS = [
     "risk_difference", "rd_ci_low", "rd_ci_high", "risk_ratio", "rr_ci_low", "rr_ci_high",
     "odds_ratio", "or_ci_low", "or_ci_high", "ci_method",
     "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "adjusted_p_value", "adjusted_q_value",
-    "n_adjusted", "covariates",
+    "n_adjusted", "covariates", *corrected.COLUMNS,
     "mean_with", "mean_without", "mean_difference", "md_ci_low", "md_ci_high",
     "p_value", "p_method", "q_value", "suppressed", "note", "interpretation", *RULE_COLUMNS,
 ]
@@ -39,11 +39,12 @@ COUNT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "noneve
 VALUE_COLUMNS = [
     "rate_with", "rate_without", "risk_difference", "rd_ci_low", "rd_ci_high", "risk_ratio", "rr_ci_low",
     "rr_ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
-    "adjusted_p_value", "adjusted_q_value", "n_adjusted", "mean_with", "mean_without", "mean_difference",
+    "adjusted_p_value", "adjusted_q_value", "n_adjusted", *[c for c in corrected.COLUMNS if c != "correction"],
+    "mean_with", "mean_without", "mean_difference",
     "md_ci_low", "md_ci_high", "p_value", "q_value",
 ]
-FLOAT_COLUMNS = [c for c in VALUE_COLUMNS if c != "n_adjusted"]
-INT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "n_adjusted"]
+FLOAT_COLUMNS = [c for c in VALUE_COLUMNS if c not in ("n_adjusted", "n_human_persons")]
+INT_COLUMNS = ["n_with", "n_without", "events_with", "events_without", "n_adjusted", "n_human_persons"]
 
 
 def presence_matrix(person_themes: PersonThemes) -> pd.DataFrame:
@@ -96,6 +97,7 @@ def associations(
     theme_labels: Mapping[str, str] | None = None,
     alpha: float = 0.05,
     rules: LinkRules | None = None,
+    correction: corrected.Correction | str | None = None,
 ) -> pd.DataFrame:
     """Compare persons with and without each theme × valence on the outcome and numeric indicators.
 
@@ -114,6 +116,8 @@ def associations(
         writer suppresses again before anything is published).
     numeric_indicators : numeric columns compared by mean difference (Welch).
     theme_labels : theme_id → readable label, for the ``interpretation`` sentence.
+    correction : the hand-coded persons (and cross-fitted machine codes) for the corrected
+        columns (:mod:`kvalitativ.link.corrected`); None (or a reason) leaves them empty with a note.
 
     Returns
     -------
@@ -154,6 +158,8 @@ def associations(
 
     design = stats.covariate_design(cov, y)
     values = {col: pd.to_numeric(ind[col], errors="coerce").to_numpy(float) for col in numeric_indicators}
+    fixer = corrected.CorrectedColumns(pres, y, design, correction, alpha) \
+        if isinstance(correction, corrected.Correction) else None
     done: dict[bytes, tuple] = {}  # a discovered topic's "any" and "neutral" columns are often the same persons
     rows = []
     for j, (theme_id, valence) in enumerate(pres.columns):
@@ -165,11 +171,15 @@ def associations(
         row = {"theme_id": theme_id, "valence": valence, "indicator": outcome, "indicator_type": "binary", **crude}
         row.update({k: v for k, v in adj.items() if k != "adjusted_note"})
         row["covariates"] = ",".join(covariates)
+        fixed = fixer.row(j) if fixer else corrected.empty_row(note=correction or corrected.NO_HUMAN)
         notes = []
         if row["n_with"] == 0 or row["n_without"] == 0:
             notes.append("no persons " + ("with" if row["n_with"] == 0 else "without") + " the theme")
         if adj["adjusted_note"]:
             notes.append(adj["adjusted_note"])
+        if fixed["corrected_note"]:
+            notes.append(fixed.pop("corrected_note"))
+        row.update({k: v for k, v in fixed.items() if k != "corrected_note"})
         row["note"] = "; ".join(notes) or None
         row["interpretation"] = (wording.binary_sentence(row, label, outcome)
                                  if not np.isnan(row["odds_ratio"]) else None)
@@ -186,6 +196,7 @@ def associations(
             table[col] = np.nan
     table["q_value"] = stats.bh(table["p_value"].astype(float))
     table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
+    table["q_corrected"] = stats.bh(table["p_corrected"].astype(float))
     table["suppressed"] = False
     if len(table) and min_cell is not None:
         table = _suppress(table, min_cell)
@@ -196,7 +207,7 @@ def associations(
     for col in FLOAT_COLUMNS:
         table[col] = pd.to_numeric(table[col], errors="coerce").astype("float64")
     for col in ("theme_id", "valence", "indicator", "indicator_type", "ci_method", "covariates", "p_method",
-                "note", "interpretation"):
+                "correction", "note", "interpretation"):
         table[col] = table[col].astype("string")
     table["suppressed"] = table["suppressed"].astype(bool)
     rules.stamp(table)

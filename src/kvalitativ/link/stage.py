@@ -12,6 +12,7 @@ from kvalitativ.config import LinkConfig, RunConfig
 from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
+from kvalitativ.link.crossfit import HumanCodes, build_correction
 from kvalitativ.link.params import LinkRules, parse_cutoff
 from kvalitativ.link.persons import PersonThemes, person_themes
 from kvalitativ.link.prevalence import prevalence
@@ -61,6 +62,7 @@ def link_result(
     min_cell: int | None = None,
     random_state: int | None = None,
     theme_labels: Mapping[str, str] | None = None,
+    human: HumanCodes | None = None,
 ) -> LinkResult:
     """Run the linking stage: person join, associations, prevalence and added value.
 
@@ -74,7 +76,9 @@ def link_result(
       it under work/ only).
 
     Every table carries the rule columns outcome, dropout_window_months, cutoff, note_rule and
-    population, so each output states the window and note rule it was made with.
+    population, so each output states the window and note rule it was made with. ``human``: hand
+    codes with their design, for the associations' corrected columns (cross-fitted when they
+    also trained the coder); without them those columns are empty and ``note`` says why.
     """
     if isinstance(config, RunConfig):
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
@@ -92,9 +96,10 @@ def link_result(
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                        window_months=rules.window_months, population=rules.population)
+    correction = build_correction(human, corpus, indicators, rules, pt.persons, random_state) if human else None
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
-                         rules=rules)
+                         rules=rules, correction=correction)
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
@@ -122,6 +127,42 @@ def _theme_labels(stage_dir: Path) -> dict[str, str]:
     return {str(t): str(lbl) for t, lbl in zip(themes["theme_id"], themes["label"]) if pd.notna(lbl)}
 
 
+def _recoder(config: RunConfig, corpus: pd.DataFrame):
+    """Refit the run's supervised coder on some of its training codes and code some notes: the
+    cross-fitting step of :func:`~kvalitativ.link.crossfit.crossfit_codings`."""
+    def recode(train: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+        from kvalitativ.coding.api import make_coder
+        from kvalitativ.embed.configured import configured_embedder
+
+        model = make_coder(corpus, config.code.codebook, "supervised", level=config.code.level,
+                           embedder=configured_embedder(config, progress=False), train=train,
+                           threshold=config.code.threshold, random_state=config.seed, progress=False,
+                           exclusive=config.code.exclusive)
+        return model.code(notes)
+    return recode
+
+
+def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), human_path=None) -> HumanCodes | None:
+    """The hand codes the correction uses, first found of: ``human_path`` (``--human``),
+    ``link.human_codes``, a ``human_codings`` table (``review import``) in ``stage_dirs``, and
+    ``code.train``. When ``code.train`` trained the coder, the codes are cross-fitted."""
+    from kvalitativ.io.readers import read_table
+    from kvalitativ.io.store import read_stage_table
+
+    train = read_table(config.code.train) if config.code.train else None
+    recode = _recoder(config, corpus) if train is not None else None
+    path = human_path or config.link.human_codes
+    if path:
+        return HumanCodes(read_table(path), str(path), train, recode, required=True)
+    for folder in stage_dirs:
+        table = read_stage_table(folder, "human_codings", required=False)
+        if table is not None:
+            return HumanCodes(table, "human_codings", train, recode)
+    if train is not None:
+        return HumanCodes(train, str(config.code.train), train, recode)
+    return None
+
+
 def link_from_dirs(
     codings_dir: str | Path,
     out_dir: str | Path,
@@ -130,13 +171,15 @@ def link_from_dirs(
     notes_dir: str | Path | None = None,
     indicators_path: str | Path | None = None,
     run_id: str | None = None,
+    human_path: str | Path | None = None,
 ) -> dict:
     """The link stage on stage folders: read codings/corpus/indicators, link, write the tables.
 
     codings come from ``codings_dir`` (the `code` stage's --out); the corpus from ``notes_dir``
     (the `ingest` stage's --out; default: ``codings_dir``); indicators from ``indicators_path``
     (read and pseudonymised like the notes with ``config.ingest``) or else the ``indicators``
-    table of the ingest folder. ``run_id`` defaults to the codings' run_id. Returns
+    table of the ingest folder. ``run_id`` defaults to the codings' run_id. Hand codes for the
+    correction for coding error: see :func:`human_codes_for` (``human_path`` first). Returns
     {"tables", "written", "summary"}.
     """
     from kvalitativ.errors import InputError
@@ -166,12 +209,17 @@ def link_from_dirs(
     run_ids = codings["run_id"].dropna().unique() if "run_id" in codings.columns else []
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
-    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir))
+    human = human_codes_for(config, corpus, dict.fromkeys([codings_dir, notes_dir]), human_path)
+    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir), human=human)
     tables, pt = result.tables, result.person_themes
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
     assoc = tables["associations"]
     binary = assoc[(assoc["indicator_type"] == "binary") & ~assoc["suppressed"]]
     n_sig = int((binary["q_value"] < 0.05).sum())
+    n_fixed = int(binary["aor_corrected"].notna().sum())
+    fixed_line = ([f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
+                   f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05."]
+                  if n_fixed else [f"not corrected for coding error: {_why_not(binary)}"])
     excl = tables["link_exclusions"]
     n_excl = int(pd.to_numeric(excl["n_notes"], errors="coerce").fillna(0).sum())
     av = tables["added_value"].set_index("model")
@@ -181,11 +229,20 @@ def link_from_dirs(
         f"rule: {pt.rules.note_rule}.",
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
+        *fixed_line,
         f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
         f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes).",
     ] + [f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))} "
          "(person_themes under work/ only: it holds person ids)."]
     return {"tables": tables, "written": written, "summary": lines}
+
+
+def _why_not(binary: pd.DataFrame) -> str:
+    from kvalitativ.link.corrected import NO_HUMAN
+
+    notes = binary["note"].dropna().astype(str)
+    return NO_HUMAN if notes.str.contains("no hand codes").any() or notes.empty else \
+        "hand codes too few or without their design (see note)."
 
 
 def run_link(config: RunConfig, out_dir: str | Path, run_id: str | None = None) -> dict:

@@ -45,8 +45,28 @@ def _inline(label: str) -> str:
     return label
 
 
+def population_word(outcome: str) -> str:
+    """The word for the persons compared ("elever", "personer"): one place, so a configured
+    population label can replace it everywhere at once."""
+    return "elever" if outcome == "dropout" else "personer"
+
+
+def corrected_phrase(n_human: int, outcome: str) -> str:
+    """'korrigeret for kodningsfejl ud fra 225 håndkodede elever'."""
+    return f"korrigeret for kodningsfejl ud fra {n_human} håndkodede {population_word(outcome)}"
+
+
+def has_corrected(row) -> bool:
+    """Whether a row carries a corrected odds ratio (then it leads, the uncorrected one beside)."""
+    value = row.get("aor_corrected")
+    try:
+        return value is not None and not math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def subject(theme_label: str, valence: str, outcome: str) -> str:
-    who = "Elever" if outcome == "dropout" else "Personer"
+    who = population_word(outcome).capitalize()
     return f"{who} med {VALENCE_WORDS.get(valence, valence)} {_inline(theme_label)}"
 
 
@@ -56,17 +76,27 @@ def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
     more, less, same = OUTCOME_WORDS.get(
         outcome, (f"havde oftere {outcome}", f"havde sjældnere {outcome}",
                   f"havde hverken tydeligt oftere eller sjældnere {outcome}"))
-    lo, hi = row.get("or_ci_low"), row.get("or_ci_high")
+    corrected = has_corrected(row)
+    lo, hi = (row["aor_corrected_ci_low"], row["aor_corrected_ci_high"]) if corrected else \
+        (row.get("or_ci_low"), row.get("or_ci_high"))
     if lo is not None and lo > 1:
         verb = more
     elif hi is not None and hi < 1:
         verb = less
     else:
         verb = same
-    stats = f"OR {num(row['odds_ratio'])}; 95 % KI {_ci(lo, hi)}"
     aor = row.get("adjusted_odds_ratio")
-    if aor is not None and not math.isnan(aor):
-        stats += f"; justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
+    if corrected:
+        stats = (f"OR {num(row['aor_corrected'])}; 95 % KI {_ci(lo, hi)}, "
+                 f"{corrected_phrase(int(row['n_human_persons']), outcome)}; ukorrigeret")
+        if aor is not None and not math.isnan(aor):
+            stats += f" justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
+        else:
+            stats += f" OR {num(row['odds_ratio'])}, {_ci(row.get('or_ci_low'), row.get('or_ci_high'))}"
+    else:
+        stats = f"OR {num(row['odds_ratio'])}; 95 % KI {_ci(lo, hi)}"
+        if aor is not None and not math.isnan(aor):
+            stats += f"; justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
     return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
 
 
@@ -91,3 +121,19 @@ def added_value_sentence(base: dict, full: dict, diff: dict, outcome: str) -> st
             f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
             f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
             f"({_ci(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
+
+
+def hand_coding_sentence(advice: dict, outcome: str, notes_per_person: float | None = None) -> str:
+    """The report's "how many notes to hand-code" line, from
+    :func:`kvalitativ.link.corrected.hand_coding_needed`."""
+    who = population_word(outcome)
+    text = (f"Odds ratioerne er {corrected_phrase(advice['n_human'], outcome)}; det gør intervallerne i mediantal "
+            f"{num(advice['width_ratio'])} gange så brede som de ukorrigerede (logaritmisk skala).")
+    if advice["n_persons_needed"] > advice["n_human"]:
+        notes = (f" (omkring {int(round(advice['n_persons_needed'] * notes_per_person, -1)):,} notater)".replace(",", ".")
+                 if notes_per_person else "")
+        text += (f" Håndkod alle notater for omkring {advice['n_persons_needed']:,} tilfældigt udvalgte {who}"
+                 .replace(",", ".") + f"{notes} for at få dem ned på {num(advice['target'], 2)} gange.")
+    else:
+        text += " Flere håndkodede notater ville kun gøre dem lidt smallere."
+    return text

@@ -73,7 +73,8 @@ def prevalence_figure(evidence: pd.DataFrame, title: str | None = None,
 
 def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outcome: str = "dropout",
                   title: str | None = None) -> go.Figure | None:
-    """Odds ratios (log scale) with 95 % CIs per theme × valence: unadjusted and adjusted."""
+    """Odds ratios (log scale) with 95 % CIs per theme × valence: unadjusted, adjusted and — when
+    hand codes allowed it — corrected for coding error, the uncorrected ones beside it."""
     if associations is None or associations.empty or "odds_ratio" not in associations.columns:
         return None
     a = associations.copy()
@@ -92,6 +93,10 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
     if "adjusted_odds_ratio" in a.columns and a["adjusted_odds_ratio"].notna().any():
         specs = [(*specs[0][:-1], 0.17),
                  ("adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "Justeret OR", "#d35400", "diamond", -0.17)]
+    if "aor_corrected" in a.columns and pd.to_numeric(a["aor_corrected"], errors="coerce").notna().any():
+        specs = [(*specs[0][:-1], 0.25), (*specs[-1][:-1], 0.0)] if len(specs) > 1 else [(*specs[0][:-1], 0.17)]
+        specs.append(("aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high",
+                      "Korrigeret for kodningsfejl", "#16a085", "square", -0.25 if len(specs) > 1 else -0.17))
     for est, lo, hi, name, color, symbol, offset in specs:
         g = a[np.isfinite(pd.to_numeric(a[est], errors="coerce")) & (a[est] > 0)]
         lo_v = g[lo].clip(lower=1e-3)
@@ -105,8 +110,10 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
             hoverinfo="text",
         ))
     fig.add_vline(x=1, line_dash="dash", line_color="#7f8c8d")
-    lo_all = float(np.nanmin(pd.to_numeric(a["or_ci_low"], errors="coerce").clip(lower=1e-3).to_numpy()))
-    hi_all = float(np.nanmax(pd.to_numeric(a["or_ci_high"], errors="coerce").replace(np.inf, np.nan).to_numpy()))
+    lows = pd.concat([pd.to_numeric(a[spec[1]], errors="coerce") for spec in specs])
+    highs = pd.concat([pd.to_numeric(a[spec[2]], errors="coerce") for spec in specs])
+    lo_all = float(np.nanmin(lows.clip(lower=1e-3).to_numpy()))
+    hi_all = float(np.nanmax(highs.replace(np.inf, np.nan).to_numpy()))
     ticks = [t for t in _LOG_TICKS if lo_all / 1.5 <= t <= hi_all * 1.5] or [1]
     fig.update_yaxes(tickvals=a["_pos"].tolist(), ticktext=a["_y"].tolist(), range=[-0.7, len(a) - 0.3],
                      showgrid=False, zeroline=False)

@@ -189,6 +189,24 @@ def _overview(tables: Mapping, meta: dict) -> dict:
     return o
 
 
+def _population_word(outcome: str) -> str:
+    from kvalitativ.link.wording import population_word
+
+    return population_word(outcome)
+
+
+def _correction_line(associations, outcome: str, overview: dict) -> str | None:
+    """The "how many notes to hand-code" sentence, when the associations were corrected."""
+    from kvalitativ.link.corrected import hand_coding_needed
+    from kvalitativ.link.wording import hand_coding_sentence
+
+    advice = hand_coding_needed(associations)
+    if advice is None:
+        return None
+    per_person = overview["n_notes"] / overview["n_persons"] if overview.get("n_persons") else None
+    return hand_coding_sentence(advice, outcome, per_person)
+
+
 def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, meta: dict | None = None) -> dict:
     """Everything the templates need, as plain Python values."""
     meta = dict(meta or {})
@@ -297,6 +315,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "codebook_version": codebook_version,
         "outcome": outcome,
         "outcome_word": "frafald" if outcome == "dropout" else outcome,
+        "population_word": _population_word(outcome),
         "window_months": None if _na(window) else int(window),
         "cutoff": meta.get("cutoff") or _first(associations, "cutoff"),
         "note_rule": _first(associations, "note_rule"),
@@ -307,6 +326,8 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "quotes": quote_map,
         "all": ALL,
         "associations": assoc_rows,
+        "corrected": any(not _na(r.get("aor_corrected")) for r in assoc_rows),
+        "correction_line": _correction_line(associations, outcome, _overview(tables, meta)),
         "numeric_associations": numeric_assoc,
         "added_value": added,
         "units": units,

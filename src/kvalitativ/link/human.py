@@ -1,0 +1,109 @@
+"""The hand-coded persons behind a corrected association: who they are, what they have, how likely.
+
+Correction needs person-level truth, so a person counts only when *every* note of theirs that the
+link uses (dated before their outcome) was hand-coded; their inclusion probability comes from the
+design recorded with the codes. Two formats of hand codes are read:
+
+* a codes file (``code.train``, ``link.human_codes``, ``kvalitativ link --human``): ``note_id,
+  theme_id[, valence]``, theme ``uncoded`` for a note read and found to carry no theme, and the
+  design columns ``p_person`` (the person's probability of being drawn, all notes coded) and
+  optionally ``p_active`` (the note's probability in an added draw);
+* the ``human_codings`` table of ``review import --selection``: one row per note × coder ×
+  theme with ``present``, and the same design columns. With several coders, the first coder
+  (by name) of each note is used, so the truth is one person's reading, not a mix.
+
+A person's probability of having all n of their eligible notes hand-coded is
+``p_person + (1 − p_person) · Π p_active`` — the person draw, or every note by the added draw
+(:mod:`kvalitativ.review.design`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kvalitativ.constants import UNCODED
+from kvalitativ.errors import InputError
+from kvalitativ.link.params import LinkRules
+from kvalitativ.link.persons import _notes_with_reasons, _outcomes, person_themes
+from kvalitativ.link.presence import Presence, presence
+
+#: Without these columns the hand codes cannot correct (the design is unknown).
+DESIGN_HELP = ("hand codes need the design they were drawn with: a p_person column (each person's "
+               "probability of having all notes hand-coded, e.g. 0.25 for a random quarter of persons), as "
+               "`kvalitativ review export --strategy active` records it")
+
+
+@dataclass(frozen=True)
+class HumanSample:
+    """The persons whose eligible notes were all hand-coded: their themes and inclusion probabilities.
+
+    ``presence``: those persons × (theme_id, valence) from the hand codes; ``pi``: their
+    probabilities, in ``presence.persons`` order; ``coded_notes``: every hand-coded note id.
+    """
+
+    presence: Presence
+    pi: np.ndarray
+    coded_notes: frozenset
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.presence.persons)
+
+
+def normalise_codes(codes: pd.DataFrame, where: str = "hand codes") -> pd.DataFrame:
+    """Either format as note_id, theme_id, valence, p_person, p_active (one row per note × theme,
+    theme ``uncoded`` for a coded note without themes)."""
+    for col in ("note_id", "theme_id"):
+        if col not in codes.columns:
+            raise InputError(f"{where}: missing column '{col}'; hand codes need note_id, theme_id[, valence].")
+    if "p_person" not in codes.columns:
+        raise InputError(f"{where}: {DESIGN_HELP}.")
+    out = codes.copy()
+    out["note_id"] = out["note_id"].astype(str)
+    if "coder" in out.columns:  # human_codings: keep each note's first coder, and its present rows
+        first = out.groupby("note_id")["coder"].transform(lambda s: sorted(s.astype(str))[0])
+        out = out[out["coder"].astype(str) == first]
+        if "present" in out.columns:
+            present = pd.to_numeric(out["present"], errors="coerce").fillna(0) > 0
+            out.loc[~present, "theme_id"] = UNCODED
+    for col in ("p_person", "p_active"):
+        values = pd.to_numeric(out[col], errors="coerce") if col in out.columns else pd.Series(0.0, index=out.index)
+        if values.isna().any() or not values.between(0, 1).all():
+            raise InputError(f"{where}: column {col} must hold probabilities between 0 and 1 in every row.")
+        out[col] = values.astype(float)
+    out["theme_id"] = out["theme_id"].astype("string").fillna(UNCODED).replace("", UNCODED)
+    out["valence"] = out["valence"].astype("string") if "valence" in out.columns else pd.NA
+    return out[["note_id", "theme_id", "valence", "p_person", "p_active"]].drop_duplicates()
+
+
+def human_sample(codes: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataFrame, rules: LinkRules,
+                 persons, where: str = "hand codes") -> HumanSample:
+    """The :class:`HumanSample` of ``codes`` among ``persons`` (the linked population), with the
+    same note rule as the machine side (``rules``)."""
+    codes = normalise_codes(codes, where)
+    notes = _notes_with_reasons(corpus, _outcomes(indicators, rules), rules)
+    eligible = notes.loc[notes["_reason"].isna(), ["note_id", "person_id"]].astype(str)
+    coded = set(codes["note_id"])
+    eligible = eligible.assign(coded=eligible["note_id"].isin(coded))
+    design = codes.groupby("note_id")[["p_person", "p_active"]].first()
+    eligible = eligible.join(design, on="note_id")
+    by_person = eligible.groupby("person_id").agg(all_coded=("coded", "all"), p_person=("p_person", "max"),
+                                                  p_all_active=("p_active", "prod"))
+    population = pd.Index([str(p) for p in persons])
+    by_person = by_person.reindex(population)
+    full = by_person["all_coded"].fillna(False).astype(bool).to_numpy()
+    pi = (by_person["p_person"] + (1 - by_person["p_person"]) * by_person["p_all_active"]).to_numpy(float)
+    labelled = population[full & (pi > 0)]
+    themed = codes[codes["theme_id"] != UNCODED].merge(
+        corpus[["note_id", "person_id"]].astype({"note_id": str, "person_id": str}), on="note_id", how="inner")
+    pt = person_themes(themed.assign(valence=themed["valence"].fillna("neutral")), corpus, indicators,
+                       outcome=rules.outcome, outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
+                       window_months=rules.window_months, population="all")
+    pres = presence(pt)
+    keep = pres.persons.isin(labelled)
+    pres = pres.rows(keep)
+    pi_of = pd.Series(pi, index=population)
+    return HumanSample(presence=pres, pi=pi_of.reindex(pres.persons).to_numpy(float), coded_notes=frozenset(coded))
