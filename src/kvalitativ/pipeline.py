@@ -199,8 +199,10 @@ def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path 
         start = time.perf_counter()
         result = stage(config, out_dir, run_id, engine)
         timings[name] = round(time.perf_counter() - start, 3)
-        results[name] = result
-        summary.extend(result.summary)
+        # the tables are on disk now: keep the summary and the counts, not a second copy in memory
+        results[name] = StageResult(result.summary, result.rows, details=result.details)
+        del result
+        summary.extend(results[name].summary)
     tables = table_rows(out_dir)  # on disk: discovery adds its rows to codings and themes
     from kvalitativ.privacy.manifest import public_manifest
 
