@@ -126,14 +126,27 @@ def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | 
     """
     extra = [c for c in (extra or []) if c in corpus.columns and c not in ("note_id", "text")]
     keep = ["note_id", "theme_id", "valence"] + [c for c in ("start", "end", "score") if c in codings.columns]
-    c = codings[keep].copy()
-    c["note_id"] = c["note_id"].astype("string")
-    notes = corpus[["note_id", "text", *extra]].copy()
-    notes["note_id"] = notes["note_id"].astype("string")
-    notes["_person"] = person_key(corpus).to_numpy()
-    m = c.merge(notes, on="note_id", how="inner")
+    # each coding's note by position (an inner join on the unique note ids, in codings order):
+    # the note's text is sliced once per kept span, never copied onto every coding row
+    ids = corpus["note_id"].astype("string")
+    first = np.flatnonzero(~ids.duplicated().to_numpy())  # note ids are unique after ingest
+    row = pd.Index(ids.iloc[first]).get_indexer(codings["note_id"].astype("string"))
+    row = np.where(row >= 0, first[np.maximum(row, 0)], -1)
+    found = row >= 0
+    m = codings.loc[found, keep].reset_index(drop=True)
+    row = row[found]
+    m["note_id"] = m["note_id"].astype("string")
+    for col in extra:
+        m[col] = corpus[col].to_numpy()[row]
+    m["_person"] = person_key(corpus).to_numpy()[row]
+    m["_row"] = row
     has_span = {"start", "end"} <= set(m.columns)
-    notes_text = [t if isinstance(t, str) else "" for t in m["text"]]
+    key = ["theme_id", "valence", "note_id"] + (["start", "end"] if has_span else [])
+    if "score" in m.columns:
+        m = m.sort_values("score", ascending=False, kind="stable")
+    m = m.drop_duplicates(key).sort_values(key, kind="stable").reset_index(drop=True)
+    texts = corpus["text"].to_numpy(dtype=object)
+    notes_text = [t if isinstance(t, str) else "" for t in texts[m["_row"].to_numpy()]]
     if has_span:
         starts = pd.to_numeric(m["start"], errors="coerce").to_numpy(float)
         ends = pd.to_numeric(m["end"], errors="coerce").to_numpy(float)
@@ -141,8 +154,4 @@ def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | 
                      for t, s, e in zip(notes_text, starts, ends)]
     else:
         m["span"] = notes_text
-    key = ["theme_id", "valence", "note_id"] + (["start", "end"] if has_span else [])
-    if "score" in m.columns:
-        m = m.sort_values("score", ascending=False, kind="stable")
-    m = m.drop_duplicates(key).sort_values(key, kind="stable").reset_index(drop=True)
-    return m.drop(columns=["text"])
+    return m.drop(columns=["_row"])
