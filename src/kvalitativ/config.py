@@ -255,7 +255,11 @@ def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) 
                 holder = getattr(holder, part)
             value = getattr(holder, path[-1])
             if value and not Path(value).is_absolute():
-                setattr(holder, path[-1], str((base_dir / value).resolve()))
+                try:
+                    setattr(holder, path[-1], str((base_dir / value).resolve()))
+                except (RuntimeError, OSError):  # a symlink loop: say so in one line
+                    raise ConfigError(f"{'.'.join(path)}: {base_dir / value} is a loop of symbolic links. "
+                                      "Point it at the file itself.") from None
         if not config.privacy.key_file:  # the key lives beside the config, never in the output folder
             config.privacy.key_file = str(base_dir.resolve() / PSEUDONYM_KEY_NAME)
     return validate(config)

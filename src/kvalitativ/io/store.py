@@ -283,10 +283,18 @@ def run_ids_in_folder(out_dir: str | Path) -> set[str]:
 
 
 def file_sha256(path: str | Path) -> str:
+    """The file's SHA-256; a file that cannot be read is an InputError (one line, exit 2)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file.") from None
+    except OSError as exc:
+        from kvalitativ.io.readers import unreadable
+
+        raise unreadable(Path(path), exc) from None
     return digest.hexdigest()
 
 
