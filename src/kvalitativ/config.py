@@ -65,6 +65,9 @@ class PrivacyConfig:
     #: The secret pseudonym key (kept outside the output folder; created with mode 0600 on first
     #: use). None = kvalitativ-pseudonym.key beside the config file; see docs/privacy.md.
     key_file: str | None = None
+    #: strict (default): Unicode tricks, digit groups, spelled-out e-mails, lower-case and capital
+    #: names too; standard: the plain spellings only (docs/privacy.md).
+    strictness: str = "strict"
 
 
 @dataclass
@@ -218,6 +221,8 @@ def _build(cls: type, data: Any, where: str) -> Any:
 
 def validate(config: RunConfig) -> RunConfig:
     """Check values that a type alone does not catch."""
+    if config.privacy.strictness not in ("strict", "standard"):
+        raise ConfigError(f"privacy.strictness is '{config.privacy.strictness}': use strict (the default) or standard.")
     if config.privacy.min_cell < 3:
         raise ConfigError(f"privacy.min_cell is {config.privacy.min_cell}: it must be at least 3.")
     if config.code.level not in LEVELS:

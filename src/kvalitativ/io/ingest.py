@@ -79,10 +79,10 @@ def _published_label(values: pd.Series) -> pd.Series:
     return redact_labels(values)[0]
 
 
-def _redactor():
+def _redactor(privacy: PrivacyConfig | None = None):
     from kvalitativ.privacy.redact import Redactor
 
-    return Redactor()
+    return Redactor(strictness=(privacy or PrivacyConfig()).strictness)
 
 
 def ingest_notes(
@@ -204,7 +204,7 @@ def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[
     names = None
     if name_columns:
         names = [[str(v) for v in vals if str(v).strip()] for vals in kept_rows[name_columns].itertuples(index=False)]
-    return _redactor().redact_texts(kept_text, names)
+    return _redactor(privacy).redact_texts(kept_text, names)
 
 
 def _to_number(values: pd.Series) -> pd.Series | None:

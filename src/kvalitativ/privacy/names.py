@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kvalitativ.privacy.gazetteer import Gazetteer, load_gazetteer
+from kvalitativ.privacy.name_case import restore_case
 from kvalitativ.privacy.name_rules import (
     run_end,
     run_is_name,
@@ -87,12 +88,14 @@ class NameFinder:
 
     ``known_names``: names to redact in every text (e.g. all names of the export's name column, or
     staff lists). ``gazetteer``: also use the shipped name lists and context rules; with False only
-    exact names are found.
+    exact names are found. ``restore_case``: also judge names written in lower case or capitals
+    (:mod:`kvalitativ.privacy.name_case`).
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, restore_case: bool = True):
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
+        self.restore_case = restore_case
         self._g: Gazetteer = load_gazetteer()
         self._first_or_sur = self._g.first | self._g.surname
         self._keep_phrase_re = _phrase_regex(self._g.keep_phrases, case_sensitive=True)
@@ -113,7 +116,8 @@ class NameFinder:
             if self._keep_phrase_re:
                 for m in self._keep_phrase_re.finditer(text):
                     protected.add(*m.span())
-            out += self._find_context(text, protected)
+            # names in lower case or capitals are judged on a copy in the case names have
+            out += self._find_context(restore_case(text, self._g) if self.restore_case else text, protected)
         return _union(out)
 
     # ---------------------------------------------------------------------------- exact names
@@ -279,6 +283,8 @@ class NameFinder:
         if chain and cls in (AFIRST, UNK, SURX):
             return True
         initial = _sentence_initial(text, s)
+        if cls == AKEEP and initial:  # "August var syg i dag" (not "August var en varm måned")
+            return _PERSON_AFTER_RE.match(text, e) is not None
         if cls == AFIRST:
             if not initial:
                 return True
