@@ -21,6 +21,7 @@ words stay, and a capitalised name in a lower-case note is judged exactly as in 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kvalitativ.privacy.gazetteer import Gazetteer
@@ -69,26 +70,40 @@ def restore_case(text: str, g: Gazetteer) -> str:
     return text if chars is None else "".join(chars)
 
 
+@functools.lru_cache(maxsize=4)
+def _lower_names(g: Gazetteer) -> frozenset[str]:
+    return frozenset(g.first | g.surname)
+
+
+_NEXT_WORD_RE = re.compile(r"[ \u00a0]([^\W\d_]+)")
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
+
+
 def _restore_lower(text: str, g: Gazetteer, chars: list[str] | None) -> list[str] | None:
     """Capitalise lower-case names where the context says person (see the module docstring)."""
-    words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
-    for k, (s, e, w) in enumerate(words):
-        if not w.islower() or (w not in g.first and w not in g.surname):
+    names = _lower_names(g)
+    if names.isdisjoint(_WORD_RE.findall(text)):  # the common case, in C: no list name in lower case
+        return chars
+    for m in _WORD_RE.finditer(text):
+        w = m.group(0)
+        if w not in names:
             continue
-        nxt = words[k + 1] if k + 1 < len(words) and text[e:words[k + 1][0]] in (" ", "\u00a0") else None
-        nxt_sur = nxt is not None and nxt[2].lower() in g.surname and nxt[2].lower() not in g.name_words
-        nxt_name = nxt is not None and nxt[2].lower() in g.first and nxt[2].lower() not in g.name_words
+        s, e = m.span()
+        nxt_m = _NEXT_WORD_RE.match(text, e)
+        nxt = nxt_m.group(1).lower() if nxt_m else ""
         cue = _STRONG_CUE_RE.search(text, max(0, s - 40), s) is not None
-        plain_first = w in g.first and w not in g.name_words and w not in g.keep
         if w in g.first:
-            if plain_first:
-                ok = nxt_sur or nxt_name or cue or _VERB_AFTER_RE.match(text, e) is not None
+            if w not in g.name_words and w not in g.keep:  # before any surname of the list, "holm" too
+                ok = nxt in g.surname or nxt in g.first and nxt not in g.name_words or cue \
+                    or _VERB_AFTER_RE.match(text, e) is not None
             else:
-                ok = nxt_sur and w not in g.keep or cue and w not in g.keep
+                ok = w not in g.keep and (nxt in g.surname and nxt not in g.name_words or cue)
         else:  # a surname: after a first name or a cue
-            prev = words[k - 1] if k > 0 and text[words[k - 1][1]:s] in (" ", "\u00a0") else None
-            ok = cue or (prev is not None and prev[2].lower() in g.first and prev[2].lower() not in g.keep)
-            ok = ok and w not in g.name_words
+            prev_m = _PREV_WORD_RE.search(text, max(0, s - 40), s)
+            prev = prev_m.group(1).lower() if prev_m else ""
+            plain_prev = prev in g.first and prev not in g.name_words and prev not in g.keep
+            # a surname that is also a word ("holm", "dam") only right after a first name that is none
+            ok = plain_prev or (w not in g.name_words and (cue or (prev in g.first and prev not in g.keep)))
         if ok:
             chars = chars if chars is not None else list(text)
             _capitalise(chars, s, e)

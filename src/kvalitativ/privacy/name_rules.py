@@ -77,10 +77,19 @@ _PERSON_AFTER_RE = re.compile(
     r"(?:glad|ked|syg|træt|stille|sur|vred|bange|fraværende|dygtig|flink|sød|motiveret|umotiveret|urolig|"
     r"udadreagerende|nervøs|tilfreds|utilfreds|happy|sad|sick|tired|absent|motivated))(?![\w])"
 )
+#: What only a person does, for a name that is also a month or a place ("August var syg i dag",
+#: not "August gik bedre end forventet"): speech, feelings, a person's state.
+_ONLY_PERSON_AFTER_RE = re.compile(
+    r"[ \t]+(?:kom|kommer|siger|sagde|fortæller|fortalte|ringede|ringer|græd|smilede|hedder|synes|syntes|mener|"
+    r"mente|ønsker|ønskede|savner|lover|lovede|"
+    r"(?:er|var)(?:[ \t]+(?:ikke|meget|rigtig|blevet|altid|ofte|stadig))?[ \t]+"
+    r"(?:glad|ked|syg|træt|sur|vred|bange|fraværende|flink|sød|motiveret|umotiveret|urolig|nervøs|tilfreds|utilfreds))"
+    r"(?![\w])"
+)
 _SENTENCE_END = set(".!?:;\n\r•")
 _OPENERS = set(" \t\"'«»“”‘’([{-–—*")
 _LOCATIVE = frozenset(
-    "i på fra til ved mod nær over gennem via omkring udenfor inde ude bag hjem rundt mellem syd nord øst vest "
+    "i på fra til ved mod nær over under langs gennem via omkring udenfor inde ude bag hjem rundt mellem syd nord øst vest "
     "in at from to near around into of kommune region".split()
 )
 _INSTITUTION_SUFFIXES = (

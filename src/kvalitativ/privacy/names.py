@@ -50,6 +50,7 @@ from kvalitativ.privacy.name_rules import (
     _SIGNATURE_CUE_RE,
     _CHAIN_RE,
     _VERB_AFTER_RE,
+    _ONLY_PERSON_AFTER_RE,
     _PERSON_AFTER_RE,
     _LOCATIVE,
     _INSTITUTION_SUFFIXES,
@@ -284,7 +285,7 @@ class NameFinder:
             return True
         initial = _sentence_initial(text, s)
         if cls == AKEEP and initial:  # "August var syg i dag" (not "August var en varm måned")
-            return _PERSON_AFTER_RE.match(text, e) is not None
+            return _ONLY_PERSON_AFTER_RE.match(text, e) is not None
         if cls == AFIRST:
             if not initial:
                 return True
