@@ -100,7 +100,10 @@ def redact_labels(values: pd.Series, types: Iterable[str] = ID_TYPES) -> tuple[p
     changed = {v: r for v, r in mapping.items() if r != v}
     if not changed:
         return values, 0
-    return values.map(lambda v: changed.get(v, v) if isinstance(v, str) else v), int(values.isin(list(changed)).sum())
+    mask = values.isin(list(changed))
+    out = values.copy()
+    out[mask] = values[mask].map(changed)  # only the changed cells: missing values stay as they were
+    return out, int(mask.sum())
 
 
 def _strip_generated(value: str) -> str:
