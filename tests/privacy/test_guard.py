@@ -66,3 +66,26 @@ def test_guard_cost_is_per_distinct_value():
     """A million rows of a few units is a few scans (the guard reads distinct values)."""
     frame = pd.DataFrame({"unit_id": ["Vestre Skole", "Østre Skole 2"] * 500_000})
     assert identifier_hits(frame) == {}
+
+
+def test_report_pages_are_scanned_too(tmp_path):
+    from kvalitativ.privacy.guard import assert_no_identifiers_in_report
+
+    page = tmp_path / "report.html"
+    library = "<script>/**\n* plotly.js v4.1.1\n*/\nvar x=1503871235;</script>"  # an inline library: skipped
+    page.write_text(f"<html>{library}<p>Run r150387123500, person P1503871235abcdef</p></html>", encoding="utf-8")
+    assert_no_identifiers_in_report(page)
+    page.write_text('<html><script>var data={"unit":"Kontakt 20 30 40 50"};</script></html>', encoding="utf-8")
+    with pytest.raises(IdentifierError, match="report.html.*TELEFON") as err:
+        assert_no_identifiers_in_report(page)
+    assert "20 30" not in str(err.value)
+
+
+def test_a_report_with_an_identifier_is_not_published(tmp_path):
+    from kvalitativ.io.publish import publishing
+
+    out = tmp_path / "out"
+    with pytest.raises(IdentifierError):
+        with publishing(out, keep_published=False) as pub:
+            (pub.staging / "report.html").write_text("<p>ring 20 30 40 50</p>", encoding="utf-8")
+    assert not out.exists() and not list(tmp_path.glob("out.staging-*"))

@@ -13,7 +13,8 @@ after the same Unicode normalisation), so there is one definition of an identifi
   (keyed, :mod:`kvalitativ.privacy.pseudonym`). In ids a CPR number also counts when letters
   are glued to it (``SAG1503871235``): ten digits that form a CPR date.
 * :func:`assert_no_identifiers` is the writer's last guard: every string cell of a dashboard
-  table (distinct values only) is scanned, and a hit stops the write with an error that names
+  table (distinct values only) is scanned (and, with :func:`assert_no_identifiers_in_report`,
+  the text and chart data of every report page before it is published), and a hit stops the write with an error that names
   the table, the column and the type, never the value. What kvalitativ made itself is skipped
   by its known format: run ids (``r`` + 12 hex digits) and pseudonyms (``P``/``N`` + 16 hex
   digits), wherever they stand in a cell, so hex digits in a hash never stop a run.
@@ -140,3 +141,39 @@ def assert_no_identifiers(name: str, frame: pd.DataFrame, types: Iterable[str] =
     raise IdentifierError(
         f"table '{name}' was not written: {where}. An identifier would have been published. Remove it from "
         "that column of the input (or map the column to another one) and run again; nothing was published.")
+
+
+#: A script block that opens with a library's banner ("/** plotly.js v4.1.1 ...") is a JavaScript
+#: library the report carries inline, written by its authors, not data: the guard skips it. The
+#: chart data are in script blocks of their own and are scanned.
+_LIBRARY_BANNER_RE = re.compile(r"\s*/\*[\s*]*[\w.\-]+\.js v\d")
+_SCRIPT_RE = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def report_text(html: str) -> str:
+    """The report's text, tables and chart data: the HTML without its inline libraries and without
+    the values kvalitativ generated (run ids, pseudonyms)."""
+    parts, pos = [], 0
+    for m in _SCRIPT_RE.finditer(html):
+        parts.append(html[pos:m.start()])
+        if not _LIBRARY_BANNER_RE.match(m.group(1)):
+            parts.append(m.group(0))
+        pos = m.end()
+    parts.append(html[pos:])
+    return _strip_generated("".join(parts))
+
+
+def assert_no_identifiers_in_report(path, types: Iterable[str] = GUARD_TYPES) -> None:
+    """The last guard for a report page: raise :class:`IdentifierError` (naming the page and the
+    types, never a value) when its text or chart data hold an identifier pattern."""
+    from pathlib import Path
+
+    path = Path(path)
+    text = report_text(path.read_text(encoding="utf-8", errors="replace"))
+    kinds: dict[str, int] = {}
+    for f in find_identifiers(text, types):
+        kinds[f.type] = kinds.get(f.type, 0) + 1
+    if kinds:
+        what = ", ".join(f"{n} with {kind}" for kind, n in sorted(kinds.items()))
+        raise IdentifierError(f"the report {path.name} was not published: {what}. An identifier reached the "
+                              "report through a table or a quote; remove it from the input and run again.")
