@@ -148,7 +148,9 @@ def render(results: dict, seed: int, n: int, guard: dict | None) -> str:
     lines = ["## Redaction: adversarial spellings", "",
              f"Command: `{COMMAND}` (seed {seed}, {n} sentences per spelling class). Both `privacy.strictness` "
              "settings run in one process on the same inputs: *standard* = the plain spellings and capitalised names "
-             "(the redactor before issue 19), *strict* = the default (Unicode normalisation, digit groups, spelled-out "
+             "(the redactor before issue 19, except for two rules added with it that need no extra layer and so run "
+             "in both: street names of a preposition and a noun, *Ved Stranden 14*, and a month-name before what only "
+             "a person does, *August var syg*), *strict* = the default (Unicode normalisation, digit groups, spelled-out "
              "e-mails, lower-case and capital names). Caught = every character of the identifier lies in a redacted "
              "span. Set: `scripts/tools/make_adversarial_pii.py` (its docstring lists the classes; they are "
              "generated from each identifier's parts by rule).", "",
