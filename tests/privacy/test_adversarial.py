@@ -135,3 +135,19 @@ def test_generated_adversarial_set_meets_the_targets(redactor):
     for kind in ("NAVN", "ADRESSE"):
         assert recall[kind] >= 0.95, recall
     assert changed / clean < 0.01
+
+
+def test_strictness_is_a_config_key_that_ingest_uses(tmp_path):
+    from kvalitativ.config import PrivacyConfig, config_from_dict
+    from kvalitativ.io.ingest import ingest_notes
+
+    with pytest.raises(ConfigError, match="strictness"):
+        config_from_dict({"privacy": {"strictness": "paranoid"}})
+    assert config_from_dict({}).privacy.strictness == "strict"
+    path = tmp_path / "notes.csv"
+    path.write_text("NotatID;ElevID;Dato;Notat\nN1;E1;01-02-2024;\"fatima kom for sent og ringede fra 20 30\n40 50.\"\n",
+                    encoding="utf-8")
+    strict = ingest_notes(path, privacy=PrivacyConfig(key_file=str(tmp_path / "k")))
+    assert strict.corpus["text"][0] == "[NAVN] kom for sent og ringede fra [TELEFON]."
+    standard = ingest_notes(path, privacy=PrivacyConfig(key_file=str(tmp_path / "k"), strictness="standard"))
+    assert "fatima" in standard.corpus["text"][0]
