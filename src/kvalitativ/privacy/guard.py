@@ -38,7 +38,10 @@ ID_TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL")
 GUARD_TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE")
 #: Values kvalitativ generates: run ids and keyed pseudonyms (see pseudonym.PSEUDONYM_HEX).
 GENERATED_RE = re.compile(r"(?<![0-9A-Za-z])(?:r[0-9a-f]{12}|[PN][0-9a-f]{16})(?![0-9A-Za-z])")
-_MAY_HOLD_RE = re.compile(r"(?i)\d|@|\bat\b|snabel")
+#: What a value needs to hold any pattern type, besides eight digits (every CPR number and phone
+#: has them, in any spelling): an at sign (also fullwidth or small), the word "at", or a word and
+#: a number (an address), also across invisible characters.
+_MAY_HOLD_RE = r"(?i)[@\uff20\ufe6b]|\bat\b|snabel|[^\W\d_][\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+\d"
 _TEN_DIGITS_RE = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
 
@@ -111,6 +114,19 @@ def _strip_generated(value: str) -> str:
     return GENERATED_RE.sub(" ", value)
 
 
+def _candidates(column: pd.Series) -> list[str]:
+    """The distinct string values of a column that may hold an identifier pattern, with generated
+    values taken out: a vectorised filter, so a million segment ids cost a few string operations
+    and only the few candidates meet the regular expressions one by one."""
+    values = pd.Series(pd.unique(column.dropna()), dtype=object)
+    values = values[values.map(lambda v: isinstance(v, str))].astype(str)
+    if values.empty:
+        return []
+    stripped = values.str.replace(GENERATED_RE, " ", regex=True)
+    keep = (stripped.str.count(r"\d") >= 8) | stripped.str.contains(_MAY_HOLD_RE, regex=True)
+    return stripped[keep].tolist()
+
+
 def identifier_hits(frame: pd.DataFrame, types: Iterable[str] = GUARD_TYPES) -> dict[str, dict[str, int]]:
     """``{column: {type: number of distinct values}}`` for every string column of ``frame`` that holds
     an identifier pattern; generated values (run ids, pseudonyms) are skipped."""
@@ -120,10 +136,8 @@ def identifier_hits(frame: pd.DataFrame, types: Iterable[str] = GUARD_TYPES) -> 
         if col == "run_id" or not (frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col])):
             continue
         found: dict[str, int] = {}
-        for value in pd.unique(frame[col].dropna()):
-            if not isinstance(value, str) or not _MAY_HOLD_RE.search(value):
-                continue  # every pattern type needs a digit (CPR, phone, house number) or an "at"
-            for kind in {f.type for f in find_identifiers(_strip_generated(value), types)}:
+        for value in _candidates(frame[col]):
+            for kind in {f.type for f in find_identifiers(value, types)}:
                 found[kind] = found.get(kind, 0) + 1
         if found:
             hits[str(col)] = found
