@@ -326,8 +326,9 @@ def render(gen: dict, sample: dict | None, seed: int, ood: dict | None = None) -
         "*Ordblindeundervisningen* at the start of a sentence, street names without a number). The sample corpus was "
         "written by another engineer, from its own name and street lists; none of its names were added to the gazetteer.",
         "- Rare first names that stand alone at the start of a sentence with no cue and no telling verb, and rare names "
-        "that are also frequent words (wordfreq Zipf ≥ 3.5, e.g. *Thyra*) without a cue, are missed; lower-case names "
-        "are found only when they are in the name column.",
+        "that are also frequent words (wordfreq Zipf ≥ 3.5, e.g. *Thyra*) without a cue, are missed; lower-case and "
+        "capital names are found when they are in the name column, or in the shipped name lists where the context "
+        "says person (see \"Redaction: adversarial spellings\").",
         "- Street names without a house number are not redacted (they identify nobody alone); case, company and "
         "account numbers after *sagsnr.*, *j.nr.*, *CVR* ... are kept by design, as are eight-digit numbers that read "
         "as dates, spans of years or amounts.",

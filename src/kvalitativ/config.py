@@ -65,6 +65,9 @@ class PrivacyConfig:
     #: The secret pseudonym key (kept outside the output folder; created with mode 0600 on first
     #: use). None = kvalitativ-pseudonym.key beside the config file; see docs/privacy.md.
     key_file: str | None = None
+    #: strict (default): Unicode tricks, digit groups, spelled-out e-mails, lower-case and capital
+    #: names too; standard: the plain spellings only (docs/privacy.md).
+    strictness: str = "strict"
 
 
 @dataclass
@@ -223,6 +226,8 @@ def _build(cls: type, data: Any, where: str) -> Any:
 
 def validate(config: RunConfig) -> RunConfig:
     """Check values that a type alone does not catch."""
+    if config.privacy.strictness not in ("strict", "standard"):
+        raise ConfigError(f"privacy.strictness is '{config.privacy.strictness}': use strict (the default) or standard.")
     if config.privacy.min_cell < 3:
         raise ConfigError(f"privacy.min_cell is {config.privacy.min_cell}: it must be at least 3.")
     if config.code.level not in LEVELS:
@@ -263,7 +268,11 @@ def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) 
                 holder = getattr(holder, part)
             value = getattr(holder, path[-1])
             if value and not Path(value).is_absolute():
-                setattr(holder, path[-1], str((base_dir / value).resolve()))
+                try:
+                    setattr(holder, path[-1], str((base_dir / value).resolve()))
+                except (RuntimeError, OSError):  # a symlink loop: say so in one line
+                    raise ConfigError(f"{'.'.join(path)}: {base_dir / value} is a loop of symbolic links. "
+                                      "Point it at the file itself.") from None
         if not config.privacy.key_file:  # the key lives beside the config, never in the output folder
             config.privacy.key_file = str(base_dir.resolve() / PSEUDONYM_KEY_NAME)
     return validate(config)

@@ -34,5 +34,12 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
     from kvalitativ.report.stage import report_from_dir
 
     path = report_from_dir(tables_dir, out_path, unit=unit, meta={"title": title, "municipality": municipality})
+    from kvalitativ.privacy.guard import IdentifierError, assert_no_identifiers_in_report
+
+    try:  # the writer's last guard, as for every table: a page with an identifier is not left behind
+        assert_no_identifiers_in_report(path)
+    except IdentifierError:
+        path.unlink(missing_ok=True)
+        raise
     size = path.stat().st_size / 1e6
     echo_summary(f"Wrote {'the brief for ' + unit if unit else 'the report'} to {path} ({size:.1f} MB, self-contained).")

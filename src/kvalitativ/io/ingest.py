@@ -56,10 +56,33 @@ def pseudonymize(values: pd.Series, mode: str = "auto", privacy: PrivacyConfig |
     return pseudonymize_ids(values, mode=mode, key_file=(privacy or PrivacyConfig()).key_file)
 
 
-def _redactor():
+def published_note_ids(values: pd.Series, privacy: PrivacyConfig | None = None) -> pd.Series:
+    """Note ids as they are published: an id that holds an identifier (a CPR number in a case-file
+    number, ``J-1503871235-7``) becomes a keyed pseudonym (``N`` + 16 hex digits), the others stay.
+
+    Why not every id: review sheets, hand codes (``code.train``) and gold files are joined on note
+    ids, and ids like ``N000123`` identify nobody; keeping them keeps those joins. A file of hand
+    codes whose ids hold identifiers joins when its ids are passed through this function too (same
+    key, same pseudonyms). Segment ids are made from the published note id, so they follow."""
+    from kvalitativ.privacy.pseudonym import pseudonymize_ids
+
+    return pseudonymize_ids(values, mode="auto", prefix="N", domain="note_id",
+                            key_file=(privacy or PrivacyConfig()).key_file)
+
+
+def _published_label(values: pd.Series) -> pd.Series:
+    """A text column that reaches dashboard tables (unit, source, category) with its CPR numbers,
+    phones and e-mails replaced (the same value always gets the same replacement); names stay.
+    Always on: the writer's last guard would refuse such a value anyway."""
+    from kvalitativ.privacy.guard import redact_labels
+
+    return redact_labels(values)[0]
+
+
+def _redactor(privacy: PrivacyConfig | None = None):
     from kvalitativ.privacy.redact import Redactor
 
-    return Redactor()
+    return Redactor(strictness=(privacy or PrivacyConfig()).strictness)
 
 
 def ingest_notes(
@@ -119,15 +142,17 @@ def ingest_notes(
     rejects = _rejects_table(raw, path, rows, keep, reason, detail)
     kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy)
 
+    labels = {name: _published_label(col(name)[keep].replace("", None))
+              for name in ("unit_id", "source", "category")}
     corpus = pd.DataFrame(
         {
-            "note_id": note_id[keep].to_numpy(dtype=object),
+            "note_id": published_note_ids(note_id[keep], privacy).to_numpy(dtype=object),
             "person_id": pseudonymize(person_id[keep], config.pseudonymize, privacy).to_numpy(dtype=object),
-            "unit_id": col("unit_id")[keep].replace("", None).to_numpy(dtype=object),
+            "unit_id": labels["unit_id"].to_numpy(dtype=object),
             "date": dates[keep].to_numpy(),
             "period": periods_of(dates[keep], config.period).to_numpy(dtype=object),
-            "source": col("source")[keep].replace("", None).to_numpy(dtype=object),
-            "category": col("category")[keep].replace("", None).to_numpy(dtype=object),
+            "source": labels["source"].to_numpy(dtype=object),
+            "category": labels["category"].to_numpy(dtype=object),
             "language": [guess_language(t) for t in kept_text],
             "text": np.asarray(kept_text, dtype=object),
             "n_chars": np.asarray([len(t) for t in kept_text], dtype="int64"),
@@ -168,8 +193,12 @@ def _rejects_table(raw: RawTable, path: Path, rows: np.ndarray, keep: np.ndarray
                                                                                detail=detail[~keep].to_numpy())],
         ignore_index=True,
     )
-    return rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS].astype(
+    from kvalitativ.privacy.guard import GUARD_TYPES, redact_labels
+
+    rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)[REJECT_COLUMNS].astype(
         {"source_file": "string", "source_row": "Int64", "reason": "string", "detail": "string"})
+    rejects["detail"] = redact_labels(rejects["detail"], GUARD_TYPES)[0]  # details quote cells of the input
+    return rejects
 
 
 def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[str],
@@ -180,7 +209,7 @@ def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[
     names = None
     if name_columns:
         names = [[str(v) for v in vals if str(v).strip()] for vals in kept_rows[name_columns].itertuples(index=False)]
-    return _redactor().redact_texts(kept_text, names)
+    return _redactor(privacy).redact_texts(kept_text, names)
 
 
 def _to_number(values: pd.Series) -> pd.Series | None:

@@ -144,7 +144,14 @@ class Publication:
         return sibling(self.out, ".previous")
 
     def publish(self) -> None:
-        """Switch ``staging`` in at ``out``; the folder that was there becomes ``<out>.previous``."""
+        """Switch ``staging`` in at ``out``; the folder that was there becomes ``<out>.previous``.
+
+        The report pages are scanned first (the writer's last guard, as for every table): a page
+        with an identifier pattern stops the publishing, and nothing is published."""
+        from kvalitativ.privacy.guard import assert_no_identifiers_in_report
+
+        for page in sorted(self.staging.glob("*.html")):
+            assert_no_identifiers_in_report(page)
         _fsync_dir(self.staging)
         if not self.out.exists():
             os.rename(self.staging, self.out)

@@ -259,8 +259,27 @@ def read_parquet(path: Path) -> RawTable:
 
 
 def read_raw(path: str | Path, *, encoding: str | None = None, separator: str | None = None, sheet: str | None = None) -> RawTable:
-    """Read any supported export into a :class:`RawTable` (format from the file extension)."""
+    """Read any supported export into a :class:`RawTable` (format from the file extension).
+
+    Every problem of the file system (no read permission, a symlink loop, an I/O error) ends in
+    an :class:`InputError`, so every command that reads an export, ``run`` included, stops with
+    one line and exit 2."""
     path = Path(path)
+    try:
+        return _read_raw(path, encoding, separator, sheet)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: OSError) -> InputError:
+    """The one-line error for a file the operating system will not let us read."""
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: no permission to read the file. Give your user read access "
+                          "(e.g. chmod u+r) or copy the export to a folder you can read.")
+    return InputError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}). Check the path and the file.")
+
+
+def _read_raw(path: Path, encoding: str | None, separator: str | None, sheet: str | None) -> RawTable:
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(f"{path}: file not found. Check the path (relative paths are from the current folder).")

@@ -10,7 +10,9 @@ Layout of an output folder::
     run.json                    the manifest
 
 Before anything is written, dashboard tables are checked: no free-text column, a `run_id`
-on every row, and small-cell suppression on every count column.
+on every row, small-cell suppression on every count column, and no identifier pattern (CPR,
+phone, e-mail, address) in any string cell (:mod:`kvalitativ.privacy.guard`; a hit stops the
+write with an error naming table and column).
 """
 
 from __future__ import annotations
@@ -108,6 +110,10 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) 
     for col in frame.columns:  # all-empty text columns would get a NULL type in DuckDB/Parquet
         if frame[col].dtype == object and frame[col].isna().all():
             frame[col] = frame[col].astype("string")
+    if name not in INTERNAL_TABLES:
+        from kvalitativ.privacy.guard import assert_no_identifiers
+
+        assert_no_identifiers(name, frame)  # the last guard: no identifier pattern in any string cell
     counts = [c for c in COUNT_COLUMNS.get(name, []) if c in frame.columns]
     if counts:
         from kvalitativ.privacy.suppress import suppress_small_cells
@@ -284,10 +290,18 @@ def run_ids_in_folder(out_dir: str | Path) -> set[str]:
 
 
 def file_sha256(path: str | Path) -> str:
+    """The file's SHA-256; a file that cannot be read is an InputError (one line, exit 2)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file.") from None
+    except OSError as exc:
+        from kvalitativ.io.readers import unreadable
+
+        raise unreadable(Path(path), exc) from None
     return digest.hexdigest()
 
 

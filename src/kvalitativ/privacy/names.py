@@ -35,185 +35,68 @@ Known limits: lower-case names that are not in the name column are kept; a rare 
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
 
 from kvalitativ.privacy.gazetteer import Gazetteer, load_gazetteer
+from kvalitativ.privacy.name_case import restore_case
+from kvalitativ.privacy.name_rules import (
+    run_end,
+    run_is_name,
+    CAP_TOKEN_RE,
+    _WORDCHARS,
+    _WORD_RE,
+    _STRONG_CUE_RE,
+    _CONTACT_CUE_RE,
+    _SIGNATURE_CUE_RE,
+    _CHAIN_RE,
+    _VERB_AFTER_RE,
+    _ONLY_PERSON_AFTER_RE,
+    _PERSON_AFTER_RE,
+    _LOCATIVE,
+    _INSTITUTION_SUFFIXES,
+    _INSTITUTION_WORDS,
+    _RELATION_AFTER_RE,
+    _SURNAME_ENDINGS,
+    FIRST,
+    AFIRST,
+    AKEEP,
+    SUR,
+    SURX,
+    UNK,
+    WORD,
+    KEEP,
+    INIT,
+    _NAMEISH,
+    _zipf,
+    _is_common,
+    _looks_like_noun,
+    _is_function_word,
+    _strip_genitive,
+    _union,
+    _base,
+    _joined,
+    _lower_institution_after,
+    _sentence_initial,
+    _ACRONYM_BEFORE_RE,
+    _prev_word,
+    _name_parts,
+    _phrase_regex,
+)
 from kvalitativ.privacy.patterns import Find, Spans
-
-_UP = "A-ZÆØÅÉÜÖÄ"
-_LO = "a-zæøåéüöäßèëáíóúçï"
-
-#: A capitalised word (hyphenated parts each capitalised, optional genitive) or initials "H.C.".
-CAP_TOKEN_RE = re.compile(
-    rf"(?<![\w\[\]@./\\])(?:(?:[{_UP}]\.[ ]?){{1,3}}(?=[ ][{_UP}])|[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)*(?:['’]s)?)(?![\w\[\]@])"
-)
-_WORDCHARS = re.compile(r"\w")
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-
-_STRONG_CUES = (
-    # relations
-    "mor moren moderen far faren faderen mormor morfar farmor farfar bedstemor bedstefar oldemor oldefar "
-    "bror broren søster søsteren storebror lillebror storesøster lillesøster halvbror halvsøster "
-    "stedfar stedmor plejemor plejefar papfar papmor bonusfar bonusmor kæreste kæresten onkel moster faster "
-    "morbror farbror tante fætter kusine veninde veninden ven vennen kammerat kammeraten klassekammerat "
-    "søn sønnen datter datteren barnet værge værgen "
-    "mother father mom mum dad brother sister son daughter friend girlfriend boyfriend guardian aunt uncle "
-    "cousin grandma grandpa grandmother grandfather stepfather stepmother "
-    # naming
-    "hedder hed kaldet kaldes navn navnet named called elev eleven elevnavn borger borgeren pigen drengen "
-    # roles
-    "lærer læreren lærerne klasselærer klasselæreren kontaktlærer kontaktlæreren dansklærer matematiklærer "
-    "engelsklærer pædagog pædagogen vejleder vejlederen uu-vejleder uu-vejlederen mentor mentoren "
-    "kontaktperson kontaktpersonen sagsbehandler sagsbehandleren socialrådgiver socialrådgiveren psykolog "
-    "psykologen skoleleder skolelederen viceskoleleder afdelingsleder afdelingslederen sundhedsplejerske "
-    "sundhedsplejersken coach træner træneren støttekontaktperson familiebehandler familiebehandleren "
-    "teacher counsellor counselor caseworker principal "
-    "miss"
-).split()
-#: Titles that may carry an abbreviation dot ("hr. Jensen"); other cues may not ("mor. Hans ...").
-_TITLE_CUES = ("hr", "fru", "frk", "mr", "mrs", "ms", "dr")
-#: Cues after which a name may be any capitalised word that is no function word ("hedder Thyra").
-_STRONG_CUE_RE = re.compile(
-    r"(?i)(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(set(_STRONG_CUES), key=len, reverse=True))
-    + r"|kalder\s+sig|mor\s+og\s+far|far\s+og\s+mor|(?:" + "|".join(_TITLE_CUES) + r")\.?)"
-    r"[ \t]*[:/]?(?:[ \t]+til|[ \t]+to|[ \t]+of)?[ \t]*,?[ \t]*$"
-)
-#: Cues after which a name-like token (not an ordinary word) is a name ("kontakt: Yrsa Bundgaard").
-_CONTACT_CUE_RE = re.compile(
-    r"(?i)(?<![\w-])(?:kontakt|kontaktes|att\.?|v/|c/o|underskrevet|skrevet\s+af|written\s+by|contact|"
-    r"med|hos|with)[ \t]*[:/]?[ \t]*$"
-)
-#: A signature: the name may follow on the next line ("Med venlig hilsen\nYrsa Stampe").
-_SIGNATURE_CUE_RE = re.compile(r"(?i)(?<![\w-])(?:hilsen|mvh|vh|kh|regards|sincerely)\.?,?\s*$")
-_CHAIN_RE = re.compile(r"\s*(?:,|og|and|&|eller|or|/)\s*")
-_VERB_AFTER_RE = re.compile(
-    r"(?:['’]s)?[ \t]+(?:har|havde|er|var|kom|kommer|skal|skulle|vil|ville|kan|kunne|siger|sagde|fortæller|"
-    r"fortalte|virker|virkede|mangler|manglede|gik|går|fik|får|bliver|blev|ønsker|ønskede|trives|trivedes|"
-    r"deltager|deltog|møder|mødte|arbejder|arbejdede|tager|tog|viser|viste|giver|gav|synes|syntes|mener|"
-    r"mente|oplever|oplevede|fortsætter|startede|starter|begyndte|savner|kæmper|hedder|bor|boede|"
-    r"is|was|has|had|says|said|seems|seemed|told|wants|wanted|came|comes|lives|called)(?![\w])"
-)
-#: After a rare capitalised word at the start of a sentence, only a person does these ("Edel kom for sent").
-_PERSON_AFTER_RE = re.compile(
-    r"[ \t]+(?:kom|kommer|siger|sagde|fortæller|fortalte|virker|virkede|mangler|manglede|gik|går|fik|får|"
-    r"ønsker|ønskede|trives|trivedes|deltager|deltog|møder|mødte|synes|syntes|mener|mente|oplever|oplevede|"
-    r"savner|kæmper|hedder|bor|boede|arbejder|arbejdede|ringede|ringer|græd|smilede|lover|lovede|"
-    r"said|says|told|seems|seemed|came|wants|wanted|"
-    r"(?:er|var|is|was)(?:[ \t]+(?:ikke|meget|rigtig|blevet|altid|ofte|stadig|not|very|still))?[ \t]+"
-    r"(?:glad|ked|syg|træt|stille|sur|vred|bange|fraværende|dygtig|flink|sød|motiveret|umotiveret|urolig|"
-    r"udadreagerende|nervøs|tilfreds|utilfreds|happy|sad|sick|tired|absent|motivated))(?![\w])"
-)
-_SENTENCE_END = set(".!?:;\n\r•")
-_OPENERS = set(" \t\"'«»“”‘’([{-–—*")
-_LOCATIVE = frozenset(
-    "i på fra til ved mod nær over gennem via omkring udenfor inde ude bag hjem rundt mellem syd nord øst vest "
-    "in at from to near around into of kommune region".split()
-)
-_INSTITUTION_SUFFIXES = (
-    "skole", "skolen", "skolerne", "gymnasium", "gymnasiet", "centret", "centeret", "center", "huset", "hus",
-    "klub", "klubben", "hallen", "hal", "kollegiet", "kollegium", "akademi", "akademiet", "institut",
-    "instituttet", "børnehave", "børnehaven", "vuggestue", "vuggestuen", "museum", "museet", "bibliotek",
-    "biblioteket", "kirke", "kirken", "stadion", "arena", "teater", "teatret", "fond", "fonden", "prisen",
-    "vej", "gade", "allé", "alle", "plads", "torv", "boulevard", "park", "parken", "bro", "kommune",
-    "kommunes", "school", "college", "academy", "street", "road", "institute", "hospital", "sygehus",
-    "universitet", "efterskole", "friskole", "privatskole", "realskole", "idrætsforening", "boldklub",
-)
-#: A token ending in one of these is the name of an institution (Rosengårdskolen, Legatskole).
-_INSTITUTION_WORDS = (
-    "skole", "skolen", "skolerne", "gymnasium", "gymnasiet", "college", "akademi", "akademiet", "centret",
-    "centeret", "klubben", "hallen", "kollegiet", "børnehave", "børnehaven", "vuggestue", "vuggestuen",
-    "biblioteket", "museet", "kommune", "kommunes", "forvaltningen", "afdelingen", "kirke", "kirken",
-    "institut", "instituttet", "universitet", "teatret", "stadion", "center", "plejehjem", "plejehjemmet",
-    # streets without a house number are no identifier, and no name
-    "vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "strædet", "vænget", "vænge", "boulevard",
-    "plads", "pladsen", "torv", "torvet", "parken", "stien",
-)
-#: Endings of Danish derived nouns; no first name or surname ends like this ("Visitationen").
-_NOUN_ENDINGS = (
-    "tion", "tionen", "ning", "ningen", "ninger", "hed", "heden", "heder", "elsen", "skab", "skabet", "isme",
-    "itet", "iteten", "mentet", "ingen", "eriet", "ologi", "sionen", "ancen", "encen", "ørerne", "erne",
-)
-_RELATION_AFTER_RE = re.compile(
-    r"[ \t]+(?:mor|far|forældre|mormor|morfar|farmor|farfar|bror|søster|storebror|lillebror|storesøster|"
-    r"lillesøster|søskende|familie|kæreste|ven|veninde|lærer|klasselærer|kontaktlærer|mentor|vejleder|"
-    r"sagsbehandler|plejemor|plejefar|plejefamilie|stedfar|stedmor|onkel|moster|faster|tante)(?![\w])"
-)
-_SURNAME_ENDINGS = (
-    "sen", "son", "gaard", "gård", "strup", "rup", "lund", "bæk", "berg", "bjerg", "skov", "toft", "holm",
-    "feldt", "dal", "kær", "kjær", "høj", "mann", "sted", "ager", "by",
-)
-#: Tokens the UNK rule never takes (capitalised function words after a lost full stop, etc.).
-_COMMON_ZIPF_DA = 3.5
-_COMMON_ZIPF_EN = 3.5
-_FUNCTION_ZIPF = 5.0
-
-FIRST, AFIRST, AKEEP, SUR, SURX, UNK, WORD, KEEP, INIT = range(9)
-#: The longest person name, in tokens ("Anne Marie Kjær Lund Hansen"); bounds the work per token.
-MAX_NAME_TOKENS = 6
-_NAMEISH = {FIRST, AFIRST, AKEEP, SUR, SURX, UNK, INIT}
-
-
-@functools.lru_cache(maxsize=200_000)
-def _zipf(word: str) -> tuple[float, float]:
-    """Danish and English word frequency (wordfreq's Zipf scale), cached per distinct word."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "da"), zipf_frequency(word, "en")
-
-
-def _is_common(word: str) -> bool:
-    da, en = _zipf(word)
-    return da >= _COMMON_ZIPF_DA or en >= _COMMON_ZIPF_EN
-
-
-_INFLECTIONS = ("erne", "ene", "en", "et", "ne", "er", "e", "s")
-
-
-@functools.lru_cache(maxsize=200_000)
-def _looks_like_noun(word: str) -> bool:
-    """A rare token that is an inflected, derived or compound Danish word ("Mobningen", "Fremmødet")."""
-    if word.endswith(_NOUN_ENDINGS) and len(word) >= 6:
-        return True
-    for suf in _INFLECTIONS:
-        if word.endswith(suf) and len(word) - len(suf) >= 4 and _zipf(word[: -len(suf)])[0] >= 3.0:
-            return True
-    if len(word) < 9:
-        return False
-    for k in range(3, len(word) - 2):
-        head, tail = word[:k], word[k:]
-        if _zipf(head)[0] < 3.5 and not (head.endswith(("s", "e")) and _zipf(head[:-1])[0] >= 3.5):
-            continue
-        if _zipf(tail)[0] >= 3.0 or any(
-            tail.endswith(suf) and len(tail) - len(suf) >= 3 and _zipf(tail[: -len(suf)])[0] >= 3.0 for suf in _INFLECTIONS
-        ):
-            return True
-    return False
-
-
-def _is_function_word(word: str) -> bool:
-    return _zipf(word)[0] >= _FUNCTION_ZIPF
-
-
-def _strip_genitive(low: str) -> tuple[str, int]:
-    """("mikkels" -> "mikkel", 1): the base of a genitive and how many characters the ending takes."""
-    if low.endswith(("'s", "’s")):
-        return low[:-2], 2
-    return low, 0
-
 
 class NameFinder:
     """Finds person-name spans; see the module docstring for the rules.
 
     ``known_names``: names to redact in every text (e.g. all names of the export's name column, or
     staff lists). ``gazetteer``: also use the shipped name lists and context rules; with False only
-    exact names are found.
+    exact names are found. ``restore_case``: also judge names written in lower case or capitals
+    (:mod:`kvalitativ.privacy.name_case`).
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, restore_case: bool = True):
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
+        self.restore_case = restore_case
         self._g: Gazetteer = load_gazetteer()
         self._first_or_sur = self._g.first | self._g.surname
         self._keep_phrase_re = _phrase_regex(self._g.keep_phrases, case_sensitive=True)
@@ -234,7 +117,8 @@ class NameFinder:
             if self._keep_phrase_re:
                 for m in self._keep_phrase_re.finditer(text):
                     protected.add(*m.span())
-            out += self._find_context(text, protected)
+            # names in lower case or capitals are judged on a copy in the case names have
+            out += self._find_context(restore_case(text, self._g) if self.restore_case else text, protected)
         return _union(out)
 
     # ---------------------------------------------------------------------------- exact names
@@ -349,21 +233,7 @@ class NameFinder:
             if tok is None or cls == KEEP:
                 i += 1
                 continue
-            # the run of name-like tokens joined by single spaces that starts here
-            j = i + 1
-            while j < n and j - i < MAX_NAME_TOKENS and toks[j][2] is not None and _joined(text, toks[j - 1][1], toks[j][0]):
-                c = classes[j]
-                if c in _NAMEISH and c != AKEEP:
-                    j += 1
-                elif c == WORD and cls in (FIRST, AFIRST, INIT, UNK) and _surname_like_word(_base(toks[j][2])):
-                    j += 1
-                elif c == AKEEP and j > i:
-                    j += 1
-                else:
-                    break
-            # trim: a run may not end in initials; an UNK/WORD start needs a surname after it
-            while j > i + 1 and classes[j - 1] == INIT:
-                j -= 1
+            j = run_end(text, toks, classes, i)
             institution_next = j < n and toks[j][2] is not None and _joined(text, toks[j - 1][1], toks[j][0]) \
                 and _base(toks[j][2]).endswith(_INSTITUTION_SUFFIXES)
             institution_next = institution_next or _lower_institution_after(text, toks[j - 1][1])
@@ -374,31 +244,9 @@ class NameFinder:
             if institution_next and not cue:
                 i = j  # "Vestfyns Gymnasium", "Marie Kruses Skole": the name of an institution
                 continue
-            span_classes = classes[i:j]
-            is_name = False
-            if j - i >= 2:
-                first, rest = span_classes[0], span_classes[1:]
-                if first in (FIRST, AFIRST, INIT) and any(c != INIT for c in rest):
-                    is_name = True
-                elif first == AKEEP and any(c in (SUR, SURX, FIRST, AFIRST, UNK) for c in rest):
-                    is_name = True
-                elif first in (SUR, SURX, UNK) and any(c in (FIRST, SUR) for c in rest):
-                    is_name = True
-                elif first == WORD and not _is_function_word(_base(tok)) and any(c in (FIRST, SUR) for c in rest):
-                    is_name = True
-                elif first in (UNK, SURX) and any(c in (SUR, SURX) for c in rest):
-                    is_name = True
-                elif contact and first != WORD:
-                    is_name = True
-                elif cue and not _is_function_word(_base(tok)):
-                    is_name = True
-                elif first in (UNK, WORD) and all(c in (UNK, WORD, SURX) for c in rest) and (
-                        first == UNK or _surname_like_word(_base(tok))) and any(c != WORD for c in span_classes) \
-                        and _prev_word(text, s) not in _LOCATIVE and (
-                        not _sentence_initial(text, s) or _VERB_AFTER_RE.match(text, toks[j - 1][1])):
-                    is_name = True  # "Dalia Celik har haft ...", "... med Jarl Brix", "Larry Nassar"
-                if not is_name:
-                    j = i + 1  # fall back to judging the first token alone
+            is_name = j - i >= 2 and run_is_name(text, toks, classes, i, j, cue, contact)
+            if not is_name:
+                j = i + 1  # fall back to judging the first token alone
             if not is_name and j == i + 1:
                 is_name = self._single_is_name(text, s, e, tok, cls, cue, contact, chain, toks, i)
             if is_name:
@@ -436,6 +284,8 @@ class NameFinder:
         if chain and cls in (AFIRST, UNK, SURX):
             return True
         initial = _sentence_initial(text, s)
+        if cls == AKEEP and initial:  # "August var syg i dag" (not "August var en varm måned")
+            return _ONLY_PERSON_AFTER_RE.match(text, e) is not None
         if cls == AFIRST:
             if not initial:
                 return True
@@ -461,87 +311,3 @@ class NameFinder:
                     return False  # "i Odense og Ørbæk", "i Korup og Ølgod": a list of places
             return True
         return False
-
-
-def _surname_like_word(low: str) -> bool:
-    """A capitalised ordinary word that may still be a surname after a first name ("Fogh", "Brøndum")."""
-    return _zipf(low)[0] < 4.5 and not low.endswith(_INSTITUTION_WORDS) and not _looks_like_noun(low)
-
-
-def _union(finds: list[Find]) -> list[Find]:
-    """Overlapping name finds (an exact name inside a longer context name) become one span."""
-    out: list[Find] = []
-    for f in sorted(finds, key=lambda f: (f.start, -f.end)):
-        if out and f.start < out[-1].end:
-            last = out.pop()
-            f = Find("NAVN", last.start, max(last.end, f.end), "high" if "high" in (last.confidence, f.confidence) else "medium")
-        out.append(f)
-    return out
-
-
-def _base(tok: str) -> str:
-    return _strip_genitive(tok.lower())[0]
-
-
-def _joined(text: str, end: int, start: int) -> bool:
-    return start - end == 1 and text[end] in " \u00a0"
-
-
-_LOWER_INSTITUTION_RE = re.compile(r"[ \t]+(?:skole|skolen|gymnasium|gymnasiet|kommune|efterskole|friskole)\b")
-
-
-def _lower_institution_after(text: str, end: int) -> bool:
-    return _LOWER_INSTITUTION_RE.match(text, end) is not None
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in _OPENERS:
-        if text[i] in "-–—*" and i > 0 and text[i - 1] not in " \t\n":
-            break
-        i -= 1
-    return i < 0 or text[i] in _SENTENCE_END
-
-
-_ACRONYM_BEFORE_RE = re.compile(rf"(?<![\w])[{_UP}]{{2,}}[ \t]$")
-_PREV_WORD_RE = re.compile(r"(\w+|[,&])[ \t\"'«“(]*$")
-
-
-def _prev_word(text: str, start: int) -> str:
-    m = _PREV_WORD_RE.search(text, max(0, start - 30), start)
-    return m.group(1).lower() if m else ""
-
-
-def _name_parts(names: Iterable[str]) -> set[str]:
-    """Full names and their parts (two or more letters) for exact matching."""
-    parts: set[str] = set()
-    for name in names:
-        if not isinstance(name, str):
-            continue
-        full = " ".join(name.split())
-        if len(full) < 2:
-            continue
-        if any(ch.isalpha() for ch in full):
-            parts.add(full)
-        for p in re.split(r"[\s,]+", full):
-            p = p.strip(".-'’")
-            if len(p) >= 2 and any(ch.isalpha() for ch in p):
-                parts.add(p)
-                if "-" in p:
-                    parts.update(q for q in p.split("-") if len(q) >= 2)
-    return parts
-
-
-def _phrase_regex(phrases: Iterable[str], genitive: bool = False, case_sensitive: bool = False) -> re.Pattern | None:
-    """One whole-word alternation (longest first); optionally before a genitive s.
-
-    Case-sensitive patterns (proper nouns) only start at a capital, which makes them ~3x faster.
-    """
-    phrases = [p for p in phrases if p]
-    if not phrases:
-        return None
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
-    end = r"(?=(?:['’]?s)?(?![\w\[\]]))" if genitive else r"(?![\w\[\]])"
-    if case_sensitive:
-        return re.compile(rf"(?<![\w\[\]])(?=[{_UP}])(?:{alt}){end}")
-    return re.compile(rf"(?i)(?<![\w\[\]])(?:{alt}){end}")

@@ -19,7 +19,8 @@ export (millions of rows must stay feasible). The rules, and why:
 * **Address** a street name (a word ending in a Danish street suffix -gade, -vej, -allé,
   -stræde, -vænget, -parken, -torv, -plads, -bakken, ... or a separate ``Vej``/``Gade``/``Allé``
   word) and a house number with optional letter, floor and side (``st.``, ``1. th.``, ``2. tv.``,
-  ``3. mf.``) and optional postcode and town; or any capitalised name + number after a cue
+  ``3. mf.``) and optional postcode and town; or a preposition + noun street name (``Ved Stranden
+  14``, ``Over Bækken 3``); or any capitalised name + number after a cue
   (``bor på``, ``adresse:``, ``flyttet til``); or any capitalised name + number + postcode + town.
   A number followed by a unit (``år``, ``gange``, ``kr``...) or a month (``3. juni``) is no house
   number.
@@ -254,6 +255,12 @@ _ADDRESS_CUE = (
 ADDRESS_CUE_RE = re.compile(
     rf"(?i:{_ADDRESS_CUE})(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
 )
+#: Street names made of a preposition and a noun ("Ved Stranden", "Over Bækken", "Under Elmene",
+#: "Bag Haverne"): a house number after them is an address without any cue.
+ADDRESS_PREP_RE = re.compile(
+    rf"(?<![\w\[])(?P<street>(?:Ved|Over|Under|Bag|Langs|Mellem|Uden{_SP}for|Neden{_SP}for|Oven{_SP}for)"
+    rf"{_SP}[{_UP}][{_L}\-]+(?:{_SP}[{_UP}][{_L}\-]+)?){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
+)
 ADDRESS_POST_RE = re.compile(
     rf"(?<![\w\[])(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})"
 )
@@ -270,7 +277,7 @@ def find_addresses(text: str, keep: frozenset[str] = frozenset()) -> list[Find]:
         if not m.group("post") and (last in keep or last in _NOT_STREET):
             continue
         out.append(Find("ADRESSE", m.start(), m.end(), "high" if m.group("post") or m.group("floor") else "medium"))
-    for regex in (ADDRESS_CUE_RE, ADDRESS_POST_RE):
+    for regex in (ADDRESS_CUE_RE, ADDRESS_POST_RE, ADDRESS_PREP_RE):
         for m in regex.finditer(text):
             out.append(Find("ADRESSE", m.start("street"), m.end(), "high"))
     return out

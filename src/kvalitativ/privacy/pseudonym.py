@@ -125,10 +125,19 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
+def _auto(value: str) -> bool:
+    """Whether ``auto`` pseudonymises this id: CPR-shaped, or holding an identifier pattern."""
+    from kvalitativ.privacy.guard import holds_identifier
+
+    return bool(CPR_LIKE.match(value)) or holds_identifier(value)
+
+
 def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "auto", *, prefix: str = "P",
                      domain: str = "person_id", key_file: str | Path | None = None) -> pd.Series:
     """Replace the ids of one column by keyed pseudonyms: ``always``, ``never``, or (``auto``)
-    only those shaped like CPR numbers. Empty values stay empty.
+    only those shaped like CPR numbers or holding an identifier pattern (a CPR number, phone or
+    e-mail inside a case-file number such as ``J-1503871235-7``, see
+    :func:`kvalitativ.privacy.guard.holds_identifier`). Empty values stay empty.
 
     ``key``: the key (default: :func:`load_key` with ``key_file``). The one function for every
     id column (person ids of notes and indicators, note ids, other ids), so equal values under
@@ -141,13 +150,16 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
     keys: list[bytes] = [] if key is None else [key]
 
     def one(value):
-        if _missing(value) or value == "" or (mode == "auto" and not CPR_LIKE.match(str(value))):
+        if _missing(value) or value == "":
             return value
-        value = str(value)
-        if value not in cache:
-            if not keys:  # read (or create) the key only when an id needs it
-                keys.append(load_key(key_file))
-            cache[value] = pseudonym(value, keys[0], prefix, domain)
-        return cache[value]
+        text = str(value)
+        if text not in cache:  # each distinct id is judged (and hashed) once
+            if mode == "auto" and not _auto(text):
+                cache[text] = value
+            else:
+                if not keys:  # read (or create) the key only when an id needs it
+                    keys.append(load_key(key_file))
+                cache[text] = pseudonym(text, keys[0], prefix, domain)
+        return cache[text]
 
     return values.map(one)

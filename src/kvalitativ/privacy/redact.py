@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kvalitativ.errors import ConfigError
 from kvalitativ.privacy.gazetteer import load_gazetteer
 from kvalitativ.privacy.names import NameFinder
+from kvalitativ.privacy.normalise import normalise, to_original
+from kvalitativ.privacy.obfuscated import find_digit_chains, find_obfuscated_emails
 from kvalitativ.privacy.patterns import (
     PLACEHOLDERS,
     PRIORITY,
@@ -43,6 +46,8 @@ from kvalitativ.privacy.patterns import (
 #: Redaction repeats until a pass finds nothing (a placeholder can change the context of its
 #: neighbour: "5000 2023/24a@b.dk"), at most this many times; that makes it idempotent.
 MAX_PASSES = 3
+#: ``privacy.strictness`` values, strongest first (see :class:`Redactor`).
+STRICTNESS: tuple[str, ...] = ("strict", "standard")
 #: Identifier types in report order.
 TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE", "NAVN")
 
@@ -58,22 +63,46 @@ class Redactor:
     gazetteer:
         Also find names that are not given, from the shipped lists of Danish first names and
         surnames with context rules. False = only exact names.
+    strictness:
+        ``"strict"`` (the default, ``privacy.strictness``): Unicode normalisation first (NFKC,
+        zero-width characters and soft hyphens removed), identifiers written as digit groups
+        with any separator or split by a line break, spelled-out e-mails
+        (:mod:`kvalitativ.privacy.obfuscated`) and names in lower case or capitals where context
+        says person (:mod:`kvalitativ.privacy.name_case`). ``"standard"``: the plain spellings
+        and capitalised names only (what kvalitativ did before; fewer changes to ordinary words,
+        more identifiers missed; docs/benchmarks.md, "Redaction", compares the two).
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict"):
+        if strictness not in STRICTNESS:
+            raise ConfigError(f"privacy.strictness is '{strictness}': use {' or '.join(STRICTNESS)}.")
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
-        self._names = NameFinder(self.known_names, gazetteer=gazetteer)
+        self.strictness = strictness
+        self._strict = strictness == "strict"
+        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict)
         self._keep = load_gazetteer().keep
 
     def find(self, text: str, names: Iterable[str] = ()) -> list[Find]:
         """The identifier spans of ``text`` after overlaps are resolved, in text order."""
         if not text:
             return []
+        norm, origin = normalise(text) if self._strict else (text, None)
+        finds = self.find_patterns(norm)
+        finds += self._names.find(norm, names, taken=finds)
+        finds = _merge_names(norm, _resolve(finds))
+        if origin is None:
+            return finds
+        return [Find(f.type, *to_original(origin, f.start, f.end), f.confidence) for f in finds]
+
+    def find_patterns(self, text: str) -> list[Find]:
+        """The pattern identifiers (CPR, phone, e-mail, address) of an already normalised text;
+        no names. The one definition of what an identifier pattern is: the writer's last guard
+        and the redaction of id and unit columns use it too."""
         finds = find_emails(text) + find_cpr(text) + find_phones(text) + find_addresses(text, self._keep)
-        finds = _resolve(finds)
-        finds += self._names.find(text, names, taken=finds)
-        return _merge_names(text, _resolve(finds))
+        if self._strict:
+            finds += find_obfuscated_emails(text) + find_digit_chains(text)
+        return _resolve(finds)
 
     def redact(self, text: str, names: Iterable[str] = ()) -> tuple[str, Counter]:
         """``text`` with each identifier replaced by its placeholder, and the finds counted by type.
@@ -113,6 +142,7 @@ def redact_texts(
     names_per_row: Sequence[Iterable[str]] | None = None,
     known_names: Iterable[str] = (),
     gazetteer: bool = True,
+    strictness: str = "strict",
 ) -> tuple[list[str], Counter]:
     """Redact a column of notes: ``(redacted texts, counts by type)``.
 
@@ -121,7 +151,7 @@ def redact_texts(
         texts, counts = redact_texts(df["Notat"], names_per_row=df[["Navn"]].to_numpy().tolist())
         print(RedactionReport(counts).to_frame())
     """
-    return Redactor(known_names, gazetteer=gazetteer).redact_texts(texts, names_per_row)
+    return Redactor(known_names, gazetteer=gazetteer, strictness=strictness).redact_texts(texts, names_per_row)
 
 
 @dataclass

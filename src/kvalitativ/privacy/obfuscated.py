@@ -1,0 +1,146 @@
+"""Identifiers written in shapes the plain patterns do not know: grouped digits and spelled-out e-mails.
+
+Why a second finder, not more regular expressions of the plain kind: people write a CPR number
+or a phone number as digit groups with whatever separator is at hand (``150387 - 1235``,
+``15 03 87 1235``, ``15.03.87-1235``, ``150387_1235``, ``203 04 050``, ``20/30/40/50``), glue a
+cue word to it (``tlf20304050``), or let a line break fall inside it. Writing one pattern per
+spelling never ends. This module reads the *shape* instead: a chain of digit groups joined by
+separators (spaces, one line break, or one of ``- – . / _`` with spaces around), and decides on
+the digits and the grouping:
+
+* **CPR**: ten digits whose group boundaries fall on the date's own boundaries (after the
+  day, the month, the year, and inside the serial only in its middle), a real calendar date
+  (:func:`~kvalitativ.privacy.patterns.cpr_date_ok`), one separator kind inside the date, and,
+  when the date is written with dots and the serial follows after a bare space (a date and a
+  time, ``15.03.23 1230``), a CPR cue before it.
+* **Phone**: eight digits in two to four groups of two to four digits, or in one group, all
+  separators of one kind (``20.15-22.00`` is a time span), read with the same exceptions as the
+  plain phone pattern (dates, spans of years, amounts, case numbers; without a cue the first
+  digit is 2-9, except in four pairs, the shape only a phone has).
+
+A chain glued to letters counts only when the letters are a phone or CPR cue (``tlf``, ``cpr``).
+E-mails: ``@`` with spaces around it, ``[at]``/``(at)``/`` at `` with ``[dot]``/`` dot ``/
+``punktum``, and ``name@domain`` without a top-level domain.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kvalitativ.privacy.patterns import (
+    _AMOUNT_AFTER,
+    _CASE_CUE,
+    _PHONE_CUE,
+    Find,
+    _is_date8,
+    _is_year,
+    cpr_date_ok,
+)
+
+_PUNCT = "\\-\u2010\u2011\u2012\u2013\u2014./_"
+_SEP = rf"(?=[\s{_PUNCT}])[ \t\u00a0]*[{_PUNCT}]?[ \t\u00a0]*(?:\r?\n[ \t\u00a0]*)?"
+CHAIN_RE = re.compile(rf"(?<!\d)(?<![\d][.,])\+?\d+(?:{_SEP}\d+)*")
+_GLUED_CUE_RE = re.compile(r"(?i)(?:tlf|tel|telefon|mobil|mob|mobilnr|tlfnr|nr|cpr|cprnr|pnr)\.?:?$")
+_CPR_CUE_RE = re.compile(r"(?i)(?:cpr|personnummer|personnr|pnr|født)\W{0,12}$")
+_LETTER_AFTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _kind(sep: str) -> str:
+    """The separator's kind: its punctuation character, or " " for white space (line breaks too)."""
+    stripped = sep.strip()
+    return stripped[0] if stripped else " "
+
+
+def _chain_groups(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[str]]:
+    spans = [m.span() for m in re.finditer(r"\d+", text[start:end])]
+    groups = [(start + s, start + e) for s, e in spans]
+    seps = [text[groups[k][1]:groups[k + 1][0]] for k in range(len(groups) - 1)]
+    return groups, seps
+
+
+def _is_cpr(text: str, digits: str, sizes: list[int], kinds: list[str], start: int) -> bool:
+    bounds, pos = [], 0
+    for size in sizes[:-1]:
+        pos += size
+        bounds.append(pos)
+    if not set(bounds) <= {2, 4, 6, 8} or (8 in bounds and 6 not in bounds):
+        return False
+    if not cpr_date_ok(int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])):
+        return False
+    kind_at = dict(zip(bounds, kinds))
+    date_kinds = {kind_at[b] for b in (2, 4) if b in kind_at}
+    if len(date_kinds) > 1:
+        return False
+    serial = kind_at.get(6)
+    if date_kinds == {"."} and serial == " ":
+        return _CPR_CUE_RE.search(text, max(0, start - 30), start) is not None
+    return True
+
+
+def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start: int, end: int) -> bool:
+    if not (sizes == [8] or (2 <= len(sizes) <= 4 and all(2 <= s <= 4 for s in sizes))):
+        return False
+    if len(set(kinds)) > 1:
+        return False
+    lo = max(0, start - 30)
+    if _CASE_CUE.search(text, lo, start) or _AMOUNT_AFTER.match(text, end):
+        return False
+    if _PHONE_CUE.search(text, lo, start) or _GLUED_CUE_RE.search(text, lo, start):
+        return True
+    if sizes == [4, 4] and _is_year(digits[:4]) and _is_year(digits[4:]):
+        return False
+    if _is_date8(digits) and sizes != [2, 2, 2, 2]:
+        return False
+    return sizes == [2, 2, 2, 2] or digits[0] not in "01"
+
+
+def find_digit_chains(text: str) -> list[Find]:
+    """CPR numbers and phone numbers written as chains of digit groups (see the module docstring)."""
+    out: list[Find] = []
+    for m in CHAIN_RE.finditer(text):
+        start, end = m.span()
+        if start > 0 and _LETTER_AFTER_RE.match(text, start - 1) and not _GLUED_CUE_RE.search(text, max(0, start - 12), start):
+            continue
+        if _LETTER_AFTER_RE.match(text, end):
+            continue
+        groups, seps = _chain_groups(text, start, end)
+        digits = "".join(text[s:e] for s, e in groups)
+        sizes = [e - s for s, e in groups]
+        kinds = [_kind(s) for s in seps]
+        if len(digits) == 10 and _is_cpr(text, digits, sizes, kinds, start):
+            out.append(Find("CPR", start, end, "high"))
+        elif len(digits) == 8 and text[start] != "+" and _is_phone(text, digits, sizes, kinds, start, end):
+            out.append(Find("TELEFON", start, end, "high"))
+    return out
+
+
+# ------------------------------------------------------------------------------------ e-mail
+_LOCAL = r"[\w.+\-]*\w"
+_LABEL = r"[\w\-]+"
+_AT_WORD = r"(?:at|snabel-?a)"
+_DOT_WORD = r"(?:dot|punktum|prik)"
+
+
+def _bracketed(word: str) -> str:
+    return r"[ \t]*[\[({<][ \t]*" + word + r"[ \t]*[\])}>][ \t]*"
+
+
+_AT = rf"(?:[ \t]*@[ \t]*|{_bracketed(_AT_WORD)})"
+_DOT = rf"(?:\.|{_bracketed(_DOT_WORD)}|[ \t]+{_DOT_WORD}[ \t]+)"
+_TLD = r"[A-Za-z]{2,24}"
+OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+\-])(?:{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}"
+    # the word "at" (common in Danish) only with a spelled-out dot after the domain
+    rf"|{_LOCAL}[ \t]+{_AT_WORD}[ \t]+{_LABEL}(?:{_DOT}{_LABEL})*(?:{_bracketed(_DOT_WORD)}|[ \t]+{_DOT_WORD}[ \t]+){_TLD}"
+    # name@domain without a top-level domain
+    rf"|{_LOCAL}@[^\W\d_][\w\-]*)(?![\w\-@])"
+)
+_HINT_RE = re.compile(r"(?i)@|\bat\b|snabel")
+
+
+def find_obfuscated_emails(text: str) -> list[Find]:
+    """E-mail addresses written to dodge a pattern: ``mette[at]gmail[dot]com``, ``mette @ gmail.com``,
+    ``mette at gmail dot com``, ``mette@gmail``."""
+    if not _HINT_RE.search(text):
+        return []
+    return [Find("EMAIL", m.start(), m.end()) for m in OBFUSCATED_EMAIL_RE.finditer(text)]

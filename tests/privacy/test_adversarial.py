@@ -1,0 +1,153 @@
+"""Adversarial spellings (issue 19): each one the issue lists is redacted; look-alikes are not."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+
+import pytest
+
+from kvalitativ.errors import ConfigError
+from kvalitativ.privacy.redact import Redactor
+from tests.conftest import REPO
+
+SPELLINGS = [
+    # (text, the identifier in it, its type)
+    ("CPR 150387 - 1235 noteret.", "150387 - 1235", "CPR"),
+    ("CPR 15 03 87 1235 noteret.", "15 03 87 1235", "CPR"),
+    ("CPR 15.03.87-1235 noteret.", "15.03.87-1235", "CPR"),
+    ("CPR 15-03-87-1235 noteret.", "15-03-87-1235", "CPR"),
+    ("CPR 150387/1235 noteret.", "150387/1235", "CPR"),
+    ("CPR 150387_1235 noteret.", "150387_1235", "CPR"),
+    ("Mors cpr 150387-\n1235 står i sagen.", "150387-\n1235", "CPR"),
+    ("CPR １５０３８７-１２３５ noteret.", "１５０３８７-１２３５", "CPR"),
+    ("Oplyst som +1503871235 i dag.", "+1503871235", "CPR"),
+    ("Ring 203 04 050 i dag.", "203 04 050", "TELEFON"),
+    ("Ring 20 304 050 i dag.", "20 304 050", "TELEFON"),
+    ("Ring 20 30 4050 i dag.", "20 30 4050", "TELEFON"),
+    ("Skriv tlf20304050 i dag.", "20304050", "TELEFON"),
+    ("Ring 20/30/40/50 i dag.", "20/30/40/50", "TELEFON"),
+    ("Ring 20 30\n40 50 i dag.", "20 30\n40 50", "TELEFON"),
+    ("Hun har 12 34 56 78 nu.", "12 34 56 78", "TELEFON"),
+    ("Ring 2030\u200b4050 i dag.", "2030\u200b4050", "TELEFON"),
+    ("Skriv til mette[at]gmail[dot]com i dag.", "mette[at]gmail[dot]com", "EMAIL"),
+    ("Skriv til mette @ gmail.com i dag.", "mette @ gmail.com", "EMAIL"),
+    ("Skriv til mette at gmail dot com i dag.", "mette at gmail dot com", "EMAIL"),
+    ("Skriv til mette@gmail i dag.", "mette@gmail", "EMAIL"),
+    ("Familien bor nu Ved Stranden 14.", "Ved Stranden 14", "ADRESSE"),
+    ("mikkel jensen har haft fravær.", "mikkel jensen", "NAVN"),
+    ("fatima kom for sent.", "fatima", "NAVN"),
+    ("MIKKEL JENSEN HAR HAFT MEGET FRAVÆR", "MIKKEL JENSEN", "NAVN"),
+    ("Sol har haft fravær.", "Sol", "NAVN"),
+    ("August var syg i dag.", "August", "NAVN"),
+    ("Samtale med Mik\u00adkel om fraværet.", "Mik\u00adkel", "NAVN"),
+]
+
+LOOK_ALIKES = [
+    "I august var der ferie, og per uge er der tre timer med sol.",
+    "August gik bedre end forventet.",
+    "Solen skinner, og der var sol og vind hele ugen.",
+    "Mødet er flyttet til 15.03.2024 kl. 10.",
+    "Åbent kl. 20.15-22.00 på tirsdage.",
+    "Mødet varer 10.00 - 11.30.",
+    "I perioden 2019 2020 2021 var han i Odense.",
+    "Der er bevilget 12 500 kr. til mentor.",
+    "Karaktererne var 7 10 12 4 02 i de fem fag.",
+    "Sagsnr. 2023-12345 er oprettet.",
+    "Vi mødes @ skolen kl. 8.",
+    "Hun lovede at ringe. Det gjorde hun ikke.",
+    "ALLE ELEVER SKAL MØDE KL 8 PÅ MANDAG.",
+    "SSP og PPR er orienteret, og UU følger op.",
+    "Familien bor tæt ved Under Elmene i Korup.",
+    "han var glad i dag og har det godt med de andre.",
+]
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return Redactor()
+
+
+@pytest.mark.parametrize("text,value,kind", SPELLINGS)
+def test_each_listed_spelling_is_redacted(redactor, text, value, kind):
+    start = text.index(value)
+    finds = redactor.find(text)
+    covered = [f for f in finds if f.start <= start and f.end >= start + len(value)]
+    assert covered and covered[0].type == kind, (text, finds)
+    redacted, _ = redactor.redact(text)
+    assert f"[{kind}]" in redacted
+    # nothing readable of it is left: no digit run of 3+ and no part of a name or e-mail
+    for part in re.findall(r"\d{3,}|[^\W\d_]{3,}", value):
+        if part.lower() not in ("dot", "gmail", "com"):
+            assert part not in redacted, (part, redacted)
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_are_left_alone(redactor, text):
+    assert redactor.redact(text)[0] == text
+
+
+def test_standard_strictness_keeps_the_old_behaviour_and_bad_values_are_refused():
+    standard = Redactor(strictness="standard")
+    assert standard.redact("CPR 15 03 87 1235 noteret.")[0] == "CPR 15 03 87 1235 noteret."
+    assert standard.redact("fatima kom for sent.")[0] == "fatima kom for sent."
+    with pytest.raises(ConfigError, match="strictness"):
+        Redactor(strictness="paranoid")
+
+
+def test_offsets_map_back_to_the_original_text(redactor):
+    """Finds are made on the normalised text and mapped back: everything else stays as written."""
+    text = "Ｆｕｌｄ ﬁl: ring 2030\u200b4050 nu, ellers １５０３８７-１２３５. Tak\u00ad!"
+    red, counts = redactor.redact(text)
+    assert red == "Ｆｕｌｄ ﬁl: ring [TELEFON] nu, ellers [CPR]. Tak\u00ad!"
+    assert counts == {"TELEFON": 1, "CPR": 1}
+
+
+def _adversarial_generator():
+    spec = importlib.util.spec_from_file_location("make_adversarial_pii", REPO / "scripts" / "tools" / "make_adversarial_pii.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_generated_adversarial_set_meets_the_targets(redactor):
+    """Issue 19's must-show on a fresh seed: ≥ 99 % CPR/phone/e-mail, ≥ 95 % names/addresses, < 1 % look-alikes."""
+    rows = _adversarial_generator().generate(seed=101, n=12, n_clean=400)
+    caught, total = {}, {}
+    changed = clean = 0
+    for row in rows:
+        finds = redactor.find(row.text)
+        if row.kind == "clean":
+            clean += 1
+            changed += bool(finds)
+            continue
+        pos = row.start
+        for f in sorted(finds, key=lambda f: f.start):
+            if f.start <= pos < f.end:
+                pos = f.end
+        total[row.type] = total.get(row.type, 0) + 1
+        caught[row.type] = caught.get(row.type, 0) + (pos >= row.end)
+    recall = {t: caught[t] / total[t] for t in total}
+    for kind in ("CPR", "TELEFON", "EMAIL"):
+        assert recall[kind] >= 0.99, recall
+    for kind in ("NAVN", "ADRESSE"):
+        assert recall[kind] >= 0.95, recall
+    assert changed / clean < 0.01
+
+
+def test_strictness_is_a_config_key_that_ingest_uses(tmp_path):
+    from kvalitativ.config import PrivacyConfig, config_from_dict
+    from kvalitativ.io.ingest import ingest_notes
+
+    with pytest.raises(ConfigError, match="strictness"):
+        config_from_dict({"privacy": {"strictness": "paranoid"}})
+    assert config_from_dict({}).privacy.strictness == "strict"
+    path = tmp_path / "notes.csv"
+    path.write_text("NotatID;ElevID;Dato;Notat\nN1;E1;01-02-2024;\"fatima kom for sent og ringede fra 20 30\n40 50.\"\n",
+                    encoding="utf-8")
+    strict = ingest_notes(path, privacy=PrivacyConfig(key_file=str(tmp_path / "k")))
+    assert strict.corpus["text"][0] == "[NAVN] kom for sent og ringede fra [TELEFON]."
+    standard = ingest_notes(path, privacy=PrivacyConfig(key_file=str(tmp_path / "k"), strictness="standard"))
+    assert "fatima" in standard.corpus["text"][0]

@@ -1,0 +1,91 @@
+"""Identifiers outside the note text: labels, ids and the writer's last guard (issue 19)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kvalitativ.errors import KvalitativError
+from kvalitativ.io.store import write_tables
+from kvalitativ.privacy.guard import (
+    IdentifierError,
+    assert_no_identifiers,
+    holds_identifier,
+    identifier_hits,
+    redact_labels,
+)
+
+
+def test_ids_that_hold_an_identifier():
+    assert holds_identifier("J-1503871235-7")  # a case-file number with a CPR number inside
+    assert holds_identifier("SAG1503871235")  # letters glued to it
+    assert holds_identifier("elev-mette@skole.dk")
+    assert not holds_identifier("N000123") and not holds_identifier("E00876") and not holds_identifier("2023-10-15")
+    assert not holds_identifier("J-9999999999-7")  # ten digits that are no date
+
+
+def test_labels_lose_pattern_identifiers_but_keep_names():
+    units = pd.Series(["Kontakt 20 30 40 50", "H.C. Andersen Skolen", "Kontakt 20 30 40 50", None, "Skole 150387-1235"])
+    out, n = redact_labels(units)
+    assert out.fillna("<missing>").tolist() == ["Kontakt [TELEFON]", "H.C. Andersen Skolen", "Kontakt [TELEFON]",
+                                                "<missing>", "Skole [CPR]"]
+    assert n == 3
+
+
+def test_guard_names_table_and_column_never_the_value():
+    frame = pd.DataFrame({"unit_id": ["Vestre Skole", "Kontakt 20 30 40 50"], "n_persons": [10, 12]})
+    with pytest.raises(IdentifierError) as err:
+        assert_no_identifiers("prevalence", frame)
+    message = str(err.value)
+    assert "'prevalence'" in message and "'unit_id'" in message and "TELEFON" in message
+    assert "20 30" not in message
+    assert isinstance(err.value, KvalitativError)  # the CLI's one error family: one line, exit 2
+
+
+def test_guard_skips_what_kvalitativ_generated():
+    """Run ids and pseudonyms are hex: their digits may look like a CPR number or a phone."""
+    frame = pd.DataFrame({
+        "run_id": ["r150387123500"],
+        "person_id": ["P1503871235abcdef"],
+        "segment_id": ["N2030405020304050:s3"],
+        "label": ["fravær, trivsel"],
+    })
+    assert identifier_hits(frame) == {}
+    frame["label"] = ["ring 20 30 40 50"]
+    assert identifier_hits(frame) == {"label": {"TELEFON": 1}}
+
+
+def test_write_tables_refuses_and_writes_nothing(tmp_path):
+    tables = {"themes": pd.DataFrame({"theme_id": ["t1"], "label": ["mail: mette@gmail.com"]})}
+    with pytest.raises(IdentifierError, match="'themes'.*'label'"):
+        write_tables(tmp_path, tables)
+    assert not any(tmp_path.rglob("themes*"))
+
+
+def test_guard_cost_is_per_distinct_value():
+    """A million rows of a few units is a few scans (the guard reads distinct values)."""
+    frame = pd.DataFrame({"unit_id": ["Vestre Skole", "Østre Skole 2"] * 500_000})
+    assert identifier_hits(frame) == {}
+
+
+def test_report_pages_are_scanned_too(tmp_path):
+    from kvalitativ.privacy.guard import assert_no_identifiers_in_report
+
+    page = tmp_path / "report.html"
+    library = "<script>/**\n* plotly.js v4.1.1\n*/\nvar x=1503871235;</script>"  # an inline library: skipped
+    page.write_text(f"<html>{library}<p>Run r150387123500, person P1503871235abcdef</p></html>", encoding="utf-8")
+    assert_no_identifiers_in_report(page)
+    page.write_text('<html><script>var data={"unit":"Kontakt 20 30 40 50"};</script></html>', encoding="utf-8")
+    with pytest.raises(IdentifierError, match="report.html.*TELEFON") as err:
+        assert_no_identifiers_in_report(page)
+    assert "20 30" not in str(err.value)
+
+
+def test_a_report_with_an_identifier_is_not_published(tmp_path):
+    from kvalitativ.io.publish import publishing
+
+    out = tmp_path / "out"
+    with pytest.raises(IdentifierError):
+        with publishing(out, keep_published=False) as pub:
+            (pub.staging / "report.html").write_text("<p>ring 20 30 40 50</p>", encoding="utf-8")
+    assert not out.exists() and not list(tmp_path.glob("out.staging-*"))
