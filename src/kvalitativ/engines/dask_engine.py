@@ -75,7 +75,7 @@ def ingest_notes_dask(path: str | Path, config: IngestConfig | None = None, priv
                                                                  n_partitions(len(texts), client))]
     parts = map_partitions(client, redact_task, [texts[a:b] for a, b in bounds],
                            [names[a:b] if names is not None else None for a, b in bounds],
-                           desc=f"redacting {path.name}", progress=progress)
+                           desc=f"redacting {path.name}", progress=progress, strictness=privacy.strictness)
     redactions: Counter = Counter()
     red_texts: list[str] = []
     languages: list[str] = []

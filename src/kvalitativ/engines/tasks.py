@@ -113,21 +113,25 @@ class PrecomputedEmbedder(EmbedderWrapper):
 
 # --- tasks --------------------------------------------------------------------------------------
 
-def _redactor():
-    """One Redactor per worker thread (it loads the name gazetteer once)."""
-    red = getattr(_LOCAL, "redactor", None)
-    if red is None:
+def _redactor(strictness: str):
+    """One Redactor per worker thread and ``privacy.strictness`` (it loads the name gazetteer once)."""
+    cache = getattr(_LOCAL, "redactors", None)
+    if cache is None:
+        cache = _LOCAL.redactors = {}
+    if strictness not in cache:
         from kvalitativ.privacy.redact import Redactor
 
-        red = _LOCAL.redactor = Redactor()
-    return red
+        cache[strictness] = Redactor(strictness=strictness)
+    return cache[strictness]
 
 
-def redact_task(texts: list[str], names: list[list[str]] | None) -> tuple[list[str], list[str], Counter]:
-    """Redact one partition's texts exactly as ingest does: (texts, languages, counts by type)."""
+def redact_task(texts: list[str], names: list[list[str]] | None, strictness: str = "strict"
+                ) -> tuple[list[str], list[str], Counter]:
+    """Redact one partition's texts exactly as ingest does (the same ``privacy.strictness``):
+    (texts, languages, counts by type)."""
     from kvalitativ.text.language import guess_language
 
-    red, counts = _redactor().redact_texts(texts, names)
+    red, counts = _redactor(strictness).redact_texts(texts, names)
     return red, [guess_language(t) for t in red], counts
 
 
