@@ -53,3 +53,19 @@ def test_too_few_events_is_suppressed_not_computed():
     table = added_value(pt, d["indicators"], quantitative=["absence_pct"], n_boot=50)
     assert table["auc"].isna().all()
     assert table["note"].notna().all()
+
+
+def test_bootstrap_aucs_equal_the_rank_auc_of_each_resample_bit_for_bit():
+    """The counting bootstrap gives exactly the AUCs of ranking every resample (ties included)."""
+    from kvalitativ.link.added_value import _bootstrap_aucs, _fast_auc
+
+    rng0 = np.random.default_rng(3)
+    y = (rng0.random(400) < 0.2).astype(int)
+    tied, smooth = np.round(rng0.random(400), 1), rng0.random(400)
+    got = _bootstrap_aucs(y, [tied, smooth], 100, 11)
+    rng, expected = np.random.default_rng(11), []
+    for _ in range(100):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].min() != y[idx].max():
+            expected.append((_fast_auc(y[idx], tied[idx]), _fast_auc(y[idx], smooth[idx])))
+    assert np.array_equal(got, np.array(expected)) and len(got) == 100

@@ -69,6 +69,34 @@ def _fast_auc(y: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
+def _bootstrap_aucs(y: np.ndarray, scores: list[np.ndarray], n_boot: int, random_state: int) -> np.ndarray:
+    """Paired bootstrap AUCs (rows: resamples with both classes; columns: the score vectors).
+
+    A resample is a count per person, so its AUC needs no sort: each distinct score holds
+    ``w`` resampled persons, ``w1`` of them events; they share the mid-rank
+    ``below + (w + 1) / 2``. The rank sum is a sum of integers and halves, exact in float64,
+    so every AUC equals :func:`_fast_auc` on the resampled rows bit for bit — at the cost of
+    two ``bincount`` per model instead of a rank of all persons.
+    """
+    n = len(y)
+    rng = np.random.default_rng(random_state)
+    groups = [np.unique(score, return_inverse=True)[1] for score in scores]
+    sizes = [int(g.max()) + 1 if n else 0 for g in groups]
+    boots = np.full((n_boot, len(scores)), np.nan)
+    for i in range(n_boot):
+        counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+        n1 = float(counts @ y)
+        if n1 == 0 or n1 == n:
+            continue
+        n0 = n - n1
+        for j, (group, size) in enumerate(zip(groups, sizes)):
+            w = np.bincount(group, weights=counts, minlength=size)
+            w1 = np.bincount(group, weights=counts * y, minlength=size)
+            rank_sum = float(w1 @ (np.cumsum(w) - w + (w + 1) / 2))
+            boots[i, j] = (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0)
+    return boots[~np.isnan(boots).any(axis=1)]
+
+
 def added_value(
     person_themes: PersonThemes,
     indicators: pd.DataFrame,
@@ -156,15 +184,7 @@ def added_value(
     p_full = _oof(X, y, numeric, categorical, binary, folds, random_state)
     auc_base, auc_full = roc_auc_score(y, p_base), roc_auc_score(y, p_full)
 
-    rng = np.random.default_rng(random_state)
-    boots = np.full((n_boot, 2), np.nan)
-    for i in range(n_boot):
-        idx = rng.integers(0, n, n)
-        yb = y[idx]
-        if yb.min() == yb.max():
-            continue
-        boots[i] = _fast_auc(yb, p_base[idx]), _fast_auc(yb, p_full[idx])
-    boots = boots[~np.isnan(boots).any(axis=1)]
+    boots = _bootstrap_aucs(y, [p_base, p_full], n_boot, random_state)
     q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
     ci_base = np.percentile(boots[:, 0], q) if len(boots) else [np.nan, np.nan]
     ci_full = np.percentile(boots[:, 1], q) if len(boots) else [np.nan, np.nan]
