@@ -38,10 +38,14 @@ def assignable(discoverer):
 
 
 def assign_in_chunks(discoverer, texts: list[str], embedder, chunk_size: int = ASSIGN_CHUNK) -> pd.DataFrame:
-    """``discoverer.assign`` over ``texts``, embedding ``chunk_size`` notes at a time."""
-    parts = [discoverer.assign(texts[i:i + chunk_size],
-                               embeddings=np.asarray(embedder.encode(texts[i:i + chunk_size]), dtype=np.float32))
-             for i in range(0, len(texts), chunk_size)]
+    """``discoverer.assign`` over ``texts``, embedding ``chunk_size`` notes at a time; the
+    embedder's in-memory vectors are dropped after each chunk (``clear``, where it has one)."""
+    parts = []
+    for i in range(0, len(texts), chunk_size):
+        vectors = np.asarray(embedder.encode(texts[i:i + chunk_size]), dtype=np.float32)
+        parts.append(discoverer.assign(texts[i:i + chunk_size], embeddings=vectors))
+        if callable(getattr(embedder, "clear", None)):
+            embedder.clear()
     return pd.concat(parts, ignore_index=True) if parts else discoverer.assign([], embeddings=np.zeros((0, 1)))
 
 

@@ -73,6 +73,11 @@ class CachedEmbedder(EmbedderWrapper):
         self._index: dict[bytes, tuple[str, int]] = {}
         self._shards: dict[str, np.ndarray] = {}
 
+    def clear(self) -> None:
+        """Drop the vectors held in memory; they stay on disk and are read again when needed
+        (a streamed run calls this after each chunk, so memory does not grow with the corpus)."""
+        self._shards.clear()
+
     @property
     def space_dir(self) -> Path:
         ident = f"{self.name}\n{self.version}\n{self.prefix}"
@@ -215,6 +220,10 @@ class MemoizedEmbedder(EmbedderWrapper):
         self.misses = 0
         self._memo: dict[str, np.ndarray] = {}
         self._space = None
+
+    def clear(self) -> None:
+        """Forget the memoised vectors (a streamed run calls this after each chunk)."""
+        self._memo.clear()
 
     def fit(self, texts: list[str]) -> "MemoizedEmbedder":
         super().fit(texts)

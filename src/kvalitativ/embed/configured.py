@@ -23,9 +23,11 @@ def embedding_cache_dir(config: Any) -> Path | None:
     return Path(config.embed.cache_dir) / "embeddings" if config.embed.cache_dir else None
 
 
-def configured_embedder(config: Any, *, name: str | None = None, progress: bool = True):
-    """The configured embedder (or the one called ``name``) behind the on-disk cache."""
+def configured_embedder(config: Any, *, name: str | None = None, progress: bool = True, cache: bool = True):
+    """The configured embedder (or the one called ``name``) behind the on-disk cache (``cache``:
+    else behind an in-memory memo only)."""
     from kvalitativ.embed import resolve_embedder
 
-    return resolve_embedder(name or config.embed.name, cache_dir=Path(config.embed.cache_dir) / "embeddings",
-                            progress=progress, **embedder_options(config))
+    cache_dir = Path(config.embed.cache_dir) / "embeddings" if cache and config.embed.cache_dir else None
+    return resolve_embedder(name or config.embed.name, cache_dir=cache_dir, progress=progress,
+                            **embedder_options(config))

@@ -122,7 +122,12 @@ class StageEngine:
         from kvalitativ.embed.configured import configured_embedder
 
         if self.client is None:
-            embedder = configured_embedder(config, progress=self.progress)
+            if self.name == "streamed":
+                from kvalitativ.engines.streamed import stream_embedder
+
+                embedder = stream_embedder(config, progress=self.progress)
+            else:
+                embedder = configured_embedder(config, progress=self.progress)
             return discover_sampled(corpus, config, codebook=codebook, embedder=embedder, progress=self.progress,
                                     **options)
         from kvalitativ.engines.dask_engine import discover_corpus_dask

@@ -33,6 +33,16 @@ __all__ = ["ingest_streamed", "code_streamed", "STREAM_CHUNK", "STREAM_ABOVE_BYT
 STREAM_CHUNK = 50_000
 #: ``engine: auto`` streams a notes file larger than this (about 300,000 notes of 170 characters).
 STREAM_ABOVE_BYTES = 50 * 1024 * 1024
+#: Embedders this engine uses without the on-disk cache: embedding is cheaper than looking a
+#: vector up, and a cache of millions of vectors is what must not grow. Slow ones keep it.
+CHEAP_EMBEDDERS = ("static", "tfidf")
+
+
+def stream_embedder(config, progress: bool = False):
+    """The configured embedder as this engine uses it (see ``CHEAP_EMBEDDERS``)."""
+    from kvalitativ.embed.configured import configured_embedder
+
+    return configured_embedder(config, progress=progress, cache=config.embed.name not in CHEAP_EMBEDDERS)
 
 
 def _bar(progress: bool, what: str, total: int | None = None):
@@ -132,7 +142,6 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     from kvalitativ.codebook import load_codebook
     from kvalitativ.coding.base import UNCODED
     from kvalitativ.coding.stage import fit_on_sample, stage_coder
-    from kvalitativ.embed.configured import configured_embedder
     from kvalitativ.io.readers import read_table
     from kvalitativ.io.store import table_path, write_tables
     from kvalitativ.sampling import fit_sample
@@ -141,7 +150,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     out_dir = Path(out_dir)
     source = Path(source_dir or out_dir)
     n_notes = pq.ParquetFile(table_path(source, "corpus")).metadata.num_rows
-    embedder = configured_embedder(config, progress=False)
+    embedder = stream_embedder(config)
     if train:
         fit_on = _corpus_rows(source, chunk_size, note_ids=set(read_table(train)["note_id"].astype(str)))
     else:

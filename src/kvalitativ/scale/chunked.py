@@ -200,13 +200,10 @@ class TableAppender:
 
 
 def clear_memo(embedder) -> None:
-    """Forget the vectors an in-memory memo holds (they would grow with the corpus)."""
+    """Forget the vectors an embedder holds in memory (they would grow with the corpus)."""
     clear = getattr(embedder, "clear", None)
     if callable(clear):
         clear()
-    elif isinstance(getattr(embedder, "_memo", None), dict):
-        embedder._memo.clear()
-
 
 
 def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
