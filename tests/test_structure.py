@@ -114,7 +114,7 @@ def test_no_module_over_450_lines():
     assert not long, f"modules over {MAX_MODULE_LINES} lines (split by job): {long}"
 
 
-@pytest.mark.xfail(strict=True, reason="function bodies in review/sheets (2) and report/render are still over 80 lines")
+@pytest.mark.xfail(strict=True, reason="report/render.report_context is still over 80 lines")
 def test_no_function_body_over_80_lines():
     long = {}
     for name, path in modules().items():

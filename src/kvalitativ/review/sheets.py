@@ -26,7 +26,6 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +38,10 @@ from kvalitativ.io.dates import parse_date
 from kvalitativ.io.readers import read_raw
 from kvalitativ.privacy.formulas import FORMULA_STARTS, neutralise_cell
 
-SHEET = "Kodning"
-META_SHEET = "_kvalitativ"
-FORMAT_VERSION = "1"
+from kvalitativ.review.workbook import CHOICES, FORMAT_VERSION, META_SHEET, SHEET  # noqa: F401 (re-exported)
+
 FIXED_COLUMNS = ["nr", "note_id", "tekst", "koder", "dato"]
 TAIL_COLUMNS = ["kommentar", "tekst_hash"]
-#: Dropdown choices, in the order the coder sees them.
-CHOICES = ["ja-styrke", "ja-bekymring", "ja-neutral", "nej"]
 #: Every spelling import accepts (lower-cased, stripped) → (present, valence).
 VALUES: dict[str, tuple[bool, str | None]] = {
     "ja-styrke": (True, "strength"),
@@ -125,29 +121,6 @@ def review_frame(selection: pd.DataFrame, corpus: pd.DataFrame, theme_ids: Seque
     return out
 
 
-INSTRUCTIONS = [
-    ("Kodning af noter — vejledning", None),
-    ("", None),
-    ("Formål", "Du koder noterne uafhængigt af andre kodere. Modellens kodning vises ikke, så din vurdering ikke påvirkes. "
-               "Sammenlign ikke med andre, før alle har afleveret."),
-    ("1. Dit navn", "Skriv dit navn eller dine initialer i kolonnen 'koder' i hver række, du koder (kopiér ned). "
-                    "Brug samme navn i alle rækker og filer."),
-    ("2. Dato", "Skriv datoen for kodningen i kolonnen 'dato' (fx 03-04-2025). Kan udelades."),
-    ("3. Temaer", "Vælg for hvert tema i rullelisten: "
-                  "'ja-styrke' = temaet er nævnt som en styrke/ressource; "
-                  "'ja-bekymring' = nævnt som en bekymring/udfordring; "
-                  "'ja-neutral' = nævnt uden at være positivt eller negativt; "
-                  "'nej' = temaet er ikke i noten. Temaernes definitioner står i arket 'Temaer'."),
-    ("Tomme celler", "I en række, hvor du har udfyldt mindst ét tema, tæller tomme temaceller som 'nej'. "
-                     "En række uden nogen udfyldt temacelle tæller som ikke kodet og indgår ikke i beregningerne. "
-                     "Passer intet tema, så vælg 'nej' i mindst én temacelle."),
-    ("4. Rør ikke", "Ret ikke i tekst, note_id eller kolonneoverskrifter, og tilføj ikke kolonner. "
-                    "Ændrede tekster opdages, når arket læses ind igen."),
-    ("5. Kommentar", "Kolonnen 'kommentar' er fri til dine bemærkninger (fx tvivl om et tema)."),
-    ("6. Aflevering", "Gem som .xlsx (eller .csv), gerne med dine initialer i filnavnet, og aflever filen. "
-                      "Indlæses med: kvalitativ review import FILER... --out MAPPE"),
-    ("Fortrolighed", "Teksterne er pseudonymiserede, men kan stadig være følsomme. Del ikke filen uden for projektet."),
-]
 
 
 def export_review(
@@ -165,12 +138,7 @@ def export_review(
     twin goes next to the workbook with the suffix ``.csv`` unless ``csv_path``
     is given.
     """
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from kvalitativ.review.workbook import build_workbook
 
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".xlsx":
@@ -184,93 +152,7 @@ def export_review(
     frame = review_frame(selection, corpus, theme_ids)
     columns = list(frame.columns)
 
-    wb = Workbook()
-    guide = wb.active
-    guide.title = "Vejledning"
-    for r, (head, body) in enumerate(INSTRUCTIONS, start=1):
-        guide.cell(r, 1, head).font = Font(bold=True, size=14 if r == 1 else 11)
-        if body:
-            c = guide.cell(r, 2, body)
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 100
-
-    ws = wb.create_sheet(SHEET)
-    head_font = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDE5F0")
-    for j, col in enumerate(columns, start=1):
-        c = ws.cell(1, j, col)
-        c.font, c.fill = head_font, head_fill
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        c.protection = Protection(locked=True)
-        if col in theme_ids:
-            row = tf.loc[tf["theme_id"] == col].iloc[0]
-            note = str(row["label"]) + (f": {row['definition']}" if isinstance(row["definition"], str) else "")
-            c.comment = Comment(note[:1000], "kvalitativ")
-    editable = {"koder", "dato", "kommentar", *theme_ids}
-    for i, rec in enumerate(frame.itertuples(index=False), start=2):
-        for j, (col, value) in enumerate(zip(columns, rec), start=1):
-            c = ws.cell(i, j)
-            c.value = value if value != "" else None
-            if isinstance(c.value, str):
-                c.data_type = "s"  # a note starting with '=' stays text, never a formula
-            c.protection = Protection(locked=col not in editable)
-            if col == "tekst":
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                c.alignment = Alignment(vertical="top", wrap_text=col == "kommentar")
-    n_rows = len(frame) + 1
-    widths = {"nr": 5, "note_id": 14, "tekst": 70, "koder": 12, "dato": 12, "kommentar": 30, "tekst_hash": 18}
-    for j, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = widths.get(col, max(14, min(len(col) + 2, 24)))
-    ws.column_dimensions[get_column_letter(columns.index("tekst_hash") + 1)].hidden = True
-    ws.freeze_panes = ws.cell(2, columns.index("tekst") + 2)  # header row and nr/note_id/tekst stay put
-    if n_rows > 1:
-        first = get_column_letter(columns.index(theme_ids[0]) + 1) if theme_ids else None
-        last = get_column_letter(columns.index(theme_ids[-1]) + 1) if theme_ids else None
-        if theme_ids:
-            dv = DataValidation(type="list", formula1='"' + ",".join(CHOICES) + '"', allow_blank=True)
-            dv.error, dv.errorTitle = "Vælg en værdi fra listen: " + ", ".join(CHOICES), "Ugyldig værdi"
-            dv.prompt, dv.promptTitle = "ja-styrke / ja-bekymring / ja-neutral / nej", "Tema"
-            dv.showErrorMessage = dv.showInputMessage = True
-            dv.add(f"{first}2:{last}{n_rows}")
-            ws.add_data_validation(dv)
-            rng = f"{first}2:{last}{n_rows}"
-            for value, colour in (("ja-styrke", "C6EFCE"), ("ja-bekymring", "FFC7CE"), ("ja-neutral", "FFEB9C"), ("nej", "EDEDED")):
-                ws.conditional_formatting.add(
-                    rng, FormulaRule(formula=[f'{first}2="{value}"'], fill=PatternFill("solid", bgColor=colour))
-                )
-        dcol = get_column_letter(columns.index("dato") + 1)
-        dd = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-        dd.error, dd.errorTitle = "Skriv en dato, fx 03-04-2025.", "Ugyldig dato"
-        dd.add(f"{dcol}2:{dcol}{n_rows}")
-        ws.add_data_validation(dd)
-        for r in range(2, n_rows + 1):
-            ws.cell(r, columns.index("dato") + 1).number_format = "DD-MM-YYYY"
-    ws.protection.sheet = True  # no password: it guards against slips, not against intent
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.formatCells = False
-
-    tw = wb.create_sheet("Temaer")
-    for j, h in enumerate(["theme_id", "label", "definition"], start=1):
-        tw.cell(1, j, h).font = head_font
-    for i, row in enumerate(tf.itertuples(index=False), start=2):
-        for j, v in enumerate(row, start=1):
-            tw.cell(i, j, None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)).alignment = Alignment(wrap_text=True, vertical="top")
-    tw.column_dimensions["A"].width, tw.column_dimensions["B"].width, tw.column_dimensions["C"].width = 24, 30, 90
-
-    meta = wb.create_sheet(META_SHEET)
-    for i, (k, v) in enumerate(
-        [("format_version", FORMAT_VERSION), ("themes", ",".join(theme_ids)), ("n_notes", str(len(frame))),
-         ("created", datetime.now().strftime("%Y-%m-%d"))],
-        start=1,
-    ):
-        meta.cell(i, 1, k)
-        meta.cell(i, 2, v).data_type = "s"
-    meta.sheet_state = "hidden"
-    wb.active = wb.index(guide)
-
+    wb = build_workbook(frame, tf, theme_ids)
     with atomic_path(out_path) as tmp:
         wb.save(tmp)
     buf = io.StringIO()
@@ -334,6 +216,79 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None) -> list[str]:
+    """The sheet's theme columns, checked: the fixed columns present, every theme column a
+    theme (of ``themes`` or of the workbook's own record), none deleted."""
+    name, cols = path.name, list(frame.columns)
+    for req in ("note_id", "tekst", "koder", "tekst_hash"):
+        if req not in cols:
+            raise InputError(
+                f"{name}: column '{req}' is missing. Use a sheet made by `kvalitativ review export` "
+                "and do not rename its headers."
+            )
+    known = _sheet_themes(path)
+    sheet_themes = [c for c in cols if c not in FIXED_COLUMNS + TAIL_COLUMNS and c != "_source_row"]
+    allowed = set(themes) if themes is not None else (set(known) if known is not None else None)
+    if allowed is not None:
+        for col in sheet_themes:
+            if col not in allowed:
+                close = difflib.get_close_matches(col, sorted(allowed), n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else " Delete the column or add the theme to the codebook."
+                raise InputError(f"{name}: column '{col}' is not a theme of the codebook.{hint}")
+    if known is not None:
+        lost = [t for t in known if t not in sheet_themes]
+        if lost:
+            raise InputError(f"{name}: theme column '{lost[0]}' was deleted from the sheet; restore it (leave it empty if unused).")
+    if not sheet_themes:
+        raise InputError(f"{name}: the sheet has no theme columns.")
+    return sheet_themes
+
+
+def _row_codes(path: Path, rec: dict, sheet_themes: list[str], seen: dict, hashes: dict) -> list[dict]:
+    """The ``human_codings`` rows of one sheet row (none when it is not coded), validated:
+    unchanged text, a coder, a date, known values, no note coded twice by one coder."""
+    name = path.name
+    where = f"{name}, row {rec.get('_source_row', '?')}"
+    note_id = _cell(rec["note_id"])
+    if not note_id:
+        raise InputError(f"{where}: column 'note_id' is empty; do not delete note ids.")
+    text = _unquote(_cell(rec["tekst"])) if path.suffix.lower() not in (".xlsx", ".xlsm") else _cell(rec["tekst"])
+    expected = _cell(rec["tekst_hash"])
+    if text_hash(text) != expected:
+        raise InputError(
+            f"{where}, column 'tekst': the text of note {note_id} was changed after export "
+            "(hash mismatch). Restore the original text, or export a new sheet."
+        )
+    if note_id in hashes and hashes[note_id][0] != expected:
+        raise InputError(f"{where}: note {note_id} has a different text than in {hashes[note_id][1]}.")
+    hashes[note_id] = (expected, where)
+    cells = {t: _cell(rec[t]).lower() for t in sheet_themes}
+    if not any(cells.values()):
+        return []  # not coded: left out, never counted as "nej"
+    coder = _cell(rec["koder"])
+    if not coder:
+        raise InputError(f"{where}, column 'koder': the coder name is missing. Write the coder's name in every coded row.")
+    if (coder, note_id) in seen:
+        raise InputError(f"{where}: coder '{coder}' coded note {note_id} twice (also in {seen[(coder, note_id)]}). Keep one.")
+    seen[(coder, note_id)] = where
+    coded_at = None
+    raw_date = rec.get("dato")
+    if _cell(raw_date):
+        coded_at = parse_date(raw_date)
+        if coded_at is None:
+            raise InputError(f"{where}, column 'dato': '{_cell(raw_date)}' is not a date; write it as 03-04-2025.")
+    rows = []
+    for theme, value in cells.items():
+        if value and value not in VALUES:
+            raise InputError(
+                f"{where}, column '{theme}': '{value}' is not a valid value; use one of {', '.join(CHOICES)} or leave empty."
+            )
+        present, valence = VALUES[value] if value else (False, None)
+        rows.append({"note_id": note_id, "coder": coder, "theme_id": theme, "present": present, "valence": valence,
+                     "coded_at": coded_at, "source_file": name, "text_hash": expected})
+    return rows
+
+
 def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = None, run_id: str | None = None) -> pd.DataFrame:
     """Read filled-in coding sheets (XLSX or CSV) into the ``human_codings`` table.
 
@@ -355,72 +310,9 @@ def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = N
     hashes: dict[str, tuple[str, str]] = {}
     for path in paths:
         frame = _read_sheet(path)
-        name = path.name
-        cols = list(frame.columns)
-        for req in ("note_id", "tekst", "koder", "tekst_hash"):
-            if req not in cols:
-                raise InputError(
-                    f"{name}: column '{req}' is missing. Use a sheet made by `kvalitativ review export` "
-                    "and do not rename its headers."
-                )
-        known = _sheet_themes(path)
-        sheet_themes = [c for c in cols if c not in FIXED_COLUMNS + TAIL_COLUMNS and c != "_source_row"]
-        allowed = set(themes) if themes is not None else (set(known) if known is not None else None)
-        if allowed is not None:
-            for col in sheet_themes:
-                if col not in allowed:
-                    close = difflib.get_close_matches(col, sorted(allowed), n=1)
-                    hint = f" Did you mean '{close[0]}'?" if close else " Delete the column or add the theme to the codebook."
-                    raise InputError(f"{name}: column '{col}' is not a theme of the codebook.{hint}")
-        if known is not None:
-            lost = [t for t in known if t not in sheet_themes]
-            if lost:
-                raise InputError(f"{name}: theme column '{lost[0]}' was deleted from the sheet; restore it (leave it empty if unused).")
-        if not sheet_themes:
-            raise InputError(f"{name}: the sheet has no theme columns.")
+        sheet_themes = _theme_columns(path, frame, themes)
         for rec in frame.to_dict("records"):
-            row = rec.get("_source_row", "?")
-            where = f"{name}, row {row}"
-            note_id = _cell(rec["note_id"])
-            if not note_id:
-                raise InputError(f"{where}: column 'note_id' is empty; do not delete note ids.")
-            text = _unquote(_cell(rec["tekst"])) if path.suffix.lower() not in (".xlsx", ".xlsm") else _cell(rec["tekst"])
-            expected = _cell(rec["tekst_hash"])
-            if text_hash(text) != expected:
-                raise InputError(
-                    f"{where}, column 'tekst': the text of note {note_id} was changed after export "
-                    "(hash mismatch). Restore the original text, or export a new sheet."
-                )
-            if note_id in hashes and hashes[note_id][0] != expected:
-                raise InputError(f"{where}: note {note_id} has a different text than in {hashes[note_id][1]}.")
-            hashes[note_id] = (expected, where)
-            cells = {t: _cell(rec[t]).lower() for t in sheet_themes}
-            if not any(cells.values()):
-                continue  # not coded: left out, never counted as "nej"
-            coder = _cell(rec["koder"])
-            if not coder:
-                raise InputError(f"{where}, column 'koder': the coder name is missing. Write the coder's name in every coded row.")
-            key = (coder, note_id)
-            if key in seen:
-                raise InputError(f"{where}: coder '{coder}' coded note {note_id} twice (also in {seen[key]}). Keep one.")
-            seen[key] = where
-            coded_at = None
-            raw_date = rec.get("dato")
-            if _cell(raw_date):
-                coded_at = parse_date(raw_date)
-                if coded_at is None:
-                    raise InputError(f"{where}, column 'dato': '{_cell(raw_date)}' is not a date; write it as 03-04-2025.")
-            for theme, value in cells.items():
-                if value and value not in VALUES:
-                    raise InputError(
-                        f"{where}, column '{theme}': '{value}' is not a valid value; use one of {', '.join(CHOICES)} or leave empty."
-                    )
-                present, valence = VALUES[value] if value else (False, None)
-                records.append(
-                    {"note_id": note_id, "coder": coder, "theme_id": theme, "present": present,
-                     "valence": valence, "coded_at": coded_at, "source_file": name,
-                     "text_hash": expected}
-                )
+            records += _row_codes(path, rec, sheet_themes, seen, hashes)
     out = pd.DataFrame.from_records(records, columns=HUMAN_CODINGS_COLUMNS)
     out["present"] = out["present"].astype(bool)
     out["coded_at"] = pd.to_datetime(out["coded_at"])
