@@ -16,22 +16,14 @@ the other 27, and writes notes after the outcome that carry leak themes. Here:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import SAMPLE
 
 FILES = ("notes.csv", "gold_codings.csv", "indicators.csv", "ground_truth.json")
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_link", REPO / "scripts" / "benchmarks" / "bench_link.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +33,8 @@ def recovered():
         pytest.skip(f"corpora/sample lacks {', '.join(missing)}: run scripts/tools/make_sample_corpus.py")
     from kvalitativ.link import associations, person_themes
 
-    bench = _bench()
+    from scripts.benchmarks import bench_link as bench
+
     data = bench.load_sample(SAMPLE)
     pt = person_themes(data["codings"], data["corpus"], data["indicators"], window_months=15)
     table = associations(pt, data["indicators"], covariates=bench.COVARIATES,

@@ -1,0 +1,1 @@
+"""Tools that build shipped data (the sample corpus, the static embedder, hand codes)."""
