@@ -96,7 +96,7 @@ def table_path(out_dir: Path, name: str, kind: str = "parquet") -> Path:
 
 
 def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) -> pd.DataFrame:
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: columns are copied only where they change
     if name not in INTERNAL_TABLES:
         bad = [c for c in frame.columns if str(c).lower() in FORBIDDEN_COLUMNS]
         if bad:

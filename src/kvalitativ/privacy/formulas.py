@@ -24,7 +24,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     Text columns are checked with one vectorised ``startswith`` and only the cells that match
     are rewritten (a million-row table in well under a second); a column of mixed objects is
     checked cell by cell."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the rewritten columns are new
     for col in out.columns:
         values = out[col]
         if isinstance(values.dtype, pd.StringDtype):
