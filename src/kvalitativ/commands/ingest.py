@@ -70,7 +70,8 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     apply_overrides(config, {"ingest.encoding": encoding or None, "ingest.max_chars": max_chars or None,
                              "ingest.separator": separator.replace("\\t", "\t") if separator else None})
     config.ingest.notes = str(notes)
-    config.ingest.indicators = str(indicators) if indicators else None
+    if indicators:  # else the config's ingest.indicators, if any
+        config.ingest.indicators = str(indicators)
     with published(out_dir, "kvalitativ ingest", wait) as pub, \
             stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
         result = run_ingest(config, pub.staging, engine=run_on)

@@ -80,6 +80,7 @@ def summarize(
             raise InputError("summarize needs the 'codings' and 'corpus' tables (from `kvalitativ code` and "
                              "`kvalitativ ingest`), or citizen_codings and citizen_corpus.")
     else:
+        codings = _with_valence(codings)
         associations = _get(tables, "associations")
         keywords = theme_keywords(codings, corpus, min_persons=min_cell)
         evidence = build_evidence(
@@ -108,6 +109,17 @@ def summarize(
             else:
                 df.insert(0, "run_id", run_id)
     return out
+
+
+def _with_valence(codings: pd.DataFrame) -> pd.DataFrame:
+    """Discovered topics carry no valence (their ``valence`` is empty): count them as neutral, so
+    the evidence and quotes of a discovery-only folder group by theme like any other."""
+    if "valence" not in codings.columns:
+        return codings.assign(valence="neutral")
+    missing = codings["valence"].isna()
+    if not bool(missing.any()):
+        return codings
+    return codings.assign(valence=codings["valence"].astype("string").fillna("neutral"))
 
 
 def _citizen_from_dir(citizen_dir: Path) -> dict[str, pd.DataFrame]:

@@ -174,7 +174,7 @@ def added_value(
     rows[2].update(auc=auc_full - auc_base, ci_low=ci_diff[0], ci_high=ci_diff[1])
     if not binary:
         rows[1]["note"] = rows[2]["note"] = "no theme varies across persons: the models are the same"
-    sentence = wording.added_value_sentence(rows[0], rows[1], rows[2], outcome)
+    sentence = wording.added_value_sentence(rows[0], rows[1], rows[2], rules)
     for r in rows:
         r["interpretation"] = sentence
     return _finish(rows, rules)

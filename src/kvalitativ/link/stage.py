@@ -12,6 +12,7 @@ from kvalitativ.config import LinkConfig, RunConfig
 from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
+from kvalitativ.link.checks import require_persons, usable_columns
 from kvalitativ.link.crossfit import HumanCodes, build_correction
 from kvalitativ.link.params import LinkRules, parse_cutoff
 from kvalitativ.link.persons import PersonThemes, person_themes
@@ -38,6 +39,8 @@ class LinkResult:
 
     tables: dict[str, pd.DataFrame]
     person_themes: PersonThemes
+    #: default indicator columns the export lacks, left out (one line each, for the summary)
+    left_out: tuple[str, ...] = ()
 
 
 def link(codings: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataFrame,
@@ -88,14 +91,17 @@ def link_result(
     min_cell = 5 if min_cell is None else min_cell
     random_state = 0 if random_state is None else random_state
 
+    config, _left_out = usable_columns(indicators, config)
     rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
-                      population=config.population)
+                      population=config.population, timing=config.timing,
+                      population_label=config.population_label, outcome_label=config.outcome_label)
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
-                       window_months=rules.window_months, population=rules.population)
+                       window_months=rules.window_months, population=rules.population, timing=rules.timing)
+    require_persons(pt.n_persons, pt.n_notes_used, pt.exclusions, rules.note_rule)
     correction = build_correction(human, corpus, indicators, rules, pt.persons, random_state) if human else None
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
@@ -115,7 +121,7 @@ def link_result(
     excl["suppressed"] = excl["suppressed"].astype(bool)
     tables = {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
               "person_themes": pt.table}
-    return LinkResult(tables=tables, person_themes=pt)
+    return LinkResult(tables=tables, person_themes=pt, left_out=tuple(_left_out))
 
 
 def _theme_labels(stage_dir: Path) -> dict[str, str]:
@@ -227,6 +233,7 @@ def link_from_dirs(
         f"Linked {pt.n_persons} persons "
         f"({pt.n_notes_used} notes used, {n_excl} excluded: see link_exclusions); "
         f"rule: {pt.rules.note_rule}.",
+        *result.left_out,
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
         *fixed_line,
