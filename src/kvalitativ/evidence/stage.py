@@ -65,8 +65,11 @@ def summarize(
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
         random_state = config.seed if random_state is None else random_state
         outcome = config.link.outcome if outcome is None and config.link.enabled else outcome
+        population_label = config.link.population_label
         window_months = config.link.window_months if window_months is None else window_months
         config = config.summarize
+    else:
+        population_label = None
     config = config or SummarizeConfig()
     min_cell = 5 if min_cell is None else min_cell
     random_state = 0 if random_state is None else random_state
@@ -87,7 +90,7 @@ def summarize(
             codings, corpus, _get(tables, "themes"), _get(tables, "prevalence"), associations, min_cell,
             person_themes=_get(tables, "person_themes"),
             outcome=outcome if (associations is not None or _get(tables, "person_themes") is not None) else None,
-            window_months=window_months, keywords=keywords,
+            window_months=window_months, keywords=keywords, population_label=population_label,
         )
         quotes = select_quotes(codings, corpus, per_theme=config.quotes_per_theme, per_unit=config.quotes_per_unit,
                                min_persons=min_cell, max_chars=config.max_quote_chars, redactor=redactor,

@@ -61,7 +61,8 @@ CITIZEN_WORDING = Wording(noun="henvendelserne", verb="indgår i", unit_preposit
 
 def _label_in_sentence(label: str) -> str:
     """'Mødestabilitet' -> 'mødestabilitet'; acronyms and names ('UU-vejledning') stay."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
+    # only a sentence-case label: a title-case one ("Civil Rights & Equality") keeps its capitals
+    if len(label) > 1 and label[0].isupper() and label[1].islower() and not any(c.isupper() for c in label[1:]):
         return label[0].lower() + label[1:]
     return label
 
@@ -90,7 +91,7 @@ def _noun(row: dict, wording: Wording) -> str:
     label = row.get("population_label")
     if isinstance(label, str) and label.strip():
         return label
-    if wording is not YOUTH_WORDING or row.get("outcome") in (None, "dropout"):
+    if wording is not YOUTH_WORDING or row.get("outcome") == "dropout":
         return wording.noun
     return "personerne"
 
@@ -261,6 +262,7 @@ def build_evidence(
     wording: Wording = YOUTH_WORDING,
     alpha: float = 0.05,
     run_id: str | None = None,
+    population_label: str | None = None,
 ) -> pd.DataFrame:
     """The ``evidence`` table: one row per theme × valence × unit ('_all' = municipality).
 
@@ -285,6 +287,7 @@ def build_evidence(
     >>> ev.loc[ev.unit_id == "_all", ["theme_id", "valence", "headline"]]
     """
     codings = themed(codings)
+    labels_given = {"population_label": population_label}
     labels = _theme_labels(themes)
     by_unit = by_unit and "unit_id" in corpus.columns
     ev = _counts(codings, corpus, prevalence, by_unit, min_cell)
@@ -299,6 +302,7 @@ def build_evidence(
     unit_rates = _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) if outcome else {}
     has_outcome = bool(assoc) or bool(unit_rates)
     words = _words(_first_row(associations), outcome)  # the user's labels, carried by the link's tables
+    words = {k: words.get(k) or labels_given.get(k) for k in ("outcome", "population_label", "outcome_label")}
     kw = {}
     if keywords is not None and not keywords.empty:
         for (t, v), g in keywords.sort_values("rank").groupby(["theme_id", "valence"], observed=True):
@@ -309,7 +313,8 @@ def build_evidence(
         key = (rec["theme_id"], rec["valence"])
         rec["theme_label"] = labels.get(rec["theme_id"], rec["theme_id"])
         rec["outcome"] = outcome if has_outcome else None
-        rec.update({k: v for k, v in words.items() if k != "outcome"} if has_outcome else {})
+        rec["population_label"] = words["population_label"]
+        rec["outcome_label"] = words["outcome_label"] if has_outcome else None
         rec["dropout_window_months"] = window_months if has_outcome else None
         a = assoc.get(key, {}) if rec["unit_id"] == ALL else {}
         a_ok = bool(a) and not bool(a.get("suppressed", False))

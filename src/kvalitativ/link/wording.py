@@ -43,7 +43,8 @@ def _ci(lo: float, hi: float, digits: int = 1) -> str:
 
 def _inline(label: str) -> str:
     """A theme label inside a sentence: 'Mødestabilitet' → 'mødestabilitet' (acronyms kept)."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
+    # only a sentence-case label: a title-case one ("Civil Rights & Equality") keeps its capitals
+    if len(label) > 1 and label[0].isupper() and label[1].islower() and not any(c.isupper() for c in label[1:]):
         return label[0].lower() + label[1:]
     return label
 

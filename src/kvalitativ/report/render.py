@@ -203,7 +203,7 @@ def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict
     for key in ("population_label", "outcome_label"):
         value = _first(associations, key) or _first(evidence, key)
         words[key] = value if isinstance(value, str) and value.strip() else None
-    is_dropout = outcome == "dropout" and words["outcome_label"] in (None, "faldt fra")
+    is_dropout = has_link and outcome == "dropout" and words["outcome_label"] in (None, "faldt fra")
     label = words["population_label"]
     covariates = associations["covariates"].dropna().astype(str) if associations is not None \
         and "covariates" in associations.columns else pd.Series([], dtype=str)
