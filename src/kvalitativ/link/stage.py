@@ -14,6 +14,7 @@ from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
 from kvalitativ.link.checks import require_persons, usable_columns
 from kvalitativ.link.crossfit import HumanCodes, build_correction
+from kvalitativ.link.duplicates import shared_texts
 from kvalitativ.link.params import LinkRules, parse_cutoff
 from kvalitativ.link.persons import PersonThemes, person_themes
 from kvalitativ.link.prevalence import prevalence
@@ -109,8 +110,10 @@ def link_result(
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
+    shared = shared_texts(corpus)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
-                        n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules)
+                        n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules,
+                        groups=shared.groups)
     excl = rules.stamp(pt.exclusions.copy())
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells
@@ -121,7 +124,8 @@ def link_result(
     excl["suppressed"] = excl["suppressed"].astype(bool)
     tables = {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
               "person_themes": pt.table}
-    return LinkResult(tables=tables, person_themes=pt, left_out=tuple(_left_out))
+    return LinkResult(tables=tables, person_themes=pt,
+                      left_out=tuple(_left_out) + tuple(filter(None, [shared.line()])))
 
 
 def _theme_labels(stage_dir: Path) -> dict[str, str]:
@@ -237,8 +241,9 @@ def link_from_dirs(
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
         *fixed_line,
-        f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
-        f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes).",
+        (f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
+         f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes)." if av.loc['quantitative', 'n_features']
+         else f"added value: no numbers to compare with; AUC {av.loc['quantitative+themes', 'auc']:.2f} (themes alone)."),
     ] + [f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))} "
          "(person_themes under work/ only: it holds person ids)."]
     return {"tables": tables, "written": written, "summary": lines}
