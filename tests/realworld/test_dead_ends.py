@@ -96,3 +96,31 @@ def test_discovery_folder_summarize_and_report(petitions, tmp_path):
     page = (tmp_path / "topics.html").read_text(encoding="utf-8")
     labels = read_stage_table(disc, "topic_map")["label"]
     assert all(str(lab) in page for lab in labels)
+
+
+def test_ingest_takes_the_indicator_person_column_its_error_names(tmp_path):
+    from .conftest import DATA
+
+    args = ["ingest", DATA / "petitions.csv", "--indicators", DATA / "petition_outcomes.csv",
+            "--person-id-col", "author_id", "--text-col", "body", "--note-id-col", "petition_id"]
+    status, out = kv(*args, "--out", tmp_path / "a")
+    assert status == 2 and "--indicator-person-col" in out
+    status, out = kv(*args, "--indicator-person-col", "author_id", "--out", tmp_path / "b")
+    assert status == 0, out
+    assert len(read_stage_table(tmp_path / "b", "indicators")) == 160
+
+
+def test_topics_page_from_published_topic_tables(tmp_path):
+    import pandas as pd
+
+    from kvalitativ.report.topics import render_topics_report
+
+    topic_map = pd.DataFrame({"theme_id": ["topic_0", "topic_1"], "label": ["Keystone pipeline", "hospital open"],
+                              "codebook_label": ["Environment & Climate", None], "similarity": [0.4, None],
+                              "is_emergent": [False, True], "n_notes": [150, 3], "n_persons": [150, 3]})
+    terms = pd.DataFrame({"theme_id": ["topic_0", "topic_1"], "rank": [1, 1], "term": ["pipeline", "hospital"]})
+    page = render_topics_report({"topic_map": topic_map, "topic_terms": terms}, tmp_path / "t.html",
+                                meta={"min_cell": 5}).read_text(encoding="utf-8")
+    assert "Keystone pipeline" in page and "Environment &amp; Climate" in page
+    assert "&lt;5" in page and ">3<" not in page  # a small topic's count is hidden
+    assert "ét emne rummer 98%" in page  # one topic holds most notes: said
