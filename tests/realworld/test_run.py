@@ -26,6 +26,7 @@ def test_run_speaks_of_the_configured_population_and_outcome(tmp_path):
     assert status == 0, out
     text = _text(tmp_path / "run" / "report.html")
     assert "underskrivere" in text and "nåede målet" in text
+    assert "ingen datoer" in text and "for få år" not in text and "udvikler sig" not in text  # undated
     assert not [w for w in DROPOUT_WORDS if w in text]
     assoc = read_stage_table(tmp_path / "run", "associations")
     sentences = assoc["interpretation"].dropna()

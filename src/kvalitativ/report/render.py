@@ -176,8 +176,9 @@ def _overview(tables: Mapping, meta: dict) -> dict:
         o["n_notes"] = int(notes["note_id"].nunique()) if "note_id" in notes.columns else len(notes)
         if "person_id" in notes.columns:
             o["n_persons"] = int(notes["person_id"].nunique())
-        if "unit_id" in notes.columns:
+        if "unit_id" in notes.columns and notes["unit_id"].notna().any():
             o["n_units"] = int(notes["unit_id"].nunique())
+        o["undated"] = "date" not in notes.columns or bool(notes["date"].isna().all())
         if "date" in notes.columns:
             d = pd.to_datetime(notes["date"], errors="coerce").dropna()
             if len(d):
