@@ -74,3 +74,10 @@ def test_stage_commands_one_after_another_into_one_folder(petitions, tmp_path):
         assert status == 0, (step[0], text)
     assert len(read_stage_table(out, "evidence")) > 0
     assert "nåede målet" in _text(out / "report.html")
+
+
+def test_codebook_without_valence_codes_every_theme_neutral(petitions):
+    codings = read_stage_table(petitions["code"], "codings")
+    coded = codings[codings["theme_id"] != "uncoded"]
+    assert len(coded) > 0
+    assert (coded["valence"] == "neutral").all()
