@@ -34,6 +34,13 @@ def test_link_that_uses_no_person_is_an_error(petitions, tmp_path):
     assert not (tmp_path / "parquet" / "associations.parquet").exists()
 
 
+def test_link_of_everyone_with_no_note_used_is_an_error(petitions, tmp_path):
+    status, out = kv("link", "--codings", petitions["code"], "--notes", petitions["ing"], "--outcome", "reached_goal",
+                     "--cutoff", "2030-01-01", "--population", "all", "--n-boot", 20, "--out", tmp_path)
+    assert status == 2
+    assert "160 persons and 0 notes" in out
+
+
 def test_link_reports_every_missing_column_at_once(petitions, tmp_path):
     status, out = kv("link", "--codings", petitions["code"], "--notes", petitions["ing"], "--outcome", "passed",
                      "--covariates", "age,school", "--timing", "none", "--out", tmp_path)
