@@ -131,3 +131,15 @@ def test_counter_examples_and_uncoded_examples_are_read_and_validated():
         codebook_from_dict({"themes": ["A"], "uncoded_examples": {"x": 1}})
     with pytest.raises(ConfigError, match="unknown codebook key"):
         codebook_from_dict({"themes": ["A"], "uncoded_exampels": ["x"]})
+
+
+def test_codebook_valence_false_is_validated_and_fingerprinted():
+    themes = [{"id": "a", "label": "A"}]
+    plain = codebook_from_dict({"themes": themes})
+    off = codebook_from_dict({"themes": themes, "valence": False})
+    assert plain.valence and not off.valence
+    assert plain.fingerprint == codebook_from_dict({"themes": themes, "valence": True}).fingerprint
+    assert off.fingerprint != plain.fingerprint  # a codebook without valence codes differently
+    assert not off.subset(["a"]).valence
+    with pytest.raises(ConfigError, match="valence"):
+        codebook_from_dict({"themes": themes, "valence": "no"})

@@ -110,6 +110,9 @@ class Codebook:
     #: Phrasings no theme applies to (administration: "Vejleder orienteret."): the zero-shot
     #: coder's examples of "uncoded".
     uncoded_examples: list[str] = field(default_factory=list)
+    #: False for topics that carry no strength or concern (petitions, agenda items): every coding
+    #: is then "neutral" instead of a valence guessed from the wording.
+    valence: bool = True
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -157,8 +160,8 @@ class Codebook:
     def fingerprint(self) -> str:
         # fields added later enter the hash only when used, so older codebooks keep their fingerprint
         themes = [{k: v for k, v in asdict(t).items() if not (k == "not_examples" and not v)} for t in self.themes]
-        payload = json.dumps(themes + ([{"uncoded_examples": self.uncoded_examples}] if self.uncoded_examples else []),
-                             sort_keys=True, ensure_ascii=False)
+        payload = json.dumps(themes + ([{"uncoded_examples": self.uncoded_examples}] if self.uncoded_examples else [])
+                             + ([{"valence": False}] if not self.valence else []), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:8]
 
     @property
@@ -171,7 +174,7 @@ class Codebook:
         for tid in theme_ids:
             keep.update(self.ancestors(tid))
         return Codebook(self.name, [t for t in self.themes if t.id in keep], self.version,
-                        self.language, self.description, self.source, list(self.uncoded_examples))
+                        self.language, self.description, self.source, list(self.uncoded_examples), self.valence)
 
     def is_sensitive(self, theme_id: str) -> bool:
         """True when the theme or a group above it is marked ``sensitive``."""
@@ -243,7 +246,7 @@ _THEME_KEYS = {"id", "label", "parent", "definition", "include", "exclude", "exa
                "sensitive", "not_examples"}
 
 
-_CODEBOOK_KEYS = {"name", "version", "language", "description", "themes", "uncoded_examples"}
+_CODEBOOK_KEYS = {"name", "version", "language", "description", "themes", "uncoded_examples", "valence"}
 
 
 def _theme_from(item, i: int, source: str) -> Theme:
@@ -322,7 +325,15 @@ def codebook_from_dict(data, source: str = "<codebook>", name: str | None = None
         description=str(data.get("description") or "").strip(),
         source=source,
         uncoded_examples=_str_list(data.get("uncoded_examples"), source, "uncoded_examples"),
+        valence=_valence_flag(data.get("valence", True), source),
     )
+
+
+def _valence_flag(value, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: valence is {value!r}: write true (strength/concern/neutral, the default) or "
+                          "false (every coding neutral: themes without strength or concern).")
+    return value
 
 
 def codebook_dir() -> Path:

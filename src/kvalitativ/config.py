@@ -128,6 +128,14 @@ class LinkConfig:
     cutoff: str | None = None  # ISO date: notes after it never count
     #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
     population: str = "with_notes"
+    #: "dated": only notes dated before the outcome (and cutoff) count. "none": cross-sectional,
+    #: for exports without dates — every note counts, and note_rule says so.
+    timing: str = "dated"
+    #: Who the persons are and what the outcome is, in the report's own words (Danish): e.g.
+    #: "elever", "borgere", "henvendelser"; "faldt fra", "nåede 100.000 underskrifter".
+    #: None = neutral words ("personer"; "havde udfaldet '<outcome>'").
+    population_label: str | None = None
+    outcome_label: str | None = None
     #: Prevalence groupings: "overall" and/or note columns.
     group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
     #: Baseline predictors for the added-value AUC (None = the covariates + numeric_indicators).
@@ -273,6 +281,10 @@ def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) 
                 except (RuntimeError, OSError):  # a symlink loop: say so in one line
                     raise ConfigError(f"{'.'.join(path)}: {base_dir / value} is a loop of symbolic links. "
                                       "Point it at the file itself.") from None
+        for holder in (config.code, config.citizen):  # a codebook is a shipped name or a path
+            book = holder.codebook
+            if book and Path(book).suffix in (".yaml", ".yml") and not Path(book).is_absolute():
+                holder.codebook = str((base_dir / book).resolve())
         if not config.privacy.key_file:  # the key lives beside the config, never in the output folder
             config.privacy.key_file = str(base_dir.resolve() / PSEUDONYM_KEY_NAME)
     return validate(config)

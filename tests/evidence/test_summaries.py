@@ -100,7 +100,11 @@ def test_works_without_an_outcome_link(dataset):
     assert list(ev.columns) == EVIDENCE_COLUMNS
     assert ev["outcome_rate"].isna().all() and ev["odds_ratio"].isna().all()
     assert not ev["headline"].str.contains("faldt").any()
-    assert (ev.loc[~ev["suppressed"], "headline"].str.contains("af de unge")).all()
+    # no link and no link.population_label: neutral words, not "de unge"
+    assert (ev.loc[~ev["suppressed"], "headline"].str.contains("af personerne")).all()
+    labelled = build_evidence(dataset.codings, dataset.corpus, dataset.themes, min_cell=5, outcome=None,
+                              population_label="eleverne")
+    assert (labelled.loc[~labelled["suppressed"], "headline"].str.contains("af eleverne")).all()
 
 
 def test_trend_is_reported_in_words(summarized):

@@ -28,7 +28,7 @@ def test_report_sections_in_danish(html, report_tables):
         assert f">{heading}" in html, heading
     assert "sammenhænge, ikke årsager" in html.lower()
     assert "15 måneder" in html  # the dropout window from the link output
-    assert "2024/25" in html and "UPV" in html
+    assert "UPV" not in html  # no former UPV criterion among these themes: no UPV caveat
     assert "færre end 5 personer" in html
     for unit in ("Nordskolen", "Sydskolen", "Vestskolen", "Østskolen"):
         assert f'id="enhed-{unit.lower()}"' in html
@@ -82,3 +82,12 @@ def test_report_without_link_or_citizen(report_tables, meta, tmp_path):
     assert "Borgerinput" not in html and 'id="fig-forest"' not in html
     with pytest.raises(InputError):
         render_report({"themes": pd.DataFrame()}, tmp_path / "none.html")
+
+
+def test_upv_caveat_only_with_former_upv_themes(report_tables, meta, tmp_path):
+    themes = report_tables["themes"].copy()
+    themes["parent_id"] = themes["parent_id"].astype("object") if "parent_id" in themes else None
+    themes.loc[themes.index[0], "parent_id"] = "personlige_kompetencer"
+    path = render_report({**report_tables, "themes": themes}, tmp_path / "r.html", meta=meta)
+    html = path.read_text(encoding="utf-8")
+    assert "2024/25" in html and "UPV" in html

@@ -111,6 +111,8 @@ class BaseCoder(BaseEstimator):
         else:
             scores = np.zeros((0, len(self.classes_)))
             coded, valence = scores.astype(bool), np.zeros((0, len(self.classes_)), object)
+        if getattr(getattr(self, "codebook_", None), "valence", True) is False:  # codebook says: no valence
+            valence = np.full(np.shape(valence), "neutral", dtype=object)
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)
 
     def _score_units(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

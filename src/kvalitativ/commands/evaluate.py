@@ -56,12 +56,29 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
              f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
              f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
     if summary["gold_notes_outside"]:
-        lines.append(f"({summary['gold_notes_outside']} gold notes are not in the codings and were left out)")
+        where = "among the --notes" if notes is not None else "in the codings"
+        lines.append(f"({summary['gold_notes_outside']} gold notes are not {where} and were left out)")
     if out_dir is not None:
         from kvalitativ.io.atomic import write_text_atomic
 
         run_id = str(codings["run_id"].iloc[0]) if "run_id" in codings.columns and len(codings) else None
         write_tables(out_dir, {"evaluation": per_theme}, run_id)
-        write_text_atomic(Path(out_dir) / "evaluation.json", json.dumps(summary, indent=2, default=float))
+        write_text_atomic(Path(out_dir) / "evaluation.json", json_text(summary))
         lines.append(f"Wrote evaluation and evaluation.json to {out_dir}")
     echo_summary(lines)
+
+
+def json_text(summary: dict) -> str:
+    """The summary as strict JSON: an undefined figure (NaN, e.g. kappa with no items) is null,
+    since most JSON readers reject NaN."""
+    import math
+
+    def clean(value):
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        value = value.item() if hasattr(value, "item") else value
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+
+    return json.dumps(clean(summary), indent=2, allow_nan=False)

@@ -40,11 +40,13 @@ def apply_column_options(config: RunConfig, options: dict) -> None:
 @click.option("--encoding", default=None, help="Force a text encoding (default: detect UTF-8 / UTF-8-BOM / cp1252).")
 @click.option("--separator", default=None, help="Force the CSV separator (default: sniff , ; or tab).")
 @click.option("--max-chars", type=int, default=None, help="Reject notes longer than this (default 20000).")
+@click.option("--indicator-person-col", default=None, metavar="HEADER",
+              help="Header of the person id column of --indicators (default: guessed; ingest.indicator_person_col).")
 @column_options
 @engine_options
 def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Path | None, encoding: str | None,
             separator: str | None, max_chars: int | None, engine: str | None, scheduler: str | None,
-            wait: bool = False, **columns) -> None:
+            wait: bool = False, indicator_person_col: str | None = None, **columns) -> None:
     """Read a notes export (CSV/XLSX/JSONL/Parquet), redact it, account for every row.
 
     NOTES is a CSV (separator and encoding detected), XLSX, JSON Lines or Parquet file.
@@ -70,7 +72,10 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
     apply_overrides(config, {"ingest.encoding": encoding or None, "ingest.max_chars": max_chars or None,
                              "ingest.separator": separator.replace("\\t", "\t") if separator else None})
     config.ingest.notes = str(notes)
-    config.ingest.indicators = str(indicators) if indicators else None
+    if indicators:  # else the config's ingest.indicators, if any
+        config.ingest.indicators = str(indicators)
+    if indicator_person_col:
+        config.ingest.indicator_person_col = indicator_person_col
     with published(out_dir, "kvalitativ ingest", wait) as pub, \
             stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
         result = run_ingest(config, pub.staging, engine=run_on)

@@ -41,6 +41,9 @@ def _split(value: str | None) -> list[str] | None:
 @click.option("--window-months", type=int, default=None,
               help="The dropout window the indicator export used (months; stated in every output, default 15).")
 @click.option("--cutoff", default=None, metavar="YYYY-MM-DD", help="Notes dated on or after this never count.")
+@click.option("--timing", type=click.Choice(["dated", "none"]), default=None,
+              help="dated (default): only notes dated before the outcome count. none: cross-sectional, for "
+                   "exports without dates (every note counts; note_rule says so).")
 @click.option("--population", type=click.Choice(["with_notes", "all"]), default=None,
               help="Persons compared: with at least one note before the outcome (default), or all with an outcome.")
 @click.option("--human", "human_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -54,7 +57,8 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             config_path: Path | None, outcome: str | None, outcome_date_col: str | None, covariates: str | None,
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
-            seed: int | None, human_path: Path | None = None, wait: bool = False) -> None:
+            seed: int | None, human_path: Path | None = None, wait: bool = False,
+            timing: str | None = None) -> None:
     """Associate themes with dropout and other indicators (with honest uncertainty).
 
     A person has a theme (with a valence) when any of their notes dated strictly before their
@@ -99,6 +103,8 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
         lc.cutoff = cutoff
     if population:
         lc.population = population
+    if timing:
+        lc.timing = timing
     if n_boot is not None:
         lc.n_boot = n_boot
     if min_cell is not None:

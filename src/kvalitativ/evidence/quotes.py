@@ -225,6 +225,8 @@ def select_quotes(
 
     eligible = n_all[n_all >= min_persons].index
     spans = spans.set_index(["theme_id", "valence"]).loc[lambda d: d.index.isin(eligible)].reset_index()
+    if spans.empty:  # no theme × valence seen in enough persons
+        return empty
     spans["quote"] = [clean(t) for t in spans["span"]]
     letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
     spans = spans[letters >= min_chars * 0.6]

@@ -65,8 +65,11 @@ def summarize(
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
         random_state = config.seed if random_state is None else random_state
         outcome = config.link.outcome if outcome is None and config.link.enabled else outcome
+        population_label = config.link.population_label
         window_months = config.link.window_months if window_months is None else window_months
         config = config.summarize
+    else:
+        population_label = None
     config = config or SummarizeConfig()
     min_cell = 5 if min_cell is None else min_cell
     random_state = 0 if random_state is None else random_state
@@ -80,13 +83,14 @@ def summarize(
             raise InputError("summarize needs the 'codings' and 'corpus' tables (from `kvalitativ code` and "
                              "`kvalitativ ingest`), or citizen_codings and citizen_corpus.")
     else:
+        codings = _with_valence(codings)
         associations = _get(tables, "associations")
         keywords = theme_keywords(codings, corpus, min_persons=min_cell)
         evidence = build_evidence(
             codings, corpus, _get(tables, "themes"), _get(tables, "prevalence"), associations, min_cell,
             person_themes=_get(tables, "person_themes"),
             outcome=outcome if (associations is not None or _get(tables, "person_themes") is not None) else None,
-            window_months=window_months, keywords=keywords,
+            window_months=window_months, keywords=keywords, population_label=population_label,
         )
         quotes = select_quotes(codings, corpus, per_theme=config.quotes_per_theme, per_unit=config.quotes_per_unit,
                                min_persons=min_cell, max_chars=config.max_quote_chars, redactor=redactor,
@@ -108,6 +112,17 @@ def summarize(
             else:
                 df.insert(0, "run_id", run_id)
     return out
+
+
+def _with_valence(codings: pd.DataFrame) -> pd.DataFrame:
+    """Discovered topics carry no valence (their ``valence`` is empty): count them as neutral, so
+    the evidence and quotes of a discovery-only folder group by theme like any other."""
+    if "valence" not in codings.columns:
+        return codings.assign(valence="neutral")
+    missing = codings["valence"].isna()
+    if not bool(missing.any()):
+        return codings
+    return codings.assign(valence=codings["valence"].astype("string").fillna("neutral"))
 
 
 def _citizen_from_dir(citizen_dir: Path) -> dict[str, pd.DataFrame]:

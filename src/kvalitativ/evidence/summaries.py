@@ -20,7 +20,7 @@ from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
 from kvalitativ.evidence.trend import cochran_armitage
 from kvalitativ.link.persons import ANY as ANY_VALENCE
-from kvalitativ.link.wording import corrected_phrase
+from kvalitativ.link.wording import corrected_phrase, direction_phrase, rate_clause
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
 __all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
@@ -33,7 +33,7 @@ EVIDENCE_COLUMNS = [
     "theme_id", "theme_label", "valence", "unit_id",
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality",
     "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
-    "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without",
+    "outcome", "population_label", "outcome_label", "dropout_window_months", "outcome_rate", "outcome_rate_without",
     "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
     "q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
 ]
@@ -49,7 +49,7 @@ _NUMERIC_HIDDEN = [
 class Wording:
     """The nouns and verbs a headline is built from (youth notes vs citizen input)."""
 
-    noun: str = "de unge"  # "… for 18 % af de unge på Skole X"
+    noun: str = "de unge"  # "… for 18 % af de unge på Skole X": for dropout; see _noun
     verb: str = "er noteret for"
     unit_preposition: str = "på"  # "på Skole X" / "i Distrikt Øst"
     municipality: str = "i kommunen"
@@ -61,7 +61,8 @@ CITIZEN_WORDING = Wording(noun="henvendelserne", verb="indgår i", unit_preposit
 
 def _label_in_sentence(label: str) -> str:
     """'Mødestabilitet' -> 'mødestabilitet'; acronyms and names ('UU-vejledning') stay."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
+    # only a sentence-case label: a title-case one ("Civil Rights & Equality") keeps its capitals
+    if len(label) > 1 and label[0].isupper() and label[1].islower() and not any(c.isupper() for c in label[1:]):
         return label[0].lower() + label[1:]
     return label
 
@@ -77,18 +78,22 @@ def theme_phrase(label: str, valence: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _outcome_clause(outcome: str | None, rate, rate_without) -> str:
+def _outcome_clause(row: dict, rate, rate_without) -> str:
     if is_missing(rate):
         return ""
-    if outcome in (None, "dropout", "frafald"):
-        clause = f"; blandt dem faldt {fmt_pct(rate)} fra"
-        if not is_missing(rate_without):
-            clause += f" mod {fmt_pct(rate_without)} blandt de øvrige"
-        return clause
-    clause = f"; blandt dem har {fmt_pct(rate)} {outcome}"
-    if not is_missing(rate_without):
-        clause += f" mod {fmt_pct(rate_without)} blandt de øvrige"
-    return clause
+    return rate_clause(_words(row, None), fmt_pct(rate), None if is_missing(rate_without) else fmt_pct(rate_without))
+
+
+def _noun(row: dict, wording: Wording) -> str:
+    """Who the share is of: link.population_label where configured; the wording's own noun for
+    dropout (youth notes) and citizen input; else the neutral "personerne" (no "de unge" for an
+    outcome that is not about young people)."""
+    label = row.get("population_label")
+    if isinstance(label, str) and label.strip():
+        return label
+    if wording is not YOUTH_WORDING or row.get("outcome") == "dropout":
+        return wording.noun
+    return "personerne"
 
 
 def _headline(row: dict, wording: Wording) -> str:
@@ -97,13 +102,14 @@ def _headline(row: dict, wording: Wording) -> str:
     where = wording.municipality if unit == ALL else f"{wording.unit_preposition} {unit}"
     if row["suppressed"]:
         return f"{subject} {where}: for få personer til at vise tal."
-    text = f"{subject} {wording.verb} {fmt_pct(row['share'])} af {wording.noun} {where}"
+    noun = _noun(row, wording)
+    text = f"{subject} {wording.verb} {fmt_pct(row['share'])} af {noun} {where}"
     if unit != ALL and not is_missing(row["share_municipality"]):
         text += f" ({fmt_pct(row['share_municipality'])} {wording.municipality})"
     trend = row.get("trend")
     if isinstance(trend, str) and row.get("trend_periods") and (unit == ALL or trend != "stabil"):
         text += f"; andelen er {trend} i {row['trend_periods']}"
-    text += _outcome_clause(row.get("outcome"), row.get("outcome_rate"), row.get("outcome_rate_without"))
+    text += _outcome_clause(row, row.get("outcome_rate"), row.get("outcome_rate_without"))
     return text + "."
 
 
@@ -117,23 +123,37 @@ def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str
         a.get("q_corrected")
     kind, suffix = "OR", ""
     if not is_missing(orr):
-        suffix = ", " + corrected_phrase(int(a["n_human_persons"]), outcome or "dropout")
+        suffix = ", " + corrected_phrase(int(a["n_human_persons"]), _words(a, outcome))
     else:
         orr, lo, hi, q = a.get("adjusted_odds_ratio"), a.get("aor_ci_low"), a.get("aor_ci_high"), a.get("q_value")
-        kind = "justeret OR"
+        kind = "justeret OR" if a.get("covariates") else "OR"  # nothing adjusted for: the plain OR
     if is_missing(orr):
         orr, lo, hi, kind = a.get("odds_ratio"), a.get("or_ci_low"), a.get("or_ci_high"), "OR"
     if is_missing(orr):
         return None
     sig = (not is_missing(lo) and not is_missing(hi) and (lo > 1 or hi < 1)
            and (is_missing(q) or q < alpha))
-    what = "frafald" if outcome in (None, "dropout") else str(outcome)
     numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}{suffix}"
+    words = _words(a, outcome)
     if sig and orr > 1:
-        return f"hyppigere {what} ({numbers}); en sammenhæng, ikke en årsag"
+        return f"{direction_phrase(words, 'more')} ({numbers}); en sammenhæng, ikke en årsag"
     if sig and orr < 1:
-        return f"sjældnere {what} ({numbers}); en sammenhæng, ikke en årsag"
-    return f"ingen klar sammenhæng med {what} ({numbers})"
+        return f"{direction_phrase(words, 'less')} ({numbers}); en sammenhæng, ikke en årsag"
+    return f"{direction_phrase(words, 'none')} ({numbers})"
+
+
+def _words(row: dict, outcome: str | None) -> dict:
+    """The outcome's name and the user's labels, from a link table row (which carries them)."""
+    def text(key):
+        value = row.get(key)
+        return value if isinstance(value, str) and value.strip() else None
+
+    return {"outcome": text("outcome") or outcome or "dropout", "population_label": text("population_label"),
+            "outcome_label": text("outcome_label")}
+
+
+def _first_row(table: pd.DataFrame | None) -> dict:
+    return {} if table is None or table.empty else table.iloc[0].to_dict()
 
 
 def _prevalence_rows(prevalence: pd.DataFrame | None, group_by: str) -> pd.DataFrame | None:
@@ -209,7 +229,8 @@ def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) ->
     hits = counts.set_index(["theme_id", "valence", "unit_id", "period"])["n_persons"]
     rows = []
     for (theme, valence, unit), _ in counts.groupby(["theme_id", "valence", "unit_id"], observed=True):
-        tot = totals.loc[unit]
+        # A unit whose notes are all undated has no periods (no trend), not a missing key.
+        tot = totals.loc[unit] if unit in totals.index.get_level_values(0) else pd.Series(dtype=float)
         periods = list(tot.index)
         xs = [int(hits.get((theme, valence, unit, p), 0)) for p in periods]
         t = cochran_armitage(periods, xs, list(tot.to_numpy()), min_total=min_cell, alpha=alpha)
@@ -241,6 +262,7 @@ def build_evidence(
     wording: Wording = YOUTH_WORDING,
     alpha: float = 0.05,
     run_id: str | None = None,
+    population_label: str | None = None,
 ) -> pd.DataFrame:
     """The ``evidence`` table: one row per theme × valence × unit ('_all' = municipality).
 
@@ -265,6 +287,7 @@ def build_evidence(
     >>> ev.loc[ev.unit_id == "_all", ["theme_id", "valence", "headline"]]
     """
     codings = themed(codings)
+    labels_given = {"population_label": population_label}
     labels = _theme_labels(themes)
     by_unit = by_unit and "unit_id" in corpus.columns
     ev = _counts(codings, corpus, prevalence, by_unit, min_cell)
@@ -278,6 +301,8 @@ def build_evidence(
         window_months = int(w.iloc[0]) if len(w) else None
     unit_rates = _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) if outcome else {}
     has_outcome = bool(assoc) or bool(unit_rates)
+    words = _words(_first_row(associations), outcome)  # the user's labels, carried by the link's tables
+    words = {k: words.get(k) or labels_given.get(k) for k in ("outcome", "population_label", "outcome_label")}
     kw = {}
     if keywords is not None and not keywords.empty:
         for (t, v), g in keywords.sort_values("rank").groupby(["theme_id", "valence"], observed=True):
@@ -288,6 +313,8 @@ def build_evidence(
         key = (rec["theme_id"], rec["valence"])
         rec["theme_label"] = labels.get(rec["theme_id"], rec["theme_id"])
         rec["outcome"] = outcome if has_outcome else None
+        rec["population_label"] = words["population_label"]
+        rec["outcome_label"] = words["outcome_label"] if has_outcome else None
         rec["dropout_window_months"] = window_months if has_outcome else None
         a = assoc.get(key, {}) if rec["unit_id"] == ALL else {}
         a_ok = bool(a) and not bool(a.get("suppressed", False))
@@ -323,7 +350,9 @@ def _counts(codings: pd.DataFrame, corpus: pd.DataFrame, prevalence: pd.DataFram
         parts = [p if p is not None else _prevalence_rows(computed, "all" if g == "overall" else g)
                  for g, p in zip(["overall", "unit_id"], parts)]
     cols = ["theme_id", "valence", "unit_id", "n_persons", "persons_total", "share", "ci_low", "ci_high", "suppressed"]
-    ev = pd.concat([p[[c for c in cols if c in p.columns]] for p in parts if p is not None], ignore_index=True)
+    frames = [p[[c for c in cols if c in p.columns]] for p in parts if p is not None]
+    # no prevalence at all (e.g. one note, no theme): no evidence rows, not a failed concat
+    ev = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
     if "suppressed" not in ev.columns:
         ev["suppressed"] = False
     ev = ev[(ev["valence"].astype("string") != ANY_VALENCE) & (ev["theme_id"].astype("string") != UNCODED)]
@@ -363,6 +392,8 @@ def _finish(out: pd.DataFrame, wording: Wording) -> pd.DataFrame:
     out["trend_n_periods"] = pd.to_numeric(out["trend_n_periods"], errors="coerce").astype("Int64")
     out.loc[out["suppressed"], "trend_n_periods"] = pd.NA
     out["trend"] = [t if isinstance(t, str) else None for t in out["trend"]]
+    for c in ("population_label", "outcome_label"):  # the user's words, when a link gave them
+        out[c] = out[c].astype("string") if c in out.columns else pd.Series(pd.NA, index=out.index, dtype="string")
     out["headline"] = [_headline(r, wording) for r in out.to_dict("records")]
     for c in ("n_persons", "persons_total", "n_human_persons"):
         out[c] = out[c].round().astype("Int64")

@@ -253,7 +253,11 @@ def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True)
             "corpus": "kvalitativ ingest", "codings": "kvalitativ code", "themes": "kvalitativ code",
             "prevalence": "kvalitativ link", "associations": "kvalitativ link", "evidence": "kvalitativ summarize",
         }.get(name, "the stage that makes it")
-        raise InputError(f"{stage_dir}: has no '{name}' table ({path.name} missing). Run `{hint}` with --out {stage_dir} first.")
+        where = (" Give the --out folder of `kvalitativ ingest` (to link and summarize as --notes FOLDER), or run it"
+                 if name == "corpus"
+                 else " Give the --out folder of that stage, or run it")
+        raise InputError(f"{stage_dir}: has no '{name}' table ({path.name} missing).{where}: `{hint}` "
+                         f"with --out {stage_dir}.")
     return pd.read_parquet(path)
 
 

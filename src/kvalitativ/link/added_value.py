@@ -9,7 +9,7 @@ association — a gain in AUC does not mean a theme causes dropout.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +18,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -110,6 +110,7 @@ def added_value(
     min_cell: int | None = 5,
     alpha: float = 0.05,
     rules: LinkRules | None = None,
+    groups: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Cross-validated AUC for the outcome from the numbers alone vs the numbers + themes.
 
@@ -124,6 +125,8 @@ def added_value(
     theme_valences : which valences become theme features (default: every valence except
         ``any``, i.e. one 0/1 feature per theme × valence).
     min_cell : with fewer events or non-events than this the table is suppressed.
+    groups : person_id → group (e.g. persons sharing a note text, :mod:`kvalitativ.link.duplicates`):
+        a group is never split across folds. Persons not listed are their own group.
 
     Returns
     -------
@@ -179,7 +182,10 @@ def added_value(
             if 0 < small < min_cell:
                 r.update(suppressed=True, n_events=pd.NA, note=f"suppressed: fewer than {min_cell} events or non-events")
         return _finish(rows, rules)
-    folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.zeros(n), y))
+    folds = _folds(y, [p for p, k in zip(pres.persons, known) if k], groups, n_splits, random_state)
+    if groups:
+        for r in rows:
+            r["note"] = "folds keep persons who share a note text together"
     p_base = _oof(X, y, numeric, categorical, [], folds, random_state)
     p_full = _oof(X, y, numeric, categorical, binary, folds, random_state)
     auc_base, auc_full = roc_auc_score(y, p_base), roc_auc_score(y, p_full)
@@ -194,10 +200,21 @@ def added_value(
     rows[2].update(auc=auc_full - auc_base, ci_low=ci_diff[0], ci_high=ci_diff[1])
     if not binary:
         rows[1]["note"] = rows[2]["note"] = "no theme varies across persons: the models are the same"
-    sentence = wording.added_value_sentence(rows[0], rows[1], rows[2], outcome)
+    sentence = wording.added_value_sentence(rows[0], rows[1], rows[2], rules)
     for r in rows:
         r["interpretation"] = sentence
     return _finish(rows, rules)
+
+
+def _folds(y: np.ndarray, persons: list[str], groups: Mapping[str, str] | None, n_splits: int,
+           random_state: int) -> list:
+    """Stratified folds; grouped (StratifiedGroupKFold) when persons share a group, so a shared
+    text never sits on both sides of a split."""
+    labels = [groups.get(str(p), f"_self:{p}") for p in persons] if groups else None
+    if labels is None or len(set(labels)) == len(labels):
+        return list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y))
+    return list(StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+                .split(np.zeros(len(y)), y, np.asarray(labels, dtype=object)))
 
 
 def _finish(rows: list[dict], rules: LinkRules) -> pd.DataFrame:

@@ -181,13 +181,13 @@ def associations(
             notes.append(fixed.pop("corrected_note"))
         row.update({k: v for k, v in fixed.items() if k != "corrected_note"})
         row["note"] = "; ".join(notes) or None
-        row["interpretation"] = (wording.binary_sentence(row, label, outcome)
+        row["interpretation"] = (wording.binary_sentence(row, label, rules)
                                  if not np.isnan(row["odds_ratio"]) else None)
         rows.append(row)
         for col, w in welch.items():
             nrow = {"theme_id": theme_id, "valence": valence, "indicator": col, "indicator_type": "numeric",
                     "covariates": None, **w}
-            nrow["interpretation"] = wording.numeric_sentence(nrow, label, outcome, col)
+            nrow["interpretation"] = wording.numeric_sentence(nrow, label, rules, col)
             rows.append(nrow)
 
     table = pd.DataFrame(rows)

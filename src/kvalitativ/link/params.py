@@ -14,9 +14,14 @@ import pandas as pd
 from kvalitativ.errors import ConfigError
 
 #: Columns added to every linking output (see :meth:`LinkRules.columns`).
-RULE_COLUMNS = ("outcome", "dropout_window_months", "cutoff", "note_rule", "population")
+RULE_COLUMNS = ("outcome", "dropout_window_months", "cutoff", "note_rule", "population", "population_label",
+                "outcome_label")
 
 POPULATIONS = ("with_notes", "all")
+
+#: ``dated``: only notes dated before the outcome (and cut-off) count. ``none``: cross-sectional,
+#: for exports without dates: every note counts, and note_rule says so.
+TIMINGS = ("dated", "none")
 
 
 def parse_cutoff(cutoff) -> pd.Timestamp | None:
@@ -51,6 +56,11 @@ class LinkRules:
     window_months: int | None = None
     cutoff: pd.Timestamp | None = None
     population: str = "with_notes"
+    timing: str = "dated"
+    #: The user's words for the persons and the outcome (link.population_label, link.outcome_label):
+    #: carried in every table so the report and summaries speak of them, not of "elever"/"frafald".
+    population_label: str | None = None
+    outcome_label: str | None = None
     #: "outcome" for tables that use the outcome (notes before it); "descriptive" for prevalence,
     #: which describes all notes (before the cut-off, if any) and never touches the outcome.
     scope: str = "outcome"
@@ -58,10 +68,16 @@ class LinkRules:
     def __post_init__(self):
         if self.population not in POPULATIONS:
             raise ConfigError(f"population '{self.population}': use one of {', '.join(POPULATIONS)}.")
+        if self.timing not in TIMINGS:
+            raise ConfigError(f"link.timing '{self.timing}': use dated (notes before the outcome count) or "
+                              "none (cross-sectional, for exports without dates).")
 
     @property
     def note_rule(self) -> str:
         """The note rule in words (one short English sentence, machine-stable)."""
+        if self.timing == "none":
+            return ("every note counts, dates not used (cross-sectional: a theme may have been written "
+                    "after the outcome)")
         if self.scope == "descriptive":
             if self.cutoff is None:
                 return "all notes (descriptive; the outcome is not used)"
@@ -80,6 +96,8 @@ class LinkRules:
             "cutoff": None if self.cutoff is None else self.cutoff.date().isoformat(),
             "note_rule": self.note_rule,
             "population": self.population if self.scope == "outcome" else "all_notes",
+            "population_label": self.population_label,
+            "outcome_label": self.outcome_label,
         }
 
     def stamp(self, df: pd.DataFrame) -> pd.DataFrame:

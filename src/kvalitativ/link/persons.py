@@ -129,6 +129,7 @@ def person_themes(
     *,
     window_months: int | None = None,
     population: str = "with_notes",
+    timing: str = "dated",
 ) -> PersonThemes:
     """Which persons have which theme × valence, counting only notes from before the outcome.
 
@@ -166,7 +167,7 @@ def person_themes(
     >>> pt.exclusions
     """
     rules = LinkRules(outcome=outcome, outcome_date_col=outcome_date_col, window_months=window_months,
-                      cutoff=parse_cutoff(cutoff), population=population)
+                      cutoff=parse_cutoff(cutoff), population=population, timing=timing)
     _require(codings, ["note_id", "theme_id", "valence"], "codings")
     _require(corpus, ["note_id", "person_id", "date"], "corpus (notes)")
     _require(indicators, ["person_id", outcome], "indicators")
@@ -204,12 +205,13 @@ def person_themes(
 def _outcomes(indicators: pd.DataFrame, rules: LinkRules) -> pd.DataFrame:
     """person_id, the outcome as 0/1 (``_y``) and its date (``_odate``), one row per person."""
     outcome, outcome_date_col = rules.outcome, rules.outcome_date_col
-    has_outcome_date = outcome_date_col in indicators.columns
-    if not has_outcome_date and rules.cutoff is None:
+    has_outcome_date = outcome_date_col in indicators.columns and rules.timing != "none"
+    if not has_outcome_date and rules.cutoff is None and rules.timing != "none":
         raise ConfigError(
             f"indicators have no '{outcome_date_col}' column, so notes written after the outcome could "
             "leak into the association. Add the outcome date column (or name it with --outcome-date-col), "
-            "or give a --cutoff date before which every note was written."
+            "or give a --cutoff date before which every note was written; for an export without dates, "
+            "set link.timing: none (cross-sectional)."
         )
     ind = indicators[["person_id", outcome] + ([outcome_date_col] if has_outcome_date else [])].copy()
     ind["person_id"] = ind["person_id"].astype("string")
@@ -239,6 +241,9 @@ def _notes_with_reasons(corpus: pd.DataFrame, ind: pd.DataFrame, rules: LinkRule
 
     mark(notes["_m"] == "left_only", "no_indicator_row")
     mark(notes["_y"].isna(), "outcome_missing")
+    if rules.timing == "none":  # cross-sectional: dates are not used
+        notes["_reason"] = reason
+        return notes
     mark(notes["date"].isna(), "no_date")
     mark((notes["_y"] == 1) & notes["_odate"].isna(), "outcome_date_missing")
     if rules.cutoff is not None:

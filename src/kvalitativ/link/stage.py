@@ -12,7 +12,9 @@ from kvalitativ.config import LinkConfig, RunConfig
 from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
+from kvalitativ.link.checks import require_persons, usable_columns
 from kvalitativ.link.crossfit import HumanCodes, build_correction
+from kvalitativ.link.duplicates import shared_texts
 from kvalitativ.link.params import LinkRules, parse_cutoff
 from kvalitativ.link.persons import PersonThemes, person_themes
 from kvalitativ.link.prevalence import prevalence
@@ -38,6 +40,8 @@ class LinkResult:
 
     tables: dict[str, pd.DataFrame]
     person_themes: PersonThemes
+    #: default indicator columns the export lacks, left out (one line each, for the summary)
+    left_out: tuple[str, ...] = ()
 
 
 def link(codings: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataFrame,
@@ -88,14 +92,17 @@ def link_result(
     min_cell = 5 if min_cell is None else min_cell
     random_state = 0 if random_state is None else random_state
 
+    config, _left_out = usable_columns(indicators, config)
     rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
-                      population=config.population)
+                      population=config.population, timing=config.timing,
+                      population_label=config.population_label, outcome_label=config.outcome_label)
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
-                       window_months=rules.window_months, population=rules.population)
+                       window_months=rules.window_months, population=rules.population, timing=rules.timing)
+    require_persons(pt.n_persons, pt.n_notes_used, pt.exclusions, rules.note_rule)
     correction = build_correction(human, corpus, indicators, rules, pt.persons, random_state) if human else None
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
@@ -103,8 +110,10 @@ def link_result(
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
+    shared = shared_texts(corpus)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
-                        n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules)
+                        n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules,
+                        groups=shared.groups)
     excl = rules.stamp(pt.exclusions.copy())
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells
@@ -115,7 +124,8 @@ def link_result(
     excl["suppressed"] = excl["suppressed"].astype(bool)
     tables = {"associations": assoc, "prevalence": prev, "added_value": added, "link_exclusions": excl,
               "person_themes": pt.table}
-    return LinkResult(tables=tables, person_themes=pt)
+    return LinkResult(tables=tables, person_themes=pt,
+                      left_out=tuple(_left_out) + tuple(filter(None, [shared.line()])))
 
 
 def _theme_labels(stage_dir: Path) -> dict[str, str]:
@@ -227,11 +237,13 @@ def link_from_dirs(
         f"Linked {pt.n_persons} persons "
         f"({pt.n_notes_used} notes used, {n_excl} excluded: see link_exclusions); "
         f"rule: {pt.rules.note_rule}.",
+        *result.left_out,
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
         *fixed_line,
-        f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
-        f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes).",
+        (f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
+         f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes)." if av.loc['quantitative', 'n_features']
+         else f"added value: no numbers to compare with; AUC {av.loc['quantitative+themes', 'auc']:.2f} (themes alone)."),
     ] + [f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))} "
          "(person_themes under work/ only: it holds person ids)."]
     return {"tables": tables, "written": written, "summary": lines}

@@ -20,6 +20,9 @@ OUTCOME_WORDS = {
     "dropout": ("faldt oftere fra", "faldt sjældnere fra", "faldt hverken tydeligt oftere eller sjældnere fra"),
 }
 
+#: Configured outcome labels whose Danish word order needs its own phrasing.
+OUTCOME_LABEL_WORDS = {"faldt fra": OUTCOME_WORDS["dropout"]}
+
 NOT_CAUSE = "en sammenhæng, ikke en årsag."
 SUPPRESSED = "Skjult: færre end {k} personer i mindst én celle."
 
@@ -40,18 +43,58 @@ def _ci(lo: float, hi: float, digits: int = 1) -> str:
 
 def _inline(label: str) -> str:
     """A theme label inside a sentence: 'Mødestabilitet' → 'mødestabilitet' (acronyms kept)."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
+    # only a sentence-case label: a title-case one ("Civil Rights & Equality") keeps its capitals
+    if len(label) > 1 and label[0].isupper() and label[1].islower() and not any(c.isupper() for c in label[1:]):
         return label[0].lower() + label[1:]
     return label
 
 
-def population_word(outcome: str) -> str:
-    """The word for the persons compared ("elever", "personer"): one place, so a configured
-    population label can replace it everywhere at once."""
-    return "elever" if outcome == "dropout" else "personer"
+def _labels(outcome) -> tuple[str, str | None, str | None]:
+    """(outcome column, population label, outcome label) from an outcome name or from anything
+    carrying them (the link's LinkRules, a table row): the user's words where configured."""
+    if outcome is None or isinstance(outcome, str):
+        return outcome or "dropout", None, None
+    get = outcome.get if isinstance(outcome, dict) else (lambda k, d=None: getattr(outcome, k, d))
+
+    def text(key):
+        value = get(key, None)
+        return value if isinstance(value, str) and value.strip() else None
+
+    return text("outcome") or "dropout", text("population_label"), text("outcome_label")
 
 
-def corrected_phrase(n_human: int, outcome: str) -> str:
+def population_word(outcome) -> str:
+    """The word for the persons compared: link.population_label where configured ("elever",
+    "borgere", "henvendelser"), else "elever" for dropout and "personer" otherwise — one place,
+    so every sentence follows the configured label."""
+    name, population, _ = _labels(outcome)
+    if population:
+        return population
+    return "elever" if name == "dropout" else "personer"
+
+
+def outcome_verbs(outcome) -> tuple[str, str, str]:
+    """(more often, less often, no clear difference) for the outcome, in the user's words."""
+    name, _, label = _labels(outcome)
+    if label in OUTCOME_LABEL_WORDS:
+        return OUTCOME_LABEL_WORDS[label]
+    if label:
+        return (f"{label} oftere", f"{label} sjældnere", f"{label} hverken tydeligt oftere eller sjældnere")
+    if name in OUTCOME_WORDS:
+        return OUTCOME_WORDS[name]
+    return (f"havde oftere udfaldet '{name}'", f"havde sjældnere udfaldet '{name}'",
+            f"havde hverken tydeligt oftere eller sjældnere udfaldet '{name}'")
+
+
+def outcome_noun(outcome) -> str:
+    """The outcome as a noun phrase ("frafald", "at nå målet", "udfaldet 'passed'")."""
+    name, _, label = _labels(outcome)
+    if label:
+        return f"hvem der {label}"
+    return "frafald" if name == "dropout" else f"udfaldet '{name}'"
+
+
+def corrected_phrase(n_human: int, outcome) -> str:
     """'korrigeret for kodningsfejl ud fra 225 håndkodede elever'."""
     return f"korrigeret for kodningsfejl ud fra {n_human} håndkodede {population_word(outcome)}"
 
@@ -65,17 +108,16 @@ def has_corrected(row) -> bool:
         return False
 
 
-def subject(theme_label: str, valence: str, outcome: str) -> str:
-    who = population_word(outcome).capitalize()
+def subject(theme_label: str, valence: str, outcome) -> str:
+    who = population_word(outcome)
+    who = who[:1].upper() + who[1:]  # "Borgere", and a label's own capitals kept
     return f"{who} med {VALENCE_WORDS.get(valence, valence)} {_inline(theme_label)}"
 
 
-def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
+def binary_sentence(row: dict, theme_label: str, outcome) -> str:
     """E.g. 'Elever med bekymring om fremmøde faldt oftere fra (OR 2,9; 95 % KI 2,0–4,3) — en
     sammenhæng, ikke en årsag.'"""
-    more, less, same = OUTCOME_WORDS.get(
-        outcome, (f"havde oftere {outcome}", f"havde sjældnere {outcome}",
-                  f"havde hverken tydeligt oftere eller sjældnere {outcome}"))
+    more, less, same = outcome_verbs(outcome)
     corrected = has_corrected(row)
     lo, hi = (row["aor_corrected_ci_low"], row["aor_corrected_ci_high"]) if corrected else \
         (row.get("or_ci_low"), row.get("or_ci_high"))
@@ -85,7 +127,8 @@ def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
         verb = less
     else:
         verb = same
-    aor = row.get("adjusted_odds_ratio")
+    # "adjusted" only when something was adjusted for: without covariates it is the crude OR again
+    aor = row.get("adjusted_odds_ratio") if row.get("covariates") else None
     if corrected:
         stats = (f"OR {num(row['aor_corrected'])}; 95 % KI {_ci(lo, hi)}, "
                  f"{corrected_phrase(int(row['n_human_persons']), outcome)}; ukorrigeret")
@@ -100,7 +143,7 @@ def binary_sentence(row: dict, theme_label: str, outcome: str) -> str:
     return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
 
 
-def numeric_sentence(row: dict, theme_label: str, outcome: str, indicator: str) -> str:
+def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str) -> str:
     """E.g. 'Elever med bekymring om fremmøde havde i gennemsnit 4,2 højere absence_pct (95 % KI
     2,1–6,3) — en sammenhæng, ikke en årsag.'"""
     diff, lo, hi = row["mean_difference"], row.get("md_ci_low"), row.get("md_ci_high")
@@ -115,15 +158,19 @@ def numeric_sentence(row: dict, theme_label: str, outcome: str, indicator: str) 
             f"— {NOT_CAUSE}")
 
 
-def added_value_sentence(base: dict, full: dict, diff: dict, outcome: str) -> str:
-    what = "frafald" if outcome == "dropout" else outcome
+def added_value_sentence(base: dict, full: dict, diff: dict, outcome) -> str:
+    what = outcome_noun(outcome)
+    if not base.get("n_features"):  # no numbers to compare with: say what the themes alone do
+        return (f"Der er ingen tal at sammenligne med; temaerne fra notaterne forudsiger {what} med AUC "
+                f"{num(full['auc'], 2)} (95 % KI {_ci(full['ci_low'], full['ci_high'], 2)}). "
+                "Det er forudsigelse og sammenhæng, ikke årsag.")
     return (f"Tallene alene forudsiger {what} med AUC {num(base['auc'], 2)} (95 % KI "
             f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
             f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
             f"({_ci(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
 
 
-def hand_coding_sentence(advice: dict, outcome: str, notes_per_person: float | None = None) -> str:
+def hand_coding_sentence(advice: dict, outcome, notes_per_person: float | None = None) -> str:
     """The report's "how many notes to hand-code" line, from
     :func:`kvalitativ.link.corrected.hand_coding_needed`."""
     who = population_word(outcome)
@@ -137,3 +184,26 @@ def hand_coding_sentence(advice: dict, outcome: str, notes_per_person: float | N
     else:
         text += " Flere håndkodede notater ville kun gøre dem lidt smallere."
     return text
+
+
+def rate_clause(outcome, rate: str, rate_without: str | None) -> str:
+    """'; blandt dem faldt 12 % fra mod 8 % blandt de øvrige' — in the user's words when configured."""
+    name, _, label = _labels(outcome)
+    if label and label not in OUTCOME_LABEL_WORDS:
+        clause = f"; {rate} af dem {label}"
+    elif name == "dropout" or label:
+        clause = f"; blandt dem faldt {rate} fra"
+    else:
+        clause = f"; blandt dem har {rate} udfaldet '{name}'"
+    return clause + (f" mod {rate_without} blandt de øvrige" if rate_without else "")
+
+
+def direction_phrase(outcome, direction: str) -> str:
+    """'hyppigere frafald' / 'nåede målet oftere' / 'ingen klar sammenhæng med …' for a direction
+    of "more", "less" or "none"."""
+    name, _, label = _labels(outcome)
+    if label and label not in OUTCOME_LABEL_WORDS:
+        return {"more": f"{label} oftere", "less": f"{label} sjældnere"}.get(
+            direction, f"ingen klar sammenhæng med, hvem der {label}")
+    what = "frafald" if name == "dropout" or label else f"udfaldet '{name}'"
+    return {"more": f"hyppigere {what}", "less": f"sjældnere {what}"}.get(direction, f"ingen klar sammenhæng med {what}")

@@ -71,6 +71,16 @@ def prevalence_figure(evidence: pd.DataFrame, title: str | None = None,
     return _layout(fig, height=max(260, 100 + 22 * len(order) * len(fig.data)), title=title, barmode="group")
 
 
+def _outcome_title(a: pd.DataFrame, outcome: str) -> str:
+    """'frafald', or the outcome in the user's words (link.outcome_label, carried by the table)."""
+    from kvalitativ.link.wording import outcome_noun
+
+    label = a["outcome_label"].dropna() if "outcome_label" in a.columns else pd.Series([], dtype=str)
+    if outcome == "dropout" and (label.empty or label.iloc[0] == "faldt fra"):
+        return "frafald"
+    return outcome_noun({"outcome": outcome, "outcome_label": label.iloc[0] if len(label) else None})
+
+
 def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outcome: str = "dropout",
                   title: str | None = None) -> go.Figure | None:
     """Odds ratios (log scale) with 95 % CIs per theme × valence: unadjusted, adjusted and — when
@@ -90,7 +100,8 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
     a["_pos"] = np.arange(len(a), dtype=float)
     fig = go.Figure()
     specs = [("odds_ratio", "or_ci_low", "or_ci_high", "Ujusteret OR", "#2c3e50", "circle", 0.0)]
-    if "adjusted_odds_ratio" in a.columns and a["adjusted_odds_ratio"].notna().any():
+    adjusted = "covariates" not in a.columns or (a["covariates"].fillna("").astype(str).str.strip() != "").any()
+    if adjusted and "adjusted_odds_ratio" in a.columns and a["adjusted_odds_ratio"].notna().any():
         specs = [(*specs[0][:-1], 0.17),
                  ("adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "Justeret OR", "#d35400", "diamond", -0.17)]
     if "aor_corrected" in a.columns and pd.to_numeric(a["aor_corrected"], errors="coerce").notna().any():
@@ -118,7 +129,7 @@ def forest_figure(associations: pd.DataFrame, themes: pd.DataFrame | None, outco
     fig.update_yaxes(tickvals=a["_pos"].tolist(), ticktext=a["_y"].tolist(), range=[-0.7, len(a) - 0.3],
                      showgrid=False, zeroline=False)
     fig.update_xaxes(type="log", tickvals=ticks, ticktext=[fmt_ratio(t, 2).rstrip("0").rstrip(",") for t in ticks],
-                     title_text="Odds ratio for frafald (logaritmisk skala; 1 = ingen forskel)")
+                     title_text=f"Odds ratio for {_outcome_title(a, outcome)} (logaritmisk skala; 1 = ingen forskel)")
     return _layout(fig, height=max(280, 30 * len(a) + 100), title=title)
 
 

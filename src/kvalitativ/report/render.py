@@ -74,6 +74,10 @@ def _get(tables: Mapping, name: str) -> pd.DataFrame | None:
     return df if isinstance(df, pd.DataFrame) and not df.empty else None
 
 
+def _first_row(df: pd.DataFrame | None) -> dict | None:
+    return None if df is None or df.empty else df.iloc[0].to_dict()
+
+
 def _first(df: pd.DataFrame | None, col: str):
     if df is None or col not in df.columns:
         return None
@@ -172,8 +176,9 @@ def _overview(tables: Mapping, meta: dict) -> dict:
         o["n_notes"] = int(notes["note_id"].nunique()) if "note_id" in notes.columns else len(notes)
         if "person_id" in notes.columns:
             o["n_persons"] = int(notes["person_id"].nunique())
-        if "unit_id" in notes.columns:
+        if "unit_id" in notes.columns and notes["unit_id"].notna().any():
             o["n_units"] = int(notes["unit_id"].nunique())
+        o["undated"] = "date" not in notes.columns or bool(notes["date"].isna().all())
         if "date" in notes.columns:
             d = pd.to_datetime(notes["date"], errors="coerce").dropna()
             if len(d):
@@ -189,10 +194,32 @@ def _overview(tables: Mapping, meta: dict) -> dict:
     return o
 
 
-def _population_word(outcome: str) -> str:
-    from kvalitativ.link.wording import population_word
+def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict:
+    """The report's words for the persons and the outcome: the user's labels (link.population_label,
+    link.outcome_label, carried by the link's tables), dropout words only for a dropout outcome,
+    neutral words otherwise — so no "de unge" or "frafald" in a report about something else."""
+    from kvalitativ.link import wording
 
-    return population_word(outcome)
+    words = {"outcome": outcome}
+    for key in ("population_label", "outcome_label"):
+        value = _first(associations, key) or _first(evidence, key)
+        words[key] = value if isinstance(value, str) and value.strip() else None
+    is_dropout = has_link and outcome == "dropout" and words["outcome_label"] in (None, "faldt fra")
+    label = words["population_label"]
+    covariates = associations["covariates"].dropna().astype(str) if associations is not None \
+        and "covariates" in associations.columns else pd.Series([], dtype=str)
+    rule = str(_first(associations, "note_rule") or "")
+    return {
+        "outcome_word": "frafald" if is_dropout else wording.outcome_noun(words),
+        "population_word": wording.population_word(words),
+        "population_noun": label or ("de unge" if is_dropout else "personerne"),
+        "more_word": wording.outcome_verbs(words)[0],
+        "rate_word": "Frafald" if is_dropout else "Andel med udfaldet",
+        "is_dropout": is_dropout,
+        "has_link": has_link,
+        "has_covariates": bool((covariates.str.strip() != "").any()),
+        "cross_sectional": "cross-sectional" in rule,
+    }
 
 
 def _correction_line(associations, outcome: str, overview: dict) -> str | None:
@@ -314,8 +341,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "created": meta.get("created") or date.today().isoformat(),
         "codebook_version": codebook_version,
         "outcome": outcome,
-        "outcome_word": "frafald" if outcome == "dropout" else outcome,
-        "population_word": _population_word(outcome),
+        **_outcome_words(outcome, associations, evidence, associations is not None),
         "window_months": None if _na(window) else int(window),
         "cutoff": meta.get("cutoff") or _first(associations, "cutoff"),
         "note_rule": _first(associations, "note_rule"),
@@ -327,7 +353,8 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "all": ALL,
         "associations": assoc_rows,
         "corrected": any(not _na(r.get("aor_corrected")) for r in assoc_rows),
-        "correction_line": _correction_line(associations, outcome, _overview(tables, meta)),
+        "correction_line": _correction_line(associations, _first_row(associations) or outcome,
+                                            _overview(tables, meta)),
         "numeric_associations": numeric_assoc,
         "added_value": added,
         "units": units,
@@ -356,7 +383,7 @@ def render_report(
     >>> render_report(tables, "out/report.html", meta={"title": "Kvalitetsdialog 2025"})
     >>> render_report(tables, "out/nordskolen.html", unit="Nordskolen")
     """
-    if _get(tables, "evidence") is None and _get(tables, "citizen_evidence") is None:
+    if tables.get("evidence") is None and tables.get("citizen_evidence") is None:  # empty is a report too
         raise InputError("the report needs an 'evidence' (or 'citizen_evidence') table: run `kvalitativ summarize` first.")
     ctx = report_context(tables, unit=unit, meta=meta)
     figs = build_figures(tables, unit=unit, outcome=ctx["outcome"])

@@ -14,7 +14,8 @@ __all__ = ["report_from_dir", "REPORT_TABLES", "read_report_tables"]
 #: Tables the report uses when present (the corpus is never read: the report shows only
 #: published tables and redacted quotes).
 REPORT_TABLES = ("evidence", "quotes", "joint_display", "prevalence", "associations", "added_value", "themes",
-                 "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes", "reliability")
+                 "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes", "reliability",
+                 "topic_map", "topic_terms")
 
 
 def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -51,4 +52,8 @@ def report_from_dir(tables_dir: str | Path, out_path: str | Path, *, unit: str |
     tables_dir = Path(tables_dir)
     tables = read_report_tables(tables_dir)
     merged = {**_manifest_meta(tables_dir), **{k: v for k, v in (meta or {}).items() if v is not None}}
+    if "evidence" not in tables and "citizen_evidence" not in tables and "topic_map" in tables and unit is None:
+        from kvalitativ.report.topics import render_topics_report
+
+        return render_topics_report(tables, out_path, meta=merged)  # discovery without summarize
     return render_report(tables, out_path, unit=unit, meta=merged)

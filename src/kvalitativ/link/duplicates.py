@@ -1,0 +1,58 @@
+"""Texts shared word for word across persons: counted, and kept in one cross-validation fold.
+
+Why: real exports hold template letters, copied petitions and standard phrases. When two persons
+have the same notes, a model trained on one and tested on the other has seen the answer, and the
+added-value AUC looks better than it is (on one citizen-input export, 0.83 fell to 0.64 once
+identical texts were grouped). So persons with the same notes form one group, and every fold keeps
+a group together; shared single lines are counted and said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SharedTexts:
+    """``groups``: person_id → group id, for persons whose notes are, as a whole, the same texts as
+    another person's (the leak: a copy on both sides of a split). ``n_notes``/``n_persons``: notes
+    whose text another person also has, and their persons (standard lines included: counted, said,
+    but not grouped — one shared line among many notes does not give a person's answer away, and
+    chaining persons through such lines would join half a corpus into one group)."""
+
+    groups: dict[str, str] = field(default_factory=dict)
+    n_notes: int = 0
+    n_persons: int = 0
+
+    @property
+    def n_grouped(self) -> int:
+        return len(self.groups)
+
+    def line(self) -> str | None:
+        if not self.n_notes:
+            return None
+        grouped = (f"{self.n_grouped} persons whose notes are all copies of another's are kept in one fold of the "
+                   "added-value cross-validation" if self.n_grouped else "no person's notes are all copies of another's")
+        return (f"integrity: {self.n_notes} notes of {self.n_persons} persons share their exact text with another "
+                f"person's note; {grouped}.")
+
+
+def shared_texts(corpus: pd.DataFrame) -> SharedTexts:
+    """Count notes shared across persons and group persons with the same notes (case and spacing
+    ignored)."""
+    if not {"person_id", "text"} <= set(corpus.columns) or corpus.empty:
+        return SharedTexts()
+    key = corpus["text"].astype("string").str.lower().str.split().str.join(" ")
+    frame = pd.DataFrame({"person": corpus["person_id"].astype(str).to_numpy(), "key": key.to_numpy()}).dropna()
+    frame = frame[frame["key"] != ""]
+    n_per_key = frame.groupby("key")["person"].nunique()
+    shared = frame[frame["key"].isin(n_per_key[n_per_key > 1].index)]
+    if shared.empty:
+        return SharedTexts()
+    documents = frame.groupby("person")["key"].agg(lambda keys: "\n".join(sorted(set(keys))))
+    copies = documents[documents.duplicated(keep=False)]
+    first = {doc: person for person, doc in copies[::-1].items()}  # one person names each group
+    groups = {person: first[doc] for person, doc in copies.items()}
+    return SharedTexts(groups=groups, n_notes=len(shared), n_persons=int(shared["person"].nunique()))

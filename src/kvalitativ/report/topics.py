@@ -1,0 +1,73 @@
+"""The report of a folder that holds discovered topics but no evidence (discovery without link).
+
+A researcher exploring what notes are about runs `kvalitativ discover` and wants to read the
+topics before deciding on a codebook or a link; that folder has no `evidence` table, so the
+full report cannot be made. This page shows what discovery published: each topic's label,
+size (small counts hidden), keywords, the nearest codebook theme and, when computed, stability.
+It reads only published tables — never the corpus — so it holds no note text.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from kvalitativ.io.atomic import write_text_atomic
+
+_STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
+          "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35rem;"
+          "text-align:left;vertical-align:top}td.num,th.num{text-align:right}.caveat{color:#555}")
+
+
+def _count(value, min_cell: int) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"<{min_cell}" if int(value) < min_cell else str(int(value))
+
+
+def _rows(topic_map: pd.DataFrame, terms: pd.DataFrame | None, min_cell: int) -> list[str]:
+    words = {}
+    if terms is not None and not terms.empty:
+        ordered = terms.sort_values(["theme_id", "rank"])
+        words = {str(t): ", ".join(map(str, g["term"].head(8))) for t, g in ordered.groupby("theme_id", sort=False)}
+    rows = []
+    ordered = topic_map.sort_values("n_notes", ascending=False, kind="stable") if "n_notes" in topic_map else topic_map
+    for r in ordered.to_dict("records"):
+        near = r.get("codebook_label")
+        near = "–" if near is None or pd.isna(near) else f"{near} ({float(r.get('similarity', float('nan'))):.2f})"
+        stability = r.get("stability")
+        stability = "–" if stability is None or pd.isna(stability) else f"{float(stability):.2f}"
+        new = "ja" if bool(r.get("is_emergent", False)) else "nej"
+        cells = [html.escape(str(r.get("label", r["theme_id"]))), _count(r.get("n_notes"), min_cell),
+                 _count(r.get("n_persons"), min_cell), html.escape(words.get(str(r["theme_id"]), "")),
+                 html.escape(near), new, stability]
+        rows.append("<tr>" + "".join(f"<td class='num'>{c}</td>" if i in (1, 2, 6) else f"<td>{c}</td>"
+                                     for i, c in enumerate(cells)) + "</tr>")
+    return rows
+
+
+def render_topics_report(tables: dict[str, pd.DataFrame], out_path: str | Path, meta: dict | None = None) -> Path:
+    """Write the discovery-only report (self-contained HTML) and return its path."""
+    meta = meta or {}
+    min_cell = int(meta.get("min_cell") or 5)
+    topic_map = tables["topic_map"]
+    title = html.escape(str(meta.get("title") or "Kvalitativ evidens"))
+    n_notes = pd.to_numeric(topic_map.get("n_notes"), errors="coerce")
+    share = (n_notes.max() / n_notes.sum()) if n_notes is not None and n_notes.sum() > 0 else float("nan")
+    warn = (f"<p class='caveat'><b>Bemærk:</b> ét emne rummer {share:.0%} af notaterne; prøv "
+            "<code>kvalitativ tune</code> eller en mindre <code>min_topic_size</code>.</p>"
+            if share == share and share > 0.5 else "")
+    head = ["Emne", "Notater", "Personer", "Nøgleord", "Nærmeste kodebogstema (lighed)", "Nyt tema", "Stabilitet"]
+    body = "\n".join(_rows(topic_map, tables.get("topic_terms"), min_cell))
+    page = (f"<!doctype html><html lang='da'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{_STYLE}</style></head><body><h1>{title}</h1>"
+            f"<p>Emner fundet i notaterne (BERTopic), {len(topic_map)} i alt. Mappen har ingen evidenstabel "
+            "(ingen <code>kvalitativ summarize</code>/<code>link</code>): rapporten viser derfor kun emnerne. "
+            f"Antal under {min_cell} personer vises som &lt;{min_cell}.</p>{warn}"
+            "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{body}"
+            "</tbody></table></body></html>")
+    out_path = Path(out_path)
+    write_text_atomic(out_path, page)
+    return out_path
