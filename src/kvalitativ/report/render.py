@@ -268,66 +268,9 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     for q in _records(quotes):
         quote_map.setdefault((q["unit_id"], q["theme_id"], q["valence"]), []).append(q)
 
-    assoc_rows = []
-    if associations is not None:
-        a = associations
-        if "indicator" in a.columns:
-            a = a[a["indicator"].astype("string") == outcome]
-        a = a[a["valence"].astype("string") != "any"]
-        if "odds_ratio" in a.columns:
-            a = a.assign(_s=a["suppressed"].astype(bool)).sort_values(["_s", "odds_ratio"], ascending=[True, False])
-        for r in _records(a):
-            r["label"] = labels.get(r["theme_id"], r["theme_id"])
-            assoc_rows.append(r)
-    numeric_assoc = []
-    if associations is not None and "indicator_type" in associations.columns:
-        nm = associations[(associations["indicator_type"].astype("string") == "numeric")
-                          & (associations["valence"].astype("string") != "any")]
-        numeric_assoc = [dict(r, label=labels.get(r["theme_id"], r["theme_id"])) for r in _records(nm)]
-
-    units = []
-    unit_names = sorted(set(jd["unit_id"].astype(str)) if jd is not None else
-                        set(evidence.loc[evidence["unit_id"] != ALL, "unit_id"].astype(str)) if evidence is not None else set())
-    if unit is not None:
-        if unit not in unit_names:
-            known = ", ".join(unit_names) or "(ingen)"
-            raise InputError(f"unit '{unit}' is not in the tables; known units: {known}.")
-        unit_names = [unit]
-    for name in unit_names:
-        u = jd[jd["unit_id"].astype(str) == name] if jd is not None else None
-        ev_u = evidence[(evidence["unit_id"] == name)] if evidence is not None else None
-        headlines = _records(ev_u[~ev_u["suppressed"].astype(bool)].sort_values("share", ascending=False))[:8] \
-            if ev_u is not None else []
-        units.append({
-            "name": name,
-            "anchor": "enhed-" + "".join(ch if ch.isalnum() else "-" for ch in name.lower()),
-            "indicators": _records(u[u["kind"].isin(["indicator", "figure"])]) if u is not None else [],
-            "themes": _records(u[u["kind"] == "theme"]) if u is not None else [],
-            "headlines": headlines,
-            "n_hidden": int(ev_u["suppressed"].astype(bool).sum()) if ev_u is not None else 0,
-            "quotes": [q for (un, _, _), qs in sorted(quote_map.items()) if un == name for q in qs],
-        })
-
-    citizen = None
-    cev = _get(tables, "citizen_evidence")
-    if cev is not None:
-        cthemes = _get(tables, "citizen_themes")
-        clabels = _labels(cthemes) if cthemes is not None else labels
-        cq = _records(_get(tables, "citizen_quotes"))
-        districts = sorted(set(cev.loc[cev["unit_id"] != ALL, "unit_id"].astype(str)))
-        pivot = []
-        for r in _records(cev[cev["unit_id"] == ALL].sort_values(["valence", "share"], ascending=[True, False])):
-            cells = []
-            for d in districts:
-                hit = cev[(cev["unit_id"] == d) & (cev["theme_id"] == r["theme_id"]) & (cev["valence"] == r["valence"])]
-                cells.append(None if hit.empty or bool(hit["suppressed"].iloc[0]) or _na(hit["share"].iloc[0])
-                             else float(hit["share"].iloc[0]))
-            pivot.append({**r, "cells": cells,
-                          "quotes": [q for q in cq if q["unit_id"] == ALL and q["theme_id"] == r["theme_id"]
-                                     and q["valence"] == r["valence"]]})
-        citizen = {"districts": districts, "rows": pivot, "labels": clabels,
-                   "version": (", ".join(sorted(cthemes["codebook_version"].dropna().astype(str).unique()))
-                               if cthemes is not None and "codebook_version" in cthemes.columns else None)}
+    assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels)
+    units = _unit_sections(jd, evidence, unit, quote_map)
+    citizen = _citizen_section(tables, labels)
 
     added = _records(_get(tables, "added_value"))
     reliability = _get(tables, "reliability")
@@ -363,6 +306,80 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "legacy_upv": sorted(legacy),
         "legacy_labels": [labels.get(t, t) for t in sorted(legacy)],
     }
+
+
+def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: dict) -> tuple[list, list]:
+    """(binary rows for the outcome, strongest first and suppressed last; numeric-indicator rows)."""
+    assoc_rows = []
+    if associations is not None:
+        a = associations
+        if "indicator" in a.columns:
+            a = a[a["indicator"].astype("string") == outcome]
+        a = a[a["valence"].astype("string") != "any"]
+        if "odds_ratio" in a.columns:
+            a = a.assign(_s=a["suppressed"].astype(bool)).sort_values(["_s", "odds_ratio"], ascending=[True, False])
+        for r in _records(a):
+            r["label"] = labels.get(r["theme_id"], r["theme_id"])
+            assoc_rows.append(r)
+    numeric_assoc = []
+    if associations is not None and "indicator_type" in associations.columns:
+        nm = associations[(associations["indicator_type"].astype("string") == "numeric")
+                          & (associations["valence"].astype("string") != "any")]
+        numeric_assoc = [dict(r, label=labels.get(r["theme_id"], r["theme_id"])) for r in _records(nm)]
+    return assoc_rows, numeric_assoc
+
+
+def _unit_sections(jd: pd.DataFrame | None, evidence: pd.DataFrame | None, unit: str | None,
+                   quote_map: dict) -> list[dict]:
+    """One section per unit (or only ``unit``): its figures, themes, headlines and quotes."""
+    units = []
+    unit_names = sorted(set(jd["unit_id"].astype(str)) if jd is not None else
+                        set(evidence.loc[evidence["unit_id"] != ALL, "unit_id"].astype(str)) if evidence is not None else set())
+    if unit is not None:
+        if unit not in unit_names:
+            known = ", ".join(unit_names) or "(ingen)"
+            raise InputError(f"unit '{unit}' is not in the tables; known units: {known}.")
+        unit_names = [unit]
+    for name in unit_names:
+        u = jd[jd["unit_id"].astype(str) == name] if jd is not None else None
+        ev_u = evidence[(evidence["unit_id"] == name)] if evidence is not None else None
+        headlines = _records(ev_u[~ev_u["suppressed"].astype(bool)].sort_values("share", ascending=False))[:8] \
+            if ev_u is not None else []
+        units.append({
+            "name": name,
+            "anchor": "enhed-" + "".join(ch if ch.isalnum() else "-" for ch in name.lower()),
+            "indicators": _records(u[u["kind"].isin(["indicator", "figure"])]) if u is not None else [],
+            "themes": _records(u[u["kind"] == "theme"]) if u is not None else [],
+            "headlines": headlines,
+            "n_hidden": int(ev_u["suppressed"].astype(bool).sum()) if ev_u is not None else 0,
+            "quotes": [q for (un, _, _), qs in sorted(quote_map.items()) if un == name for q in qs],
+        })
+    return units
+
+
+def _citizen_section(tables: Mapping[str, pd.DataFrame], labels: dict) -> dict | None:
+    """The citizen-input page: themes × districts with their shares and quotes (None without it)."""
+    citizen = None
+    cev = _get(tables, "citizen_evidence")
+    if cev is not None:
+        cthemes = _get(tables, "citizen_themes")
+        clabels = _labels(cthemes) if cthemes is not None else labels
+        cq = _records(_get(tables, "citizen_quotes"))
+        districts = sorted(set(cev.loc[cev["unit_id"] != ALL, "unit_id"].astype(str)))
+        pivot = []
+        for r in _records(cev[cev["unit_id"] == ALL].sort_values(["valence", "share"], ascending=[True, False])):
+            cells = []
+            for d in districts:
+                hit = cev[(cev["unit_id"] == d) & (cev["theme_id"] == r["theme_id"]) & (cev["valence"] == r["valence"])]
+                cells.append(None if hit.empty or bool(hit["suppressed"].iloc[0]) or _na(hit["share"].iloc[0])
+                             else float(hit["share"].iloc[0]))
+            pivot.append({**r, "cells": cells,
+                          "quotes": [q for q in cq if q["unit_id"] == ALL and q["theme_id"] == r["theme_id"]
+                                     and q["valence"] == r["valence"]]})
+        citizen = {"districts": districts, "rows": pivot, "labels": clabels,
+                   "version": (", ".join(sorted(cthemes["codebook_version"].dropna().astype(str).unique()))
+                               if cthemes is not None and "codebook_version" in cthemes.columns else None)}
+    return citizen
 
 
 def render_report(
