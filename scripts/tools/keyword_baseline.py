@@ -25,65 +25,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Mirrors the ids of models/codebooks/ungekompetencer.yaml and borgerinput.yaml.
-INLINE_LABELS: dict[str, str] = {
-    "motivation": "Motivation",
-    "selvstaendighed": "Selvstændighed",
-    "ansvarlighed": "Ansvarlighed",
-    "moedestabilitet": "Mødestabilitet",
-    "valgparathed": "Valgparathed",
-    "samarbejdsevne": "Samarbejdsevne",
-    "respekt": "Respekt",
-    "tolerance": "Tolerance",
-    "praksisfaglighed": "Praksisfaglighed",
-    "trivsel": "Trivsel",
-    "mental_sundhed": "Mental sundhed",
-    "familie_netvaerk": "Familie og netværk",
-    "faglige_vanskeligheder": "Faglige vanskeligheder",
-    "mobning_konflikter": "Mobning og konflikter",
-    "fritid_faellesskaber": "Fritid og fællesskaber",
-    "rusmidler": "Rusmidler",
-}
-INLINE_CITIZEN_LABELS: dict[str, str] = {
-    "trafik": "Trafik og cykelstier",
-    "groenne_omraader": "Grønne områder",
-    "skole_dagtilbud": "Skole og dagtilbud",
-    "aeldrepleje": "Ældrepleje",
-    "kultur_fritid": "Kultur og fritid",
-    "byudvikling": "Byudvikling",
-    "klima_miljoe": "Klima og miljø",
-    "sundhed_social": "Sundhed og socialområdet",
-    "digital_service": "Digital borgerservice",
-    "tryghed": "Tryghed",
-}
-
 SUFFIXES = ("heder", "hed", "elser", "else", "ninger", "ning", "itet", "erne", "ene", "er", "en", "et", "e")
 STOP = {"og", "i", "til", "af", "for", "med"}
 _WORD = re.compile(r"[a-zæøåéü]+")
 
 
-def load_labels(codebook: Path | str | None) -> dict[str, str]:
-    """Theme id -> label from a codebook YAML (leaf themes; group themes that others name as
-    ``parent`` are left out), else the inline list."""
-    if codebook is None or not Path(codebook).exists():
-        return dict(INLINE_LABELS)
-    import yaml
+def load_labels(codebook: Path | str = "ungekompetencer") -> dict[str, str]:
+    """Theme id -> label of the leaf themes (the ones coders assign) of a codebook: a shipped
+    name (``ungekompetencer``, ``borgerinput``) or a YAML path, read with the package's loader."""
+    from kvalitativ.codebook import load_codebook
 
-    data = yaml.safe_load(Path(codebook).read_text(encoding="utf-8"))
-    themes = data.get("themes", data) if isinstance(data, dict) else data
-    labels: dict[str, str] = {}
-    if isinstance(themes, dict):
-        for tid, spec in themes.items():
-            labels[str(tid)] = str(spec.get("label", tid)) if isinstance(spec, dict) else str(spec)
-    else:
-        for spec in themes or []:
-            if isinstance(spec, dict) and "id" in spec:
-                labels[str(spec["id"])] = str(spec.get("label", spec["id"]))
-        parents = {str(spec["parent"]) for spec in themes or [] if isinstance(spec, dict) and spec.get("parent")}
-        labels = {tid: lab for tid, lab in labels.items() if tid not in parents}  # group themes are not coded
-    if not labels:
-        raise SystemExit(f"{codebook}: found no themes with an id and a label")
-    return labels
+    return {t.id: t.label for t in load_codebook(str(codebook)).leaves()}
 
 
 def load_keywords(codebook: Path | str) -> dict[str, list[str]]:
@@ -176,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.with_keywords and not args.codebook.exists():
         ap.error(f"--with-keywords needs the codebook {args.codebook}")
     runs = [("notes", args.corpus / "notes.csv", args.corpus / "gold_codings.csv", "Notat", "NotatID",
-             load_labels(args.codebook) if args.codebook.exists() else INLINE_LABELS, args.codebook)]
+             load_labels(args.codebook if args.codebook.exists() else "ungekompetencer"), args.codebook)]
     if (args.corpus / "citizen_input.csv").exists():
         cb = args.citizen_codebook
         runs.append(("citizen input", args.corpus / "citizen_input.csv", args.corpus / "gold_citizen_codings.csv",
-                     "Tekst", "HenvendelsesID", load_labels(cb) if cb.exists() else INLINE_CITIZEN_LABELS, cb))
+                     "Tekst", "HenvendelsesID", load_labels(cb if cb.exists() else "borgerinput"), cb))
     for name, texts, gold, tcol, icol, labels, cb in runs:
         source = cb if cb.exists() else "inline labels"
         extra = load_keywords(cb) if args.with_keywords and cb.exists() else None

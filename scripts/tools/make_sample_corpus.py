@@ -1315,12 +1315,12 @@ def ground_truth_md(truth: dict) -> str:
 
 def readme_md(out: Path, stats: dict, truth: dict) -> str:
     kb = _load_sibling("keyword_baseline")
-    note_score = kb.evaluate(out / "notes.csv", out / "gold_codings.csv", kb.INLINE_LABELS, text_col="Notat",
+    note_score = kb.evaluate(out / "notes.csv", out / "gold_codings.csv", kb.load_labels("ungekompetencer"), text_col="Notat",
                              id_col="NotatID")
     cit_score = None
     if (out / "citizen_input.csv").exists():
         cit_score = kb.evaluate(out / "citizen_input.csv", out / "gold_citizen_codings.csv",
-                                kb.INLINE_CITIZEN_LABELS, text_col="Tekst", id_col="HenvendelsesID")
+                                kb.load_labels("borgerinput"), text_col="Tekst", id_col="HenvendelsesID")
     n = stats["n_notes"]
     planted = [t for t in truth["traits"] if t["planted"]]
     pii = stats["pii_types"]

@@ -25,37 +25,16 @@ from __future__ import annotations
 # --------------------------------------------------------------------------
 # Theme ids (ungekompetencer codebook) and their labels, in codebook order.
 # --------------------------------------------------------------------------
-THEME_LABELS: dict[str, str] = {
-    "motivation": "Motivation",
-    "selvstaendighed": "Selvstændighed",
-    "ansvarlighed": "Ansvarlighed",
-    "moedestabilitet": "Mødestabilitet",
-    "valgparathed": "Valgparathed",
-    "samarbejdsevne": "Samarbejdsevne",
-    "respekt": "Respekt",
-    "tolerance": "Tolerance",
-    "praksisfaglighed": "Praksisfaglighed",
-    "trivsel": "Trivsel",
-    "mental_sundhed": "Mental sundhed",
-    "familie_netvaerk": "Familie og netværk",
-    "faglige_vanskeligheder": "Faglige vanskeligheder",
-    "mobning_konflikter": "Mobning og konflikter",
-    "fritid_faellesskaber": "Fritid og fællesskaber",
-    "rusmidler": "Rusmidler",
-}
+def _leaf_labels(codebook: str) -> dict[str, str]:
+    """Theme id -> label of a shipped codebook's leaf themes, in codebook order (one source)."""
+    from kvalitativ.codebook import load_codebook
 
-CITIZEN_LABELS: dict[str, str] = {
-    "trafik": "Trafik og cykelstier",
-    "groenne_omraader": "Grønne områder",
-    "skole_dagtilbud": "Skole og dagtilbud",
-    "aeldrepleje": "Ældrepleje",
-    "kultur_fritid": "Kultur og fritid",
-    "byudvikling": "Byudvikling",
-    "klima_miljoe": "Klima og miljø",
-    "sundhed_social": "Sundhed og socialområdet",
-    "digital_service": "Digital borgerservice",
-    "tryghed": "Tryghed",
-}
+    return {t.id: t.label for t in load_codebook(codebook).leaves()}
+
+
+THEME_LABELS: dict[str, str] = _leaf_labels("ungekompetencer")
+
+CITIZEN_LABELS: dict[str, str] = _leaf_labels("borgerinput")
 
 VALENCES = ("strength", "concern")
 
