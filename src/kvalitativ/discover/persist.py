@@ -20,9 +20,6 @@ fails to load with a message that says so, an older one is read (and upgraded in
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +68,10 @@ def save_parts(parts: dict, path, *, embedder=None) -> Path:
 
     from kvalitativ.discover.backend import _quiet_bertopic
 
+    from kvalitativ.io.atomic import atomic_folder
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
+    with atomic_folder(path) as tmp:
         meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "kvalitativ_version": _kvalitativ_version(),
                 "bertopic_version": bertopic_version, **parts["meta"],
                 "params": {k: _json_param(v) for k, v in parts["meta"]["params"].items()},
@@ -88,22 +85,7 @@ def save_parts(parts: dict, path, *, embedder=None) -> Path:
             np.save(tmp / f"{name}.npy", array, allow_pickle=False)
         for name, frame in parts["frames"].items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
-        _swap_in(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return path
-
-
-def _swap_in(tmp: Path, path: Path) -> None:
-    """Replace folder *path* by the finished folder *tmp* (the old one is removed after the move)."""
-    old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _read_meta(path: Path) -> dict:
