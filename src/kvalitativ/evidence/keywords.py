@@ -11,6 +11,7 @@ in the theme's sentences, so a rare word cannot point at one person.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -20,6 +21,10 @@ from kvalitativ.evidence.counts import theme_spans, themed
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 __all__ = ["theme_keywords"]
+
+#: Distinct sentences whose words are kept between themes (a sentence coded with several themes
+#: is analysed once); bounded, so memory does not grow with the corpus.
+TOKEN_CACHE = 65_536
 
 
 def theme_keywords(
@@ -43,12 +48,9 @@ def theme_keywords(
     empty = pd.DataFrame(columns=["theme_id", "valence", "rank", "keyword", "z", "n_persons"])
     if codings.empty or corpus.empty:
         return empty
-    cache: dict[str, list[str]] = {}
-
-    def toks(text: str) -> list[str]:
-        if text not in cache:
-            cache[text] = analyzer(text) if isinstance(text, str) else []
-        return cache[text]
+    @functools.lru_cache(maxsize=TOKEN_CACHE)
+    def toks(text: str) -> tuple[str, ...]:
+        return tuple(analyzer(text)) if isinstance(text, str) else ()
 
     total = Counter()
     for text in corpus["text"]:
