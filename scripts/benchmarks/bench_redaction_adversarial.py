@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import re
 import statistics
 import sys
 import tempfile
@@ -40,6 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts" / "benchmarks"))
 
+from bench_link import replace_section  # noqa: E402
 from bench_redaction import SAMPLE, _covered, _load_generator, bench_out_of_domain  # noqa: E402
 
 from kvalitativ.privacy.redact import TYPES, Redactor  # noqa: E402
@@ -200,13 +200,6 @@ def render(results: dict, seed: int, n: int, guard: dict | None) -> str:
     return "\n".join(lines)
 
 
-def replace_section(text: str, section: str) -> str:
-    pattern = re.compile(r"^## Redaction: adversarial spellings\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        return pattern.sub(lambda _: section.rstrip() + "\n\n", text, count=1)
-    return text.rstrip() + "\n\n" + section.rstrip() + "\n"
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=19)
@@ -222,8 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     section = render(results, args.seed, args.n, bench_guard(args.tables))
     print(section)
     if args.write_docs:
-        path = REPO / "docs" / "benchmarks.md"
-        path.write_text(replace_section(path.read_text(encoding="utf-8"), section), encoding="utf-8")
+        replace_section(REPO / "docs" / "benchmarks.md", section, heading="## Redaction: adversarial spellings")
 
 
 if __name__ == "__main__":
