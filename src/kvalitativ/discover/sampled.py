@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kvalitativ.embed.base import drop_vectors
 from kvalitativ.sampling import fit_sample
 
 __all__ = ["discover_sampled", "assign_in_chunks", "assignable"]
@@ -44,8 +45,7 @@ def assign_in_chunks(discoverer, texts: list[str], embedder, chunk_size: int = A
     for i in range(0, len(texts), chunk_size):
         vectors = np.asarray(embedder.encode(texts[i:i + chunk_size]), dtype=np.float32)
         parts.append(discoverer.assign(texts[i:i + chunk_size], embeddings=vectors))
-        if callable(getattr(embedder, "clear", None)):
-            embedder.clear()
+        drop_vectors(embedder)
     return pd.concat(parts, ignore_index=True) if parts else discoverer.assign([], embeddings=np.zeros((0, 1)))
 
 

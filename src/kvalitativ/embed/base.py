@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Embedder", "EmbedderWrapper", "l2_normalise", "batches", "progress_bar"]
+__all__ = ["Embedder", "EmbedderWrapper", "drop_vectors", "l2_normalise", "batches", "progress_bar"]
 
 
 @runtime_checkable
@@ -46,6 +46,14 @@ class EmbedderWrapper:
         if hasattr(self.inner, "fit"):
             self.inner.fit(list(texts))
         return self
+
+
+def drop_vectors(embedder) -> None:
+    """Make an embedder forget the vectors it holds in memory, where it can (``clear``): work that
+    goes through a corpus a chunk at a time calls this after each chunk, so memory does not grow."""
+    clear = getattr(embedder, "clear", None)
+    if callable(clear):
+        clear()
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:

@@ -145,7 +145,8 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     from kvalitativ.io.readers import read_table
     from kvalitativ.io.store import table_path, write_tables
     from kvalitativ.sampling import fit_sample
-    from kvalitativ.scale.chunked import TableAppender, clear_memo
+    from kvalitativ.embed.base import drop_vectors
+    from kvalitativ.scale.chunked import TableAppender
 
     out_dir = Path(out_dir)
     source = Path(source_dir or out_dir)
@@ -159,7 +160,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
                           fit_on, config.seed)
     coder.progress = False
     del fit_on
-    clear_memo(embedder)
+    drop_vectors(embedder)
     codings = TableAppender(out_dir, "codings", run_id, min_cell=config.privacy.min_cell)
     coded_notes: set = set()
     n_notes_seen = n_codings = 0
@@ -168,7 +169,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
         for corpus in _corpus_batches(source, chunk_size):
             rows = coder.code(corpus, run_id=run_id)
             codings.append(rows)
-            clear_memo(embedder)
+            drop_vectors(embedder)
             coded = rows[rows["theme_id"] != UNCODED]
             coded_notes.update(coded["note_id"].unique().tolist())
             themes_seen.update(coded["theme_id"].unique().tolist())

@@ -25,7 +25,7 @@ import pandas as pd
 from kvalitativ.errors import InputError
 from kvalitativ.io.atomic import atomic_path
 
-__all__ = ["iter_raw_chunks", "ingest_chunk", "ParquetAppender", "TableAppender", "clear_memo"]
+__all__ = ["iter_raw_chunks", "ingest_chunk", "ParquetAppender", "TableAppender"]
 
 from kvalitativ.io.readers import BOM
 
@@ -197,13 +197,6 @@ class TableAppender:
             tables_to_duckdb({self.name: ds.dataset(self.parquet.path, format="parquet")},
                              self.out_dir / DUCKDB_FILE)
         return self.rows
-
-
-def clear_memo(embedder) -> None:
-    """Forget the vectors an embedder holds in memory (they would grow with the corpus)."""
-    clear = getattr(embedder, "clear", None)
-    if callable(clear):
-        clear()
 
 
 def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
