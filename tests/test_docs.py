@@ -44,3 +44,24 @@ def test_short_help_is_the_docstring_first_paragraph(name):
     assert SHORT_HELP.get(name) == first, (
         f"`kvalitativ --help` says {SHORT_HELP.get(name)!r} for {name} but its docstring begins {first!r}: "
         "make cli.SHORT_HELP and the docstring's first paragraph the same sentence")
+
+
+def test_config_reference_is_generated_from_config_py():
+    """docs/config.md is what scripts/tools/make_config_docs.py writes from config.py: every key
+    (a key without a comment saying what it does stops the script), its type and default."""
+    import dataclasses
+
+    from kvalitativ.config import RunConfig
+    from scripts.tools.make_config_docs import render
+
+    text = render()
+    assert (ROOT / "docs" / "config.md").read_text(encoding="utf-8") == text, (
+        "docs/config.md is out of date: run python scripts/tools/make_config_docs.py")
+
+    def keys(cls, prefix=""):
+        for f in dataclasses.fields(cls):
+            value = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            yield from keys(type(value), f"{prefix}{f.name}.") if dataclasses.is_dataclass(value) else [prefix + f.name]
+
+    for key in keys(RunConfig):
+        assert f"| `{key}` |" in text

@@ -29,12 +29,19 @@ NOTE_COLUMNS = ("note_id", "person_id", "unit_id", "date", "source", "category",
 class ColumnMapping:
     """Which export header holds each canonical column (None = guess from the headers)."""
 
+    #: The header of the note's own id (None = guess from the headers).
     note_id: str | None = None
+    #: The header of the person's id (CPR-shaped ids are pseudonymised; see ingest.pseudonymize).
     person_id: str | None = None
+    #: The header of the unit (school, department) the note belongs to.
     unit_id: str | None = None
+    #: The header of the note's date (none: an undated export; see link.timing).
     date: str | None = None
+    #: The header of the note's source (e.g. the professional group that wrote it).
     source: str | None = None
+    #: The header of the note's category (e.g. the kind of meeting).
     category: str | None = None
+    #: The header of the free text.
     text: str | None = None
     #: Columns holding person names (used only to redact those names from the text).
     names: list[str] | None = None
@@ -42,7 +49,9 @@ class ColumnMapping:
 
 @dataclass
 class IngestConfig:
+    #: The notes export (CSV, TSV or XLSX); `kvalitativ ingest`'s first argument overrides it.
     notes: str | None = None
+    #: The indicators export: one row per person with the outcome and covariates (optional).
     indicators: str | None = None
     columns: ColumnMapping = field(default_factory=ColumnMapping)
     #: Indicator export: which header holds the person id (None = guess).
@@ -61,6 +70,8 @@ class IngestConfig:
 class PrivacyConfig:
     #: Cells for fewer persons than this are suppressed (never below 3).
     min_cell: int = 5
+    #: Replace identifiers (CPR numbers, names, phone numbers, e-mail and street addresses) in the
+    #: text at ingest. Switch off only for text that was anonymised before export.
     redact: bool = True
     #: The secret pseudonym key (kept outside the output folder; created with mode 0600 on first
     #: use). None = kvalitativ-pseudonym.key beside the config file; see docs/privacy.md.
@@ -74,7 +85,9 @@ class PrivacyConfig:
 class EmbedConfig:
     name: str = "e5"  # e5 | tfidf | sentence-transformers | static
     model: str | None = None  # for sentence-transformers: a path or an installed model package
+    #: Where computed vectors are kept between runs (keyed by text and model; safe to delete).
     cache_dir: str = ".kvalitativ-cache"
+    #: Texts embedded at a time (memory against speed; 32 suits 2 cores).
     batch_size: int = 32
 
 
@@ -89,24 +102,31 @@ class CodeConfig:
 
 @dataclass
 class DiscoverConfig:
+    #: Find topics the codebook lacks (BERTopic) during `kvalitativ run`.
     enabled: bool = False
+    #: The smallest topic, in notes (HDBSCAN's min_cluster_size).
     min_topic_size: int = 15
     #: On large corpora the smallest topic grows with the notes (at least this share of them), so
     #: 100,000 notes give tens of themes an analyst can read, not 1,700 topics of 60 notes.
     #: 0.002: no change below 7,500 notes. 0 turns it off.
     min_topic_share: float = 0.002
+    #: UMAP's neighbourhood: larger gives fewer, broader topics.
     n_neighbors: int = 15
+    #: UMAP's output dimensions the topics are clustered in.
     n_components: int = 5
     #: 0: every note joins its nearest topic (HDBSCAN's outliers move to the nearest centroid).
     #: Assigning all found the human themes better than leaving 20 % out, on SIB-200 Danish and
     #: on the sample corpus alike (docs/benchmarks.md, Discovery quality).
     outlier_target: float = 0.0
+    #: A folder to save the fitted topic model in (no pickles; `discover --use-model` reloads it); none = not saved.
     model_dir: str | None = None
     min_samples: int | None = None  # HDBSCAN min_samples (None = min_topic_size)
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
+    #: Keywords kept per topic.
     n_keywords: int = 10
     diversity: float = 0.3  # MMR weight for keywords (0 = plain c-TF-IDF)
     n_representative: int = 8  # representative notes per topic (5-20)
+    #: Keyword lengths in words: [1, 2] = single words and two-word phrases.
     ngram_range: list[int] = field(default_factory=lambda: [1, 2])
     min_df: int = 3  # a keyword must occur in at least this many notes (drops typos, one-off phrases)
     #: A topic is "emergent" when its centred cosine to the nearest codebook theme is below this
@@ -118,12 +138,17 @@ class DiscoverConfig:
 
 @dataclass
 class LinkConfig:
+    #: Link themes to the outcome (needs an indicators export); false: codes and summaries only.
     enabled: bool = True
+    #: The indicators' 0/1 outcome column (e.g. dropout, reached_goal).
     outcome: str = "dropout"
+    #: The indicators' column with the date of the outcome (notes after it do not count).
     outcome_date_col: str = "outcome_date"
     #: The dropout window the indicator export used (months); stated in every output.
     window_months: int = 15
+    #: Indicator columns the adjusted odds ratios control for (defaults: those present).
     covariates: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg", "gender"])
+    #: Numeric indicator columns shown beside the themes and used by the added-value baseline.
     numeric_indicators: list[str] = field(default_factory=lambda: ["absence_pct", "grade_avg"])
     cutoff: str | None = None  # ISO date: notes after it never count
     #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
@@ -133,8 +158,10 @@ class LinkConfig:
     timing: str = "dated"
     #: Who the persons are and what the outcome is, in the report's own words (Danish): e.g.
     #: "elever", "borgere", "henvendelser"; "faldt fra", "nåede 100.000 underskrifter".
-    #: None = neutral words ("personer"; "havde udfaldet '<outcome>'").
+    #: None = neutral words ("personer").
     population_label: str | None = None
+    #: What the outcome is, in the report's words (e.g. "faldt fra", "nåede 100.000
+    #: underskrifter"). None = neutral words ("havde udfaldet '<outcome>'").
     outcome_label: str | None = None
     #: Prevalence groupings: "overall" and/or note columns.
     group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])
@@ -161,8 +188,11 @@ class SummarizeConfig:
 
 @dataclass
 class ReportConfig:
+    #: Write report.html at the end of `kvalitativ run`.
     enabled: bool = True
+    #: The report's title.
     title: str = "Kvalitativ evidens"
+    #: One unit's report (e.g. one school) instead of the municipality's.
     unit: str | None = None
 
 
@@ -170,14 +200,18 @@ class ReportConfig:
 class CitizenConfig:
     """Optional citizen-input corpus, coded with its own codebook, summarised without outcome."""
 
+    #: The citizen-input export (CSV, TSV or XLSX); none = no citizen input.
     notes: str | None = None
+    #: The codebook for citizen input: a shipped name or a path to a YAML codebook.
     codebook: str = "borgerinput"
     columns: ColumnMapping = field(default_factory=ColumnMapping)
 
 
 @dataclass
 class RunConfig:
+    #: The output folder (tables, report.html, run.json); a run replaces it whole.
     out: str = "out"
+    #: Seeds every random choice (samples, folds, bootstrap, topic model): same seed, same tables.
     seed: int = 0
     engine: str = "auto"  # auto | local | streamed | dask
     scheduler: str | None = None  # dask scheduler address (None = a LocalCluster)
