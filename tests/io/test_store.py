@@ -75,6 +75,16 @@ def test_internal_tables_stay_out_of_dashboards(tmp_path):
     assert read_stage_table(tmp_path, "corpus")["text"].tolist() == ["x"]
 
 
+def test_read_stage_table_reads_only_the_columns_and_rows_asked_for(tmp_path):
+    frame = pd.DataFrame({"person_id": ["a", "b", "c", "d"], "theme_id": ["t"] * 4, "present": [1, 0, 1, 0],
+                          "dropout": [0, 1, 1, 0]})
+    write_tables(tmp_path, {"person_themes": frame}, run_id="r1")
+    got = read_stage_table(tmp_path, "person_themes", columns=["person_id", "present", "not_there"],
+                           filters=[("present", "==", 1)])
+    assert list(got.columns) == ["person_id", "present"]
+    assert got["person_id"].tolist() == ["a", "c"]
+
+
 def test_missing_stage_table_says_what_to_run(tmp_path):
     with pytest.raises(InputError, match="kvalitativ code"):
         read_stage_table(tmp_path, "codings")

@@ -18,7 +18,8 @@ from scipy import stats
 from kvalitativ.constants import UNCODED  # the coders' row for a note with no theme: never evidence
 from kvalitativ.errors import InputError
 
-__all__ = ["theme_counts", "wilson", "person_key", "themed", "ALL", "UNCODED"]
+__all__ = ["theme_counts", "wilson", "person_key", "themed", "theme_spans", "theme_groups", "NoteLookup", "ALL",
+           "UNCODED"]
 
 #: unit_id (or group value) that stands for the whole municipality.
 ALL = "_all"
@@ -121,28 +122,52 @@ def is_small(count, threshold: int) -> bool:
 SPAN_CHUNK = 100_000
 
 
-def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+class NoteLookup:
+    """Each note's row in the corpus and its person, computed once for a corpus, so that spans
+    made theme by theme (:func:`theme_groups`) do not index a million note ids per theme."""
+
+    def __init__(self, corpus: pd.DataFrame):
+        self.corpus = corpus
+        ids = corpus["note_id"].astype("string")
+        self._first = np.flatnonzero(~ids.duplicated().to_numpy())  # note ids are unique after ingest
+        self._index = pd.Index(ids.iloc[self._first])
+        self.person = person_key(corpus).to_numpy()
+
+    def rows(self, note_ids: pd.Series) -> np.ndarray:
+        """The corpus row of each note id (-1: not in the corpus)."""
+        row = self._index.get_indexer(note_ids.astype("string"))
+        return np.where(row >= 0, self._first[np.maximum(row, 0)], -1)
+
+
+def theme_groups(codings: pd.DataFrame):
+    """(theme_id, valence, codings of that pair), in sorted order: the evidence stage works one
+    theme at a time so that the spans of a million notes never lie in memory together."""
+    for (theme, valence), group in codings.groupby(["theme_id", "valence"], sort=True, observed=True):
+        yield theme, valence, group
+
+
+def theme_spans(codings: pd.DataFrame, corpus: pd.DataFrame, extra: list[str] | None = None,
+                lookup: NoteLookup | None = None) -> pd.DataFrame:
     """Unique (theme, valence, note, span) rows with the span's text (``span``), the note's
     person (``_person``) and any ``extra`` corpus columns (e.g. unit_id).
 
     The span is ``text[start:end]`` — the sentence that carried the theme — or the whole
-    note when the coding has no span (note-level coding).
+    note when the coding has no span (note-level coding). ``lookup`` (a :class:`NoteLookup` of
+    ``corpus``) saves indexing the corpus again when spans are made theme by theme.
     """
     extra = [c for c in (extra or []) if c in corpus.columns and c not in ("note_id", "text")]
     keep = ["note_id", "theme_id", "valence"] + [c for c in ("start", "end", "score") if c in codings.columns]
     # each coding's note by position (an inner join on the unique note ids, in codings order):
     # the note's text is sliced once per kept span, never copied onto every coding row
-    ids = corpus["note_id"].astype("string")
-    first = np.flatnonzero(~ids.duplicated().to_numpy())  # note ids are unique after ingest
-    row = pd.Index(ids.iloc[first]).get_indexer(codings["note_id"].astype("string"))
-    row = np.where(row >= 0, first[np.maximum(row, 0)], -1)
+    lookup = lookup if lookup is not None else NoteLookup(corpus)
+    row = lookup.rows(codings["note_id"])
     found = row >= 0
     m = codings.loc[found, keep].reset_index(drop=True)
     row = row[found]
     m["note_id"] = m["note_id"].astype("string")
     for col in extra:
         m[col] = corpus[col].to_numpy()[row]
-    m["_person"] = person_key(corpus).to_numpy()[row]
+    m["_person"] = lookup.person[row]
     m["_row"] = row
     has_span = {"start", "end"} <= set(m.columns)
     key = ["theme_id", "valence", "note_id"] + (["start", "end"] if has_span else [])

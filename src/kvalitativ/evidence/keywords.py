@@ -12,12 +12,13 @@ in the theme's sentences, so a rare word cannot point at one person.
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 
-from kvalitativ.evidence.counts import theme_spans, themed
+from kvalitativ.evidence.counts import NoteLookup, theme_groups, theme_spans, themed
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 __all__ = ["theme_keywords"]
@@ -65,22 +66,13 @@ def theme_keywords(
     alpha = prior * y_all / n_total
     a0 = alpha.sum()
 
-    spans = theme_spans(codings, corpus)
+    lookup = NoteLookup(corpus)
     rows = []
-    for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
-        counts = Counter()
-        persons = defaultdict(set)
-        for text, person in zip(grp["span"], grp["_person"]):
-            words = toks(text)
-            counts.update(words)
-            for w in set(words):
-                persons[w].add(person)
-        if not counts:
+    for theme, valence, group in theme_groups(codings):
+        spans = theme_spans(group, corpus, lookup=lookup)
+        y_i, n_persons = _word_counts(spans, toks, index)
+        if not y_i.any():
             continue
-        y_i = np.zeros(len(vocab))
-        for w, k in counts.items():
-            if w in index:
-                y_i[index[w]] = k
         y_j = np.clip(y_all - y_i, 0, None)
         n_i, n_j = y_i.sum(), y_j.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -93,11 +85,32 @@ def theme_keywords(
             if not np.isfinite(z[i]) or z[i] < min_z or rank >= top_n:
                 break
             w = vocab[i]
-            if len(persons[w]) < min_persons or set(w.split()) <= covered:
+            if n_persons[i] < min_persons or set(w.split()) <= covered:
                 continue  # too few persons, or nothing new ("ofte sen" after "ofte" and "sen")
             covered.update(w.split())
             rank += 1
-            rows.append((theme, valence, rank, w, float(z[i]), len(persons[w])))
+            rows.append((theme, valence, rank, w, float(z[i]), int(n_persons[i])))
     if not rows:
         return empty
     return pd.DataFrame(rows, columns=empty.columns)
+
+
+def _word_counts(spans: pd.DataFrame, toks, index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Occurrences of each vocabulary word in a theme's spans, and the number of different
+    persons who used it — counted as distinct (word, person) pairs in integer arrays, since a
+    Python set of persons per word grew to gigabytes on a theme of a million notes' sentences."""
+    person, _ = pd.factorize(spans["_person"])
+    every, words, persons = array("q"), array("q"), array("q")
+    for text, who in zip(spans["span"], person.tolist()):
+        ids = [index[w] for w in toks(text) if w in index]
+        every.extend(ids)
+        distinct = set(ids)
+        words.extend(distinct)
+        persons.extend([who] * len(distinct))
+    counts = np.bincount(np.frombuffer(every, dtype=np.int64), minlength=len(index)).astype(float)
+    n_persons = np.zeros(len(index), dtype=np.int64)
+    if len(words):
+        base = int(person.max()) + 1
+        pairs = np.unique(np.frombuffer(words, dtype=np.int64) * base + np.frombuffer(persons, dtype=np.int64))
+        n_persons = np.bincount(pairs // base, minlength=len(index))
+    return counts, n_persons

@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kvalitativ.errors import ConfigError
-from kvalitativ.evidence.counts import ALL, theme_spans, themed
+from kvalitativ.evidence.counts import ALL, NoteLookup, theme_groups, theme_spans, themed
 
 __all__ = ["select_quotes", "trim_quote", "sensitive_themes", "QUOTE_COLUMNS", "SENSITIVE_QUOTES"]
 
@@ -148,6 +148,61 @@ def _select(group: pd.DataFrame, vec, cores: list[list[str]], rows: np.ndarray, 
     return out
 
 
+#: A theme × valence with more spans than this many times ``max_candidates`` is cut to a seeded
+#: sample before its quotes are cleaned and compared (per unit too), so that a million notes'
+#: sentences are never all redacted and vectorised; below it every span is a candidate.
+LARGE_GROUP = 10
+
+
+def _candidates(spans: pd.DataFrame, n_unit: pd.Series | None, min_persons: int, max_candidates: int,
+                rng: np.random.Generator) -> pd.DataFrame:
+    """A very large theme's spans cut to a seeded sample: 2 × ``max_candidates`` drawn over the
+    whole theme (marked ``_municipality``) plus as many from each unit that may get quotes; a
+    smaller theme is returned whole, every span a municipality candidate (and the draws of
+    :func:`_theme_quotes` are the same as before this cut existed)."""
+    spans = spans.assign(_municipality=True)
+    if len(spans) <= LARGE_GROUP * max_candidates:
+        return spans
+    size = 2 * max_candidates
+    municipality = np.zeros(len(spans), dtype=bool)
+    municipality[rng.choice(len(spans), size=size, replace=False)] = True
+    keep = municipality.copy()
+    if n_unit is not None:
+        units = spans["unit_id"].astype("string").to_numpy(object)
+        for unit in sorted({u for u in units if isinstance(u, str)}):
+            if n_unit.get(unit, 0) >= min_persons:
+                rows = np.flatnonzero(units == unit)
+                keep[rows if len(rows) <= size else rng.choice(rows, size=size, replace=False)] = True
+    return spans.assign(_municipality=municipality)[keep]
+
+
+def _theme_quotes(grp: pd.DataFrame, n_unit: pd.Series | None, *, per_theme: int, per_unit: int, min_persons: int,
+                  max_candidates: int, lam: float, max_similarity: float, rng: np.random.Generator) -> list:
+    """The quotes of one theme × valence: for the municipality and for each unit with enough
+    persons (``n_unit``; None: no unit quotes). ``grp``: its cleaned candidate spans."""
+    try:
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
+            grp["quote"].tolist())
+    except ValueError:  # empty vocabulary
+        return []
+    cores = [_core(t) for t in grp["quote"]]
+    rows = np.flatnonzero(grp["_municipality"].to_numpy(bool))
+    if len(rows) > max_candidates:
+        rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+    parts = [_select(grp, vec, cores, rows, per_theme, lam, max_similarity).assign(unit_id=ALL)]
+    if n_unit is None:
+        return parts
+    units = grp["unit_id"].astype("string").to_numpy(object)
+    for unit in sorted({u for u in units if isinstance(u, str)}):
+        if n_unit.get(unit, 0) < min_persons:
+            continue
+        rows = np.flatnonzero(units == unit)
+        if len(rows) > max_candidates:
+            rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+        parts.append(_select(grp, vec, cores, rows, per_unit, lam, max_similarity).assign(unit_id=unit))
+    return parts
+
+
 def select_quotes(
     codings: pd.DataFrame,
     corpus: pd.DataFrame,
@@ -204,18 +259,6 @@ def select_quotes(
         raise ConfigError(f"sensitive_quotes is '{sensitive_quotes}': use none, municipality or unit.")
     redact = _redact_function(redactor)
     rng = np.random.default_rng(random_state)
-    spans = theme_spans(codings, corpus, extra=["unit_id"])
-    if "score" not in spans.columns:
-        spans["score"] = 1.0
-    empty = pd.DataFrame(columns=QUOTE_COLUMNS)
-    if spans.empty:
-        return empty
-
-    # who has the theme, before any candidate is dropped: the disclosure rule counts persons
-    n_all = spans.groupby(["theme_id", "valence"], observed=True)["_person"].nunique()
-    n_unit = (spans.groupby(["theme_id", "valence", "unit_id"], observed=True)["_person"].nunique()
-              if by_unit and "unit_id" in spans.columns else None)
-
     cache: dict[str, str] = {}
 
     def clean(text: str) -> str:
@@ -223,45 +266,32 @@ def select_quotes(
             cache[text] = trim_quote(redact(trim_quote(text, max_chars * 2)), max_chars)
         return cache[text]
 
-    eligible = n_all[n_all >= min_persons].index
-    spans = spans.set_index(["theme_id", "valence"]).loc[lambda d: d.index.isin(eligible)].reset_index()
-    if spans.empty:  # no theme × valence seen in enough persons
-        return empty
-    spans["quote"] = [clean(t) for t in spans["span"]]
-    letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
-    spans = spans[letters >= min_chars * 0.6]
-    spans = spans[spans["quote"].str.len() >= min_chars]
-    # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
-
+    lookup = NoteLookup(corpus)
     parts = []
-    lam = 1 - diversity
-    for (theme, valence), grp in spans.groupby(["theme_id", "valence"], sort=True, observed=True):
+    for theme, valence, group in theme_groups(codings):
         is_sensitive = theme in sensitive
         if is_sensitive and sensitive_quotes == "none":
             continue
-        grp = grp.reset_index(drop=True)
-        try:
-            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
-                grp["quote"].tolist())
-        except ValueError:  # empty vocabulary
+        spans = theme_spans(group, corpus, extra=["unit_id"], lookup=lookup)
+        # who has the theme, before any candidate is dropped: the disclosure rule counts persons
+        if spans.empty or spans["_person"].nunique() < min_persons:
             continue
-        cores = [_core(t) for t in grp["quote"]]
-        rows = np.arange(len(grp))
-        if len(rows) > max_candidates:
-            rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
-        parts.append(_select(grp, vec, cores, rows, per_theme, lam, max_similarity).assign(unit_id=ALL))
-        if n_unit is None or (is_sensitive and sensitive_quotes != "unit"):
-            continue
-        units = grp["unit_id"].astype("string").to_numpy(object)
-        for unit in sorted({u for u in units if isinstance(u, str)}):
-            if n_unit.get((theme, valence, unit), 0) < min_persons:
-                continue
-            rows = np.flatnonzero(units == unit)
-            if len(rows) > max_candidates:
-                rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
-            parts.append(_select(grp, vec, cores, rows, per_unit, lam, max_similarity).assign(unit_id=unit))
+        n_unit = (spans.groupby("unit_id", observed=True)["_person"].nunique()
+                  if by_unit and "unit_id" in spans.columns and not (is_sensitive and sensitive_quotes != "unit")
+                  else None)
+        spans = _candidates(spans, n_unit, min_persons, max_candidates, rng)
+        if "score" not in spans.columns:
+            spans["score"] = 1.0
+        spans["quote"] = [clean(t) for t in spans["span"]]
+        letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
+        spans = spans[(letters >= min_chars * 0.6) & (spans["quote"].str.len() >= min_chars)]
+        # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
+        if not spans.empty:
+            parts += _theme_quotes(spans.reset_index(drop=True), n_unit, per_theme=per_theme, per_unit=per_unit,
+                                   min_persons=min_persons, max_candidates=max_candidates, lam=1 - diversity,
+                                   max_similarity=max_similarity, rng=rng)
     if not parts:
-        return empty
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out = out[QUOTE_COLUMNS].copy()
     for c in ("theme_id", "valence", "unit_id", "note_id", "quote"):

@@ -140,6 +140,15 @@ def _citizen_from_dir(citizen_dir: Path) -> dict[str, pd.DataFrame]:
     return found
 
 
+def _person_themes_read(link_dir: Path, outcome: str) -> pd.DataFrame | None:
+    """The link's person × theme rows that the evidence uses: present ones, and only the columns
+    the unit outcome rates read (a million persons' full table is four million rows)."""
+    from kvalitativ.io.store import read_stage_table
+
+    return read_stage_table(link_dir, "person_themes", required=False, filters=[("present", "==", 1)],
+                            columns=["person_id", "theme_id", "valence", "present", outcome])
+
+
 def summarize_from_dirs(
     codings_dir: str | Path | None,
     out_dir: str | Path,
@@ -175,8 +184,9 @@ def summarize_from_dirs(
         else:
             tables["indicators"] = read_stage_table(notes_dir, "indicators", required=False)
         if link_dir is not None:
-            for name in ("prevalence", "associations", "person_themes"):
-                tables[name] = read_stage_table(Path(link_dir), name, required=name != "person_themes")
+            for name in ("prevalence", "associations"):
+                tables[name] = read_stage_table(Path(link_dir), name)
+            tables["person_themes"] = _person_themes_read(Path(link_dir), config.link.outcome)
     if config.summarize.unit_figures:
         tables["unit_figures"] = read_unit_figures(config.summarize.unit_figures)
     if citizen_dir is not None:

@@ -240,8 +240,14 @@ def write_tables(
     return written
 
 
-def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True) -> pd.DataFrame | None:
-    """Read a table a stage wrote into `stage_dir` (Parquet is the source of truth)."""
+def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True, columns: list[str] | None = None,
+                     filters: list[tuple] | None = None) -> pd.DataFrame | None:
+    """Read a table a stage wrote into `stage_dir` (Parquet is the source of truth).
+
+    ``columns`` (those the table has; others are ignored) and ``filters`` (pyarrow's row filters,
+    e.g. ``[("present", "==", 1)]``) are applied while reading, so a large table a stage needs
+    only a slice of never lies whole in memory.
+    """
     stage_dir = Path(stage_dir)
     path = table_path(stage_dir, name)
     if not path.exists():
@@ -258,7 +264,10 @@ def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True)
                  else " Give the --out folder of that stage, or run it")
         raise InputError(f"{stage_dir}: has no '{name}' table ({path.name} missing).{where}: `{hint}` "
                          f"with --out {stage_dir}.")
-    return pd.read_parquet(path)
+    if columns is not None:
+        present = set(pq.read_schema(path).names)
+        columns = [c for c in columns if c in present]
+    return pd.read_parquet(path, columns=columns, filters=filters)
 
 
 # ----------------------------------------------------------------------------- run manifest
