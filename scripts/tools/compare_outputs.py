@@ -65,6 +65,11 @@ SCENARIOS: dict[str, list[str]] = {
 #: scenarios that run the config with discovery switched on (saved topic model included).
 WITH_DISCOVERY = ("discover-tfidf", "dask-discover-tfidf")
 
+#: The pseudonym key of every capture (unless KVALITATIV_PSEUDONYM_KEY is set): two captures are
+#: only comparable under one key, since pseudonyms and the run id depend on it; a new key file
+#: beside each capture's config would make every person id differ.
+CAPTURE_KEY = "6b76616c6974617469762d636f6d706172652d6f7574707574732d6b65792121"
+
 #: run.json fields that depend on the clock, not on the inputs.
 TIME_DEPENDENT = ("created_at",)
 
@@ -91,7 +96,7 @@ def capture(into: Path, scenarios: list[str]) -> None:
         cmd = [sys.executable, "-m", "kvalitativ.cli", "--quiet", "run", "--config", str(config),
                "--out", str(out), *SCENARIOS[name]]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                              env={"KVALITATIV_PSEUDONYM_KEY": CAPTURE_KEY, **os.environ, "HF_HUB_OFFLINE": "1"})
         if proc.returncode != 0:
             raise SystemExit(f"{name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         print(f"captured {name} into {out}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from kvalitativ.link.added_value import _folds
 from kvalitativ.link.duplicates import shared_texts
@@ -30,3 +31,34 @@ def test_folds_never_split_a_group_of_the_petitions_template_letter():
         held_out = {shared.groups.get(persons[i], persons[i]) for i in test}
         trained = {shared.groups.get(persons[i], persons[i]) for i in set(range(len(persons))) - set(test)}
         assert not held_out & trained
+
+
+def test_ingest_reports_shared_texts_in_a_table_and_a_line(tmp_path):
+    """The petitions export holds a template letter signed by many: ingest says so and lists the
+    notes; the streamed engine (chunks of 40 rows, so copies fall in different chunks) writes the
+    same table."""
+    from .conftest import kv, petitions_config
+
+    config = petitions_config(tmp_path)
+    status, out = kv("ingest", DATA / "petitions.csv", "--config", config, "--out", tmp_path / "ing")
+    assert status == 0, out
+    assert "integrity:" in out and "duplicate_texts" in out
+    table = pd.read_parquet(tmp_path / "ing" / "parquet" / "duplicate_texts.parquet")
+    notes = pd.read_csv(DATA / "petitions.csv")
+    keys = notes["body"].astype(str).str.lower().str.split().str.join(" ")
+    by_key = notes.assign(key=keys).groupby("key")["author_id"].nunique()
+    expected = notes[keys.isin(by_key[by_key > 1].index)]
+    assert len(table) == len(expected) > 0
+    top = table[table["text_group"] == 1]
+    assert top["n_persons"].iloc[0] == by_key.max() and top["n_notes"].iloc[0] == len(top)
+    assert {"text", "body", "person_id"}.isdisjoint(table.columns)
+
+    cfg = yaml.safe_load(config.read_text(encoding="utf-8"))
+    cfg["chunk_size"] = 40
+    streamed_config = tmp_path / "streamed.yaml"
+    streamed_config.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    status, out = kv("ingest", DATA / "petitions.csv", "--config", streamed_config, "--engine", "streamed",
+                     "--out", tmp_path / "ing-streamed")
+    assert status == 0, out
+    streamed = pd.read_parquet(tmp_path / "ing-streamed" / "parquet" / "duplicate_texts.parquet")
+    pd.testing.assert_frame_equal(streamed, table)

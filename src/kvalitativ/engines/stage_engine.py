@@ -46,7 +46,7 @@ class StageEngine:
     def ingest_to(self, out_dir, path, ingest_config, privacy, run_id: str, *, min_cell: int = 5,
                   extra_tables: dict[str, pd.DataFrame] | None = None,
                   extra_rejects: pd.DataFrame | None = None) -> StageResult:
-        """Ingest ``path`` into ``corpus``, ``notes``, ``rejects``, ``redactions`` of ``out_dir``.
+        """Ingest ``path`` into ``corpus``, ``notes``, ``rejects``, ``redactions``, ``duplicate_texts`` of ``out_dir``.
 
         ``extra_tables`` (indicators) are written beside them, ``extra_rejects`` added to
         ``rejects``. ``details``: n_read, n_kept, n_rejected, redactions, reasons, encoding, separator.
@@ -61,19 +61,25 @@ class StageEngine:
 
         from kvalitativ.io.store import write_tables
 
+        from kvalitativ.io.duplicates import duplicate_texts, duplicates_line, text_hashes
+
         result = self.ingest(path, ingest_config, privacy)
         rejects = result.rejects
         if extra_rejects is not None:
             rejects = pd.concat([rejects, extra_rejects], ignore_index=True)
-        tables = {"corpus": result.corpus, "notes": result.notes, **(extra_tables or {}), "rejects": rejects,
+        corpus = result.corpus
+        shared = duplicate_texts(corpus["note_id"], corpus["person_id"], text_hashes(corpus["text"]))
+        tables = {"corpus": corpus, "notes": result.notes, **(extra_tables or {}), "rejects": rejects,
                   "redactions": pd.DataFrame({"identifier_type": list(result.redactions),
                                               "n_redacted": list(result.redactions.values())},
-                                             columns=["identifier_type", "n_redacted"])}
+                                             columns=["identifier_type", "n_redacted"]),
+                  "duplicate_texts": shared}
         write_tables(out_dir, tables, run_id, min_cell=min_cell)
-        return StageResult.from_tables(tables, [], n_read=result.n_read, n_kept=len(result.corpus),
+        return StageResult.from_tables(tables, [], n_read=result.n_read, n_kept=len(corpus),
                                        n_rejected=len(result.rejects), redactions=result.redactions,
                                        reasons=Counter(rejects["reason"].astype(str).tolist()),
-                                       encoding=result.encoding, separator=result.separator)
+                                       encoding=result.encoding, separator=result.separator,
+                                       shared_texts=duplicates_line(shared))
 
     def code_to(self, out_dir, codebook: str, config, run_id: str, *, train: str | None = None,
                 source_dir=None) -> StageResult:

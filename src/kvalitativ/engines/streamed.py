@@ -56,9 +56,11 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
                     extra_rejects: pd.DataFrame | None = None, chunk_size: int = STREAM_CHUNK,
                     progress: bool = True) -> StageResult:
     """Ingest ``path`` chunk by chunk into ``corpus`` (internal), ``notes``, ``rejects`` and
-    ``redactions`` of ``out_dir``; ``extra_tables`` (indicators) are written whole beside them and
+    ``redactions`` of ``out_dir`` (and ``duplicate_texts``, from each note's text hash, collected
+    chunk by chunk); ``extra_tables`` (indicators) are written whole beside them and
     ``extra_rejects`` (the indicators' rejects) added to ``rejects``."""
     from kvalitativ.errors import InputError
+    from kvalitativ.io.duplicates import duplicate_texts, duplicates_line, text_hashes
     from kvalitativ.io.readers import REJECT_COLUMNS
     from kvalitativ.io.store import write_tables
     from kvalitativ.scale.chunked import TableAppender, ingest_chunk, iter_raw_chunks
@@ -69,12 +71,15 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
     counts: Counter = Counter()
     redactions: Counter = Counter()
     reasons: Counter = Counter()
+    texts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # note id, person, text hash per chunk
     encoding = separator = None
     with _bar(progress, f"ingesting {path.name}") as bar:
         for raw in iter_raw_chunks(path, chunk_size, encoding=ingest_config.encoding,
                                    separator=ingest_config.separator):
             result = ingest_chunk(raw, path, ingest_config, privacy, seen)
             encoding, separator = result.encoding, result.separator
+            texts.append((result.corpus["note_id"].to_numpy(object), result.corpus["person_id"].to_numpy(object),
+                          text_hashes(result.corpus["text"])))
             files["corpus"].append(result.corpus)
             files["notes"].append(result.notes)
             files["rejects"].append(result.rejects[REJECT_COLUMNS])
@@ -96,11 +101,13 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
     rows = {name: f.close(empty[name]) for name, f in files.items()}
     redaction_table = pd.DataFrame({"identifier_type": list(redactions), "n_redacted": list(redactions.values())},
                                    columns=["identifier_type", "n_redacted"])
-    whole = {**(extra_tables or {}), "redactions": redaction_table}
+    shared = duplicate_texts(*(np.concatenate(part) for part in zip(*texts)))
+    whole = {**(extra_tables or {}), "redactions": redaction_table, "duplicate_texts": shared}
     write_tables(out_dir, whole, run_id, min_cell=min_cell)
     rows.update({name: len(frame) for name, frame in whole.items()})
     return StageResult(rows=rows, details={**counts, "redactions": redactions, "reasons": reasons,
-                                           "encoding": encoding, "separator": separator})
+                                           "encoding": encoding, "separator": separator,
+                                           "shared_texts": duplicates_line(shared)})
 
 
 def _corpus_batches(out_dir: Path, chunk_size: int):

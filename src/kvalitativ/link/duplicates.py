@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kvalitativ.io.duplicates import text_keys
+
 
 @dataclass(frozen=True)
 class SharedTexts:
@@ -44,7 +46,7 @@ def shared_texts(corpus: pd.DataFrame) -> SharedTexts:
     ignored)."""
     if not {"person_id", "text"} <= set(corpus.columns) or corpus.empty:
         return SharedTexts()
-    key = corpus["text"].astype("string").str.lower().str.split().str.join(" ")
+    key = text_keys(corpus["text"])
     frame = pd.DataFrame({"person": corpus["person_id"].astype(str).to_numpy(), "key": key.to_numpy()}).dropna()
     frame = frame[frame["key"] != ""]
     n_per_key = frame.groupby("key")["person"].nunique()
