@@ -24,6 +24,11 @@ import sys
 import time
 from pathlib import Path
 
+try:  # as a module of the scripts package (tests), or as a file run from this folder
+    from scripts.benchmarks.docs_section import replace_section
+except ImportError:  # pragma: no cover - run as `python scripts/benchmarks/bench_link.py`
+    from docs_section import replace_section
+
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -219,19 +224,6 @@ def markdown(rec: pd.DataFrame, s: dict, linked, command: str, seconds: float, w
             f"{_fmt(r.crude_or)} ({_fmt(r.or_ci_low)}–{_fmt(r.or_ci_high)}) | {_fmt(r.q_value, 3)} |")
     lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def replace_section(doc: Path, section: str, heading: str = "## Linking") -> None:
-    """Replace (or append) one `## ` section of a shared markdown file, leaving the rest as it is."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        new = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    doc.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

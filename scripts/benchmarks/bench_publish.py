@@ -25,6 +25,11 @@ import threading
 import time
 from pathlib import Path
 
+try:  # as a module of the scripts package (tests), or as a file run from this folder
+    from scripts.benchmarks.docs_section import replace_section
+except ImportError:  # pragma: no cover - run as `python scripts/benchmarks/<name>.py`
+    from docs_section import replace_section
+
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "corpora" / "sample" / "kvalitativ.yaml"
 SECTION = "## Publishing a run"
@@ -130,9 +135,6 @@ def main(argv: list[str] | None = None) -> int:
                             f"--pairs {args.pairs} --write-docs")
     print(text)
     if args.write_docs:
-        sys.path.insert(0, str(REPO / "scripts" / "benchmarks"))
-        from bench_link import replace_section
-
         replace_section(REPO / "docs" / "benchmarks.md", text, heading=SECTION)
     return 0
 

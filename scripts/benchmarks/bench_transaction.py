@@ -29,6 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
+try:  # as a module of the scripts package (tests), or as a file run from this folder
+    from scripts.benchmarks.docs_section import replace_section
+except ImportError:  # pragma: no cover - run as `python scripts/benchmarks/<name>.py`
+    from docs_section import replace_section
+
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "corpora" / "sample" / "kvalitativ.yaml"
 SECTION = "## A run is one transaction"
@@ -137,9 +142,6 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(results, "python scripts/benchmarks/bench_transaction.py" + (" --write-docs" if args.write_docs else ""))
     print(text)
     if args.write_docs:
-        sys.path.insert(0, str(REPO / "scripts" / "benchmarks"))
-        from bench_link import replace_section
-
         replace_section(REPO / "docs" / "benchmarks.md", text, heading=SECTION)
     return 0
 
