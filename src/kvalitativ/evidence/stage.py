@@ -24,6 +24,10 @@ __all__ = ["summarize", "summarize_from_dirs", "INPUT_TABLES", "OUTPUT_TABLES"]
 #: Tables summarize() reads (required: codings, corpus; the rest optional).
 INPUT_TABLES = ("codings", "corpus", "themes", "prevalence", "associations", "person_themes", "indicators",
                 "unit_figures", "citizen_codings", "citizen_corpus", "citizen_themes")
+#: The columns of ``codings`` and ``corpus`` the evidence reads from a folder (a million notes'
+#: codings are 2.6 million rows: the coder's segment ids and method names stay on disk).
+CODINGS_READ = ["run_id", "note_id", "theme_id", "valence", "start", "end", "score"]
+CORPUS_READ = ["note_id", "person_id", "unit_id", "date", "period", "source", "text"]
 #: Tables it may return.
 OUTPUT_TABLES = ("evidence", "quotes", "joint_display", "citizen_prevalence", "citizen_evidence", "citizen_quotes")
 
@@ -176,9 +180,9 @@ def summarize_from_dirs(
     if codings_dir is not None:
         codings_dir = Path(codings_dir)
         notes_dir = Path(notes_dir) if notes_dir else codings_dir
-        tables["codings"] = read_stage_table(codings_dir, "codings")
+        tables["codings"] = read_stage_table(codings_dir, "codings", columns=CODINGS_READ)
         tables["themes"] = read_stage_table(codings_dir, "themes", required=False)
-        tables["corpus"] = read_stage_table(notes_dir, "corpus")
+        tables["corpus"] = read_stage_table(notes_dir, "corpus", columns=CORPUS_READ)
         if indicators_path:
             tables["indicators"], _ = read_indicators(indicators_path, config.ingest, config.privacy)
         else:
