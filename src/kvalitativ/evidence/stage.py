@@ -145,11 +145,14 @@ def _citizen_from_dir(citizen_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def _person_themes_read(link_dir: Path, outcome: str) -> pd.DataFrame | None:
-    """The link's person × theme rows that the evidence uses: present ones, and only the columns
-    the unit outcome rates read (a million persons' full table is four million rows)."""
+    """The link's person × theme rows that the evidence uses: present ones of a real valence (the
+    link's any-valence rows match no coding), and only the columns the unit outcome rates read (a
+    million persons' table is four million rows, half of them any-valence)."""
     from kvalitativ.io.store import read_stage_table
+    from kvalitativ.link.persons import ANY
 
-    return read_stage_table(link_dir, "person_themes", required=False, filters=[("present", "==", 1)],
+    return read_stage_table(link_dir, "person_themes", required=False,
+                            filters=[("present", "==", 1), ("valence", "!=", ANY)],
                             columns=["person_id", "theme_id", "valence", "present", outcome])
 
 
