@@ -71,16 +71,30 @@ class Redactor:
         says person (:mod:`kvalitativ.privacy.name_case`). ``"standard"``: the plain spellings
         and capitalised names only (what kvalitativ did before; fewer changes to ordinary words,
         more identifiers missed; docs/benchmarks.md, "Redaction", compares the two).
+    types:
+        The identifier types to redact (``privacy.redact``; default all of :data:`TYPES`). A type
+        left out is kept in the text: docs/privacy.md says what that risks.
+    language:
+        ``ingest.language``: ``auto`` (guess per text), ``da`` or ``en``; selects the name rules.
+    topic_rules:
+        The checks that keep topic words, places and title-case words (False = the name rules
+        before them; only the benchmark's before/after uses it).
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict"):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict",
+                 types: Iterable[str] = TYPES, language: str = "auto", topic_rules: bool = True):
         if strictness not in STRICTNESS:
             raise ConfigError(f"privacy.strictness is '{strictness}': use {' or '.join(STRICTNESS)}.")
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
         self.strictness = strictness
+        self.types = frozenset(types)
+        if not self.types <= set(TYPES):
+            raise ConfigError(f"Unknown identifier types {sorted(self.types - set(TYPES))}: use {', '.join(TYPES)}.")
+        self.language = language
         self._strict = strictness == "strict"
-        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict)
+        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict,
+                                 language=language, topic_rules=topic_rules)
         self._keep = load_gazetteer().keep
 
     def find(self, text: str, names: Iterable[str] = ()) -> list[Find]:
@@ -89,8 +103,11 @@ class Redactor:
             return []
         norm, origin = normalise(text) if self._strict else (text, None)
         finds = self.find_patterns(norm)
-        finds += self._names.find(norm, names, taken=finds)
+        if "NAVN" in self.types:
+            finds += self._names.find(norm, names, taken=finds)
         finds = _merge_names(norm, _resolve(finds))
+        if len(self.types) < len(TYPES):  # a kept type is found (so no other type takes it) but stays
+            finds = [f for f in finds if f.type in self.types]
         if origin is None:
             return finds
         return [Find(f.type, *to_original(origin, f.start, f.end), f.confidence) for f in finds]
@@ -143,6 +160,7 @@ def redact_texts(
     known_names: Iterable[str] = (),
     gazetteer: bool = True,
     strictness: str = "strict",
+    types: Iterable[str] = TYPES,
 ) -> tuple[list[str], Counter]:
     """Redact a column of notes: ``(redacted texts, counts by type)``.
 
@@ -151,7 +169,7 @@ def redact_texts(
         texts, counts = redact_texts(df["Notat"], names_per_row=df[["Navn"]].to_numpy().tolist())
         print(RedactionReport(counts).to_frame())
     """
-    return Redactor(known_names, gazetteer=gazetteer, strictness=strictness).redact_texts(texts, names_per_row)
+    return Redactor(known_names, gazetteer=gazetteer, strictness=strictness, types=types).redact_texts(texts, names_per_row)
 
 
 @dataclass
