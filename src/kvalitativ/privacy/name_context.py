@@ -48,12 +48,21 @@ _HEADS = frozenset(
         "selskabet ministerium ministeriet styrelse styrelsen region regionen provins provinsen stat staten"
     ).split()
 )
+#: Lower-case nouns that put a place or a body's name after them ("øen Upolu", "the city of Bishkek").
+_APPOSITIVE = frozenset(
+    "byen øen øerne landet floden staten regionen provinsen hotellet firmaet virksomheden organisationen "
+    "gruppen holdet klubben bandet partiet selskabet avisen programmet operation "
+    "city town island village river state province hotel company organisation organization group team club "
+    "band country region newspaper".split()
+)
+_COMPASS_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:nord|syd|øst|vest|north|south|east|west)(?:[ \t]+(?:for|of))[ \t]*$")
+_COMPOUND_AFTER_RE = re.compile(r"-[a-zæøåäöü]")
 #: Words that begin the name of a place ("Lake Onega", "Mount Everest", "Kap Horn").
 _PLACE_PREFIXES = frozenset("lake mount cape fort port river saint san santa kap sankt".split())
 
 _EN_NOUN_ENDINGS = (
     "osis", "itis", "ism", "isms", "ology", "ologies", "ment", "ments", "ness", "ity", "ities", "ship",
-    "ics", "ance", "ence", "tions", "sions", "ution", "ary", "ories",
+    "ics", "ance", "ence", "tions", "sions", "ution", "ories",
 )
 _DEMONYM_ENDINGS = ("ian", "ians", "ean", "eans", "ese", "ish", "ans")
 _WORDS_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -61,12 +70,12 @@ _SEGMENT_RE = re.compile(r"[^.!?:;\n•]+")
 
 
 def title_case_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences or lines written in title case: at least three words of four or more
-    letters after the first word, and three in four of them capitalised ("Fund Endometriosis
-    Research Now", "Frigivelse Af Anlægsbevilling Til Skolen")."""
+    """Spans of the sentences or lines written in title case: at least three words after the first,
+    and three in four of them capitalised ("Fund Endometriosis Research Now", "Frigivelse Af
+    Anlægsbevilling Til Skolen"; not "Today's Player of the Day is Alex Ovechkin")."""
     out = []
     for seg in _SEGMENT_RE.finditer(text):
-        words = [w for w in _WORDS_RE.findall(seg.group(0))[1:] if len(w) >= 4]
+        words = _WORDS_RE.findall(seg.group(0))[1:]
         if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words):
             out.append(seg.span())
     return out
@@ -78,8 +87,16 @@ def inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def after_article(prev_word: str) -> bool:
-    """The word before is an article or determiner: "the Sundarbans", "det Kaspiske Hav"."""
-    return prev_word in _ARTICLES
+    """The word before is an article or determiner ("the Sundarbans", "det Kaspiske Hav") or a
+    noun that puts a place or body's name after it ("øen Upolu", "the city of Bishkek")."""
+    return prev_word in _ARTICLES or prev_word in _APPOSITIVE
+
+
+def place_context(text: str, start: int, end: int) -> bool:
+    """Compass-and-preposition before ("nord for Trenton", "north of Mecca"), or the word is the
+    first part of a hyphenated compound ("Schengen-landet", "Kyoto-protokollen")."""
+    return _COMPASS_BEFORE_RE.search(text, max(0, start - 16), start) is not None or \
+        _COMPOUND_AFTER_RE.match(text, end) is not None
 
 
 def names_a_place(bases: list[str], next_base: str | None) -> bool:

@@ -110,6 +110,9 @@ _INSTITUTION_WORDS = (
     # streets without a house number are no identifier, and no name
     "vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "strædet", "vænget", "vænge", "boulevard",
     "plads", "pladsen", "torv", "torvet", "parken", "stien",
+    # places in the definite form ("Bellingshausenhavet", "Rhindalen", "Romerriget")
+    "havet", "riget", "dalen", "floden", "søen", "bjerget", "bjergene", "øerne", "halvøen", "bugten", "fjorden",
+    "ørkenen",
 )
 #: Endings of Danish derived nouns; no first name or surname ends like this ("Visitationen").
 _NOUN_ENDINGS = (

@@ -48,6 +48,7 @@ from kvalitativ.privacy.name_context import (
     english_rules,
     inside,
     names_a_place,
+    place_context,
     title_case_spans,
 )
 from kvalitativ.privacy.name_rules import (
@@ -239,7 +240,7 @@ class NameFinder:
         (:mod:`kvalitativ.privacy.name_context`); a cue before it overrides."""
         if cue or not self.topic_rules or any(c in (FIRST, SUR) for c in classes[i:j]):
             return False
-        if after_article(_prev_word(text, toks[i][0])):
+        if after_article(_prev_word(text, toks[i][0])) or place_context(text, toks[i][0], toks[j - 1][1]):
             return True
         bases = [_base(toks[k][2]) for k in range(i, j)]
         nxt = _base(toks[j][2]) if j < len(toks) and toks[j][2] and _joined(text, toks[j - 1][1], toks[j][0]) else None
