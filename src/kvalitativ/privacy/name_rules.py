@@ -118,6 +118,7 @@ _INSTITUTION_WORDS = (
 _NOUN_ENDINGS = (
     "tion", "tionen", "ning", "ningen", "ninger", "hed", "heden", "heder", "elsen", "skab", "skabet", "isme",
     "itet", "iteten", "mentet", "ingen", "eriet", "ologi", "sionen", "ancen", "encen", "ørerne", "erne",
+    "else", "elser", "ering", "eringen", "eringer",  # "Frigivelse", "Fastsættelse", "Planlægningen"
 )
 _RELATION_AFTER_RE = re.compile(
     r"[ \t]+(?:mor|far|forældre|mormor|morfar|farmor|farfar|bror|søster|storebror|lillebror|storesøster|"

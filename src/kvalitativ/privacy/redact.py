@@ -29,6 +29,7 @@ import pandas as pd
 
 from kvalitativ.errors import ConfigError
 from kvalitativ.privacy.gazetteer import load_gazetteer
+from kvalitativ.privacy.kinds import TYPES, redact_types
 from kvalitativ.privacy.names import NameFinder
 from kvalitativ.privacy.normalise import normalise, to_original
 from kvalitativ.privacy.obfuscated import find_digit_chains, find_obfuscated_emails
@@ -48,8 +49,6 @@ from kvalitativ.privacy.patterns import (
 MAX_PASSES = 3
 #: ``privacy.strictness`` values, strongest first (see :class:`Redactor`).
 STRICTNESS: tuple[str, ...] = ("strict", "standard")
-#: Identifier types in report order.
-TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE", "NAVN")
 
 
 class Redactor:
@@ -96,6 +95,12 @@ class Redactor:
         self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict,
                                  language=language, topic_rules=topic_rules)
         self._keep = load_gazetteer().keep
+
+    @classmethod
+    def from_config(cls, privacy, language: str = "auto", known_names: Iterable[str] = ()) -> "Redactor":
+        """The redactor a run uses: ``privacy.strictness``, the types ``privacy.redact`` asks for
+        and the rules of ``ingest.language`` (one definition for ingest, engines and quotes)."""
+        return cls(known_names, strictness=privacy.strictness, types=redact_types(privacy.redact), language=language)
 
     def find(self, text: str, names: Iterable[str] = ()) -> list[Find]:
         """The identifier spans of ``text`` after overlaps are resolved, in text order."""
