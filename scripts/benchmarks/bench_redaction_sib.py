@@ -43,6 +43,41 @@ SAMPLE = REPO / "corpora" / "sample"
 COMMAND = "python scripts/benchmarks/bench_redaction_sib.py --write-docs"
 BEFORE = "4037b31"
 LANGS = {"eng_Latn": "English", "dan_Latn": "Danish"}
+SAMPLE_SEED, SAMPLE_N = 1, 40
+#: Hand labels (person name or not) of the finds judged below: the seeded sample of the "after"
+#: finds and every find that only "before" makes. A find counts as a person when it holds a real
+#: person's name, also inside a title ("The Tracy Ullman Show", "Roe v. Wade"). Strings not listed
+#: here are printed as unlabelled, to be judged before the figures are quoted.
+PERSON = frozenset("""
+Pryce|Emperor Augustus|Cristina Fernandez|Müslüm Gürses|Oliver Sacks|Anna Ogarzynska|Veguilla|
+President Recep Tayyip|Amir Khan|David Klöcker Ehrenstrahl|Lakkha Singh|Rodrigo|Provenzano|Jacob|
+Galileo Galilei|Although Winfrey|Stofan|Gingrich|Tupua Tamasese Lealofi|George|Raonic|Alonso|Lo Piccolo|
+Johnson|Krushchev|Zealand's Adam|Alessandro Safina|Jack Layton|Kier Starmer|Wladyslaw Gomulka|Robin Uthappa|
+Bowyer|Jai Shankar Choudhary|Richard Veerman|John Grant|Reid|Sejong|Katja Saarinen|Provenzanos|Tipper|Tommy|
+Emma Stone|Julia Gillard|Jeremiah Horrocks|Luna|Piccolo|Michael Schumacher|Adam Cuerden|
+House Newt Gingrich|Roe|Tracy Ullman|Tracey Ullman|Hershey|Colbert Report|Cushing|Bohr|Damadian|Davey|
+Edward Purcell|Gordon Johndroe|Keselowski|Kirchner|Kristoffer Schneider|Lantagne|Lyndon B. Johnson|Martelly|
+Minister Julia Gillard|Simpsons Simon|Stephen Colbert|Steven Tyler|Velasquez|Bobek|Carpanedo|Felix Bloch|
+Haris Alexiou|Hifikepunye Pohamba|Huhne|James|Jaromir Jagr|Pythagoras|Raju Khandelwal|Tommy Frank|Winfrey
+""".replace("\n", "").split("|"))
+NOT_PERSON = frozenset("""
+Sul|G. South|Mangola|Stardust|Saint-Georges|Moldova|Fatima|Barça|Rarotonga|Shyam|Geospiza|Machu Picchu|
+Homo Erectus|Enceladus|Judo Federations|King George|Asociacion Argentina|Kingsway|Camp David|Muskoka|Manta|
+Kriegsmarine|Gonu|Noosa|Aegean Sea|Afghans|Ames Straw Poll|Angkor Pass|Artibonite River|Assunpink Creek|
+Astrogeology|Atlanta Thrashers|Avenger|Bangladeshi|Belarussian|Bucharest|Caspian Sea|Catalan|Cirque|
+Connaught|Corcovado|Cretaceous|Croatian|Danube|Etihad Airways|First|Galapagos|Gangetic|Genus Panthera|
+Giant Slalom|Guinness Book|Hekla|Icelandic Meteorological Office|Investigations Subcommittee|Janissary|
+Joseon Dynasty|Kyoto|Lake Ladoga|Lake Onega|Loire Valley|Maasai Mara National Reserve|Maldives|Marian|
+Maswa Game Reserve|Mau|Mersey|Mideast War|Nepalese|Ngorongoro|North|Onega|Oyapock River|
+Oyapock River Bridge|Paralympics|Pedrillo|Pharaoh's Curse|Prosecutions|Qing|Qing Empire|Rhine|
+Riga Peace Treaty|Royal Bafokeng|Sagittarius|Sahel|Schengen|Sclerosis|Sealion|Serengeti|Shetland|Slalom|
+Sphinx|Sundarbans|Taizicheng|Tasmanian|Third|Trafalgar Square|Transantarctic|Transnistria Republic|
+Triceratops|Twin Otter|Uppsala University|World|Bafokeng Stadium|Baltiske Kanal|Bellingshausenhavet|
+Dominikanske Republik|Hispaniola|Joseon|Kaspiske|Komité|Mekka|Otter|Republikanske|Rhindalen|Riga|
+Romerriget|Søløve|Transnistriske Republik|Trenton|Ukuelige|Upolu|Ægæiske|Congolese|Aitutaki|Domingo|Guiana|
+Moroccan|Natal|Patos|Sol|Antarktis|Dominicana|Holborn|Io|Las Estrellas|Santo Domingo|Shri Shyams|Thrashers|
+Victoria|Wikinews
+""".replace("\n", "").split("|"))
 
 
 def _load_tool(name: str):
@@ -155,6 +190,21 @@ def only_in(a: dict, b: dict, lang: str) -> list[tuple[str, str]]:
     return [(w, ctx) for i, w, ctx in a["sib"][lang]["finds"] if (i, w) not in have]
 
 
+def _persons(words: list[str]) -> tuple[int, int, list[str]]:
+    """(person names, judged, unjudged strings) among ``words`` by the hand labels."""
+    judged = [w for w in words if w in PERSON or w in NOT_PERSON]
+    return sum(w in PERSON for w in judged), len(judged), sorted({w for w in words if w not in judged})
+
+
+def labelled(before: dict, after: dict, lang: str) -> dict:
+    """Person share of a seeded sample of the "after" finds and of the finds only "before" makes."""
+    import random
+
+    finds = after["sib"][lang]["finds"]
+    sample = [w for _, w, _ in random.Random(SAMPLE_SEED).sample(finds, min(SAMPLE_N, len(finds)))]
+    return {"sample": _persons(sample), "gone": _persons([w for w, _ in only_in(before, after, lang)])}
+
+
 def render(before: dict, after: dict, rev: str) -> str:
     lines = [
         "## Redaction: text that is not municipal notes (SIB-200 English and Danish)",
@@ -182,11 +232,23 @@ def render(before: dict, after: dict, rev: str) -> str:
             lines.append(f"| {label}: identifier-free texts changed | {_pct(before[key]['clean'])} | "
                          f"{_pct(after[key]['clean'])} |")
     lines.append("")
+    lines += ["Person names among the finds, judged by hand (labels in the script): a seeded sample "
+              f"(seed {SAMPLE_SEED}) of {SAMPLE_N} finds after, and every find made before but not after.", "",
+              "| language | finds after: person names in the sample | finds no longer made: person names | "
+              "estimated finds that are no person, before → after |", "|---|---:|---:|---:|"]
+    for lang, label in LANGS.items():
+        lab = labelled(before, after, lang)
+        (sp, sn, _), (gp, gn, _) = lab["sample"], lab["gone"]
+        n_after, n_gone = len(after["sib"][lang]["finds"]), len(only_in(before, after, lang))
+        other_after = round(n_after * (sn - sp) / max(sn, 1))
+        lines.append(f"| {label} | {sp}/{sn} | {gp}/{gn} | ≈ {other_after + n_gone - gp} → ≈ {other_after} |")
+    lines.append("")
     for lang, label in LANGS.items():
         gone = only_in(before, after, lang)
         new = only_in(after, before, lang)
-        lines.append(f"SIB-200 {label}: {len(gone)} finds no longer made, {len(new)} new: "
-                     + "; ".join(sorted({w for w, _ in gone})) + ".")
+        persons = sorted({w for w, _ in gone if w in PERSON})
+        lines.append(f"SIB-200 {label}: {len(gone)} finds no longer made ({len(new)} new): "
+                     + "; ".join(sorted({w for w, _ in gone})) + f". Of these, person names: {'; '.join(persons)}.")
         lines.append("")
     return "\n".join(lines)
 
@@ -206,6 +268,10 @@ def main(argv: list[str] | None = None) -> None:
     section = render(before, after, args.before)
     print(section)
     for lang in LANGS:
+        lab = labelled(before, after, lang)
+        unjudged = lab["sample"][2] + lab["gone"][2]
+        if unjudged:
+            print(f"UNLABELLED {lang}: {unjudged}")
         for w, ctx in only_in(before, after, lang):
             print(f"gone {lang}: {w!r:30} {ctx!r}")
         for w, ctx in only_in(after, before, lang):

@@ -53,7 +53,12 @@ _APPOSITIVE = frozenset(
     "byen øen øerne landet floden staten regionen provinsen hotellet firmaet virksomheden organisationen "
     "gruppen holdet klubben bandet partiet selskabet avisen programmet operation "
     "city town island village river state province hotel company organisation organization group team club "
-    "band country region newspaper".split()
+    "band country region newspaper "
+    # kinds of named things that are no persons: storms, ships, sky bodies, taxa, charities
+    "cyklon cyklonen orkan orkanen storm stormen tyfon skibet sonden missionen planeten månen galaksen slægten "
+    "arten cyclone hurricane typhoon ship probe mission planet moon galaxy genus species charity "
+    # compass adjectives: "det østlige Moldova", "eastern Moldova"
+    "østlige vestlige nordlige sydlige eastern western northern southern".split()
 )
 _COMPASS_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:nord|syd|øst|vest|north|south|east|west)(?:[ \t]+(?:for|of))[ \t]*$")
 _COMPOUND_AFTER_RE = re.compile(r"-[a-zæøåäöü]")
