@@ -164,7 +164,27 @@ def measure() -> dict:
             n, caught = n + 1, caught + _covered(finds, r.start, r.end)
     out["adversarial"] = {"names": [caught, n], "clean": [changed, clean]}
     out["sample"] = _sample_names(redactor) if (SAMPLE / "pii_planted.csv").exists() else None
+    out["notes_per_s"] = _throughput(redactor)
     return out
+
+
+def _throughput(redactor) -> float | None:
+    """Median notes per second of ``redact_texts`` over the sample notes (names per row), 3 runs."""
+    import statistics
+    import time
+
+    import pandas as pd
+
+    if not (SAMPLE / "notes.csv").exists():
+        return None
+    notes = pd.read_csv(SAMPLE / "notes.csv", sep=";", dtype=str, keep_default_na=False)
+    texts, names = notes["Notat"].tolist(), [[n] if n else [] for n in notes["Navn"]]
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        redactor.redact_texts(texts, names)
+        runs.append(len(texts) / (time.perf_counter() - t0))
+    return statistics.median(runs)
 
 
 def measure_revision(rev: str) -> dict:
@@ -231,6 +251,9 @@ def render(before: dict, after: dict, rev: str) -> str:
             lines.append(f"| {label}: name recall | {_pct(before[key]['names'])} | {_pct(after[key]['names'])} |")
             lines.append(f"| {label}: identifier-free texts changed | {_pct(before[key]['clean'])} | "
                          f"{_pct(after[key]['clean'])} |")
+    if before.get("notes_per_s") and after.get("notes_per_s"):
+        lines.append(f"| throughput on the sample notes (median of 3, one core; the machine was shared) | "
+                     f"{before['notes_per_s']:,.0f} notes/s | {after['notes_per_s']:,.0f} notes/s |")
     lines.append("")
     lines += ["Person names among the finds, judged by hand (labels in the script): a seeded sample "
               f"(seed {SAMPLE_SEED}) of {SAMPLE_N} finds after, and every find made before but not after.", "",

@@ -139,7 +139,7 @@ class NameFinder:
                     protected.add(*m.span())
             # names in lower case or capitals are judged on a copy in the case names have
             judged = restore_case(text, self._g) if self.restore_case else text
-            out += self._find_context(judged, protected, self.topic_rules and english_rules(self.language, text))
+            out += self._find_context(judged, protected, text)
         return _union(out)
 
     # ---------------------------------------------------------------------------- exact names
@@ -246,7 +246,9 @@ class NameFinder:
         nxt = _base(toks[j][2]) if j < len(toks) and toks[j][2] and _joined(text, toks[j - 1][1], toks[j][0]) else None
         return classes[i] != AFIRST and names_a_place(bases, nxt)
 
-    def _find_context(self, text: str, protected: Spans, english: bool = False) -> list[Find]:
+    def _find_context(self, text: str, protected: Spans, original: str | None = None) -> list[Find]:
+        """Names by the gazetteer and context rules; ``original`` (the text before case restoring)
+        is what the language is guessed from."""
         toks = []
         for m in CAP_TOKEN_RE.finditer(text):
             s, e = m.span()
@@ -259,9 +261,11 @@ class NameFinder:
         i = 0
         n = len(toks)
         classes = [self._classify(t[2].rstrip()) if t[2] else KEEP for t in toks]
+        # the language is guessed only where a rare word is to be judged (it costs a pass over the text)
+        english = self.topic_rules and UNK in classes and english_rules(self.language, original or text)
         if english:  # "Endometriosis", "Prosecutions": English derived nouns are no names
             classes = [WORD if c == UNK and t[2] and english_noun(_base(t[2])) else c for c, t in zip(classes, toks)]
-        titled = title_case_spans(text) if self.topic_rules else []
+        titled = None
         while i < n:
             s, e, tok = toks[i]
             cls = classes[i]
@@ -276,15 +280,21 @@ class NameFinder:
             cue = _STRONG_CUE_RE.search(text, lo, s) is not None or _SIGNATURE_CUE_RE.search(text, lo, s) is not None
             contact = cue or _CONTACT_CUE_RE.search(text, lo, s) is not None
             chain = last_name_end >= 0 and _CHAIN_RE.fullmatch(text, last_name_end, s) is not None
-            if (institution_next and not cue) or self._not_person(text, toks, classes, i, j, cue):
-                i = j  # "Vestfyns Gymnasium", "the Caspian Sea": the name of an institution or place
+            if institution_next and not cue:
+                i = j  # "Vestfyns Gymnasium", "Marie Kruses Skole": the name of an institution
                 continue
-            title = inside(titled, s)  # in a title-case line a capital says nothing
+            if titled is None and cls not in (FIRST, SUR, INIT):
+                titled = title_case_spans(text) if self.topic_rules else []
+            title = titled is not None and inside(titled, s)  # in a title-case line a capital says nothing
+            run = j
             is_name = j - i >= 2 and run_is_name(text, toks, classes, i, j, cue, contact, title)
             if not is_name:
                 j = i + 1  # fall back to judging the first token alone
             if not is_name and j == i + 1:
                 is_name = self._single_is_name(text, s, e, tok, cls, cue, contact, chain, toks, i, title, english)
+            if (is_name or run - i >= 2) and self._not_person(text, toks, classes, i, run, cue):
+                i = run  # "the Caspian Sea", "Schengen-landet": a place, a body or a topic
+                continue
             if is_name:
                 start, end = toks[i][0], toks[j - 1][1]
                 glen = self._genitive_len(toks[j - 1][2])
