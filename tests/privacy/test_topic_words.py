@@ -79,3 +79,11 @@ def test_title_case_needs_most_words_capitalised():
     assert title_case_spans("Fund Endometriosis Research Now")
     assert not title_case_spans("Today's Player of the Day is Alex Ovechkin of the Capitals.")
     assert not title_case_spans("Mødet med Mikkel gik godt")
+
+
+def test_topic_rules_can_be_switched_off_to_compare():
+    from kvalitativ.privacy.names import NameFinder
+
+    text = "Ships sail the Caspian Sea."
+    assert NameFinder(topic_rules=False).find(text)
+    assert not NameFinder().find(text)

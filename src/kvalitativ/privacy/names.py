@@ -104,8 +104,8 @@ class NameFinder:
     exact names are found. ``restore_case``: also judge names written in lower case or capitals
     (:mod:`kvalitativ.privacy.name_case`). ``language``: ``auto`` (guess per text), ``da`` or ``en``;
     English text also gets the English word-shape rules. ``topic_rules``: the checks of
-    :mod:`kvalitativ.privacy.name_context` (title case, articles, head nouns); False = the rules
-    before them (for the benchmark's before/after).
+    :mod:`kvalitativ.privacy.name_context` (title case, articles, head nouns, word shapes);
+    False = without them (to see what they change on a text).
     """
 
     def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, restore_case: bool = True,

@@ -75,13 +75,10 @@ class Redactor:
         left out is kept in the text: docs/privacy.md says what that risks.
     language:
         ``ingest.language``: ``auto`` (guess per text), ``da`` or ``en``; selects the name rules.
-    topic_rules:
-        The checks that keep topic words, places and title-case words (False = the name rules
-        before them; only the benchmark's before/after uses it).
     """
 
     def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict",
-                 types: Iterable[str] = TYPES, language: str = "auto", topic_rules: bool = True):
+                 types: Iterable[str] = TYPES, language: str = "auto"):
         if strictness not in STRICTNESS:
             raise ConfigError(f"privacy.strictness is '{strictness}': use {' or '.join(STRICTNESS)}.")
         self.known_names = tuple(known_names)
@@ -92,8 +89,7 @@ class Redactor:
             raise ConfigError(f"Unknown identifier types {sorted(self.types - set(TYPES))}: use {', '.join(TYPES)}.")
         self.language = language
         self._strict = strictness == "strict"
-        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict,
-                                 language=language, topic_rules=topic_rules)
+        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict, language=language)
         self._keep = load_gazetteer().keep
 
     @classmethod
