@@ -64,21 +64,35 @@ class IngestConfig:
     period: str = "school_year"
     #: Hash person ids: "auto" (only when they look like CPR numbers), "always" or "never".
     pseudonymize: str = "auto"
+    #: The language of the notes: auto (guessed per note), da or en. It chooses the redaction
+    #: rules (e.g. English word shapes for English text); docs/privacy.md.
+    language: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.language not in ("auto", "da", "en"):
+            raise ConfigError(f"ingest.language is '{self.language}': use auto, da or en.")
 
 
 @dataclass
 class PrivacyConfig:
     #: Cells for fewer persons than this are suppressed (never below 3).
     min_cell: int = 5
-    #: Replace identifiers (CPR numbers, names, phone numbers, e-mail and street addresses) in the
-    #: text at ingest. Switch off only for text that was anonymised before export.
-    redact: bool = True
+    #: Replace identifiers in the text at ingest (and in quotes): true = every type (CPR, TELEFON,
+    #: EMAIL, ADRESSE, NAVN), false = none (only for text anonymised before export), or a list of the
+    #: types to redact, e.g. [CPR, TELEFON, EMAIL, ADRESSE] keeps names. A kept type is recorded in
+    #: run.json; docs/privacy.md says what keeping each type risks.
+    redact: bool | list[str] = True
     #: The secret pseudonym key (kept outside the output folder; created with mode 0600 on first
     #: use). None = kvalitativ-pseudonym.key beside the config file; see docs/privacy.md.
     key_file: str | None = None
     #: strict (default): Unicode tricks, digit groups, spelled-out e-mails, lower-case and capital
     #: names too; standard: the plain spellings only (docs/privacy.md).
     strictness: str = "strict"
+
+    def __post_init__(self) -> None:
+        from kvalitativ.privacy.kinds import redact_types
+
+        redact_types(self.redact)  # a clear ConfigError for an unknown type
 
 
 @dataclass

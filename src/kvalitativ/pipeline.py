@@ -232,7 +232,7 @@ def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path 
     public = public_manifest(config)  # file names and hashes, a key fingerprint: nothing secret or local
     write_manifest(out_dir, run_id, config=public["config"], inputs=public["inputs"],
                    stages={k: {"seconds": v} for k, v in timings.items()}, tables=tables,
-                   extra={"pseudonym_key": public["pseudonym_key"],
+                   extra={"pseudonym_key": public["pseudonym_key"], "redaction": public["redaction"],
                           **({"publish": publication} if publication else {})})
     summary.append(f"Run {run_id}: outputs in {config.out}/ (report.html, run.json, parquet/, csv/, csv_da/, "
                    "kvalitativ.duckdb)")

@@ -113,25 +113,27 @@ class PrecomputedEmbedder(EmbedderWrapper):
 
 # --- tasks --------------------------------------------------------------------------------------
 
-def _redactor(strictness: str):
-    """One Redactor per worker thread and ``privacy.strictness`` (it loads the name gazetteer once)."""
+def _redactor(strictness: str, types: tuple[str, ...] | None = None, language: str = "auto"):
+    """One Redactor per worker thread and setting (it loads the name gazetteer once)."""
     cache = getattr(_LOCAL, "redactors", None)
     if cache is None:
         cache = _LOCAL.redactors = {}
-    if strictness not in cache:
-        from kvalitativ.privacy.redact import Redactor
+    key = (strictness, types, language)
+    if key not in cache:
+        from kvalitativ.privacy.redact import TYPES, Redactor
 
-        cache[strictness] = Redactor(strictness=strictness)
-    return cache[strictness]
+        cache[key] = Redactor(strictness=strictness, types=TYPES if types is None else types, language=language)
+    return cache[key]
 
 
-def redact_task(texts: list[str], names: list[list[str]] | None, strictness: str = "strict"
+def redact_task(texts: list[str], names: list[list[str]] | None, strictness: str = "strict",
+                types: tuple[str, ...] | None = None, language: str = "auto"
                 ) -> tuple[list[str], list[str], Counter]:
-    """Redact one partition's texts exactly as ingest does (the same ``privacy.strictness``):
-    (texts, languages, counts by type)."""
+    """Redact one partition's texts exactly as ingest does (the same ``privacy.strictness``, the
+    types of ``privacy.redact``, default all, and ``ingest.language``): (texts, languages, counts by type)."""
     from kvalitativ.text.language import guess_language
 
-    red, counts = _redactor(strictness).redact_texts(texts, names)
+    red, counts = _redactor(strictness, types, language).redact_texts(texts, names)
     return red, [guess_language(t) for t in red], counts
 
 

@@ -66,6 +66,10 @@ def summarize(
     ...                  "prevalence": prev, "associations": assoc}, load_config("kvalitativ.yaml"))
     """
     if isinstance(config, RunConfig):
+        if redactor is None:  # quotes are redacted again with the run's own redactor (privacy.redact)
+            from kvalitativ.privacy.redact import Redactor
+
+            redactor = Redactor.from_config(config.privacy, config.ingest.language) if config.privacy.redact else False
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
         random_state = config.seed if random_state is None else random_state
         outcome = config.link.outcome if outcome is None and config.link.enabled else outcome
@@ -205,7 +209,10 @@ def summarize_from_dirs(
             run_id = str(df["run_id"].iloc[0])
             break
     out = summarize(tables, config, run_id=run_id)
-    written = write_tables(out_dir, out, run_id=run_id, min_cell=config.privacy.min_cell)
+    from kvalitativ.privacy.kinds import kept_types
+
+    written = write_tables(out_dir, out, run_id=run_id, min_cell=config.privacy.min_cell,
+                           kept_types=kept_types(config.privacy.redact))
     lines = []
     if "evidence" in out:
         ev = out["evidence"]

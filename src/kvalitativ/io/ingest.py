@@ -79,10 +79,11 @@ def _published_label(values: pd.Series) -> pd.Series:
     return redact_labels(values)[0]
 
 
-def _redactor(privacy: PrivacyConfig | None = None):
+def _redactor(privacy: PrivacyConfig | None = None, language: str = "auto"):
+    """The configured redactor: privacy.strictness, the types privacy.redact asks for, ingest.language."""
     from kvalitativ.privacy.redact import Redactor
 
-    return Redactor(strictness=(privacy or PrivacyConfig()).strictness)
+    return Redactor.from_config(privacy or PrivacyConfig(), language)
 
 
 def ingest_notes(
@@ -140,7 +141,7 @@ def ingest_notes(
     _reject_duplicates(note_id, text, reason.isna(), reject)
     keep = reason.isna().to_numpy()
     rejects = _rejects_table(raw, path, rows, keep, reason, detail)
-    kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy)
+    kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy, config.language)
 
     labels = {name: _published_label(col(name)[keep].replace("", None))
               for name in ("unit_id", "source", "category")}
@@ -202,14 +203,14 @@ def _rejects_table(raw: RawTable, path: Path, rows: np.ndarray, keep: np.ndarray
 
 
 def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[str],
-              privacy: PrivacyConfig) -> tuple[list[str], Counter]:
+              privacy: PrivacyConfig, language: str = "auto") -> tuple[list[str], Counter]:
     """The kept texts redacted (the row's own name columns help find its names), and the counts."""
     if not (privacy.redact and kept_text):
         return kept_text, Counter()
     names = None
     if name_columns:
         names = [[str(v) for v in vals if str(v).strip()] for vals in kept_rows[name_columns].itertuples(index=False)]
-    return _redactor(privacy).redact_texts(kept_text, names)
+    return _redactor(privacy, language).redact_texts(kept_text, names)
 
 
 def _to_number(values: pd.Series) -> pd.Series | None:

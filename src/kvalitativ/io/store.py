@@ -95,7 +95,8 @@ def table_path(out_dir: Path, name: str, kind: str = "parquet") -> Path:
     return out_dir / kind / (f"{name}.parquet" if kind == "parquet" else f"{name}.csv")
 
 
-def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) -> pd.DataFrame:
+def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int,
+             kept_types: tuple[str, ...] = ()) -> pd.DataFrame:
     frame = frame.copy(deep=False)  # copy-on-write: columns are copied only where they change
     if name not in INTERNAL_TABLES:
         bad = [c for c in frame.columns if str(c).lower() in FORBIDDEN_COLUMNS]
@@ -111,9 +112,10 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) 
         if frame[col].dtype == object and frame[col].isna().all():
             frame[col] = frame[col].astype("string")
     if name not in INTERNAL_TABLES:
-        from kvalitativ.privacy.guard import assert_no_identifiers
+        from kvalitativ.privacy.guard import GUARD_TYPES, assert_no_identifiers
 
-        assert_no_identifiers(name, frame)  # the last guard: no identifier pattern in any string cell
+        # the last guard: no identifier pattern in any string cell (but the types privacy.redact keeps)
+        assert_no_identifiers(name, frame, [t for t in GUARD_TYPES if t not in kept_types])
     counts = [c for c in COUNT_COLUMNS.get(name, []) if c in frame.columns]
     if counts:
         from kvalitativ.privacy.suppress import suppress_small_cells
@@ -197,10 +199,13 @@ def write_tables(
     *,
     min_cell: int = 5,
     formats: tuple[str, ...] = ("parquet", "csv", "csv_da", "duckdb"),
+    kept_types: tuple[str, ...] = (),
 ) -> dict[str, list[Path]]:
     """Write tables in every format; returns {table: [paths written]}.
 
     Each file is replaced atomically, so an interrupted run leaves the previous outputs whole.
+    ``kept_types``: identifier types the user chose to keep in the text (``privacy.redact``,
+    :func:`kvalitativ.privacy.kinds.kept_types`); the last guard does not scan for them.
     """
     out_dir = Path(out_dir)
     if run_id is None:  # every table carries run_id: without one given, derive it from the content
@@ -209,7 +214,7 @@ def write_tables(
             digest.update(name.encode())
             digest.update(pd.util.hash_pandas_object(tables[name].astype(str), index=False).to_numpy().tobytes())
         run_id = "r" + digest.hexdigest()[:12]
-    prepared = {name: _prepare(name, frame, run_id, min_cell) for name, frame in tables.items()}
+    prepared = {name: _prepare(name, frame, run_id, min_cell, tuple(kept_types)) for name, frame in tables.items()}
     written: dict[str, list[Path]] = {}
     for name, frame in prepared.items():
         paths = []

@@ -13,6 +13,7 @@ from typing import Any
 
 from kvalitativ.config import _PATH_FIELDS, RunConfig
 from kvalitativ.io.store import file_sha256
+from kvalitativ.privacy.kinds import kept_types, redact_types
 from kvalitativ.privacy.pseudonym import key_fingerprint, load_key, resolve_key_file
 
 __all__ = ["public_config", "public_inputs", "public_manifest"]
@@ -50,9 +51,12 @@ def public_inputs(config: RunConfig) -> dict[str, dict[str, str]]:
 
 
 def public_manifest(config: RunConfig) -> dict[str, Any]:
-    """``config``, ``inputs`` and ``pseudonym_key`` (fingerprint and file name) for run.json."""
+    """``config``, ``inputs``, ``pseudonym_key`` (fingerprint and file name) and ``redaction`` (the
+    identifier types redacted and those ``privacy.redact`` keeps) for run.json."""
     key_info: dict[str, Any] = {"used": config.ingest.pseudonymize != "never"}
     if key_info["used"]:
         key_info["fingerprint"] = key_fingerprint(load_key(config.privacy.key_file))
         key_info["file"] = resolve_key_file(config.privacy.key_file).name
-    return {"config": public_config(config), "inputs": public_inputs(config), "pseudonym_key": key_info}
+    redaction = {"redacted": list(redact_types(config.privacy.redact)), "kept": list(kept_types(config.privacy.redact))}
+    return {"config": public_config(config), "inputs": public_inputs(config), "pseudonym_key": key_info,
+            "redaction": redaction}

@@ -110,11 +110,15 @@ _INSTITUTION_WORDS = (
     # streets without a house number are no identifier, and no name
     "vej", "vejen", "gade", "gaden", "allé", "alle", "stræde", "strædet", "vænget", "vænge", "boulevard",
     "plads", "pladsen", "torv", "torvet", "parken", "stien",
+    # places in the definite form ("Bellingshausenhavet", "Rhindalen", "Romerriget")
+    "havet", "riget", "dalen", "floden", "søen", "bjerget", "bjergene", "øerne", "halvøen", "bugten", "fjorden",
+    "ørkenen",
 )
 #: Endings of Danish derived nouns; no first name or surname ends like this ("Visitationen").
 _NOUN_ENDINGS = (
     "tion", "tionen", "ning", "ningen", "ninger", "hed", "heden", "heder", "elsen", "skab", "skabet", "isme",
     "itet", "iteten", "mentet", "ingen", "eriet", "ologi", "sionen", "ancen", "encen", "ørerne", "erne",
+    "else", "elser", "ering", "eringen", "eringer",  # "Frigivelse", "Fastsættelse", "Planlægningen"
 )
 _RELATION_AFTER_RE = re.compile(
     r"[ \t]+(?:mor|far|forældre|mormor|morfar|farmor|farfar|bror|søster|storebror|lillebror|storesøster|"
@@ -288,9 +292,11 @@ def run_end(text: str, toks: list, classes: list[int], i: int) -> int:
     return j
 
 
-def run_is_name(text: str, toks: list, classes: list[int], i: int, j: int, cue: bool, contact: bool) -> bool:
+def run_is_name(text: str, toks: list, classes: list[int], i: int, j: int, cue: bool, contact: bool,
+                title: bool = False) -> bool:
     """Whether the run ``i..j`` of two or more tokens is a person's name, from the classes of its
-    tokens and the cues before it."""
+    tokens and the cues before it; ``title``: the run stands in a title-case line, where
+    capitalised words say nothing unless the last one is rare ("Alex Ovechkin")."""
     s, tok = toks[i][0], toks[i][2]
     first, rest = classes[i], classes[i + 1:j]
     if first in (FIRST, AFIRST, INIT) and any(c != INIT for c in rest):
@@ -308,7 +314,7 @@ def run_is_name(text: str, toks: list, classes: list[int], i: int, j: int, cue: 
     if cue and not _is_function_word(_base(tok)):
         return True
     # "Dalia Celik har haft ...", "... med Jarl Brix", "Larry Nassar"
-    return (first in (UNK, WORD) and all(c in (UNK, WORD, SURX) for c in rest)
+    return ((not title or classes[j - 1] == UNK) and first in (UNK, WORD) and all(c in (UNK, WORD, SURX) for c in rest)
             and (first == UNK or _surname_like_word(_base(tok))) and any(c != WORD for c in classes[i:j])
             and _prev_word(text, s) not in _LOCATIVE
             and (not _sentence_initial(text, s) or _VERB_AFTER_RE.match(text, toks[j - 1][1]) is not None))

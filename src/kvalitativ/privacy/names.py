@@ -37,8 +37,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kvalitativ.errors import ConfigError
 from kvalitativ.privacy.gazetteer import Gazetteer, load_gazetteer
 from kvalitativ.privacy.name_case import restore_case
+from kvalitativ.privacy.name_context import (
+    LANGUAGES,
+    after_article,
+    demonym,
+    english_noun,
+    english_rules,
+    inside,
+    names_a_place,
+    place_context,
+    title_case_spans,
+)
 from kvalitativ.privacy.name_rules import (
     run_end,
     run_is_name,
@@ -90,10 +102,18 @@ class NameFinder:
     ``known_names``: names to redact in every text (e.g. all names of the export's name column, or
     staff lists). ``gazetteer``: also use the shipped name lists and context rules; with False only
     exact names are found. ``restore_case``: also judge names written in lower case or capitals
-    (:mod:`kvalitativ.privacy.name_case`).
+    (:mod:`kvalitativ.privacy.name_case`). ``language``: ``auto`` (guess per text), ``da`` or ``en``;
+    English text also gets the English word-shape rules. ``topic_rules``: the checks of
+    :mod:`kvalitativ.privacy.name_context` (title case, articles, head nouns, word shapes);
+    False = without them (to see what they change on a text).
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, restore_case: bool = True):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, restore_case: bool = True,
+                 language: str = "auto", topic_rules: bool = True):
+        if language not in LANGUAGES:
+            raise ConfigError(f"ingest.language is '{language}': use {', '.join(LANGUAGES)}.")
+        self.language = language
+        self.topic_rules = topic_rules
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
         self.restore_case = restore_case
@@ -118,7 +138,8 @@ class NameFinder:
                 for m in self._keep_phrase_re.finditer(text):
                     protected.add(*m.span())
             # names in lower case or capitals are judged on a copy in the case names have
-            out += self._find_context(restore_case(text, self._g) if self.restore_case else text, protected)
+            judged = restore_case(text, self._g) if self.restore_case else text
+            out += self._find_context(judged, protected, text)
         return _union(out)
 
     # ---------------------------------------------------------------------------- exact names
@@ -189,7 +210,7 @@ class NameFinder:
             classes = [self._classify_word(p) for p in low.split("-")]
             if any(c in (FIRST, AFIRST) for c in classes) and all(c in _NAMEISH or c == WORD for c in classes):
                 return FIRST
-            if any(c == SUR for c in classes) and all(c in _NAMEISH or c == WORD for c in classes):
+            if any(c == SUR for c in classes) and all(c in _NAMEISH for c in classes):
                 return SUR
             if low in g.keep or any(c == KEEP for c in classes):
                 return KEEP
@@ -214,7 +235,20 @@ class NameFinder:
             return SURX if not common or base.endswith(("sen", "gaard", "gård")) else WORD
         return WORD if common or _looks_like_noun(base) else UNK
 
-    def _find_context(self, text: str, protected: Spans) -> list[Find]:
+    def _not_person(self, text, toks, classes, i, j, cue) -> bool:
+        """The run ``i..j`` names a place, a body or a topic, by the words around it
+        (:mod:`kvalitativ.privacy.name_context`); a cue before it overrides."""
+        if cue or not self.topic_rules or any(c in (FIRST, SUR) for c in classes[i:j]):
+            return False
+        if after_article(_prev_word(text, toks[i][0])) or place_context(text, toks[i][0], toks[j - 1][1]):
+            return True
+        bases = [_base(toks[k][2]) for k in range(i, j)]
+        nxt = _base(toks[j][2]) if j < len(toks) and toks[j][2] and _joined(text, toks[j - 1][1], toks[j][0]) else None
+        return classes[i] != AFIRST and names_a_place(bases, nxt)
+
+    def _find_context(self, text: str, protected: Spans, original: str | None = None) -> list[Find]:
+        """Names by the gazetteer and context rules; ``original`` (the text before case restoring)
+        is what the language is guessed from."""
         toks = []
         for m in CAP_TOKEN_RE.finditer(text):
             s, e = m.span()
@@ -227,6 +261,11 @@ class NameFinder:
         i = 0
         n = len(toks)
         classes = [self._classify(t[2].rstrip()) if t[2] else KEEP for t in toks]
+        # the language is guessed only where a rare word is to be judged (it costs a pass over the text)
+        english = self.topic_rules and UNK in classes and english_rules(self.language, original or text)
+        if english:  # "Endometriosis", "Prosecutions": English derived nouns are no names
+            classes = [WORD if c == UNK and t[2] and english_noun(_base(t[2])) else c for c, t in zip(classes, toks)]
+        titled = None
         while i < n:
             s, e, tok = toks[i]
             cls = classes[i]
@@ -244,11 +283,18 @@ class NameFinder:
             if institution_next and not cue:
                 i = j  # "Vestfyns Gymnasium", "Marie Kruses Skole": the name of an institution
                 continue
-            is_name = j - i >= 2 and run_is_name(text, toks, classes, i, j, cue, contact)
+            if titled is None and cls not in (FIRST, SUR, INIT):
+                titled = title_case_spans(text) if self.topic_rules else []
+            title = titled is not None and inside(titled, s)  # in a title-case line a capital says nothing
+            run = j
+            is_name = j - i >= 2 and run_is_name(text, toks, classes, i, j, cue, contact, title)
             if not is_name:
                 j = i + 1  # fall back to judging the first token alone
             if not is_name and j == i + 1:
-                is_name = self._single_is_name(text, s, e, tok, cls, cue, contact, chain, toks, i)
+                is_name = self._single_is_name(text, s, e, tok, cls, cue, contact, chain, toks, i, title, english)
+            if (is_name or run - i >= 2) and self._not_person(text, toks, classes, i, run, cue):
+                i = run  # "the Caspian Sea", "Schengen-landet": a place, a body or a topic
+                continue
             if is_name:
                 start, end = toks[i][0], toks[j - 1][1]
                 glen = self._genitive_len(toks[j - 1][2])
@@ -272,18 +318,19 @@ class NameFinder:
             return 1
         return 0
 
-    def _single_is_name(self, text, s, e, tok, cls, cue, contact, chain, toks, i) -> bool:
+    def _single_is_name(self, text, s, e, tok, cls, cue, contact, chain, toks, i, title=False, english=False) -> bool:
         if cls in (FIRST, SUR):
             return True
         if cls == INIT:
             return False
         if cue and cls == WORD and not _is_function_word(_base(tok)):
-            return True
+            return not (self.topic_rules and max(_zipf(_base(tok))) >= 5.0)  # not "Mr. President", "Dear Sir"
+
         if contact and cls in (AFIRST, AKEEP, SURX, UNK):
             return True
         if chain and cls in (AFIRST, UNK, SURX):
             return True
-        initial = _sentence_initial(text, s)
+        initial = _sentence_initial(text, s) or title
         if cls == AKEEP and initial:  # "August var syg i dag" (not "August var en varm måned")
             return _ONLY_PERSON_AFTER_RE.match(text, e) is not None
         if cls == AFIRST:
@@ -296,6 +343,8 @@ class NameFinder:
         if cls == UNK and initial:  # "Edel kom for sent" (but not "Antarktis er ...")
             return len(tok) <= 9 and _PERSON_AFTER_RE.match(text, e) is not None
         if cls == UNK and len(tok) >= 3:
+            if english and demonym(_base(tok)) and _VERB_AFTER_RE.match(text, e) is None:
+                return False  # "Nepalese officials", "Support Tibetans in exile"
             if i > 0 and toks[i - 1][2] is not None and _joined(text, toks[i - 1][1], s) \
                     and self._classify(toks[i - 1][2]) == KEEP:
                 return False  # "Plejecenter Lindely", "Odense Katedralskole": part of a proper noun

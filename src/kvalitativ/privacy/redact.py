@@ -29,6 +29,7 @@ import pandas as pd
 
 from kvalitativ.errors import ConfigError
 from kvalitativ.privacy.gazetteer import load_gazetteer
+from kvalitativ.privacy.kinds import TYPES, redact_types
 from kvalitativ.privacy.names import NameFinder
 from kvalitativ.privacy.normalise import normalise, to_original
 from kvalitativ.privacy.obfuscated import find_digit_chains, find_obfuscated_emails
@@ -48,8 +49,6 @@ from kvalitativ.privacy.patterns import (
 MAX_PASSES = 3
 #: ``privacy.strictness`` values, strongest first (see :class:`Redactor`).
 STRICTNESS: tuple[str, ...] = ("strict", "standard")
-#: Identifier types in report order.
-TYPES: tuple[str, ...] = ("CPR", "TELEFON", "EMAIL", "ADRESSE", "NAVN")
 
 
 class Redactor:
@@ -71,17 +70,33 @@ class Redactor:
         says person (:mod:`kvalitativ.privacy.name_case`). ``"standard"``: the plain spellings
         and capitalised names only (what kvalitativ did before; fewer changes to ordinary words,
         more identifiers missed; docs/benchmarks.md, "Redaction", compares the two).
+    types:
+        The identifier types to redact (``privacy.redact``; default all of :data:`TYPES`). A type
+        left out is kept in the text: docs/privacy.md says what that risks.
+    language:
+        ``ingest.language``: ``auto`` (guess per text), ``da`` or ``en``; selects the name rules.
     """
 
-    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict"):
+    def __init__(self, known_names: Iterable[str] = (), gazetteer: bool = True, strictness: str = "strict",
+                 types: Iterable[str] = TYPES, language: str = "auto"):
         if strictness not in STRICTNESS:
             raise ConfigError(f"privacy.strictness is '{strictness}': use {' or '.join(STRICTNESS)}.")
         self.known_names = tuple(known_names)
         self.gazetteer = gazetteer
         self.strictness = strictness
+        self.types = frozenset(types)
+        if not self.types <= set(TYPES):
+            raise ConfigError(f"Unknown identifier types {sorted(self.types - set(TYPES))}: use {', '.join(TYPES)}.")
+        self.language = language
         self._strict = strictness == "strict"
-        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict)
+        self._names = NameFinder(self.known_names, gazetteer=gazetteer, restore_case=self._strict, language=language)
         self._keep = load_gazetteer().keep
+
+    @classmethod
+    def from_config(cls, privacy, language: str = "auto", known_names: Iterable[str] = ()) -> "Redactor":
+        """The redactor a run uses: ``privacy.strictness``, the types ``privacy.redact`` asks for
+        and the rules of ``ingest.language`` (one definition for ingest, engines and quotes)."""
+        return cls(known_names, strictness=privacy.strictness, types=redact_types(privacy.redact), language=language)
 
     def find(self, text: str, names: Iterable[str] = ()) -> list[Find]:
         """The identifier spans of ``text`` after overlaps are resolved, in text order."""
@@ -89,8 +104,11 @@ class Redactor:
             return []
         norm, origin = normalise(text) if self._strict else (text, None)
         finds = self.find_patterns(norm)
-        finds += self._names.find(norm, names, taken=finds)
+        if "NAVN" in self.types:
+            finds += self._names.find(norm, names, taken=finds)
         finds = _merge_names(norm, _resolve(finds))
+        if len(self.types) < len(TYPES):  # a kept type is found (so no other type takes it) but stays
+            finds = [f for f in finds if f.type in self.types]
         if origin is None:
             return finds
         return [Find(f.type, *to_original(origin, f.start, f.end), f.confidence) for f in finds]
@@ -143,6 +161,7 @@ def redact_texts(
     known_names: Iterable[str] = (),
     gazetteer: bool = True,
     strictness: str = "strict",
+    types: Iterable[str] = TYPES,
 ) -> tuple[list[str], Counter]:
     """Redact a column of notes: ``(redacted texts, counts by type)``.
 
@@ -151,7 +170,7 @@ def redact_texts(
         texts, counts = redact_texts(df["Notat"], names_per_row=df[["Navn"]].to_numpy().tolist())
         print(RedactionReport(counts).to_frame())
     """
-    return Redactor(known_names, gazetteer=gazetteer, strictness=strictness).redact_texts(texts, names_per_row)
+    return Redactor(known_names, gazetteer=gazetteer, strictness=strictness, types=types).redact_texts(texts, names_per_row)
 
 
 @dataclass
