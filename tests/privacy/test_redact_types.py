@@ -126,3 +126,22 @@ def test_quotes_are_redacted_again_with_the_configured_redactor():
     kept = summarize(tables, keep_names)["quotes"]["quote"]
     assert len(quotes) and not quotes.str.contains("Mikkel").any() and quotes.str.contains(r"\[NAVN\]").any()
     assert kept.str.contains("Mikkel").any() and not kept.str.contains(r"\[NAVN\]").any()
+
+
+def test_the_report_guard_follows_the_types_run_json_says_were_kept(tmp_path):
+    import json
+
+    import pytest
+
+    from kvalitativ.privacy.guard import (GUARD_TYPES, IdentifierError, assert_no_identifiers_in_report,
+                                          guard_types_of_folder)
+
+    page = tmp_path / "report.html"
+    page.write_text("<html><body><p>Ring til kontoret på 23 45 67 89.</p></body></html>", encoding="utf-8")
+    assert guard_types_of_folder(tmp_path) == GUARD_TYPES  # no run.json: every type
+    with pytest.raises(IdentifierError, match="TELEFON"):
+        assert_no_identifiers_in_report(page, guard_types_of_folder(tmp_path))
+    (tmp_path / "run.json").write_text(json.dumps({"redaction": {"redacted": ["CPR"], "kept": ["TELEFON"]}}),
+                                       encoding="utf-8")
+    assert "TELEFON" not in guard_types_of_folder(tmp_path)
+    assert_no_identifiers_in_report(page, guard_types_of_folder(tmp_path))  # kept on purpose: no error

@@ -34,10 +34,10 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
     from kvalitativ.report.stage import report_from_dir
 
     path = report_from_dir(tables_dir, out_path, unit=unit, meta={"title": title, "municipality": municipality})
-    from kvalitativ.privacy.guard import IdentifierError, assert_no_identifiers_in_report
+    from kvalitativ.privacy.guard import IdentifierError, assert_no_identifiers_in_report, guard_types_of_folder
 
     try:  # the writer's last guard, as for every table: a page with an identifier is not left behind
-        assert_no_identifiers_in_report(path)
+        assert_no_identifiers_in_report(path, guard_types_of_folder(tables_dir))
     except IdentifierError:
         path.unlink(missing_ok=True)
         raise

@@ -59,6 +59,7 @@ def ingest_notes_dask(path: str | Path, config: IngestConfig | None = None, priv
     from kvalitativ.io.columns import resolve_columns
     from kvalitativ.io.ingest import IngestResult, ingest_notes
     from kvalitativ.io.readers import read_raw
+    from kvalitativ.privacy.kinds import redact_types
 
     config = config or IngestConfig()
     privacy = privacy or PrivacyConfig()
@@ -75,7 +76,8 @@ def ingest_notes_dask(path: str | Path, config: IngestConfig | None = None, priv
                                                                  n_partitions(len(texts), client))]
     parts = map_partitions(client, redact_task, [texts[a:b] for a, b in bounds],
                            [names[a:b] if names is not None else None for a, b in bounds],
-                           desc=f"redacting {path.name}", progress=progress, strictness=privacy.strictness)
+                           desc=f"redacting {path.name}", progress=progress, strictness=privacy.strictness,
+                           types=redact_types(privacy.redact), language=config.language)
     redactions: Counter = Counter()
     red_texts: list[str] = []
     languages: list[str] = []

@@ -177,6 +177,20 @@ def report_text(html: str) -> str:
     return _strip_generated("".join(parts))
 
 
+def guard_types_of_folder(folder) -> tuple[str, ...]:
+    """The pattern types the last guard scans for in an output folder: all but those its run.json
+    records as kept (``privacy.redact``; the user kept them in the text on purpose)."""
+    import json
+    from pathlib import Path
+
+    manifest = Path(folder) / "run.json"
+    try:
+        kept = set(json.loads(manifest.read_text(encoding="utf-8")).get("redaction", {}).get("kept", []))
+    except (OSError, ValueError, AttributeError):
+        kept = set()
+    return tuple(t for t in GUARD_TYPES if t not in kept)
+
+
 def assert_no_identifiers_in_report(path, types: Iterable[str] = GUARD_TYPES) -> None:
     """The last guard for a report page: raise :class:`IdentifierError` (naming the page and the
     types, never a value) when its text or chart data hold an identifier pattern."""
