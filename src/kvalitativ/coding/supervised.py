@@ -14,8 +14,12 @@ word and character n-grams stacked with the text's embedding (see ``features``).
   polarity (with Danish negation), trained on the (note, theme) pairs whose valence is given;
   without valence labels, the codebook-based scorer of the zero-shot coder is used.
 
-Themes with fewer than ``min_positive`` training examples cannot be learned and are left out
-(listed in ``skipped_themes_``).
+* **Codebook prior** (``prior``, see ``kvalitativ.coding.prior``): the zero-shot coder's
+  theme logits join the features; per theme the learned model or the prior's score is kept,
+  whichever codes the hand-coded texts better out of fold; ``make_coder`` turns it on.
+
+Themes with fewer than ``min_positive`` training examples cannot be learned (listed in
+``skipped_themes_``): without a prior they are left out, with one they keep the prior's score.
 """
 
 from __future__ import annotations
