@@ -56,14 +56,18 @@ def _encode(model, texts: list[str]) -> np.ndarray:
                             show_progress_bar=False)
 
 
-def finetune(model, texts: list[str], Y: np.ndarray, per: int, epochs: int, seed: int, batch: int = 16):
-    """SetFit's contrastive step: cosine similarity of each pair regressed on its 0/1 target."""
+def finetune(model, texts: list[str], Y: np.ndarray, per: int, epochs: int, seed: int, batch: int = 16,
+             max_steps: int | None = None):
+    """SetFit's contrastive step: cosine similarity of each pair regressed on its 0/1 target
+    (``max_steps``: stop early, for a smoke run)."""
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-5)
     model.train()
     for _ in range(epochs):
         pairs = _pairs(Y, per, rng)
+        if max_steps is not None:
+            pairs = pairs[: max_steps * batch]
         for k in range(0, len(pairs), batch):
             chunk = pairs[k:k + batch]
             a = model.tokenize([texts[i] for i, _, _ in chunk])
@@ -92,6 +96,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=int, default=10)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--max-steps", type=int, default=None, help="stop each fold's fine-tuning early (smoke run)")
     a = ap.parse_args(argv)
     from sentence_transformers import SentenceTransformer
 
@@ -107,7 +112,7 @@ def main(argv=None) -> dict:
     for k, (tr, te) in enumerate(KFold(5, shuffle=True, random_state=0).split(texts)):
         pred["frozen MiniLM + LR head"][te] = head(Xf[tr], H["H1"][tr], Xf[te])
         model = finetune(SentenceTransformer(str(folder), device="cpu"), [texts[i] for i in tr], H["H1"][tr],
-                         a.pairs, a.epochs, seed=k)
+                         a.pairs, a.epochs, seed=k, max_steps=a.max_steps)
         X = _encode(model, texts)
         pred["SetFit (fine-tuned MiniLM) + LR head"][te] = head(X[tr], H["H1"][tr], X[te])
         print(f"fold {k + 1}/5 done ({time.perf_counter() - t0:.0f} s)", flush=True)

@@ -25,7 +25,7 @@ from kvalitativ.embed import resolve_embedder
 from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
-from .prior import fit_prior
+from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
 from .units import check_corpus
 from .zeroshot import ZeroShotCoder
@@ -112,8 +112,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:
             embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)
-            zs = fit_prior(corpus, codebook, level=level, embedder=embedder, exclusive=exclusive, cache_dir=cache_dir,
-                           random_state=random_state, progress=progress)
+            zs = detached(fit_prior(corpus, codebook, level=level, embedder=embedder, exclusive=exclusive,
+                                    cache_dir=cache_dir, random_state=random_state, progress=progress))
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)

@@ -13,9 +13,11 @@ applied to the same embedding vectors the supervised coder uses, so nothing is e
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
-__all__ = ["prior_features", "fit_prior"]
+__all__ = ["prior_features", "fit_prior", "detached"]
 
 _CLIP = 0.01
 
@@ -25,6 +27,16 @@ def prior_features(zeroshot, vectors: np.ndarray, weight: float) -> np.ndarray:
     columns in the zero-shot coder's theme order."""
     p = np.clip(zeroshot.score_vectors(np.asarray(vectors, dtype=np.float32)), _CLIP, 1 - _CLIP)
     return np.log(p / (1 - p)) * float(weight)
+
+
+def detached(zeroshot):
+    """A fitted zero-shot coder without its embedder: the prior only scores vectors it is given,
+    and a coder shipped to other processes (the Dask engine) must not carry a live embedder."""
+    out = copy.copy(zeroshot)
+    out.embedder = None
+    out.embedder_ = None
+    out.progress = False
+    return out
 
 
 def fit_prior(corpus, codebook, *, level: str, embedder, exclusive: bool, cache_dir, random_state: int,

@@ -39,7 +39,7 @@ from kvalitativ.text.sentences import split_sentences
 
 from .base import BaseCoder, top_only
 from .features import LexicalFeatures, stack_features
-from .prior import prior_features
+from .prior import detached, prior_features
 from .valence import VALENCES, ValenceScorer, lexical_polarities
 
 __all__ = ["SupervisedCoder", "labels_to_matrix"]
@@ -180,8 +180,10 @@ class SupervisedCoder(BaseCoder):
         self.embedder_ = None
         self.prior_ = None
         if self.prior is not None:
-            self.prior_ = self.prior if hasattr(self.prior, "classes_") else clone(self.prior).fit(texts)
-            self.embedder_ = self.prior_.embedder_  # one embedder (and one cache) for both
+            zs = self.prior if hasattr(self.prior, "classes_") else clone(self.prior).fit(texts)
+            if getattr(zs, "embedder_", None) is not None and isinstance(self.embedder, str):
+                self.embedder_ = zs.embedder_  # the prior's vector space (a fitted TF-IDF) and cache
+            self.prior_ = detached(zs)
         if self.embedding or self.prior_ is not None:
             self._get_embedder(fit_texts=texts)
         self.lexical_ = LexicalFeatures().fit(texts) if self.lexical else None
