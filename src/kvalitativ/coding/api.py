@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.codebook import load_codebook
+from kvalitativ.embed import resolve_embedder
 from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
+from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
 from .units import check_corpus
 from .zeroshot import ZeroShotCoder
@@ -89,9 +91,13 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
 
 def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
-               cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False) -> BaseCoder:
+               cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False,
+               prior=True, prior_weight: float = 0.25) -> BaseCoder:
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
     is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
+    ``prior``: the supervised coder also uses the codebook, as a zero-shot prior fitted on the
+    run's fit sample (see ``kvalitativ.coding.prior``); False: hand codes only; or a fitted
+    :class:`ZeroShotCoder` to use as the prior.
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
@@ -103,9 +109,14 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         if train is None:
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         texts, ys, vals = training_from_codes(corpus, train)
+        zs = prior if isinstance(prior, ZeroShotCoder) else None
+        if zs is None and prior is True and codebook is not None:
+            embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)
+            zs = detached(fit_prior(corpus, codebook, level=level, embedder=embedder, exclusive=exclusive,
+                                    cache_dir=cache_dir, random_state=random_state, progress=progress))
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
-                                threshold=threshold, exclusive=exclusive, cache_dir=cache_dir,
-                                random_state=random_state, progress=progress)
+                                threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
+                                cache_dir=cache_dir, random_state=random_state, progress=progress)
         return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 

@@ -39,13 +39,17 @@ class LexicalFeatures:
         return hstack([self.word_.transform(texts), self.char_.transform(texts)]).tocsr() / np.sqrt(2.0)
 
 
-def stack_features(lexical: csr_matrix | None, embedding: np.ndarray | None, embedding_weight: float) -> csr_matrix:
-    """One sparse matrix: the lexical block and the weighted embedding block side by side."""
+def stack_features(lexical: csr_matrix | None, embedding: np.ndarray | None, embedding_weight: float,
+                   prior: np.ndarray | None = None) -> csr_matrix:
+    """One sparse matrix: the lexical block, the weighted embedding block and the (already
+    weighted) codebook prior block side by side."""
     blocks = []
     if lexical is not None:
         blocks.append(lexical)
     if embedding is not None:
         blocks.append(csr_matrix(np.asarray(embedding, dtype=np.float64) * float(embedding_weight)))
+    if prior is not None:
+        blocks.append(csr_matrix(np.asarray(prior, dtype=np.float64)))
     if not blocks:
         raise ValueError("no features: enable lexical or embedding features")
     return hstack(blocks).tocsr() if len(blocks) > 1 else blocks[0].tocsr()

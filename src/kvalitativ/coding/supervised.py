@@ -14,8 +14,12 @@ word and character n-grams stacked with the text's embedding (see ``features``).
   polarity (with Danish negation), trained on the (note, theme) pairs whose valence is given;
   without valence labels, the codebook-based scorer of the zero-shot coder is used.
 
-Themes with fewer than ``min_positive`` training examples cannot be learned and are left out
-(listed in ``skipped_themes_``).
+* **Codebook prior** (``prior``, see ``kvalitativ.coding.prior``): the zero-shot coder's
+  theme logits join the features; per theme the learned model or the prior's score is kept,
+  whichever codes the hand-coded texts better out of fold; ``make_coder`` turns it on.
+
+Themes with fewer than ``min_positive`` training examples cannot be learned (listed in
+``skipped_themes_``): without a prior they are left out, with one they keep the prior's score.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import warnings
 from collections.abc import Iterable
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
@@ -32,8 +37,9 @@ from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 from kvalitativ.text.sentences import split_sentences
 
-from .base import BaseCoder
+from .base import BaseCoder, top_only
 from .features import LexicalFeatures, stack_features
+from .prior import detached, prior_features
 from .valence import VALENCES, ValenceScorer, lexical_polarities
 
 __all__ = ["SupervisedCoder", "labels_to_matrix"]
@@ -81,6 +87,12 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    pred, pos = np.asarray(pred, dtype=bool), np.asarray(y) == 1
+    denom = pred.sum() + pos.sum()
+    return float(2 * np.sum(pred & pos) / denom) if denom else 0.0
+
+
 def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     """The threshold maximising F1 on out-of-fold scores (ties: the one closest to 0.5)."""
     if y.sum() == 0:
@@ -111,7 +123,11 @@ class SupervisedCoder(BaseCoder):
     cv: folds for calibration and threshold tuning.
     threshold: one threshold for all themes; None = the per-theme F1-optimal ones.
     min_positive: fewest training examples a theme needs.
-    exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or none.
+    exclusive: single-label mode: each unit gets its top theme, or none where hand codes say "no
+        theme" is an answer (some training texts have none) and the top theme misses its threshold.
+    prior: a :class:`~kvalitativ.coding.ZeroShotCoder` (fitted or not) whose theme logits join the
+        features as the codebook's prior (see ``kvalitativ.coding.prior``); None = no prior.
+    prior_weight: scale of the prior block against the TF-IDF and embedding blocks.
 
     >>> coder = SupervisedCoder(embedder="e5").fit(texts, [["motivation"], [], ["trivsel", "rusmidler"]])  # doctest: +SKIP
     >>> coder.predict(["Han gider ikke skolen."])                                                       # doctest: +SKIP
@@ -121,7 +137,7 @@ class SupervisedCoder(BaseCoder):
 
     def __init__(self, embedder="e5", level="note", codebook=None, lexical=True, embedding=True,
                  embedding_weight=2.0, C=10.0, cv=5, threshold=None, min_positive=3, class_weight="balanced",
-                 exclusive=False, cache_dir=None, random_state=0, progress=True):
+                 exclusive=False, prior=None, prior_weight=0.25, cache_dir=None, random_state=0, progress=True):
         self.embedder = embedder
         self.level = level
         self.codebook = codebook
@@ -134,6 +150,8 @@ class SupervisedCoder(BaseCoder):
         self.min_positive = min_positive
         self.class_weight = class_weight
         self.exclusive = exclusive
+        self.prior = prior
+        self.prior_weight = prior_weight
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -141,10 +159,11 @@ class SupervisedCoder(BaseCoder):
     # --- features ------------------------------------------------------------------------------
     def _features(self, texts, vectors: np.ndarray | None = None):
         lex = self.lexical_.transform(texts) if self.lexical_ is not None else None
-        emb = None
-        if self.embedding:
-            emb = vectors if vectors is not None else self._encode(texts)
-        return stack_features(lex, emb, self.embedding_weight)
+        prior = getattr(self, "prior_", None)
+        if vectors is None and (self.embedding or prior is not None):
+            vectors = self._encode(texts)
+        pf = prior_features(prior, vectors, self.prior_weight) if prior is not None else None
+        return stack_features(lex, vectors if self.embedding else None, self.embedding_weight, pf)
 
     def _new_lr(self, shape: tuple[int, int] | None = None) -> LogisticRegression:
         # the dual problem is many times faster when features outnumber texts (n-grams do)
@@ -157,6 +176,58 @@ class SupervisedCoder(BaseCoder):
         """Learn from texts ``X`` and their themes ``y`` (per text: a theme id, a list of ids,
         or nothing). ``valence``: optional, per text a dict ``{theme_id: valence}``."""
         texts = [str(t) for t in X]
+        Y = self._targets(texts, y)
+        self.embedder_ = None
+        self.prior_ = None
+        if self.prior is not None:
+            zs = self.prior if hasattr(self.prior, "classes_") else clone(self.prior).fit(texts)
+            if getattr(zs, "embedder_", None) is not None and isinstance(self.embedder, str):
+                self.embedder_ = zs.embedder_  # the prior's vector space (a fitted TF-IDF) and cache
+            self.prior_ = detached(zs)
+        if self.embedding or self.prior_ is not None:
+            self._get_embedder(fit_texts=texts)
+        self.lexical_ = LexicalFeatures().fit(texts) if self.lexical else None
+        V = self._encode(texts) if (self.embedding or self.prior_ is not None) else None
+        F = self._features(texts, V)
+        oof, prior_oof = self._oof_decisions(texts, Y, F)
+        self.models_ = []
+        self.platt_ = []
+        thresholds = []
+        for j in range(Y.shape[1]):
+            self.models_.append(self._new_lr(F.shape).fit(F, Y[:, j]))
+            a, b = _platt(oof[:, j], Y[:, j])
+            self.platt_.append((a, b))
+            thresholds.append(_best_threshold(_sigmoid(a * oof[:, j] + b), Y[:, j]))
+        self.oof_scores_ = np.column_stack([_sigmoid(a * oof[:, j] + b) for j, (a, b) in enumerate(self.platt_)])
+        self.prior_col_ = np.full(len(self.classes_), -1)
+        if prior_oof is not None:
+            thresholds = self._choose_sources(Y, prior_oof, thresholds)
+        self.thresholds_ = np.asarray(thresholds)
+        self._fit_valence(texts, Y, valence, F)
+        return self
+
+    def _choose_sources(self, Y: np.ndarray, prior_oof: np.ndarray, thresholds: list[float]) -> list[float]:
+        """Per theme, the model's or the codebook prior's score, whichever codes the hand-coded
+        texts better (F1, each at its best threshold; the prior never saw these codes, so its
+        scores on them are out-of-sample already). With few hand codes the prior often wins;
+        themes with too few codes to learn at all keep the prior's score (appended to
+        ``classes_``). Sets ``prior_col_``: the prior column a theme reads, -1 for the model."""
+        pidx = {c: i for i, c in enumerate(self.prior_.classes_)}
+        for j, c in enumerate(self.classes_):
+            if c not in pidx:
+                continue
+            thr_p = _best_threshold(prior_oof[:, pidx[c]], Y[:, j])
+            if _f1(prior_oof[:, pidx[c]] >= thr_p, Y[:, j]) > _f1(self.oof_scores_[:, j] >= thresholds[j], Y[:, j]):
+                self.prior_col_[j], thresholds[j] = pidx[c], thr_p
+        learned = set(self.classes_)
+        fallback = [i for i, c in enumerate(self.prior_.classes_) if c not in learned]
+        self.classes_ = np.array([*self.classes_, *self.prior_.classes_[fallback]], dtype=object)
+        self.prior_col_ = np.concatenate([self.prior_col_, np.asarray(fallback, dtype=int)])
+        return thresholds + [0.5] * len(fallback)
+
+    def _targets(self, texts: list[str], y) -> np.ndarray:
+        """The 0/1 matrix of the themes that can be learned; sets ``classes_``, ``skipped_themes_``,
+        ``codebook_`` and ``none_seen_`` (some text has no theme: "none" is an answer)."""
         if len(texts) != len(y):
             raise InputError(f"supervised coder: {len(texts)} texts but {len(y)} label sets.")
         if len(texts) < 4:
@@ -168,26 +239,24 @@ class SupervisedCoder(BaseCoder):
             seen = labels_to_matrix(y)[1]
             classes = [t.id for t in cb.leaves() if t.id in seen] + [c for c in seen if c not in cb]
         Y, classes = labels_to_matrix(y, classes)
+        self.none_seen_ = bool((Y.sum(axis=1) == 0).any())
         counts = Y.sum(axis=0)
         keep = [i for i, c in enumerate(classes) if self.min_positive <= counts[i] < len(texts)]
         self.skipped_themes_ = [classes[i] for i in range(len(classes)) if i not in keep]
         if not keep:
             raise InputError(f"supervised coder: no theme has at least {self.min_positive} coded examples "
                              f"(counts: {dict(zip(classes, counts.tolist()))}); code more notes.")
-        if self.skipped_themes_:
+        if self.skipped_themes_ and self.prior is None:
             warnings.warn(f"themes with fewer than {self.min_positive} examples are not learned: "
-                          f"{', '.join(self.skipped_themes_)}", stacklevel=2)
-        Y = Y[:, keep]
+                          f"{', '.join(self.skipped_themes_)}", stacklevel=3)
         self.classes_ = np.array([classes[i] for i in keep], dtype=object)
         self.codebook_ = cb
+        return Y[:, keep]
 
-        self.embedder_ = None
-        if self.embedding:
-            self._get_embedder(fit_texts=texts)
-        self.lexical_ = LexicalFeatures().fit(texts) if self.lexical else None
-        V = self._encode(texts) if self.embedding else None
-        F = self._features(texts, V)
-
+    def _oof_decisions(self, texts: list[str], Y: np.ndarray, F) -> np.ndarray:
+        """Cross-validated decision values per text and theme (at sentence level: the best
+        sentence's), for calibration and thresholds; and the codebook prior's scores of the same
+        texts (None without a prior)."""
         sentence_of = None
         if self.level == "sentence":
             sents, owner = [], []
@@ -197,42 +266,37 @@ class SupervisedCoder(BaseCoder):
                     owner.append(i)
             sentence_of = (sents, np.asarray(owner))
             Fs = self._features(sents)
-
+        prior_oof = None
+        if getattr(self, "prior_", None) is not None and self.prior_weight > 0:
+            if sentence_of is None:
+                prior_oof = self._prior_probs(F)
+            else:  # a note's prior score: its best sentence's
+                ps = self._prior_probs(Fs)
+                prior_oof = np.zeros((len(texts), ps.shape[1]))
+                np.maximum.at(prior_oof, sentence_of[1], ps)
         n_splits = int(min(self.cv, max(2, Y.sum(axis=0).min())))
         folds = list(KFold(n_splits=n_splits, shuffle=True, random_state=self.random_state).split(texts))
         oof = np.zeros(Y.shape, dtype=float)
         for tr, te in folds:
-            te_set = te
-            F_tr, F_te = F[tr], F[te_set]  # the fold's rows, sliced once for all themes
+            F_tr, F_te = F[tr], F[te]  # the fold's rows, sliced once for all themes
             if sentence_of is not None:
-                sents, owner = sentence_of
-                mask = np.isin(owner, te_set)
+                owner = sentence_of[1]
+                mask = np.isin(owner, te)
                 Fs_te = Fs[mask]
             for j in range(Y.shape[1]):
                 yt = Y[tr, j]
                 if yt.min() == yt.max():
-                    oof[te_set, j] = -10.0 if yt.max() == 0 else 10.0
+                    oof[te, j] = -10.0 if yt.max() == 0 else 10.0
                     continue
                 m = self._new_lr(F_tr.shape).fit(F_tr, yt)
                 if sentence_of is None:
-                    oof[te_set, j] = m.decision_function(F_te)
+                    oof[te, j] = m.decision_function(F_te)
                 else:
                     d = m.decision_function(Fs_te)
                     best = np.full(len(texts), -np.inf)
                     np.maximum.at(best, owner[mask], d)
-                    oof[te_set, j] = best[te_set]
-        self.models_ = []
-        self.platt_ = []
-        thresholds = []
-        for j in range(Y.shape[1]):
-            self.models_.append(self._new_lr(F.shape).fit(F, Y[:, j]))
-            a, b = _platt(oof[:, j], Y[:, j])
-            self.platt_.append((a, b))
-            thresholds.append(_best_threshold(_sigmoid(a * oof[:, j] + b), Y[:, j]))
-        self.thresholds_ = np.asarray(thresholds)
-        self.oof_scores_ = np.column_stack([_sigmoid(a * oof[:, j] + b) for j, (a, b) in enumerate(self.platt_)])
-        self._fit_valence(texts, Y, valence, F)
-        return self
+                    oof[te, j] = best[te]
+        return oof, prior_oof
 
     def _fit_valence(self, texts, Y, valence, F) -> None:
         self.valence_model_ = None
@@ -242,7 +306,7 @@ class SupervisedCoder(BaseCoder):
         if valence is None:
             return
         rows, labels = [], []
-        index = {c: j for j, c in enumerate(self.classes_)}
+        index = {c: j for j, c in enumerate(self.classes_[: Y.shape[1]])}
         for i, v in enumerate(valence):
             if not isinstance(v, dict):
                 continue
@@ -266,7 +330,33 @@ class SupervisedCoder(BaseCoder):
 
     # --- predict -------------------------------------------------------------------------------
     def decision_function(self, X) -> np.ndarray:
+        """Decision values of the learned themes (not of the prior's fallback themes)."""
         return self._decisions(self._features([str(t) for t in X]))
+
+    def _prior_probs(self, F) -> np.ndarray:
+        """The codebook prior's scores, read back from the prior block (the last columns of ``F``)."""
+        k = len(self.prior_.classes_)
+        return _sigmoid(np.asarray(F[:, F.shape[1] - k:].todense()) / float(self.prior_weight))
+
+    def _scores_of(self, F) -> np.ndarray:
+        """Calibrated scores of every column of ``classes_``: each learned theme's model's, or
+        the codebook prior's where it codes better (``prior_col_``), then the fallback themes'."""
+        S = self._calibrated(self._decisions(F))
+        cols = getattr(self, "prior_col_", None)
+        if cols is None or not (cols >= 0).any():
+            return S
+        S = np.column_stack([S, np.zeros((len(S), len(cols) - S.shape[1]))])
+        use = np.flatnonzero(cols >= 0)
+        S[:, use] = self._prior_probs(F)[:, cols[use]]
+        return S
+
+    def decide(self, scores: np.ndarray) -> np.ndarray:
+        """As :meth:`BaseCoder.decide`; in single-label mode where every hand-coded text had a
+        theme (no "none" among the answers) and no ``threshold`` is set, the top theme is coded
+        always: the codes say that every text belongs to one of the themes."""
+        if self.exclusive and self.threshold is None and not getattr(self, "none_seen_", True):
+            return top_only(scores, np.ones(scores.shape, dtype=bool), True)
+        return super().decide(scores)
 
     def _decisions(self, F) -> np.ndarray:
         return np.column_stack([m.decision_function(F) for m in self.models_])
@@ -279,7 +369,7 @@ class SupervisedCoder(BaseCoder):
         X = [str(t) for t in X]
         if not X:
             return np.zeros((0, len(self.classes_)))
-        return self._calibrated(self.decision_function(X))
+        return self._scores_of(self._features(X))
 
     def predict_valence(self, X, Y=None) -> np.ndarray:
         """Valence per (text, theme) where ``Y`` (default ``predict(X)``) codes it, None elsewhere."""
@@ -292,7 +382,7 @@ class SupervisedCoder(BaseCoder):
         # the units' features (TF-IDF n-grams + embedding) serve the theme scores and the valence
         texts = [str(t) for t in texts]
         F = self._features(texts)
-        scores = self._calibrated(self._decisions(F))
+        scores = self._scores_of(F)
         coded = self.decide(scores).astype(bool)
         return scores, coded, self._valence(texts, coded, F)
 

@@ -309,6 +309,12 @@ class ZeroShotCoder(BaseCoder):
         U = self._encode(X)
         return self._scores(U)
 
+    def score_vectors(self, U: np.ndarray) -> np.ndarray:
+        """Scores of texts already embedded by this coder's embedder (used as the supervised
+        coder's codebook prior, which has the vectors at hand)."""
+        with single_threaded_blas():
+            return self._scores(np.asarray(U, dtype=np.float32))
+
     def _scores(self, U: np.ndarray) -> np.ndarray:
         if len(U) == 0:
             return np.zeros((0, len(self.classes_)))
