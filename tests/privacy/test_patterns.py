@@ -158,3 +158,22 @@ def test_address_without_street_suffix_needs_cue_or_postcode():
 )
 def test_address_look_alikes_are_kept(text):
     assert find_addresses(text) == []
+
+
+def test_a_run_of_capitals_does_not_hang_the_address_patterns():
+    """Words before a street name need a space between them: with it optional, a run of capitals
+    (a shouted note, the base64 data of a report chart) could be cut into words in so many ways
+    that the guard spent over a minute on the demo report. A hang detector, not a speed claim:
+    the child gets a minute for what takes milliseconds."""
+    import subprocess
+    import sys
+
+    code = ("from kvalitativ.privacy.redact import Redactor\n"
+            "from kvalitativ.privacy.guard import find_identifiers\n"
+            "text = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' * 4\n"
+            "data = '\"bdata\":\"AAAAAAAAAAAAAAAAAADwPwAAAAAAAABAAAAAAAAACEAAAAAAAAAQQAAAAAAAABRAAAAAAAAAGEAAAAAAAAAcQ\"'\n"
+            "assert Redactor().redact(text + ' 12')[0].startswith('AAAA')\n"
+            "assert find_identifiers(data * 20) == []\n"
+            "assert Redactor().redact('Hun bor på Gl. Køge Landevej 12, 2500 Valby.')[0] == 'Hun bor på [ADRESSE].'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

@@ -226,9 +226,17 @@ _UNITS = (
     r"år|årig|gang|gange|dage?|døgn|timer?|min|minutter|sek|uger?|måneder?|mdr|kr|kroner|dkk|%|procent|"
     r"elever|personer|børn|point|karakter|klasse|km|m|meter|kg|stk|styk|mio|mia|pct|x|gb|mb|cm"
 )
-_PRE_WORD = rf"(?:(?:Gl|Gml|Ny|Nr|Sdr|Ndr|Skt|Sct|Sankt|St|Lille|Store|Gammel|Nørre|Søndre|Vestre|Østre)\.?|(?:[{_UP}]\.){{1,3}}|[{_UP}][{_L}]+(?:-[{_UP}][{_L}]+)?)"
+#: Up to three words before a street name ("Gl. Køge", "H.C. Andersens", "Nørre Allé"): a word
+#: is followed by a space, an abbreviation's dot may stand alone ("H.C.Andersens"). Never a word
+#: glued to the next: with the space optional, a run of capitals ("AAAAAAAA…" in the base64 data of a
+#: chart, or a shouted note) could be cut into words in so many ways that one line took seconds.
+_PRE_WORDS = (
+    rf"(?:(?:(?:Gl|Gml|Ny|Nr|Sdr|Ndr|Skt|Sct|Sankt|St)\.|(?:[{_UP}]\.){{1,3}}){_SP}?"
+    rf"|(?:Gl|Gml|Ny|Nr|Sdr|Ndr|Skt|Sct|Sankt|St|Lille|Store|Gammel|Nørre|Søndre|Vestre|Østre"
+    rf"|[{_UP}][{_L}]+(?:-[{_UP}][{_L}]+)?){_SP}){{0,3}}"
+)
 _STREET = (
-    rf"(?:{_PRE_WORD}{_SP}?){{0,3}}"
+    rf"{_PRE_WORDS}"
     rf"(?:[{_UP}][{_L}\-]*?(?:{_suffix_alt})|(?:{_word_alt}))"
 )
 _STREET_LOWER = rf"[{_LO}]{{3,}}(?:gade|vej|allé|stræde)"
@@ -253,7 +261,7 @@ _ADDRESS_CUE = (
     r"|(?<![\w])(?:adresse|adr\.|bopæl|address|lives\s+(?:at|on)|moved\s+to)\s*:?\s*)"
 )
 ADDRESS_CUE_RE = re.compile(
-    rf"(?i:{_ADDRESS_CUE})(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
+    rf"(?i:{_ADDRESS_CUE})(?P<street>{_PRE_WORDS}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
 )
 #: Street names made of a preposition and a noun ("Ved Stranden", "Over Bækken", "Under Elmene",
 #: "Bag Haverne"): a house number after them is an address without any cue.
@@ -262,7 +270,7 @@ ADDRESS_PREP_RE = re.compile(
     rf"{_SP}[{_UP}][{_L}\-]+(?:{_SP}[{_UP}][{_L}\-]+)?){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})?"
 )
 ADDRESS_POST_RE = re.compile(
-    rf"(?<![\w\[])(?P<street>(?:{_PRE_WORD}{_SP}?){{0,3}}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})"
+    rf"(?<![\w\[])(?P<street>{_PRE_WORDS}[{_UP}][{_L}\-]+){_NUMBER}(?P<floor>{_FLOOR})?(?P<post>{_POSTTOWN})"
 )
 
 
