@@ -32,6 +32,14 @@ def _col(corpus: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
+def _stability(d, topic_ids) -> np.ndarray | None:
+    """Each topic's stability (mean best-match Jaccard over refits), when it was measured."""
+    st = getattr(d, "stability_", None)
+    if st is None:
+        return None
+    return np.round([st.of(t) for t in topic_ids], 4)
+
+
 def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | None = None,
                      topics=None, scores=None) -> dict[str, pd.DataFrame]:
     """Tables for *corpus* (rows aligned with the notes the topics are for).
@@ -55,6 +63,9 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
         "keywords": ["; ".join(k) for k in info.keywords],
         "codebook_version": pd.Series([None] * len(info), dtype="string"),
     }, columns=THEMES_COLUMNS)
+    stability = _stability(d, info.topic_id)
+    if stability is not None:
+        themes["stability"] = stability
     keep = topics != -1
     note_id = _col(corpus, "note_id", n)
     person_id = _col(corpus, "person_id", n)
@@ -99,4 +110,6 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
             "n_notes": [int(n_notes.get(t, 0)) for t in mapping.topic_id],
             "n_persons": [int(n_persons.get(t, 0)) for t in mapping.topic_id],
         })
+        if stability is not None:
+            out["topic_map"]["stability"] = _stability(d, mapping.topic_id)
     return out
