@@ -95,7 +95,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             d.save(model_dir)
         d.stability_ = measure_stability(d, dc, config.seed)
     mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
-    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores)
+    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores, sentences_from_text=not use_model)
     return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
 
 

@@ -7,7 +7,8 @@
   score = cosine of the note to its topic centroid, no valence (topics carry none).
 * ``topic_terms``: theme_id, rank, term, weight (c-TF-IDF).
 * ``topic_map``: topic -> nearest codebook theme, similarity, ``is_emergent`` (with a codebook).
-* ``topic_representatives``: the representative notes by id (the text stays in the corpus).
+* ``topic_representatives``: the representative notes by id; for the first three of each topic
+  the sentence that carries its keywords, redacted once more (:mod:`kvalitativ.discover.sentences`).
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ def _stability(d, topic_ids) -> np.ndarray | None:
 
 
 def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | None = None,
-                     topics=None, scores=None) -> dict[str, pd.DataFrame]:
+                     topics=None, scores=None, sentences_from_text: bool = True) -> dict[str, pd.DataFrame]:
     """Tables for *corpus* (rows aligned with the notes the topics are for).
 
     *topics*/*scores* default to the fitted ``topics_``/``scores_``; pass the result of
-    ``assign`` to write tables for new notes assigned to a saved model.
+    ``assign`` to write tables for new notes assigned to a saved model (then
+    ``sentences_from_text=False``: the representatives are notes of the model's own fit, and
+    the corpus's first rows are not those notes).
     """
     d = discoverer
     topics = np.asarray(d.topics_ if topics is None else topics, dtype=int)
@@ -81,17 +84,23 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
     }, columns=CODINGS_COLUMNS)
     terms = d.topic_terms_.copy()
     terms.insert(0, "theme_id", [topic_theme_id(t) for t in terms.pop("topic_id")])
+    sentences = {}
+    if sentences_from_text and "text" in corpus.columns:
+        from kvalitativ.discover.sentences import representative_sentences
+
+        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist())
     reps = []
     for row in info.itertuples():
         for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity)):
             if doc < n:
                 reps.append({"theme_id": topic_theme_id(row.topic_id), "rank": rank + 1,
-                             "note_id": note_id[doc], "similarity": round(float(sim), 6)})
+                             "note_id": note_id[doc], "similarity": round(float(sim), 6),
+                             "sentence": sentences.get((int(row.topic_id), rank + 1))})
     out = {
         "themes": themes,
         "codings": codings,
         "topic_terms": terms,
-        "topic_representatives": pd.DataFrame(reps, columns=["theme_id", "rank", "note_id", "similarity"]),
+        "topic_representatives": pd.DataFrame(reps, columns=["theme_id", "rank", "note_id", "similarity", "sentence"]),
     }
     if mapping is not None:
         counts = pd.DataFrame({"t": topics, "p": person_id})[keep]
