@@ -66,7 +66,9 @@ def run_stability(texts, X, y) -> dict:
             "stability_min": float(per.stability.min()), "n_unstable": len(unstable),
             "gold_match_stable": float(stable.gold_match.mean()) if len(stable) else float("nan"),
             "gold_match_unstable": float(unstable.gold_match.mean()) if len(unstable) else float("nan"),
-            "gold": score(y, d.topics_)}
+            "gold": score(y, d.topics_),
+            "labels": [(int(r.size), r.label, float(st.of(r.topic_id)))
+                       for r in d.topic_info_.sort_values("size", ascending=False).itertuples()]}
 
 
 def report(res: dict) -> str:
@@ -88,7 +90,8 @@ def report(res: dict) -> str:
                   f"{s['stability_median']:.2f}, min {s['stability_min']:.2f}, {s['n_unstable']} unstable; "
                   f"gold match (best Jaccard) of stable topics {s['gold_match_stable']:.2f} vs unstable "
                   f"{s['gold_match_unstable']:.2f}; took {s['seconds']:.1f} s on {s['n_notes']} notes; "
-                  f"gold NMI of the fit {s['gold']['nmi']:.3f}"]
+                  f"gold NMI of the fit {s['gold']['nmi']:.3f}", "",
+                  "labels (size, stability): " + " · ".join(f"{lab} ({n}, {st:.2f})" for n, lab, st in s["labels"])]
     return "\n".join(lines)
 
 
