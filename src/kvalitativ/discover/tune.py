@@ -26,6 +26,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from kvalitativ.config import DiscoverConfig
+from kvalitativ.discover import submodels as sub
 from kvalitativ.discover.coherence import WindowIndex, c_npmi
 from kvalitativ.discover.metrics import stability_ari, topic_diversity
 from kvalitativ.discover.model import Discoverer, _as_texts
@@ -88,13 +89,9 @@ def _settings(grid) -> list[dict]:
 
 def _reduce(emb, n_neighbors, n_components, seed, cache):
     key = (n_neighbors, n_components, seed)
-    if key not in cache:
-        from umap import UMAP
-
-        n = len(emb)
-        cache[key] = UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)),
-                          n_components=max(1, min(int(n_components), n - 2)), min_dist=0.0,
-                          metric="cosine", random_state=seed, n_jobs=1, init="pca").fit_transform(emb)
+    if key not in cache:  # the discoverer's own reducer, so a tuned setting fits as it was tuned
+        cache[key] = sub.reducer("umap", len(emb), emb.shape[1], n_components=n_components, n_neighbors=n_neighbors,
+                                 random_state=seed).fit_transform(emb)
     return cache[key]
 
 
