@@ -10,6 +10,7 @@ from kvalitativ.text.stems import stem
 def test_place_names_never_make_a_label():
     labels = topic_labels({0: ["esbjerg", "hillerød", "randers", "fravær", "fremmøde", "for sent"]})
     assert labels[0] == "fravær, fremmøde, for sent"
+    assert topic_labels({0: ["the", "up", "follow-up", "after", "side"]})[0] == "follow-up, side"
     assert is_place("Randers") and is_place("hillerød kommune") and not is_place("søvn")
 
 
