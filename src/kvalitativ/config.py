@@ -148,6 +148,10 @@ class DiscoverConfig:
     emergent_threshold: float = 0.15
     #: Guide discovery with the codebook's labels and keywords (seed topics).
     guided: bool = False
+    #: Per-topic stability: refits of the clustering step with this many other seeds (plus one
+    #: in a shuffled order) on a seeded subsample of at most ``stability_sample`` notes. 0 = off.
+    stability_seeds: int = 5
+    stability_sample: int = 10_000
 
 
 @dataclass

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from kvalitativ.discover import Discoverer, auto_label
+from kvalitativ.discover import Discoverer
+from kvalitativ.discover.labels import topic_labels
+from kvalitativ.text.stems import phrase_stems
 from kvalitativ.errors import ConfigError, InputError
 
 
@@ -64,8 +66,11 @@ def test_topic_info_is_readable(fitted, corpus):
     info = fitted.topic_info_
     assert list(info.columns[:3]) == ["topic_id", "label", "auto_label"]
     assert info["size"].sum() == len(corpus[0])
+    labels = topic_labels(dict(zip(info.topic_id, info.keywords)), dict(zip(info.topic_id, info["size"])))
+    stems = [phrase_stems(w) for lab in info.label for w in lab.split(", ")]
+    assert len(set().union(*stems)) == sum(len(s) for s in stems)  # no stem in two topics' labels
     for row in info.itertuples():
-        assert row.label == auto_label(row.keywords)
+        assert row.label == labels[row.topic_id] and row.label.split(", ")[0] in row.keywords
         assert 1 <= len(row.keywords) <= 10
         assert len(row.representative_docs) == 8
         assert len(set(row.representative_docs)) == 8

@@ -5,20 +5,39 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kvalitativ.discover.metrics import DocTermIndex, npmi_coherence, stability_ari, topic_diversity
+from kvalitativ.discover.coherence import WindowIndex, c_npmi
+from kvalitativ.discover.metrics import stability_ari, topic_diversity
 from kvalitativ.discover.tune import RULE, tune
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 
-def test_npmi_is_one_for_words_always_together_and_minus_one_for_never():
-    docs = ["søvn træthed", "søvn træthed", "fravær skole", "fravær skole"]
-    index = DocTermIndex(docs, DanishAnalyzer())
-    assert npmi_coherence([["søvn", "træthed"]], index) == pytest.approx(1.0)
-    assert npmi_coherence([["søvn", "fravær"]], index) == pytest.approx(-1.0)
-    assert npmi_coherence([["søvn", "ukendt"]], index) == pytest.approx(-1.0)
-    # words in half the notes, together in a quarter: independent -> 0
-    index2 = DocTermIndex(["kat hund", "kat", "hund", "fisk"], DanishAnalyzer())
-    assert npmi_coherence([["kat", "hund"]], index2) == pytest.approx(0.0, abs=1e-12)
+class _Split:
+    """Whitespace tokens, one phrase per text: the hand-worked cases need no lemmatiser."""
+
+    def segments(self, text):
+        return [text.split()] if text else []
+
+
+def test_c_npmi_by_hand_over_sliding_windows():
+    # window 3 over "a b x x c": windows [a b x], [b x x], [x x c]; "d" alone is one window
+    index = WindowIndex(["a b x x c", "d"], _Split(), window=3)
+    assert int(index.n_windows.sum()) == 4
+    assert list(index.windows("a")) == [0] and list(index.windows("b")) == [0, 1]
+    assert list(index.windows("c")) == [2] and list(index.windows("a b")) == [0]
+    # a and b together in 1 of 4 windows: log((1/4) / (1/4 * 2/4)) / -log(1/4) = log 2 / log 4 = 0.5
+    assert c_npmi([["a", "b"]], index) == pytest.approx(0.5, abs=1e-9)
+    # never together: log(eps / (1/4 * 1/4)) / -log(eps), just above -1 (gensim's epsilon)
+    never = np.log(1e-12 / (1 / 16)) / -np.log(1e-12)
+    assert c_npmi([["a", "c"]], index) == pytest.approx(never)
+    assert c_npmi([["a", "ukendt"]], index) == pytest.approx(-1.0)
+    assert c_npmi([["a", "b"], ["a", "c"]], index, per_topic=True) == pytest.approx([0.5, never])
+
+
+def test_two_word_terms_count_only_side_by_side_within_a_phrase():
+    index = WindowIndex(["dårlig søvn i nat. dårlig. søvn"], DanishAnalyzer(), window=10)
+    assert len(index.windows("dårlig søvn")) == 1
+    index = WindowIndex(["dårlig. søvn"], DanishAnalyzer(), window=10)
+    assert len(index.windows("dårlig søvn")) == 0 and len(index.windows("søvn")) == 1
 
 
 def test_diversity_and_stability():

@@ -64,6 +64,9 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--rename", "renames", multiple=True, metavar="ID=LABEL",
               help="Name a topic after fitting, e.g. --rename '0=Søvn og træthed' (repeatable; the ids you saw, "
                    "applied before --merge; a merged topic keeps its first named member's label).")
+@click.option("--stability-seeds", type=int, default=None,
+              help="Refits of the clustering with other seeds (plus one shuffled order) for the per-topic "
+                   "stability column (default 5; 0 = off, faster on large corpora).")
 @click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
 @engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
@@ -71,14 +74,15 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
             min_topic_share: float | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
-            renames: tuple[str, ...], seed: int | None, engine: str | None, scheduler: str | None) -> None:
+            renames: tuple[str, ...], stability_seeds: int | None, seed: int | None, engine: str | None,
+            scheduler: str | None) -> None:
     """Find themes the codebook lacks (BERTopic), mapped to the codebook.
 
     NOTES is the --out folder of `kvalitativ ingest` (its redacted corpus) or a notes export.
     Writes `themes` (origin 'discovered', theme_id topic_N, label from the top terms),
     `codings` (method 'topic', score = cosine to the topic centre), `topic_terms`,
     `topic_representatives` (the notes that show each topic, by note_id) and, with a codebook,
-    `topic_map` (nearest codebook theme, similarity, is_emergent). Rows of `code` in the same
+    `topic_map` (nearest codebook theme, similarity, is_emergent, stability). Rows of `code` in the same
     folder are kept. The same --seed on the same machine gives the same topics.
 
     \b
@@ -102,7 +106,8 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     apply_overrides(config, {"discover.min_topic_size": min_topic_size, "discover.min_topic_share": min_topic_share,
                              "discover.n_neighbors": n_neighbors, "discover.n_components": n_components,
                              "discover.outlier_target": outlier_target, "discover.guided": guided,
-                             "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder})
+                             "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder,
+                             "discover.stability_seeds": stability_seeds})
     validate(config)
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None

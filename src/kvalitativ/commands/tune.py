@@ -80,10 +80,10 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     """Grid-search the discovery settings; recommends one by a stated rule.
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
-    top-10 lemmatised terms over the notes), topic diversity, stability (mean adjusted Rand
-    index across seeds) and, with --gold, NMI and ARI. The rule: highest (NPMI+1)/2 × stability
-    among settings with outlier share <= target and at least --min-topics topics. Writes the `tuning`
-    table.
+    top-10 lemmatised terms over a 10-token sliding window on the notes, as gensim's c_npmi),
+    topic diversity, stability (mean adjusted Rand index across seeds) and, with --gold, NMI and
+    ARI. The rule: highest (NPMI+1)/2 × stability among settings with outlier share <= target and
+    at least --min-topics topics. Writes the `tuning` table.
 
     \b
     Example:

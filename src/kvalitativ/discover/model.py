@@ -36,6 +36,7 @@ from kvalitativ.discover.curation import CurationMixin
 from kvalitativ.discover.submodels import as_texts as _as_texts
 from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
+from kvalitativ.discover.labels import topic_labels
 from kvalitativ.discover.representatives import centroids, normalise, representatives
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
 from kvalitativ.text.lemmas import DanishAnalyzer
@@ -316,10 +317,10 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.scores_ = scores
         rows, terms = [], []
         sizes = pd.Series(topics).value_counts()
+        autos = topic_labels({t: [w for w, _ in self._keywords(t)] for t in ids}, sizes.to_dict())
         for t in ids:
             kw = self._keywords(t)
-            words = [w for w, _ in kw]
-            auto = auto_label(words)
+            words, auto = [w for w, _ in kw], autos[t]
             rows.append({
                 "topic_id": int(t), "label": self.labels_.get(int(t), auto), "auto_label": auto,
                 "keywords": words, "weights": [s for _, s in kw], "size": int(sizes.get(t, 0)),

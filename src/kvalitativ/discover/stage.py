@@ -19,7 +19,7 @@ from kvalitativ.discover.model import Discoverer
 from kvalitativ.errors import InputError
 
 __all__ = ["discover_corpus", "read_notes", "merge_with_existing", "write_discovery", "discover_stage",
-           "summary_lines"]
+           "summary_lines", "discovery_warnings", "measure_stability"]
 
 _OWN_ROWS = {"themes": ("origin", "discovered"), "codings": ("method", "topic")}
 
@@ -93,9 +93,21 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             d.merge_topics(merges)
         if model_dir:
             d.save(model_dir)
+        d.stability_ = measure_stability(d, dc, config.seed)
     mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
-    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores)
+    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores, sentences_from_text=not use_model)
     return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
+
+
+def measure_stability(d, dc, seed: int):
+    """Per-topic stability of the fitted topics (``discover.stability_seeds`` refits; 0 = off)."""
+    from kvalitativ.discover.stability import topic_stability
+
+    seeds = int(getattr(dc, "stability_seeds", 0) or 0)
+    if seeds <= 0 or d._emb is None:
+        return None
+    return topic_stability(d, d._emb, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
+                           random_state=seed)
 
 
 def effective_min_topic_size(dc, n_notes: int) -> int:
@@ -145,7 +157,37 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     if result.get("n_sample"):  # the Dask engine fits a large corpus on a sample
         lines.append(f"Topics fitted on a random sample of {result['n_sample']} of {result['n_notes']} notes; "
                      "the others were assigned to the nearest topic.")
-    return lines
+    return lines + stability_lines(getattr(d, "stability_", None)) + discovery_warnings(result)
+
+
+def stability_lines(st) -> list[str]:
+    """The stability summary: overall ARI, unstable topics and what it cost."""
+    from kvalitativ.discover.stability import UNSTABLE
+
+    if st is None:
+        return []
+    unstable = st.per_topic[st.per_topic.stability < UNSTABLE]
+    return [f"Stability: ARI {st.ari:.2f} between the topics and {st.n_refits} refits of the clustering "
+            f"(other seeds and a shuffled order) on {st.n_notes} notes; {len(unstable)} of {len(st.per_topic)} "
+            f"topic(s) unstable (best-match Jaccard < {UNSTABLE}); took {st.seconds:.1f} s."]
+
+
+def discovery_warnings(result: dict[str, Any]) -> list[str]:
+    """One line per thing an analyst must know before reading the topics."""
+    from kvalitativ.discover.stability import LOW_ARI
+
+    d, out = result["discoverer"], []
+    codings = result["tables"]["codings"]
+    if len(codings):
+        share = codings["theme_id"].value_counts(normalize=True)
+        if share.iloc[0] > 0.5:
+            out.append(f"Warning: {share.index[0]} holds {share.iloc[0]:.0%} of the notes; try `kvalitativ tune` "
+                       "or a smaller --min-topic-size.")
+    st = getattr(d, "stability_", None)
+    if st is not None and st.ari < LOW_ARI:
+        out.append(f"Warning: low stability (ARI {st.ari:.2f} < {LOW_ARI} across seeds): another seed would give "
+                   "other topics; read the stability column, or try `kvalitativ tune`.")
+    return out
 
 
 def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine) -> dict[str, Any]:

@@ -56,13 +56,13 @@ def representation(embedder, diversity: float, n_keywords: int):
 
 
 def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, random_state):
-    """UMAP (PCA start: deterministic across processes), PCA, or the object given."""
+    """UMAP (PCA start: deterministic across processes; exact neighbours), PCA, or the object given."""
     nc = max(1, min(int(n_components), n - 2, dim))
     if kind == "umap":
-        from umap import UMAP
+        from kvalitativ.discover.exact_umap import ExactUMAP
 
-        return UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)), n_components=nc,
-                    min_dist=0.0, metric="cosine", random_state=random_state, n_jobs=1, init="pca")
+        return ExactUMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)), n_components=nc,
+                         min_dist=0.0, metric="cosine", random_state=random_state, n_jobs=1, init="pca")
     if kind == "pca":
         from sklearn.decomposition import PCA
 

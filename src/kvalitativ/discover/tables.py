@@ -7,7 +7,8 @@
   score = cosine of the note to its topic centroid, no valence (topics carry none).
 * ``topic_terms``: theme_id, rank, term, weight (c-TF-IDF).
 * ``topic_map``: topic -> nearest codebook theme, similarity, ``is_emergent`` (with a codebook).
-* ``topic_representatives``: the representative notes by id (the text stays in the corpus).
+* ``topic_representatives``: the representative notes by id; for the first three of each topic
+  the sentence that carries its keywords, redacted once more (:mod:`kvalitativ.discover.sentences`).
 """
 
 from __future__ import annotations
@@ -32,12 +33,22 @@ def _col(corpus: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return np.full(n, None, dtype=object)
 
 
+def _stability(d, topic_ids) -> np.ndarray | None:
+    """Each topic's stability (mean best-match Jaccard over refits), when it was measured."""
+    st = getattr(d, "stability_", None)
+    if st is None:
+        return None
+    return np.round([st.of(t) for t in topic_ids], 4)
+
+
 def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | None = None,
-                     topics=None, scores=None) -> dict[str, pd.DataFrame]:
+                     topics=None, scores=None, sentences_from_text: bool = True) -> dict[str, pd.DataFrame]:
     """Tables for *corpus* (rows aligned with the notes the topics are for).
 
     *topics*/*scores* default to the fitted ``topics_``/``scores_``; pass the result of
-    ``assign`` to write tables for new notes assigned to a saved model.
+    ``assign`` to write tables for new notes assigned to a saved model (then
+    ``sentences_from_text=False``: the representatives are notes of the model's own fit, and
+    the corpus's first rows are not those notes).
     """
     d = discoverer
     topics = np.asarray(d.topics_ if topics is None else topics, dtype=int)
@@ -55,6 +66,9 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
         "keywords": ["; ".join(k) for k in info.keywords],
         "codebook_version": pd.Series([None] * len(info), dtype="string"),
     }, columns=THEMES_COLUMNS)
+    stability = _stability(d, info.topic_id)
+    if stability is not None:
+        themes["stability"] = stability
     keep = topics != -1
     note_id = _col(corpus, "note_id", n)
     person_id = _col(corpus, "person_id", n)
@@ -70,17 +84,23 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
     }, columns=CODINGS_COLUMNS)
     terms = d.topic_terms_.copy()
     terms.insert(0, "theme_id", [topic_theme_id(t) for t in terms.pop("topic_id")])
+    sentences = {}
+    if sentences_from_text and "text" in corpus.columns:
+        from kvalitativ.discover.sentences import representative_sentences
+
+        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist())
     reps = []
     for row in info.itertuples():
         for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity)):
             if doc < n:
                 reps.append({"theme_id": topic_theme_id(row.topic_id), "rank": rank + 1,
-                             "note_id": note_id[doc], "similarity": round(float(sim), 6)})
+                             "note_id": note_id[doc], "similarity": round(float(sim), 6),
+                             "sentence": sentences.get((int(row.topic_id), rank + 1))})
     out = {
         "themes": themes,
         "codings": codings,
         "topic_terms": terms,
-        "topic_representatives": pd.DataFrame(reps, columns=["theme_id", "rank", "note_id", "similarity"]),
+        "topic_representatives": pd.DataFrame(reps, columns=["theme_id", "rank", "note_id", "similarity", "sentence"]),
     }
     if mapping is not None:
         counts = pd.DataFrame({"t": topics, "p": person_id})[keep]
@@ -99,4 +119,6 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
             "n_notes": [int(n_notes.get(t, 0)) for t in mapping.topic_id],
             "n_persons": [int(n_persons.get(t, 0)) for t in mapping.topic_id],
         })
+        if stability is not None:
+            out["topic_map"]["stability"] = _stability(d, mapping.topic_id)
     return out

@@ -2,7 +2,8 @@
 
 For every setting and seed the discoverer is fitted on the same embeddings; per setting we
 report the number of topics, the outlier share (before and after reduction), coherence
-(NPMI over note co-occurrence of each topic's top-10 lemmatised terms, on this corpus),
+(NPMI of each topic's top-10 lemmatised terms over a sliding window of 10 tokens on these notes,
+as gensim's ``c_npmi``: :mod:`kvalitativ.discover.coherence`),
 topic diversity (unique share of the top-10 words), stability (mean pairwise adjusted Rand
 index of the assignments across seeds) and, with gold labels, NMI and ARI against them.
 
@@ -25,7 +26,9 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from kvalitativ.config import DiscoverConfig
-from kvalitativ.discover.metrics import DocTermIndex, npmi_coherence, stability_ari, topic_diversity
+from kvalitativ.discover import submodels as sub
+from kvalitativ.discover.coherence import WindowIndex, c_npmi
+from kvalitativ.discover.metrics import stability_ari, topic_diversity
 from kvalitativ.discover.model import Discoverer, _as_texts
 from kvalitativ.discover.representatives import normalise
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
@@ -86,13 +89,9 @@ def _settings(grid) -> list[dict]:
 
 def _reduce(emb, n_neighbors, n_components, seed, cache):
     key = (n_neighbors, n_components, seed)
-    if key not in cache:
-        from umap import UMAP
-
-        n = len(emb)
-        cache[key] = UMAP(n_neighbors=max(2, min(int(n_neighbors), n - 1)),
-                          n_components=max(1, min(int(n_components), n - 2)), min_dist=0.0,
-                          metric="cosine", random_state=seed, n_jobs=1, init="pca").fit_transform(emb)
+    if key not in cache:  # the discoverer's own reducer, so a tuned setting fits as it was tuned
+        cache[key] = sub.reducer("umap", len(emb), emb.shape[1], n_components=n_components, n_neighbors=n_neighbors,
+                                 random_state=seed).fit_transform(emb)
     return cache[key]
 
 
@@ -123,7 +122,7 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         known = np.array([g is not None and not (isinstance(g, float) and np.isnan(g)) for g in gold])
     settings = _settings(grid)
     base = {"min_topic_size": _D.min_topic_size, "n_neighbors": _D.n_neighbors, "n_components": _D.n_components}
-    index = DocTermIndex(texts, DanishAnalyzer(ngram_range=tuple(_D.ngram_range)))
+    index = WindowIndex(texts, DanishAnalyzer())
     cache: dict = {}
     runs = [(i, s) for i in range(len(settings)) for s in seeds]
     if progress:
@@ -144,7 +143,7 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         words = list(d.topic_info_.keywords)
         r = {"n_topics": len(d.topic_ids_), "topics": d.topics_,
              "outlier_share_before": d.outlier_share_before_, "outlier_share": d.outlier_share_,
-             "coherence_npmi": npmi_coherence(words, index, top_n), "diversity": topic_diversity(words, top_n)}
+             "coherence_npmi": c_npmi(words, index, top_n), "diversity": topic_diversity(words, top_n)}
         if gold is not None:
             r["nmi"] = normalized_mutual_info_score(gold[known].astype(str), d.topics_[known])
             r["ari"] = adjusted_rand_score(gold[known].astype(str), d.topics_[known])

@@ -15,7 +15,7 @@ __all__ = ["report_from_dir", "REPORT_TABLES", "read_report_tables"]
 #: published tables and redacted quotes).
 REPORT_TABLES = ("evidence", "quotes", "joint_display", "prevalence", "associations", "added_value", "themes",
                  "notes", "codings", "citizen_evidence", "citizen_quotes", "citizen_prevalence", "citizen_themes", "reliability",
-                 "topic_map", "topic_terms")
+                 "topic_map", "topic_terms", "topic_representatives")
 
 
 def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:

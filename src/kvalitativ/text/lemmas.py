@@ -55,6 +55,18 @@ def lemma(word: str) -> str:
     return table.get(word, word)
 
 
+def is_danish_word(word: str) -> bool:
+    """True when the lower-case *word* is a form or a lemma in the Danish lookup table."""
+    _, table = _pipeline()
+    return word in table or word in _lemma_values()
+
+
+@lru_cache(maxsize=1)
+def _lemma_values() -> frozenset[str]:
+    _, table = _pipeline()
+    return frozenset(table.values())
+
+
 class DanishAnalyzer:
     """Text -> list of lemmatised Danish keyword tokens (a CountVectorizer analyzer).
 
@@ -142,4 +154,4 @@ def lemmatise_phrase(text: str) -> str:
     return " ".join(DanishAnalyzer()(text))
 
 
-__all__ = ["DanishAnalyzer", "lemma", "lemmatise_phrase"]
+__all__ = ["DanishAnalyzer", "lemma", "lemmatise_phrase", "is_danish_word"]

@@ -1,0 +1,97 @@
+"""Discovery at scale: time and peak memory at 100,000 notes, and what fitting on a sample costs.
+
+1. Generated notes (``make_sample_corpus.write_corpus``, as ``bench.py stages``), ingested, then
+   the pipeline's discover stage in a fresh process (``bench.py _stage``: the stage's own
+   seconds, the process's peak resident memory), with the ``static`` embedder: once with per-topic
+   stability off (``discover.stability_seeds`` 0) and once with it on (the default: 5 seeds + a
+   shuffled order on a subsample of at most ``discover.stability_sample`` notes). Above
+   ``sampling.FIT_SAMPLE`` (20,000) notes the topics are fitted on a seeded sample and the
+   other notes assigned to their nearest topic (``discover/sampled.py``).
+2. Agreement of "fit on a sample, assign the rest" with a full fit, at 20,000 notes: the full
+   fit against a fit on a seeded 4,000-note sample (the same 1-in-5 share as 20,000 of 100,000),
+   every note assigned; ARI and NMI between the two assignments (same vectors, same seed), next
+   to the agreement of the full fit with a full fit of the next seed (the yardstick).
+
+Usage::
+
+    .venv/bin/python -m scripts.benchmarks.bench_discover_scale [--n 100000] [--agreement-n 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+from scripts.benchmarks.bench import bench_config, generate_corpus, stage_subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def stage_runs(n: int, work: Path, timeout: float) -> dict:
+    from kvalitativ.pipeline import run_id_for
+
+    corpus_dir = generate_corpus(work / f"corpus-{n}", n)
+    out, cache = work / f"out-{n}", work / f"cache-{n}"
+    config = bench_config(corpus_dir, out, "static", cache)
+    run_id = run_id_for(config)
+    res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
+    for label, seeds in (("stability off", 0), ("stability on", config.discover.stability_seeds)):
+        config.discover.stability_seeds = seeds
+        res[label] = stage_subprocess("discover", dataclasses.asdict(config), run_id, timeout)
+        print(label, res[label], flush=True)
+    return res
+
+
+def agreement(n: int, sample: int, work: Path) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from kvalitativ.discover.sampled import discover_sampled
+    from kvalitativ.discover.stage import discover_corpus, read_notes
+
+    corpus_dir = generate_corpus(work / f"corpus-{n}", n)
+    config = bench_config(corpus_dir, work / f"out-agree-{n}", "static", work / f"cache-agree-{n}")
+    config.discover.stability_seeds = 0
+    from kvalitativ.embed.configured import configured_embedder
+
+    corpus, _ = read_notes(corpus_dir / "notes.csv", config)
+    embedder = configured_embedder(config, progress=False)
+    t0 = time.perf_counter()
+    full = discover_corpus(corpus, config, embedder=embedder, progress=False)["tables"]["codings"]
+    t_full = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    part = discover_sampled(corpus, config, embedder=embedder, progress=False, sample_size=sample)
+    t_part = time.perf_counter() - t0
+    config.seed += 1  # the yardstick: how much a full fit with another seed agrees with the first
+    other = discover_corpus(corpus, config, embedder=embedder, progress=False)["tables"]["codings"]
+    a = full.set_index("note_id").theme_id
+    b = part["tables"]["codings"].set_index("note_id").theme_id.reindex(a.index).fillna("(none)")
+    c = other.set_index("note_id").theme_id.reindex(a.index).fillna("(none)")
+    return {"n": len(corpus), "sample": sample, "ari": float(adjusted_rand_score(a, b)),
+            "nmi": float(normalized_mutual_info_score(a, b)), "ari_full_other_seed": float(adjusted_rand_score(a, c)),
+            "nmi_full_other_seed": float(normalized_mutual_info_score(a, c)), "topics_full": int(a.nunique()),
+            "topics_sampled": int(b.nunique()), "seconds_full": t_full, "seconds_sampled": t_part}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=100_000, help="notes for the time/memory runs")
+    ap.add_argument("--agreement-n", type=int, default=20_000, help="notes for the full-vs-sampled comparison")
+    ap.add_argument("--agreement-sample", type=int, default=4_000, help="the sample the sampled fit uses there")
+    ap.add_argument("--skip-stages", action="store_true", help="only the agreement")
+    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--work", default=str(ROOT / "out" / "bench"))
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    work = Path(args.work)
+    res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout)}
+    res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work)
+    print(json.dumps(res, indent=1, default=str))
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

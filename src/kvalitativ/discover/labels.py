@@ -1,0 +1,70 @@
+"""Readable Danish topic names: a few key phrases, told apart across topics.
+
+Why: an analyst reads the label first. The keywords are lemmatised, stop-word-free c-TF-IDF
+terms (:class:`~kvalitativ.text.lemmas.DanishAnalyzer`: no numbers, no redaction placeholders);
+a label takes up to three of them in rank order and skips
+
+* English stop words ("the", "up": some notes are written in English),
+* place names (where the notes come from, not what they are about: :mod:`kvalitativ.text.places`),
+* terms sharing a stem with a term already in the label ("skole" after "skoler", "dårlig søvn"
+  after "søvn"),
+* stems another topic's label already uses (:mod:`kvalitativ.text.stems`): topics are named in
+  order of size, so the larger topic keeps the shared word and the smaller one is named by what
+  sets it apart — unless that would leave it with no word at all.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kvalitativ.text.lemmas import is_danish_word
+from kvalitativ.text.places import is_place
+from kvalitativ.text.stems import phrase_stems
+
+__all__ = ["topic_labels", "NO_WORDS"]
+
+NO_WORDS = "(ingen ord)"
+
+
+@lru_cache(maxsize=1)
+def _english_only_stop_words() -> frozenset[str]:
+    """English stop words that are not Danish words ("up", "after"; not "fire", "side", "under":
+    those are Danish too, so they are kept), plus "the" (in the Danish table as an old spelling of
+    "te", in notes it is English)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(w for w in ENGLISH_STOP_WORDS if not is_danish_word(w)) | {"the"}
+
+
+def _english_stop(term: str) -> bool:
+    """A phrase of English stop words only: some notes are written in English, and the Danish
+    stop list keeps those words."""
+    return all(w in _english_only_stop_words() for w in term.split())
+
+
+def _pick(keywords: list[str], taken: set[str], n: int) -> list[str]:
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for kw in keywords:
+        stems = phrase_stems(kw)
+        if not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw):
+            continue
+        chosen.append(kw)
+        covered |= stems
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def topic_labels(keywords: dict[int, list[str]], sizes: dict[int, int] | None = None, n: int = 3) -> dict[int, str]:
+    """``{topic_id: "søvn, træthed, seng"}`` from each topic's ranked keywords (see module doc)."""
+    sizes = sizes or {}
+    order = sorted(keywords, key=lambda t: (-int(sizes.get(t, 0)), t))
+    taken: set[str] = set()
+    labels = {}
+    for t in order:
+        chosen = _pick(keywords[t], taken, n) or _pick(keywords[t], set(), n)
+        for kw in chosen:
+            taken |= phrase_stems(kw)
+        labels[t] = ", ".join(chosen) if chosen else NO_WORDS
+    return labels

@@ -1,0 +1,72 @@
+"""Three redacted sentences per topic, for a reader who wants to see what a topic holds.
+
+Why sentences and not notes: a note runs over several subjects; the sentence that carries the
+topic's words shows what the topic is about and keeps the text that leaves the corpus short.
+For each of a topic's first :data:`PER_TOPIC` representative notes (central and different from
+each other, see :mod:`kvalitativ.discover.representatives`) we take the sentence with the most
+c-TF-IDF weight of the topic's keywords (lemmatised as the keywords are; ties go to the earlier
+sentence), trim it at a word boundary and redact it once more — the corpus text is already
+redacted by ingest, but a sentence in a published table is free text that reaches a dashboard,
+so it gets the same second pass as the evidence quotes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kvalitativ.text.lemmas import DanishAnalyzer
+from kvalitativ.text.sentences import split_sentences
+
+__all__ = ["PER_TOPIC", "representative_sentences", "best_sentence"]
+
+PER_TOPIC = 3
+MAX_CHARS = 200
+_SPACE = re.compile(r"\s+")
+
+
+def _trim(text: str, max_chars: int = MAX_CHARS) -> str:
+    text = _SPACE.sub(" ", str(text)).strip().lstrip("-•*–· ").strip()
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > max_chars // 2 else cut).rstrip(" ,;:-–") + "…"
+
+
+def _sentences(text: str) -> list[str]:
+    out = [sent for _, _, sent in split_sentences(text) if sent.strip()]
+    return out or [text]
+
+
+def best_sentence(text: str, weights: dict[str, float], analyzer: DanishAnalyzer) -> str:
+    """The sentence of *text* whose keyword tokens carry the most weight (first on ties)."""
+    best, best_score = None, -1.0
+    for sent in _sentences(text):
+        score = sum(weights.get(t, 0.0) for t in set(analyzer(sent)))
+        if score > best_score + 1e-12:
+            best, best_score = sent, score
+    return _trim(best if best is not None else text)
+
+
+def representative_sentences(topic_info, texts, redact=None, per_topic: int = PER_TOPIC) -> dict[tuple[int, int], str]:
+    """``{(topic_id, rank): sentence}`` for the first *per_topic* representatives of each topic.
+
+    *texts*: the notes the representatives' row numbers point into. *redact*: text -> text
+    (default: :class:`kvalitativ.privacy.redact.Redactor`).
+    """
+    if redact is None:
+        from kvalitativ.privacy.redact import Redactor
+
+        redactor = Redactor()
+
+        def redact(s):
+            return redactor.redact(s)[0]
+
+    analyzer = DanishAnalyzer(ngram_range=(1, 2))
+    out = {}
+    for row in topic_info.itertuples():
+        weights = dict(zip(row.keywords, row.weights))
+        for rank, doc in enumerate(list(row.representative_docs)[:per_topic], start=1):
+            if 0 <= doc < len(texts) and isinstance(texts[doc], str) and texts[doc].strip():
+                out[(int(row.topic_id), rank)] = redact(best_sentence(texts[doc], weights, analyzer))
+    return out

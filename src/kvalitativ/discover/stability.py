@@ -1,0 +1,135 @@
+"""Per-topic stability: would a topic's notes come back together with another seed?
+
+Why: a topic found once may be an accident of one UMAP layout. An analyst needs to see, per
+topic, whether it is a theme or a seed's whim, before reading meaning into it. We refit only the
+*clustering step* (the reducer and HDBSCAN in BERTopic's slots, with the same settings) on the
+cached embeddings of a seeded subsample of at most :data:`STABILITY_SAMPLE` notes: with
+``n_seeds`` other seeds, and once with the model's own seed on the notes in a shuffled order.
+Each refit assigns every clustering outlier to its nearest cluster centroid, as the fitted model
+does with ``outlier_target`` 0.
+
+* **Per topic**: the best-match Jaccard between the topic's notes (in the subsample) and the
+  refit's clusters, ``max_B |A∩B| / |A∪B|``, averaged over the refits (1 = always found again
+  as one cluster with the same notes; below :data:`UNSTABLE` the report marks it unstable).
+* **Overall**: the mean adjusted Rand index between the model's assignment and each refit.
+
+Only the clustering is refitted (keywords and labels are not): that is the step that varies.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+from kvalitativ.discover import submodels as sub
+from kvalitativ.discover.representatives import centroids, normalise
+
+__all__ = ["STABILITY_SAMPLE", "UNSTABLE", "LOW_ARI", "Stability", "topic_stability", "best_match_jaccard",
+           "cluster_once"]
+
+#: The most notes the refits run on (a seeded subsample above it).
+STABILITY_SAMPLE = 10_000
+#: A topic whose mean best-match Jaccard is below this is marked unstable in the report.
+UNSTABLE = 0.5
+#: Overall stability (ARI between the model and its refits) below this gives a warning.
+LOW_ARI = 0.6
+
+
+@dataclass
+class Stability:
+    """Per-topic stability (``per_topic``: topic_id, stability) and the overall ARI."""
+
+    per_topic: pd.DataFrame
+    ari: float
+    n_notes: int
+    n_refits: int
+    seconds: float
+    refit_aris: list[float] = field(default_factory=list)
+
+    def of(self, topic_id: int) -> float:
+        row = self.per_topic[self.per_topic.topic_id == int(topic_id)]
+        return float(row.stability.iloc[0]) if len(row) else float("nan")
+
+
+def best_match_jaccard(reference: np.ndarray, other: np.ndarray, topic_ids) -> dict[int, float]:
+    """For each topic of *reference*: the largest Jaccard overlap with any cluster of *other*."""
+    reference, other = np.asarray(reference), np.asarray(other)
+    counts = dict(zip(*np.unique(other, return_counts=True)))
+    out = {}
+    for t in topic_ids:
+        a = reference == t
+        size_a = int(a.sum())
+        if size_a == 0:
+            out[int(t)] = float("nan")
+            continue
+        labels, inter = np.unique(other[a], return_counts=True)
+        sizes = np.array([counts[b] for b in labels])
+        out[int(t)] = float(np.max(inter / (size_a + sizes - inter)))
+    return out
+
+
+def _assign_all(emb: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Every clustering outlier (-1) to its nearest cluster centroid (cosine)."""
+    ids = sorted(set(labels.tolist()) - {-1})
+    if not ids or not np.any(labels == -1):
+        return labels
+    cents = centroids(emb, labels, ids)
+    out = labels.copy()
+    rest = np.flatnonzero(labels == -1)
+    out[rest] = np.asarray(ids)[np.argmax(normalise(emb[rest]) @ cents.T, axis=1)]
+    return out
+
+
+def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool) -> np.ndarray:
+    """The discoverer's clustering step (its reducer and HDBSCAN settings) with *seed*, on *emb*."""
+    d = discoverer
+    reduced = sub.reducer(d.reducer, len(emb), emb.shape[1], n_components=d.n_components,
+                          n_neighbors=d.n_neighbors, random_state=seed).fit_transform(emb)
+    labels = np.asarray(sub.clusterer(min_cluster_size, d.min_samples).fit(reduced).labels_, dtype=int)
+    return _assign_all(emb, labels) if assign_all else labels
+
+
+def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffled: bool = True,
+                    sample_size: int = STABILITY_SAMPLE, random_state: int = 0) -> Stability | None:
+    """Stability of the topics *topics* (one per row of *embeddings*) found by *discoverer*.
+
+    None when the discoverer's reducer is an object of the caller's (it cannot be refitted).
+    """
+    d = discoverer
+    if not isinstance(d.reducer, str):
+        return None
+    start = time.perf_counter()
+    emb = np.asarray(embeddings, dtype=np.float32)
+    topics = np.asarray(topics, dtype=int)
+    n = len(topics)
+    rng = np.random.default_rng(random_state)
+    rows = np.sort(rng.choice(n, size=sample_size, replace=False)) if n > sample_size else np.arange(n)
+    sub_emb, ref = emb[rows], topics[rows]
+    # the same smallest topic relative to the notes clustered
+    mcs = max(2, math.ceil(int(d.min_topic_size) * len(rows) / n))
+    assign_all = d.outlier_target is not None and float(d.outlier_target) == 0.0
+    refits = []
+    for k in range(1, int(n_seeds) + 1):
+        refits.append(cluster_once(d, sub_emb, int(random_state) + k, mcs, assign_all))
+    if shuffled:
+        perm = rng.permutation(len(rows))
+        labels = cluster_once(d, sub_emb[perm], int(random_state), mcs, assign_all)
+        back = np.empty_like(labels)
+        back[perm] = labels
+        refits.append(back)
+    ids = [int(t) for t in sorted(set(topics.tolist()) - {-1})]
+    per = {t: [] for t in ids}
+    for other in refits:
+        for t, j in best_match_jaccard(ref, other, ids).items():
+            per[t].append(j)
+    per_topic = pd.DataFrame({"topic_id": ids,
+                              "stability": [float(np.nanmean(per[t])) if np.any(np.isfinite(per[t]))
+                                            else float("nan") for t in ids]})
+    aris = [float(adjusted_rand_score(ref, other)) for other in refits]
+    return Stability(per_topic=per_topic, ari=float(np.mean(aris)) if aris else float("nan"), n_notes=len(rows),
+                     n_refits=len(refits), seconds=time.perf_counter() - start, refit_aris=aris)

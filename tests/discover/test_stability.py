@@ -1,0 +1,88 @@
+"""Per-topic stability: refits of the clustering step, best-match Jaccard, overall ARI, warnings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kvalitativ.discover.model import Discoverer
+from kvalitativ.discover.stability import best_match_jaccard, topic_stability
+
+
+def test_best_match_jaccard_by_hand():
+    ref = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    other = np.array([5, 5, 5, 7, 7, 7, 7, 7])
+    # topic 0 = {0,1,2,3}: best is cluster 5 = {0,1,2}: 3 / 4; topic 1 = {4..7}: cluster 7 = {3..7}: 4 / 5
+    assert best_match_jaccard(ref, other, [0, 1]) == {0: pytest.approx(0.75), 1: pytest.approx(0.8)}
+    assert best_match_jaccard(ref, ref, [0, 1]) == {0: 1.0, 1: 1.0}
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus, embeddings):
+    texts, _ = corpus
+    return Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0).fit(texts, embeddings)
+
+
+def test_clear_themes_are_stable(fitted, embeddings):
+    st = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=3)
+    assert st.n_refits == 4 and st.n_notes == len(fitted.topics_)
+    assert list(st.per_topic.topic_id) == list(fitted.topic_ids_)
+    assert st.per_topic.stability.min() > 0.8 and st.ari > 0.8
+
+
+def test_noise_is_unstable(fitted):
+    rng = np.random.default_rng(3)
+    noise = rng.normal(size=(200, 32)).astype(np.float32)
+    d = Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0)
+    d.fit([f"note {i} tekst ord{i % 7}" for i in range(200)], noise)
+    st = topic_stability(d, noise, d.topics_, n_seeds=3)
+    assert st.ari < 0.6
+    assert st.per_topic.stability.mean() < 0.8
+
+
+def test_subsample_is_seeded_and_bounded(fitted, embeddings):
+    a = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
+    b = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
+    assert a.n_notes == 40
+    pd.testing.assert_frame_equal(a.per_topic, b.per_topic)
+    assert a.ari == b.ari
+
+
+def test_discover_corpus_writes_stability_and_warns(corpus, tfidf_embedder):
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.stage import discover_corpus, discovery_warnings, summary_lines
+
+    texts, _ = corpus
+    config = RunConfig()
+    config.discover.min_topic_size = 8
+    config.discover.stability_seeds = 2
+    frame = pd.DataFrame({"note_id": [f"n{i}" for i in range(len(texts))], "person_id": "p", "text": texts})
+    cb = {"themes": [{"id": "soevn", "label": "Søvn", "keywords": ["søvn", "træt"]}]}
+    result = discover_corpus(frame, config, embedder=tfidf_embedder, codebook=cb, progress=False)
+    themes, topic_map = result["tables"]["themes"], result["tables"]["topic_map"]
+    assert themes.stability.between(0, 1).all() and topic_map.stability.between(0, 1).all()
+    lines = summary_lines(result)
+    assert any(line.startswith("Stability: ARI") for line in lines)
+    assert discovery_warnings(result) == []
+    # one topic holding most notes is warned about in one line
+    codings = result["tables"]["codings"].copy()
+    codings["theme_id"] = "topic_0"
+    lop = {**result, "tables": {**result["tables"], "codings": codings}}
+    warnings = discovery_warnings(lop)
+    assert len(warnings) == 1 and "topic_0 holds 100% of the notes" in warnings[0]
+    config.discover.stability_seeds = 0
+    off = discover_corpus(frame, config, embedder=tfidf_embedder, progress=False)
+    assert "stability" not in off["tables"]["themes"].columns
+
+
+def test_a_sample_is_fitted_with_the_corpus_smallest_topic_scaled_to_its_share():
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.sampled import sample_config
+
+    config = RunConfig()  # min_topic_size 15, min_topic_share 0.002
+    assert sample_config(config, 20_000, 100_000).discover.min_topic_size == 40  # 200 in 100,000
+    assert sample_config(config, 4_000, 20_000).discover.min_topic_size == 8  # 40 in 20,000
+    assert sample_config(config, 1_000, 100_000).discover.min_topic_size == 5  # the floor
+    assert sample_config(config, 4_000, 20_000).discover.min_topic_share == 0.0
+    assert config.discover.min_topic_size == 15  # the run's own config is left alone
