@@ -151,6 +151,7 @@ class DiscoverConfig:
     #: Per-topic stability: refits of the clustering step with this many other seeds (plus one
     #: in a shuffled order) on a seeded subsample of at most ``stability_sample`` notes. 0 = off.
     stability_seeds: int = 5
+    #: The largest seeded subsample (notes) the stability refits run on.
     stability_sample: int = 10_000
 
 

@@ -18,6 +18,7 @@ from kvalitativ.engines.stage_engine import StageEngine, stage_engine
 from kvalitativ.errors import ConfigError
 from kvalitativ.io.ingest import read_indicators
 from kvalitativ.io.store import file_sha256, make_run_id, table_rows, write_manifest, write_tables
+from kvalitativ.memory import release_memory
 from kvalitativ.stage_result import StageResult
 
 
@@ -182,31 +183,6 @@ def run(config: RunConfig, *, progress: bool = True, wait: bool = False) -> dict
     # the stages spoke of the staging folder; the user knows the published one
     result["summary"] = [*pub.notes, *(line.replace(str(pub.staging), str(pub.out)) for line in result["summary"])]
     return result
-
-
-def release_memory() -> None:
-    """Hand memory the last stage freed back to the operating system before the next one starts.
-
-    Why: CPython and glibc keep freed memory in the process, so one large stage (discovery
-    at a million notes) raises the resident size every later stage starts from. As Dask's
-    workers do, collect garbage and ask glibc to return the free heap (``malloc_trim``); a
-    no-op where that call does not exist (macOS, Windows, musl). Arrow's memory pool (pandas'
-    strings and every Parquet read) keeps freed memory too, and far more: after a million notes'
-    codings and corpus are read and dropped it held 1.8 GB, which ``release_unused`` returns.
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-
-    import pyarrow
-
-    gc.collect()
-    pyarrow.default_memory_pool().release_unused()
-    name = ctypes.util.find_library("c")
-    try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # no glibc: nothing to hand back this way
-        pass
 
 
 def run_stages(config: RunConfig, engine: StageEngine, *, build_dir: str | Path | None = None,
