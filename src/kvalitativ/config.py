@@ -65,7 +65,8 @@ class IngestConfig:
     #: Hash person ids: "auto" (only when they look like CPR numbers), "always" or "never".
     pseudonymize: str = "auto"
     #: The language of the notes: auto (guessed per note), da or en. It chooses the redaction
-    #: rules (e.g. English word shapes for English text); docs/privacy.md.
+    #: rules (e.g. English word shapes for English text; docs/privacy.md) and the lemmas and stop
+    #: words of the evidence keywords (auto: English when most notes are English).
     language: str = "auto"
 
     def __post_init__(self) -> None:

@@ -29,3 +29,26 @@ def test_unconfigured_outcome_is_named_not_dropout():
     text = wording.binary_sentence({**ROW, "covariates": ""}, "Trafik", "passed")
     assert text.startswith("Personer med bekymring om trafik havde oftere udfaldet 'passed'")
     assert "justeret" not in text  # no covariates: nothing adjusted for
+
+
+def test_english_notes_get_english_keywords():
+    """Keywords of English notes come from English lemmas and stop words: no Danish lemma
+    ("stoppe", "nette", "gasse") and no English function-word pair ("to the", "it is")."""
+    import pandas as pd
+
+    from kvalitativ.evidence.keywords import keyword_language, theme_keywords
+    from kvalitativ.text.lemmas import DanishAnalyzer
+
+    texts = ["The council stopped the new gas pipelines near the nets of the fishermen.",
+             "It is time to stop gases from the old plant, the petition says."] * 6
+    corpus = pd.DataFrame({"note_id": [f"n{i}" for i in range(len(texts))],
+                           "person_id": [f"p{i}" for i in range(len(texts))], "language": "en", "text": texts})
+    assert keyword_language(corpus) == "en" and keyword_language(corpus, "da") == "da"
+    words = set(DanishAnalyzer(ngram_range=(1, 2), language="en")(texts[0] + " " + texts[1]))
+    assert {"stop", "gas", "net", "petition"} <= words
+    assert not words & {"stoppe", "nette", "gasse", "to the", "it is", "the", "it"}
+    codings = pd.DataFrame({"note_id": corpus["note_id"], "theme_id": "miljoe", "valence": "neutral"})
+    other = corpus.assign(note_id=[f"m{i}" for i in range(len(texts))],
+                          text=["Parking fees at the harbour should fall for residents."] * len(texts))
+    keywords = theme_keywords(codings, pd.concat([corpus, other], ignore_index=True), min_persons=5, prior=20)
+    assert len(keywords) and not set(keywords["keyword"]) & {"stoppe", "nette", "gasse"}

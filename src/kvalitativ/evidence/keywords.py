@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.evidence.counts import NoteLookup, theme_groups, theme_spans, themed
-from kvalitativ.text.lemmas import DanishAnalyzer
+from kvalitativ.text.lemmas import LANGUAGES, DanishAnalyzer
 
-__all__ = ["theme_keywords"]
+__all__ = ["theme_keywords", "keyword_language"]
 
 #: Distinct sentences whose words are kept between themes (a sentence coded with several themes
 #: is analysed once); bounded, so memory does not grow with the corpus.
@@ -37,15 +37,18 @@ def theme_keywords(
     min_z: float = 1.96,
     prior: float = 500.0,
     analyzer=None,
+    language: str | None = None,
 ) -> pd.DataFrame:
     """Distinctive words per theme × valence.
 
     Returns theme_id, valence, rank, keyword, z (log-odds z-score), n_persons (persons whose
     theme sentences use it), sorted by theme, valence, rank. ``prior`` is the total weight
-    α0 of the Dirichlet prior, spread over words by their corpus frequency.
+    α0 of the Dirichlet prior, spread over words by their corpus frequency. ``language`` ("da",
+    "en"; None or "auto": what most notes' ``language`` column says) chooses the lemmas and stop
+    words.
     """
     codings = themed(codings)
-    analyzer = analyzer or DanishAnalyzer(ngram_range=(1, 2))
+    analyzer = analyzer or DanishAnalyzer(ngram_range=(1, 2), language=keyword_language(corpus, language))
     empty = pd.DataFrame(columns=["theme_id", "valence", "rank", "keyword", "z", "n_persons"])
     if codings.empty or corpus.empty:
         return empty
@@ -93,6 +96,16 @@ def theme_keywords(
     if not rows:
         return empty
     return pd.DataFrame(rows, columns=empty.columns)
+
+
+def keyword_language(corpus: pd.DataFrame, language: str | None = None) -> str:
+    """The language keywords are made in: ``language`` when it names one ``DanishAnalyzer`` has,
+    else English when most notes were read as English at ingest, else Danish."""
+    if language in LANGUAGES:
+        return language
+    if "language" not in corpus.columns or corpus.empty:
+        return "da"
+    return "en" if float((corpus["language"].astype("string") == "en").mean()) > 0.5 else "da"
 
 
 def _word_counts(spans: pd.DataFrame, toks, index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ INPUT_TABLES = ("codings", "corpus", "themes", "prevalence", "associations", "pe
 #: The columns of ``codings`` and ``corpus`` the evidence reads from a folder (a million notes'
 #: codings are 2.6 million rows: the coder's segment ids and method names stay on disk).
 CODINGS_READ = ["run_id", "note_id", "theme_id", "valence", "start", "end", "score"]
-CORPUS_READ = ["note_id", "person_id", "unit_id", "date", "period", "source", "text"]
+CORPUS_READ = ["note_id", "person_id", "unit_id", "date", "period", "source", "language", "text"]
 #: Tables it may return.
 OUTPUT_TABLES = ("evidence", "quotes", "joint_display", "citizen_prevalence", "citizen_evidence", "citizen_quotes")
 
@@ -74,10 +74,11 @@ def summarize(
         random_state = config.seed if random_state is None else random_state
         outcome = config.link.outcome if outcome is None and config.link.enabled else outcome
         population_label = config.link.population_label
+        language = config.ingest.language
         window_months = config.link.window_months if window_months is None else window_months
         config = config.summarize
     else:
-        population_label = None
+        population_label = language = None
     config = config or SummarizeConfig()
     min_cell = 5 if min_cell is None else min_cell
     random_state = 0 if random_state is None else random_state
@@ -93,7 +94,7 @@ def summarize(
     else:
         codings = _with_valence(codings)
         associations = _get(tables, "associations")
-        keywords = theme_keywords(codings, corpus, min_persons=min_cell)
+        keywords = theme_keywords(codings, corpus, min_persons=min_cell, language=language)
         evidence = build_evidence(
             codings, corpus, _get(tables, "themes"), _get(tables, "prevalence"), associations, min_cell,
             person_themes=_get(tables, "person_themes"),

@@ -34,12 +34,16 @@ _LEMMA_OVERRIDES = {"godt": "god", "dårligt": "dårlig", "talt": "tale", "aftal
                     "svært": "svær", "let": "let", "lettere": "let"}
 
 
-@lru_cache(maxsize=1)
-def _pipeline():
-    """spaCy blank Danish tokenizer + the lookup lemma table (loaded once per process)."""
+#: Languages with a tokenizer, lookup lemmas and a stop list here ("da" is the default).
+LANGUAGES = ("da", "en")
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _pipeline(language: str = "da"):
+    """spaCy blank tokenizer + the lookup lemma table of ``language`` (loaded once per process)."""
     import spacy
 
-    nlp = spacy.blank("da")
+    nlp = spacy.blank(language)
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     table = lemmatizer.lookups.get_table("lemma_lookup")
@@ -47,12 +51,19 @@ def _pipeline():
 
 
 @lru_cache(maxsize=200_000)
-def lemma(word: str) -> str:
+def lemma(word: str, language: str = "da") -> str:
     """The lookup lemma of one lower-case word (the word itself when unknown)."""
-    if word in _LEMMA_OVERRIDES:
+    if language == "da" and word in _LEMMA_OVERRIDES:
         return _LEMMA_OVERRIDES[word]
-    _, table = _pipeline()
+    _, table = _pipeline(language)
     return table.get(word, word)
+
+
+@lru_cache(maxsize=1)
+def _english_stopwords() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def is_danish_word(word: str) -> bool:
@@ -82,14 +93,19 @@ class DanishAnalyzer:
     lemmatize : bool
         False keeps lower-cased surface forms.
 
+    language : str
+        "da" (default) or "en": the tokenizer, lemma table and default stop list (English notes
+        would otherwise get Danish lemmas: "stopped" → "stoppe", "nets" → "nette").
+
     Plain parameters only, so the analyzer is rebuilt from JSON (no pickles).
     """
 
-    def __init__(self, stop_words=None, ngram_range=(1, 1), min_length=2, lemmatize=True):
+    def __init__(self, stop_words=None, ngram_range=(1, 1), min_length=2, lemmatize=True, language="da"):
         self.stop_words = stop_words
         self.ngram_range = tuple(ngram_range)
         self.min_length = min_length
         self.lemmatize = lemmatize
+        self.language = language
 
     def to_dict(self) -> dict:
         """JSON-able parameters (stop_words only when not the default).
@@ -97,18 +113,22 @@ class DanishAnalyzer:
         Not ``get_params``: scikit-learn would expand it into CountVectorizer's own parameters.
         """
         stop = None if self.stop_words is None else sorted(self.stop_words)
-        return {"stop_words": stop, "ngram_range": list(self.ngram_range),
-                "min_length": self.min_length, "lemmatize": self.lemmatize}
+        params = {"stop_words": stop, "ngram_range": list(self.ngram_range),
+                  "min_length": self.min_length, "lemmatize": self.lemmatize}
+        return params if self.language == "da" else {**params, "language": self.language}
 
     def _stop(self) -> frozenset[str]:
-        return DANISH_STOPWORDS if self.stop_words is None else frozenset(self.stop_words)
+        if self.stop_words is not None:
+            return frozenset(self.stop_words)
+        return DANISH_STOPWORDS if self.language == "da" else _english_stopwords()
 
     def segments(self, text: str) -> list[list[str]]:
         """Keyword tokens of *text*, split where punctuation ends a phrase (n-grams stay inside)."""
         if not isinstance(text, str) or not text:
             return []
-        tokenizer, _ = _pipeline()
+        tokenizer, _ = _pipeline(self.language)
         stop = self._stop()
+        keep = MEANING_BEARING if self.language == "da" else frozenset()
         segs, cur = [], []
         for tok in tokenizer(_PLACEHOLDER.sub(" . ", text).lower()):
             if tok.is_punct:
@@ -119,10 +139,10 @@ class DanishAnalyzer:
             word = tok.text.strip("-")
             if len(word) < self.min_length or not _WORD.match(word):
                 continue
-            lem = lemma(word) if self.lemmatize else word
-            if word in MEANING_BEARING:
+            lem = lemma(word, self.language) if self.lemmatize else word
+            if word in keep:
                 cur.append(word if word not in _LEMMA_OVERRIDES else lem)
-            elif lem in MEANING_BEARING:
+            elif lem in keep:
                 cur.append(lem)
             elif not (word in stop or lem in stop or len(lem) < self.min_length):
                 cur.append(lem)
