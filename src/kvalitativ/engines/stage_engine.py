@@ -59,9 +59,8 @@ class StageEngine:
                                    chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
         from collections import Counter
 
-        from kvalitativ.io.store import write_tables
-
         from kvalitativ.io.duplicates import duplicate_texts, duplicates_line, text_hashes
+        from kvalitativ.io.store import write_tables
 
         result = self.ingest(path, ingest_config, privacy)
         rejects = result.rejects

@@ -127,7 +127,6 @@ class NoteLookup:
     made theme by theme (:func:`theme_groups`) do not index a million note ids per theme."""
 
     def __init__(self, corpus: pd.DataFrame):
-        self.corpus = corpus
         ids = corpus["note_id"].astype("string")
         self._first = np.flatnonzero(~ids.duplicated().to_numpy())  # note ids are unique after ingest
         self._index = pd.Index(ids.iloc[self._first])

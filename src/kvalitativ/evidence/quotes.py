@@ -154,6 +154,11 @@ def _select(group: pd.DataFrame, vec, cores: list[list[str]], rows: np.ndarray, 
 LARGE_GROUP = 10
 
 
+def _at_most(rows: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``rows``, or a seeded draw of ``k`` of them (sorted) when there are more."""
+    return rows if len(rows) <= k else np.sort(rng.choice(rows, size=k, replace=False))
+
+
 def _candidates(spans: pd.DataFrame, n_unit: pd.Series | None, min_persons: int, max_candidates: int,
                 rng: np.random.Generator) -> pd.DataFrame:
     """A very large theme's spans cut to a seeded sample: 2 × ``max_candidates`` drawn over the
@@ -171,8 +176,7 @@ def _candidates(spans: pd.DataFrame, n_unit: pd.Series | None, min_persons: int,
         units = spans["unit_id"].astype("string").to_numpy(object)
         for unit in sorted({u for u in units if isinstance(u, str)}):
             if n_unit.get(unit, 0) >= min_persons:
-                rows = np.flatnonzero(units == unit)
-                keep[rows if len(rows) <= size else rng.choice(rows, size=size, replace=False)] = True
+                keep[_at_most(np.flatnonzero(units == unit), size, rng)] = True
     return spans.assign(_municipality=municipality)[keep]
 
 
@@ -186,9 +190,7 @@ def _theme_quotes(grp: pd.DataFrame, n_unit: pd.Series | None, *, per_theme: int
     except ValueError:  # empty vocabulary
         return []
     cores = [_core(t) for t in grp["quote"]]
-    rows = np.flatnonzero(grp["_municipality"].to_numpy(bool))
-    if len(rows) > max_candidates:
-        rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+    rows = _at_most(np.flatnonzero(grp["_municipality"].to_numpy(bool)), max_candidates, rng)
     parts = [_select(grp, vec, cores, rows, per_theme, lam, max_similarity).assign(unit_id=ALL)]
     if n_unit is None:
         return parts
@@ -196,9 +198,7 @@ def _theme_quotes(grp: pd.DataFrame, n_unit: pd.Series | None, *, per_theme: int
     for unit in sorted({u for u in units if isinstance(u, str)}):
         if n_unit.get(unit, 0) < min_persons:
             continue
-        rows = np.flatnonzero(units == unit)
-        if len(rows) > max_candidates:
-            rows = np.sort(rng.choice(rows, size=max_candidates, replace=False))
+        rows = _at_most(np.flatnonzero(units == unit), max_candidates, rng)
         parts.append(_select(grp, vec, cores, rows, per_unit, lam, max_similarity).assign(unit_id=unit))
     return parts
 

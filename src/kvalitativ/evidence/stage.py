@@ -182,6 +182,7 @@ def summarize_from_dirs(
     from kvalitativ.io.ingest import read_indicators
     from kvalitativ.evidence.joint_display import read_unit_figures
     from kvalitativ.io.store import read_stage_table, write_tables
+    from kvalitativ.privacy.kinds import kept_types
 
     config = config or RunConfig()
     tables: dict[str, pd.DataFrame | None] = {}
@@ -210,8 +211,6 @@ def summarize_from_dirs(
             run_id = str(df["run_id"].iloc[0])
             break
     out = summarize(tables, config, run_id=run_id)
-    from kvalitativ.privacy.kinds import kept_types
-
     written = write_tables(out_dir, out, run_id=run_id, min_cell=config.privacy.min_cell,
                            kept_types=kept_types(config.privacy.redact))
     lines = []

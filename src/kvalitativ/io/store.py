@@ -112,10 +112,10 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int,
         if frame[col].dtype == object and frame[col].isna().all():
             frame[col] = frame[col].astype("string")
     if name not in INTERNAL_TABLES:
-        from kvalitativ.privacy.guard import GUARD_TYPES, assert_no_identifiers
+        from kvalitativ.privacy.guard import assert_no_identifiers, guard_types
 
         # the last guard: no identifier pattern in any string cell (but the types privacy.redact keeps)
-        assert_no_identifiers(name, frame, [t for t in GUARD_TYPES if t not in kept_types])
+        assert_no_identifiers(name, frame, guard_types(kept_types))
     counts = [c for c in COUNT_COLUMNS.get(name, []) if c in frame.columns]
     if counts:
         from kvalitativ.privacy.suppress import suppress_small_cells

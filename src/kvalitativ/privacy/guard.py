@@ -177,6 +177,12 @@ def report_text(html: str) -> str:
     return _strip_generated("".join(parts))
 
 
+def guard_types(kept: Iterable[str] = ()) -> tuple[str, ...]:
+    """The pattern types the last guard scans for: all but those ``privacy.redact`` keeps."""
+    kept = set(kept)
+    return tuple(t for t in GUARD_TYPES if t not in kept)
+
+
 def guard_types_of_folder(folder) -> tuple[str, ...]:
     """The pattern types the last guard scans for in an output folder: all but those its run.json
     records as kept (``privacy.redact``; the user kept them in the text on purpose)."""
@@ -185,10 +191,10 @@ def guard_types_of_folder(folder) -> tuple[str, ...]:
 
     manifest = Path(folder) / "run.json"
     try:
-        kept = set(json.loads(manifest.read_text(encoding="utf-8")).get("redaction", {}).get("kept", []))
+        kept = json.loads(manifest.read_text(encoding="utf-8")).get("redaction", {}).get("kept", [])
     except (OSError, ValueError, AttributeError):
-        kept = set()
-    return tuple(t for t in GUARD_TYPES if t not in kept)
+        kept = []
+    return guard_types(kept)
 
 
 def assert_no_identifiers_in_report(path, types: Iterable[str] = GUARD_TYPES) -> None:
