@@ -20,6 +20,7 @@ from functools import lru_cache
 from kvalitativ.text.lemmas import is_danish_word
 from kvalitativ.text.places import is_place
 from kvalitativ.text.stems import phrase_stems
+from kvalitativ.text.stopwords import english_stopwords
 
 __all__ = ["topic_labels", "NO_WORDS"]
 
@@ -31,9 +32,7 @@ def _english_only_stop_words() -> frozenset[str]:
     """English stop words that are not Danish words ("up", "after"; not "fire", "side", "under":
     those are Danish too, so they are kept), plus "the" (in the Danish table as an old spelling of
     "te", in notes it is English)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(w for w in ENGLISH_STOP_WORDS if not is_danish_word(w)) | {"the"}
+    return frozenset(w for w in english_stopwords() if not is_danish_word(w)) | {"the"}
 
 
 def _english_stop(term: str) -> bool:

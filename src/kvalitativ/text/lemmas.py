@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kvalitativ.text.stopwords import DANISH_STOPWORDS, MEANING_BEARING
+from kvalitativ.text.stopwords import DANISH_STOPWORDS, MEANING_BEARING, english_stopwords
 
 # Redaction placeholders such as [CPR], [NAVN], [NAVN_2], <EMAIL>: never topic words.
 _PLACEHOLDER = re.compile(r"\[[^\]\s]{1,40}\]|<[A-ZÆØÅ_0-9]{2,40}>")
@@ -57,13 +57,6 @@ def lemma(word: str, language: str = "da") -> str:
         return _LEMMA_OVERRIDES[word]
     _, table = _pipeline(language)
     return table.get(word, word)
-
-
-@lru_cache(maxsize=1)
-def _english_stopwords() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
 
 
 def is_danish_word(word: str) -> bool:
@@ -120,7 +113,7 @@ class DanishAnalyzer:
     def _stop(self) -> frozenset[str]:
         if self.stop_words is not None:
             return frozenset(self.stop_words)
-        return DANISH_STOPWORDS if self.language == "da" else _english_stopwords()
+        return DANISH_STOPWORDS if self.language == "da" else english_stopwords()
 
     def segments(self, text: str) -> list[list[str]]:
         """Keyword tokens of *text*, split where punctuation ends a phrase (n-grams stay inside)."""

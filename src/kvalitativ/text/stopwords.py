@@ -13,6 +13,7 @@ Never strip stop words before embedding: embedders need the whole sentence.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 #: Words in spaCy's Danish stop list that we keep because they carry meaning
@@ -68,4 +69,15 @@ def write_resource(path) -> None:
 
 DANISH_STOPWORDS: frozenset[str] = _load()
 
-__all__ = ["DANISH_STOPWORDS", "MEANING_BEARING", "EXTRA", "derive_stopwords", "write_resource"]
+
+
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    """scikit-learn's English stop list, the one list for English notes (keywords of English
+    evidence, English words kept out of topic labels); loaded on first use."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+__all__ = ["DANISH_STOPWORDS", "MEANING_BEARING", "EXTRA", "derive_stopwords", "write_resource", "english_stopwords"]
