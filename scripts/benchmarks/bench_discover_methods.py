@@ -242,6 +242,14 @@ def report(res: dict) -> str:
     return "\n".join(lines)
 
 
+def cached_e5():
+    """e5 with the project's embedding cache: every discovery benchmark embeds the same texts once."""
+    from kvalitativ.embed import CachedEmbedder, get_embedder
+
+    return CachedEmbedder(get_embedder("e5", progress=False), REPO / ".kvalitativ-cache" / "embeddings",
+                          progress=False)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
@@ -252,10 +260,7 @@ def main() -> None:
                     help="only the default discoverer over seeds 0-4 and a shuffled order (ARI between runs)")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from kvalitativ.embed import CachedEmbedder, get_embedder
-
-    embedder = CachedEmbedder(get_embedder("e5", progress=False), REPO / ".kvalitativ-cache" / "embeddings",
-                              progress=False)
+    embedder = cached_e5()
     res = {}
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scripts.benchmarks.bench_discover_methods import REPO, load_sample, load_sib, score
+from scripts.benchmarks.bench_discover_methods import cached_e5, load_sample, load_sib, score
 
 GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [15, 30]}
 SEEDS = (0, 1, 2)
@@ -102,10 +102,7 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from kvalitativ.discover.representatives import normalise
-    from kvalitativ.embed import CachedEmbedder, get_embedder
-
-    embedder = CachedEmbedder(get_embedder("e5", progress=False), REPO / ".kvalitativ-cache" / "embeddings",
-                              progress=False)
+    embedder = cached_e5()
     res = {}
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):

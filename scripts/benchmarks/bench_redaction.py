@@ -21,7 +21,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import platform
 import re
 import sys
@@ -34,19 +33,13 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 
+from tool_scripts import load_tool  # noqa: E402  (run as a file from this folder)
+
 from kvalitativ.privacy.gazetteer import load_gazetteer  # noqa: E402
 from kvalitativ.privacy.redact import TYPES, Redactor  # noqa: E402
 
 SAMPLE = REPO / "corpora" / "sample"
 COMMAND = "python scripts/benchmarks/bench_redaction.py --write-docs"
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_pii_sentences", REPO / "scripts" / "tools" / "make_pii_sentences.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _covered(spans: list[tuple[int, int, str]], start: int, end: int) -> tuple[bool, bool, str]:
@@ -96,7 +89,7 @@ class Tally:
 
 
 def bench_generated(redactor: Redactor, seed: int) -> dict:
-    gen = _load_generator()
+    gen = load_tool("make_pii_sentences")
     rows = gen.generate(seed=seed)
     g = load_gazetteer()
     tally = Tally()

@@ -25,7 +25,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
 import tempfile
@@ -39,8 +38,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "scripts" / "benchmarks"))
 
-from bench_link import replace_section  # noqa: E402
-from bench_redaction import SAMPLE, _covered, _load_generator, bench_out_of_domain  # noqa: E402
+from bench_redaction import SAMPLE, _covered, bench_out_of_domain  # noqa: E402
+from docs_section import replace_section  # noqa: E402
+from tool_scripts import load_tool  # noqa: E402
 
 from kvalitativ.privacy.redact import TYPES, Redactor  # noqa: E402
 
@@ -49,16 +49,8 @@ SETTINGS = ("standard", "strict")
 TARGETS = {"CPR": "≥ 99%", "TELEFON": "≥ 99%", "EMAIL": "≥ 99%", "ADRESSE": "≥ 95%", "NAVN": "≥ 95%"}
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "tools" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def bench_adversarial(redactor: Redactor, seed: int, n: int) -> dict:
-    gen = _load("make_adversarial_pii")
+    gen = load_tool("make_adversarial_pii")
     rows = gen.generate(seed=seed, n=n)
     caught, total, classes = Counter(), Counter(), Counter()
     class_total: Counter = Counter()
@@ -88,7 +80,7 @@ def bench_adversarial(redactor: Redactor, seed: int, n: int) -> dict:
 
 
 def bench_clean_sets(redactor: Redactor, seed: int) -> dict:
-    gen = _load_generator()
+    gen = load_tool("make_pii_sentences")
     rows = [r for r in gen.generate(seed=seed) if r.kind == "clean"]
     changed = sum(bool(redactor.find(r.text)) for r in rows)
     out = {"generated": (changed, len(rows))}

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
 import platform
@@ -36,6 +35,15 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+try:  # as a module of the scripts package, or as a file run from this folder
+    from scripts.benchmarks.docs_section import replace_section
+except ImportError:  # pragma: no cover - run as `python scripts/benchmarks/<name>.py`
+    from docs_section import replace_section
+try:  # as a module of the scripts package, or as a file run from this folder
+    from scripts.benchmarks.tool_scripts import load_tool
+except ImportError:  # pragma: no cover - run as `python scripts/benchmarks/<name>.py`
+    from tool_scripts import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 EVAL = REPO.parent / "shared" / "eval" / "sib200"
@@ -78,14 +86,6 @@ Romerriget|Søløve|Transnistriske Republik|Trenton|Ukuelige|Upolu|Ægæiske|Con
 Moroccan|Natal|Patos|Sol|Antarktis|Dominicana|Holborn|Io|Las Estrellas|Santo Domingo|Shri Shyams|Thrashers|
 Victoria|Wikinews
 """.replace("\n", "").split("|"))
-
-
-def _load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "tools" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _covered(finds, start: int, end: int) -> bool:
@@ -143,7 +143,7 @@ def measure() -> dict:
         out["sib"][lang] = {"n": len(texts), "changed": sum(bool(f) for f in finds),
                             "finds": [[i, t[f.start:f.end], t[max(0, f.start - 40):f.end + 30]]
                                       for i, (t, fs) in enumerate(zip(texts, finds)) for f in fs]}
-    gen = _load_tool("make_pii_sentences").generate(seed=8)
+    gen = load_tool("make_pii_sentences").generate(seed=8)
     n = caught = clean = changed = 0
     for r in gen:
         finds = redactor.find(r.text, r.names)
@@ -154,7 +154,7 @@ def measure() -> dict:
             if kind == "NAVN":
                 n, caught = n + 1, caught + _covered(finds, start, end)
     out["generated"] = {"names": [caught, n], "clean": [changed, clean]}
-    adv = _load_tool("make_adversarial_pii").generate(seed=19, n=60)
+    adv = load_tool("make_adversarial_pii").generate(seed=19, n=60)
     n = caught = clean = changed = 0
     for r in adv:
         finds = redactor.find(r.text)
@@ -300,9 +300,6 @@ def main(argv: list[str] | None = None) -> None:
         for w, ctx in only_in(after, before, lang):
             print(f"new  {lang}: {w!r:30} {ctx!r}")
     if args.write_docs:
-        sys.path.insert(0, str(REPO / "scripts" / "benchmarks"))
-        from bench_link import replace_section
-
         replace_section(REPO / "docs" / "benchmarks.md", section + "\n",
                         heading="## Redaction: text that is not municipal notes (SIB-200 English and Danish)")
 
