@@ -53,3 +53,15 @@ def test_topics_page_lists_emergent_first_marks_unstable_and_shows_examples(tmp_
     assert page.index("klima, genbrug") < page.index("søvn, træt")  # emergent first
     assert "0.31 <b>ustabil</b>" in page and "0.91 <b>" not in page and "Ustabile emner:</b> 1 emne" in page
     assert "<li>Vi taler om &lt;klima&gt;.</li>" in page and page.count("<li>") == 3
+
+
+def test_topic_sentences_are_redacted_as_the_run_is_configured():
+    """The sentences of topic_representatives get the run's own second redaction: the types
+    privacy.redact keeps stay, the others go (the same redactor as ingest and the quotes)."""
+    from kvalitativ.config import config_from_dict
+    from kvalitativ.discover.sentences import configured_redact
+
+    text = "Mor ringede fra 22 33 44 55 om mødet."
+    assert "[TELEFON]" in configured_redact(config_from_dict({}))(text)
+    kept = configured_redact(config_from_dict({"privacy": {"redact": ["CPR", "EMAIL", "ADRESSE", "NAVN"]}}))
+    assert kept(text) == text

@@ -78,6 +78,7 @@ def discover_sampled(corpus: pd.DataFrame, config, *, codebook=None, embedder=No
     Tables are in corpus order; the summary says how many notes the topics were fitted on.
     """
     from kvalitativ.discover.stage import discover_corpus
+    from kvalitativ.discover.sentences import configured_redact
     from kvalitativ.discover.tables import discovery_tables
 
     chosen_rows = fit_sample(len(corpus), config.seed, sample_size)
@@ -98,7 +99,8 @@ def discover_sampled(corpus: pd.DataFrame, config, *, codebook=None, embedder=No
     ordered = pd.concat([sample, rest], ignore_index=True)
     topics = np.r_[d.topics_, assigned["topic_id"].to_numpy()]
     scores = np.r_[d.scores_, assigned["score"].to_numpy()]
-    tables = discovery_tables(d, ordered, fitted["mapping"], topics=topics, scores=scores)
+    tables = discovery_tables(d, ordered, fitted["mapping"], topics=topics, scores=scores,
+                              redact=configured_redact(config))
     position = {nid: i for i, nid in enumerate(corpus["note_id"])}
     codings = tables["codings"]
     order = np.argsort(codings["note_id"].map(position).to_numpy(), kind="stable")

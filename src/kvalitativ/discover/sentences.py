@@ -12,25 +12,14 @@ so it gets the same second pass as the evidence quotes.
 
 from __future__ import annotations
 
-import re
-
+from kvalitativ.text.clean import trim_quote
 from kvalitativ.text.lemmas import DanishAnalyzer
 from kvalitativ.text.sentences import split_sentences
 
-__all__ = ["PER_TOPIC", "representative_sentences", "best_sentence"]
+__all__ = ["PER_TOPIC", "representative_sentences", "best_sentence", "configured_redact"]
 
 PER_TOPIC = 3
 MAX_CHARS = 200
-_SPACE = re.compile(r"\s+")
-
-
-def _trim(text: str, max_chars: int = MAX_CHARS) -> str:
-    text = _SPACE.sub(" ", str(text)).strip().lstrip("-•*–· ").strip()
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > max_chars // 2 else cut).rstrip(" ,;:-–") + "…"
 
 
 def _sentences(text: str) -> list[str]:
@@ -45,7 +34,7 @@ def best_sentence(text: str, weights: dict[str, float], analyzer: DanishAnalyzer
         score = sum(weights.get(t, 0.0) for t in set(analyzer(sent)))
         if score > best_score + 1e-12:
             best, best_score = sent, score
-    return _trim(best if best is not None else text)
+    return trim_quote(best if best is not None else text, MAX_CHARS)
 
 
 def representative_sentences(topic_info, texts, redact=None, per_topic: int = PER_TOPIC) -> dict[tuple[int, int], str]:
@@ -70,3 +59,12 @@ def representative_sentences(topic_info, texts, redact=None, per_topic: int = PE
             if 0 <= doc < len(texts) and isinstance(texts[doc], str) and texts[doc].strip():
                 out[(int(row.topic_id), rank)] = redact(best_sentence(texts[doc], weights, analyzer))
     return out
+
+
+def configured_redact(config):
+    """The run's own second redaction as text -> text (``privacy.redact``, ``privacy.strictness``,
+    ``ingest.language``: the same redactor as ingest and the evidence quotes)."""
+    from kvalitativ.privacy.redact import Redactor
+
+    redactor = Redactor.from_config(config.privacy, config.ingest.language)
+    return lambda text: redactor.redact(text)[0]

@@ -61,6 +61,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     Returns {"discoverer", "mapping", "tables", "mode"}.
     """
     from kvalitativ.discover.mapping import map_to_codebook
+    from kvalitativ.discover.sentences import configured_redact
     from kvalitativ.discover.tables import discovery_tables
 
     config = config or RunConfig()
@@ -95,7 +96,8 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             d.save(model_dir)
         d.stability_ = measure_stability(d, dc, config.seed)
     mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
-    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores, sentences_from_text=not use_model)
+    tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores, sentences_from_text=not use_model,
+                              redact=configured_redact(config))
     return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
 
 
@@ -136,9 +138,11 @@ def merge_with_existing(out_dir: str | Path, tables: dict[str, pd.DataFrame]) ->
 def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, config: RunConfig) -> dict:
     """Write the discovery tables into *out_dir*; returns {table: paths}."""
     from kvalitativ.io.store import write_tables
+    from kvalitativ.privacy.kinds import kept_types
 
     tables = merge_with_existing(out_dir, result["tables"])
-    return write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
+    return write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell,
+                        kept_types=kept_types(config.privacy.redact))
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:

@@ -42,7 +42,8 @@ def _stability(d, topic_ids) -> np.ndarray | None:
 
 
 def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | None = None,
-                     topics=None, scores=None, sentences_from_text: bool = True) -> dict[str, pd.DataFrame]:
+                     topics=None, scores=None, sentences_from_text: bool = True,
+                     redact=None) -> dict[str, pd.DataFrame]:
     """Tables for *corpus* (rows aligned with the notes the topics are for).
 
     *topics*/*scores* default to the fitted ``topics_``/``scores_``; pass the result of
@@ -88,7 +89,7 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
     if sentences_from_text and "text" in corpus.columns:
         from kvalitativ.discover.sentences import representative_sentences
 
-        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist())
+        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist(), redact)
     reps = []
     for row in info.itertuples():
         for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity)):

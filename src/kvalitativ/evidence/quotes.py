@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kvalitativ.errors import ConfigError
 from kvalitativ.evidence.counts import ALL, NoteLookup, theme_groups, theme_spans, themed
+from kvalitativ.text.clean import trim_quote  # re-exported: the quotes' own trimming
 
 __all__ = ["select_quotes", "trim_quote", "sensitive_themes", "QUOTE_COLUMNS", "SENSITIVE_QUOTES"]
 
@@ -31,19 +32,6 @@ QUOTE_COLUMNS = ["theme_id", "valence", "unit_id", "rank", "note_id", "quote", "
 SENSITIVE_QUOTES = ("none", "municipality", "unit")
 
 _PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
-_SPACE = re.compile(r"\s+")
-
-
-def trim_quote(text: str, max_chars: int = 200) -> str:
-    """Collapse white space and cut at the last word boundary before ``max_chars`` (adds '…')."""
-    text = _SPACE.sub(" ", str(text)).strip().lstrip("-•*–· ").strip()
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars - 1]
-    space = cut.rfind(" ")
-    if space > max_chars * 0.5:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–") + "…"
 
 
 def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:

@@ -19,6 +19,7 @@ _RTF_DESTINATIONS = re.compile(r"\{\\(\*\\[^{}]*|fonttbl|colortbl|stylesheet|inf
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def strip_rtf(text: str) -> str:
@@ -68,3 +69,16 @@ def junk_share(text: str) -> float:
         return 0.0
     bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\t"))
     return bad / len(text)
+
+
+def trim_quote(text: str, max_chars: int = 200) -> str:
+    """A quote or example sentence for a table: white space collapsed, cut at the last word
+    boundary before ``max_chars`` (adds '…')."""
+    text = _WHITESPACE.sub(" ", str(text)).strip().lstrip("-•*–· ").strip()
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.5:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"
