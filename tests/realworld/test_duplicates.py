@@ -21,6 +21,28 @@ def test_persons_with_the_same_notes_are_grouped_a_shared_line_is_only_counted()
     assert "d" not in shared.groups
 
 
+def test_stored_text_hashes_group_as_the_text_does_and_the_link_reads_no_text(tmp_path):
+    """The link reads each note's text as a hash made a batch at a time: the same groups, no text in memory."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.io.duplicates import stored_text_hashes
+    from kvalitativ.io.store import write_tables
+    from kvalitativ.link.stage import read_link_inputs
+
+    notes = pd.read_csv(DATA / "petitions.csv").rename(columns={"author_id": "person_id", "body": "text"})
+    notes = notes.assign(note_id=[f"n{i}" for i in range(len(notes))], person_id=notes["person_id"].astype(str))
+    notes.loc[[0, 1], "text"] = ["", None]  # empty notes are copies of nothing
+    write_tables(tmp_path, {"corpus": notes[["note_id", "person_id", "text"]],
+                            "codings": pd.DataFrame({"note_id": ["n0"], "theme_id": ["t"], "valence": ["neutral"]})},
+                 run_id="r1", formats=("parquet",))
+    hashes = stored_text_hashes(tmp_path, batch_size=7)  # many batches
+    by_text, by_hash = shared_texts(notes), shared_texts(notes.assign(text_hash=hashes).drop(columns="text"))
+    assert by_hash.groups == by_text.groups and len(by_text.groups) >= 20
+    assert (by_hash.n_notes, by_hash.n_persons) == (by_text.n_notes, by_text.n_persons)
+    codings, corpus = read_link_inputs(tmp_path, tmp_path, RunConfig())
+    assert "text" not in corpus.columns and (corpus["text_hash"].to_numpy() == hashes).all()
+    assert list(codings.columns) == ["run_id", "note_id", "theme_id", "valence"]
+
+
 def test_folds_never_split_a_group_of_the_petitions_template_letter():
     notes = pd.read_csv(DATA / "petitions.csv")
     shared = shared_texts(notes.rename(columns={"author_id": "person_id", "body": "text"}))

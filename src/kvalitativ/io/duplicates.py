@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_keys", "text_hashes", "duplicate_texts", "duplicates_line", "DUPLICATE_COLUMNS"]
+__all__ = ["text_keys", "text_hashes", "stored_text_hashes", "duplicate_texts", "duplicates_line",
+           "DUPLICATE_COLUMNS", "EMPTY_TEXT_HASH"]
 
 #: The ``duplicate_texts`` table: one row per note whose text another person's note also has.
 DUPLICATE_COLUMNS = ["text_group", "note_id", "n_notes", "n_persons"]
@@ -27,6 +28,22 @@ def text_keys(text: pd.Series) -> pd.Series:
 def text_hashes(text: pd.Series) -> np.ndarray:
     """A 64-bit hash of each text's key (:func:`text_keys`); equal keys, equal hashes."""
     return pd.util.hash_array(text_keys(text).fillna("").to_numpy(dtype=object), categorize=False)
+
+
+#: The hash of an empty (or missing, or white-space only) text: such notes are not copies of each other.
+EMPTY_TEXT_HASH = int(pd.util.hash_array(np.array([""], dtype=object), categorize=False)[0])
+
+
+def stored_text_hashes(stage_dir, name: str = "corpus", batch_size: int = 50_000) -> np.ndarray:
+    """:func:`text_hashes` of a stored table's ``text``, in its row order, a batch at a time.
+
+    Why batches: comparing keys splits every text into words, and for a million notes those words
+    as Python objects take gigabytes; a batch's take megabytes.
+    """
+    from kvalitativ.io.store import iter_stage_batches
+
+    parts = [text_hashes(batch["text"]) for batch in iter_stage_batches(stage_dir, name, ["text"], batch_size)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
 def duplicate_texts(note_id, person_id, hashes: np.ndarray) -> pd.DataFrame:

@@ -275,6 +275,22 @@ def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True,
     return pd.read_parquet(path, columns=columns, filters=filters)
 
 
+def stage_table_columns(stage_dir: str | Path, name: str) -> list[str]:
+    """The column names of a stored table (from its Parquet schema; nothing is read)."""
+    path = table_path(Path(stage_dir), name)
+    if not path.exists():
+        read_stage_table(stage_dir, name)  # the error that says which stage to run
+    return list(pq.read_schema(path).names)
+
+
+def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str], batch_size: int = 50_000):
+    """A stored table's *columns* a batch of rows at a time, in the table's row order: for a
+    column too large to hold whole (a million notes' text) that is only needed row by row."""
+    parquet = pq.ParquetFile(table_path(Path(stage_dir), name))
+    for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
+        yield batch.to_pandas()
+
+
 # ----------------------------------------------------------------------------- run manifest
 
 def run_ids_in_folder(out_dir: str | Path) -> set[str]:

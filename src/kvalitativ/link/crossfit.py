@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kvalitativ.constants import UNCODED
 from kvalitativ.link.correction import N_FOLDS, fold_ids
 from kvalitativ.link.corrected import Correction
 from kvalitativ.link.human import DESIGN_HELP, human_sample
@@ -80,7 +81,7 @@ def build_correction(human: HumanCodes, corpus: pd.DataFrame, indicators: pd.Dat
         refit = sorted(set(sample.presence.persons) & set(seen))
         if refit:
             codings = crossfit_codings(corpus, human.train, refit, human.recode, random_state=random_state)
-            codings = codings[codings["theme_id"].astype(str) != "uncoded"]
+            codings = codings[codings["theme_id"].astype(str) != UNCODED]
             pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                                outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                                window_months=rules.window_months, population="all")

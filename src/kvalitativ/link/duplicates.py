@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from kvalitativ.io.duplicates import text_keys
+from kvalitativ.io.duplicates import EMPTY_TEXT_HASH, text_hashes
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,29 @@ class SharedTexts:
 
 def shared_texts(corpus: pd.DataFrame) -> SharedTexts:
     """Count notes shared across persons and group persons with the same notes (case and spacing
-    ignored)."""
-    if not {"person_id", "text"} <= set(corpus.columns) or corpus.empty:
+    ignored).
+
+    ``corpus``: ``person_id`` and ``text``, or ``person_id`` and ``text_hash`` (each note's
+    :func:`~kvalitativ.io.duplicates.text_hashes`, made a batch at a time by
+    :func:`~kvalitativ.io.duplicates.stored_text_hashes`, so a million notes' text need not be in
+    memory at once). Equal texts, equal hashes: the groups are the same either way.
+    """
+    if "person_id" not in corpus.columns or corpus.empty:
         return SharedTexts()
-    key = text_keys(corpus["text"])
-    frame = pd.DataFrame({"person": corpus["person_id"].astype(str).to_numpy(), "key": key.to_numpy()}).dropna()
-    frame = frame[frame["key"] != ""]
+    if "text_hash" in corpus.columns:
+        hashes = corpus["text_hash"].to_numpy(dtype=np.uint64)
+    elif "text" in corpus.columns:
+        hashes = text_hashes(corpus["text"])
+    else:
+        return SharedTexts()
+    frame = pd.DataFrame({"person": corpus["person_id"].astype(str).to_numpy(), "key": hashes})
+    frame = frame[frame["key"].to_numpy() != EMPTY_TEXT_HASH]  # empty notes are not copies of each other
     n_per_key = frame.groupby("key")["person"].nunique()
     shared = frame[frame["key"].isin(n_per_key[n_per_key > 1].index)]
     if shared.empty:
         return SharedTexts()
-    documents = frame.groupby("person")["key"].agg(lambda keys: "\n".join(sorted(set(keys))))
+    pairs = frame.drop_duplicates().sort_values(["person", "key"])
+    documents = pairs.groupby("person")["key"].agg(lambda keys: " ".join(map(str, keys)))
     copies = documents[documents.duplicated(keep=False)]
     first = {doc: person for person, doc in copies[::-1].items()}  # one person names each group
     groups = {person: first[doc] for person, doc in copies.items()}

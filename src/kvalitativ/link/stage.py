@@ -173,6 +173,29 @@ def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), huma
     return None
 
 
+#: The codings' columns the link uses (the person join, prevalence, the run id).
+CODINGS_READ = ["run_id", "note_id", "theme_id", "valence"]
+
+
+def read_link_inputs(codings_dir: Path, notes_dir: Path, config: RunConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The codings and the corpus, read as lean as the link allows.
+
+    The notes' text is read only when a supervised coder is refitted on it (``code.train``:
+    cross-fitting); otherwise each text comes in as a 64-bit key (``text_hash``, for the shared
+    texts), made a batch at a time: a million notes' text, split into words to compare, would
+    take gigabytes.
+    """
+    from kvalitativ.io.duplicates import stored_text_hashes
+    from kvalitativ.io.store import read_stage_table, stage_table_columns
+
+    codings = read_stage_table(codings_dir, "codings", columns=CODINGS_READ)
+    if config.code.train:
+        return codings, read_stage_table(notes_dir, "corpus")
+    stored = stage_table_columns(notes_dir, "corpus")
+    corpus = read_stage_table(notes_dir, "corpus", columns=[c for c in stored if c != "text"])
+    return codings, (corpus.assign(text_hash=stored_text_hashes(notes_dir)) if "text" in stored else corpus)
+
+
 def link_from_dirs(
     codings_dir: str | Path,
     out_dir: str | Path,
@@ -199,8 +222,7 @@ def link_from_dirs(
     config = config or RunConfig()
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
-    codings = read_stage_table(codings_dir, "codings")
-    corpus = read_stage_table(notes_dir, "corpus")
+    codings, corpus = read_link_inputs(codings_dir, notes_dir, config)
     if indicators_path:
         indicators, _rejects = read_indicators(indicators_path, config.ingest, config.privacy)
         inputs = {"indicators": file_sha256(indicators_path)}
@@ -210,7 +232,7 @@ def link_from_dirs(
             raise InputError(f"{notes_dir}: has no indicators table. Give --indicators FILE "
                              "(one row per person: person_id, dropout, outcome_date, …).")
         inputs = {}
-    shared = set(indicators["person_id"].astype(str)) & set(corpus["person_id"].astype(str))
+    shared = set(indicators["person_id"].astype(str).unique()) & set(corpus["person_id"].astype(str).unique())
     if not shared:
         raise InputError(
             "no person_id in the indicators matches a person in the notes. Both must be pseudonymised the same "
