@@ -135,14 +135,40 @@ def merge_with_existing(out_dir: str | Path, tables: dict[str, pd.DataFrame]) ->
     return out
 
 
-def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, config: RunConfig) -> dict:
-    """Write the discovery tables into *out_dir*; returns {table: paths}."""
-    from kvalitativ.io.store import write_tables
+def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, config: RunConfig, *,
+                    chunk_size: int | None = None) -> dict:
+    """Write the discovery tables into *out_dir*; returns {table: paths}.
+
+    ``chunk_size`` (the streamed engine's): the codings — the coding stage's rows and a topic row
+    per note, millions at scale — are copied and appended that many rows at a time
+    (:func:`kvalitativ.scale.chunked.replace_rows`) instead of merged in memory; the same rows.
+    """
+    from kvalitativ.io.store import table_path, write_tables
     from kvalitativ.privacy.kinds import kept_types
 
-    tables = merge_with_existing(out_dir, result["tables"])
-    return write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell,
-                        kept_types=kept_types(config.privacy.redact))
+    kept = kept_types(config.privacy.redact)
+    tables = dict(result["tables"])
+    codings = tables.pop("codings") if chunk_size and "codings" in tables else None
+    written = write_tables(out_dir, merge_with_existing(out_dir, tables), run_id=run_id,
+                           min_cell=config.privacy.min_cell, kept_types=kept)
+    if codings is not None:
+        from kvalitativ.io.store import DUCKDB_FILE
+        from kvalitativ.scale.chunked import replace_rows
+
+        replace_rows(out_dir, "codings", _OWN_ROWS["codings"], codings, run_id, min_cell=config.privacy.min_cell,
+                     kept_types=kept, chunk_size=chunk_size)
+        written["codings"] = [table_path(Path(out_dir), "codings", kind) for kind in ("parquet", "csv", "csv_da")]
+        written["codings"].append(Path(out_dir) / DUCKDB_FILE)
+    return written
+
+
+def streamed_chunk_size(engine) -> int | None:
+    """The rows a chunk of the streamed engine holds; None for an engine that holds tables whole."""
+    if getattr(engine, "name", None) != "streamed":
+        return None
+    from kvalitativ.engines.streamed import STREAM_CHUNK
+
+    return engine.chunk_size or STREAM_CHUNK
 
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
@@ -209,5 +235,5 @@ def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine) 
     result = engine.discover(corpus, config, codebook=codebook, model_dir=config.discover.model_dir)
     del corpus  # the notes' text is not needed to write the tables (a million notes: ~0.3 GB)
     release_memory()  # what assigning a million notes freed, before the codings are merged and written
-    written = write_discovery(result, out_dir, run_id, config)
+    written = write_discovery(result, out_dir, run_id, config, chunk_size=streamed_chunk_size(engine))
     return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}

@@ -112,12 +112,9 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
 
 def _corpus_batches(out_dir: Path, chunk_size: int):
     """The folder's corpus, ``chunk_size`` notes at a time, as DataFrames (read_stage_table's dtypes)."""
-    import pyarrow.parquet as pq
+    from kvalitativ.io.store import iter_stage_batches
 
-    from kvalitativ.io.store import table_path
-
-    for batch in pq.ParquetFile(table_path(out_dir, "corpus")).iter_batches(batch_size=chunk_size):
-        yield batch.to_pandas()
+    yield from iter_stage_batches(out_dir, "corpus", batch_size=chunk_size)
 
 
 def _corpus_rows(out_dir: Path, chunk_size: int, positions: np.ndarray | None = None,

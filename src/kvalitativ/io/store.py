@@ -283,12 +283,16 @@ def stage_table_columns(stage_dir: str | Path, name: str) -> list[str]:
     return list(pq.read_schema(path).names)
 
 
-def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str], batch_size: int = 50_000):
+def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str] | None = None,
+                       batch_size: int = 50_000):
     """A stored table's *columns* a batch of rows at a time, in the table's row order: for a
     column too large to hold whole (a million notes' text) that is only needed row by row."""
+    import pyarrow as pa
+
     parquet = pq.ParquetFile(table_path(Path(stage_dir), name))
+    metadata = parquet.schema_arrow.metadata  # the pandas dtypes, as read_stage_table restores them
     for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
-        yield batch.to_pandas()
+        yield pa.Table.from_batches([batch]).replace_schema_metadata(metadata).to_pandas()
 
 
 # ----------------------------------------------------------------------------- run manifest
@@ -376,11 +380,12 @@ def write_manifest(out_dir: str | Path, run_id: str, *, config: dict[str, Any], 
     return path
 
 
-def prepare_table(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int) -> pd.DataFrame:
+def prepare_table(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int,
+                  kept_types: tuple[str, ...] = ()) -> pd.DataFrame:
     """What :func:`write_tables` does to a table before it writes it (no free-text column,
-    ``run_id`` on every row, small-cell suppression), for a writer that appends a table chunk by
-    chunk (the streamed engine)."""
-    return _prepare(name, frame, run_id, min_cell)
+    ``run_id`` on every row, the last guard, small-cell suppression), for a writer that appends
+    a table chunk by chunk (the streamed engine)."""
+    return _prepare(name, frame, run_id, min_cell, tuple(kept_types))
 
 
 def tables_to_duckdb(tables: dict[str, Any], path: str | Path) -> None:

@@ -25,7 +25,7 @@ import pandas as pd
 from kvalitativ.errors import InputError
 from kvalitativ.io.atomic import atomic_path
 
-__all__ = ["iter_raw_chunks", "ingest_chunk", "ParquetAppender", "TableAppender"]
+__all__ = ["iter_raw_chunks", "ingest_chunk", "ParquetAppender", "TableAppender", "replace_rows"]
 
 from kvalitativ.io.readers import BOM
 
@@ -154,12 +154,14 @@ class TableAppender:
     only. Every chunk goes through the checks ``write_tables`` makes (``prepare_table``).
     """
 
-    def __init__(self, out_dir: str | os.PathLike, name: str, run_id: str | None, *, min_cell: int = 5):
+    def __init__(self, out_dir: str | os.PathLike, name: str, run_id: str | None, *, min_cell: int = 5,
+                 kept_types: tuple[str, ...] = ()):
         from kvalitativ.io.store import COUNT_COLUMNS, INTERNAL_TABLES, table_path
 
         if name in COUNT_COLUMNS:  # suppression needs the whole table
             raise ValueError(f"table '{name}' has count columns and cannot be written chunk by chunk")
         self.out_dir, self.name, self.run_id, self.min_cell = Path(out_dir), name, run_id, min_cell
+        self.kept_types = tuple(kept_types)
         self.internal = name in INTERNAL_TABLES
         self.parquet = ParquetAppender(table_path(self.out_dir, name, "parquet"))
         self._files = contextlib.ExitStack()
@@ -176,7 +178,7 @@ class TableAppender:
     def append(self, frame: pd.DataFrame) -> None:
         from kvalitativ.io.store import prepare_table, write_csv_rows
 
-        ready = prepare_table(self.name, frame, self.run_id, self.min_cell)
+        ready = prepare_table(self.name, frame, self.run_id, self.min_cell, self.kept_types)
         self.parquet.append(ready)
         for danish, handle in self._csv.items():
             write_csv_rows(ready, handle, danish=danish, header=not self._started)
@@ -197,6 +199,44 @@ class TableAppender:
             tables_to_duckdb({self.name: ds.dataset(self.parquet.path, format="parquet")},
                              self.out_dir / DUCKDB_FILE)
         return self.rows
+
+
+def replace_rows(out_dir: str | os.PathLike, name: str, owner: tuple[str, str], rows: pd.DataFrame,
+                 run_id: str | None, *, min_cell: int = 5, kept_types: tuple[str, ...] = (),
+                 chunk_size: int = 100_000) -> int:
+    """Replace one stage's rows of a shared table, a chunk at a time: the table's rows whose
+    ``owner`` column (e.g. ``("method", "topic")``) holds another value are copied from the
+    stored table, then ``rows`` are appended — the rows and order of
+    :func:`kvalitativ.discover.stage.merge_with_existing` + ``write_tables``, without the whole
+    table in memory. Why: discovery adds a million topic rows to the coding stage's codings.
+    Returns the rows written."""
+    import pyarrow.parquet as pq
+
+    from kvalitativ.io.store import iter_stage_batches, table_path
+
+    column, ours = owner
+    path = table_path(Path(out_dir), name)
+    stored = pq.read_schema(path).empty_table().to_pandas() if path.exists() else None
+    appender = TableAppender(out_dir, name, run_id, min_cell=min_cell, kept_types=kept_types)
+    like = None
+    if stored is not None:  # read while the new files are written beside it
+        # the columns and dtypes pd.concat([old rows, rows]) gives, for every chunk alike
+        like = pd.concat([stored.drop(columns=["run_id"], errors="ignore"), rows.iloc[:0]], ignore_index=True)
+        for batch in iter_stage_batches(out_dir, name, batch_size=chunk_size):
+            if column in batch.columns:
+                batch = batch[batch[column].astype(str) != ours]
+            if len(batch):
+                appender.append(_like(batch, like))
+    like = like if appender.rows else None  # no old row kept: no concat, the rows as they are
+    for start in range(0, len(rows), chunk_size):
+        chunk = rows.iloc[start:start + chunk_size]
+        appender.append(chunk if like is None else _like(chunk, like))
+    return appender.close(rows.iloc[:0])
+
+
+def _like(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """*frame* with the columns (in order) and dtypes of *like*."""
+    return frame.reindex(columns=like.columns).astype(like.dtypes.to_dict())
 
 
 def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
