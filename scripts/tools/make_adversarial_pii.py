@@ -39,6 +39,7 @@ Columns: sentence_id, kind ("pii" | "clean"), type, spelling, text, value_start,
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import random
 import sys
@@ -51,6 +52,10 @@ ZWSP, SHY, NBSP = "\u200b", "\u00ad", "\u00a0"
 
 
 def _base():
+    """make_pii_sentences: as ``scripts.tools.make_pii_sentences`` when this module was imported
+    as a package module, else the file beside it (run or loaded as a script)."""
+    if __package__:
+        return importlib.import_module(f"{__package__}.make_pii_sentences")
     spec = importlib.util.spec_from_file_location("make_pii_sentences", HERE / "make_pii_sentences.py")
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod

@@ -13,11 +13,9 @@ Examples::
     python scripts/tools/make_sample_corpus.py --out /tmp/big --n-notes 1000000 --no-citizen
     python scripts/tools/make_sample_corpus.py --power 300   # how reliably 900 persons show the planted effects
 
-From Python (the benchmark harness)::
+From Python (from the repository root; the tests and the benchmark harness)::
 
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("msc", "scripts/tools/make_sample_corpus.py")
-    msc = importlib.util.module_from_spec(spec); spec.loader.exec_module(msc)
+    from scripts.tools import make_sample_corpus as msc
     notes = msc.generate_notes(10_000, seed=20261127)          # DataFrame, exactly 10,000 rows
     for chunk in msc.iter_notes(1_000_000, chunk_size=50_000):  # streaming
         ...
@@ -29,6 +27,7 @@ fixed seed, hand-written CSV); pandas is imported only by ``generate_notes``.
 import argparse
 import csv
 import filecmp
+import importlib
 import importlib.util
 import io
 import json
@@ -47,7 +46,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def _load_sibling(name: str):
-    """Import a module that lives next to this script (works when loaded by path)."""
+    """A module next to this script: ``scripts.tools.<name>`` when this one was imported as a
+    package module (tests, ``python -m``), else the file beside it (run as a script)."""
+    if __package__:
+        return importlib.import_module(f"{__package__}.{name}")
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import filecmp
-import importlib.util
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -12,21 +11,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from scripts.tools import keyword_baseline, make_sample_corpus
+
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "tools" / "make_sample_corpus.py"
 SAMPLE = REPO / "corpora" / "sample"
 
 
-def _load(path: Path, name: str):
-    # the way a benchmark harness loads it: by path, without registering in sys.modules
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-msc = _load(SCRIPT, "make_sample_corpus_under_test")
-kb = _load(REPO / "scripts" / "tools" / "keyword_baseline.py", "keyword_baseline_under_test")
+msc = make_sample_corpus
+kb = keyword_baseline
 
 
 @pytest.fixture(scope="module")
