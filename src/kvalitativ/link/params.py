@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kvalitativ.errors import ConfigError
@@ -100,11 +101,19 @@ class LinkRules:
             "outcome_label": self.outcome_label,
         }
 
-    def stamp(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Add the rule columns to ``df`` (in place and returned): each output states its rules."""
+    def stamp(self, df: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
+        """Add the rule columns to ``df`` (in place and returned): each output states its rules.
+
+        ``compact``: as categoricals of their one value (the same values; a byte a row instead
+        of a copy of the text), for the internal ``person_themes``, whose millions of rows would
+        otherwise carry the note rule's sentence in every row (0.5 GB at a million notes).
+        """
         for name, value in self.columns().items():
-            if name == "dropout_window_months":
-                df[name] = pd.Series([value] * len(df), index=df.index, dtype="Int64")
+            dtype = "Int64" if name == "dropout_window_months" else "string"
+            one = pd.Series([value], dtype=dtype)
+            if compact and one.notna().all():  # (a missing value costs nothing either way)
+                codes = np.zeros(len(df), dtype=np.int8)
+                df[name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(one)))
             else:
-                df[name] = pd.Series([value] * len(df), index=df.index, dtype="string")
+                df[name] = pd.Series([value] * len(df), index=df.index, dtype=dtype)
         return df

@@ -197,7 +197,7 @@ def person_themes(
     out = _present_rows(_note_counts(elig), persons["person_id"], _seen_pairs(elig))
     out = out.merge(persons[["person_id", "_y"]].rename(columns={"_y": outcome}), on="person_id", how="left")
     out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
-    rules.stamp(out)
+    rules.stamp(out, compact=True)
     return PersonThemes(table=out, persons=tuple(str(p) for p in persons["person_id"]), rules=rules,
                         exclusions=excluded, n_notes_used=int(eligible_notes["note_id"].nunique()))
 
