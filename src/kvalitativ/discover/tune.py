@@ -96,14 +96,15 @@ def _reduce(emb, n_neighbors, n_components, seed, cache):
 
 
 def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_target=_D.outlier_target,
-         top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False) -> pd.DataFrame:
+         top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False, language: str = "auto") -> pd.DataFrame:
     """Fit every setting of *grid* with every seed; one row per setting (see module doc).
 
     *grid*: ``{"min_topic_size": [10, 20], "n_neighbors": [15]}`` or a list of such dicts
     (tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).
     *gold*: one label per note (e.g. a human theme), for NMI/ARI. *min_topics*: the fewest topics
     a recommended setting may find (coherence and stability both favour a few broad topics). Keywords here are plain
-    c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned.
+    c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned. *language* ("da", "en",
+    "auto"): the lemmas and stop words of keywords and coherence, as in ``Discoverer``.
 
     Example::
 
@@ -122,7 +123,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         known = np.array([g is not None and not (isinstance(g, float) and np.isnan(g)) for g in gold])
     settings = _settings(grid)
     base = {"min_topic_size": _D.min_topic_size, "n_neighbors": _D.n_neighbors, "n_components": _D.n_components}
-    index = WindowIndex(texts, DanishAnalyzer())
+    language = sub.data_language(language, texts)
+    index = WindowIndex(texts, DanishAnalyzer(language=language))
     cache: dict = {}
     runs = [(i, s) for i in range(len(settings)) for s in seeds]
     if progress:
@@ -134,7 +136,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         setting = {**base, **settings[i]}
         reduced = _reduce(emb, setting["n_neighbors"], setting["n_components"], seed, cache)
         d = Discoverer(embedder=None, reducer=_Precomputed(reduced), outlier_target=outlier_target,
-                       diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, **setting)
+                       diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, language=language,
+                       **setting)
         try:
             d.fit(texts, emb)
         except KvalitativError:
