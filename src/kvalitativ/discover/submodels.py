@@ -15,7 +15,7 @@ import numpy as np
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
-__all__ = ["data_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
+__all__ = ["data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
            "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest"]
 
 
@@ -34,6 +34,14 @@ def data_language(language, texts=()) -> str:
     from kvalitativ.text.language import guess_language
 
     return keyword_language(pd.DataFrame({"language": [guess_language(t) for t in texts]}))
+
+
+def configured_language(corpus, config) -> str:
+    """The run's discovery language: ``ingest.language``, or with ``auto`` what most notes were read
+    as at ingest (their ``language`` column) — the evidence keywords' rule, one for both."""
+    from kvalitativ.evidence.keywords import keyword_language
+
+    return keyword_language(corpus, config.ingest.language)
 
 
 def vectorizer(analyzer, vocabulary=None):
