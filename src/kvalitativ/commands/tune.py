@@ -94,6 +94,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
 
     from kvalitativ.config import RunConfig, load_config
     from kvalitativ.discover.stage import read_notes
+    from kvalitativ.discover.submodels import configured_language
     from kvalitativ.discover.tune import tune
     from kvalitativ.embed.configured import configured_embedder
     from kvalitativ.errors import ConfigError
@@ -113,7 +114,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     labels = read_gold(gold, corpus, gold_col) if gold else None
     emb = configured_embedder(config, progress=not is_quiet()).encode(texts)
     table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target, min_topics=min_topics,
-                 progress=not is_quiet())
+                 progress=not is_quiet(), language=configured_language(corpus, config))
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})
     written = write_tables(out_dir, {"tuning": table}, run_id=run_id, min_cell=config.privacy.min_cell)
