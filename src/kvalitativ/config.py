@@ -66,7 +66,8 @@ class IngestConfig:
     pseudonymize: str = "auto"
     #: The language of the notes: auto (guessed per note), da or en. It chooses the redaction
     #: rules (e.g. English word shapes for English text; docs/privacy.md) and the lemmas and stop
-    #: words of the evidence keywords (auto: English when most notes are English).
+    #: words of the evidence keywords and of discovery's topic keywords, labels and coherence
+    #: (auto: English when most notes are English).
     language: str = "auto"
 
     def __post_init__(self) -> None:
