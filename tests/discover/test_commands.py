@@ -138,9 +138,9 @@ def test_smallest_topic_grows_with_the_corpus(export, tmp_path, monkeypatch):
     from kvalitativ.errors import ConfigError
 
     dc = DiscoverConfig()
-    assert effective_min_topic_size(dc, 4_000) == 15            # the default changes nothing below 7,500 notes
+    assert effective_min_topic_size(dc, 4_000) == 10            # the default changes nothing below 5,000 notes
     assert effective_min_topic_size(dc, 100_000) == 200
-    assert effective_min_topic_size(DiscoverConfig(min_topic_share=0), 100_000) == 15
+    assert effective_min_topic_size(DiscoverConfig(min_topic_share=0), 100_000) == 10
     with pytest.raises(ConfigError, match="min_topic_share"):
         config_from_dict({"discover": {"min_topic_share": 2}})
     monkeypatch.chdir(tmp_path)
