@@ -81,7 +81,7 @@ def test_tune_writes_the_tuning_table(export, tmp_path, monkeypatch):
     output = run(["tune", str(export / "notes.csv"), "--out", str(tmp_path / "t"), "--embedder", "tfidf",
                   "--gold", str(export / "gold.csv"), "--grid", "min_topic_size=8;n_neighbors=10",
                   "--seeds", "0,1", "--outlier-target", "0.1"], tmp_path)
-    assert "Recommended:" in output and "Rule:" in output
+    assert "Recommended:" in output and "Rule:" in output and "reproduced" in output
     table = read_stage_table(tmp_path / "t", "tuning")
     assert len(table) == 1 and table.recommended.all()
     assert table.nmi.iloc[0] > 0.8
