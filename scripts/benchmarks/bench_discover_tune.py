@@ -33,11 +33,11 @@ GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [15, 30]}
 SEEDS = (0, 1, 2)
 
 
-def run_tune(texts, X, y) -> dict:
+def run_tune(texts, X, y, grid=None) -> dict:
     from kvalitativ.discover.tune import tune
 
     t0 = time.perf_counter()
-    table = tune(texts, X, GRID, seeds=SEEDS, gold=y)
+    table = tune(texts, X, grid or GRID, seeds=SEEDS, gold=y)
     seconds = time.perf_counter() - t0
     # the rule before (coherence × ARI across seeds), on the same table: the baseline of the rule
     table["score_ari_rule"] = (table.coherence_npmi + 1) / 2 * table.stability_ari
@@ -117,16 +117,21 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     ap.add_argument("--only", choices=("sib200", "sample"), default=None, help="one data set")
     ap.add_argument("--tune-only", action="store_true", help="only the tune table (not the stability of the default fit)")
+    ap.add_argument("--grid", default=None, metavar="SPEC",
+                    help="another grid, as `kvalitativ tune --grid` (e.g. 'min_topic_size=5,7,10;n_neighbors=15')")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from kvalitativ.discover.representatives import normalise
+    from kvalitativ.commands.tune import parse_grid
+
+    grid = parse_grid(args.grid) if args.grid else None
     embedder = cached_e5()
     res = {}
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):
             texts, y, _ = loader()
             X = normalise(embedder.encode(texts)).astype(np.float32)
-            res[name] = {"n": len(texts), "tune": run_tune(texts, X, y)}
+            res[name] = {"n": len(texts), "tune": run_tune(texts, X, y, grid)}
             if not args.tune_only:
                 res[name]["stability"] = run_stability(texts, X, y)
     if args.json:
