@@ -162,6 +162,8 @@ def methods(texts, X, seed, cache):
     red_pca = umap(X, seed, init="pca")
     out = {
         "discoverer, defaults (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0).fit(texts, X).topics_,
+        "discoverer, min_topic_size 15": Discoverer(random_state=seed, diversity=0.0, min_topic_size=15).fit(texts, X).topics_,
+        "discoverer, min_topic_size 10": Discoverer(random_state=seed, diversity=0.0, min_topic_size=10).fit(texts, X).topics_,
         "discoverer, old defaults (outlier_target 0.2, UMAP spectral init)": _old_defaults(texts, X, seed),
         "bertopic_defaults": bertopic_defaults(texts, X, seed),
         "bertopic_defaults + reduce_outliers(embeddings)": bertopic_defaults(texts, X, seed, reduce=True),
@@ -196,18 +198,20 @@ def methods(texts, X, seed, cache):
     return out
 
 
-def seed_stability(texts, X, y) -> dict:
-    """The default discoverer with seeds 0-4 and once with the notes shuffled (seed 0): mean
-    pairwise ARI between the five seeds, ARI of the shuffled run to seed 0, and gold NMI per seed."""
+def seed_stability(texts, X, y, **params) -> dict:
+    """The discoverer (defaults, or *params*) with seeds 0-4 and once with the notes shuffled
+    (seed 0): mean pairwise ARI between the five seeds, ARI of the shuffled run to seed 0, gold
+    NMI per seed."""
     from itertools import combinations
 
     from kvalitativ.discover import Discoverer
 
-    runs = [Discoverer(random_state=s, diversity=0.0).fit(texts, X).topics_ for s in range(5)]
+    runs = [Discoverer(random_state=s, diversity=0.0, **params).fit(texts, X).topics_ for s in range(5)]
     perm = np.random.RandomState(0).permutation(len(texts))
     shuffled = np.empty(len(texts), dtype=int)
-    shuffled[perm] = Discoverer(random_state=0, diversity=0.0).fit([texts[i] for i in perm], X[perm]).topics_
-    return {"ari_between_seeds": float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)])),
+    shuffled[perm] = Discoverer(random_state=0, diversity=0.0, **params).fit([texts[i] for i in perm], X[perm]).topics_
+    return {"params": params,
+            "ari_between_seeds": float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)])),
             "ari_shuffled_vs_seed0": float(adjusted_rand_score(runs[0], shuffled)),
             "nmi_per_seed": [score(y, r)["nmi"] for r in runs]}
 
@@ -217,7 +221,7 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
     if stability_only:
-        return {"n": len(texts), "stability": seed_stability(texts, X, y)}
+        return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m) for m in (15, 10)]}
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette}
     if not skip_silhouette:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)

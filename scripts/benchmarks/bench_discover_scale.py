@@ -30,7 +30,7 @@ from scripts.benchmarks.bench import bench_config, generate_corpus, stage_subpro
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def stage_runs(n: int, work: Path, timeout: float) -> dict:
+def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True) -> dict:
     from kvalitativ.pipeline import run_id_for
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
@@ -38,7 +38,8 @@ def stage_runs(n: int, work: Path, timeout: float) -> dict:
     config = bench_config(corpus_dir, out, "static", cache)
     run_id = run_id_for(config)
     res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
-    for label, seeds in (("stability off", 0), ("stability on", config.discover.stability_seeds)):
+    runs = (("stability off", 0), ("stability on", config.discover.stability_seeds))
+    for label, seeds in runs if stability_on else runs[:1]:
         config.discover.stability_seeds = seeds
         res[label] = stage_subprocess("discover", dataclasses.asdict(config), run_id, timeout)
         print(label, res[label], flush=True)
@@ -81,13 +82,16 @@ def main() -> None:
     ap.add_argument("--agreement-n", type=int, default=20_000, help="notes for the full-vs-sampled comparison")
     ap.add_argument("--agreement-sample", type=int, default=4_000, help="the sample the sampled fit uses there")
     ap.add_argument("--skip-stages", action="store_true", help="only the agreement")
+    ap.add_argument("--skip-agreement", action="store_true", help="only the stage runs")
+    ap.add_argument("--stability-off-only", action="store_true", help="the stage runs without the stability one")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--work", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     work = Path(args.work)
-    res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout)}
-    res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work)
+    res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only)}
+    if not args.skip_agreement:
+        res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work)
     print(json.dumps(res, indent=1, default=str))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")

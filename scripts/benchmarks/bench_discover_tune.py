@@ -33,19 +33,29 @@ GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [15, 30]}
 SEEDS = (0, 1, 2)
 
 
-def run_tune(texts, X, y) -> dict:
+def run_tune(texts, X, y, grid=None) -> dict:
     from kvalitativ.discover.tune import tune
 
     t0 = time.perf_counter()
-    table = tune(texts, X, GRID, seeds=SEEDS, gold=y)
+    table = tune(texts, X, grid or GRID, seeds=SEEDS, gold=y)
+    seconds = time.perf_counter() - t0
+    # the rule before (coherence × ARI across seeds), on the same table: the baseline of the rule
+    table["score_ari_rule"] = (table.coherence_npmi + 1) / 2 * table.stability_ari
+    pool = table[table.eligible] if table.eligible.any() else table
+    old = pool.sort_values(["score_ari_rule", "outlier_share", "min_topic_size"], ascending=[False, True, False],
+                           kind="stable").index[0]
+    table["recommended_by_ari_rule"] = table.index == old
     rec = table[table.recommended].iloc[0]
     best = table.sort_values("nmi", ascending=False).iloc[0]
-    cols = ["min_topic_size", "n_neighbors", "n_topics", "coherence_npmi", "stability_ari", "score", "nmi", "ari",
-            "recommended"]
-    return {"table": table[cols].to_dict("records"), "seconds": time.perf_counter() - t0,
-            "recommended": {k: float(rec[k]) for k in ("min_topic_size", "n_neighbors", "nmi", "ari")},
-            "best": {k: float(best[k]) for k in ("min_topic_size", "n_neighbors", "nmi", "ari")},
-            "rank_of_recommended_by_nmi": int((table.nmi > rec.nmi + 1e-12).sum()) + 1}
+    cols = ["min_topic_size", "n_neighbors", "n_topics", "coherence_npmi", "stability_ari", "stability_mi", "score",
+            "score_ari_rule", "nmi", "ari", "recommended", "recommended_by_ari_rule"]
+    keys = ("min_topic_size", "n_neighbors", "nmi", "ari")
+    return {"table": table[cols].to_dict("records"), "seconds": seconds,
+            "recommended": {k: float(rec[k]) for k in keys},
+            "recommended_by_ari_rule": {k: float(table.loc[old, k]) for k in keys},
+            "best": {k: float(best[k]) for k in keys},
+            "rank_of_recommended_by_nmi": int((table.nmi > rec.nmi + 1e-12).sum()) + 1,
+            "rank_of_ari_rule_by_nmi": int((table.nmi > table.loc[old, "nmi"] + 1e-12).sum()) + 1}
 
 
 def run_stability(texts, X, y) -> dict:
@@ -74,17 +84,24 @@ def run_stability(texts, X, y) -> dict:
 def report(res: dict) -> str:
     lines = []
     for name, r in res.items():
-        t, s = r["tune"], r["stability"]
+        t, s = r["tune"], r.get("stability")
         lines += ["", f"### {name} ({r['n']} texts)", "",
-                  "| min_topic_size | n_neighbors | topics | NPMI (c_npmi) | stability ARI | score | gold NMI | gold ARI |"
-                  " recommended |", "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "| min_topic_size | n_neighbors | topics | NPMI (c_npmi) | stability ARI | reproduced bits (MI) "
+                  "| score | score of the ARI rule | gold NMI | gold ARI | recommended | ARI rule's pick |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
         for row in t["table"]:
             lines.append(f"| {row['min_topic_size']} | {row['n_neighbors']} | {row['n_topics']:.1f} | "
-                         f"{row['coherence_npmi']:.3f} | {row['stability_ari']:.3f} | {row['score']:.3f} | "
-                         f"{row['nmi']:.3f} | {row['ari']:.3f} | {'**yes**' if row['recommended'] else ''} |")
+                         f"{row['coherence_npmi']:.3f} | {row['stability_ari']:.3f} | {row['stability_mi']:.2f} | "
+                         f"{row['score']:.3f} | {row['score_ari_rule']:.3f} | {row['nmi']:.3f} | {row['ari']:.3f} | "
+                         f"{'**yes**' if row['recommended'] else ''} | {'yes' if row['recommended_by_ari_rule'] else ''} |")
+        old = t["recommended_by_ari_rule"]
         lines += ["", f"recommended: NMI {t['recommended']['nmi']:.3f}, ARI {t['recommended']['ari']:.3f} "
-                      f"(rank {t['rank_of_recommended_by_nmi']} of {len(t['table'])} by gold NMI); best in grid: NMI "
-                      f"{t['best']['nmi']:.3f}, ARI {t['best']['ari']:.3f}; tune took {t['seconds']:.0f} s", "",
+                      f"(rank {t['rank_of_recommended_by_nmi']} of {len(t['table'])} by gold NMI); the ARI rule's "
+                      f"pick: NMI {old['nmi']:.3f}, ARI {old['ari']:.3f} (rank {t['rank_of_ari_rule_by_nmi']}); best in "
+                      f"grid: NMI {t['best']['nmi']:.3f}, ARI {t['best']['ari']:.3f}; tune took {t['seconds']:.0f} s"]
+        if s is None:
+            continue
+        lines += ["",
                   f"stability of the default discoverer (seed 0): {s['n_topics']} topics, ARI to 6 refits "
                   f"{s['ari']:.3f} ({', '.join(f'{a:.2f}' for a in s['refit_aris'])}), per-topic median "
                   f"{s['stability_median']:.2f}, min {s['stability_min']:.2f}, {s['n_unstable']} unstable; "
@@ -99,16 +116,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     ap.add_argument("--only", choices=("sib200", "sample"), default=None, help="one data set")
+    ap.add_argument("--tune-only", action="store_true", help="only the tune table (not the stability of the default fit)")
+    ap.add_argument("--grid", default=None, metavar="SPEC",
+                    help="another grid, as `kvalitativ tune --grid` (e.g. 'min_topic_size=5,7,10;n_neighbors=15')")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from kvalitativ.discover.representatives import normalise
+    from kvalitativ.commands.tune import parse_grid
+
+    grid = parse_grid(args.grid) if args.grid else None
     embedder = cached_e5()
     res = {}
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):
             texts, y, _ = loader()
             X = normalise(embedder.encode(texts)).astype(np.float32)
-            res[name] = {"n": len(texts), "tune": run_tune(texts, X, y), "stability": run_stability(texts, X, y)}
+            res[name] = {"n": len(texts), "tune": run_tune(texts, X, y, grid)}
+            if not args.tune_only:
+                res[name]["stability"] = run_stability(texts, X, y)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1, default=float), encoding="utf-8")

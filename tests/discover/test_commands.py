@@ -81,7 +81,7 @@ def test_tune_writes_the_tuning_table(export, tmp_path, monkeypatch):
     output = run(["tune", str(export / "notes.csv"), "--out", str(tmp_path / "t"), "--embedder", "tfidf",
                   "--gold", str(export / "gold.csv"), "--grid", "min_topic_size=8;n_neighbors=10",
                   "--seeds", "0,1", "--outlier-target", "0.1"], tmp_path)
-    assert "Recommended:" in output and "Rule:" in output
+    assert "Recommended:" in output and "Rule:" in output and "reproduced" in output
     table = read_stage_table(tmp_path / "t", "tuning")
     assert len(table) == 1 and table.recommended.all()
     assert table.nmi.iloc[0] > 0.8
@@ -138,9 +138,9 @@ def test_smallest_topic_grows_with_the_corpus(export, tmp_path, monkeypatch):
     from kvalitativ.errors import ConfigError
 
     dc = DiscoverConfig()
-    assert effective_min_topic_size(dc, 4_000) == 15            # the default changes nothing below 7,500 notes
+    assert effective_min_topic_size(dc, 4_000) == 10            # the default changes nothing below 5,000 notes
     assert effective_min_topic_size(dc, 100_000) == 200
-    assert effective_min_topic_size(DiscoverConfig(min_topic_share=0), 100_000) == 15
+    assert effective_min_topic_size(DiscoverConfig(min_topic_share=0), 100_000) == 10
     with pytest.raises(ConfigError, match="min_topic_share"):
         config_from_dict({"discover": {"min_topic_share": 2}})
     monkeypatch.chdir(tmp_path)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kvalitativ.discover.coherence import WindowIndex, c_npmi
-from kvalitativ.discover.metrics import stability_ari, topic_diversity
+from kvalitativ.discover.metrics import stability_ari, stability_mi, topic_diversity
 from kvalitativ.discover.tune import RULE, tune
 from kvalitativ.text.lemmas import DanishAnalyzer
 
@@ -47,13 +47,30 @@ def test_diversity_and_stability():
     assert np.isnan(stability_ari([a]))
 
 
+def test_reproduced_information_prefers_fine_topics_that_come_back():
+    """ARI calls three broad topics that every seed finds perfectly stable; mutual information
+    counts what comes back: nine topics of which one seed splits one differently carry more."""
+    rng = np.random.RandomState(0)
+    fine = np.repeat(np.arange(9), 20)
+    other = fine.copy()
+    other[rng.choice(np.flatnonzero(fine == 0), 10, replace=False)] = 1  # another seed mixes two topics
+    coarse = fine // 3
+    assert stability_ari([coarse, coarse.copy()]) > stability_ari([fine, other])
+    assert stability_mi([fine, other]) > stability_mi([coarse, coarse.copy()])
+    assert stability_mi([coarse, coarse.copy()]) == pytest.approx(np.log2(3))
+    assert stability_mi([coarse]) == pytest.approx(np.log2(3))  # one run: its entropy
+    noise = [rng.randint(0, 9, 180) for _ in range(3)]  # fine topics that do not come back carry nothing
+    assert stability_mi(noise) < 0.5 < stability_mi([coarse, coarse.copy()])
+
+
 def test_tune_reports_every_measure_and_recommends_one(corpus, embeddings):
     texts, labels = corpus
     table = tune(texts, embeddings, {"min_topic_size": [6, 30], "n_neighbors": [10]}, seeds=(0, 1),
                  gold=labels, outlier_target=0.1)
     assert len(table) == 2
     for col in ("min_topic_size", "n_neighbors", "n_components", "n_topics", "outlier_share",
-                "coherence_npmi", "diversity", "stability_ari", "nmi", "ari", "score", "recommended", "rule"):
+                "coherence_npmi", "diversity", "stability_ari", "stability_mi", "nmi", "ari", "score", "recommended",
+                "rule"):
         assert col in table.columns
     good = table.set_index("min_topic_size").loc[6]
     assert good.n_topics >= 3 and good.outlier_share <= 0.1
@@ -61,7 +78,9 @@ def test_tune_reports_every_measure_and_recommends_one(corpus, embeddings):
     assert good.nmi > 0.8 and good.stability_ari > 0.8
     assert table.recommended.sum() == 1
     assert bool(table.set_index("min_topic_size").loc[6, "recommended"])  # 30 gives too few topics
-    assert table.attrs["rule"] == RULE and "stability" in RULE
+    assert table.attrs["rule"] == RULE and "mutual information" in RULE
+    assert table.score.tolist() == pytest.approx(((table.coherence_npmi + 1) / 2 * table.stability_mi).tolist(),
+                                                 nan_ok=True)
 
 
 def test_tune_rejects_unknown_parameters(corpus, embeddings):

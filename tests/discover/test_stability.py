@@ -80,9 +80,9 @@ def test_a_sample_is_fitted_with_the_corpus_smallest_topic_scaled_to_its_share()
     from kvalitativ.config import RunConfig
     from kvalitativ.discover.sampled import sample_config
 
-    config = RunConfig()  # min_topic_size 15, min_topic_share 0.002
+    config = RunConfig()  # min_topic_size 10, min_topic_share 0.002
     assert sample_config(config, 20_000, 100_000).discover.min_topic_size == 40  # 200 in 100,000
     assert sample_config(config, 4_000, 20_000).discover.min_topic_size == 8  # 40 in 20,000
     assert sample_config(config, 1_000, 100_000).discover.min_topic_size == 5  # the floor
     assert sample_config(config, 4_000, 20_000).discover.min_topic_share == 0.0
-    assert config.discover.min_topic_size == 15  # the run's own config is left alone
+    assert config.discover.min_topic_size == 10  # the run's own config is left alone

@@ -68,7 +68,7 @@ def read_gold(path: Path, corpus, column: str | None):
 @click.option("--grid", default=None, metavar="SPEC",
               help="Settings to try, e.g. 'min_topic_size=10,15,25;n_neighbors=10,15,30;n_components=5' "
                    "(tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).")
-@click.option("--seeds", default="0,1,2", show_default=True, help="Seeds per setting (stability = ARI across them).")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Seeds per setting (stability across them: ARI and reproduced bits).")
 @click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0: every note assigned).")
 @click.option("--min-topics", type=int, default=3, show_default=True,
               help="Fewest topics a recommended setting may find (coherence and stability favour few broad ones).")
@@ -81,9 +81,10 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
     top-10 lemmatised terms over a 10-token sliding window on the notes, as gensim's c_npmi),
-    topic diversity, stability (mean adjusted Rand index across seeds) and, with --gold, NMI and
-    ARI. The rule: highest (NPMI+1)/2 × stability among settings with outlier share <= target and
-    at least --min-topics topics. Writes the `tuning` table.
+    topic diversity, stability (mean adjusted Rand index across seeds, and the reproduced
+    information: mean mutual information between the seeds' topics in bits) and, with --gold, NMI
+    and ARI. The rule: highest (NPMI+1)/2 × reproduced information among settings with outlier
+    share <= target and at least --min-topics topics. Writes the `tuning` table.
 
     \b
     Example:
@@ -94,6 +95,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
 
     from kvalitativ.config import RunConfig, load_config
     from kvalitativ.discover.stage import read_notes
+    from kvalitativ.discover.submodels import configured_language
     from kvalitativ.discover.tune import tune
     from kvalitativ.embed.configured import configured_embedder
     from kvalitativ.errors import ConfigError
@@ -113,7 +115,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     labels = read_gold(gold, corpus, gold_col) if gold else None
     emb = configured_embedder(config, progress=not is_quiet()).encode(texts)
     table = tune(texts, emb, grid_spec, seeds=seed_list, gold=labels, outlier_target=target, min_topics=min_topics,
-                 progress=not is_quiet())
+                 progress=not is_quiet(), language=configured_language(corpus, config))
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})
     written = write_tables(out_dir, {"tuning": table}, run_id=run_id, min_cell=config.privacy.min_cell)
@@ -123,7 +125,8 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
         b = best.iloc[0]
         lines.append(f"Recommended: min_topic_size={b.min_topic_size}, n_neighbors={b.n_neighbors}, "
                      f"n_components={b.n_components} ({b.n_topics:.0f} topics, outliers {b.outlier_share:.0%}, "
-                     f"NPMI {b.coherence_npmi:.3f}, stability {b.stability_ari:.2f}).")
+                     f"NPMI {b.coherence_npmi:.3f}, stability ARI {b.stability_ari:.2f}, "
+                     f"reproduced {b.stability_mi:.2f} bits).")
     lines.append(f"Rule: {table.attrs['rule']}.")
     lines.append(f"Wrote {len(written)} table(s) to {out_dir}: {', '.join(sorted(written))}")
     echo_summary(lines)

@@ -9,7 +9,7 @@ of windows holding the word(s); a topic's coherence is the mean over its pairs, 
 mean over topics. Every text counts (an empty one is one window), as in gensim 4. This is that computation in numpy (gensim is not a dependency).
 
 The reference corpus is the notes themselves, tokenised as the keywords are (lemmatised,
-stop words out: :class:`~kvalitativ.text.lemmas.DanishAnalyzer`); a two-word keyword counts in
+stop words out, in the notes' language: :class:`~kvalitativ.text.lemmas.DanishAnalyzer`); a two-word keyword counts in
 a window when both its words stand next to each other inside it.
 """
 

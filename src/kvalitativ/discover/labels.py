@@ -1,13 +1,14 @@
-"""Readable Danish topic names: a few key phrases, told apart across topics.
+"""Readable topic names in the notes' language: a few key phrases, told apart across topics.
 
 Why: an analyst reads the label first. The keywords are lemmatised, stop-word-free c-TF-IDF
 terms (:class:`~kvalitativ.text.lemmas.DanishAnalyzer`: no numbers, no redaction placeholders);
 a label takes up to three of them in rank order and skips
 
-* English stop words ("the", "up": some notes are written in English),
+* English stop words ("the", "up": some Danish notes are written in English; for English notes
+  the keywords are English lemmas without English stop words already, ``language="en"``),
 * place names (where the notes come from, not what they are about: :mod:`kvalitativ.text.places`),
 * terms sharing a stem with a term already in the label ("skole" after "skoler", "dårlig søvn"
-  after "søvn"),
+  after "søvn"; for English the lemma is the stem: English lemmas join the inflections),
 * stems another topic's label already uses (:mod:`kvalitativ.text.stems`): topics are named in
   order of size, so the larger topic keeps the shared word and the smaller one is named by what
   sets it apart — unless that would leave it with no word at all.
@@ -35,18 +36,23 @@ def _english_only_stop_words() -> frozenset[str]:
     return frozenset(w for w in english_stopwords() if not is_danish_word(w)) | {"the"}
 
 
-def _english_stop(term: str) -> bool:
+def _english_stop(term: str, language: str = "da") -> bool:
     """A phrase of English stop words only: some notes are written in English, and the Danish
-    stop list keeps those words."""
-    return all(w in _english_only_stop_words() for w in term.split())
+    stop list keeps those words (for English notes: any English stop word)."""
+    stop = english_stopwords() if language == "en" else _english_only_stop_words()
+    return all(w in stop for w in term.split())
 
 
-def _pick(keywords: list[str], taken: set[str], n: int) -> list[str]:
+def _stems(term: str, language: str) -> frozenset[str]:
+    return phrase_stems(term) if language == "da" else frozenset(term.split())
+
+
+def _pick(keywords: list[str], taken: set[str], n: int, language: str = "da") -> list[str]:
     chosen: list[str] = []
     covered: set[str] = set()
     for kw in keywords:
-        stems = phrase_stems(kw)
-        if not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw):
+        stems = _stems(kw, language)
+        if not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw, language):
             continue
         chosen.append(kw)
         covered |= stems
@@ -55,15 +61,17 @@ def _pick(keywords: list[str], taken: set[str], n: int) -> list[str]:
     return chosen
 
 
-def topic_labels(keywords: dict[int, list[str]], sizes: dict[int, int] | None = None, n: int = 3) -> dict[int, str]:
-    """``{topic_id: "søvn, træthed, seng"}`` from each topic's ranked keywords (see module doc)."""
+def topic_labels(keywords: dict[int, list[str]], sizes: dict[int, int] | None = None, n: int = 3,
+                 language: str = "da") -> dict[int, str]:
+    """``{topic_id: "søvn, træthed, seng"}`` from each topic's ranked keywords (see module doc);
+    *language*: the keywords' language ("da", "en")."""
     sizes = sizes or {}
     order = sorted(keywords, key=lambda t: (-int(sizes.get(t, 0)), t))
     taken: set[str] = set()
     labels = {}
     for t in order:
-        chosen = _pick(keywords[t], taken, n) or _pick(keywords[t], set(), n)
+        chosen = _pick(keywords[t], taken, n, language) or _pick(keywords[t], set(), n, language)
         for kw in chosen:
-            taken |= phrase_stems(kw)
+            taken |= _stems(kw, language)
         labels[t] = ", ".join(chosen) if chosen else NO_WORDS
     return labels

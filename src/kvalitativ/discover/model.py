@@ -11,9 +11,10 @@ Why these choices:
   case files), ARPACK's eigenvectors for them differ from process to process, and so did the
   topics (two runs with the same seed gave different tables). PCA is deterministic and found
   the human themes as well on SIB-200 and the sample (docs/benchmarks.md, Discovery quality).
-* **Keywords** are c-TF-IDF over lower-cased, lemmatised Danish (:class:`DanishAnalyzer`,
-  æøå kept, curated stop list) with ``language="multilingual"`` (the English mode strips
-  æøå), then a maximal-marginal-relevance step so the words are not ten inflections of one.
+* **Keywords** are c-TF-IDF over lower-cased lemmas in the notes' language (``language``:
+  :class:`DanishAnalyzer` with æøå kept and a curated stop list for Danish, English lemmas and
+  stop words for English notes) with BERTopic's ``language="multilingual"`` (its English mode
+  strips æøå), then a maximal-marginal-relevance step so the words are not ten inflections of one.
 * **Outliers**: HDBSCAN leaves many notes unassigned. ``outlier_target`` brings the share
   down to the target by moving the outliers that are closest to a topic (a similarity
   threshold chosen so exactly enough move), then recomputes the representations.
@@ -70,11 +71,12 @@ class Discoverer(CurationMixin, BaseEstimator):
     reducer : ``"umap"`` (default), ``"pca"`` (fast, for tests) or an object with fit/transform.
     curation : curation steps from an earlier model (``old.curation_``), re-applied after fit.
     random_state : seed for UMAP/PCA.
+    language : "da", "en" or "auto" (what most notes read as): the lemmas and stop words of keywords.
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
     ``outlier_share_``, ``outlier_share_before_``, ``curation_``, ``curation_report_``,
-    ``model_`` (the BERTopic object).
+    ``language_`` (saved with the model), ``model_`` (the BERTopic object).
 
     Example::
 
@@ -91,7 +93,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                  outlier_target=_D.outlier_target, outlier_strategy=_D.outlier_strategy,
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
-                 curation=None, random_state=0):
+                 curation=None, random_state=0, language="auto"):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -108,11 +110,12 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.reducer = reducer
         self.curation = curation
         self.random_state = random_state
+        self.language = language
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state")
+               "min_df", "random_state", "language")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -129,7 +132,7 @@ class Discoverer(CurationMixin, BaseEstimator):
     # ------------------------------------------------------------------ sub-models
     # BERTopic's slots, filled from this estimator's parameters (see submodels.py)
     def _analyzer(self) -> DanishAnalyzer:
-        return DanishAnalyzer(ngram_range=tuple(self.ngram_range))
+        return DanishAnalyzer(ngram_range=tuple(self.ngram_range), language=getattr(self, "language_", "da"))
 
     def _vectorizer(self):
         return sub.vectorizer(self._analyzer(), getattr(self, "vocabulary_", None))
@@ -151,7 +154,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         return sub.clusterer(self.min_topic_size, self.min_samples)
 
     def _seed_lists(self):
-        return sub.seed_lists(self.seed_topics, self.embedder)
+        return sub.seed_lists(self.seed_topics, self.embedder, self.language_)
 
     # ------------------------------------------------------------------ embeddings
     def _embed(self, texts: list[str], embeddings) -> np.ndarray:
@@ -181,6 +184,7 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise InputError(f"discover: {n} notes are too few for min_topic_size={self.min_topic_size}; "
                              f"need at least {max(3, 2 * int(self.min_topic_size))} (or lower --min-topic-size)")
         emb = self._embed(texts, embeddings)
+        self.language_ = sub.data_language(self.language, texts)
         self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
@@ -268,13 +272,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                                                threshold=max(threshold, 0.0), embeddings=emb), dtype=int)
             if np.mean(new == -1) > float(self.outlier_target) + 1e-12:
                 # c-TF-IDF gives 0 for notes sharing no keyword with any topic: fall back to embeddings
-                rest = np.flatnonzero(new == -1)
-                ids = sorted(set(new.tolist()) - {-1})
-                sims = normalise(emb[rest]) @ centroids(emb, new, ids).T
-                order = np.argsort(-sims.max(axis=1), kind="stable")
-                k = len(rest) - int(math.floor(float(self.outlier_target) * n + 1e-9))
-                for r in order[:k]:
-                    new[rest[r]] = ids[int(np.argmax(sims[r]))]
+                new = sub.nearest_for_rest(emb, new, len(np.flatnonzero(new == -1))
+                                           - int(math.floor(float(self.outlier_target) * n + 1e-9)))
             m.update_topics(texts, topics=new.tolist(), top_n_words=int(self.n_keywords),
                             vectorizer_model=self._vectorizer(), ctfidf_model=self._ctfidf(),
                             representation_model=None)
@@ -317,7 +316,8 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.scores_ = scores
         rows, terms = [], []
         sizes = pd.Series(topics).value_counts()
-        autos = topic_labels({t: [w for w, _ in self._keywords(t)] for t in ids}, sizes.to_dict())
+        autos = topic_labels({t: [w for w, _ in self._keywords(t)] for t in ids}, sizes.to_dict(),
+                             language=getattr(self, "language_", "da"))
         for t in ids:
             kw = self._keywords(t)
             words, auto = [w for w, _ in kw], autos[t]
@@ -404,9 +404,10 @@ class Discoverer(CurationMixin, BaseEstimator):
         d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
         m = parts["bertopic"]
         ap = meta.get("analyzer") or {}
+        d.language_ = ap.get("language", "da")  # saved before languages: Danish
         m.vectorizer_model.analyzer = DanishAnalyzer(
             stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
-            min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True))
+            min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True), language=d.language_)
         d.model_ = m
         vocab = m.vectorizer_model.vocabulary_
         d.vocabulary_ = sorted(vocab, key=vocab.get)

@@ -37,11 +37,13 @@ def best_sentence(text: str, weights: dict[str, float], analyzer: DanishAnalyzer
     return trim_quote(best if best is not None else text, MAX_CHARS)
 
 
-def representative_sentences(topic_info, texts, redact=None, per_topic: int = PER_TOPIC) -> dict[tuple[int, int], str]:
+def representative_sentences(topic_info, texts, redact=None, per_topic: int = PER_TOPIC,
+                             language: str = "da") -> dict[tuple[int, int], str]:
     """``{(topic_id, rank): sentence}`` for the first *per_topic* representatives of each topic.
 
     *texts*: the notes the representatives' row numbers point into. *redact*: text -> text
-    (default: :class:`kvalitativ.privacy.redact.Redactor`).
+    (default: :class:`kvalitativ.privacy.redact.Redactor`). *language*: the keywords' language
+    (the discoverer's ``language_``), so a sentence's words are lemmatised as the keywords were.
     """
     if redact is None:
         from kvalitativ.privacy.redact import Redactor
@@ -51,7 +53,7 @@ def representative_sentences(topic_info, texts, redact=None, per_topic: int = PE
         def redact(s):
             return redactor.redact(s)[0]
 
-    analyzer = DanishAnalyzer(ngram_range=(1, 2))
+    analyzer = DanishAnalyzer(ngram_range=(1, 2), language=language)
     out = {}
     for row in topic_info.itertuples():
         weights = dict(zip(row.keywords, row.weights))

@@ -62,6 +62,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     """
     from kvalitativ.discover.mapping import map_to_codebook
     from kvalitativ.discover.sentences import configured_redact
+    from kvalitativ.discover.submodels import configured_language
     from kvalitativ.discover.tables import discovery_tables
 
     config = config or RunConfig()
@@ -86,7 +87,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
             seed_topics=codebook if (codebook is not None and dc.guided) else None,
-            curation=curation, random_state=config.seed,
+            curation=curation, random_state=config.seed, language=configured_language(corpus, config),
         ).fit(texts)
         if renames:  # before merging, so both use the ids the analyst saw
             d.rename_topics(renames)

@@ -13,10 +13,35 @@ import math
 import numpy as np
 
 from kvalitativ.errors import ConfigError, InputError
-from kvalitativ.text.lemmas import lemmatise_phrase
+from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
-__all__ = ["vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
-           "auto_label", "seed_topics_from_codebook", "as_texts"]
+__all__ = ["data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
+           "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest"]
+
+
+def data_language(language, texts=()) -> str:
+    """The language discovery makes its keywords, labels and coherence in: ``language`` when it
+    names one the analyzer has ("da", "en"), else (``"auto"``/None) what most notes are read as —
+    the evidence keywords' rule (:func:`kvalitativ.evidence.keywords.keyword_language`) over each
+    note's :func:`~kvalitativ.text.language.guess_language`, as ingest fills the ``language`` column."""
+    if language in LANGUAGES:
+        return language
+    if language not in (None, "auto"):
+        raise ConfigError(f"discover: language '{language}' is not one of auto, {', '.join(LANGUAGES)}")
+    import pandas as pd
+
+    from kvalitativ.evidence.keywords import keyword_language
+    from kvalitativ.text.language import guess_language
+
+    return keyword_language(pd.DataFrame({"language": [guess_language(t) for t in texts]}))
+
+
+def configured_language(corpus, config) -> str:
+    """The run's discovery language: ``ingest.language``, or with ``auto`` what most notes were read
+    as at ingest (their ``language`` column) — the evidence keywords' rule, one for both."""
+    from kvalitativ.evidence.keywords import keyword_language
+
+    return keyword_language(corpus, config.ingest.language)
 
 
 def vectorizer(analyzer, vocabulary=None):
@@ -80,15 +105,16 @@ def clusterer(min_topic_size: int, min_samples):
                    cluster_selection_method="eom", prediction_data=False)
 
 
-def seed_lists(seed_topics, embedder):
-    """Seed-word lists for guided topic modelling from a codebook or lists of words (None = unguided)."""
+def seed_lists(seed_topics, embedder, language: str = "da"):
+    """Seed-word lists for guided topic modelling from a codebook or lists of words (None = unguided),
+    lemmatised in the notes' *language* (so they meet the keyword vocabulary)."""
     if seed_topics is None:
         return None
     if isinstance(seed_topics, (list, tuple)) and all(isinstance(s, (list, tuple)) for s in seed_topics):
-        seeds = [[lemmatise_phrase(w) or str(w).lower() for w in s] for s in seed_topics]
+        seeds = [[lemmatise_phrase(w, language) or str(w).lower() for w in s] for s in seed_topics]
         seeds = [[w for w in s if w] for s in seeds]
     else:
-        seeds = seed_topics_from_codebook(seed_topics)
+        seeds = seed_topics_from_codebook(seed_topics, language)
     seeds = [s for s in seeds if s]
     if not seeds:
         return None
@@ -104,14 +130,14 @@ def _theme_get(theme, key, default=None):
     return getattr(theme, key, default)
 
 
-def seed_topics_from_codebook(codebook) -> list[list[str]]:
+def seed_topics_from_codebook(codebook, language: str = "da") -> list[list[str]]:
     """One seed-word list per codebook theme: its lemmatised label and keywords (guided BERTopic)."""
     themes = _theme_get(codebook, "themes", codebook)
     out = []
     for th in themes:
         words: list[str] = []
         for phrase in [_theme_get(th, "label", "")] + list(_theme_get(th, "keywords", None) or []):
-            lem = lemmatise_phrase(str(phrase))
+            lem = lemmatise_phrase(str(phrase), language)
             for w in [lem] + lem.split():
                 if w and w not in words:
                     words.append(w)
@@ -132,6 +158,20 @@ def auto_label(keywords: list[str], n: int = 3) -> str:
         if len(chosen) == n:
             break
     return ", ".join(chosen) if chosen else "(ingen ord)"
+
+
+def nearest_for_rest(emb: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:
+    """*topics* with the *k* outliers (-1) closest to a topic centroid (cosine) moved to that topic."""
+    from kvalitativ.discover.representatives import centroids, normalise
+
+    new = np.asarray(topics, dtype=int).copy()
+    rest = np.flatnonzero(new == -1)
+    ids = sorted(set(new.tolist()) - {-1})
+    sims = normalise(emb[rest]) @ centroids(emb, new, ids).T
+    order = np.argsort(-sims.max(axis=1), kind="stable")
+    for r in order[:k]:
+        new[rest[r]] = ids[int(np.argmax(sims[r]))]
+    return new
 
 
 def as_texts(texts) -> list[str]:

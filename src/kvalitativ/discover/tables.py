@@ -89,7 +89,8 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
     if sentences_from_text and "text" in corpus.columns:
         from kvalitativ.discover.sentences import representative_sentences
 
-        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist(), redact)
+        sentences = representative_sentences(info, corpus["text"].fillna("").astype(str).tolist(), redact,
+                                             language=getattr(d, "language_", "da"))
     reps = []
     for row in info.itertuples():
         for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity)):

@@ -159,12 +159,13 @@ class DanishAnalyzer:
         return grams
 
     def __repr__(self) -> str:
-        return f"DanishAnalyzer(ngram_range={self.ngram_range}, lemmatize={self.lemmatize})"
+        lang = "" if self.language == "da" else f", language={self.language!r}"
+        return f"DanishAnalyzer(ngram_range={self.ngram_range}, lemmatize={self.lemmatize}{lang})"
 
 
-def lemmatise_phrase(text: str) -> str:
+def lemmatise_phrase(text: str, language: str = "da") -> str:
     """Lemmatised, stop-word-free form of a short phrase (e.g. a codebook keyword)."""
-    return " ".join(DanishAnalyzer()(text))
+    return " ".join(DanishAnalyzer(language=language)(text))
 
 
 __all__ = ["DanishAnalyzer", "lemma", "lemmatise_phrase", "is_danish_word"]
