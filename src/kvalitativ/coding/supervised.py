@@ -322,7 +322,8 @@ class SupervisedCoder(BaseCoder):
         self.valence_model_ = None
         themes = [self.codebook_[c] if self.codebook_ is not None and c in self.codebook_ else Theme(c, c)
                   for c in self.classes_]
-        self.valence_fallback_ = ValenceScorer().fit(themes, self._encode) if self.embedding else None
+        neutral = self.codebook_.uncoded_examples if self.codebook_ is not None else ()
+        self.valence_fallback_ = ValenceScorer().fit(themes, self._encode, neutral) if self.embedding else None
         if valence is None:
             return
         rows, labels = [], []
