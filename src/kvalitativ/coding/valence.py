@@ -214,7 +214,8 @@ class ValenceScorer:
     returns values in [-1, 1]. ``lexical_weight`` balances the lexicon against the embedding
     contrast; ``margin`` is the neutral band of the score. The embedding contrast counts only
     for themes with strength or concern examples (``has_examples_``), measured from ``center_``
-    and only beyond ``band_`` (see the module docs).
+    and only beyond ``band_``, which is ``neutral_spread`` robust spreads of the neutral
+    phrasings' contrast (0 = centring only; see the module docs).
     """
 
     def __init__(self, lexical_weight: float = 0.6, margin: float = 0.15, contrast_scale: float = 0.05,
