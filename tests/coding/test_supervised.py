@@ -124,3 +124,43 @@ def test_exclusive_supervised_gives_at_most_one_theme(mini_corpus):
     rows = np.flatnonzero(Ys.sum(axis=1))
     assert (Ys[rows].argmax(axis=1) == P[rows].argmax(axis=1)).all()
     assert (Ym[rows, P[rows].argmax(axis=1)] == 1).all()
+
+
+# --- out-of-fold scores: copies of a text stay in one fold ----------------------------------------
+from sklearn.metrics import roc_auc_score  # noqa: E402
+from sklearn.model_selection import KFold  # noqa: E402
+
+from kvalitativ.coding.supervised import text_folds  # noqa: E402
+
+
+def test_text_folds_keep_copies_together_and_partition_the_rows():
+    texts = ["Han kommer for sent.", "han  kommer for SENT.", "Hun trives.", "Møde aflyst.", "Hun trives. ",
+             "Ny tid sendt.", "Han kommer for sent.", "Eleven er glad.", "Hun er stoppet.", "Ny   tid sendt."]
+    folds = text_folds(texts, 3, random_state=0)
+    assert len(folds) == 3
+    assert sorted(np.concatenate([te for _, te in folds]).tolist()) == list(range(len(texts)))
+    key = [" ".join(t.lower().split()) for t in texts]
+    for tr, te in folds:
+        assert not set(tr) & set(te)
+        assert not {key[i] for i in te} & {key[i] for i in tr}  # no text on both sides of a fold
+
+
+def test_text_folds_without_copies_are_the_shuffled_kfold():
+    texts = [f"tekst nummer {i}" for i in range(23)]
+    ours = text_folds(texts, 5, random_state=3)
+    theirs = list(KFold(5, shuffle=True, random_state=3).split(texts))
+    assert all((a == c).all() and (b == d).all() for (a, b), (c, d) in zip(ours, theirs))
+
+
+def test_out_of_fold_scores_do_not_see_a_copy_of_the_text():
+    # 40 distinct nonsense texts with random labels, each written for three persons: a model that
+    # saw a copy would score its copies almost perfectly out of fold; honest folds score at chance
+    rng = np.random.default_rng(0)
+    words = [f"ord{i}" for i in range(400)]
+    distinct = [" ".join(rng.choice(words, 6)) for _ in range(40)]
+    labels = rng.permutation([["a"]] * 20 + [["b"]] * 20)
+    texts = [t for t in distinct for _ in range(3)]
+    ys = [list(lab) for lab in labels for _ in range(3)]
+    coder = SupervisedCoder(embedding=False, random_state=0).fit(texts, ys)
+    y = np.array([lab[0] == "a" for lab in ys], dtype=int)
+    assert roc_auc_score(y, coder.oof_scores_[:, list(coder.classes_).index("a")]) < 0.75

@@ -73,3 +73,53 @@ def test_polarities_score_each_text_once_in_order():
     texts = ["Han er ikke motiveret.", "Hun trives.", "Han er ikke motiveret.", ""]
     assert lexical_polarities(texts).tolist() == [reference_polarity(t) for t in texts]
     assert lexical_polarities([]).shape == (0,)
+
+
+# --- neutral is the default: the embedding contrast counts only where it is clearly there ----------
+import numpy as np  # noqa: E402
+
+from kvalitativ.codebook import Theme  # noqa: E402
+from kvalitativ.coding.valence import GENERIC_CONCERN, GENERIC_NEUTRAL, GENERIC_STRENGTH, ValenceScorer  # noqa: E402
+
+# a vector space in which strength phrasings point one way, concern phrasings another and
+# neutral phrasings a third; the words of the test texts carry no lexicon cue
+_STRENGTH, _CONCERN, _NEUTRAL = np.eye(3)[0], np.eye(3)[1], np.eye(3)[2]
+_TEXTS = {"gnu": _STRENGTH, "zebra": _CONCERN, "okapi": 0.03 * _STRENGTH + _NEUTRAL,
+          "tapir": 0.6 * _STRENGTH + 0.4 * _NEUTRAL}
+
+
+def _encode(texts):
+    def vec(t):
+        if t in _TEXTS:
+            return _TEXTS[t]
+        if t in GENERIC_STRENGTH or t.startswith("styrke"):
+            return _STRENGTH
+        if t in GENERIC_CONCERN or t.startswith("bekymring"):
+            return _CONCERN
+        # neutral phrasings scatter a little around the neutral direction
+        return _NEUTRAL + 0.02 * (len(t) % 5 - 2) * (_STRENGTH - _CONCERN)
+    return np.array([vec(t) / np.linalg.norm(vec(t)) for t in texts], dtype=np.float32)
+
+
+def _fit(**theme):
+    return ValenceScorer().fit([Theme("t", "T", **theme)], _encode, ["neutral a", "neutral b"])
+
+
+def test_a_theme_without_examples_gets_no_valence_from_the_embedding():
+    v = _fit()
+    assert not v.has_examples_[0]
+    assert v.label(v.score(_encode(["gnu", "zebra"]), ["gnu", "zebra"], np.array([0, 0]))).tolist() == ["neutral"] * 2
+    # the lexicon still speaks: "Hun trives godt." is a strength whatever the vector
+    assert v.label(v.score(_encode(["okapi"]), ["Hun trives godt."], np.array([0]))).tolist() == ["strength"]
+
+
+def test_with_examples_the_contrast_counts_only_beyond_the_neutral_scatter():
+    v = _fit(examples_strength=["styrke 1"], examples_concern=["bekymring 1"])
+    assert v.has_examples_[0] and v.band_[0] > 0
+    labels = v.label(v.score(_encode(["gnu", "zebra", "okapi", "tapir"]), ["gnu", "zebra", "okapi", "tapir"],
+                             np.zeros(4, dtype=int))).tolist()
+    assert labels == ["strength", "concern", "neutral", "strength"]
+    # without the band (centring only) the slight lean of "okapi" towards strength would count
+    v0 = ValenceScorer(neutral_spread=0).fit([Theme("t", "T", examples_strength=["styrke 1"],
+                                                    examples_concern=["bekymring 1"])], _encode, ["neutral a"])
+    assert v0.label(v0.score(_encode(["okapi"]), ["okapi"], np.array([0]))).tolist() == ["strength"]

@@ -5,6 +5,8 @@ word and character n-grams stacked with the text's embedding (see ``features``).
 
 * **Calibration** (Platt): a sigmoid is fitted to *cross-validated* decision values, so a score
   of 0.8 means roughly "8 in 10 such texts carry the theme" on data like the training data.
+  The folds keep copies of a text together (``text_folds``): the same note written for several
+  persons would otherwise be scored by a model that saw it, and look easier than it is.
 * **Per-theme thresholds**: on the same out-of-fold scores, the threshold that maximises F1
   for that theme (rare themes need lower ones than common themes).
 * **Sentence level**: the model learns from whole notes (that is what human codes are given
@@ -28,6 +30,7 @@ import warnings
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
@@ -35,6 +38,7 @@ from sklearn.model_selection import KFold
 from kvalitativ.codebook import Theme, load_codebook
 from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
+from kvalitativ.io.duplicates import text_keys
 from kvalitativ.text.sentences import split_sentences
 
 from .base import BaseCoder, top_only
@@ -42,7 +46,7 @@ from .features import LexicalFeatures, stack_features
 from .prior import detached, prior_features
 from .valence import VALENCES, ValenceScorer, lexical_polarities
 
-__all__ = ["SupervisedCoder", "labels_to_matrix"]
+__all__ = ["SupervisedCoder", "labels_to_matrix", "text_folds"]
 
 
 def labels_to_matrix(y, classes: list[str] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -107,6 +111,23 @@ def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
         if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(g - 0.5) < abs(best - 0.5)):
             best, best_f1 = float(g), f1
     return best
+
+
+def text_folds(texts: list[str], n_splits: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled K folds (train rows, test rows) over ``texts`` in which a text and its copies (the
+    same words, case and spacing ignored: ``io.duplicates.text_keys``, as ingest counts copies)
+    are always in one fold: out-of-fold scores of a text must not come from a model that saw its
+    copy. The folds are drawn over the distinct texts in order of first appearance, so without
+    copies they are exactly ``KFold(n_splits, shuffle=True, random_state)`` over the texts."""
+    keys = text_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+    group, _ = pd.factorize(keys)
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    n_splits = max(2, min(int(n_splits), n_groups))
+    folds = []
+    for _, te_groups in KFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.arange(n_groups)):
+        in_test = np.isin(group, te_groups)
+        folds.append((np.flatnonzero(~in_test), np.flatnonzero(in_test)))
+    return folds
 
 
 class SupervisedCoder(BaseCoder):
@@ -274,8 +295,7 @@ class SupervisedCoder(BaseCoder):
                 ps = self._prior_probs(Fs)
                 prior_oof = np.zeros((len(texts), ps.shape[1]))
                 np.maximum.at(prior_oof, sentence_of[1], ps)
-        n_splits = int(min(self.cv, max(2, Y.sum(axis=0).min())))
-        folds = list(KFold(n_splits=n_splits, shuffle=True, random_state=self.random_state).split(texts))
+        folds = text_folds(texts, int(min(self.cv, max(2, Y.sum(axis=0).min()))), self.random_state)
         oof = np.zeros(Y.shape, dtype=float)
         for tr, te in folds:
             F_tr, F_te = F[tr], F[te]  # the fold's rows, sliced once for all themes
@@ -302,7 +322,8 @@ class SupervisedCoder(BaseCoder):
         self.valence_model_ = None
         themes = [self.codebook_[c] if self.codebook_ is not None and c in self.codebook_ else Theme(c, c)
                   for c in self.classes_]
-        self.valence_fallback_ = ValenceScorer().fit(themes, self._encode) if self.embedding else None
+        neutral = self.codebook_.uncoded_examples if self.codebook_ is not None else ()
+        self.valence_fallback_ = ValenceScorer().fit(themes, self._encode, neutral) if self.embedding else None
         if valence is None:
             return
         rows, labels = [], []

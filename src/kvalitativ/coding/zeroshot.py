@@ -185,7 +185,7 @@ class ZeroShotCoder(BaseCoder):
         if self.self_training and len(U) >= self.min_self_training:
             self.model_ = self._self_train(U)
         self.thresholds_ = np.full(len(self.classes_), 0.5)
-        self.valence_ = ValenceScorer().fit(themes, self._encode)
+        self.valence_ = ValenceScorer().fit(themes, self._encode, cb.uncoded_examples)
         return self
 
     def _sims(self, U: np.ndarray) -> np.ndarray:
