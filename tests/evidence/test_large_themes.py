@@ -71,3 +71,21 @@ def test_a_very_large_theme_is_cut_to_a_seeded_sample_before_cleaning(dataset):
     again = select_quotes(dataset.codings, dataset.corpus, per_theme=3, per_unit=2, min_persons=5, max_candidates=k,
                           redactor=counting_redactor, random_state=1)
     pd.testing.assert_frame_equal(q, again)
+
+
+def test_the_bounded_quote_memo_changes_no_quote(dataset, monkeypatch):
+    """The memo of cleaned quotes starts over when full: a memo only, so the quotes are the same."""
+    import kvalitativ.evidence.quotes as quotes
+
+    redacted: list[str] = []
+
+    def redactor(text: str) -> str:
+        redacted.append(text)
+        return text.upper()
+
+    whole = select_quotes(dataset.codings, dataset.corpus, per_theme=3, min_persons=5, redactor=redactor)
+    n_whole = len(redacted)
+    monkeypatch.setattr(quotes, "QUOTE_CACHE", 2)
+    bounded = select_quotes(dataset.codings, dataset.corpus, per_theme=3, min_persons=5, redactor=redactor)
+    assert len(redacted) - n_whole > n_whole  # the small memo really started over
+    pd.testing.assert_frame_equal(whole, bounded)

@@ -142,6 +142,11 @@ def _select(group: pd.DataFrame, vec, cores: list[list[str]], rows: np.ndarray, 
 LARGE_GROUP = 10
 
 
+#: Cleaned quotes remembered across themes (a sentence coded with several themes is redacted
+#: once); beyond this many the memo starts over, so a million notes' candidates never pile up.
+QUOTE_CACHE = 50_000
+
+
 def _at_most(rows: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """``rows``, or a seeded draw of ``k`` of them (sorted) when there are more."""
     return rows if len(rows) <= k else np.sort(rng.choice(rows, size=k, replace=False))
@@ -251,6 +256,8 @@ def select_quotes(
 
     def clean(text: str) -> str:
         if text not in cache:
+            if len(cache) >= QUOTE_CACHE:  # a memo only (redaction is a function of the text): bound it
+                cache.clear()
             cache[text] = trim_quote(redact(trim_quote(text, max_chars * 2)), max_chars)
         return cache[text]
 
