@@ -164,3 +164,13 @@ def test_out_of_fold_scores_do_not_see_a_copy_of_the_text():
     coder = SupervisedCoder(embedding=False, random_state=0).fit(texts, ys)
     y = np.array([lab[0] == "a" for lab in ys], dtype=int)
     assert roc_auc_score(y, coder.oof_scores_[:, list(coder.classes_).index("a")]) < 0.75
+
+
+def test_hand_codes_of_one_distinct_text_are_an_error_that_says_so():
+    import pytest
+
+    from kvalitativ.coding.supervised import text_folds
+    from kvalitativ.errors import InputError
+
+    with pytest.raises(InputError, match="distinct text"):
+        text_folds(["Same note.", "same  note.", "SAME NOTE."], 5, 0)

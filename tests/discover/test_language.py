@@ -163,3 +163,16 @@ def test_tune_measures_coherence_in_the_notes_language(english):
     texts, _, _ = english
     index = WindowIndex(texts, DanishAnalyzer(language=data_language("auto", texts)))
     assert "the" not in index.vocab and "sleep" in index.vocab
+
+
+def test_a_corpus_without_a_language_column_is_guessed_from_its_text():
+    """A corpus that did not come through ingest has no language column: guessed, as Discoverer does."""
+    import pandas as pd
+
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.submodels import configured_language
+
+    english = pd.DataFrame({"text": ["The pupils were absent from school again this week and the parents were told.",
+                                     "She is doing well at school and has made new friends in her class."] * 3})
+    assert configured_language(english, RunConfig()) == "en"
+    assert configured_language(english.assign(language="da"), RunConfig()) == "da"

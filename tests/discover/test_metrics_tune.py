@@ -88,3 +88,16 @@ def test_tune_rejects_unknown_parameters(corpus, embeddings):
 
     with pytest.raises(ConfigError, match="cannot tune"):
         tune(corpus[0], embeddings, {"learning_rate": [1]})
+
+
+def test_with_one_seed_the_rule_is_coherence_alone():
+    """One seed reproduces nothing: its mutual information is the partition's entropy, which would
+    favour the finest setting; the rule then ranks by NPMI alone."""
+    import pandas as pd
+
+    from kvalitativ.discover.tune import _recommend
+
+    table = pd.DataFrame({"min_topic_size": [5, 25], "coherence_npmi": [0.0, 0.2], "stability_mi": [4.0, 1.5],
+                          "outlier_share": [0.1, 0.1], "n_topics_min": [40, 5]})
+    assert _recommend(table.copy(), 0.5, 3, seeds=(0,)).set_index("min_topic_size")["recommended"][25]
+    assert _recommend(table.copy(), 0.5, 3, seeds=(0, 1)).set_index("min_topic_size")["recommended"][5]

@@ -101,3 +101,23 @@ def test_streamed_engine_loses_nothing_and_equals_local(export, tmp_path, monkey
     for table in ("notes", "rejects", "codings", "themes", "redactions"):
         frames = [db.execute(f'SELECT * FROM "{table}"').df() for db in dbs]
         pd.testing.assert_frame_equal(*frames, obj=f"duckdb {table}")
+
+
+def test_replace_rows_keeps_old_rows_only_of_a_shared_table(tmp_path):
+    """Old rows are kept only when the stored table names its owner (as merge_with_existing does);
+    a table without the owner column is replaced whole, and the kept rows come first."""
+    import pandas as pd
+
+    from kvalitativ.io.store import read_stage_table, write_tables
+    from kvalitativ.scale.chunked import replace_rows
+
+    new = pd.DataFrame({"note_id": ["n9"], "theme_id": ["topic_1"], "method": ["topic"]})
+    write_tables(tmp_path, {"codings": pd.DataFrame({"note_id": ["n1", "n2"], "theme_id": ["a", "b"]})}, run_id="r0")
+    replace_rows(tmp_path, "codings", ("method", "topic"), new, "r1", chunk_size=1)
+    assert read_stage_table(tmp_path, "codings")["note_id"].tolist() == ["n9"]
+    old = pd.DataFrame({"note_id": ["n1", "n2", "n3"], "theme_id": ["a", "topic_0", "b"],
+                        "method": ["zeroshot", "topic", "zeroshot"]})
+    write_tables(tmp_path, {"codings": old}, run_id="r0")
+    replace_rows(tmp_path, "codings", ("method", "topic"), new, "r1", chunk_size=1)
+    out = read_stage_table(tmp_path, "codings")
+    assert out["note_id"].tolist() == ["n1", "n3", "n9"] and set(out["run_id"]) == {"r1"}

@@ -122,6 +122,9 @@ def text_folds(texts: list[str], n_splits: int, random_state) -> list[tuple[np.n
     keys = text_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
     group, _ = pd.factorize(keys)
     n_groups = int(group.max()) + 1 if len(group) else 0
+    if n_groups < 2:
+        raise InputError(f"the hand codes hold {n_groups} distinct text(s); a supervised coder needs at least two "
+                         "different texts (copies, case and spacing ignored, count once). Hand-code more notes.")
     n_splits = max(2, min(int(n_splits), n_groups))
     folds = []
     for _, te_groups in KFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(np.arange(n_groups)):

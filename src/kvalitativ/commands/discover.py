@@ -49,7 +49,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--min-topic-size", type=int, default=None, help="Smallest topic worth reporting (default 10 notes).")
 @click.option("--min-topic-share", type=float, default=None,
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
-                   "200 notes of 100,000; no effect below 7,500 notes; 0 = off).")
+                   "200 notes of 100,000; no effect below 5,000 notes; 0 = off).")
 @click.option("--n-neighbors", type=int, default=None, help="UMAP neighbourhood size (default 15).")
 @click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5).")
 @click.option("--outlier-target", type=float, default=None,

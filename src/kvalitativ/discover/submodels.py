@@ -41,6 +41,8 @@ def configured_language(corpus, config) -> str:
     as at ingest (their ``language`` column) — the evidence keywords' rule, one for both."""
     from kvalitativ.evidence.keywords import keyword_language
 
+    if "language" not in corpus.columns and "text" in corpus.columns:  # not from ingest: guess, as Discoverer does
+        return data_language(config.ingest.language, corpus["text"])
     return keyword_language(corpus, config.ingest.language)
 
 

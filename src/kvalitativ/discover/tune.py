@@ -55,7 +55,8 @@ def rule_text(min_topics: int = MIN_TOPICS) -> str:
     return ("recommended = highest (NPMI+1)/2 × reproduced information (mean pairwise mutual information "
             "across seeds, bits) among settings "
             f"with mean outlier share <= the outlier target and >= {min_topics} topics for every seed; "
-            "ties: lower outlier share, then larger min_topic_size; gold labels never used by the rule")
+            "ties: lower outlier share, then larger min_topic_size; with one seed, NPMI alone; "
+            "gold labels never used by the rule")
 
 
 RULE = rule_text()
@@ -181,7 +182,10 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
 def _recommend(table: pd.DataFrame, outlier_target, min_topics: int, seeds) -> pd.DataFrame:
     """Score every setting and mark the one the rule (:data:`RULE`) recommends."""
     target = outlier_target if outlier_target is not None else 1.0
-    table["score"] = (table["coherence_npmi"] + 1) / 2 * table["stability_mi"]
+    coherence = (table["coherence_npmi"] + 1) / 2
+    # one seed reproduces nothing to measure: its "stability" would be the partition's entropy,
+    # which grows with the topic count, so the rule is coherence alone (as it was with ARI)
+    table["score"] = coherence * table["stability_mi"] if len(tuple(seeds)) > 1 else coherence
     table["eligible"] = (table["outlier_share"] <= target + 1e-9) & (table["n_topics_min"] >= int(min_topics))
     pool = table[table["eligible"] & table["score"].notna()]
     if pool.empty:

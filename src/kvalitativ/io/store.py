@@ -289,7 +289,10 @@ def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str] | No
     column too large to hold whole (a million notes' text) that is only needed row by row."""
     import pyarrow as pa
 
-    parquet = pq.ParquetFile(table_path(Path(stage_dir), name))
+    path = table_path(Path(stage_dir), name)
+    if not path.exists():
+        read_stage_table(stage_dir, name)  # the error that says which stage to run
+    parquet = pq.ParquetFile(path)
     metadata = parquet.schema_arrow.metadata  # the pandas dtypes, as read_stage_table restores them
     for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
         yield pa.Table.from_batches([batch]).replace_schema_metadata(metadata).to_pandas()

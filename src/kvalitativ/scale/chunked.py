@@ -217,6 +217,8 @@ def replace_rows(out_dir: str | os.PathLike, name: str, owner: tuple[str, str], 
     column, ours = owner
     path = table_path(Path(out_dir), name)
     stored = pq.read_schema(path).empty_table().to_pandas() if path.exists() else None
+    if stored is not None and column not in stored.columns:  # not a shared table: replaced whole, as merge does
+        stored = None
     appender = TableAppender(out_dir, name, run_id, min_cell=min_cell, kept_types=kept_types)
     like = None
     if stored is not None:  # read while the new files are written beside it
