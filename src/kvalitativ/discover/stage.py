@@ -163,15 +163,6 @@ def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, co
     return written
 
 
-def streamed_chunk_size(engine) -> int | None:
-    """The rows a chunk of the streamed engine holds; None for an engine that holds tables whole."""
-    if getattr(engine, "name", None) != "streamed":
-        return None
-    from kvalitativ.engines.streamed import STREAM_CHUNK
-
-    return engine.chunk_size or STREAM_CHUNK
-
-
 def summary_lines(result: dict[str, Any]) -> list[str]:
     d, mapping = result["discoverer"], result["mapping"]
     n = len(result["tables"]["codings"])
@@ -236,5 +227,5 @@ def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine) 
     result = engine.discover(corpus, config, codebook=codebook, model_dir=config.discover.model_dir)
     del corpus  # the notes' text is not needed to write the tables (a million notes: ~0.3 GB)
     release_memory()  # what assigning a million notes freed, before the codings are merged and written
-    written = write_discovery(result, out_dir, run_id, config, chunk_size=streamed_chunk_size(engine))
+    written = write_discovery(result, out_dir, run_id, config, chunk_size=engine.stream_chunk)
     return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}

@@ -43,6 +43,15 @@ class StageEngine:
     address: str | None = None
     chunk_size: int | None = None  # streamed engine: rows per chunk (default STREAM_CHUNK)
 
+    @property
+    def stream_chunk(self) -> int | None:
+        """Rows a chunk holds on the streamed engine; None on an engine that holds tables whole."""
+        if self.name != "streamed":
+            return None
+        from kvalitativ.engines.streamed import STREAM_CHUNK
+
+        return self.chunk_size or STREAM_CHUNK
+
     def ingest_to(self, out_dir, path, ingest_config, privacy, run_id: str, *, min_cell: int = 5,
                   extra_tables: dict[str, pd.DataFrame] | None = None,
                   extra_rejects: pd.DataFrame | None = None) -> StageResult:
@@ -52,11 +61,11 @@ class StageEngine:
         ``rejects``. ``details``: n_read, n_kept, n_rejected, redactions, reasons, encoding, separator.
         """
         if self.name == "streamed":
-            from kvalitativ.engines.streamed import STREAM_CHUNK, ingest_streamed
+            from kvalitativ.engines.streamed import ingest_streamed
 
             return ingest_streamed(out_dir, path, ingest_config, privacy, run_id, min_cell=min_cell,
                                    extra_tables=extra_tables, extra_rejects=extra_rejects,
-                                   chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
+                                   chunk_size=self.stream_chunk, progress=self.progress)
         from collections import Counter
 
         from kvalitativ.io.duplicates import duplicate_texts, duplicates_line, text_hashes
@@ -85,10 +94,10 @@ class StageEngine:
         """Code the ``corpus`` of ``source_dir`` (default ``out_dir``) into ``codings`` and
         ``themes`` of ``out_dir``."""
         if self.name == "streamed":
-            from kvalitativ.engines.streamed import STREAM_CHUNK, code_streamed
+            from kvalitativ.engines.streamed import code_streamed
 
             return code_streamed(out_dir, codebook, config, run_id, train=train, source_dir=source_dir,
-                                 chunk_size=self.chunk_size or STREAM_CHUNK, progress=self.progress)
+                                 chunk_size=self.stream_chunk, progress=self.progress)
         from kvalitativ.coding.stage import coded_line
         from kvalitativ.io.store import read_stage_table, write_tables
 

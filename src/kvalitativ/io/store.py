@@ -275,12 +275,17 @@ def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True,
     return pd.read_parquet(path, columns=columns, filters=filters)
 
 
-def stage_table_columns(stage_dir: str | Path, name: str) -> list[str]:
-    """The column names of a stored table (from its Parquet schema; nothing is read)."""
+def _stored(stage_dir: str | Path, name: str) -> Path:
+    """The Parquet file of a stored table; a missing one is read_stage_table's error (which stage to run)."""
     path = table_path(Path(stage_dir), name)
     if not path.exists():
-        read_stage_table(stage_dir, name)  # the error that says which stage to run
-    return list(pq.read_schema(path).names)
+        read_stage_table(stage_dir, name)
+    return path
+
+
+def stage_table_columns(stage_dir: str | Path, name: str) -> list[str]:
+    """The column names of a stored table (from its Parquet schema; nothing is read)."""
+    return list(pq.read_schema(_stored(stage_dir, name)).names)
 
 
 def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str] | None = None,
@@ -289,10 +294,7 @@ def iter_stage_batches(stage_dir: str | Path, name: str, columns: list[str] | No
     column too large to hold whole (a million notes' text) that is only needed row by row."""
     import pyarrow as pa
 
-    path = table_path(Path(stage_dir), name)
-    if not path.exists():
-        read_stage_table(stage_dir, name)  # the error that says which stage to run
-    parquet = pq.ParquetFile(path)
+    parquet = pq.ParquetFile(_stored(stage_dir, name))
     metadata = parquet.schema_arrow.metadata  # the pandas dtypes, as read_stage_table restores them
     for batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
         yield pa.Table.from_batches([batch]).replace_schema_metadata(metadata).to_pandas()
