@@ -28,3 +28,10 @@ def test_one_persons_repeated_text_is_not_a_shared_text():
     table = duplicate_texts(["a", "b"], ["P1", "P1"], text_hashes(pd.Series(["Mødt.", "Mødt."])))
     assert table.empty and duplicates_line(table) is None
     assert list(table.columns) == ["text_group", "note_id", "n_notes", "n_persons"]
+
+
+def test_empty_texts_are_not_copies_of_each_other():
+    """One rule with the link's grouping: notes without words share no text."""
+    texts = pd.Series(["", "  ", None, "Mødt.", "mødt."])
+    table = duplicate_texts(["a", "b", "c", "d", "e"], ["P1", "P2", "P3", "P4", "P5"], text_hashes(texts))
+    assert table["note_id"].tolist() == ["d", "e"] and set(table["text_group"]) == {1}

@@ -51,10 +51,12 @@ def duplicate_texts(note_id, person_id, hashes: np.ndarray) -> pd.DataFrame:
 
     ``text_group`` numbers the shared texts from the most persons down (ties: first seen first);
     ``n_notes`` and ``n_persons`` are the group's notes and persons. Notes keep their input order
-    within a group. Empty when no text is shared across persons.
+    within a group. Empty when no text is shared across persons. Empty texts (:data:`EMPTY_TEXT_HASH`)
+    are not copies of each other, as in the link's grouping (ingest rejects them; a caller may not).
     """
     frame = pd.DataFrame({"note_id": np.asarray(note_id, dtype=object),
                           "person": np.asarray(person_id, dtype=object), "hash": np.asarray(hashes, dtype=np.uint64)})
+    frame = frame[frame["hash"].to_numpy() != np.uint64(EMPTY_TEXT_HASH)]
     persons = frame.groupby("hash", sort=False)["person"].nunique()
     shared = frame[frame["hash"].isin(persons.index[persons.to_numpy() > 1])]
     if shared.empty:
