@@ -138,10 +138,10 @@ def sib(split: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------- SIB-200
 def _code_sib(cb, texts, embedder: str, **kw) -> np.ndarray:
     """Each text's theme from ``code_notes`` in single-label mode, at note level (the command a
-    user runs: ``kvalitativ code ... --level note --exclusive``)."""
+    user runs: ``kvalitativ code ... --level note --exclusive``); ``kw``: ZeroShotCoder options."""
     corpus = pd.DataFrame({"note_id": [f"n{i:05d}" for i in range(len(texts))], "text": list(texts)})
-    codings = code_notes(corpus, cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE,
-                         progress=False, **kw)
+    coder = ZeroShotCoder(cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE, progress=False, **kw)
+    codings = code_notes(corpus, coder=coder)
     return codings.set_index("note_id")["theme_id"].reindex(corpus["note_id"]).to_numpy()
 
 
@@ -159,9 +159,18 @@ def bench_sib_zeroshot() -> dict:
             pred = _code_sib(cb, texts, emb)[-len(test):]
             rows.append({"embedder": emb, "method": f"zero-shot --exclusive, {name}", **single_label_scores(y, pred),
                          "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
+    # the coder before the lexical block (same vectors, same run): SIB's codebook has no keywords,
+    # so keyword seeds do not apply
+    for emb in ("e5", "static"):
+        for name, texts in (("test coded alone (204)", test["text"]), ("coded with train+dev (1,004)", everything["text"])):
+            t = time.perf_counter()
+            pred = _code_sib(cb, texts, emb, lexical_weight=0.0)[-len(test):]
+            rows.append({"embedder": emb, "method": f"before: no lexical block, {name}", **single_label_scores(y, pred),
+                         "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
     # the coder before single-label mode: per-theme thresholds, one self-training round, argmax of the scores
     for name, fit in (("alone", test["text"]), ("with train+dev", everything["text"])):
-        z = ZeroShotCoder(cb, embedder="e5", level="note", n_rounds=1, cache_dir=CACHE, progress=False).fit(list(fit))
+        z = ZeroShotCoder(cb, embedder="e5", level="note", n_rounds=1, lexical_weight=0.0, cache_dir=CACHE,
+                          progress=False).fit(list(fit))
         pred = np.asarray(z.classes_)[z.predict_proba(list(test["text"])).argmax(axis=1)]
         rows.append({"embedder": "e5", "method": f"ablation: one self-training round, top score, {name}",
                      **single_label_scores(y, pred), "uncoded": 0, "seconds": 0.0})
@@ -245,13 +254,22 @@ def _summary_row(name, codings, gold, seconds):
             "valence_accuracy": s["valence_accuracy"], "valence_kappa": s["valence_kappa"], "seconds": seconds}
 
 
+# the coder before the keyword seeds and the lexical block of self-training (kvalitativ.coding.selftrain)
+BEFORE_SELFTRAIN = dict(keyword_seeds=False, lexical_weight=0.0)
+
+
 def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
-    """Zero-shot rows for e5 and static: the coder as shipped, and the ablation without the
-    codebook's own phrasings as seeds and without the uncoded rule (the coder before them)."""
+    """Zero-shot rows for e5 and static: the coder as shipped; the coder before the keyword seeds
+    and the lexical block ("before"), and without each of them; and the earlier ablation without
+    the codebook's own phrasings as seeds and without the uncoded rule (before those, too)."""
     rows = []
     for emb in ("e5", "static"):
         for name, kw in (("zero-shot", {}),
-                         ("ablation: no seed phrasings, no uncoded rule", dict(use_counter_examples=False, uncoded_rule=False))):
+                         ("before: no keyword seeds, no lexical block", BEFORE_SELFTRAIN),
+                         ("ablation: no keyword seeds", dict(keyword_seeds=False)),
+                         ("ablation: no lexical block", dict(lexical_weight=0.0)),
+                         ("ablation: no seed phrasings, no uncoded rule, no keyword seeds, no lexical block",
+                          dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()
             zs = code_notes(corpus, coder=ZeroShotCoder(codebook, embedder=emb, level=level, cache_dir=CACHE, progress=False, **kw))
             rows.append(_summary_row(f"{name} {emb}, {level} level", zs, gold, time.perf_counter() - t))
