@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kvalitativ.codebook import codebook_from_dict
 from kvalitativ.coding import CODINGS_COLUMNS, UNCODED, ZeroShotCoder, evaluate_codings
 from kvalitativ.errors import ConfigError
 
@@ -271,6 +272,12 @@ def test_keyword_hits_match_keyword_stems_not_label_words(mini_codebook):
     assert hits[1, ids.index("mobning")] and hits[1].sum() == 1
     assert not hits[2].any()  # "Motivation" is the label, not one of the theme's keywords
     assert not hits[3].any()
+    # a phrase keyword needs all its words: "holdt udenfor" is not hit by "holdt" alone
+    cb = codebook_from_dict({"name": "k", "themes": [{"id": "mobning", "label": "Mobning",
+                                                      "keywords": ["holdt udenfor", "drillet"]}]})
+    got = keyword_hits(cb.leaves(), ["Mødet blev holdt på skolen.", "Hun bliver holdt udenfor i klassen.",
+                                     "Han drillede de andre."])
+    assert got[:, 0].tolist() == [False, True, True]
 
 
 def test_keyword_seeds_and_lexical_block_are_used_and_help(mini_codebook, mini_corpus):

@@ -27,18 +27,29 @@ from .keyword import _STOP, _TOKEN, stem
 __all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
 
 
+def _keyword_stems(theme) -> list[tuple[str, ...]]:
+    """Each keyword as the stems of its words (a phrase such as "for sent" is one keyword)."""
+    out = []
+    for kw in theme.keywords:
+        words = tuple(sorted({stem(w) for w in _TOKEN.findall(kw.lower()) if w not in _STOP and len(w) >= 3}))
+        if words:
+            out.append(words)
+    return out
+
+
 def keyword_hits(themes, texts) -> np.ndarray:
-    """(n_texts, n_themes) bool: the text has a word that starts with a stem of the theme's
-    ``keywords`` (stems as :class:`~kvalitativ.coding.KeywordCoder`'s; label words left out)."""
-    stems = [sorted({stem(w) for kw in th.keywords for w in _TOKEN.findall(kw.lower())
-                     if w not in _STOP and len(w) >= 3}) for th in themes]
+    """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a word that
+    starts with the stem of each of the keyword's words (stems as
+    :class:`~kvalitativ.coding.KeywordCoder`'s; a phrase needs all its words; label words are
+    left out)."""
+    stems = [_keyword_stems(th) for th in themes]
     out = np.zeros((len(texts), len(themes)), dtype=bool)
     if not any(stems):
         return out
     for i, text in enumerate(texts):
         words = set(_TOKEN.findall(str(text).lower()))
-        for t, st in enumerate(stems):
-            out[i, t] = any(w.startswith(s) for w in words for s in st)
+        for t, kws in enumerate(stems):
+            out[i, t] = any(all(any(w.startswith(s) for w in words) for s in kw) for kw in kws)
     return out
 
 
