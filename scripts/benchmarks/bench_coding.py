@@ -6,6 +6,7 @@
     python scripts/benchmarks/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
     python scripts/benchmarks/bench_coding.py sample-zeroshot  # corpora/sample gold codes, zero-shot rows only (e5, static)
     python scripts/benchmarks/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
+    ... sample-zeroshot|citizen --codebook FILE                 # the same with another codebook file (e.g. an earlier version)
     python scripts/benchmarks/bench_coding.py cache            # first vs cached second run, identical codings
     python scripts/benchmarks/bench_coding.py all
 
@@ -284,15 +285,15 @@ def _print_sample(rows, corpus, folds) -> dict:
     return {"rows": rows, "markdown": md}
 
 
-def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True) -> dict:
+def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True, codebook: str = "ungekompetencer") -> dict:
     from kvalitativ.coding.base import codings_frame
     from kvalitativ.coding.units import segment_corpus
 
     corpus, gold = _sample()
-    rows = _zeroshot_rows(corpus, gold, "ungekompetencer", "sentence") if zeroshot else []
+    rows = _zeroshot_rows(corpus, gold, codebook, "sentence") if zeroshot else []
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
         t = time.perf_counter()
-        kc = KeywordCoder("ungekompetencer", level="note", use_keywords=use_kw).code(corpus)
+        kc = KeywordCoder(codebook, level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, time.perf_counter() - t))
     if not supervised:
         return _print_sample(rows, corpus, folds)
@@ -332,7 +333,7 @@ def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True)
     return _print_sample(rows, corpus, folds)
 
 
-def bench_citizen() -> dict:
+def bench_citizen(codebook: str = "borgerinput") -> dict:
     """Citizen input (borgerinput codebook, no training data): zero-shot vs keyword, per text."""
     from kvalitativ.config import ColumnMapping, IngestConfig
     from kvalitativ.io.ingest import ingest_notes
@@ -340,9 +341,9 @@ def bench_citizen() -> dict:
     cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
     corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
     gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
-    rows = _zeroshot_rows(corpus, gold, "borgerinput", "sentence") + _zeroshot_rows(corpus, gold, "borgerinput", "note")
+    rows = _zeroshot_rows(corpus, gold, codebook, "sentence") + _zeroshot_rows(corpus, gold, codebook, "note")
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
-        kc = KeywordCoder("borgerinput", level="note", use_keywords=use_kw).code(corpus)
+        kc = KeywordCoder(codebook, level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, 0.0))
     md = table(rows, ["method", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "mean_kappa", "seconds"])
     print(f"### corpora/sample citizen input ({len(corpus)} texts, 10 themes, no training data)\n\n" + md)
@@ -383,6 +384,7 @@ def main() -> None:
                                      "cache", "all"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache-notes", type=int, default=1000)
+    ap.add_argument("--codebook", default=None, help="sample-zeroshot / citizen: a codebook file instead of the shipped one")
     a = ap.parse_args()
     todo = ["sib-zeroshot", "sib-supervised", "dkhate", "sample", "citizen", "cache"] if a.what == "all" else [a.what]
     for w in todo:
@@ -395,9 +397,9 @@ def main() -> None:
         elif w == "sample":
             bench_sample(a.folds)
         elif w == "sample-zeroshot":
-            bench_sample(a.folds, supervised=False)
+            bench_sample(a.folds, supervised=False, codebook=a.codebook or "ungekompetencer")
         elif w == "citizen":
-            bench_citizen()
+            bench_citizen(a.codebook or "borgerinput")
         elif w == "cache":
             bench_cache(a.cache_notes)
 

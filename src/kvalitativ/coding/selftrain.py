@@ -94,18 +94,30 @@ class UnitFeatures:
         self.center = center
         self.lexical_weight = lexical_weight
         self.lexical_ = None
+        self._memo = None
 
     def fit(self, texts) -> "UnitFeatures":
         self.lexical_ = LexicalFeatures().fit(texts) if self.lexical_weight else None
         return self
 
     def transform(self, U: np.ndarray, texts=None):
+        """The features of vectors ``U`` and their ``texts``. The last result is kept: ``code()``
+        scores the very units the coder was just fitted on."""
         E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         if self.lexical_ is None:
             return E
         if texts is None or len(texts) != len(U):
             raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
-        return hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
+        key = (hash(tuple(texts)), hash(np.ascontiguousarray(U).tobytes()))
+        if self._memo is not None and self._memo[0] == key:
+            return self._memo[1]
+        F = hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
+        self._memo = (key, F)
+        return F
+
+    def __getstate__(self):
+        # a coder shipped to workers (the Dask engine) leaves the kept result behind
+        return {**self.__dict__, "_memo": None}
 
 
 def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state):

@@ -236,9 +236,10 @@ class ZeroShotCoder(BaseCoder):
 
     def _self_train(self, U: np.ndarray, texts: list[str], hits: np.ndarray | None):
         models = None
+        F = self.features_.transform(U, texts)  # once for all rounds (the n-gram block is the costly part)
         for _ in range(self._rounds()):
-            Z = self._z(U) if models is None else self._standardise(self._model_scores(U, models, texts))
-            models = self._train_round(U, Z, texts, hits) or models
+            Z = self._z(U) if models is None else self._standardise(decisions(models, F, self._z(U)))
+            models = self._train_round(U, Z, F, hits) or models
         return models
 
     def _rounds(self) -> int:
@@ -259,8 +260,9 @@ class ZeroShotCoder(BaseCoder):
     def _model_scores(self, U, models, texts=None):
         return decisions(models, self.features_.transform(U, texts), self._z(U))
 
-    def _train_round(self, U: np.ndarray, Z: np.ndarray, texts: list[str], hits: np.ndarray | None):
-        """One round: pseudo-labels from ``Z`` (and the keyword ``hits``), one model per theme."""
+    def _train_round(self, U: np.ndarray, Z: np.ndarray, F, hits: np.ndarray | None):
+        """One round: pseudo-labels from ``Z`` (and the keyword ``hits``), one model per theme
+        on the units' features ``F``."""
         k = len(self.classes_)
         zn = self._none_sims(U)
         nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
@@ -271,8 +273,7 @@ class ZeroShotCoder(BaseCoder):
         Y = (labels[keep, None] == np.arange(k)[None, :]) | hits[keep]
         if not Y.any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
-        rows = np.flatnonzero(keep)
-        F = self.features_.transform(U[rows], [texts[i] for i in rows])
+        F = F[np.flatnonzero(keep)]
         return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
                           seed_weight=self.seed_weight, random_state=self.random_state) for t in range(k)]
 
