@@ -310,3 +310,16 @@ def test_pseudo_labels_take_the_widest_margins_and_the_lowest_as_nothing():
     near = np.zeros(40, dtype=bool)
     near[:3] = True  # nearer the codebook's uncoded phrasings: "nothing applies" (all kept: fewer than 5)
     assert (pseudo_labels(Z, near, 0.5, 0.0)[:3] == 2).all()
+
+
+def test_features_keep_the_last_result_but_do_not_ship_it(mini_codebook, mini_corpus):
+    import pickle
+
+    coder, texts = _fitted(mini_codebook, mini_corpus)
+    U = coder._encode(texts)
+    first = coder.features_.transform(U, texts)
+    assert coder.features_.transform(U, texts) is first  # code() scores the units it was fitted on
+    assert coder.features_.transform(U[:3], texts[:3]).shape[0] == 3
+    shipped = pickle.loads(pickle.dumps(coder))
+    assert shipped.features_._memo is None
+    np.testing.assert_array_equal(shipped.predict_proba(texts), coder.predict_proba(texts))
