@@ -96,9 +96,21 @@ class UnitFeatures:
         self.lexical_ = None
         self._memo = None
 
-    def fit(self, texts) -> "UnitFeatures":
-        self.lexical_ = LexicalFeatures().fit(texts) if self.lexical_weight else None
+    def fit(self, U: np.ndarray, texts: list[str], extra=()) -> "UnitFeatures":
+        """Fit the n-gram block on the units' ``texts`` and the codebook's ``extra`` texts; the
+        units' features (vectors ``U``) are kept for the first ``transform`` of them."""
+        if not self.lexical_weight:
+            return self
+        texts = list(texts)
+        self.lexical_ = LexicalFeatures()
+        M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
+        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
+        self._memo = (self._key(U, texts), hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())
         return self
+
+    @staticmethod
+    def _key(U: np.ndarray, texts) -> tuple[int, int]:
+        return hash(tuple(texts)), hash(np.ascontiguousarray(U).tobytes())
 
     def transform(self, U: np.ndarray, texts=None):
         """The features of vectors ``U`` and their ``texts``. The last result is kept: ``code()``
@@ -108,7 +120,7 @@ class UnitFeatures:
             return E
         if texts is None or len(texts) != len(U):
             raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
-        key = (hash(tuple(texts)), hash(np.ascontiguousarray(U).tobytes()))
+        key = self._key(U, texts)
         if self._memo is not None and self._memo[0] == key:
             return self._memo[1]
         F = hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()

@@ -181,7 +181,7 @@ class ZeroShotCoder(BaseCoder):
         self.features_ = UnitFeatures(self.center_)
         self.seeds_ = None
         if self.self_training and len(U) >= self.min_self_training:
-            self.features_ = UnitFeatures(self.center_, self.lexical_weight).fit(texts + all_theme_texts + uncoded)
+            self.features_ = UnitFeatures(self.center_, self.lexical_weight).fit(U, texts, all_theme_texts + uncoded)
             self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
             hits = keyword_hits(themes, texts) if self.keyword_seeds else None
             self.model_ = self._self_train(U, texts, hits)
