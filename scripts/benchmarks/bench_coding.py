@@ -160,6 +160,18 @@ def bench_sib_zeroshot() -> dict:
             pred = _code_sib(cb, texts, emb)[-len(test):]
             rows.append({"embedder": emb, "method": f"zero-shot --exclusive, {name}", **single_label_scores(y, pred),
                          "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
+    # the 204 test sentences redacted as `kvalitativ code` ingests them (names, places -> placeholders)
+    from kvalitativ.privacy.redact import redact_texts
+
+    redacted = redact_texts(list(test["text"]))[0]
+    for emb in ("e5", "static"):
+        for name, kw in (("", {}), (", no lexical block", dict(lexical_weight=0.0)),
+                         (", lexical weight 1", dict(lexical_weight=1.0))):
+            t = time.perf_counter()
+            pred = _code_sib(cb, redacted, emb, **kw)
+            rows.append({"embedder": emb, "method": f"test alone, redacted as the command ingests it{name}",
+                         **single_label_scores(y, pred), "uncoded": int((pred == "uncoded").sum()),
+                         "seconds": time.perf_counter() - t})
     # the coder before the lexical block (same vectors, same run): SIB's codebook has no keywords,
     # so keyword seeds do not apply
     for emb in ("e5", "static"):
@@ -269,6 +281,7 @@ def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
                          ("before: no keyword seeds, no lexical block", BEFORE_SELFTRAIN),
                          ("ablation: no keyword seeds", dict(keyword_seeds=False)),
                          ("ablation: no lexical block", dict(lexical_weight=0.0)),
+                         ("ablation: lexical weight 1", dict(lexical_weight=1.0)),
                          ("ablation: no seed phrasings, no uncoded rule, no keyword seeds, no lexical block",
                           dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()

@@ -86,6 +86,8 @@ class ZeroShotCoder(BaseCoder):
         prototype is uncoded (all its scores 0). No effect without ``uncoded_examples``.
     lexical_weight: weight of the units' TF-IDF n-grams beside the embedding in the
         self-trained models (0 = embedding only); the texts must then come with their vectors.
+        0.5 was chosen from 0, 0.25, 0.5 and 1 on the sample, the citizen input and SIB-200
+        Danish (docs/benchmarks.md): at 1 the n-grams overfit 204 redacted SIB-200 sentences.
     keyword_seeds: self-train also on the units that contain one of a theme's ``keywords``, as
         positive pseudo-examples of that theme.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
@@ -102,7 +104,7 @@ class ZeroShotCoder(BaseCoder):
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
-                 uncoded_rule=True, lexical_weight=1.0, keyword_seeds=True,
+                 uncoded_rule=True, lexical_weight=0.5, keyword_seeds=True,
                  cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
