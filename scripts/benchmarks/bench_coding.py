@@ -6,6 +6,7 @@
     python scripts/benchmarks/bench_coding.py sample           # corpora/sample gold codes, 5-fold CV grouped by person
     python scripts/benchmarks/bench_coding.py sample-zeroshot  # corpora/sample gold codes, zero-shot rows only (e5, static)
     python scripts/benchmarks/bench_coding.py citizen          # corpora/sample citizen input, zero-shot (no training data)
+    ... sample-zeroshot|citizen --codebook FILE                 # the same with another codebook file (e.g. an earlier version)
     python scripts/benchmarks/bench_coding.py cache            # first vs cached second run, identical codings
     python scripts/benchmarks/bench_coding.py all
 
@@ -138,10 +139,10 @@ def sib(split: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------- SIB-200
 def _code_sib(cb, texts, embedder: str, **kw) -> np.ndarray:
     """Each text's theme from ``code_notes`` in single-label mode, at note level (the command a
-    user runs: ``kvalitativ code ... --level note --exclusive``)."""
+    user runs: ``kvalitativ code ... --level note --exclusive``); ``kw``: ZeroShotCoder options."""
     corpus = pd.DataFrame({"note_id": [f"n{i:05d}" for i in range(len(texts))], "text": list(texts)})
-    codings = code_notes(corpus, cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE,
-                         progress=False, **kw)
+    coder = ZeroShotCoder(cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE, progress=False, **kw)
+    codings = code_notes(corpus, coder=coder)
     return codings.set_index("note_id")["theme_id"].reindex(corpus["note_id"]).to_numpy()
 
 
@@ -159,9 +160,30 @@ def bench_sib_zeroshot() -> dict:
             pred = _code_sib(cb, texts, emb)[-len(test):]
             rows.append({"embedder": emb, "method": f"zero-shot --exclusive, {name}", **single_label_scores(y, pred),
                          "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
+    # the 204 test sentences redacted as `kvalitativ code` ingests them (names, places -> placeholders)
+    from kvalitativ.privacy.redact import redact_texts
+
+    redacted = redact_texts(list(test["text"]))[0]
+    for emb in ("e5", "static"):
+        for name, kw in (("", {}), (", no lexical block", dict(lexical_weight=0.0)),
+                         (", lexical weight 1", dict(lexical_weight=1.0))):
+            t = time.perf_counter()
+            pred = _code_sib(cb, redacted, emb, **kw)
+            rows.append({"embedder": emb, "method": f"test alone, redacted as the command ingests it{name}",
+                         **single_label_scores(y, pred), "uncoded": int((pred == "uncoded").sum()),
+                         "seconds": time.perf_counter() - t})
+    # the coder before the lexical block (same vectors, same run): SIB's codebook has no keywords,
+    # so keyword seeds do not apply
+    for emb in ("e5", "static"):
+        for name, texts in (("test coded alone (204)", test["text"]), ("coded with train+dev (1,004)", everything["text"])):
+            t = time.perf_counter()
+            pred = _code_sib(cb, texts, emb, lexical_weight=0.0)[-len(test):]
+            rows.append({"embedder": emb, "method": f"before: no lexical block, {name}", **single_label_scores(y, pred),
+                         "uncoded": int((pred == "uncoded").sum()), "seconds": time.perf_counter() - t})
     # the coder before single-label mode: per-theme thresholds, one self-training round, argmax of the scores
     for name, fit in (("alone", test["text"]), ("with train+dev", everything["text"])):
-        z = ZeroShotCoder(cb, embedder="e5", level="note", n_rounds=1, cache_dir=CACHE, progress=False).fit(list(fit))
+        z = ZeroShotCoder(cb, embedder="e5", level="note", n_rounds=1, lexical_weight=0.0, cache_dir=CACHE,
+                          progress=False).fit(list(fit))
         pred = np.asarray(z.classes_)[z.predict_proba(list(test["text"])).argmax(axis=1)]
         rows.append({"embedder": "e5", "method": f"ablation: one self-training round, top score, {name}",
                      **single_label_scores(y, pred), "uncoded": 0, "seconds": 0.0})
@@ -245,13 +267,23 @@ def _summary_row(name, codings, gold, seconds):
             "valence_accuracy": s["valence_accuracy"], "valence_kappa": s["valence_kappa"], "seconds": seconds}
 
 
+# the coder before the keyword seeds and the lexical block of self-training (kvalitativ.coding.selftrain)
+BEFORE_SELFTRAIN = dict(keyword_seeds=False, lexical_weight=0.0)
+
+
 def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
-    """Zero-shot rows for e5 and static: the coder as shipped, and the ablation without the
-    codebook's own phrasings as seeds and without the uncoded rule (the coder before them)."""
+    """Zero-shot rows for e5 and static: the coder as shipped; the coder before the keyword seeds
+    and the lexical block ("before"), and without each of them; and the earlier ablation without
+    the codebook's own phrasings as seeds and without the uncoded rule (before those, too)."""
     rows = []
     for emb in ("e5", "static"):
         for name, kw in (("zero-shot", {}),
-                         ("ablation: no seed phrasings, no uncoded rule", dict(use_counter_examples=False, uncoded_rule=False))):
+                         ("before: no keyword seeds, no lexical block", BEFORE_SELFTRAIN),
+                         ("ablation: no keyword seeds", dict(keyword_seeds=False)),
+                         ("ablation: no lexical block", dict(lexical_weight=0.0)),
+                         ("ablation: lexical weight 1", dict(lexical_weight=1.0)),
+                         ("ablation: no seed phrasings, no uncoded rule, no keyword seeds, no lexical block",
+                          dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()
             zs = code_notes(corpus, coder=ZeroShotCoder(codebook, embedder=emb, level=level, cache_dir=CACHE, progress=False, **kw))
             rows.append(_summary_row(f"{name} {emb}, {level} level", zs, gold, time.perf_counter() - t))
@@ -266,15 +298,15 @@ def _print_sample(rows, corpus, folds) -> dict:
     return {"rows": rows, "markdown": md}
 
 
-def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True) -> dict:
+def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True, codebook: str = "ungekompetencer") -> dict:
     from kvalitativ.coding.base import codings_frame
     from kvalitativ.coding.units import segment_corpus
 
     corpus, gold = _sample()
-    rows = _zeroshot_rows(corpus, gold, "ungekompetencer", "sentence") if zeroshot else []
+    rows = _zeroshot_rows(corpus, gold, codebook, "sentence") if zeroshot else []
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
         t = time.perf_counter()
-        kc = KeywordCoder("ungekompetencer", level="note", use_keywords=use_kw).code(corpus)
+        kc = KeywordCoder(codebook, level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, time.perf_counter() - t))
     if not supervised:
         return _print_sample(rows, corpus, folds)
@@ -314,7 +346,7 @@ def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True)
     return _print_sample(rows, corpus, folds)
 
 
-def bench_citizen() -> dict:
+def bench_citizen(codebook: str = "borgerinput") -> dict:
     """Citizen input (borgerinput codebook, no training data): zero-shot vs keyword, per text."""
     from kvalitativ.config import ColumnMapping, IngestConfig
     from kvalitativ.io.ingest import ingest_notes
@@ -322,9 +354,9 @@ def bench_citizen() -> dict:
     cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
     corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
     gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
-    rows = _zeroshot_rows(corpus, gold, "borgerinput", "sentence") + _zeroshot_rows(corpus, gold, "borgerinput", "note")
+    rows = _zeroshot_rows(corpus, gold, codebook, "sentence") + _zeroshot_rows(corpus, gold, codebook, "note")
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
-        kc = KeywordCoder("borgerinput", level="note", use_keywords=use_kw).code(corpus)
+        kc = KeywordCoder(codebook, level="note", use_keywords=use_kw).code(corpus)
         rows.append(_summary_row(name, kc, gold, 0.0))
     md = table(rows, ["method", "micro_f1", "macro_f1", "micro_precision", "micro_recall", "mean_kappa", "seconds"])
     print(f"### corpora/sample citizen input ({len(corpus)} texts, 10 themes, no training data)\n\n" + md)
@@ -365,6 +397,7 @@ def main() -> None:
                                      "cache", "all"])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--cache-notes", type=int, default=1000)
+    ap.add_argument("--codebook", default=None, help="sample-zeroshot / citizen: a codebook file instead of the shipped one")
     a = ap.parse_args()
     todo = ["sib-zeroshot", "sib-supervised", "dkhate", "sample", "citizen", "cache"] if a.what == "all" else [a.what]
     for w in todo:
@@ -377,9 +410,9 @@ def main() -> None:
         elif w == "sample":
             bench_sample(a.folds)
         elif w == "sample-zeroshot":
-            bench_sample(a.folds, supervised=False)
+            bench_sample(a.folds, supervised=False, codebook=a.codebook or "ungekompetencer")
         elif w == "citizen":
-            bench_citizen()
+            bench_citizen(a.codebook or "borgerinput")
         elif w == "cache":
             bench_cache(a.cache_notes)
 

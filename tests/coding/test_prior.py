@@ -39,8 +39,9 @@ def test_a_theme_without_hand_codes_keeps_the_codebook_score(mini_codebook):
 def test_prior_features_are_weighted_clipped_logits(mini_codebook):
     corpus, _ = make_corpus(40, seed=4)
     prior = ZeroShotCoder(mini_codebook, embedder="tfidf", level="note").fit(list(corpus["text"]))
-    V = prior._encode(["Han har et højt fravær.", "Møde aflyst."])
-    f1, f2 = prior_features(prior, V, 1.0), prior_features(prior, V, 0.5)
+    texts = ["Han har et højt fravær.", "Møde aflyst."]
+    V = prior._encode(texts)
+    f1, f2 = prior_features(prior, V, 1.0, texts), prior_features(prior, V, 0.5, texts)
     assert f1.shape == (2, 3) and np.allclose(f2, 0.5 * f1)
     assert np.abs(f1).max() <= np.log(0.99 / 0.01) + 1e-9
 

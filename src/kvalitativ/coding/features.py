@@ -24,15 +24,18 @@ class LexicalFeatures:
         self.max_features = max_features
 
     def fit(self, texts) -> "LexicalFeatures":
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts) -> csr_matrix:
+        """Fit, and the features of ``texts`` (as ``transform`` would give them, one pass fewer)."""
         texts = np.asarray([str(t) for t in texts], dtype=object)
         min_df = self.min_df if len(texts) >= 10 * max(self.min_df, 1) else 1
         self.word_ = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True, sublinear_tf=True,
                                      min_df=min_df, token_pattern=r"(?u)\b\w+\b", max_features=self.max_features)
         self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True,
                                      min_df=max(min_df, 2) if len(texts) >= 50 else 1, max_features=self.max_features)
-        self.word_.fit(texts)
-        self.char_.fit(texts)
-        return self
+        return hstack([self.word_.fit_transform(texts), self.char_.fit_transform(texts)]).tocsr() / np.sqrt(2.0)
 
     def transform(self, texts) -> csr_matrix:
         texts = np.asarray([str(t) for t in texts], dtype=object)

@@ -22,10 +22,11 @@ __all__ = ["prior_features", "fit_prior", "detached"]
 _CLIP = 0.01
 
 
-def prior_features(zeroshot, vectors: np.ndarray, weight: float) -> np.ndarray:
+def prior_features(zeroshot, vectors: np.ndarray, weight: float, texts=None) -> np.ndarray:
     """Each theme's zero-shot logit (scores clipped to [0.01, 0.99]) times ``weight``,
-    columns in the zero-shot coder's theme order."""
-    p = np.clip(zeroshot.score_vectors(np.asarray(vectors, dtype=np.float32)), _CLIP, 1 - _CLIP)
+    columns in the zero-shot coder's theme order; ``texts``: those of ``vectors`` (the
+    zero-shot coder's lexical block reads them)."""
+    p = np.clip(zeroshot.score_vectors(np.asarray(vectors, dtype=np.float32), texts), _CLIP, 1 - _CLIP)
     return np.log(p / (1 - p)) * float(weight)
 
 

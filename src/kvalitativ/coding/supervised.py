@@ -186,7 +186,7 @@ class SupervisedCoder(BaseCoder):
         prior = getattr(self, "prior_", None)
         if vectors is None and (self.embedding or prior is not None):
             vectors = self._encode(texts)
-        pf = prior_features(prior, vectors, self.prior_weight) if prior is not None else None
+        pf = prior_features(prior, vectors, self.prior_weight, texts) if prior is not None else None
         return stack_features(lex, vectors if self.embedding else None, self.embedding_weight, pf)
 
     def _new_lr(self, shape: tuple[int, int] | None = None) -> LogisticRegression:

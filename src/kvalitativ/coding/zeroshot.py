@@ -17,7 +17,9 @@ How a unit (sentence or note) gets its theme scores:
    "nothing applies". A one-vs-rest logistic regression on the (centred) vectors, trained on
    these pseudo-labels, generalises from the codebook's words to the corpus's own phrasings.
    Its probability is the score. With too few units it is skipped, and the score is a logistic
-   function of the z-score.
+   function of the z-score. Units with one of a theme's ``keywords`` are pseudo-examples of it
+   too, and the models see the units' word and character n-grams beside the embedding
+   (:mod:`kvalitativ.coding.selftrain`).
 
 Valence comes from :class:`~kvalitativ.coding.valence.ValenceScorer` (examples + lexicon with
 Danish negation). A fitted coder is specific to the corpus it was fitted on (centre, spreads,
@@ -28,11 +30,11 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit
-from sklearn.linear_model import LogisticRegression
 
 from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
+from .selftrain import UnitFeatures, decisions, fit_theme, keyword_hits, pseudo_labels
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -53,17 +55,6 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=1, keepdims=True)
     n[n == 0] = 1.0
     return x / n
-
-
-def _decisions(models, F: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Each theme's logistic-regression decision values on ``F`` (``fallback`` where a theme has
-    no model). The same arithmetic as ``model.decision_function(F)``, but ``F`` is converted to
-    float64 once for all themes, not once per theme inside scikit-learn."""
-    F64 = np.asarray(F, dtype=np.float64)
-    out = np.empty(fallback.shape)
-    for t, m in enumerate(models):
-        out[:, t] = (F64 @ m.coef_.T + m.intercept_)[:, 0] if m is not None else fallback[:, t]
-    return out
 
 
 class ZeroShotCoder(BaseCoder):
@@ -93,6 +84,12 @@ class ZeroShotCoder(BaseCoder):
         the pseudo-labels), each row weighted ``seed_weight``.
     uncoded_rule: a unit nearer the codebook's ``uncoded_examples`` than to every theme's
         prototype is uncoded (all its scores 0). No effect without ``uncoded_examples``.
+    lexical_weight: weight of the units' TF-IDF n-grams beside the embedding in the
+        self-trained models (0 = embedding only); the texts must then come with their vectors.
+        0.5 was chosen from 0, 0.25, 0.5 and 1 on the sample, the citizen input and SIB-200
+        Danish (docs/benchmarks.md): at 1 the n-grams overfit 204 redacted SIB-200 sentences.
+    keyword_seeds: self-train also on the units that contain one of a theme's ``keywords``, as
+        positive pseudo-examples of that theme.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
         none, for codebooks whose themes exclude each other.
     cache_dir: on-disk embedding cache (None = in memory only).
@@ -107,7 +104,7 @@ class ZeroShotCoder(BaseCoder):
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
-                 uncoded_rule=True,
+                 uncoded_rule=True, lexical_weight=0.5, keyword_seeds=True,
                  cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
@@ -129,6 +126,8 @@ class ZeroShotCoder(BaseCoder):
         self.use_counter_examples = use_counter_examples
         self.seed_weight = seed_weight
         self.uncoded_rule = uncoded_rule
+        self.lexical_weight = lexical_weight
+        self.keyword_seeds = keyword_seeds
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -179,11 +178,17 @@ class ZeroShotCoder(BaseCoder):
         self.loc_ = np.median(S, axis=0)
         spread = np.std(S, axis=0)
         self.scale_ = np.where(spread > 1e-6, spread, 1.0)
-        self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
 
         self.model_ = None
+        self.features_ = UnitFeatures(self.center_)
+        self.seeds_ = None
         if self.self_training and len(U) >= self.min_self_training:
-            self.model_ = self._self_train(U)
+            self.features_ = UnitFeatures(self.center_, self.lexical_weight).fit(U, texts, all_theme_texts + uncoded)
+            self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
+            hits = keyword_hits(themes, texts) if self.keyword_seeds else None
+            self.model_ = self._self_train(U, texts, hits)
+        elif self.use_counter_examples:
+            self.seeds_ = self._seeds(themes, uncoded)
         self.thresholds_ = np.full(len(self.classes_), 0.5)
         self.valence_ = ValenceScorer().fit(themes, self._encode, cb.uncoded_examples)
         return self
@@ -228,14 +233,15 @@ class ZeroShotCoder(BaseCoder):
         owner += [k] * len(uncoded)
         if not texts:
             return None
-        F = np.asarray(_unit_rows(self._encode(texts) - self.center_), dtype=np.float64)
+        F = self.features_.transform(self._encode(texts), texts)
         return F, np.asarray(label, dtype=int), np.asarray(owner, dtype=int)
 
-    def _self_train(self, U: np.ndarray):
+    def _self_train(self, U: np.ndarray, texts: list[str], hits: np.ndarray | None):
         models = None
+        F = self.features_.transform(U, texts)  # once for all rounds (the n-gram block is the costly part)
         for _ in range(self._rounds()):
-            Z = self._z(U) if models is None else self._standardise(self._model_scores(U, models))
-            models = self._train_round(U, Z) or models
+            Z = self._z(U) if models is None else self._standardise(decisions(models, F, self._z(U)))
+            models = self._train_round(U, Z, F, hits) or models
         return models
 
     def _rounds(self) -> int:
@@ -253,69 +259,40 @@ class ZeroShotCoder(BaseCoder):
         spread = S.std(axis=0)
         return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
 
-    def _model_scores(self, U, models):
-        return _decisions(models, _unit_rows(U - self.center_), self._z(U))
+    def _model_scores(self, U, models, texts=None):
+        return decisions(models, self.features_.transform(U, texts), self._z(U))
 
-    def _train_round(self, U: np.ndarray, Z: np.ndarray):
+    def _train_round(self, U: np.ndarray, Z: np.ndarray, F, hits: np.ndarray | None):
+        """One round: pseudo-labels from ``Z`` (and the keyword ``hits``), one model per theme
+        on the units' features ``F``."""
         k = len(self.classes_)
-        best = Z.argmax(axis=1)
         zn = self._none_sims(U)
-        if zn is not None:  # nearer the codebook's "no theme" phrasings than to every theme
-            best[zn > self._sims(U).max(axis=1)] = k
-        zmax = Z.max(axis=1)
-        part = np.sort(Z, axis=1)
-        margin = part[:, -1] - part[:, -2] if k > 1 else zmax
-        labels = np.full(len(U), -1)
-        for t in range(k + 1):
-            idx = np.nonzero(best == t)[0]
-            if len(idx) == 0:
-                continue
-            n_keep = max(min(5, len(idx)), int(round(self.pseudo_fraction * len(idx))))
-            top = idx[np.argsort(-margin[idx], kind="stable")[:n_keep]]
-            labels[top] = t
-        if self.none_quantile and self.none_quantile > 0:
-            low = zmax <= np.quantile(zmax, self.none_quantile)
-            labels[low & (labels == -1)] = k  # "nothing applies"
-        keep = labels >= 0
-        present = np.unique(labels[keep])
-        if len([c for c in present if c < k]) < 1 or len(present) < 2:
+        nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
+        labels = pseudo_labels(Z, nearer_none, self.pseudo_fraction, self.none_quantile)
+        if hits is None:
+            hits = np.zeros(Z.shape, dtype=bool)
+        keep = (labels >= 0) | hits.any(axis=1)
+        Y = (labels[keep, None] == np.arange(k)[None, :]) | hits[keep]
+        if not Y.any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
-        # float64 once here, rather than inside every theme's fit (the fitted models are the same)
-        F = np.asarray(_unit_rows(U[keep] - self.center_), dtype=np.float64)
-        return [self._fit_theme(F, labels[keep], t) for t in range(k)]
-
-    def _fit_theme(self, F: np.ndarray, labels: np.ndarray, t: int):
-        """One theme's logistic regression on the pseudo-labelled units plus the codebook's seed
-        rows (its examples positive; its not_examples, other themes' examples and the
-        uncoded_examples negative), the seeds weighted ``seed_weight`` each."""
-        yt = (labels == t).astype(int)
-        w = np.ones(len(yt))
-        if self.seeds_ is not None:
-            SF, slabel, sowner = self.seeds_
-            use = (slabel >= 0) | (sowner == t)
-            F = np.vstack([F, SF[use]])
-            yt = np.concatenate([yt, (slabel[use] == t).astype(int)])
-            w = np.concatenate([w, np.full(int(use.sum()), float(self.seed_weight))])
-        if yt.sum() < 2 or yt.sum() == len(yt):
-            return None
-        # liblinear (Newton): many times faster than lbfgs on these dense, well-scaled vectors
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear",
-                                dual=F.shape[0] < F.shape[1], random_state=self.random_state)
-        return lr.fit(F, yt, sample_weight=w)
+        F = F[np.flatnonzero(keep)]
+        return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
+                          seed_weight=self.seed_weight, random_state=self.random_state) for t in range(k)]
 
     # ------------------------------------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:
         """Scores in [0, 1], shape (n_texts, n_themes), columns ``classes_``."""
-        U = self._encode(X)
-        return self._scores(U)
+        texts = [str(t) for t in X]
+        return self._scores(self._encode(texts), texts)
 
-    def score_vectors(self, U: np.ndarray) -> np.ndarray:
+    def score_vectors(self, U: np.ndarray, texts=None) -> np.ndarray:
         """Scores of texts already embedded by this coder's embedder (used as the supervised
-        coder's codebook prior, which has the vectors at hand)."""
+        coder's codebook prior, which has the vectors at hand); ``texts``: the texts of ``U``,
+        needed when the coder has a lexical block."""
         with single_threaded_blas():
-            return self._scores(np.asarray(U, dtype=np.float32))
+            return self._scores(np.asarray(U, dtype=np.float32), texts)
 
-    def _scores(self, U: np.ndarray) -> np.ndarray:
+    def _scores(self, U: np.ndarray, texts=None) -> np.ndarray:
         if len(U) == 0:
             return np.zeros((0, len(self.classes_)))
         Z = self._z(U)
@@ -325,7 +302,7 @@ class ZeroShotCoder(BaseCoder):
         # each theme's model's predict_proba, stored in Z's dtype; the curve where a theme has none
         out = curve.copy()
         has = [t for t, m in enumerate(self.model_) if m is not None]
-        out[:, has] = expit(_decisions(self.model_, _unit_rows(U - self.center_), np.zeros(Z.shape)))[:, has]
+        out[:, has] = expit(decisions(self.model_, self.features_.transform(U, texts), np.zeros(Z.shape)))[:, has]
         zn = self._none_sims(U) if self.uncoded_rule else None
         if zn is not None and out.shape[1]:
             # nearer the codebook's phrasings of "no theme" than to every theme: uncoded
@@ -352,7 +329,7 @@ class ZeroShotCoder(BaseCoder):
         texts = [str(t) for t in X]
         U = self._encode(texts)
         if Y is None:
-            Y = self.decide(self._scores(U))
+            Y = self.decide(self._scores(U, texts))
         return self._valence(U, texts, Y)
 
     def _valence(self, U: np.ndarray, texts, Y) -> np.ndarray:
@@ -367,6 +344,6 @@ class ZeroShotCoder(BaseCoder):
         # one embedding of the units serves the theme scores and the valence
         texts = [str(t) for t in texts]
         U = self._encode(texts)
-        scores = self._scores(U)
+        scores = self._scores(U, texts)
         coded = self.decide(scores).astype(bool)
         return scores, coded, self._valence(U, texts, coded)

@@ -1,0 +1,161 @@
+"""Self-training of the zero-shot coder: pseudo-labels, keyword seeds and the features it learns on.
+
+The zero-shot coder's first guess comes from embedding similarity to the codebook. Two
+additions to learning from that guess, neither needing a hand code:
+
+* **Keyword seeds.** A unit that contains one of a theme's ``keywords`` (matched by stem, as
+  the keyword baseline does) is a positive pseudo-example of that theme, whatever its nearest
+  prototype is. Keywords are what an analyst writes when asked "which words mark this theme",
+  and a sentence may carry two themes; the nearest-prototype pseudo-labels give each unit one.
+  Only ``keywords`` count, not the label's words (a label word such as "Politik" is too broad).
+* **A lexical view.** The self-trained models see the units' word and character n-grams
+  (TF-IDF) beside the embedding, so what the pseudo-labels teach carries over to the corpus's
+  own vocabulary (the supervised coder stacks the same blocks). Weighted 0.5 by default: on
+  a couple of hundred units the n-grams overfit the pseudo-labels.
+
+Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack, issparse, vstack
+from sklearn.linear_model import LogisticRegression
+
+from .features import LexicalFeatures
+from .keyword import _STOP, _TOKEN, stem
+
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
+
+
+def _keyword_stems(theme) -> list[tuple[str, ...]]:
+    """Each keyword as the stems of its words (a phrase such as "for sent" is one keyword)."""
+    out = []
+    for kw in theme.keywords:
+        words = tuple(sorted({stem(w) for w in _TOKEN.findall(kw.lower()) if w not in _STOP and len(w) >= 3}))
+        if words:
+            out.append(words)
+    return out
+
+
+def keyword_hits(themes, texts) -> np.ndarray:
+    """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a word that
+    starts with the stem of each of the keyword's words (stems as
+    :class:`~kvalitativ.coding.KeywordCoder`'s; a phrase needs all its words; label words are
+    left out)."""
+    stems = [_keyword_stems(th) for th in themes]
+    out = np.zeros((len(texts), len(themes)), dtype=bool)
+    if not any(stems):
+        return out
+    for i, text in enumerate(texts):
+        words = set(_TOKEN.findall(str(text).lower()))
+        for t, kws in enumerate(stems):
+            out[i, t] = any(all(any(w.startswith(s) for w in words) for s in kw) for kw in kws)
+    return out
+
+
+def pseudo_labels(Z: np.ndarray, nearer_none: np.ndarray | None, pseudo_fraction: float,
+                  none_quantile: float) -> np.ndarray:
+    """Per unit: the theme it is a pseudo-example of (column of ``Z``), ``k`` for "nothing
+    applies", -1 for not used. Of the units whose best theme is ``t`` (or that are nearer the
+    codebook's uncoded phrasings, ``nearer_none``: "nothing"), the ``pseudo_fraction`` with the
+    widest margin to their second theme; units in the lowest ``none_quantile`` of best score
+    that are not yet labelled become "nothing applies"."""
+    k = Z.shape[1]
+    best = Z.argmax(axis=1)
+    if nearer_none is not None:
+        best[nearer_none] = k
+    zmax = Z.max(axis=1)
+    part = np.sort(Z, axis=1)
+    margin = part[:, -1] - part[:, -2] if k > 1 else zmax
+    labels = np.full(len(Z), -1)
+    for t in range(k + 1):
+        idx = np.nonzero(best == t)[0]
+        if len(idx) == 0:
+            continue
+        n_keep = max(min(5, len(idx)), int(round(pseudo_fraction * len(idx))))
+        labels[idx[np.argsort(-margin[idx], kind="stable")[:n_keep]]] = t
+    if none_quantile and none_quantile > 0:
+        low = zmax <= np.quantile(zmax, none_quantile)
+        labels[low & (labels == -1)] = k
+    return labels
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+class UnitFeatures:
+    """What the self-trained models see: the centred, unit-length embedding (float64), and with
+    ``lexical_weight`` > 0 the TF-IDF n-gram block times that weight (sparse then)."""
+
+    def __init__(self, center: np.ndarray, lexical_weight: float = 0.0):
+        self.center = center
+        self.lexical_weight = lexical_weight
+        self.lexical_ = None
+        self._memo = None
+
+    def fit(self, U: np.ndarray, texts: list[str], extra=()) -> "UnitFeatures":
+        """Fit the n-gram block on the units' ``texts`` and the codebook's ``extra`` texts; the
+        units' features (vectors ``U``) are kept for the first ``transform`` of them."""
+        if not self.lexical_weight:
+            return self
+        texts = list(texts)
+        self.lexical_ = LexicalFeatures()
+        M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
+        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
+        self._memo = (self._key(U, texts), hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())
+        return self
+
+    @staticmethod
+    def _key(U: np.ndarray, texts) -> tuple[int, int]:
+        return hash(tuple(texts)), hash(np.ascontiguousarray(U).tobytes())
+
+    def transform(self, U: np.ndarray, texts=None):
+        """The features of vectors ``U`` and their ``texts``. The last result is kept: ``code()``
+        scores the very units the coder was just fitted on."""
+        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
+        if self.lexical_ is None:
+            return E
+        if texts is None or len(texts) != len(U):
+            raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
+        key = self._key(U, texts)
+        if self._memo is not None and self._memo[0] == key:
+            return self._memo[1]
+        F = hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
+        self._memo = (key, F)
+        return F
+
+    def __getstate__(self):
+        # a coder shipped to workers (the Dask engine) leaves the kept result behind
+        return {**self.__dict__, "_memo": None}
+
+
+def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state):
+    """One theme's logistic regression on the pseudo-labelled rows ``F`` (targets ``yt``) plus
+    the codebook's seed rows (its examples positive; its not_examples, the other themes'
+    examples and the uncoded_examples negative), each seed weighted ``seed_weight``."""
+    w = np.ones(len(yt))
+    if seeds is not None:
+        SF, slabel, sowner = seeds
+        use = (slabel >= 0) | (sowner == t)
+        F = vstack([F, SF[use]]).tocsr() if issparse(F) else np.vstack([F, SF[use]])
+        yt = np.concatenate([yt, (slabel[use] == t).astype(int)])
+        w = np.concatenate([w, np.full(int(use.sum()), float(seed_weight))])
+    if yt.sum() < 2 or yt.sum() == len(yt):
+        return None
+    # liblinear (Newton): many times faster than lbfgs on these well-scaled features
+    lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, solver="liblinear",
+                            dual=F.shape[0] < F.shape[1], random_state=random_state)
+    return lr.fit(F, yt, sample_weight=w)
+
+
+def decisions(models, F, fallback: np.ndarray) -> np.ndarray:
+    """Each theme's decision values on ``F`` (``fallback`` where a theme has no model): the
+    arithmetic of ``model.decision_function(F)`` with ``F`` converted once for all themes."""
+    out = np.empty(fallback.shape)
+    for t, m in enumerate(models):
+        out[:, t] = np.asarray(F @ m.coef_.T).ravel() + m.intercept_[0] if m is not None else fallback[:, t]
+    return out
