@@ -174,3 +174,12 @@ def test_hand_codes_of_one_distinct_text_are_an_error_that_says_so():
 
     with pytest.raises(InputError, match="distinct text"):
         text_folds(["Same note.", "same  note.", "SAME NOTE."], 5, 0)
+
+
+def test_text_folds_do_not_join_empty_texts():
+    """Texts without words are no copies of each other (one rule with ingest and the link)."""
+    texts = ["", " ", "Kom for sent.", "", "Var glad i dag.", "Ny tekst."]
+    folds = text_folds(texts, 3, random_state=0)
+    fold_of = {i: k for k, (_, te) in enumerate(folds) for i in te}
+    assert sorted(fold_of) == list(range(6))
+    assert len({fold_of[0], fold_of[1], fold_of[3]}) > 1  # three groups, not one

@@ -118,8 +118,11 @@ def text_folds(texts: list[str], n_splits: int, random_state) -> list[tuple[np.n
     same words, case and spacing ignored: ``io.duplicates.text_keys``, as ingest counts copies)
     are always in one fold: out-of-fold scores of a text must not come from a model that saw its
     copy. The folds are drawn over the distinct texts in order of first appearance, so without
-    copies they are exactly ``KFold(n_splits, shuffle=True, random_state)`` over the texts."""
-    keys = text_keys(pd.Series(texts, dtype=object)).to_numpy(dtype=object)
+    copies they are exactly ``KFold(n_splits, shuffle=True, random_state)`` over the texts. Empty
+    texts share nothing: each is its own group."""
+    keys = np.array(text_keys(pd.Series(texts, dtype=object)).fillna("").to_numpy(dtype=object))
+    empty = keys == ""  # texts without words are not copies of each other (ingest's and the link's rule)
+    keys[empty] = [f"\0empty {i}" for i in np.flatnonzero(empty)]
     group, _ = pd.factorize(keys)
     n_groups = int(group.max()) + 1 if len(group) else 0
     if n_groups < 2:
