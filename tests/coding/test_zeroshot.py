@@ -323,3 +323,29 @@ def test_features_keep_the_last_result_but_do_not_ship_it(mini_codebook, mini_co
     shipped = pickle.loads(pickle.dumps(coder))
     assert shipped.features_._memo is None
     np.testing.assert_array_equal(shipped.predict_proba(texts), coder.predict_proba(texts))
+
+
+def test_keyword_hits_equal_the_word_by_word_rule():
+    """The sparse keyword matching gives exactly what testing each word against each stem gives."""
+    import random
+
+    from kvalitativ.coding.keyword import _TOKEN
+    from kvalitativ.coding.selftrain import _keyword_stems, keyword_hits
+    from kvalitativ.codebook import load_codebook
+
+    themes = load_codebook("ungekompetencer").leaves()
+    words = sorted({w for th in themes for kw in th.keywords for w in _TOKEN.findall(kw.lower())})
+    words += ["og", "skolen", "morgen", "moren", "fuldt", "Æbler", "øhh", "for", "sent", "12"]
+    rng = random.Random(0)
+    texts = [" ".join(rng.choice(words) + rng.choice(["", "e", "ene", "s", "ligt"]) for _ in range(rng.randint(0, 9)))
+             for _ in range(400)] + ["", "!!!"]
+
+    def by_words(text):
+        found = set(_TOKEN.findall(text.lower()))
+        return [any(all(any(w.startswith(s) for w in found) for s in kw) for kw in _keyword_stems(th)) for th in themes]
+
+    expected = np.array([by_words(t) for t in texts])
+    got = keyword_hits(themes, texts)
+    assert expected.any() and (~expected).any()
+    np.testing.assert_array_equal(got, expected)
+    assert not keyword_hits(themes, ["", "..."]).any()

@@ -8,9 +8,9 @@ additions to learning from that guess, neither needing a hand code:
   prototype is. Keywords are what an analyst writes when asked "which words mark this theme",
   and a sentence may carry two themes; the nearest-prototype pseudo-labels give each unit one.
   Only ``keywords`` count, not the label's words (a label word such as "Politik" is too broad).
-* **A lexical view.** The self-trained models see the units' word and character n-grams
-  (TF-IDF) beside the embedding, so what the pseudo-labels teach carries over to the corpus's
-  own vocabulary (the supervised coder stacks the same blocks). Weighted 0.5 by default: on
+* **A lexical view.** The self-trained models see the units' word n-grams (TF-IDF; character
+  n-grams too with ``lexical_chars``) beside the embedding, so what the pseudo-labels teach
+  carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 0.5 by default: on
   a couple of hundred units the n-grams overfit the pseudo-labels.
 
 Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
@@ -18,8 +18,11 @@ Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, issparse, vstack
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .features import LexicalFeatures
@@ -42,15 +45,36 @@ def keyword_hits(themes, texts) -> np.ndarray:
     """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a word that
     starts with the stem of each of the keyword's words (stems as
     :class:`~kvalitativ.coding.KeywordCoder`'s; a phrase needs all its words; label words are
-    left out)."""
+    left out).
+
+    Why sparse algebra: the self-training sample holds some 50,000 sentences; testing every word
+    of every sentence against every stem in Python took half a minute. Here each distinct word is
+    tested once (a stem's words are one range of the sorted vocabulary), and text × stem hits are
+    one sparse product."""
     stems = [_keyword_stems(th) for th in themes]
     out = np.zeros((len(texts), len(themes)), dtype=bool)
-    if not any(stems):
+    if not any(stems) or not len(texts):
         return out
-    for i, text in enumerate(texts):
-        words = set(_TOKEN.findall(str(text).lower()))
-        for t, kws in enumerate(stems):
-            out[i, t] = any(all(any(w.startswith(s) for w in words) for s in kw) for kw in kws)
+    counter = CountVectorizer(token_pattern=_TOKEN.pattern, lowercase=True, binary=True, dtype=np.int32)
+    try:
+        X = counter.fit_transform([str(t) for t in texts])
+    except ValueError:  # no word in any text
+        return out
+    vocab = counter.get_feature_names_out().tolist()  # sorted: a stem's words are one range
+    columns = sorted({s for kws in stems for kw in kws for s in kw})
+    rows, cols = [], []
+    for j, s in enumerate(columns):
+        lo, hi = bisect_left(vocab, s), bisect_left(vocab, s + "\U0010ffff")
+        rows.extend(range(lo, hi))
+        cols.extend([j] * (hi - lo))
+    W = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(vocab), len(columns)))
+    H = (X @ W).tocsc()
+    H.data[:] = 1
+    index = {s: j for j, s in enumerate(columns)}
+    for t, kws in enumerate(stems):
+        for kw in kws:
+            present = np.asarray(H[:, [index[s] for s in kw]].sum(axis=1)).ravel()
+            out[:, t] |= present == len(kw)
     return out
 
 
@@ -91,9 +115,10 @@ class UnitFeatures:
     """What the self-trained models see: the centred, unit-length embedding (float64), and with
     ``lexical_weight`` > 0 the TF-IDF n-gram block times that weight (sparse then)."""
 
-    def __init__(self, center: np.ndarray, lexical_weight: float = 0.0):
+    def __init__(self, center: np.ndarray, lexical_weight: float = 0.0, chars: bool = True):
         self.center = center
         self.lexical_weight = lexical_weight
+        self.chars = chars
         self.lexical_ = None
         self._memo = None
 
@@ -103,7 +128,7 @@ class UnitFeatures:
         if not self.lexical_weight:
             return self
         texts = list(texts)
-        self.lexical_ = LexicalFeatures()
+        self.lexical_ = LexicalFeatures(chars=self.chars)
         M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
         E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         self._memo = (self._key(U, texts), hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())

@@ -18,7 +18,7 @@ How a unit (sentence or note) gets its theme scores:
    these pseudo-labels, generalises from the codebook's words to the corpus's own phrasings.
    Its probability is the score. With too few units it is skipped, and the score is a logistic
    function of the z-score. Units with one of a theme's ``keywords`` are pseudo-examples of it
-   too, and the models see the units' word and character n-grams beside the embedding
+   too, and the models see the units' word n-grams beside the embedding
    (:mod:`kvalitativ.coding.selftrain`).
 
 Valence comes from :class:`~kvalitativ.coding.valence.ValenceScorer` (examples + lexicon with
@@ -88,6 +88,9 @@ class ZeroShotCoder(BaseCoder):
         self-trained models (0 = embedding only); the texts must then come with their vectors.
         0.5 was chosen from 0, 0.25, 0.5 and 1 on the sample, the citizen input and SIB-200
         Danish (docs/benchmarks.md): at 1 the n-grams overfit 204 redacted SIB-200 sentences.
+    lexical_chars: the lexical block holds character n-grams (2–5) beside the words (1–2). Off
+        by default: words alone code as well on the sample, citizen input and SIB-200, and the
+        characters made the coder 1.4× slower (``scripts/benchmarks/bench_coding_lexical.py``).
     keyword_seeds: self-train also on the units that contain one of a theme's ``keywords``, as
         positive pseudo-examples of that theme.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
@@ -104,7 +107,7 @@ class ZeroShotCoder(BaseCoder):
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
-                 uncoded_rule=True, lexical_weight=0.5, keyword_seeds=True,
+                 uncoded_rule=True, lexical_weight=0.5, lexical_chars=False, keyword_seeds=True,
                  cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
@@ -127,6 +130,7 @@ class ZeroShotCoder(BaseCoder):
         self.seed_weight = seed_weight
         self.uncoded_rule = uncoded_rule
         self.lexical_weight = lexical_weight
+        self.lexical_chars = lexical_chars
         self.keyword_seeds = keyword_seeds
         self.cache_dir = cache_dir
         self.random_state = random_state
@@ -183,7 +187,8 @@ class ZeroShotCoder(BaseCoder):
         self.features_ = UnitFeatures(self.center_)
         self.seeds_ = None
         if self.self_training and len(U) >= self.min_self_training:
-            self.features_ = UnitFeatures(self.center_, self.lexical_weight).fit(U, texts, all_theme_texts + uncoded)
+            self.features_ = UnitFeatures(self.center_, self.lexical_weight, self.lexical_chars)
+            self.features_.fit(U, texts, all_theme_texts + uncoded)
             self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
             hits = keyword_hits(themes, texts) if self.keyword_seeds else None
             self.model_ = self._self_train(U, texts, hits)
