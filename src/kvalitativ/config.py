@@ -139,6 +139,11 @@ class DiscoverConfig:
     #: A folder to save the fitted topic model in (no pickles; `discover --use-model` reloads it); none = not saved.
     model_dir: str | None = None
     min_samples: int | None = None  # HDBSCAN min_samples (None = min_topic_size)
+    #: The clustering step: "hdbscan" (UMAP + HDBSCAN) or "leiden" (consensus Leiden communities
+    #: of the notes' neighbour graph; steadier across seeds, docs/benchmarks.md, Discovery quality).
+    clustering: str = "hdbscan"
+    #: Leiden's modularity resolution (clustering "leiden"): higher = more, smaller topics.
+    resolution: float = 1.0
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
     n_keywords: int = 10

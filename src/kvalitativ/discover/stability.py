@@ -86,11 +86,10 @@ def _assign_all(emb: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool) -> np.ndarray:
-    """The discoverer's clustering step (its reducer and HDBSCAN settings) with *seed*, on *emb*."""
-    d = discoverer
-    reduced = sub.reducer(d.reducer, len(emb), emb.shape[1], n_components=d.n_components,
-                          n_neighbors=d.n_neighbors, random_state=seed).fit_transform(emb)
-    labels = np.asarray(sub.clusterer(min_cluster_size, d.min_samples).fit(reduced).labels_, dtype=int)
+    """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*."""
+    reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
+                                   min_topic_size=min_cluster_size)
+    labels = np.asarray(clusterer.fit(reducer.fit_transform(emb)).labels_, dtype=int)
     return _assign_all(emb, labels) if assign_all else labels
 
 
