@@ -49,11 +49,11 @@ def merge_small(labels: np.ndarray, edges: np.ndarray, weights: np.ndarray, min_
         a, b = labels[edges[:, 0]], labels[edges[:, 1]]
         touch = (a == small) ^ (b == small)
         other = np.where(a[touch] == small, b[touch], a[touch])
-        if len(other):
-            shared = np.bincount(other, weights=weights[touch], minlength=labels.max() + 1)
+        shared = np.bincount(other, weights=weights[touch], minlength=labels.max() + 1)
+        if shared.max() > 0:
             target = int(np.argmax(shared))
-        else:  # an island: the largest community
-            target = int(ids[np.argmax(counts)])
+        else:  # an island: the largest other community
+            target = int(ids[ids != small][np.argmax(counts[ids != small])])
         labels[labels == small] = target
 
 

@@ -89,7 +89,9 @@ def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, 
     """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*."""
     reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
                                    min_topic_size=min_cluster_size)
-    labels = np.asarray(clusterer.fit(reducer.fit_transform(emb)).labels_, dtype=int)
+    # UMAP: its fitted layout; BERTopic's identity reducer (Leiden) has no fit_transform
+    reduced = reducer.fit_transform(emb) if hasattr(reducer, "fit_transform") else reducer.fit(emb).transform(emb)
+    labels = np.asarray(clusterer.fit(reduced).labels_, dtype=int)
     return _assign_all(emb, labels) if assign_all else labels
 
 

@@ -112,6 +112,11 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None):
     if getattr(d, "clustering", "hdbscan") == "leiden":
         from bertopic.dimensionality import BaseDimensionalityReduction
 
+        try:
+            import leidenalg  # noqa: F401
+        except ImportError as e:
+            raise ConfigError("discover: clustering 'leiden' needs the leidenalg package (pip install leidenalg)") from e
+
         from kvalitativ.discover.graph_cluster import LeidenClusterer
 
         return BaseDimensionalityReduction(), LeidenClusterer(
