@@ -94,3 +94,13 @@ def test_unknown_clustering_is_a_config_error(corpus, embeddings):
         Discoverer(clustering="kmeans").fit(corpus[0], embeddings)
     with pytest.raises(ConfigError, match="resolution"):
         Discoverer(clustering="leiden", resolution=0).fit(corpus[0], embeddings)
+
+
+def test_tune_searches_leiden_resolution(corpus, embeddings):
+    from kvalitativ.discover.tune import tune
+
+    texts, labels = corpus
+    table = tune(texts, embeddings, {"clustering": ["leiden"], "resolution": [0.5, 2.0], "min_topic_size": [8]},
+                 seeds=(0, 1), gold=labels)
+    assert list(table.resolution) == [0.5, 2.0] and set(table.clustering) == {"leiden"}
+    assert table.recommended.sum() == 1 and (table.stability_ari > 0.9).all() and (table.nmi > 0.8).all()
