@@ -55,7 +55,7 @@ class Discoverer(CurationMixin, BaseEstimator):
     embedder : object with ``encode(texts) -> ndarray`` (unit rows), optional
         Used when ``fit``/``transform`` get no ``embeddings``, to embed codebook seed words,
         and to embed candidate keywords for the diversity step (skipped without one).
-    min_topic_size : HDBSCAN ``min_cluster_size``: the smallest theme worth reporting.
+    min_topic_size : the smallest theme worth reporting (HDBSCAN ``min_cluster_size``; Leiden merges smaller).
     n_neighbors, n_components : UMAP: local neighbourhood size and target dimension.
     min_samples : HDBSCAN ``min_samples`` (None = min_topic_size); lower = fewer outliers.
     clustering, resolution : ``"hdbscan"`` (UMAP + HDBSCAN) or ``"leiden"`` (consensus Leiden

@@ -2,7 +2,7 @@
 
 Why: a topic found once may be an accident of one UMAP layout. An analyst needs to see, per
 topic, whether it is a theme or a seed's whim, before reading meaning into it. We refit only the
-*clustering step* (the reducer and HDBSCAN in BERTopic's slots, with the same settings) on the
+*clustering step* (the reducer and clusterer in BERTopic's slots, with the same settings) on the
 cached embeddings of a seeded subsample of at most :data:`STABILITY_SAMPLE` notes: with
 ``n_seeds`` other seeds, and once with the model's own seed on the notes in a shuffled order.
 Each refit assigns every clustering outlier to its nearest cluster centroid, as the fitted model
