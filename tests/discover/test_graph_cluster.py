@@ -104,3 +104,35 @@ def test_tune_searches_leiden_resolution(corpus, embeddings):
                  seeds=(0, 1), gold=labels)
     assert list(table.resolution) == [0.5, 2.0] and set(table.clustering) == {"leiden"}
     assert table.recommended.sum() == 1 and (table.stability_ari > 0.9).all() and (table.nmi > 0.8).all()
+
+
+def test_the_stage_fits_leiden_from_the_config(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from kvalitativ.config import config_from_dict
+    from kvalitativ.discover.stage import discover_stage
+    from kvalitativ.engines import StageEngine
+    from kvalitativ.io.store import read_stage_table, write_tables
+    from tests.discover.conftest import make_corpus
+
+    monkeypatch.chdir(tmp_path)
+    texts, labels = make_corpus()
+    ids = [f"n{i}" for i in range(len(texts))]
+    corpus = pd.DataFrame({"note_id": ids, "person_id": [f"p{i % 20}" for i in range(len(texts))], "text": texts})
+    write_tables(tmp_path / "out", {"corpus": corpus}, run_id="r1")
+    config = config_from_dict({"embed": {"name": "tfidf"},
+                               "discover": {"clustering": "leiden", "min_topic_size": 8, "stability_seeds": 2}})
+    discover_stage(config, tmp_path / "out", "r1", StageEngine("local", progress=False))
+    themes = read_stage_table(tmp_path / "out", "themes")
+    found = read_stage_table(tmp_path / "out", "codings").set_index("note_id").loc[ids].theme_id
+    assert adjusted_rand_score(labels, found) > 0.9
+    assert themes.stability.dropna().min() > 0.8
+
+
+def test_a_leiden_model_saves_and_loads_with_its_settings(corpus, embeddings, tmp_path):
+    texts, _ = corpus
+    d = Discoverer(clustering="leiden", resolution=1.5, min_topic_size=8, n_neighbors=10).fit(texts, embeddings)
+    d.save(tmp_path / "m")
+    back = Discoverer.load(tmp_path / "m")
+    assert (back.clustering, back.resolution) == ("leiden", 1.5)
+    assert np.array_equal(back.transform(texts, embeddings), d.topics_)
