@@ -263,10 +263,13 @@ def seed_stability(texts, X, y, fit=None, **params) -> dict:
             "nmi_per_seed": [score(y, r)["nmi"] for r in runs]}
 
 
-def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False) -> dict:
+def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
+                stability_params=None) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
+    if stability_only and stability_params:
+        return {"n": len(texts), "stability": [seed_stability(texts, X, y, **p) for p in stability_params]}
     if stability_only:
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m) for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
@@ -313,6 +316,9 @@ def main() -> None:
     ap.add_argument("--stability-only", action="store_true",
                     help="only the default discoverer and the stability candidates over seeds 0-4 and a "
                          "shuffled order (ARI between runs)")
+    ap.add_argument("--stability-params", type=json.loads, default=None, metavar="JSON",
+                    help="with --stability-only: these discoverer settings instead of the candidates, e.g. "
+                         "'[{\"clustering\": \"leiden\", \"resolution\": 4.189}]'")
     ap.add_argument("--core", action="store_true",
                     help="only the issue's baselines, the default, the default before and the stability candidates")
     args = ap.parse_args()
@@ -322,7 +328,8 @@ def main() -> None:
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):
             res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
-                                    stability_only=args.stability_only, core=args.core)
+                                    stability_only=args.stability_only, core=args.core,
+                                    stability_params=args.stability_params)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

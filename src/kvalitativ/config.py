@@ -142,7 +142,9 @@ class DiscoverConfig:
     #: The clustering step: "hdbscan" (UMAP + HDBSCAN) or "leiden" (consensus Leiden communities
     #: of the notes' neighbour graph; steadier across seeds, docs/benchmarks.md, Discovery quality).
     clustering: str = "hdbscan"
-    #: Leiden's modularity resolution (clustering "leiden"): higher = more, smaller topics.
+    #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
+    #: below 1,000 notes): higher = more, smaller topics. Growing with the notes keeps topics of a
+    #: comparable size on small and large corpora (1.0: 11 topics on 1,004 sentences, 118 on 4,189 notes).
     resolution: float = 1.0
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.

@@ -136,3 +136,13 @@ def test_a_leiden_model_saves_and_loads_with_its_settings(corpus, embeddings, tm
     back = Discoverer.load(tmp_path / "m")
     assert (back.clustering, back.resolution) == ("leiden", 1.5)
     assert np.array_equal(back.transform(texts, embeddings), d.topics_)
+
+
+def test_resolution_grows_with_the_notes():
+    from kvalitativ.discover.submodels import leiden_resolution, slots
+
+    assert leiden_resolution(1.0, 56) == 1.0 and leiden_resolution(2.0, 500) == 2.0
+    assert leiden_resolution(1.0, 4189) == pytest.approx(4.189) and leiden_resolution(0.5, 20_000) == 10.0
+    d = Discoverer(clustering="leiden", resolution=1.0)
+    assert slots(d, 3000, 64)[1].resolution == pytest.approx(3.0)
+    assert slots(d, 3000, 64, min_topic_size=4)[1].min_cluster_size == 4

@@ -7,9 +7,9 @@ still depends on its seed, so we run it ``n_runs`` times, weight each edge by th
 that keep its two ends together, and take the Leiden communities of that consensus graph (the
 ensemble step of scanpy/PhenoGraph-style clustering; far steadier across seeds than one run).
 
-The number of topics comes from the data: the resolution of the modularity (1.0 = plain
-modularity, no gold involved), and communities smaller than ``min_cluster_size`` join the
-community they share most edge weight with. Every note gets a topic (no outliers, ``-1``).
+The number of topics comes from the data: the modularity resolution (1.0 = plain modularity;
+the discoverer grows it with the notes, ``submodels.leiden_resolution``), and communities smaller
+than ``min_cluster_size`` join the community they share most edge weight with. Every note gets a topic (no outliers, ``-1``).
 Sits in BERTopic's ``hdbscan_model`` slot (``fit`` / ``labels_``) after an identity reducer.
 """
 

@@ -15,7 +15,7 @@ import numpy as np
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
-__all__ = ["CLUSTERINGS", "slots", "data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
+__all__ = ["CLUSTERINGS", "slots", "leiden_resolution", "data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
            "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest"]
 
 
@@ -103,6 +103,16 @@ def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, rand
 CLUSTERINGS = ("hdbscan", "leiden")
 
 
+def leiden_resolution(per_1000: float, n: int) -> float:
+    """Leiden's modularity resolution for *n* notes: *per_1000* × n / 1,000 (at least *per_1000*).
+
+    Why: modularity cannot resolve communities below about sqrt(2 × edges / resolution), and the
+    neighbour graph's edges grow with the notes, so one fixed resolution gives ever broader topics
+    on larger corpora (1.0: 11 topics on 1,004 SIB-200 sentences, 60 on 4,189 sample notes).
+    Growing it with the notes keeps topics of a comparable size, as ``min_topic_size`` does."""
+    return float(per_1000) * max(1.0, n / 1000.0)
+
+
 def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None):
     """(umap_model, hdbscan_model) for discoverer *d*: UMAP + HDBSCAN, or for ``leiden`` an
     identity reducer and consensus Leiden on the full vectors (the graph needs no layout).
@@ -120,7 +130,8 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None):
         from kvalitativ.discover.graph_cluster import LeidenClusterer
 
         return BaseDimensionalityReduction(), LeidenClusterer(
-            n_neighbors=d.n_neighbors, resolution=float(d.resolution), min_cluster_size=mcs, random_state=seed)
+            n_neighbors=d.n_neighbors, resolution=leiden_resolution(d.resolution, n), min_cluster_size=mcs,
+            random_state=seed)
     return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=d.n_neighbors, random_state=seed),
             clusterer(mcs, d.min_samples))
 
