@@ -21,8 +21,9 @@ outliers count as one more cluster, for every method alike. Methods:
   centroid, UMAP with PCA init, and k-means / agglomerative (Ward) / spectral clustering with k
   chosen by the silhouette (cosine, full space) over k = 2 … 30;
 * ``discoverer, clustering leiden``: consensus Leiden communities of the fuzzy neighbour graph
-  (``discover.clustering: leiden``, resolution 1.0 = plain modularity, and 2.0), and UMAP with
-  1,000 epochs (PCA init) + HDBSCAN 10: the candidates for stability across seeds.
+  (``discover.clustering: leiden``, resolution 1.0 and 2.0 per 1,000 notes; before commit 74023b6
+  these were fixed resolutions), and UMAP with 1,000 epochs (PCA init) + HDBSCAN 10: the
+  candidates for stability across seeds.
 
 AMI (adjusted mutual information) is reported beside NMI: NMI rewards many clusters by chance
 alone (a random partition into 100 clusters of 3,000 notes scores well above 0), AMI does not.

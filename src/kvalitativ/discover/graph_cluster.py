@@ -73,11 +73,15 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
     resolution : modularity resolution; higher = more, smaller topics (1.0 = modularity).
     min_cluster_size : the smallest topic; smaller communities are merged into a neighbour.
     n_runs : Leiden runs the consensus is taken over (1 = a single run, no consensus).
+    n_iterations : Leiden's iterations a run (leidenalg's default 2; -1 = until nothing improves,
+        about 12× slower on 20,000 notes for the same communities within 2 %).
     random_state : seeds the community search (the graph itself has no randomness).
     """
 
-    def __init__(self, n_neighbors=15, resolution=1.0, min_cluster_size=10, n_runs=10, random_state=0):
+    def __init__(self, n_neighbors=15, resolution=1.0, min_cluster_size=10, n_runs=10, n_iterations=2,
+                 random_state=0):
         self.n_neighbors = n_neighbors
+        self.n_iterations = n_iterations
         self.resolution = resolution
         self.min_cluster_size = min_cluster_size
         self.n_runs = n_runs
@@ -89,7 +93,8 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
 
         g = ig.Graph(n=n, edges=edges.tolist(), edge_attrs={"weight": weights.tolist()})
         part = la.find_partition(g, la.RBConfigurationVertexPartition, weights="weight",
-                                 resolution_parameter=float(self.resolution), seed=int(seed), n_iterations=-1)
+                                 resolution_parameter=float(self.resolution), seed=int(seed),
+                                 n_iterations=int(self.n_iterations))
         return np.asarray(part.membership, dtype=np.int64)
 
     def fit(self, X, y=None):
