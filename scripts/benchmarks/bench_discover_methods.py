@@ -141,7 +141,8 @@ def _old_defaults(texts, X, seed):
     from kvalitativ.discover import Discoverer
 
     red = umap(X, seed)  # spectral init, as the discoverer had it
-    return Discoverer(reducer=_Fixed(red), outlier_target=0.2, random_state=seed, diversity=0.0).fit(texts, X).topics_
+    return Discoverer(reducer=_Fixed(red), outlier_target=0.2, random_state=seed, diversity=0.0,
+                      clustering="hdbscan").fit(texts, X).topics_
 
 
 class _Fixed:
@@ -180,8 +181,8 @@ def core_methods(texts, X, seed, cache):
         return Discoverer(random_state=seed, diversity=0.0, **kw).fit(texts, X).topics_
 
     return {
-        "discoverer, defaults (hdbscan, min_topic_size 10)": disc(),
-        "discoverer, min_topic_size 15": disc(min_topic_size=15),
+        "discoverer, hdbscan, min_topic_size 10 (default before)": disc(clustering="hdbscan"),
+        "discoverer, hdbscan, min_topic_size 15": disc(clustering="hdbscan", min_topic_size=15),
         "discoverer, clustering leiden (resolution 1.0)": disc(**leiden(1.0)),
         "discoverer, clustering leiden, resolution 2.0": disc(**leiden(2.0)),
         "umap (pca init, 1000 epochs) + hdbscan 10, all assigned": umap_epochs_hdbscan(texts, X, seed),
@@ -202,10 +203,10 @@ def methods(texts, X, seed, cache):
     red = umap(X, seed)
     red_pca = umap(X, seed, init="pca")
     out = {
-        "discoverer, defaults (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0).fit(texts, X).topics_,
+        "discoverer, hdbscan (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0, clustering="hdbscan").fit(texts, X).topics_,
         "discoverer, clustering leiden (resolution 1.0)": Discoverer(random_state=seed, diversity=0.0, **leiden()).fit(texts, X).topics_,
-        "discoverer, min_topic_size 15": Discoverer(random_state=seed, diversity=0.0, min_topic_size=15).fit(texts, X).topics_,
-        "discoverer, min_topic_size 10": Discoverer(random_state=seed, diversity=0.0, min_topic_size=10).fit(texts, X).topics_,
+        "discoverer, hdbscan, min_topic_size 15": Discoverer(random_state=seed, diversity=0.0, min_topic_size=15, clustering="hdbscan").fit(texts, X).topics_,
+        "discoverer, hdbscan, min_topic_size 10": Discoverer(random_state=seed, diversity=0.0, min_topic_size=10, clustering="hdbscan").fit(texts, X).topics_,
         "discoverer, old defaults (outlier_target 0.2, UMAP spectral init)": _old_defaults(texts, X, seed),
         "bertopic_defaults": bertopic_defaults(texts, X, seed),
         "bertopic_defaults + reduce_outliers(embeddings)": bertopic_defaults(texts, X, seed, reduce=True),
@@ -272,7 +273,7 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
     if stability_only and stability_params:
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, **p) for p in stability_params]}
     if stability_only:
-        return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m) for m in (15, 10)]
+        return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
                 + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core}

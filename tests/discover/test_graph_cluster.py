@@ -146,3 +146,11 @@ def test_resolution_grows_with_the_notes():
     d = Discoverer(clustering="leiden", resolution=1.0)
     assert slots(d, 3000, 64)[1].resolution == pytest.approx(3.0)
     assert slots(d, 3000, 64, min_topic_size=4)[1].min_cluster_size == 4
+
+
+def test_a_model_saved_before_the_option_loads_as_hdbscan(corpus, embeddings):
+    texts, _ = corpus
+    d = Discoverer(clustering="hdbscan", min_topic_size=8, n_neighbors=10, reducer="pca").fit(texts, embeddings)
+    parts = d.to_parts()
+    del parts["meta"]["params"]["clustering"], parts["meta"]["params"]["resolution"]
+    assert Discoverer.from_parts(parts).clustering == "hdbscan"

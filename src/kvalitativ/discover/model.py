@@ -398,6 +398,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         meta = parts["meta"]
         params = dict(meta["params"])
         reducer = params.pop("reducer", "umap")
+        params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
         params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
         d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
         m = parts["bertopic"]
