@@ -73,8 +73,8 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
     resolution : modularity resolution; higher = more, smaller topics (1.0 = modularity).
     min_cluster_size : the smallest topic; smaller communities are merged into a neighbour.
     n_runs : Leiden runs the consensus is taken over (1 = a single run, no consensus).
-    n_iterations : Leiden's iterations a run (leidenalg's default 2; -1 = until nothing improves,
-        about 12× slower on 20,000 notes for the same communities within 2 %).
+    n_iterations : Leiden's iterations a run (leidenalg's default 2; -1 = until nothing improves:
+        12× slower on a 20,000-note graph, 816 communities instead of 803).
     random_state : seeds the community search (the graph itself has no randomness).
     """
 
