@@ -19,7 +19,14 @@ outliers count as one more cluster, for every method alike. Methods:
 * candidates, each with k or clusters chosen from the data only: HDBSCAN settings (leaf/eom,
   min_samples), HDBSCAN in the full embedding space, every outlier assigned to its nearest
   centroid, UMAP with PCA init, and k-means / agglomerative (Ward) / spectral clustering with k
-  chosen by the silhouette (cosine, full space) over k = 2 … 30.
+  chosen by the silhouette (cosine, full space) over k = 2 … 30;
+* ``discoverer, clustering leiden``: consensus Leiden communities of the fuzzy neighbour graph
+  (``discover.clustering: leiden``, resolution 1.0 and 2.0 per 1,000 notes; before commit 74023b6
+  these were fixed resolutions), and UMAP with 1,000 epochs (PCA init) + HDBSCAN 10: the
+  candidates for stability across seeds.
+
+AMI (adjusted mutual information) is reported beside NMI: NMI rewards many clusters by chance
+alone (a random partition into 100 clusters of 3,000 notes scores well above 0), AMI does not.
 
 Usage::
 
@@ -37,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
 REPO = Path(__file__).resolve().parents[2]
 SIB = REPO.parent / "shared" / "eval" / "sib200" / "dan_Latn"
@@ -69,15 +76,16 @@ def score(y, labels) -> dict:
     known = ~pd.isna(y)
     yk, lk = y[known].astype(str), np.asarray(labels)[known]
     return {"nmi": normalized_mutual_info_score(yk, lk), "ari": adjusted_rand_score(yk, lk),
+            "ami": adjusted_mutual_info_score(yk, lk),
             "n_clusters": int(len(set(np.asarray(labels).tolist()) - {-1})),
             "outliers": float(np.mean(np.asarray(labels) == -1))}
 
 
-def umap(X, seed, init="spectral", n_neighbors=15, n_components=5):
+def umap(X, seed, init="spectral", n_neighbors=15, n_components=5, n_epochs=None):
     from umap import UMAP
 
     return UMAP(n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0, metric="cosine",
-                random_state=seed, n_jobs=1, init=init).fit_transform(X)
+                random_state=seed, n_jobs=1, init=init, n_epochs=n_epochs).fit_transform(X)
 
 
 def hdbscan(R, mcs, ms=None, method="eom"):
@@ -133,7 +141,8 @@ def _old_defaults(texts, X, seed):
     from kvalitativ.discover import Discoverer
 
     red = umap(X, seed)  # spectral init, as the discoverer had it
-    return Discoverer(reducer=_Fixed(red), outlier_target=0.2, random_state=seed, diversity=0.0).fit(texts, X).topics_
+    return Discoverer(reducer=_Fixed(red), outlier_target=0.2, random_state=seed, diversity=0.0,
+                      clustering="hdbscan").fit(texts, X).topics_
 
 
 class _Fixed:
@@ -152,18 +161,52 @@ class _Fixed:
         return self.reduced
 
 
+#: The candidates for stability across seeds (also run by --stability-only), besides the defaults.
+def leiden(resolution=1.0):
+    return {"clustering": "leiden", "resolution": resolution}
+
+
+def umap_epochs_hdbscan(texts, X, seed):
+    """UMAP (PCA init) with 1,000 epochs instead of 200 + HDBSCAN 10, every outlier assigned."""
+    return assign_all(X, hdbscan(umap(X, seed, init="pca", n_epochs=1000), 10))
+
+
+def core_methods(texts, X, seed, cache):
+    """The issue's baselines, the default, the default before and the stability candidates."""
+    from sklearn.cluster import KMeans
+
+    from kvalitativ.discover import Discoverer
+
+    def disc(**kw):
+        return Discoverer(random_state=seed, diversity=0.0, **kw).fit(texts, X).topics_
+
+    return {
+        "discoverer, hdbscan, min_topic_size 10 (default before)": disc(clustering="hdbscan"),
+        "discoverer, hdbscan, min_topic_size 15": disc(clustering="hdbscan", min_topic_size=15),
+        "discoverer, clustering leiden (resolution 1.0)": disc(**leiden(1.0)),
+        "discoverer, clustering leiden, resolution 2.0": disc(**leiden(2.0)),
+        "umap (pca init, 1000 epochs) + hdbscan 10, all assigned": umap_epochs_hdbscan(texts, X, seed),
+        "bertopic_defaults": bertopic_defaults(texts, X, seed),
+        "bertopic_defaults + reduce_outliers(embeddings)": bertopic_defaults(texts, X, seed, reduce=True),
+        "kmeans_true_k": KMeans(cache["true_k"], n_init=10, random_state=seed).fit_predict(X),
+    }
+
+
 def methods(texts, X, seed, cache):
     """{name: labels} for one seed; UMAP runs are shared between methods through *cache*."""
     from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 
     from kvalitativ.discover import Discoverer
 
+    if cache.get("core"):
+        return core_methods(texts, X, seed, cache)
     red = umap(X, seed)
     red_pca = umap(X, seed, init="pca")
     out = {
-        "discoverer, defaults (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0).fit(texts, X).topics_,
-        "discoverer, min_topic_size 15": Discoverer(random_state=seed, diversity=0.0, min_topic_size=15).fit(texts, X).topics_,
-        "discoverer, min_topic_size 10": Discoverer(random_state=seed, diversity=0.0, min_topic_size=10).fit(texts, X).topics_,
+        "discoverer, hdbscan (all assigned, UMAP PCA init)": Discoverer(random_state=seed, diversity=0.0, clustering="hdbscan").fit(texts, X).topics_,
+        "discoverer, clustering leiden (resolution 1.0)": Discoverer(random_state=seed, diversity=0.0, **leiden()).fit(texts, X).topics_,
+        "discoverer, hdbscan, min_topic_size 15": Discoverer(random_state=seed, diversity=0.0, min_topic_size=15, clustering="hdbscan").fit(texts, X).topics_,
+        "discoverer, hdbscan, min_topic_size 10": Discoverer(random_state=seed, diversity=0.0, min_topic_size=10, clustering="hdbscan").fit(texts, X).topics_,
         "discoverer, old defaults (outlier_target 0.2, UMAP spectral init)": _old_defaults(texts, X, seed),
         "bertopic_defaults": bertopic_defaults(texts, X, seed),
         "bertopic_defaults + reduce_outliers(embeddings)": bertopic_defaults(texts, X, seed, reduce=True),
@@ -198,32 +241,43 @@ def methods(texts, X, seed, cache):
     return out
 
 
-def seed_stability(texts, X, y, **params) -> dict:
-    """The discoverer (defaults, or *params*) with seeds 0-4 and once with the notes shuffled
-    (seed 0): mean pairwise ARI between the five seeds, ARI of the shuffled run to seed 0, gold
-    NMI per seed."""
+def seed_stability(texts, X, y, fit=None, **params) -> dict:
+    """The discoverer (defaults, or *params*; or *fit(texts, X, seed)*) with seeds 0-4 and once
+    with the notes shuffled (seed 0): mean pairwise ARI between the five seeds, ARI of the
+    shuffled run to seed 0, gold NMI per seed."""
     from itertools import combinations
 
     from kvalitativ.discover import Discoverer
 
-    runs = [Discoverer(random_state=s, diversity=0.0, **params).fit(texts, X).topics_ for s in range(5)]
+    if fit is None:
+        def fit(t, x, seed):
+            return Discoverer(random_state=seed, diversity=0.0, **params).fit(t, x).topics_
+    t0 = time.perf_counter()
+    runs = [np.asarray(fit(texts, X, s)) for s in range(5)]
     perm = np.random.RandomState(0).permutation(len(texts))
     shuffled = np.empty(len(texts), dtype=int)
-    shuffled[perm] = Discoverer(random_state=0, diversity=0.0, **params).fit([texts[i] for i in perm], X[perm]).topics_
-    return {"params": params,
+    shuffled[perm] = fit([texts[i] for i in perm], X[perm], 0)
+    return {"params": params or {"method": getattr(fit, "__name__", "fit")}, "seconds_per_fit": (time.perf_counter() - t0) / 6,
+            "n_topics": [len(set(r.tolist()) - {-1}) for r in runs],
+            "ami_per_seed": [score(y, r)["ami"] for r in runs],
             "ari_between_seeds": float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)])),
             "ari_shuffled_vs_seed0": float(adjusted_rand_score(runs[0], shuffled)),
             "nmi_per_seed": [score(y, r)["nmi"] for r in runs]}
 
 
-def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False) -> dict:
+def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
+                stability_params=None) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
+    if stability_only and stability_params:
+        return {"n": len(texts), "stability": [seed_stability(texts, X, y, **p) for p in stability_params]}
     if stability_only:
-        return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m) for m in (15, 10)]}
-    cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette}
-    if not skip_silhouette:
+        return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
+                + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
+                + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
+    cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core}
+    if not cache["skip_silhouette"]:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
     per: dict[str, list[dict]] = {}
     t0 = time.perf_counter()
@@ -240,9 +294,10 @@ def report(res: dict) -> str:
     for name, r in res.items():
         lines += ["", f"{name}: {r['n']} texts ({r['n_without_gold']} without a gold theme, left out of the scores), "
                       f"{r['true_k']} gold themes; mean of seeds {list(SEEDS)}", "",
-                  "| method | clusters | outliers | NMI | ARI |", "|---|---|---|---|---|"]
+                  "| method | clusters | outliers | NMI | AMI | ARI |", "|---|---|---|---|---|---|"]
         for m, v in sorted(r["methods"].items(), key=lambda kv: -kv[1]["nmi"]):
-            lines.append(f"| {m} | {v['n_clusters']:.1f} | {v['outliers']:.2f} | {v['nmi']:.3f} | {v['ari']:.3f} |")
+            lines.append(f"| {m} | {v['n_clusters']:.1f} | {v['outliers']:.2f} | {v['nmi']:.3f} | {v['ami']:.3f} "
+                         f"| {v['ari']:.3f} |")
     return "\n".join(lines)
 
 
@@ -261,7 +316,13 @@ def main() -> None:
     ap.add_argument("--no-silhouette", action="store_true",
                     help="skip the k-by-silhouette methods (slow on thousands of notes; they pick k = 2 on SIB-200)")
     ap.add_argument("--stability-only", action="store_true",
-                    help="only the default discoverer over seeds 0-4 and a shuffled order (ARI between runs)")
+                    help="only the default discoverer and the stability candidates over seeds 0-4 and a "
+                         "shuffled order (ARI between runs)")
+    ap.add_argument("--stability-params", type=json.loads, default=None, metavar="JSON",
+                    help="with --stability-only: these discoverer settings instead of the candidates, e.g. "
+                         "'[{\"clustering\": \"leiden\", \"resolution\": 4.189}]'")
+    ap.add_argument("--core", action="store_true",
+                    help="only the issue's baselines, the default, the default before and the stability candidates")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = cached_e5()
@@ -269,7 +330,8 @@ def main() -> None:
     for name, loader in (("sib200", load_sib), ("sample", load_sample)):
         if args.only in (None, name):
             res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
-                                    stability_only=args.stability_only)
+                                    stability_only=args.stability_only, core=args.core,
+                                    stability_params=args.stability_params)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

@@ -30,12 +30,14 @@ from scripts.benchmarks.bench import bench_config, generate_corpus, stage_subpro
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True) -> dict:
+def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, clustering: str | None = None) -> dict:
     from kvalitativ.pipeline import run_id_for
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
     out, cache = work / f"out-{n}", work / f"cache-{n}"
     config = bench_config(corpus_dir, out, "static", cache)
+    if clustering:
+        config.discover.clustering = clustering
     run_id = run_id_for(config)
     res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
     runs = (("stability off", 0), ("stability on", config.discover.stability_seeds))
@@ -87,9 +89,12 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--work", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--clustering", choices=("hdbscan", "leiden"), default=None,
+                    help="discover.clustering for the stage runs (default: the config's)")
     args = ap.parse_args()
     work = Path(args.work)
-    res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only)}
+    res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only,
+                                                                  args.clustering)}
     if not args.skip_agreement:
         res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work)
     print(json.dumps(res, indent=1, default=str))

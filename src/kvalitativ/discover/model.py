@@ -55,9 +55,11 @@ class Discoverer(CurationMixin, BaseEstimator):
     embedder : object with ``encode(texts) -> ndarray`` (unit rows), optional
         Used when ``fit``/``transform`` get no ``embeddings``, to embed codebook seed words,
         and to embed candidate keywords for the diversity step (skipped without one).
-    min_topic_size : HDBSCAN ``min_cluster_size``: the smallest theme worth reporting.
+    min_topic_size : the smallest theme worth reporting (HDBSCAN ``min_cluster_size``; Leiden merges smaller).
     n_neighbors, n_components : UMAP: local neighbourhood size and target dimension.
     min_samples : HDBSCAN ``min_samples`` (None = min_topic_size); lower = fewer outliers.
+    clustering, resolution : ``"hdbscan"`` (UMAP + HDBSCAN) or ``"leiden"`` (consensus Leiden
+        communities of the neighbour graph; modularity resolution per 1,000 notes; graph_cluster.py).
     outlier_target : bring the outlier share (topic -1) to at most this (None = leave HDBSCAN's).
     outlier_strategy : ``"embeddings"`` (nearest centroid) or ``"c-tf-idf"`` (nearest word profile).
     n_keywords : keywords kept per topic.
@@ -93,7 +95,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                  outlier_target=_D.outlier_target, outlier_strategy=_D.outlier_strategy,
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
-                 curation=None, random_state=0, language="auto"):
+                 curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -111,17 +113,20 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.curation = curation
         self.random_state = random_state
         self.language = language
+        self.clustering, self.resolution = clustering, resolution
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state", "language")
+               "min_df", "random_state", "language", "clustering", "resolution")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
             raise ConfigError("discover: min_topic_size must be at least 2")
         if self.outlier_target is not None and not 0 <= float(self.outlier_target) < 1:
             raise ConfigError("discover: outlier_target must be between 0 and 1 (e.g. 0.1), or None")
+        if self.clustering not in sub.CLUSTERINGS or not float(self.resolution) > 0:
+            raise ConfigError(f"discover: clustering must be one of {', '.join(sub.CLUSTERINGS)} and resolution > 0")
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
         if not 0 <= float(self.diversity) <= 1:
@@ -145,13 +150,6 @@ class Discoverer(CurationMixin, BaseEstimator):
 
     def _representation(self):
         return sub.representation(self.embedder, self.diversity, self.n_keywords)
-
-    def _reducer(self, n: int, dim: int):
-        return sub.reducer(self.reducer, n, dim, n_components=self.n_components, n_neighbors=self.n_neighbors,
-                           random_state=self.random_state)
-
-    def _clusterer(self):
-        return sub.clusterer(self.min_topic_size, self.min_samples)
 
     def _seed_lists(self):
         return sub.seed_lists(self.seed_topics, self.embedder, self.language_)
@@ -188,10 +186,10 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
+        reducer, clusterer = sub.slots(self, n, emb.shape[1])
         self.model_ = BERTopic(
             embedding_model=_backend(self.embedder) if self.embedder is not None else None,
-            umap_model=self._reducer(n, emb.shape[1]),
-            hdbscan_model=self._clusterer(),
+            umap_model=reducer, hdbscan_model=clusterer,
             vectorizer_model=self._vectorizer(),
             ctfidf_model=self._ctfidf(),
             representation_model=None,  # the MMR step runs once, after outlier reduction (_represent)
@@ -400,6 +398,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         meta = parts["meta"]
         params = dict(meta["params"])
         reducer = params.pop("reducer", "umap")
+        params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
         params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
         d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
         m = parts["bertopic"]

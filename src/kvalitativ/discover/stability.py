@@ -2,7 +2,7 @@
 
 Why: a topic found once may be an accident of one UMAP layout. An analyst needs to see, per
 topic, whether it is a theme or a seed's whim, before reading meaning into it. We refit only the
-*clustering step* (the reducer and HDBSCAN in BERTopic's slots, with the same settings) on the
+*clustering step* (the reducer and clusterer in BERTopic's slots, with the same settings) on the
 cached embeddings of a seeded subsample of at most :data:`STABILITY_SAMPLE` notes: with
 ``n_seeds`` other seeds, and once with the model's own seed on the notes in a shuffled order.
 Each refit assigns every clustering outlier to its nearest cluster centroid, as the fitted model
@@ -86,11 +86,12 @@ def _assign_all(emb: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool) -> np.ndarray:
-    """The discoverer's clustering step (its reducer and HDBSCAN settings) with *seed*, on *emb*."""
-    d = discoverer
-    reduced = sub.reducer(d.reducer, len(emb), emb.shape[1], n_components=d.n_components,
-                          n_neighbors=d.n_neighbors, random_state=seed).fit_transform(emb)
-    labels = np.asarray(sub.clusterer(min_cluster_size, d.min_samples).fit(reduced).labels_, dtype=int)
+    """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*."""
+    reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
+                                   min_topic_size=min_cluster_size)
+    # UMAP: its fitted layout; BERTopic's identity reducer (Leiden) has no fit_transform
+    reduced = reducer.fit_transform(emb) if hasattr(reducer, "fit_transform") else reducer.fit(emb).transform(emb)
+    labels = np.asarray(clusterer.fit(reduced).labels_, dtype=int)
     return _assign_all(emb, labels) if assign_all else labels
 
 

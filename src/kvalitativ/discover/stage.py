@@ -83,7 +83,8 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
         curation = Discoverer.load(previous_model).curation_ if previous_model else None
         d = Discoverer(
             embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
-            n_components=dc.n_components, min_samples=dc.min_samples, outlier_target=dc.outlier_target,
+            n_components=dc.n_components, min_samples=dc.min_samples, clustering=dc.clustering, resolution=dc.resolution,
+            outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
             seed_topics=codebook if (codebook is not None and dc.guided) else None,

@@ -47,7 +47,7 @@ __all__ = ["tune", "DEFAULT_GRID", "RULE", "TUNABLE", "rule_text"]
 
 _D = DiscoverConfig()
 DEFAULT_GRID = {"min_topic_size": [10, 15, 25], "n_neighbors": [10, 15, 30], "n_components": [5]}
-TUNABLE = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_strategy")
+TUNABLE = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_strategy", "clustering", "resolution")
 MIN_TOPICS = 3
 
 
@@ -111,7 +111,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
     """Fit every setting of *grid* with every seed; one row per setting (see module doc).
 
     *grid*: ``{"min_topic_size": [10, 20], "n_neighbors": [15]}`` or a list of such dicts
-    (tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).
+    (tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy, clustering,
+    resolution — e.g. ``{"clustering": ["leiden"], "resolution": [1.0, 2.0]}``).
     *gold*: one label per note (e.g. a human theme), for NMI/ARI. *min_topics*: the fewest topics
     a recommended setting may find (coherence and stability both favour a few broad topics). Keywords here are plain
     c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned. *language* ("da", "en",
@@ -145,8 +146,10 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
     results: dict[int, list[dict]] = {i: [] for i in range(len(settings))}
     for i, seed in runs:
         setting = {**base, **settings[i]}
-        reduced = _reduce(emb, setting["n_neighbors"], setting["n_components"], seed, cache)
-        d = Discoverer(embedder=None, reducer=_Precomputed(reduced), outlier_target=outlier_target,
+        leiden = setting.get("clustering", _D.clustering) == "leiden"  # no layout: nothing to share
+        reducer = "umap" if leiden else _Precomputed(_reduce(emb, setting["n_neighbors"], setting["n_components"],
+                                                             seed, cache))
+        d = Discoverer(embedder=None, reducer=reducer, outlier_target=outlier_target,
                        diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, language=language,
                        **setting)
         try:
