@@ -66,8 +66,10 @@ def read_gold(path: Path, corpus, column: str | None):
               help="Human labels (note_id + label column) to report NMI/ARI against; never used to choose.")
 @click.option("--gold-col", default=None, help="Label column of --gold (default: label, theme_id or category).")
 @click.option("--grid", default=None, metavar="SPEC",
-              help="Settings to try, e.g. 'min_topic_size=10,15,25;n_neighbors=10,15,30;n_components=5' "
-                   "(tunable: min_topic_size, n_neighbors, n_components, min_samples, outlier_strategy).")
+              help="Settings to try, e.g. 'min_topic_size=10,15,25;n_neighbors=10,15,30' or "
+                   "'resolution=0.5,1,2' (tunable: min_topic_size, n_neighbors, "
+                   "resolution — Leiden's, per 1,000 notes —, clustering, and for hdbscan n_components, "
+                   "min_samples, outlier_strategy).")
 @click.option("--seeds", default="0,1,2", show_default=True, help="Seeds per setting (stability across them: ARI and reproduced bits).")
 @click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0: every note assigned).")
 @click.option("--min-topics", type=int, default=3, show_default=True,
