@@ -139,11 +139,12 @@ class DiscoverConfig:
     #: A folder to save the fitted topic model in (no pickles; `discover --use-model` reloads it); none = not saved.
     model_dir: str | None = None
     min_samples: int | None = None  # HDBSCAN min_samples (None = min_topic_size)
-    #: The clustering step: "leiden" (consensus Leiden communities of the notes' neighbour graph) or
-    #: "hdbscan" (UMAP + HDBSCAN, the default before). Leiden: ahead of BERTopic's defaults on
-    #: SIB-200 Danish and the sample, and ARI between 5 seeds 0.92 / 0.83 against 0.60 / 0.65
-    #: (docs/benchmarks.md, Discovery quality). With "leiden", min_samples and n_components do nothing.
-    clustering: str = "leiden"
+    #: The clustering step: "hdbscan" (UMAP + HDBSCAN) or "leiden" (consensus Leiden communities of
+    #: the notes' neighbour graph: ARI between 5 seeds 0.92 / 0.83 against 0.60 / 0.65 on SIB-200 Danish
+    #: and the sample, but not yet checked on data its resolution rule was not formed on, and weak on
+    #: identical notes; docs/benchmarks.md, Discovery quality). With "leiden", min_samples,
+    #: n_components and outlier_target do nothing.
+    clustering: str = "hdbscan"
     #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
     #: below 1,000 notes): higher = more, smaller topics. Growing with the notes keeps topics of a
     #: comparable size on small and large corpora (1.0: 11 topics on 1,004 sentences, 118 on 4,189 notes).

@@ -46,6 +46,9 @@ def test_quality_on_the_mini_corpus(mini_codebook, mini_corpus):
     filler = corpus[corpus["text"].str.startswith(("Møde aflyst", "Forældremøde", "Samtalen", "Vi taler"))]
     unc = set(plain.loc[plain["theme_id"] == UNCODED, "note_id"])
     assert len(unc & set(filler["note_id"])) >= len(filler) // 2
+    # the default coder (keyword seeds on) must not code the filler wholesale either
+    unc_default = set(codings.loc[codings["theme_id"] == UNCODED, "note_id"])
+    assert len(unc_default & set(filler["note_id"])) >= len(filler) // 3
 
 
 def test_deterministic(mini_codebook, mini_corpus):

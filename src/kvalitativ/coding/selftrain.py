@@ -124,34 +124,30 @@ class UnitFeatures:
 
     def fit(self, U: np.ndarray, texts: list[str], extra=()) -> "UnitFeatures":
         """Fit the n-gram block on the units' ``texts`` and the codebook's ``extra`` texts; the
-        units' features (vectors ``U``) are kept for the first ``transform`` of them."""
+        units' features (vectors ``U``) are kept for every later ``transform`` of them."""
         if not self.lexical_weight:
             return self
-        texts = list(texts)
+        texts = [str(t) for t in texts]
         self.lexical_ = LexicalFeatures(chars=self.chars)
         M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
         E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
-        self._memo = (self._key(U, texts), hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())
+        self._memo = (U, texts, hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())
         return self
 
-    @staticmethod
-    def _key(U: np.ndarray, texts) -> tuple[int, int]:
-        return hash(tuple(texts)), hash(np.ascontiguousarray(U).tobytes())
-
     def transform(self, U: np.ndarray, texts=None):
-        """The features of vectors ``U`` and their ``texts``. The last result is kept: ``code()``
-        scores the very units the coder was just fitted on."""
+        """The features of vectors ``U`` and their ``texts``. Those of the units the coder was
+        fitted on are kept from the fit (self-training rounds and ``code()`` score them again);
+        others are computed and not kept, so threads sharing the coder never see each other's."""
         E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         if self.lexical_ is None:
             return E
         if texts is None or len(texts) != len(U):
             raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
-        key = self._key(U, texts)
-        if self._memo is not None and self._memo[0] == key:
-            return self._memo[1]
-        F = hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
-        self._memo = (key, F)
-        return F
+        memo = self._memo  # read once: another thread may be dropping it
+        if memo is not None and memo[0].shape == U.shape and (memo[0] is U or np.array_equal(memo[0], U)) \
+                and memo[1] == [str(t) for t in texts]:
+            return memo[2]
+        return hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
 
     def __getstate__(self):
         # a coder shipped to workers (the Dask engine) leaves the kept result behind
