@@ -147,3 +147,20 @@ def test_smallest_topic_grows_with_the_corpus(export, tmp_path, monkeypatch):
     output = run(["discover", str(export / "notes.csv"), "--out", str(tmp_path / "out"), "--embedder", "tfidf",
                   "--min-topic-size", "5", "--min-topic-share", "0.2"], tmp_path)
     assert "topics of at least 12 notes" in output  # ceil(0.2 × 56)
+
+
+def test_discover_takes_the_clustering_from_the_command_line(export, tmp_path, monkeypatch):
+    """--clustering leiden reaches the fitted model (saved with its settings); a bad choice is refused."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    run(["discover", str(export / "notes.csv"), "--out", str(tmp_path / "out"), "--embedder", "tfidf",
+         "--min-topic-size", "8", "--clustering", "leiden", "--resolution", "2",
+         "--model-dir", str(tmp_path / "model")], tmp_path)
+    saved = json.dumps([json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "model").rglob("*.json")])
+    assert '"clustering": "leiden"' in saved and '"resolution": 2.0' in saved
+    from kvalitativ.cli import cli
+
+    bad = CliRunner().invoke(cli, ["discover", str(export / "notes.csv"), "--out", str(tmp_path / "x"),
+                                   "--clustering", "kmeans"])
+    assert bad.exit_code == 2 and "kmeans" in bad.output

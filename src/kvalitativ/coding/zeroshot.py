@@ -87,7 +87,8 @@ class ZeroShotCoder(BaseCoder):
     lexical_weight: weight of the units' TF-IDF n-grams beside the embedding in the
         self-trained models (0 = embedding only); the texts must then come with their vectors.
         0.5 was chosen from 0, 0.25, 0.5 and 1 on the sample, the citizen input and SIB-200
-        Danish (docs/benchmarks.md): at 1 the n-grams overfit 204 redacted SIB-200 sentences.
+        Danish test sentences (docs/benchmarks.md; no dev split was used): at 1 the n-grams
+        overfit 204 redacted SIB-200 sentences.
     lexical_chars: the lexical block holds character n-grams (2–5) beside the words (1–2). Off
         by default: words alone code as well on the sample, citizen input and SIB-200, and the
         characters made the coder 1.4× slower (``scripts/benchmarks/bench_coding_lexical.py``).

@@ -50,8 +50,13 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--min-topic-share", type=float, default=None,
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
                    "200 notes of 100,000; no effect below 5,000 notes; 0 = off).")
-@click.option("--n-neighbors", type=int, default=None, help="UMAP neighbourhood size (default 15).")
-@click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5).")
+@click.option("--clustering", type=click.Choice(["hdbscan", "leiden"]), default=None,
+              help="hdbscan (default: UMAP + HDBSCAN) or leiden (consensus Leiden communities of the neighbour "
+                   "graph: steadier across seeds; see docs/benchmarks.md, Discovery quality, for its limits).")
+@click.option("--resolution", type=float, default=None,
+              help="Leiden's resolution per 1,000 notes (default 1.0): higher = more, smaller topics.")
+@click.option("--n-neighbors", type=int, default=None, help="Neighbours of each note in the graph (default 15).")
+@click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5; hdbscan only).")
 @click.option("--outlier-target", type=float, default=None,
               help="Bring the share of unassigned notes to at most this (default 0: assign all).")
 @click.option("--guided/--no-guided", default=None,
@@ -71,7 +76,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
             use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
-            min_topic_share: float | None,
+            min_topic_share: float | None, clustering: str | None, resolution: float | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
             renames: tuple[str, ...], stability_seeds: int | None, seed: int | None, engine: str | None,
@@ -107,7 +112,8 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
                              "discover.n_neighbors": n_neighbors, "discover.n_components": n_components,
                              "discover.outlier_target": outlier_target, "discover.guided": guided,
                              "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder,
-                             "discover.stability_seeds": stability_seeds})
+                             "discover.stability_seeds": stability_seeds, "discover.clustering": clustering,
+                             "discover.resolution": resolution})
     validate(config)
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None
