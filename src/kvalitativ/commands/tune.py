@@ -125,8 +125,11 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     lines = [f"Tried {len(table)} setting(s) × {len(seed_list)} seed(s) on {len(texts)} notes."]
     if len(best):
         b = best.iloc[0]
-        lines.append(f"Recommended: min_topic_size={b.min_topic_size}, n_neighbors={b.n_neighbors}, "
-                     f"n_components={b.n_components} ({b.n_topics:.0f} topics, outliers {b.outlier_share:.0%}, "
+        from kvalitativ.discover.tune import DEFAULT_GRID, TUNABLE
+
+        shown = [k for k in TUNABLE if k in (grid_spec or DEFAULT_GRID)]
+        setting = ", ".join(f"{k}={b[k]}" for k in shown if k in b.index)
+        lines.append(f"Recommended: {setting} ({b.n_topics:.0f} topics, outliers {b.outlier_share:.0%}, "
                      f"NPMI {b.coherence_npmi:.3f}, stability ARI {b.stability_ari:.2f}, "
                      f"reproduced {b.stability_mi:.2f} bits).")
     lines.append(f"Rule: {table.attrs['rule']}.")
