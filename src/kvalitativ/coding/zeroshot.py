@@ -34,7 +34,7 @@ from scipy.special import expit
 from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
-from .selftrain import UnitFeatures, decisions, fit_theme, keyword_hits, pseudo_labels
+from .selftrain import UnitFeatures, _unit_rows, decisions, fit_theme, keyword_hits, pseudo_labels
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -49,12 +49,6 @@ def theme_texts(theme) -> tuple[list[str], list[str]]:
     if theme.keywords:
         desc.append(f"{theme.label}: {', '.join(theme.keywords)}")
     return desc, list(theme.examples)
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    n[n == 0] = 1.0
-    return x / n
 
 
 class ZeroShotCoder(BaseCoder):
