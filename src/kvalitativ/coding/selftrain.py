@@ -18,15 +18,12 @@ Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import numpy as np
 from scipy.sparse import csr_matrix, hstack, issparse, vstack
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .features import LexicalFeatures
-from .keyword import _STOP, _TOKEN, stem
+from .keyword import _STOP, _TOKEN, stem, stem_presence
 
 __all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
 
@@ -43,33 +40,15 @@ def _keyword_stems(theme) -> list[tuple[str, ...]]:
 
 def keyword_hits(themes, texts) -> np.ndarray:
     """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a word that
-    starts with the stem of each of the keyword's words (stems as
-    :class:`~kvalitativ.coding.KeywordCoder`'s; a phrase needs all its words; label words are
-    left out).
-
-    Why sparse algebra: the self-training sample holds some 50,000 sentences; testing every word
-    of every sentence against every stem in Python took half a minute. Here each distinct word is
-    tested once (a stem's words are one range of the sorted vocabulary), and text × stem hits are
-    one sparse product."""
+    starts with the stem of each of the keyword's words (stems and matching as
+    :class:`~kvalitativ.coding.KeywordCoder`'s, :func:`~kvalitativ.coding.keyword.stem_presence`;
+    a phrase needs all its words; label words are left out)."""
     stems = [_keyword_stems(th) for th in themes]
     out = np.zeros((len(texts), len(themes)), dtype=bool)
-    if not any(stems) or not len(texts):
-        return out
-    counter = CountVectorizer(token_pattern=_TOKEN.pattern, lowercase=True, binary=True, dtype=np.int32)
-    try:
-        X = counter.fit_transform([str(t) for t in texts])
-    except ValueError:  # no word in any text
-        return out
-    vocab = counter.get_feature_names_out().tolist()  # sorted: a stem's words are one range
     columns = sorted({s for kws in stems for kw in kws for s in kw})
-    rows, cols = [], []
-    for j, s in enumerate(columns):
-        lo, hi = bisect_left(vocab, s), bisect_left(vocab, s + "\U0010ffff")
-        rows.extend(range(lo, hi))
-        cols.extend([j] * (hi - lo))
-    W = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(vocab), len(columns)))
-    H = (X @ W).tocsc()
-    H.data[:] = 1
+    if not columns or not len(texts):
+        return out
+    H = stem_presence(list(texts), columns)
     index = {s: j for j, s in enumerate(columns)}
     for t, kws in enumerate(stems):
         for kw in kws:
@@ -138,15 +117,15 @@ class UnitFeatures:
         """The features of vectors ``U`` and their ``texts``. Those of the units the coder was
         fitted on are kept from the fit (self-training rounds and ``code()`` score them again);
         others are computed and not kept, so threads sharing the coder never see each other's."""
-        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         if self.lexical_ is None:
-            return E
+            return np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         if texts is None or len(texts) != len(U):
             raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
         memo = self._memo  # read once: another thread may be dropping it
         if memo is not None and memo[0].shape == U.shape and (memo[0] is U or np.array_equal(memo[0], U)) \
                 and memo[1] == [str(t) for t in texts]:
             return memo[2]
+        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
         return hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
 
     def __getstate__(self):

@@ -238,10 +238,15 @@ class ZeroShotCoder(BaseCoder):
 
     def _self_train(self, U: np.ndarray, texts: list[str], hits: np.ndarray | None):
         models = None
-        F = self.features_.transform(U, texts)  # once for all rounds (the n-gram block is the costly part)
+        # once for all rounds: the features (the n-gram block is the costly part), the z-scores and
+        # which units are nearer the codebook's "no theme" phrasings depend on the units alone
+        F = self.features_.transform(U, texts)
+        Z0 = self._z(U)
+        zn = self._none_sims(U)
+        nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
         for _ in range(self._rounds()):
-            Z = self._z(U) if models is None else self._standardise(decisions(models, F, self._z(U)))
-            models = self._train_round(U, Z, F, hits) or models
+            Z = Z0 if models is None else self._standardise(decisions(models, F, Z0))
+            models = self._train_round(Z, F, hits, nearer_none) or models
         return models
 
     def _rounds(self) -> int:
@@ -262,12 +267,10 @@ class ZeroShotCoder(BaseCoder):
     def _model_scores(self, U, models, texts=None):
         return decisions(models, self.features_.transform(U, texts), self._z(U))
 
-    def _train_round(self, U: np.ndarray, Z: np.ndarray, F, hits: np.ndarray | None):
-        """One round: pseudo-labels from ``Z`` (and the keyword ``hits``), one model per theme
-        on the units' features ``F``."""
+    def _train_round(self, Z: np.ndarray, F, hits: np.ndarray | None, nearer_none: np.ndarray | None):
+        """One round: pseudo-labels from ``Z`` (and the keyword ``hits``; ``nearer_none``: units
+        nearer the uncoded phrasings), one model per theme on the units' features ``F``."""
         k = len(self.classes_)
-        zn = self._none_sims(U)
-        nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
         labels = pseudo_labels(Z, nearer_none, self.pseudo_fraction, self.none_quantile)
         if hits is None:
             hits = np.zeros(Z.shape, dtype=bool)
