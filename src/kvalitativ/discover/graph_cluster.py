@@ -87,30 +87,32 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
         self.n_runs = n_runs
         self.random_state = random_state
 
-    def _leiden(self, n: int, edges, weights, seed: int) -> np.ndarray:
-        import igraph as ig
+    def _leiden(self, graph, weights, seed: int) -> np.ndarray:
         import leidenalg as la
 
-        g = ig.Graph(n=n, edges=edges.tolist(), edge_attrs={"weight": weights.tolist()})
-        part = la.find_partition(g, la.RBConfigurationVertexPartition, weights="weight",
+        part = la.find_partition(graph, la.RBConfigurationVertexPartition, weights=weights.tolist(),
                                  resolution_parameter=float(self.resolution), seed=int(seed),
                                  n_iterations=int(self.n_iterations))
         return np.asarray(part.membership, dtype=np.int64)
 
     def fit(self, X, y=None):
+        import igraph as ig
+
         n = len(X)
         if n < 3:
             self.labels_ = np.zeros(n, dtype=np.int64)
+            self.n_edges_ = 0
             return self
         edges, weights = neighbour_graph(X, self.n_neighbors)
+        graph = ig.Graph(n=n, edges=edges.tolist())  # one graph for every run; runs differ in seed and weights
         seeds = np.random.default_rng(self.random_state).integers(0, 2**31 - 1, size=max(1, int(self.n_runs)) + 1)
         together = np.zeros(len(edges))
         for s in seeds[:-1]:
-            m = self._leiden(n, edges, weights, s)
+            m = self._leiden(graph, weights, s)
             together += m[edges[:, 0]] == m[edges[:, 1]]
         labels = m
         if int(self.n_runs) > 1:
-            labels = self._leiden(n, edges, weights * together / len(seeds[:-1]), seeds[-1])
+            labels = self._leiden(graph, weights * together / len(seeds[:-1]), seeds[-1])
         self.labels_ = _by_size(merge_small(labels, edges, weights, int(self.min_cluster_size)))
         self.n_edges_ = len(edges)
         return self
