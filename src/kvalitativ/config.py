@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kvalitativ.constants import ENGINES, LEVELS
+from kvalitativ.constants import CLUSTERINGS, ENGINES, LEVELS
 from kvalitativ.errors import ConfigError
 
 #: The pseudonym key's file name beside a config file (privacy.key_file's default).
@@ -317,6 +317,9 @@ def validate(config: RunConfig) -> RunConfig:
     if not 0 <= float(config.discover.min_topic_share) < 0.5:
         raise ConfigError(f"discover.min_topic_share is {config.discover.min_topic_share}: give a share of the notes "
                           "between 0 (off) and 0.5, e.g. 0.002.")
+    if config.discover.clustering not in CLUSTERINGS:
+        raise ConfigError(f"discover.clustering is '{config.discover.clustering}': "
+                          f"use {' or '.join(repr(x) for x in CLUSTERINGS)}.")
     if config.ingest.pseudonymize not in ("auto", "always", "never"):
         raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
     key, out = config.privacy.key_file, config.out

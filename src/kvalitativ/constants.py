@@ -8,7 +8,7 @@ evidence, review) drop or count it; no module spells the literal itself.
 
 from __future__ import annotations
 
-__all__ = ["UNCODED", "ENGINES", "LEVELS"]
+__all__ = ["UNCODED", "ENGINES", "LEVELS", "CLUSTERINGS"]
 
 #: theme_id of the one row a note gets when no theme applies to any of its units.
 UNCODED = "uncoded"
@@ -19,3 +19,7 @@ ENGINES = ("auto", "local", "streamed", "dask")
 
 #: What one coded unit is (``code.level``, ``--level``): a sentence of a note, or the whole note.
 LEVELS = ("sentence", "note")
+
+#: Discovery's clustering step (``discover.clustering``, ``--clustering``): UMAP + HDBSCAN, or
+#: consensus Leiden communities of the notes' neighbour graph.
+CLUSTERINGS = ("hdbscan", "leiden")

@@ -164,3 +164,12 @@ def test_discover_takes_the_clustering_from_the_command_line(export, tmp_path, m
     bad = CliRunner().invoke(cli, ["discover", str(export / "notes.csv"), "--out", str(tmp_path / "x"),
                                    "--clustering", "kmeans"])
     assert bad.exit_code == 2 and "kmeans" in bad.output
+
+
+def test_a_config_with_an_unknown_clustering_is_refused_with_the_choices():
+    from kvalitativ.config import config_from_dict, validate
+    from kvalitativ.errors import ConfigError
+
+    validate(config_from_dict({"discover": {"clustering": "leiden"}}))
+    with pytest.raises(ConfigError, match="discover.clustering is 'kmeans': use 'hdbscan' or 'leiden'"):
+        validate(config_from_dict({"discover": {"clustering": "kmeans"}}))

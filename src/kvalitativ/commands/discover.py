@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option, published
+from kvalitativ.constants import CLUSTERINGS
 
 
 def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[list[list[int]], dict[int, str]]:
@@ -50,7 +51,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--min-topic-share", type=float, default=None,
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
                    "200 notes of 100,000; no effect below 5,000 notes; 0 = off).")
-@click.option("--clustering", type=click.Choice(["hdbscan", "leiden"]), default=None,
+@click.option("--clustering", type=click.Choice(CLUSTERINGS), default=None,
               help="hdbscan (default: UMAP + HDBSCAN) or leiden (consensus Leiden communities of the neighbour "
                    "graph: steadier across seeds; see docs/benchmarks.md, Discovery quality, for its limits).")
 @click.option("--resolution", type=float, default=None,

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from kvalitativ.constants import CLUSTERINGS  # re-exported
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
@@ -99,8 +100,6 @@ def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, rand
     raise ConfigError(f"discover: reducer must be 'umap', 'pca' or an object with fit/transform, not {kind!r}")
 
 
-#: The clustering steps the discoverer can put in BERTopic's slots.
-CLUSTERINGS = ("hdbscan", "leiden")
 
 
 def leiden_resolution(per_1000: float, n: int) -> float:
