@@ -346,14 +346,19 @@ def bench_sample(folds: int = 5, zeroshot: bool = True, supervised: bool = True,
     return _print_sample(rows, corpus, folds)
 
 
-def bench_citizen(codebook: str = "borgerinput") -> dict:
-    """Citizen input (borgerinput codebook, no training data): zero-shot vs keyword, per text."""
+def _citizen():
+    """The sample's citizen input as ingest reads it, and its gold codes."""
     from kvalitativ.config import ColumnMapping, IngestConfig
     from kvalitativ.io.ingest import ingest_notes
 
     cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
     corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
-    gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
+    return corpus, pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
+
+
+def bench_citizen(codebook: str = "borgerinput") -> dict:
+    """Citizen input (borgerinput codebook, no training data): zero-shot vs keyword, per text."""
+    corpus, gold = _citizen()
     rows = _zeroshot_rows(corpus, gold, codebook, "sentence") + _zeroshot_rows(corpus, gold, codebook, "note")
     for name, use_kw in (("keyword: labels + keywords", True), ("keyword: labels only", False)):
         kc = KeywordCoder(codebook, level="note", use_keywords=use_kw).code(corpus)

@@ -28,26 +28,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from scripts.benchmarks.bench_coding import (CACHE, SIB_CODEBOOK, _code_sib, _sample, _summary_row,  # noqa: E402
-                                             save, sib, single_label_scores, table)
+from scripts.benchmarks.bench_coding import (CACHE, SIB_CODEBOOK, _citizen, _code_sib, _sample,  # noqa: E402
+                                             _summary_row, save, sib, single_label_scores, table)
 
 from kvalitativ.codebook import codebook_from_dict  # noqa: E402
 from kvalitativ.coding import ZeroShotCoder, code_notes  # noqa: E402
 
 VARIANTS = {"words + characters": dict(lexical_chars=True), "words only": dict(lexical_chars=False),
             "no lexical block": dict(lexical_weight=0.0)}
-
-
-def _citizen():
-    from kvalitativ.config import ColumnMapping, IngestConfig
-    from kvalitativ.io.ingest import ingest_notes
-    from scripts.benchmarks.bench_coding import REPO
-
-    cfg = IngestConfig(columns=ColumnMapping(note_id="HenvendelsesID", text="Tekst", date="Dato"))
-    corpus = ingest_notes(REPO / "corpora" / "sample" / "citizen_input.csv", cfg).corpus
-    import pandas as pd
-
-    return corpus, pd.read_csv(REPO / "corpora" / "sample" / "gold_citizen_codings.csv")
 
 
 def _code(corpus, codebook, emb, kw):
