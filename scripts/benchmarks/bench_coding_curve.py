@@ -4,7 +4,9 @@
 
 Simulated hand coding: a "coder" codes notes as the gold file says, in batches, and after each
 batch the supervised coder is retrained exactly as ``kvalitativ code --train`` does
-(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors.
+(``make_coder(..., "supervised", train=codes)``: its codebook prior self-trained with the hand
+codes too) on the cached e5 vectors. ``--before``: also the same batches with the prior fitted
+once without the hand codes (the coder before the prior learned from them).
 
 * **random**: the batch is a simple random sample of the notes not yet coded.
 * **active**: the batch is drawn by ``review export --strategy active``'s design
@@ -179,7 +181,8 @@ def markdown(summary: pd.DataFrame, task: str, sizes=SIZES) -> str:
     s = summary[summary["task"] == task]
     head = "| hand-coded notes | " + " | ".join(str(n) for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
     body = ""
-    for strategy in ("random", "active", "random, hand codes only"):
+    for strategy in ("random", "active", "random, prior without hand codes (before)",
+                     "active, prior without hand codes (before)", "random, hand codes only"):
         if not (s["strategy"] == strategy).any():
             continue
         cells = []
@@ -194,9 +197,11 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", nargs="+", choices=["sample", "sib"], default=["sample", "sib"])
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first-seed ... (0-4 reported; 10+ for choosing)")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--random-share", type=float, default=0.25)
     ap.add_argument("--ablation", action="store_true", help="also random selection without the codebook prior")
+    ap.add_argument("--before", action="store_true", help="also the prior fitted without the hand codes")
     a = ap.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(","))
     rows = []
@@ -205,11 +210,15 @@ def main(argv=None) -> dict:
         zs = _zeroshot_codings(task)
         prior = fit_prior(task.corpus, task.codebook, level=task.level, embedder=resolve_embedder(
             "e5", cache_dir=CACHE, progress=False), exclusive=task.exclusive, cache_dir=CACHE, random_state=0,
-            progress=False)
-        for seed in range(a.seeds):
+            progress=False) if a.before else None
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             for strategy in ("random", "active"):
-                rows += run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
+                rows += run_curve(task, strategy, seed, sizes, a.random_share, None, zs=zs)
                 print(rows[-1], flush=True)
+                if a.before:  # the prior fitted once, without the hand codes
+                    rows += [{**r, "strategy": f"{strategy}, prior without hand codes (before)"}
+                             for r in run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)]
+                    print(rows[-1], flush=True)
             if a.ablation:  # the coder before the codebook prior: hand codes only
                 rows += [{**r, "strategy": "random, hand codes only"}
                          for r in run_curve(task, "random", seed, sizes, a.random_share, {"prior": False})]
