@@ -4,9 +4,7 @@
 
 Simulated hand coding: a "coder" codes notes as the gold file says, in batches, and after each
 batch the supervised coder is retrained exactly as ``kvalitativ code --train`` does
-(``make_coder(..., "supervised", train=codes)``: its codebook prior self-trained with the hand
-codes too) on the cached e5 vectors. ``--before``: also the same batches with the prior fitted
-once without the hand codes (the coder before the prior learned from them).
+(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors.
 
 * **random**: the batch is a simple random sample of the notes not yet coded.
 * **active**: the batch is drawn by ``review export --strategy active``'s design
@@ -181,8 +179,7 @@ def markdown(summary: pd.DataFrame, task: str, sizes=SIZES) -> str:
     s = summary[summary["task"] == task]
     head = "| hand-coded notes | " + " | ".join(str(n) for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
     body = ""
-    for strategy in ("random", "active", "random, prior without hand codes (before)",
-                     "active, prior without hand codes (before)", "random, hand codes only"):
+    for strategy in ("random", "active", "random, hand codes only"):
         if not (s["strategy"] == strategy).any():
             continue
         cells = []
@@ -201,7 +198,6 @@ def main(argv=None) -> dict:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--random-share", type=float, default=0.25)
     ap.add_argument("--ablation", action="store_true", help="also random selection without the codebook prior")
-    ap.add_argument("--before", action="store_true", help="also the prior fitted without the hand codes")
     a = ap.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(","))
     rows = []
@@ -210,15 +206,12 @@ def main(argv=None) -> dict:
         zs = _zeroshot_codings(task)
         prior = fit_prior(task.corpus, task.codebook, level=task.level, embedder=resolve_embedder(
             "e5", cache_dir=CACHE, progress=False), exclusive=task.exclusive, cache_dir=CACHE, random_state=0,
-            progress=False) if a.before else None
+            progress=False)
         for seed in range(a.first_seed, a.first_seed + a.seeds):
             for strategy in ("random", "active"):
-                rows += run_curve(task, strategy, seed, sizes, a.random_share, None, zs=zs)
-                print(rows[-1], flush=True)
-                if a.before:  # the prior fitted once, without the hand codes
-                    rows += [{**r, "strategy": f"{strategy}, prior without hand codes (before)"}
-                             for r in run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)]
-                    print(rows[-1], flush=True)
+                curve = run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
+                rows += curve
+                print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4)) for r in curve], flush=True)
             if a.ablation:  # the coder before the codebook prior: hand codes only
                 rows += [{**r, "strategy": "random, hand codes only"}
                          for r in run_curve(task, "random", seed, sizes, a.random_share, {"prior": False})]
@@ -227,7 +220,8 @@ def main(argv=None) -> dict:
     md = {name: markdown(summary, name, sizes) for name in a.data}
     for name, text in md.items():
         print(f"\n### {name}\n\n{text}")
-    save("learning_curve", {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
+    save("learning_curve_" + "_".join(a.data),
+         {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
     return {"rows": rows, "summary": summary, "markdown": md}
 
 

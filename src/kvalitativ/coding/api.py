@@ -96,8 +96,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
     is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
     ``prior``: the supervised coder also uses the codebook, as a zero-shot prior fitted on the
-    run's fit sample and self-trained with the hand codes too (see ``kvalitativ.coding.prior``);
-    False: hand codes only; or a fitted :class:`ZeroShotCoder` to use as the prior.
+    run's fit sample (see ``kvalitativ.coding.prior``); False: hand codes only; or a fitted
+    :class:`ZeroShotCoder` to use as the prior.
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
@@ -113,8 +113,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         if zs is None and prior is True and codebook is not None:
             embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)
             zs = detached(fit_prior(corpus, codebook, level=level, embedder=embedder, exclusive=exclusive,
-                                    cache_dir=cache_dir, random_state=random_state, progress=progress,
-                                    codes=train))
+                                    cache_dir=cache_dir, random_state=random_state, progress=progress))
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)

@@ -41,42 +41,16 @@ def detached(zeroshot):
 
 
 def fit_prior(corpus, codebook, *, level: str, embedder, exclusive: bool, cache_dir, random_state: int,
-              progress: bool, codes=None):
+              progress: bool):
     """A zero-shot coder fitted on the units of the run's fit sample (the same sample every
-    engine fits a zero-shot coder on), to serve as the supervised coder's prior.
-
-    ``codes`` (optional): the hand codes (``note_id, theme_id``; "uncoded" = no theme). The
-    prior then self-trains on them too (``ZeroShotCoder.fit(X, y, groups)``; their notes join
-    the fit sample): a hand code corrects the codebook's pseudo-labels on the whole corpus, where
-    the supervised head only sees the hand-coded notes (on the sample at 200 hand codes, seeds
-    10-11: mean kappa 0.67 -> 0.72; docs/benchmarks.md, "Coding quality")."""
+    engine fits a zero-shot coder on), to serve as the supervised coder's prior."""
     from kvalitativ.sampling import fit_sample
 
     from .units import segment_corpus
     from .zeroshot import ZeroShotCoder
 
     rows = fit_sample(len(corpus), random_state)
-    y = groups = None
-    if codes is not None:
-        coded = _code_sets(codes)
-        ids = corpus["note_id"].astype(str).to_numpy()
-        rows = np.union1d(rows, np.flatnonzero(np.isin(ids, list(coded))))
     units = segment_corpus(corpus.iloc[rows], level)
-    if codes is not None:
-        groups = units["note_id"].astype(str).to_numpy(dtype=object)
-        y = [coded.get(n) for n in groups]
     zs = ZeroShotCoder(codebook, embedder=embedder, level=level, exclusive=exclusive, cache_dir=cache_dir,
                        random_state=random_state, progress=progress)
-    return zs.fit([str(t) for t in np.asarray(units["text"], dtype=object)], y, groups)
-
-
-def _code_sets(codes) -> dict:
-    """Per hand-coded note id: the set of its themes ("uncoded" and empty left out)."""
-    from kvalitativ.constants import UNCODED
-
-    out: dict = {}
-    for n, t in zip(codes["note_id"].astype(str), codes["theme_id"]):
-        themes = out.setdefault(n, set())
-        if isinstance(t, str) and t not in ("", UNCODED):
-            themes.add(t)
-    return out
+    return zs.fit([str(t) for t in np.asarray(units["text"], dtype=object)])

@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from .features import LexicalFeatures
 from .keyword import keyword_patterns, stem_presence
 
-__all__ = ["keyword_hits", "pseudo_labels", "hand_targets", "UnitFeatures", "fit_theme", "decisions"]
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
 
 
 def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
@@ -80,29 +80,6 @@ def pseudo_labels(Z: np.ndarray, nearer_none: np.ndarray | None, pseudo_fraction
     return labels
 
 
-def hand_targets(Z: np.ndarray, note: np.ndarray, themes: list[list[int]]) -> np.ndarray:
-    """Targets from hand codes given per note, for the units (rows of ``Z``) of hand-coded notes:
-    (n_units, n_themes) of 1 (positive), 0 (negative) or -1 (unknown; also every row of a unit
-    whose note was not hand-coded, ``note`` -1). ``note``: per unit, the index of its note in
-    ``themes`` (the theme columns each hand-coded note carries).
-
-    Why not the note's themes on all of its sentences: a note coded "fravær" and "trivsel" has one
-    sentence about each, so each sentence would teach both themes wrongly. A note's code says that
-    *some* unit carries the theme (multiple-instance learning): the unit that scores highest for it
-    now (``Z``) is its positive, the note's other units are unknown for that theme, and every unit
-    of a note *not* coded with a theme is a negative of it — the clearest thing a hand code says."""
-    out = np.full(Z.shape, -1, dtype=int)
-    out[note >= 0] = 0
-    order = np.argsort(note, kind="stable")
-    bounds = np.searchsorted(note[order], np.arange(len(themes) + 1))  # each note's units: one run
-    for j, cols in enumerate(themes):
-        rows = order[bounds[j]:bounds[j + 1]]
-        for t in cols if len(rows) else ():
-            out[rows, t] = -1
-            out[rows[np.argmax(Z[rows, t])], t] = 1
-    return out
-
-
 def _unit_rows(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=1, keepdims=True)
     n[n == 0] = 1.0
@@ -152,13 +129,11 @@ class UnitFeatures:
         return {**self.__dict__, "_memo": None}
 
 
-def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state,
-              weights: np.ndarray | None = None):
-    """One theme's logistic regression on the pseudo-labelled rows ``F`` (targets ``yt``, row
-    ``weights``, default 1) plus the codebook's seed rows (its examples positive; its
-    not_examples, the other themes' examples and the uncoded_examples negative), each seed
-    weighted ``seed_weight``."""
-    w = np.ones(len(yt)) if weights is None else np.asarray(weights, dtype=float)
+def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state):
+    """One theme's logistic regression on the pseudo-labelled rows ``F`` (targets ``yt``) plus
+    the codebook's seed rows (its examples positive; its not_examples, the other themes'
+    examples and the uncoded_examples negative), each seed weighted ``seed_weight``."""
+    w = np.ones(len(yt))
     if seeds is not None:
         SF, slabel, sowner = seeds
         use = (slabel >= 0) | (sowner == t)
