@@ -67,20 +67,17 @@ class Task:
     extra: dict = field(default_factory=dict)
 
 
-def _codes(task: Task, coded: list[str], p_include: dict | None = None) -> pd.DataFrame:
+def _codes(task: Task, coded: list[str]) -> pd.DataFrame:
     rows = [(n, t) for n in coded for t in (task.labels.get(n) or [UNCODED])]
-    codes = pd.DataFrame(rows, columns=["note_id", "theme_id"])
-    if p_include:  # as `review import --selection` keeps them on the codes of an active sheet
-        codes["p_include"] = codes["note_id"].map(p_include)
-    return codes
+    return pd.DataFrame(rows, columns=["note_id", "theme_id"])
 
 
-def fit_coder(task: Task, coded: list[str], learner: dict | None = None, p_include: dict | None = None):
+def fit_coder(task: Task, coded: list[str], learner: dict | None = None):
     """The supervised coder of ``code --train`` on the hand codes of ``coded``."""
     kw = dict(learner or {})
     return make_coder(task.corpus, task.codebook, "supervised", level=task.level, embedder="e5",
-                      train=_codes(task, coded, p_include), cache_dir=CACHE, progress=False,
-                      exclusive=task.exclusive, **kw)
+                      train=_codes(task, coded), cache_dir=CACHE, progress=False, exclusive=task.exclusive,
+                      **kw)
 
 
 def _zeroshot_codings(task: Task) -> tuple[pd.DataFrame, dict]:
@@ -98,11 +95,10 @@ def _draw_active(task: Task, codings, thresholds, coded: set[str], size: int, sh
     sel = select_active(codings, left, n_persons=n_persons, n_active=n_active, thresholds=thresholds,
                         themes=list(thresholds), random_state=seed)
     picked = sel.sort_values("order")["note_id"].tolist()[:size]
-    p = dict(zip(sel["note_id"], sel["p_include"]))
-    if len(picked) < size:  # top up with the most uncertain notes left (chosen for sure: p = 1)
+    if len(picked) < size:  # top up with the most uncertain notes left
         rest = sel_margin_order(codings, left, thresholds, set(picked))
         picked += rest[: size - len(picked)]
-    return picked, {n: float(p.get(n, 1.0)) for n in picked}
+    return picked
 
 
 def sel_margin_order(codings, left, thresholds, skip: set[str]) -> list[str]:
@@ -114,12 +110,10 @@ def sel_margin_order(codings, left, thresholds, skip: set[str]) -> list[str]:
 
 
 def run_curve(task: Task, strategy: str, seed: int, sizes=SIZES, share: float = 0.25,
-              learner: dict | None = None, zs=None, weighted: bool = True) -> list[dict]:
-    """Kappa after each size in ``sizes`` for one seed and one strategy; ``weighted``: the active
-    notes' inclusion probabilities go with the codes (as ``review import --selection`` keeps them)."""
+              learner: dict | None = None, zs=None) -> list[dict]:
+    """Kappa after each size in ``sizes`` for one seed and one strategy."""
     rng = np.random.default_rng(seed)
     coded: list[str] = []
-    p_include: dict = {}
     codings, thresholds = zs if zs is not None else (None, None)
     out = []
     for size in sizes:
@@ -128,11 +122,9 @@ def run_curve(task: Task, strategy: str, seed: int, sizes=SIZES, share: float = 
             left = np.array(sorted(set(task.pool) - set(coded)), dtype=object)
             coded += rng.choice(left, size=need, replace=False).tolist()
         else:
-            picked, p = _draw_active(task, codings, thresholds, set(coded), need, share, seed * 1000 + size)
-            coded += picked
-            p_include.update(p)
+            coded += _draw_active(task, codings, thresholds, set(coded), need, share, seed * 1000 + size)
         t = time.perf_counter()
-        coder = fit_coder(task, coded, learner, p_include if weighted else None)
+        coder = fit_coder(task, coded, learner)
         codings = coder.code(task.corpus)
         thresholds = dict(zip(coder.classes_, coder.decision_thresholds()))
         out.append({"task": task.name, "strategy": strategy, "seed": seed, "n": len(coded),

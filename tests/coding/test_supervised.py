@@ -183,23 +183,3 @@ def test_text_folds_do_not_join_empty_texts():
     fold_of = {i: k for k, (_, te) in enumerate(folds) for i in te}
     assert sorted(fold_of) == list(range(6))
     assert len({fold_of[0], fold_of[1], fold_of[3]}) > 1  # three groups, not one
-
-
-def test_inclusion_weights_and_weighted_thresholds():
-    """Codes from an active sheet carry inclusion probabilities: a note drawn with p = 0.1 stands
-    for ten, and the threshold is the one that is best for the corpus, not for the sheet."""
-    from kvalitativ.coding.api import inclusion_weights
-    from kvalitativ.coding.calibration import _best_threshold, _f1
-
-    codes = pd.DataFrame({"note_id": ["a", "a", "b", "c"], "theme_id": ["t", "u", "t", "uncoded"],
-                          "p_include": [0.1, 0.1, 0.5, None]})
-    w = inclusion_weights(codes)
-    np.testing.assert_allclose(w / w[1], [5.0, 1.0, 1 / 0.3 / 2])  # c: the mean probability (0.3)
-    assert w.mean() == pytest.approx(1.0)
-    assert inclusion_weights(codes.drop(columns="p_include")) is None
-    # borderline negatives at 0.4 are few on the sheet but stand for many in the corpus (weight 10)
-    p = np.array([0.9, 0.4, 0.4, 0.4, 0.4, 0.4, 0.2])
-    y = np.array([1, 1, 1, 0, 0, 0, 0])
-    wt = np.array([1.0, 1, 1, 10, 10, 10, 1])
-    assert _best_threshold(p, y) <= 0.4 and _best_threshold(p, y, wt) > 0.4
-    assert _f1(p >= 0.4, y, wt) < _f1(p >= 0.4, y)

@@ -66,21 +66,6 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
     return texts, ys, vals
 
 
-def inclusion_weights(codes: pd.DataFrame) -> np.ndarray | None:
-    """Per coded note (in ``training_from_codes``' order): 1 / its inclusion probability
-    (``p_include``, kept on codes imported with an active sheet's selection), scaled to mean 1;
-    a note without one counts as drawn at random (the mean probability of the others). None when
-    no note has one."""
-    if "p_include" not in codes.columns:
-        return None
-    p = pd.to_numeric(codes.groupby(codes["note_id"].astype(str), sort=False)["p_include"].first(), errors="coerce")
-    p = p.where((p > 0) & (p <= 1))
-    if p.isna().all():
-        return None
-    w = 1.0 / p.fillna(p.mean()).to_numpy(dtype=float)
-    return w / w.mean()
-
-
 def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None,
                cache_dir=None, threshold: float | None = None, run_id: str | None = None,
@@ -132,7 +117,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)
-        return model.fit(texts, ys, vals, sample_weight=inclusion_weights(train))
+        return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 
 

@@ -42,7 +42,6 @@ from kvalitativ.io.duplicates import text_keys
 from kvalitativ.text.sentences import split_sentences
 
 from .base import BaseCoder, top_only
-from .calibration import _best_threshold, _f1, _platt, _sigmoid
 from .features import LexicalFeatures, stack_features
 from .prior import detached, prior_features
 from .valence import VALENCES, ValenceScorer, lexical_polarities
@@ -72,6 +71,46 @@ def labels_to_matrix(y, classes: list[str] | None = None) -> tuple[np.ndarray, l
             if t in index:
                 Y[i, index[t]] = 1
     return Y, list(classes)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit p = sigmoid(a * d + b) on out-of-fold decision values (Platt's smoothed targets)."""
+    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+    target = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    lr = LogisticRegression(C=1e4, max_iter=1000)
+    # weighted fit with soft targets: duplicate rows with weights
+    d = decision.reshape(-1, 1)
+    X = np.vstack([d, d])
+    Y = np.r_[np.ones(len(d)), np.zeros(len(d))]
+    w = np.r_[target, 1 - target]
+    lr.fit(X, Y, sample_weight=w)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    pred, pos = np.asarray(pred, dtype=bool), np.asarray(y) == 1
+    denom = pred.sum() + pos.sum()
+    return float(2 * np.sum(pred & pos) / denom) if denom else 0.0
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The threshold maximising F1 on out-of-fold scores (ties: the one closest to 0.5)."""
+    if y.sum() == 0:
+        return 1.0
+    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    pos = y == 1
+    best, best_f1 = 0.5, -1.0
+    for g in grid:
+        pred = p >= g
+        tp = np.sum(pred & pos)
+        f1 = 2 * tp / (pred.sum() + pos.sum()) if (pred.sum() + pos.sum()) else 0.0
+        if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(g - 0.5) < abs(best - 0.5)):
+            best, best_f1 = float(g), f1
+    return best
 
 
 def text_folds(texts: list[str], n_splits: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -160,16 +199,11 @@ class SupervisedCoder(BaseCoder):
                                   dual=dual, random_state=self.random_state)
 
     # --- fit -----------------------------------------------------------------------------------
-    def fit(self, X, y, valence=None, sample_weight=None) -> "SupervisedCoder":
+    def fit(self, X, y, valence=None) -> "SupervisedCoder":
         """Learn from texts ``X`` and their themes ``y`` (per text: a theme id, a list of ids,
-        or nothing). ``valence``: optional, per text a dict ``{theme_id: valence}``.
-        ``sample_weight``: per text, e.g. 1 / its inclusion probability on an active sheet; it
-        weighs the calibration, the thresholds and the codebook-or-model choice (which should
-        fit the corpus, not the sheet), not the models themselves (which should learn from the
-        informative texts the sheet chose)."""
+        or nothing). ``valence``: optional, per text a dict ``{theme_id: valence}``."""
         texts = [str(t) for t in X]
         Y = self._targets(texts, y)
-        w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.embedder_ = None
         self.prior_ = None
         if self.prior is not None:
@@ -188,18 +222,18 @@ class SupervisedCoder(BaseCoder):
         thresholds = []
         for j in range(Y.shape[1]):
             self.models_.append(self._new_lr(F.shape).fit(F, Y[:, j]))
-            a, b = _platt(oof[:, j], Y[:, j], w)
+            a, b = _platt(oof[:, j], Y[:, j])
             self.platt_.append((a, b))
-            thresholds.append(_best_threshold(_sigmoid(a * oof[:, j] + b), Y[:, j], w))
+            thresholds.append(_best_threshold(_sigmoid(a * oof[:, j] + b), Y[:, j]))
         self.oof_scores_ = np.column_stack([_sigmoid(a * oof[:, j] + b) for j, (a, b) in enumerate(self.platt_)])
         self.prior_col_ = np.full(len(self.classes_), -1)
         if prior_oof is not None:
-            thresholds = self._choose_sources(Y, prior_oof, thresholds, w)
+            thresholds = self._choose_sources(Y, prior_oof, thresholds)
         self.thresholds_ = np.asarray(thresholds)
         self._fit_valence(texts, Y, valence, F)
         return self
 
-    def _choose_sources(self, Y: np.ndarray, prior_oof: np.ndarray, thresholds: list[float], w=None) -> list[float]:
+    def _choose_sources(self, Y: np.ndarray, prior_oof: np.ndarray, thresholds: list[float]) -> list[float]:
         """Per theme, the model's or the codebook prior's score, whichever codes the hand-coded
         texts better (F1, each at its best threshold; the prior never saw these codes, so its
         scores on them are out-of-sample already). With few hand codes the prior often wins;
@@ -209,8 +243,8 @@ class SupervisedCoder(BaseCoder):
         for j, c in enumerate(self.classes_):
             if c not in pidx:
                 continue
-            thr_p = _best_threshold(prior_oof[:, pidx[c]], Y[:, j], w)
-            if _f1(prior_oof[:, pidx[c]] >= thr_p, Y[:, j], w) > _f1(self.oof_scores_[:, j] >= thresholds[j], Y[:, j], w):
+            thr_p = _best_threshold(prior_oof[:, pidx[c]], Y[:, j])
+            if _f1(prior_oof[:, pidx[c]] >= thr_p, Y[:, j]) > _f1(self.oof_scores_[:, j] >= thresholds[j], Y[:, j]):
                 self.prior_col_[j], thresholds[j] = pidx[c], thr_p
         learned = set(self.classes_)
         fallback = [i for i, c in enumerate(self.prior_.classes_) if c not in learned]
