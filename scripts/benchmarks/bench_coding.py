@@ -166,7 +166,7 @@ def bench_sib_zeroshot() -> dict:
     redacted = redact_texts(list(test["text"]))[0]
     for emb in ("e5", "static"):
         for name, kw in (("", {}), (", no lexical block", dict(lexical_weight=0.0)),
-                         (", lexical weight 1", dict(lexical_weight=1.0))):
+                         (", lexical weight 0.5 (the default before)", dict(lexical_weight=0.5))):
             t = time.perf_counter()
             pred = _code_sib(cb, redacted, emb, **kw)
             rows.append({"embedder": emb, "method": f"test alone, redacted as the command ingests it{name}",
@@ -281,7 +281,7 @@ def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
                          ("before: no keyword seeds, no lexical block", BEFORE_SELFTRAIN),
                          ("ablation: no keyword seeds", dict(keyword_seeds=False)),
                          ("ablation: no lexical block", dict(lexical_weight=0.0)),
-                         ("ablation: lexical weight 1", dict(lexical_weight=1.0)),
+                         ("ablation: lexical weight 0.5 (the default before)", dict(lexical_weight=0.5)),
                          ("ablation: no seed phrasings, no uncoded rule, no keyword seeds, no lexical block",
                           dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()

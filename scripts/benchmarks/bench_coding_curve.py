@@ -194,6 +194,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", nargs="+", choices=["sample", "sib"], default=["sample", "sib"])
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first-seed ... (0-4 reported; 10+ for choosing)")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--random-share", type=float, default=0.25)
     ap.add_argument("--ablation", action="store_true", help="also random selection without the codebook prior")
@@ -206,10 +207,11 @@ def main(argv=None) -> dict:
         prior = fit_prior(task.corpus, task.codebook, level=task.level, embedder=resolve_embedder(
             "e5", cache_dir=CACHE, progress=False), exclusive=task.exclusive, cache_dir=CACHE, random_state=0,
             progress=False)
-        for seed in range(a.seeds):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             for strategy in ("random", "active"):
-                rows += run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
-                print(rows[-1], flush=True)
+                curve = run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
+                rows += curve
+                print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4)) for r in curve], flush=True)
             if a.ablation:  # the coder before the codebook prior: hand codes only
                 rows += [{**r, "strategy": "random, hand codes only"}
                          for r in run_curve(task, "random", seed, sizes, a.random_share, {"prior": False})]
@@ -218,7 +220,8 @@ def main(argv=None) -> dict:
     md = {name: markdown(summary, name, sizes) for name in a.data}
     for name, text in md.items():
         print(f"\n### {name}\n\n{text}")
-    save("learning_curve", {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
+    save("learning_curve_" + "_".join(a.data),
+         {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
     return {"rows": rows, "summary": summary, "markdown": md}
 
 

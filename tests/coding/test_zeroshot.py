@@ -150,7 +150,9 @@ def test_scores_equal_each_models_predict_proba(mini_codebook, mini_corpus, lexi
     got = coder._scores(U, texts)
     assert got.dtype == want.dtype
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
-    D = coder._model_scores(U, coder.model_, texts)
+    from kvalitativ.coding.selftrain import decisions
+
+    D = decisions(coder.model_, F, Z)  # a theme without a model falls back to its z-score
     np.testing.assert_allclose(D[:, 1:], np.column_stack([m.decision_function(F) for m in coder.model_[1:]]),
                                rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(D[:, 0], Z[:, 0])
@@ -279,7 +281,7 @@ def test_keyword_hits_match_keyword_stems_not_label_words(mini_codebook):
     cb = codebook_from_dict({"name": "k", "themes": [{"id": "mobning", "label": "Mobning",
                                                       "keywords": ["holdt udenfor", "drillet"]}]})
     got = keyword_hits(cb.leaves(), ["Mødet blev holdt på skolen.", "Hun bliver holdt udenfor i klassen.",
-                                     "Han drillede de andre."])
+                                     "Han blev drillet af de andre."])
     assert got[:, 0].tolist() == [False, True, True]
 
 
@@ -328,11 +330,13 @@ def test_features_keep_the_last_result_but_do_not_ship_it(mini_codebook, mini_co
     np.testing.assert_array_equal(shipped.predict_proba(texts), coder.predict_proba(texts))
 
 
-def test_keyword_hits_equal_the_word_by_word_rule():
-    """The sparse keyword matching gives exactly what testing each word against each stem gives."""
+@pytest.mark.parametrize("match", ["stem", "prefix"])
+def test_keyword_hits_equal_the_word_by_word_rule(match):
+    """The sparse keyword matching gives exactly what testing each word against each pattern
+    gives: the same stem, or (a pattern ending in ``*``) the stem as a prefix."""
     import random
 
-    from kvalitativ.coding.keyword import _TOKEN
+    from kvalitativ.coding.keyword import _TOKEN, stem
     from kvalitativ.coding.selftrain import _keyword_stems, keyword_hits
     from kvalitativ.codebook import load_codebook
 
@@ -343,12 +347,38 @@ def test_keyword_hits_equal_the_word_by_word_rule():
     texts = [" ".join(rng.choice(words) + rng.choice(["", "e", "ene", "s", "ligt"]) for _ in range(rng.randint(0, 9)))
              for _ in range(400)] + ["", "!!!"]
 
+    def hit(p, found):
+        return any(w.startswith(p[:-1]) for w in found) if p.endswith("*") else any(stem(w) == p for w in found)
+
     def by_words(text):
         found = set(_TOKEN.findall(text.lower()))
-        return [any(all(any(w.startswith(s) for w in found) for s in kw) for kw in _keyword_stems(th)) for th in themes]
+        return [any(all(hit(p, found) for p in kw) for kw in _keyword_stems(th, match)) for th in themes]
 
     expected = np.array([by_words(t) for t in texts])
-    got = keyword_hits(themes, texts)
+    got = keyword_hits(themes, texts, match)
     assert expected.any() and (~expected).any()
     np.testing.assert_array_equal(got, expected)
-    assert not keyword_hits(themes, ["", "..."]).any()
+    assert not keyword_hits(themes, ["", "..."], match).any()
+
+
+def test_keywords_match_as_prefixes_or_by_stem_with_a_star_for_a_prefix():
+    from kvalitativ.coding.keyword import KeywordCoder, keyword_patterns, stem_presence
+    from kvalitativ.coding.selftrain import keyword_hits
+
+    assert keyword_patterns("Parken") == ("park*",)  # the default: a prefix (compounds count)
+    assert keyword_patterns("Parken", "stem") == ("park",) and keyword_patterns("park*", "stem") == ("park*",)
+    texts = ["Vi mødtes i parken.", "Parkering er svær.", "Min mor kom.", "Om morgenen."]
+    assert stem_presence(texts, ["park", "park*", "mor"]).toarray().tolist() == [
+        [1, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    cb = codebook_from_dict({"name": "k", "themes": [
+        {"id": "park", "label": "Grønne områder", "keywords": ["parken"]},
+        {"id": "familie", "label": "Familie", "keywords": ["mor", "skole*"]}]})
+    got = keyword_hits(cb.leaves(), texts + ["Skolevejen er lang."], "stem")
+    assert got.tolist() == [[True, False], [False, False], [False, True], [False, False], [False, True]]
+    old = keyword_hits(cb.leaves(), texts)  # prefixes: "mor" hits "morgenen", "parken" "parkering"
+    assert old[:, 1].tolist() == [False, False, True, True] and old[:, 0].tolist() == [True, True, False, False]
+    coded = KeywordCoder(cb, keyword_match="stem").fit().predict(texts)
+    assert coded[:, 0].tolist() == [1, 0, 0, 0] and coded[:, 1].tolist() == [0, 0, 1, 0]
+    assert KeywordCoder(cb).fit().predict(texts)[:, 1].tolist() == [0, 0, 1, 1]
+    with pytest.raises(ValueError, match="match"):
+        keyword_patterns("x", "exact")

@@ -3,15 +3,15 @@
 The zero-shot coder's first guess comes from embedding similarity to the codebook. Two
 additions to learning from that guess, neither needing a hand code:
 
-* **Keyword seeds.** A unit that contains one of a theme's ``keywords`` (matched by stem, as
-  the keyword baseline does) is a positive pseudo-example of that theme, whatever its nearest
+* **Keyword seeds.** A unit that contains one of a theme's ``keywords`` (a word that starts
+  with its stem: the keyword baseline's matcher, :mod:`kvalitativ.coding.keyword`) is a positive pseudo-example of that theme, whatever its nearest
   prototype is. Keywords are what an analyst writes when asked "which words mark this theme",
   and a sentence may carry two themes; the nearest-prototype pseudo-labels give each unit one.
   Only ``keywords`` count, not the label's words (a label word such as "Politik" is too broad).
 * **A lexical view.** The self-trained models see the units' word n-grams (TF-IDF; character
   n-grams too with ``lexical_chars``) beside the embedding, so what the pseudo-labels teach
-  carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 0.5 by default: on
-  a couple of hundred units the n-grams overfit the pseudo-labels.
+  carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 1 by default
+  (chosen on data not reported: see ``ZeroShotCoder``'s ``lexical_weight``).
 
 Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
 """
@@ -23,27 +23,23 @@ from scipy.sparse import csr_matrix, hstack, issparse, vstack
 from sklearn.linear_model import LogisticRegression
 
 from .features import LexicalFeatures
-from .keyword import _STOP, _TOKEN, stem, stem_presence
+from .keyword import keyword_patterns, stem_presence
 
 __all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
 
 
-def _keyword_stems(theme) -> list[tuple[str, ...]]:
-    """Each keyword as the stems of its words (a phrase such as "for sent" is one keyword)."""
-    out = []
-    for kw in theme.keywords:
-        words = tuple(sorted({stem(w) for w in _TOKEN.findall(kw.lower()) if w not in _STOP and len(w) >= 3}))
-        if words:
-            out.append(words)
-    return out
+def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
+    """Each keyword as the match patterns of its words (a phrase such as "for sent" is one keyword)."""
+    return [p for p in (keyword_patterns(kw, match) for kw in theme.keywords) if p]
 
 
-def keyword_hits(themes, texts) -> np.ndarray:
-    """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a word that
-    starts with the stem of each of the keyword's words (stems and matching as
-    :class:`~kvalitativ.coding.KeywordCoder`'s, :func:`~kvalitativ.coding.keyword.stem_presence`;
-    a phrase needs all its words; label words are left out)."""
-    stems = [_keyword_stems(th) for th in themes]
+def keyword_hits(themes, texts, match: str = "prefix") -> np.ndarray:
+    """(n_texts, n_themes) bool: the text has, for one of the theme's ``keywords``, a match of
+    each of the keyword's words (the keyword baseline's matcher,
+    :func:`~kvalitativ.coding.keyword.keyword_patterns` and
+    :func:`~kvalitativ.coding.keyword.stem_presence`; a phrase needs all its words; label words
+    are left out)."""
+    stems = [_keyword_stems(th, match) for th in themes]
     out = np.zeros((len(texts), len(themes)), dtype=bool)
     columns = sorted({s for kws in stems for kw in kws for s in kw})
     if not columns or not len(texts):

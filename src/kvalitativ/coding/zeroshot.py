@@ -80,14 +80,20 @@ class ZeroShotCoder(BaseCoder):
         prototype is uncoded (all its scores 0). No effect without ``uncoded_examples``.
     lexical_weight: weight of the units' TF-IDF n-grams beside the embedding in the
         self-trained models (0 = embedding only); the texts must then come with their vectors.
-        0.5 was chosen from 0, 0.25, 0.5 and 1 on the sample, the citizen input and SIB-200
-        Danish test sentences (docs/benchmarks.md; no dev split was used): at 1 the n-grams
-        overfit 204 redacted SIB-200 sentences.
+        1 was chosen from 0, 0.25, 0.5 and 1 on data that is not reported: SIB-200 Danish train
+        and dev sentences each coded alone, and a seeded half of the sample's and of the citizen
+        input's notes (``scripts/benchmarks/bench_coding_select.py``; highest mean of the three
+        e5 scores, with 0.5 and 0.25 within 0.002 of it).
     lexical_chars: the lexical block holds character n-grams (2–5) beside the words (1–2). Off
         by default: words alone code as well on the sample, citizen input and SIB-200, and the
         characters made the coder 1.4× slower (``scripts/benchmarks/bench_coding_lexical.py``).
     keyword_seeds: self-train also on the units that contain one of a theme's ``keywords``, as
         positive pseudo-examples of that theme.
+    keyword_match: how a keyword matches a word: ``"prefix"`` (a word that starts with the
+        keyword's stem, so compounds count: "trafik" matches "trafiksikkerhed") or ``"stem"``
+        (the same stem only; a keyword ending in ``*`` still matches as a prefix). Prefix by
+        default: stem equality lost 0.05 micro-F1 on the citizen input and gained 0.001 on the
+        sample (``bench_coding_select.py``); see :mod:`kvalitativ.coding.keyword`.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
         none, for codebooks whose themes exclude each other.
     cache_dir: on-disk embedding cache (None = in memory only).
@@ -102,8 +108,8 @@ class ZeroShotCoder(BaseCoder):
                  self_training=True, pseudo_fraction=0.5, none_quantile=0.2, center=True, min_center=20,
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
-                 uncoded_rule=True, lexical_weight=0.5, lexical_chars=False, keyword_seeds=True,
-                 cache_dir=None, random_state=0, progress=True):
+                 uncoded_rule=True, lexical_weight=1.0, lexical_chars=False, keyword_seeds=True,
+                 keyword_match="prefix", cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
         self.level = level
@@ -127,6 +133,7 @@ class ZeroShotCoder(BaseCoder):
         self.lexical_weight = lexical_weight
         self.lexical_chars = lexical_chars
         self.keyword_seeds = keyword_seeds
+        self.keyword_match = keyword_match
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -185,7 +192,7 @@ class ZeroShotCoder(BaseCoder):
             self.features_ = UnitFeatures(self.center_, self.lexical_weight, self.lexical_chars)
             self.features_.fit(U, texts, all_theme_texts + uncoded)
             self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
-            hits = keyword_hits(themes, texts) if self.keyword_seeds else None
+            hits = keyword_hits(themes, texts, self.keyword_match) if self.keyword_seeds else None
             self.model_ = self._self_train(U, texts, hits)
         elif self.use_counter_examples:
             self.seeds_ = self._seeds(themes, uncoded)
@@ -263,9 +270,6 @@ class ZeroShotCoder(BaseCoder):
     def _standardise(S: np.ndarray) -> np.ndarray:
         spread = S.std(axis=0)
         return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
-
-    def _model_scores(self, U, models, texts=None):
-        return decisions(models, self.features_.transform(U, texts), self._z(U))
 
     def _train_round(self, Z: np.ndarray, F, hits: np.ndarray | None, nearer_none: np.ndarray | None):
         """One round: pseudo-labels from ``Z`` (and the keyword ``hits``; ``nearer_none``: units
