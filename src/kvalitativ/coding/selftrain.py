@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from .features import LexicalFeatures
 from .keyword import keyword_patterns, stem_presence
 
-__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions"]
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "distinct_rows"]
 
 
 def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
@@ -80,6 +80,17 @@ def pseudo_labels(Z: np.ndarray, nearer_none: np.ndarray | None, pseudo_fraction
     return labels
 
 
+def distinct_rows(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``rows`` that differ, in their order, and how many of ``rows`` each stands for: rows
+    of one text (``groups``) with one pseudo-label have the same features and targets, so one row
+    weighted by their count gives each theme's logistic regression the same objective. Why:
+    notes repeat their sentences ("Vejleder orienteret."), and the fits were most of a static run."""
+    key = groups[rows].astype(np.int64) * (int(labels.max(initial=0)) + 2) + labels[rows] + 1
+    _, first, counts = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return rows[first[order]], counts[order]
+
+
 def _unit_rows(x: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(x, axis=1, keepdims=True)
     n[n == 0] = 1.0
@@ -129,11 +140,13 @@ class UnitFeatures:
         return {**self.__dict__, "_memo": None}
 
 
-def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state):
-    """One theme's logistic regression on the pseudo-labelled rows ``F`` (targets ``yt``) plus
-    the codebook's seed rows (its examples positive; its not_examples, the other themes'
-    examples and the uncoded_examples negative), each seed weighted ``seed_weight``."""
-    w = np.ones(len(yt))
+def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state,
+              weight: np.ndarray | None = None):
+    """One theme's logistic regression on the pseudo-labelled rows ``F`` (targets ``yt``, each
+    row weighted ``weight``: how many identical units it stands for) plus the codebook's seed
+    rows (its examples positive; its not_examples, the other themes' examples and the
+    uncoded_examples negative), each seed weighted ``seed_weight``."""
+    w = np.ones(len(yt)) if weight is None else np.asarray(weight, dtype=np.float64)
     if seeds is not None:
         SF, slabel, sowner = seeds
         use = (slabel >= 0) | (sowner == t)

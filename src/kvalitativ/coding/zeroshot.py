@@ -34,7 +34,7 @@ from scipy.special import expit
 from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
-from .selftrain import UnitFeatures, _unit_rows, decisions, fit_theme, keyword_hits, pseudo_labels
+from .selftrain import UnitFeatures, _unit_rows, decisions, distinct_rows, fit_theme, keyword_hits, pseudo_labels
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -251,9 +251,10 @@ class ZeroShotCoder(BaseCoder):
         Z0 = self._z(U)
         zn = self._none_sims(U)
         nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
+        groups = np.unique(np.asarray(texts, dtype=object), return_inverse=True)[1].ravel()
         for _ in range(self._rounds()):
             Z = Z0 if models is None else self._standardise(decisions(models, F, Z0))
-            models = self._train_round(Z, F, hits, nearer_none) or models
+            models = self._train_round(Z, F, hits, nearer_none, groups) or models
         return models
 
     def _rounds(self) -> int:
@@ -271,9 +272,11 @@ class ZeroShotCoder(BaseCoder):
         spread = S.std(axis=0)
         return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
 
-    def _train_round(self, Z: np.ndarray, F, hits: np.ndarray | None, nearer_none: np.ndarray | None):
+    def _train_round(self, Z: np.ndarray, F, hits: np.ndarray | None, nearer_none: np.ndarray | None,
+                     groups: np.ndarray):
         """One round: pseudo-labels from ``Z`` (and the keyword ``hits``; ``nearer_none``: units
-        nearer the uncoded phrasings), one model per theme on the units' features ``F``."""
+        nearer the uncoded phrasings), one model per theme on the units' features ``F``, each
+        distinct unit once with its count as weight (``groups``: the units' text ids)."""
         k = len(self.classes_)
         labels = pseudo_labels(Z, nearer_none, self.pseudo_fraction, self.none_quantile)
         if hits is None:
@@ -282,9 +285,11 @@ class ZeroShotCoder(BaseCoder):
         Y = (labels[keep, None] == np.arange(k)[None, :]) | hits[keep]
         if not Y.any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
-        F = F[np.flatnonzero(keep)]
+        rows, weight = distinct_rows(np.flatnonzero(keep), groups, labels)
+        Y, F = (labels[rows, None] == np.arange(k)[None, :]) | hits[rows], F[rows]
         return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
-                          seed_weight=self.seed_weight, random_state=self.random_state) for t in range(k)]
+                          seed_weight=self.seed_weight, random_state=self.random_state, weight=weight)
+                for t in range(k)]
 
     # ------------------------------------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:
