@@ -146,6 +146,8 @@ def test_resolution_grows_with_the_notes():
     d = Discoverer(clustering="leiden", resolution=1.0)
     assert slots(d, 3000, 64)[1].resolution == pytest.approx(3.0)
     assert slots(d, 3000, 64, min_topic_size=4)[1].min_cluster_size == 4
+    # stability refits on a share of the notes keep the model's resolution (as fine a cut)
+    assert slots(d, 2400, 64, resolution_notes=3000)[1].resolution == pytest.approx(3.0)
 
 
 def test_a_model_saved_before_the_option_loads_as_hdbscan(corpus, embeddings):

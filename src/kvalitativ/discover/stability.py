@@ -93,10 +93,12 @@ def _assign_all(emb: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool) -> np.ndarray:
-    """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*."""
+def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool,
+                 fitted_notes: int | None = None) -> np.ndarray:
+    """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*;
+    Leiden's resolution that of *fitted_notes* (the model's notes; None: ``len(emb)``)."""
     reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
-                                   min_topic_size=min_cluster_size)
+                                   min_topic_size=min_cluster_size, resolution_notes=fitted_notes)
     # UMAP: its fitted layout; BERTopic's identity reducer (Leiden) has no fit_transform
     reduced = reducer.fit_transform(emb) if hasattr(reducer, "fit_transform") else reducer.fit(emb).transform(emb)
     labels = np.asarray(clusterer.fit(reduced).labels_, dtype=int)
@@ -105,14 +107,15 @@ def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, 
 
 def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all) -> tuple[np.ndarray, np.ndarray]:
     """(rows of *emb* refitted, their labels): a seeded share *frac* of *rows*, in a seeded order
-    when *shuffled*, clustered with *seed* and the smallest topic scaled to the notes clustered."""
+    when *shuffled*, clustered with *seed*, the smallest topic scaled to the notes clustered and
+    Leiden's resolution the model's (of *n* notes): the refit cuts as finely as the model."""
     rng = np.random.default_rng([int(seed), int(shuffled)])
     m = max(3, int(round(frac * len(rows)))) if frac < 1 else len(rows)
     part = np.sort(rng.choice(rows, size=min(m, len(rows)), replace=False))
     order = rng.permutation(len(part)) if shuffled else np.arange(len(part))
     mcs = max(2, math.ceil(int(d.min_topic_size) * len(part) / n))
     labels = np.empty(len(part), dtype=int)
-    labels[order] = cluster_once(d, emb[part[order]], int(seed), mcs, assign_all)
+    labels[order] = cluster_once(d, emb[part[order]], int(seed), mcs, assign_all, fitted_notes=n)
     return part, labels
 
 
