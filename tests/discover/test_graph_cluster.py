@@ -244,3 +244,15 @@ def test_merge_small_counts_copies():
     out = merge_small(labels, edges, weights, 3, sizes=np.array([1, 1, 6, 1]))
     assert out[2] == 1 and out[3] == 1 and out[0] == out[1] == 1
     assert len(set(merge_small(labels, edges, weights, 3).tolist())) == 1
+
+
+def test_the_last_graph_is_reused_and_not_shared():
+    from kvalitativ.discover import fuzzy_graph
+
+    X, _ = blobs(n_per=20, k=3)
+    e1, w1 = neighbour_graph(X, 5)
+    w1[:] = -1.0  # the caller's copy: the kept graph is untouched
+    e2, w2 = neighbour_graph(X, 5)
+    assert (w2 > 0).all() and np.array_equal(e1, e2) and len(fuzzy_graph._LAST) == 1
+    neighbour_graph(X, 6)  # another key: built anew, the only one kept
+    assert len(fuzzy_graph._LAST) == 1 and next(iter(fuzzy_graph._LAST))[1] == 6

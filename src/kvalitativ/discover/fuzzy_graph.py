@@ -18,6 +18,9 @@ neighbour:
   ``c_u (c_u - 1) / 2`` (its copies, pairwise, membership 1). With these weights the
   RB-configuration quality leidenalg optimises equals that of the expanded graph for every
   partition that keeps copies together (leidenalg's own aggregation rule; a test checks it).
+
+The last graph built is kept (keyed by the vectors' bytes, ``n_neighbors`` and the copies), so
+refits on the same notes with other seeds or settings (``tune``, benchmarks) build it once.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["distinct_rows", "neighbour_graph", "collapsed_graph"]
+
+#: The last graph built: {key: (edges, weights)}; one entry, replaced whole (no lock needed).
+_LAST: dict = {}
 
 
 def distinct_rows(Xn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -55,7 +61,23 @@ def _copy_sigmas(dists: np.ndarray, target: np.ndarray, n_iter: int = 64) -> np.
 
 def neighbour_graph(X: np.ndarray, n_neighbors: int, counts: np.ndarray | None = None):
     """The fuzzy union graph of exact cosine neighbours of the rows of *X* (distinct vectors),
-    *counts* copies each (None: one): (edges (m × 2, i < j), memberships)."""
+    *counts* copies each (None: one): (edges (m × 2, i < j), memberships). The last one is reused."""
+    import hashlib
+
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    c = np.ascontiguousarray(np.ones(len(X), dtype=np.int64) if counts is None else counts, dtype=np.int64)
+    key = (X.shape, int(n_neighbors), hashlib.blake2b(X.tobytes(), digest_size=16).hexdigest(),
+           hashlib.blake2b(c.tobytes(), digest_size=16).hexdigest())
+    last = _LAST.get(key)
+    if last is None:
+        last = _build_graph(X, n_neighbors, None if counts is None else c)
+        _LAST.clear()
+        _LAST[key] = last
+    return last[0].copy(), last[1].copy()
+
+
+def _build_graph(X: np.ndarray, n_neighbors: int, counts: np.ndarray | None):
+    """What :func:`neighbour_graph` returns, built (see the module doc)."""
     import scipy.sparse as sp
     from umap.umap_ import compute_membership_strengths, smooth_knn_dist
 
