@@ -47,9 +47,10 @@ def run_tune(texts, X, y, grid=None) -> dict:
     table["recommended_by_ari_rule"] = table.index == old
     rec = table[table.recommended].iloc[0]
     best = table.sort_values("nmi", ascending=False).iloc[0]
-    cols = ["min_topic_size", "n_neighbors", "n_topics", "coherence_npmi", "stability_ari", "stability_mi", "score",
-            "score_ari_rule", "nmi", "ari", "recommended", "recommended_by_ari_rule"]
-    keys = ("min_topic_size", "n_neighbors", "nmi", "ari")
+    cols = [c for c in ("clustering", "resolution") if c in table.columns] + [
+        "min_topic_size", "n_neighbors", "n_topics", "coherence_npmi", "stability_ari", "stability_mi", "score",
+        "score_ari_rule", "nmi", "ari", "recommended", "recommended_by_ari_rule"]
+    keys = tuple(c for c in ("resolution",) if c in table.columns) + ("min_topic_size", "n_neighbors", "nmi", "ari")
     return {"table": table[cols].to_dict("records"), "seconds": seconds,
             "recommended": {k: float(rec[k]) for k in keys},
             "recommended_by_ari_rule": {k: float(table.loc[old, k]) for k in keys},
@@ -86,11 +87,11 @@ def report(res: dict) -> str:
     for name, r in res.items():
         t, s = r["tune"], r.get("stability")
         lines += ["", f"### {name} ({r['n']} texts)", "",
-                  "| min_topic_size | n_neighbors | topics | NPMI (c_npmi) | stability ARI | reproduced bits (MI) "
+                  "| clustering, resolution | min_topic_size | n_neighbors | topics | NPMI (c_npmi) | stability ARI | reproduced bits (MI) "
                   "| score | score of the ARI rule | gold NMI | gold ARI | recommended | ARI rule's pick |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
         for row in t["table"]:
-            lines.append(f"| {row['min_topic_size']} | {row['n_neighbors']} | {row['n_topics']:.1f} | "
+            lines.append(f"| {row.get('clustering', '')} {row.get('resolution', '')} | {row['min_topic_size']} | {row['n_neighbors']} | {row['n_topics']:.1f} | "
                          f"{row['coherence_npmi']:.3f} | {row['stability_ari']:.3f} | {row['stability_mi']:.2f} | "
                          f"{row['score']:.3f} | {row['score_ari_rule']:.3f} | {row['nmi']:.3f} | {row['ari']:.3f} | "
                          f"{'**yes**' if row['recommended'] else ''} | {'yes' if row['recommended_by_ari_rule'] else ''} |")

@@ -139,15 +139,18 @@ class DiscoverConfig:
     #: A folder to save the fitted topic model in (no pickles; `discover --use-model` reloads it); none = not saved.
     model_dir: str | None = None
     min_samples: int | None = None  # HDBSCAN min_samples (None = min_topic_size)
-    #: The clustering step: "hdbscan" (UMAP + HDBSCAN) or "leiden" (consensus Leiden communities of
-    #: the notes' neighbour graph: ARI between 5 seeds 0.92 / 0.83 against 0.60 / 0.65 on SIB-200 Danish
-    #: and the sample, but not yet checked on data its resolution rule was not formed on, and weak on
-    #: identical notes; docs/benchmarks.md, Discovery quality). With "leiden", min_samples,
-    #: n_components and outlier_target do nothing.
-    clustering: str = "hdbscan"
+    #: The clustering step: "leiden" (consensus Leiden communities of the notes' neighbour graph,
+    #: identical notes one node) or "hdbscan" (UMAP + HDBSCAN). Leiden is the default: in one run per
+    #: data set with every baseline (seeds 0-4) it is ahead of BERTopic's defaults, + reduce_outliers
+    #: and k-means on SIB-200 Danish (NMI 0.492) and the sample (0.187), with ARI between 5 seeds
+    #: 0.92 / 0.83 (UMAP + HDBSCAN 0.60 / 0.65); docs/benchmarks.md, Discovery quality. With
+    #: "leiden", min_samples, n_components and outlier_target do nothing (every note gets a topic).
+    clustering: str = "leiden"
     #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
     #: below 1,000 notes): higher = more, smaller topics. Growing with the notes keeps topics of a
-    #: comparable size on small and large corpora (1.0: 11 topics on 1,004 sentences, 118 on 4,189 notes).
+    #: comparable size on small and large corpora. 1.0 (plain modularity at 1,000 notes) was set
+    #: after seeing SIB-200 Danish and the sample; checked since on held-out sets it was not formed
+    #: on (SIB-200 Swedish/Norwegian/English, SIGHT; docs/benchmarks.md), not tuned on them.
     resolution: float = 1.0
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
@@ -163,7 +166,8 @@ class DiscoverConfig:
     #: Guide discovery with the codebook's labels and keywords (seed topics).
     guided: bool = False
     #: Per-topic stability: refits of the clustering step with this many other seeds (plus one
-    #: in a shuffled order) on a seeded subsample of at most ``stability_sample`` notes. 0 = off.
+    #: in a shuffled order) on a seeded subsample of at most ``stability_sample`` notes, each refit
+    #: on its own seeded draw of 80 % of them (so refits differ in data, not only in seed). 0 = off.
     stability_seeds: int = 5
     #: The largest seeded subsample (notes) the stability refits run on.
     stability_sample: int = 10_000

@@ -146,6 +146,8 @@ def test_resolution_grows_with_the_notes():
     d = Discoverer(clustering="leiden", resolution=1.0)
     assert slots(d, 3000, 64)[1].resolution == pytest.approx(3.0)
     assert slots(d, 3000, 64, min_topic_size=4)[1].min_cluster_size == 4
+    # stability refits on a share of the notes keep the model's resolution (as fine a cut)
+    assert slots(d, 2400, 64, resolution_notes=3000)[1].resolution == pytest.approx(3.0)
 
 
 def test_a_model_saved_before_the_option_loads_as_hdbscan(corpus, embeddings):
@@ -154,3 +156,103 @@ def test_a_model_saved_before_the_option_loads_as_hdbscan(corpus, embeddings):
     parts = d.to_parts()
     del parts["meta"]["params"]["clustering"], parts["meta"]["params"]["resolution"]
     assert Discoverer.from_parts(parts).clustering == "hdbscan"
+
+
+def _expanded_graph(edges, weights, counts):
+    """The graph with every copy its own node: each copy of u joined to each copy of v (w_uv), copies
+    of one note pairwise (1)."""
+    node = np.repeat(np.arange(len(counts)), counts)
+    out_e, out_w = [], []
+    for (u, v), w in zip(edges.tolist(), weights.tolist()):
+        for a in np.flatnonzero(node == u):
+            out_e += [(a, b) for b in np.flatnonzero(node == v)]
+            out_w += [w] * int(counts[v])
+    for u in range(len(counts)):
+        cp = np.flatnonzero(node == u)
+        out_e += [(cp[i], cp[j]) for i in range(len(cp)) for j in range(i + 1, len(cp))]
+        out_w += [1.0] * (len(cp) * (len(cp) - 1) // 2)
+    return node, out_e, out_w
+
+
+def test_groups_of_identical_notes_smaller_than_the_neighbours_stay_apart():
+    X, _ = blobs(n_per=40, k=5)
+    rng = np.random.default_rng(7)
+    for k_groups in (2, 3):  # groups alone (the graph has only k_groups distinct notes)
+        groups = np.repeat(X[[0, 40, 80][:k_groups]], 12, axis=0)
+        labels = LeidenClusterer(n_neighbors=15).fit(groups).labels_
+        assert adjusted_rand_score(np.repeat(np.arange(k_groups), 12), labels) == 1.0
+    # two groups of copies of random far-off notes, amid clear clusters
+    far = rng.normal(size=(2, X.shape[1])).astype(np.float32)
+    far /= np.linalg.norm(far, axis=1, keepdims=True)
+    Y = np.vstack([X, np.repeat(far, 12, axis=0)])
+    labels = LeidenClusterer(n_neighbors=15, min_cluster_size=5).fit(Y).labels_
+    a, b = labels[200:212], labels[212:]
+    assert len(set(a)) == 1 and len(set(b)) == 1 and a[0] != b[0]
+    assert not set(a) & set(labels[:200]) and not set(b) & set(labels[:200])
+
+
+def test_copies_share_a_topic_and_a_corpus_without_copies_gives_umaps_graph():
+    from umap.umap_ import fuzzy_simplicial_set
+
+    from kvalitativ.discover.exact_umap import exact_cosine_knn
+    from kvalitativ.discover.fuzzy_graph import distinct_rows
+
+    X, y = blobs(n_per=30, k=4, spread=0.8, seed=3)
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, len(X), size=60)  # 60 copies of notes already there
+    Y = np.vstack([X, X[rows]])
+    labels = LeidenClusterer(n_neighbors=10, random_state=1).fit(Y).labels_
+    assert np.array_equal(labels[len(X):], labels[rows])
+    first, node_of, counts = distinct_rows(Y)
+    assert np.array_equal(first, np.arange(len(X))) and counts.sum() == len(Y) and np.array_equal(Y[first][node_of], Y)
+    # no copies: UMAP's own fuzzy graph, weight for weight
+    idx, dist = exact_cosine_knn(X, 10)
+    g = fuzzy_simplicial_set(X, 10, 0, "cosine", knn_indices=idx, knn_dists=dist)[0].tocoo()
+    up = g.row < g.col
+    order = np.lexsort((g.col[up], g.row[up]))
+    edges, weights = neighbour_graph(X, 10)
+    assert np.array_equal(edges, np.column_stack([g.row[up], g.col[up]])[order])
+    assert np.array_equal(weights, g.data[up][order].astype(np.float64))
+
+
+def test_collapsed_copies_have_the_expanded_graphs_modularity():
+    import igraph as ig
+    import leidenalg as la
+
+    from kvalitativ.discover.fuzzy_graph import collapsed_graph
+
+    counts = np.array([1, 3, 1, 2, 1, 4])
+    edges = np.array([[0, 1], [0, 2], [1, 2], [1, 3], [2, 4], [3, 5], [4, 5], [0, 5]])
+    weights = np.random.default_rng(3).uniform(0.1, 1.0, len(edges))
+    ce, cw = collapsed_graph(edges, weights, counts)
+    node, ee, ew = _expanded_graph(edges, weights, counts)
+    for memb in ([0, 0, 1, 1, 2, 2], [0, 1, 0, 1, 0, 1], [0] * 6):
+        for gamma in (0.5, 1.0, 2.0):
+            q = la.RBConfigurationVertexPartition(ig.Graph(n=6, edges=ce.tolist()), initial_membership=memb,
+                                                  weights=cw.tolist(), resolution_parameter=gamma).quality()
+            q_exp = la.RBConfigurationVertexPartition(ig.Graph(n=len(node), edges=ee), weights=ew,
+                                                      initial_membership=[memb[u] for u in node],
+                                                      resolution_parameter=gamma).quality()
+            assert q == pytest.approx(q_exp, rel=1e-9, abs=1e-9)
+
+
+def test_merge_small_counts_copies():
+    labels = np.array([0, 0, 1, 2])
+    edges = np.array([[0, 1], [1, 2], [2, 3]])
+    weights = np.array([1.0, 0.5, 0.2])
+    # node 2 holds 6 copies: community 1 is 6 notes, not 1
+    out = merge_small(labels, edges, weights, 3, sizes=np.array([1, 1, 6, 1]))
+    assert out[2] == 1 and out[3] == 1 and out[0] == out[1] == 1
+    assert len(set(merge_small(labels, edges, weights, 3).tolist())) == 1
+
+
+def test_the_last_graph_is_reused_and_not_shared():
+    from kvalitativ.discover import fuzzy_graph
+
+    X, _ = blobs(n_per=20, k=3)
+    e1, w1 = neighbour_graph(X, 5)
+    w1[:] = -1.0  # the caller's copy: the kept graph is untouched
+    e2, w2 = neighbour_graph(X, 5)
+    assert (w2 > 0).all() and np.array_equal(e1, e2) and len(fuzzy_graph._LAST) == 1
+    neighbour_graph(X, 6)  # another key: built anew, the only one kept
+    assert len(fuzzy_graph._LAST) == 1 and next(iter(fuzzy_graph._LAST))[1] == 6

@@ -7,6 +7,10 @@ still depends on its seed, so we run it ``n_runs`` times, weight each edge by th
 that keep its two ends together, and take the Leiden communities of that consensus graph (the
 ensemble step of scanpy/PhenoGraph-style clustering; far steadier across seeds than one run).
 
+Identical notes are one node of the graph (``fuzzy_graph``: their copies weigh in, and count as
+each other's nearest neighbours), so copies always share a topic and small groups of copies are
+not tied to whatever lies nearest.
+
 The number of topics comes from the data: the modularity resolution (1.0 = plain modularity;
 the discoverer grows it with the notes, ``submodels.leiden_resolution``), and communities smaller
 than ``min_cluster_size`` join the community they share most edge weight with. Every note gets a topic (no outliers, ``-1``).
@@ -18,43 +22,61 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from kvalitativ.discover.fuzzy_graph import collapsed_graph, distinct_rows, neighbour_graph
+
 __all__ = ["LeidenClusterer", "neighbour_graph", "merge_small"]
 
 
-def neighbour_graph(X: np.ndarray, n_neighbors: int):
-    """UMAP's fuzzy union graph of exact cosine neighbours, as (edges (m × 2), weights)."""
-    from umap.umap_ import fuzzy_simplicial_set
+def merge_small(labels: np.ndarray, edges: np.ndarray, weights: np.ndarray, min_size: int,
+                sizes: np.ndarray | None = None) -> np.ndarray:
+    """Communities below *min_size* notes join, smallest first (ties: lower id), the one they share
+    most edge weight with (ties: lower id; an island: the largest other, ties: lower id).
+    *sizes*: notes per node (copies; None: one). The community graph is built once and updated
+    per merge (not recomputed from the edges)."""
+    import heapq
 
-    from kvalitativ.discover.exact_umap import exact_cosine_knn
-    from kvalitativ.discover.representatives import normalise
-
-    Xn = normalise(np.asarray(X, dtype=np.float32)).astype(np.float32)
-    k = max(2, min(int(n_neighbors), len(Xn) - 1))
-    idx, dist = exact_cosine_knn(Xn, k)
-    graph = fuzzy_simplicial_set(Xn, k, 0, "cosine", knn_indices=idx, knn_dists=dist)[0].tocoo()
-    upper = graph.row < graph.col
-    edges = np.column_stack([graph.row[upper], graph.col[upper]]).astype(np.int64)
-    order = np.lexsort((edges[:, 1], edges[:, 0]))  # one edge order whatever scipy's
-    return edges[order], graph.data[upper][order].astype(np.float64)
-
-
-def merge_small(labels: np.ndarray, edges: np.ndarray, weights: np.ndarray, min_size: int) -> np.ndarray:
-    """Communities below *min_size* join, smallest first, the one they share most edge weight with."""
     labels = np.asarray(labels, dtype=np.int64).copy()
-    while True:
-        ids, counts = np.unique(labels, return_counts=True)
-        if len(ids) <= 1 or counts.min() >= min_size:
-            return labels
-        small = ids[np.lexsort((ids, counts))[0]]
-        a, b = labels[edges[:, 0]], labels[edges[:, 1]]
-        touch = (a == small) ^ (b == small)
-        other = np.where(a[touch] == small, b[touch], a[touch])
-        shared = np.bincount(other, weights=weights[touch], minlength=labels.max() + 1)
-        if shared.max() > 0:
-            target = int(np.argmax(shared))
-        else:  # an island: the largest other community
-            target = int(ids[ids != small][np.argmax(counts[ids != small])])
-        labels[labels == small] = target
+    if len(labels) == 0:
+        return labels
+    size = np.bincount(labels, weights=None if sizes is None else np.asarray(sizes, dtype=np.float64))
+    alive = {int(c) for c in np.unique(labels)}
+    a, b = labels[edges[:, 0]], labels[edges[:, 1]]
+    cross = a != b
+    nbr: dict[int, dict[int, float]] = {c: {} for c in alive}
+    for u, v, w in zip(a[cross].tolist(), b[cross].tolist(), np.asarray(weights)[cross].tolist()):
+        nbr[u][v] = nbr[u].get(v, 0.0) + w
+        nbr[v][u] = nbr[v].get(u, 0.0) + w
+    heap = [(float(size[c]), c) for c in alive]
+    heapq.heapify(heap)
+    into = {}
+    while len(alive) > 1 and heap:
+        s, small = heapq.heappop(heap)
+        if small not in alive or s != size[small]:
+            continue  # stale entry
+        if s >= min_size:
+            break
+        touching = nbr.pop(small)
+        shared = {t: w for t, w in touching.items() if w > 0}
+        if shared:
+            target = min(shared, key=lambda t: (-shared[t], t))
+        else:
+            target = min((t for t in alive if t != small), key=lambda t: (-size[t], t))
+        for t, w in touching.items():
+            del nbr[t][small]
+            if t != target:
+                nbr[target][t] = nbr[target].get(t, 0.0) + w
+                nbr[t][target] = nbr[t].get(target, 0.0) + w
+        alive.discard(small)
+        into[small] = target
+        size[target] += size[small]
+        heapq.heappush(heap, (float(size[target]), target))
+    final = np.arange(len(size))
+    for c in into:  # follow each merge chain to its end
+        t = into[c]
+        while t in into:
+            t = into[t]
+        final[c] = t
+    return final[labels]
 
 
 def _by_size(labels: np.ndarray) -> np.ndarray:
@@ -98,21 +120,31 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None):
         import igraph as ig
 
-        n = len(X)
-        if n < 3:
-            self.labels_ = np.zeros(n, dtype=np.int64)
-            self.n_edges_ = 0
-            return self
-        edges, weights = neighbour_graph(X, self.n_neighbors)
+        from kvalitativ.discover.representatives import normalise
+
+        Xn = normalise(np.asarray(X, dtype=np.float32)).astype(np.float32)
+        first, node_of, counts = distinct_rows(Xn) if len(Xn) else (np.zeros(0, int),) * 3
+        n = len(first)
+        self.n_distinct_ = n
+        if n < 3:  # too few distinct notes for a graph: one topic each, then the smallest-topic rule
+            edges, weights = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+            labels = np.arange(n)
+        else:
+            edges, weights = collapsed_graph(*neighbour_graph(np.asarray(X)[first], self.n_neighbors, counts), counts)
+            labels = self._consensus(ig, n, edges, weights)
+        labels = merge_small(labels, edges, weights, int(self.min_cluster_size), sizes=counts)
+        self.labels_ = _by_size(labels[node_of]) if len(Xn) else np.zeros(0, dtype=np.int64)
+        self.n_edges_ = int(np.sum(edges[:, 0] != edges[:, 1]))
+        return self
+
+    def _consensus(self, ig, n: int, edges: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Leiden ``n_runs`` times, then Leiden on edges weighted by the share of runs joining their ends."""
         graph = ig.Graph(n=n, edges=edges.tolist())  # one graph for every run; runs differ in seed and weights
         seeds = np.random.default_rng(self.random_state).integers(0, 2**31 - 1, size=max(1, int(self.n_runs)) + 1)
         together = np.zeros(len(edges))
         for s in seeds[:-1]:
             m = self._leiden(graph, weights, s)
             together += m[edges[:, 0]] == m[edges[:, 1]]
-        labels = m
         if int(self.n_runs) > 1:
-            labels = self._leiden(graph, weights * together / len(seeds[:-1]), seeds[-1])
-        self.labels_ = _by_size(merge_small(labels, edges, weights, int(self.min_cluster_size)))
-        self.n_edges_ = len(edges)
-        return self
+            m = self._leiden(graph, weights * together / len(seeds[:-1]), seeds[-1])
+        return m

@@ -58,8 +58,8 @@ class Discoverer(CurationMixin, BaseEstimator):
     min_topic_size : the smallest theme worth reporting (HDBSCAN ``min_cluster_size``; Leiden merges smaller).
     n_neighbors, n_components : UMAP: local neighbourhood size and target dimension.
     min_samples : HDBSCAN ``min_samples`` (None = min_topic_size); lower = fewer outliers.
-    clustering, resolution : ``"hdbscan"`` (UMAP + HDBSCAN) or ``"leiden"`` (consensus Leiden
-        communities of the neighbour graph; modularity resolution per 1,000 notes; graph_cluster.py).
+    clustering, resolution : ``"leiden"`` (default: consensus Leiden communities of the neighbour
+        graph, copies one node; resolution per 1,000 notes; graph_cluster.py) or ``"hdbscan"`` (UMAP + HDBSCAN).
     outlier_target : bring the outlier share (topic -1) to at most this (None = leave HDBSCAN's).
     outlier_strategy : ``"embeddings"`` (nearest centroid) or ``"c-tf-idf"`` (nearest word profile).
     n_keywords : keywords kept per topic.
