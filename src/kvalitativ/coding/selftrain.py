@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from .features import LexicalFeatures
 from .keyword import keyword_patterns, stem_presence
 
-__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "distinct_rows"]
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies"]
 
 
 def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
@@ -80,7 +80,7 @@ def pseudo_labels(Z: np.ndarray, nearer_none: np.ndarray | None, pseudo_fraction
     return labels
 
 
-def distinct_rows(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def collapse_copies(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The ``rows`` that differ, in their order, and how many of ``rows`` each stands for: rows
     of one text (``groups``) with one pseudo-label have the same features and targets, so one row
     weighted by their count gives each theme's logistic regression the same objective. Why:
@@ -146,15 +146,22 @@ def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_
     row weighted ``weight``: how many identical units it stands for) plus the codebook's seed
     rows (its examples positive; its not_examples, the other themes' examples and the
     uncoded_examples negative), each seed weighted ``seed_weight``."""
-    w = np.ones(len(yt)) if weight is None else np.asarray(weight, dtype=np.float64)
+    n = np.ones(len(yt)) if weight is None else np.asarray(weight, dtype=np.float64)  # units a row stands for
+    w = n
     if seeds is not None:
         SF, slabel, sowner = seeds
         use = (slabel >= 0) | (sowner == t)
         F = vstack([F, SF[use]]).tocsr() if issparse(F) else np.vstack([F, SF[use]])
         yt = np.concatenate([yt, (slabel[use] == t).astype(int)])
         w = np.concatenate([w, np.full(int(use.sum()), float(seed_weight))])
-    if yt.sum() < 2 or yt.sum() == len(yt):
+        n = np.concatenate([n, np.ones(int(use.sum()))])
+    positives = n[yt == 1].sum()
+    if positives < 2 or positives == n.sum():
         return None
+    if isinstance(class_weight, str) and class_weight == "balanced":
+        # the weighted "balanced" rule, written out: scikit-learn counts sample weights in it only
+        # from recent releases, and a row standing for c copies must weigh as c rows
+        class_weight = {c: w.sum() / (2.0 * w[yt == c].sum()) for c in (0, 1)}
     # liblinear (Newton): many times faster than lbfgs on these well-scaled features
     lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, solver="liblinear",
                             dual=F.shape[0] < F.shape[1], random_state=random_state)

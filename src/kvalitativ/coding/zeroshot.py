@@ -34,7 +34,7 @@ from scipy.special import expit
 from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
-from .selftrain import UnitFeatures, _unit_rows, decisions, distinct_rows, fit_theme, keyword_hits, pseudo_labels
+from .selftrain import UnitFeatures, _unit_rows, decisions, collapse_copies, fit_theme, keyword_hits, pseudo_labels
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -285,7 +285,7 @@ class ZeroShotCoder(BaseCoder):
         Y = (labels[keep, None] == np.arange(k)[None, :]) | hits[keep]
         if not Y.any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
-        rows, weight = distinct_rows(np.flatnonzero(keep), groups, labels)
+        rows, weight = collapse_copies(np.flatnonzero(keep), groups, labels)
         Y, F = (labels[rows, None] == np.arange(k)[None, :]) | hits[rows], F[rows]
         return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
                           seed_weight=self.seed_weight, random_state=self.random_state, weight=weight)
