@@ -120,7 +120,8 @@ class CodeConfig:
 class DiscoverConfig:
     #: Find topics the codebook lacks (BERTopic) during `kvalitativ run`.
     enabled: bool = False
-    #: The smallest topic, in notes (HDBSCAN's min_cluster_size). 10 (was 15, BERTopic's own
+    #: The smallest topic, in notes (Leiden's smaller communities join a neighbour; HDBSCAN's
+    #: min_cluster_size). 10 (was 15, BERTopic's own
     #: default is 10): `tune`'s rule recommends it without gold on SIB-200 Danish and the sample,
     #: and it is the grid's best by gold NMI on both (docs/benchmarks.md, Discovery quality).
     min_topic_size: int = 10
@@ -128,11 +129,14 @@ class DiscoverConfig:
     #: 100,000 notes give tens of themes an analyst can read, not 1,700 topics of 60 notes.
     #: 0.002: no change below 5,000 notes. 0 turns it off.
     min_topic_share: float = 0.002
-    #: UMAP's neighbourhood: larger gives fewer, broader topics.
+    #: Neighbours of each note in the neighbour graph (Leiden) or UMAP's neighbourhood (hdbscan):
+    #: larger gives fewer, broader topics.
     n_neighbors: int = 15
-    #: UMAP's output dimensions the topics are clustered in.
+    #: hdbscan only: UMAP's output dimensions the topics are clustered in (Leiden clusters the
+    #: neighbour graph of the full vectors).
     n_components: int = 5
-    #: 0: every note joins its nearest topic (HDBSCAN's outliers move to the nearest centroid).
+    #: hdbscan only (Leiden leaves no outliers). 0: every note joins its nearest topic (HDBSCAN's
+    #: outliers move to the nearest centroid).
     #: Assigning all found the human themes better than leaving 20 % out, on SIB-200 Danish and
     #: on the sample corpus alike (docs/benchmarks.md, Discovery quality).
     outlier_target: float = 0.0

@@ -246,13 +246,22 @@ def test_merge_small_counts_copies():
     assert len(set(merge_small(labels, edges, weights, 3).tolist())) == 1
 
 
-def test_the_last_graph_is_reused_and_not_shared():
+def test_the_last_graph_is_reused_only_inside_reused_graphs_and_not_shared(monkeypatch):
     from kvalitativ.discover import fuzzy_graph
 
+    built = []
+    real = fuzzy_graph._build_graph
+    monkeypatch.setattr(fuzzy_graph, "_build_graph", lambda *a: built.append(a[1]) or real(*a))
     X, _ = blobs(n_per=20, k=3)
-    e1, w1 = neighbour_graph(X, 5)
-    w1[:] = -1.0  # the caller's copy: the kept graph is untouched
-    e2, w2 = neighbour_graph(X, 5)
-    assert (w2 > 0).all() and np.array_equal(e1, e2) and len(fuzzy_graph._LAST) == 1
-    neighbour_graph(X, 6)  # another key: built anew, the only one kept
-    assert len(fuzzy_graph._LAST) == 1 and next(iter(fuzzy_graph._LAST))[1] == 6
+    neighbour_graph(X, 5)
+    neighbour_graph(X, 5)
+    assert built == [5, 5] and fuzzy_graph._LAST is None  # outside: nothing kept
+    with fuzzy_graph.reused_graphs():
+        e1, w1 = neighbour_graph(X, 5)
+        w1[:] = -1.0  # the caller's copy: the kept graph is untouched
+        e2, w2 = neighbour_graph(X, 5)
+        assert (w2 > 0).all() and np.array_equal(e1, e2) and built == [5, 5, 5]
+        neighbour_graph(X, 6)  # another key: built anew, the only one kept
+        neighbour_graph(X[::-1], 6)  # other vectors: built anew
+        assert built == [5, 5, 5, 6, 6] and len(fuzzy_graph._LAST) == 1
+    assert fuzzy_graph._LAST is None

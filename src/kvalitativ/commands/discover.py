@@ -52,14 +52,15 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
                    "200 notes of 100,000; no effect below 5,000 notes; 0 = off).")
 @click.option("--clustering", type=click.Choice(CLUSTERINGS), default=None,
-              help="hdbscan (default: UMAP + HDBSCAN) or leiden (consensus Leiden communities of the neighbour "
-                   "graph: steadier across seeds; see docs/benchmarks.md, Discovery quality, for its limits).")
+              help="leiden (default: consensus Leiden communities of the notes' neighbour graph, steady across "
+                   "seeds, every note in a topic) or hdbscan (UMAP + HDBSCAN, BERTopic's own pipeline; leaves "
+                   "outliers). See docs/benchmarks.md, Discovery quality.")
 @click.option("--resolution", type=float, default=None,
               help="Leiden's resolution per 1,000 notes (default 1.0): higher = more, smaller topics.")
 @click.option("--n-neighbors", type=int, default=None, help="Neighbours of each note in the graph (default 15).")
 @click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5; hdbscan only).")
 @click.option("--outlier-target", type=float, default=None,
-              help="Bring the share of unassigned notes to at most this (default 0: assign all).")
+              help="hdbscan only: bring the share of unassigned notes to at most this (default 0: assign all).")
 @click.option("--guided/--no-guided", default=None,
               help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
 @click.option("--emergent-threshold", type=float, default=None,

@@ -4,8 +4,9 @@ Why: municipal exports hold many copies ("Mødt.", "Samtale afholdt."). In UMAP'
 note's first *distinct* neighbour gets full weight however far it is (local connectivity: the
 distance ρ to it is subtracted), and copies fill each other's neighbour lists, so small groups
 of copies were tied to whatever lay nearest and mixed in one community. Here copies are one
-node, and the graph is the one the notes would give if each copy counted as its own nearest
-neighbour:
+node whose copies count as its nearest neighbours (an approximation of the graph with every copy
+a node: a copied node keeps its distinct neighbours, and a note that has it as a neighbour sees
+it once); for modularity the node stands exactly for its copies:
 
 * **neighbours** are found among the distinct vectors (exact cosine, UMAP's fuzzy membership
   ``exp(-(d - ρ) / σ)`` with σ set so a node's memberships sum to log2 k) — unchanged for a
@@ -19,18 +20,34 @@ neighbour:
   RB-configuration quality leidenalg optimises equals that of the expanded graph for every
   partition that keeps copies together (leidenalg's own aggregation rule; a test checks it).
 
-The last graph built is kept (keyed by the vectors' bytes, ``n_neighbors`` and the copies), so
-refits on the same notes with other seeds or settings (``tune``, benchmarks) build it once.
+Within :func:`reused_graphs` (``tune``, benchmarks) the last graph built is kept, keyed by the
+vectors' bytes, ``n_neighbors`` and the copies, so refits of the same notes with other seeds or
+settings build it once; outside it nothing is kept (a long-lived process holds no graph).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
-__all__ = ["distinct_rows", "neighbour_graph", "collapsed_graph"]
+__all__ = ["distinct_rows", "neighbour_graph", "collapsed_graph", "reused_graphs"]
 
-#: The last graph built: {key: (edges, weights)}; one entry, replaced whole (no lock needed).
-_LAST: dict = {}
+#: Inside :func:`reused_graphs`: the last graph built, {key: (edges, weights)}, one entry replaced
+#: whole (no lock needed); None outside (nothing kept).
+_LAST: dict | None = None
+
+
+@contextmanager
+def reused_graphs():
+    """Keep the last neighbour graph built while inside, for fits of the same notes (tune's
+    seeds and settings); dropped on leaving."""
+    global _LAST
+    outer, _LAST = _LAST, {}
+    try:
+        yield
+    finally:
+        _LAST = outer
 
 
 def distinct_rows(Xn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -61,18 +78,22 @@ def _copy_sigmas(dists: np.ndarray, target: np.ndarray, n_iter: int = 64) -> np.
 
 def neighbour_graph(X: np.ndarray, n_neighbors: int, counts: np.ndarray | None = None):
     """The fuzzy union graph of exact cosine neighbours of the rows of *X* (distinct vectors),
-    *counts* copies each (None: one): (edges (m × 2, i < j), memberships). The last one is reused."""
+    *counts* copies each (None: one): (edges (m × 2, i < j), memberships). Inside
+    :func:`reused_graphs` the last one is reused."""
     import hashlib
 
     X = np.ascontiguousarray(X, dtype=np.float32)
     c = np.ascontiguousarray(np.ones(len(X), dtype=np.int64) if counts is None else counts, dtype=np.int64)
+    kept = _LAST
+    if kept is None:
+        return _build_graph(X, n_neighbors, None if counts is None else c)
     key = (X.shape, int(n_neighbors), hashlib.blake2b(X.tobytes(), digest_size=16).hexdigest(),
            hashlib.blake2b(c.tobytes(), digest_size=16).hexdigest())
-    last = _LAST.get(key)
+    last = kept.get(key)
     if last is None:
         last = _build_graph(X, n_neighbors, None if counts is None else c)
-        _LAST.clear()
-        _LAST[key] = last
+        kept.clear()
+        kept[key] = last
     return last[0].copy(), last[1].copy()
 
 

@@ -37,6 +37,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from kvalitativ.config import DiscoverConfig
 from kvalitativ.discover import submodels as sub
 from kvalitativ.discover.coherence import WindowIndex, c_npmi
+from kvalitativ.discover.fuzzy_graph import reused_graphs
 from kvalitativ.discover.metrics import stability_ari, stability_mi, topic_diversity
 from kvalitativ.discover.model import Discoverer, _as_texts
 from kvalitativ.discover.representatives import normalise
@@ -144,27 +145,28 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
 
         runs = tqdm(runs, desc="tuning", unit="fit", leave=False)
     results: dict[int, list[dict]] = {i: [] for i in range(len(settings))}
-    for i, seed in runs:
-        setting = {**base, **settings[i]}
-        leiden = setting.get("clustering", _D.clustering) == "leiden"  # no layout: nothing to share
-        reducer = "umap" if leiden else _Precomputed(_reduce(emb, setting["n_neighbors"], setting["n_components"],
-                                                             seed, cache))
-        d = Discoverer(embedder=None, reducer=reducer, outlier_target=outlier_target,
-                       diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, language=language,
-                       **setting)
-        try:
-            d.fit(texts, emb)
-        except KvalitativError:
-            results[i].append({"n_topics": 0, "topics": np.full(len(texts), -1)})
-            continue
-        words = list(d.topic_info_.keywords)
-        r = {"n_topics": len(d.topic_ids_), "topics": d.topics_,
-             "outlier_share_before": d.outlier_share_before_, "outlier_share": d.outlier_share_,
-             "coherence_npmi": c_npmi(words, index, top_n), "diversity": topic_diversity(words, top_n)}
-        if gold is not None:
-            r["nmi"] = normalized_mutual_info_score(gold[known].astype(str), d.topics_[known])
-            r["ari"] = adjusted_rand_score(gold[known].astype(str), d.topics_[known])
-        results[i].append(r)
+    with reused_graphs():  # one neighbour graph for every seed and resolution of a setting
+        for i, seed in runs:
+            setting = {**base, **settings[i]}
+            leiden = setting.get("clustering", _D.clustering) == "leiden"  # no layout: nothing to share
+            reducer = "umap" if leiden else _Precomputed(_reduce(emb, setting["n_neighbors"], setting["n_components"],
+                                                                 seed, cache))
+            d = Discoverer(embedder=None, reducer=reducer, outlier_target=outlier_target,
+                           diversity=0.0, n_representative=1, n_keywords=top_n, random_state=seed, language=language,
+                           **setting)
+            try:
+                d.fit(texts, emb)
+            except KvalitativError:
+                results[i].append({"n_topics": 0, "topics": np.full(len(texts), -1)})
+                continue
+            words = list(d.topic_info_.keywords)
+            r = {"n_topics": len(d.topic_ids_), "topics": d.topics_,
+                 "outlier_share_before": d.outlier_share_before_, "outlier_share": d.outlier_share_,
+                 "coherence_npmi": c_npmi(words, index, top_n), "diversity": topic_diversity(words, top_n)}
+            if gold is not None:
+                r["nmi"] = normalized_mutual_info_score(gold[known].astype(str), d.topics_[known])
+                r["ari"] = adjusted_rand_score(gold[known].astype(str), d.topics_[known])
+            results[i].append(r)
     rows = []
     for i, setting in enumerate(settings):
         rs = results[i]
