@@ -1,4 +1,4 @@
-"""Choosing the zero-shot coder's constants on data that is not reported: selection halves.
+"""Choosing the zero-shot coder's constants on selection data, apart from the held-out halves it reports.
 
     python scripts/benchmarks/bench_coding_select.py [--weights 0,0.25,0.5,1] [--matches prefix,stem]
 

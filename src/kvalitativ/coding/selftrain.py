@@ -11,7 +11,7 @@ additions to learning from that guess, neither needing a hand code:
 * **A lexical view.** The self-trained models see the units' word n-grams (TF-IDF; character
   n-grams too with ``lexical_chars``) beside the embedding, so what the pseudo-labels teach
   carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 1 by default
-  (chosen on data not reported: see ``ZeroShotCoder``'s ``lexical_weight``).
+  (chosen on selection data, see ``ZeroShotCoder``'s ``lexical_weight``).
 
 Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
 """

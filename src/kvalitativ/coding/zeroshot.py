@@ -80,10 +80,10 @@ class ZeroShotCoder(BaseCoder):
         prototype is uncoded (all its scores 0). No effect without ``uncoded_examples``.
     lexical_weight: weight of the units' TF-IDF n-grams beside the embedding in the
         self-trained models (0 = embedding only); the texts must then come with their vectors.
-        1 was chosen from 0, 0.25, 0.5 and 1 on data that is not reported: SIB-200 Danish train
-        and dev sentences each coded alone, and a seeded half of the sample's and of the citizen
-        input's notes (``scripts/benchmarks/bench_coding_select.py``; highest mean of the three
-        e5 scores, with 0.5 and 0.25 within 0.002 of it).
+        1 was chosen from 0, 0.25, 0.5 and 1 on selection data: SIB-200 Danish train and dev
+        sentences each coded alone, and a seeded half of the sample's and of the citizen input's
+        notes (``scripts/benchmarks/bench_coding_select.py``; highest mean of the three e5 scores,
+        with 0, 0.25 and 0.5 within 0.002 of it); SIB-200 test and the other halves are held out.
     lexical_chars: the lexical block holds character n-grams (2–5) beside the words (1–2). Off
         by default: words alone code as well on the sample, citizen input and SIB-200, and the
         characters made the coder 1.4× slower (``scripts/benchmarks/bench_coding_lexical.py``).
