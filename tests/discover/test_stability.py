@@ -109,3 +109,17 @@ def test_a_sample_is_fitted_with_the_corpus_smallest_topic_scaled_to_its_share()
     assert sample_config(config, 1_000, 100_000).discover.min_topic_size == 5  # the floor
     assert sample_config(config, 4_000, 20_000).discover.min_topic_share == 0.0
     assert config.discover.min_topic_size == 10  # the run's own config is left alone
+
+
+def test_a_sample_is_cut_with_the_corpus_leiden_resolution():
+    """Leiden's resolution is per 1,000 fitted notes: a 4,000-note sample of 20,000 notes is cut
+    as finely as the 20,000 would be (resolution 5 per 1,000 there: 20 in all), not as 4,000."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.sampled import sample_config
+    from kvalitativ.discover.submodels import leiden_resolution
+
+    config = RunConfig()
+    scaled = sample_config(config, 4_000, 20_000)
+    assert scaled.discover.resolution == config.discover.resolution * 5
+    assert leiden_resolution(scaled.discover.resolution, 4_000) == leiden_resolution(config.discover.resolution, 20_000)
+    assert config.discover.resolution == 1.0  # the run's own config is left alone

@@ -65,6 +65,9 @@ def sample_config(config, n_sample: int, n_corpus: int):
     full = effective_min_topic_size(config.discover, n_corpus)
     scaled.discover.min_topic_size = max(MIN_SAMPLE_TOPIC, math.ceil(full * n_sample / max(n_corpus, 1)))
     scaled.discover.min_topic_share = 0.0
+    # Leiden's resolution grows with the fitted notes (per 1,000): the sample is cut as finely as
+    # the corpus would be, as the smallest topic above is the corpus's, scaled
+    scaled.discover.resolution = config.discover.resolution * n_corpus / max(n_sample, 1)
     return scaled
 
 
