@@ -204,3 +204,16 @@ def test_clear_errors(corpus, embeddings):
         Discoverer(min_topic_size=8).fit(corpus[0], embeddings[:10])
     with pytest.raises(ConfigError, match="outlier_target"):
         Discoverer(outlier_target=1.5).fit(corpus[0], embeddings)
+
+
+def test_vocabulary_has_two_words_or_a_clear_error():
+    """BERTopic's c-TF-IDF cannot weigh a one-word vocabulary (a TypeError deep in scipy): the
+    vocabulary's document frequency is lowered until two words qualify, else the user is told."""
+    from kvalitativ.discover.submodels import fit_vocabulary
+    from kvalitativ.errors import InputError
+
+    texts = ["fravær i skolen", "fravær hjemme", "drillet af andre", "fodbold med vennerne"]
+    words = fit_vocabulary(str.split, texts, min_df=2)  # only "fravær" is in two notes
+    assert "fravær" in words and len(words) >= 2
+    with pytest.raises(InputError, match="two distinct words"):
+        fit_vocabulary(str.split, ["fravær", "fravær", "fravær"], min_df=2)

@@ -55,7 +55,8 @@ def vectorizer(analyzer, vocabulary=None):
 
 
 def fit_vocabulary(analyzer, texts: list[str], min_df: int) -> list[str]:
-    """Words in at least ``min_df`` notes (lowered until some word qualifies on a small corpus)."""
+    """Words in at least ``min_df`` notes (lowered until two words qualify on a small corpus:
+    BERTopic's c-TF-IDF cannot weigh a vocabulary of one word)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     for df in range(max(1, int(min_df)), 0, -1):
@@ -63,8 +64,14 @@ def fit_vocabulary(analyzer, texts: list[str], min_df: int) -> list[str]:
             cv = CountVectorizer(analyzer=analyzer, min_df=df).fit(texts)
         except ValueError:  # nothing occurs that often (or no words at all)
             continue
-        return sorted(cv.vocabulary_)
-    raise InputError("discover: the notes have no words left after removing stop words and numbers")
+        if len(cv.vocabulary_) >= 2 or df == 1:
+            break
+    else:
+        cv = None
+    if cv is None or len(cv.vocabulary_) < 2:
+        raise InputError("discover: the notes have fewer than two distinct words left after removing stop words "
+                         "and numbers; discovery needs more (or longer) notes")
+    return sorted(cv.vocabulary_)
 
 
 def ctfidf():
