@@ -30,7 +30,7 @@ from kvalitativ.codebook import load_codebook
 from .base import BaseCoder
 from .valence import lexical_polarity
 
-__all__ = ["KeywordCoder", "stem", "stem_presence", "keyword_patterns", "MATCHES"]
+__all__ = ["KeywordCoder", "stem", "stem_presence", "pattern_counts", "keyword_patterns", "MATCHES"]
 
 _SUFFIXES = ("heder", "heden", "hed", "itet", "erne", "ene", "er", "et", "en", "e")
 _STOP = {"og", "i", "med", "for", "af", "til", "på", "om", "the", "and"}
@@ -98,6 +98,21 @@ def stem_presence(texts, stems: list[str]) -> csc_matrix:
     return H
 
 
+def pattern_counts(texts, groups) -> np.ndarray:
+    """(n_texts, n_groups): how many of each group's patterns (a theme's stems, a keyword's
+    words) the text has, from one :func:`stem_presence` over every pattern of every group."""
+    out = np.zeros((len(texts), len(groups)), dtype=np.int64)
+    columns = sorted({p for g in groups for p in g})
+    if not columns or not len(texts):
+        return out
+    H = stem_presence(list(texts), columns)
+    index = {p: j for j, p in enumerate(columns)}
+    for j, g in enumerate(groups):
+        if g:
+            out[:, j] = np.asarray(H[:, [index[p] for p in g]].sum(axis=1)).ravel()
+    return out
+
+
 class KeywordCoder(BaseCoder):
     """Match codebook label words (and keywords) by stem; no embedding, no training.
 
@@ -126,14 +141,7 @@ class KeywordCoder(BaseCoder):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        columns = sorted({s for stems in self.stems_ for s in stems})
-        index = {s: j for j, s in enumerate(columns)}
-        H = stem_presence(list(X), columns)
-        out = np.zeros((H.shape[0], len(self.classes_)))
-        for j, stems in enumerate(self.stems_):
-            if stems:
-                out[:, j] = np.asarray(H[:, [index[s] for s in stems]].sum(axis=1)).ravel() > 0
-        return out
+        return (pattern_counts(list(X), self.stems_) > 0).astype(np.float64)
 
     def predict_valence(self, X, Y=None) -> np.ndarray:
         texts = [str(t) for t in X]

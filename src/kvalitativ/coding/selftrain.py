@@ -23,7 +23,7 @@ from scipy.sparse import csr_matrix, hstack, issparse, vstack
 from sklearn.linear_model import LogisticRegression
 
 from .features import LexicalFeatures
-from .keyword import keyword_patterns, stem_presence
+from .keyword import keyword_patterns, pattern_counts
 
 __all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies"]
 
@@ -39,17 +39,11 @@ def keyword_hits(themes, texts, match: str = "prefix") -> np.ndarray:
     :func:`~kvalitativ.coding.keyword.keyword_patterns` and
     :func:`~kvalitativ.coding.keyword.stem_presence`; a phrase needs all its words; label words
     are left out)."""
-    stems = [_keyword_stems(th, match) for th in themes]
+    keywords = [(t, kw) for t, th in enumerate(themes) for kw in _keyword_stems(th, match)]
     out = np.zeros((len(texts), len(themes)), dtype=bool)
-    columns = sorted({s for kws in stems for kw in kws for s in kw})
-    if not columns or not len(texts):
-        return out
-    H = stem_presence(list(texts), columns)
-    index = {s: j for j, s in enumerate(columns)}
-    for t, kws in enumerate(stems):
-        for kw in kws:
-            present = np.asarray(H[:, [index[s] for s in kw]].sum(axis=1)).ravel()
-            out[:, t] |= present == len(kw)
+    counts = pattern_counts(texts, [kw for _, kw in keywords])
+    for i, (t, kw) in enumerate(keywords):
+        out[:, t] |= counts[:, i] == len(kw)
     return out
 
 
@@ -116,9 +110,13 @@ class UnitFeatures:
         texts = [str(t) for t in texts]
         self.lexical_ = LexicalFeatures(chars=self.chars)
         M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
-        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
-        self._memo = (U, texts, hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr())
+        self._memo = (U, texts, self._stack(U, M))
         return self
+
+    def _stack(self, U: np.ndarray, M):
+        """The centred unit-length embedding of ``U`` beside the n-gram block ``M`` (weighted)."""
+        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
+        return hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr()
 
     def transform(self, U: np.ndarray, texts=None):
         """The features of vectors ``U`` and their ``texts``. Those of the units the coder was
@@ -132,8 +130,7 @@ class UnitFeatures:
         if memo is not None and memo[0].shape == U.shape and (memo[0] is U or np.array_equal(memo[0], U)) \
                 and memo[1] == [str(t) for t in texts]:
             return memo[2]
-        E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
-        return hstack([csr_matrix(E), self.lexical_.transform(texts) * float(self.lexical_weight)]).tocsr()
+        return self._stack(U, self.lexical_.transform(texts))
 
     def __getstate__(self):
         # a coder shipped to workers (the Dask engine) leaves the kept result behind
@@ -158,7 +155,7 @@ def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_
     positives = n[yt == 1].sum()
     if positives < 2 or positives == n.sum():
         return None
-    if isinstance(class_weight, str) and class_weight == "balanced":
+    if class_weight == "balanced":
         # the weighted "balanced" rule, written out: scikit-learn counts sample weights in it only
         # from recent releases, and a row standing for c copies must weigh as c rows
         class_weight = {c: w.sum() / (2.0 * w[yt == c].sum()) for c in (0, 1)}

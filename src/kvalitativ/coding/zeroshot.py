@@ -281,12 +281,12 @@ class ZeroShotCoder(BaseCoder):
         labels = pseudo_labels(Z, nearer_none, self.pseudo_fraction, self.none_quantile)
         if hits is None:
             hits = np.zeros(Z.shape, dtype=bool)
+        Y = (labels[:, None] == np.arange(k)[None, :]) | hits  # pseudo-label or keyword, per theme
         keep = (labels >= 0) | hits.any(axis=1)
-        Y = (labels[keep, None] == np.arange(k)[None, :]) | hits[keep]
-        if not Y.any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
+        if not Y[keep].any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
         rows, weight = collapse_copies(np.flatnonzero(keep), groups, labels)
-        Y, F = (labels[rows, None] == np.arange(k)[None, :]) | hits[rows], F[rows]
+        Y, F = Y[rows], F[rows]
         return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
                           seed_weight=self.seed_weight, random_state=self.random_state, weight=weight)
                 for t in range(k)]

@@ -64,14 +64,10 @@ def fit_vocabulary(analyzer, texts: list[str], min_df: int) -> list[str]:
             cv = CountVectorizer(analyzer=analyzer, min_df=df).fit(texts)
         except ValueError:  # nothing occurs that often (or no words at all)
             continue
-        if len(cv.vocabulary_) >= 2 or df == 1:
-            break
-    else:
-        cv = None
-    if cv is None or len(cv.vocabulary_) < 2:
-        raise InputError("discover: the notes have fewer than two distinct words left after removing stop words "
-                         "and numbers; discovery needs more (or longer) notes")
-    return sorted(cv.vocabulary_)
+        if len(cv.vocabulary_) >= 2:
+            return sorted(cv.vocabulary_)
+    raise InputError("discover: the notes have fewer than two distinct words left after removing stop words "
+                     "and numbers; discovery needs more (or longer) notes")
 
 
 def ctfidf():
@@ -107,8 +103,6 @@ def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, rand
     raise ConfigError(f"discover: reducer must be 'umap', 'pca' or an object with fit/transform, not {kind!r}")
 
 
-
-
 def leiden_resolution(per_1000: float, n: int) -> float:
     """Leiden's modularity resolution for *n* notes: *per_1000* × n / 1,000 (at least *per_1000*).
 
@@ -139,8 +133,7 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolu
 
         return BaseDimensionalityReduction(), LeidenClusterer(
             n_neighbors=d.n_neighbors, resolution=leiden_resolution(d.resolution, resolution_notes or n),
-            min_cluster_size=mcs,
-            random_state=seed)
+            min_cluster_size=mcs, random_state=seed)
     return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=d.n_neighbors, random_state=seed),
             clusterer(mcs, d.min_samples))
 
