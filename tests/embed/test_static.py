@@ -134,3 +134,20 @@ def test_works_behind_the_cache(tmp_path, emb):
 def test_missing_model_folder_is_an_actionable_error(tmp_path):
     with pytest.raises(ConfigError, match="build_static_embedder"):
         StaticEmbedder(path=tmp_path)
+
+
+def test_common_component_is_projected_out(emb):
+    """SIF's step 2: every vector is orthogonal to the vocabulary's shared direction (plain weighted
+    means are not); 0 components gives the plain mean, and another cache key."""
+    texts = ["Eleven er meget motiveret.", "Han kommer ofte for sent.", "Vejleder orienteret.", "og i på at det"]
+    u = emb.components_[:, 0]
+    assert emb.components_.shape == (emb.dim, 1) and np.isclose(np.linalg.norm(u), 1.0)
+    shipped = emb.encode(texts)
+    np.testing.assert_allclose(shipped @ u, 0.0, atol=1e-5)
+    plain = StaticEmbedder(common_components=0)
+    raw = plain.encode(texts)
+    assert np.all(np.abs(raw @ u) > 0.01)
+    removed = raw - np.outer(raw @ u, u)
+    np.testing.assert_allclose(shipped, removed / np.linalg.norm(removed, axis=1, keepdims=True), atol=1e-5)
+    assert plain.version != emb.version and plain.components_.shape == (emb.dim, 0)
+    assert not emb.encode([""]).any()  # no tokens: still a zero row

@@ -15,8 +15,13 @@ How a text becomes a vector:
    vectors (3–5 letters), learnt from the vocabulary, so typos and rare inflections still land
    near their relatives.
 3. The sentence vector is the weighted sum of its token vectors (SIF weights ``a/(a+p(w))``
-   from word frequencies: frequent function words count little), L2-normalised to float32.
-   A text with no tokens gets a zero row.
+   from word frequencies: frequent function words count little).
+4. SIF's second step (Arora, Liang & Ma 2017, "A simple but tough-to-beat baseline for sentence
+   embeddings"): the common component is projected out — the first principal direction of the
+   weighted word vectors, each counted by its word's frequency, i.e. the direction every
+   sentence shares whatever it is about. Taken from the vocabulary (not from a corpus), so a
+   vector does not depend on the other texts of a run and chunks embed alike. Then
+   L2-normalised to float32. A text with no tokens gets a zero row.
 
 The files live in ``models/static/`` of the source tree (found from this module's location,
 so an editable install works), or in ``kvalitativ/resources/static`` inside an installed
@@ -48,7 +53,7 @@ import numpy as np
 
 from .base import l2_normalise
 
-__all__ = ["StaticEmbedder", "tokenize", "static_model_dir", "char_ngrams", "split_compound"]
+__all__ = ["StaticEmbedder", "tokenize", "static_model_dir", "char_ngrams", "split_compound", "common_directions"]
 
 #: Tokens: runs of letters (any script, æøå kept) or runs of digits.
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
@@ -161,6 +166,23 @@ def _load(folder: str) -> dict:
     return {"meta": meta, "vocab": vocab, "vectors": vecs, "weights": weights, "ngrams": ngrams}
 
 
+def common_directions(vectors: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` leading principal directions ([D, k], orthonormal) of the SIF-weighted word
+    vectors, each word counted by its frequency ``p(w)`` — what a typical sentence sums to.
+
+    ``p(w)`` is recovered from the SIF weight ``a/(a+p)`` up to the constant ``a``, which drops out
+    of the directions. Uncentred, as in the SIF paper (the mean is the main shared direction)."""
+    dim = vectors.shape[1]
+    if k <= 0 or len(vectors) == 0:
+        return np.zeros((dim, 0), dtype=np.float32)
+    w = np.asarray(weights, dtype=np.float64)
+    freq = np.where(w > 0, 1.0 / np.clip(w, 1e-12, None) - 1.0, 0.0)
+    x = np.asarray(vectors, dtype=np.float64) * w[:, None]
+    second_moment = (x * (freq / max(freq.sum(), 1e-300))[:, None]).T @ x
+    _, vecs = np.linalg.eigh(second_moment)  # ascending eigenvalues
+    return np.ascontiguousarray(vecs[:, ::-1][:, :k], dtype=np.float32)
+
+
 class StaticEmbedder:
     """Weighted mean of distilled e5 word vectors (see the module docstring).
 
@@ -171,6 +193,9 @@ class StaticEmbedder:
         (default True); False drops them.
     batch_size: texts per sparse product (bounds memory on huge inputs).
     progress: accepted for symmetry with the other backends (encoding is fast; no bar).
+    common_components: principal directions of the frequency-weighted vocabulary removed from
+        every vector (SIF's step 2; default 1, as in the paper; 0 = plain weighted mean).
+        Measured side by side in ``docs/benchmarks.md`` ("Static embedder: common component").
     """
 
     name = "static"
@@ -179,21 +204,23 @@ class StaticEmbedder:
     prefix = ""
 
     def __init__(self, path: str | os.PathLike | None = None, subwords: bool = True, batch_size: int = 20_000,
-                 progress: bool = False):
+                 progress: bool = False, common_components: int = 1):
         self.path = path
         self.subwords = subwords
         self.batch_size = int(batch_size)
         self.progress = progress
+        self.common_components = int(common_components)
         self.model_dir_ = static_model_dir(path)
         self._set_model(_load(str(self.model_dir_.resolve())))
 
     @classmethod
     def from_arrays(cls, vocab: list[str], vectors: np.ndarray, weights: np.ndarray,
                     ngram_vectors: np.ndarray | None = None, meta: dict | None = None,
-                    subwords: bool = True) -> "StaticEmbedder":
+                    subwords: bool = True, common_components: int = 1) -> "StaticEmbedder":
         """An embedder from in-memory tables (the build script and its experiments use this)."""
         obj = cls.__new__(cls)
         obj.path, obj.subwords, obj.batch_size, obj.progress, obj.model_dir_ = None, subwords, 20_000, False, None
+        obj.common_components = int(common_components)
         vectors = np.asarray(vectors, np.float32)
         ngrams = (np.zeros((0, vectors.shape[1]), np.float32) if ngram_vectors is None
                   else np.asarray(ngram_vectors, np.float32))
@@ -214,11 +241,15 @@ class StaticEmbedder:
         self.oov_weight_ = float(self.meta_.get("oov_weight", 1.0))
         self.ngram_range_ = tuple(self.meta_.get("ngram_range", (3, 5)))
         self._oov: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
+        self.components_ = common_directions(v, model["weights"], self.common_components)
+        for u in self.components_.T:  # projecting every row out = projecting every sum out (linear)
+            self._table -= np.outer(self._table @ u, u)
 
     @property
     def version(self) -> str:
         return (f"static-{self.meta_.get('version', '0')}-d{self.dim}-"
-                f"{str(self.meta_.get('content_sha256', 'unknown'))[:12]}-sub{int(self.subwords)}")
+                f"{str(self.meta_.get('content_sha256', 'unknown'))[:12]}-sub{int(self.subwords)}"
+                + (f"-pc{self.common_components}" if self.common_components else ""))
 
     # --- lookup -----------------------------------------------------------------------------
     def resolve(self, token: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
