@@ -156,6 +156,11 @@ class DiscoverConfig:
     #: after seeing SIB-200 Danish and the sample; checked since on held-out sets it was not formed
     #: on (SIB-200 Swedish/Norwegian/English, SIGHT; docs/benchmarks.md), not tuned on them.
     resolution: float = 1.0
+    #: How notes outside the fit sample (above ``sampling.fit_sample`` notes), and new notes given
+    #: to a saved model (``--use-model``), get a topic: "knn" (the similarity-weighted vote of their
+    #: ``n_neighbors`` nearest fitted notes; follows the shape of a graph community) or "centroid"
+    #: (the nearest topic centre). See docs/benchmarks.md, Discovery quality, for the agreement with a full fit.
+    assignment: str = "knn"
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
     n_keywords: int = 10
@@ -328,6 +333,8 @@ def validate(config: RunConfig) -> RunConfig:
     if config.discover.clustering not in CLUSTERINGS:
         raise ConfigError(f"discover.clustering is '{config.discover.clustering}': "
                           f"use {' or '.join(repr(x) for x in CLUSTERINGS)}.")
+    if config.discover.assignment not in ("knn", "centroid"):
+        raise ConfigError(f"discover.assignment is '{config.discover.assignment}': use 'knn' or 'centroid'.")
     if config.ingest.pseudonymize not in ("auto", "always", "never"):
         raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
     key, out = config.privacy.key_file, config.out

@@ -17,7 +17,7 @@ from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
 __all__ = ["CLUSTERINGS", "slots", "leiden_resolution", "data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
-           "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest"]
+           "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest", "reduce_outliers"]
 
 
 def data_language(language, texts=()) -> str:
@@ -133,7 +133,7 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolu
 
         return BaseDimensionalityReduction(), LeidenClusterer(
             n_neighbors=d.n_neighbors, resolution=leiden_resolution(d.resolution, resolution_notes or n),
-            min_cluster_size=mcs, random_state=seed)
+            min_cluster_size=mcs, random_state=seed, graph=getattr(d, "graph", "fuzzy"))
     return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=d.n_neighbors, random_state=seed),
             clusterer(mcs, d.min_samples))
 
@@ -213,6 +213,39 @@ def nearest_for_rest(emb: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:
     for r in order[:k]:
         new[rest[r]] = ids[int(np.argmax(sims[r]))]
     return new
+
+
+def reduce_outliers(d) -> None:
+    """Discoverer *d*'s outliers down to its ``outlier_target``: the outliers closest to a topic move
+    (a similarity threshold chosen so exactly enough move), then BERTopic's topics are updated."""
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from kvalitativ.discover.backend import _quiet_bertopic
+
+    m, texts, emb = d.model_, d._texts, d._emb
+    topics = np.asarray(m.topics_, dtype=int)
+    n = len(topics)
+    out_idx = np.flatnonzero(topics == -1)
+    n_move = len(out_idx) - int(math.floor(float(d.outlier_target) * n + 1e-9))
+    strategy = d.outlier_strategy
+    if strategy == "embeddings":
+        sims = cosine_similarity(emb[out_idx], m.topic_embeddings_[m._outliers:])
+    else:
+        bow = m.vectorizer_model.transform([texts[i] for i in out_idx])
+        sims = cosine_similarity(m.ctfidf_model.transform(bow), m.c_tf_idf_[m._outliers:])
+    best = np.sort(sims.max(axis=1))[::-1]
+    threshold = float(best[n_move - 1]) - 1e-9
+    with _quiet_bertopic():
+        new = np.asarray(m.reduce_outliers(texts, topics.tolist(), strategy=strategy,
+                                           threshold=max(threshold, 0.0), embeddings=emb), dtype=int)
+        if np.mean(new == -1) > float(d.outlier_target) + 1e-12:
+            # c-TF-IDF gives 0 for notes sharing no keyword with any topic: fall back to embeddings
+            new = nearest_for_rest(emb, new, len(np.flatnonzero(new == -1))
+                                       - int(math.floor(float(d.outlier_target) * n + 1e-9)))
+        m.update_topics(texts, topics=new.tolist(), top_n_words=int(d.n_keywords),
+                        vectorizer_model=d._vectorizer(), ctfidf_model=d._ctfidf(),
+                        representation_model=None)
+    d.outlier_threshold_ = threshold if strategy == "embeddings" else None
 
 
 def as_texts(texts) -> list[str]:
