@@ -156,7 +156,7 @@ class DiscoverConfig:
     #: after seeing SIB-200 Danish and the sample; checked since on held-out sets it was not formed
     #: on (SIB-200 Swedish/Norwegian/English, SIGHT; docs/benchmarks.md), not tuned on them.
     resolution: float = 1.0
-    #: How notes outside the fit sample (above ``sampling.fit_sample`` notes), and new notes given
+    #: How notes outside the fit sample (corpora above 20,000 notes), and new notes given
     #: to a saved model (``--use-model``), get a topic: "knn" (the similarity-weighted vote of their
     #: ``n_neighbors`` nearest fitted notes; follows the shape of a graph community) or "centroid"
     #: (the nearest topic centre). See docs/benchmarks.md, Discovery quality, for the agreement with a full fit.
