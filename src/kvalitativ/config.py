@@ -129,9 +129,11 @@ class DiscoverConfig:
     #: 100,000 notes give tens of themes an analyst can read, not 1,700 topics of 60 notes.
     #: 0.002: no change below 5,000 notes. 0 turns it off.
     min_topic_share: float = 0.002
-    #: Neighbours of each note in the neighbour graph (Leiden) or UMAP's neighbourhood (hdbscan):
-    #: larger gives fewer, broader topics.
-    n_neighbors: int = 15
+    #: Neighbours of each note in the neighbour graph (Leiden) or UMAP's neighbourhood (hdbscan),
+    #: and the fitted notes that vote for a new note's topic (``assignment: knn``): larger gives
+    #: fewer, broader topics. None: 30 with Leiden (chosen by a rule set before the run, over six
+    #: data sets: docs/benchmarks.md, Discovery quality), 15 with hdbscan (UMAP's default).
+    n_neighbors: int | None = None
     #: hdbscan only: UMAP's output dimensions the topics are clustered in (Leiden clusters the
     #: neighbour graph of the full vectors).
     n_components: int = 5
@@ -160,7 +162,7 @@ class DiscoverConfig:
     #: to a saved model (``--use-model``), get a topic: "knn" (the similarity-weighted vote of their
     #: ``n_neighbors`` nearest fitted notes; follows the shape of a graph community) or "centroid"
     #: (the nearest topic centre). See docs/benchmarks.md, Discovery quality, for the agreement with a full fit.
-    assignment: str = "knn"
+    assignment: str = "centroid"
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
     n_keywords: int = 10

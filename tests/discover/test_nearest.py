@@ -118,3 +118,19 @@ def test_damaged_vectors_file_is_refused(tmp_path):
     np.save(tmp_path / "m" / "fit_vectors.npy", np.zeros((3, 3), np.float16))
     with warnings.catch_warnings(), pytest.raises(InputError, match="damaged"):
         Discoverer.load(tmp_path / "m")
+
+
+def test_config_names_the_rule_and_refuses_others():
+    from kvalitativ.config import config_from_dict
+
+    assert config_from_dict({"discover": {"assignment": "knn"}}).discover.assignment == "knn"
+    with pytest.raises(ConfigError, match="discover.assignment"):
+        config_from_dict({"discover": {"assignment": "nearest"}})
+
+
+def test_neighbours_default_follows_the_clustering():
+    from kvalitativ.discover.submodels import neighbours_of
+
+    assert neighbours_of(Discoverer()) == 30  # leiden (the default): chosen by the graph rule
+    assert neighbours_of(Discoverer(clustering="hdbscan")) == 15  # UMAP's default
+    assert neighbours_of(Discoverer(n_neighbors=7, clustering="hdbscan")) == 7

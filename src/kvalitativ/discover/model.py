@@ -56,7 +56,9 @@ class Discoverer(CurationMixin, BaseEstimator):
         Used when ``fit``/``transform`` get no ``embeddings``, to embed codebook seed words,
         and to embed candidate keywords for the diversity step (skipped without one).
     min_topic_size : the smallest theme worth reporting (HDBSCAN ``min_cluster_size``; Leiden merges smaller).
-    n_neighbors, n_components : UMAP: local neighbourhood size and target dimension.
+    n_neighbors : neighbours per note in Leiden's graph or UMAP's neighbourhood, and the notes that vote
+        in ``assign`` (None: 30 with leiden, 15 with hdbscan; ``submodels.DEFAULT_NEIGHBORS``).
+    n_components : UMAP's target dimension.
     min_samples : HDBSCAN ``min_samples`` (None = min_topic_size); lower = fewer outliers.
     clustering, resolution : ``"leiden"`` (default: consensus Leiden communities of the neighbour
         graph, copies one node; resolution per 1,000 notes; graph_cluster.py) or ``"hdbscan"`` (UMAP + HDBSCAN).
@@ -332,7 +334,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                              f"on {self.centroids_.shape[1]}: use the embedder the model was fitted with")
         ids, score = centroid_topics(emb, self.centroids_, self.topic_ids_)
         if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is not None and len(texts):
-            ids = knn_topics(emb, self.fit_vectors_, self.topics_, self.topic_ids_, int(self.n_neighbors))
+            ids = knn_topics(emb, self.fit_vectors_, self.topics_, self.topic_ids_, sub.neighbours_of(self))
             cents = self.centroids_[np.searchsorted(self.topic_ids_, ids)]
             score = np.einsum("ij,ij->i", emb.astype(np.float64), cents.astype(np.float64))
         labels = dict(zip(self.topic_info_.topic_id, self.topic_info_.label))

@@ -16,7 +16,7 @@ from kvalitativ.constants import CLUSTERINGS  # re-exported
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
 
-__all__ = ["CLUSTERINGS", "slots", "leiden_resolution", "data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
+__all__ = ["CLUSTERINGS", "DEFAULT_NEIGHBORS", "neighbours_of", "slots", "leiden_resolution", "data_language", "configured_language", "vectorizer", "fit_vocabulary", "ctfidf", "representation", "reducer", "clusterer", "seed_lists",
            "auto_label", "seed_topics_from_codebook", "as_texts", "nearest_for_rest", "reduce_outliers"]
 
 
@@ -103,6 +103,20 @@ def reducer(kind, n: int, dim: int, *, n_components: int, n_neighbors: int, rand
     raise ConfigError(f"discover: reducer must be 'umap', 'pca' or an object with fit/transform, not {kind!r}")
 
 
+#: Neighbours per note when ``n_neighbors`` is None (the default): 30 for Leiden's graph (the
+#: rule set before the run in docs/benchmarks.md, "third round": higher mean NMI over six data sets,
+#: no set lower by more than 0.01, seed ARI ≥ 0.80 kept), 15 for UMAP (its and BERTopic's default).
+DEFAULT_NEIGHBORS = {"leiden": 30, "hdbscan": 15}
+
+
+def neighbours_of(d) -> int:
+    """The neighbours per note discoverer *d* uses: its ``n_neighbors``, or with None the default
+    of its clustering (:data:`DEFAULT_NEIGHBORS`)."""
+    if d.n_neighbors is not None:
+        return int(d.n_neighbors)
+    return DEFAULT_NEIGHBORS.get(getattr(d, "clustering", "hdbscan"), DEFAULT_NEIGHBORS["hdbscan"])
+
+
 def leiden_resolution(per_1000: float, n: int) -> float:
     """Leiden's modularity resolution for *n* notes: *per_1000* × n / 1,000 (at least *per_1000*).
 
@@ -132,9 +146,9 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolu
         from kvalitativ.discover.graph_cluster import LeidenClusterer
 
         return BaseDimensionalityReduction(), LeidenClusterer(
-            n_neighbors=d.n_neighbors, resolution=leiden_resolution(d.resolution, resolution_notes or n),
+            n_neighbors=neighbours_of(d), resolution=leiden_resolution(d.resolution, resolution_notes or n),
             min_cluster_size=mcs, random_state=seed, graph=getattr(d, "graph", "fuzzy"))
-    return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=d.n_neighbors, random_state=seed),
+    return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=neighbours_of(d), random_state=seed),
             clusterer(mcs, d.min_samples))
 
 
