@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import cloudpickle
 import numpy as np
 import pytest
 
@@ -89,6 +90,10 @@ def test_discoverer_assign_votes_and_scores_by_centroid():
     light = assignable(d.set_params(assignment="knn"))
     assert light._emb is None and light.model_ is None and light.fit_vectors_.dtype == np.float16
     np.testing.assert_array_equal(light.assign(texts, embeddings=new).topic_id, knn.topic_id)
+    # as the Dask engine ships it (serialised to the workers): the vote survives, at 2 bytes a value
+    shipped = cloudpickle.loads(cloudpickle.dumps(light))
+    np.testing.assert_array_equal(shipped.assign(texts, embeddings=new).topic_id, knn.topic_id)
+    assert shipped.fit_vectors_.nbytes == len(d.topics_) * new.shape[1] * 2
 
 
 def test_unknown_assignment_is_refused():
