@@ -19,8 +19,8 @@ Why these choices:
   down to the target by moving the outliers that are closest to a topic (a similarity
   threshold chosen so exactly enough move), then recomputes the representations.
 * **Assignment of new notes** (``assign``/``transform``, and every note outside a large corpus's
-  fit sample): by default the similarity-weighted vote of the nearest fitted notes, else the
-  nearest centroid (``assignment``; :mod:`kvalitativ.discover.nearest`) — the same rule before
+  fit sample): the nearest topic centroid by default, or the similarity-weighted vote of the
+  nearest fitted notes (``assignment``; :mod:`kvalitativ.discover.nearest`) — the same rule before
   and after ``save``/``load`` (UMAP and HDBSCAN are not saved: that would need pickle).
 """
 
@@ -321,8 +321,8 @@ class Discoverer(CurationMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ assign
     def assign(self, texts, embeddings=None) -> pd.DataFrame:
-        """Topic of each note by the ``assignment`` rule (``knn``; ``centroid`` also where the model
-        holds no fitted vectors): DataFrame(topic_id, label, score = cosine to its topic's centroid)."""
+        """Topic of each note by the ``assignment`` rule (``centroid``, or ``knn`` where the model holds
+        its fitted notes' vectors): DataFrame(topic_id, label, score = cosine to its topic's centroid)."""
         self._check_fitted()
         texts = _as_texts(texts)
         if embeddings is None and self.embedder is None:

@@ -4,7 +4,7 @@ Why: a topic model's cost grows faster than the corpus (UMAP's neighbour graph, 
 its topics are settled long before every note is seen. So above
 :data:`kvalitativ.sampling.FIT_SAMPLE` notes the model is fitted on the run's seeded sample
 (:func:`kvalitativ.sampling.fit_sample`, the notes the coder fits on too) and the other notes go
-to a topic by the vote of their nearest fitted notes, or their nearest centroid
+to their nearest topic centroid, or by the vote of their nearest fitted notes
 (``Discoverer.assign``, ``discover.assignment``). Every engine calls this one function and only
 says *where* the assignment runs (``assign_rest``): here in chunks (local, streamed), or over
 partitions on a cluster (Dask). Up to the sample size it is plain ``discover_corpus``.
