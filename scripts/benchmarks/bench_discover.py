@@ -129,7 +129,7 @@ def main() -> None:
     res["imports_s"] = time.perf_counter() - t
 
     def umap_model(seed):
-        return UMAP(n_neighbors=dc.n_neighbors, n_components=dc.n_components, min_dist=0.0, metric="cosine",
+        return UMAP(n_neighbors=15 if dc.n_neighbors is None else dc.n_neighbors, n_components=dc.n_components, min_dist=0.0, metric="cosine",
                     random_state=seed, n_jobs=1)
 
     t = time.perf_counter()

@@ -33,6 +33,10 @@ outliers count as one more cluster, for every method alike. Methods:
 AMI (adjusted mutual information) is reported beside NMI: NMI rewards many clusters by chance
 alone (a random partition into 100 clusters of 3,000 notes scores well above 0), AMI does not.
 
+``--graph-variants`` runs consensus Leiden on the shipped graph and the two alternatives of the
+rule in docs/benchmarks.md (fuzzy graph with 30 neighbours; shared-nearest-neighbour Jaccard
+graph), seeds 0–4, as ``--core`` scores them.
+
 ``--core`` runs the issue's baselines and the candidate defaults with seeds 0–4: gold scores
 averaged over the seeds, and the mean adjusted Rand index between the five seeds' partitions
 (every note; outliers as one more cluster) — the run the default is decided on.
@@ -233,12 +237,30 @@ def core_methods(texts, X, seed, cache):
     }
 
 
+def graph_methods(texts, X, seed):
+    """--graph-variants: consensus Leiden (1.0 per 1,000 notes) on the shipped graph and the two
+    alternatives the rule in docs/benchmarks.md names (fuzzy graph with 30 neighbours; PhenoGraph's
+    shared-nearest-neighbour Jaccard graph with 15)."""
+    from kvalitativ.discover import Discoverer
+
+    def disc(graph="fuzzy", **kw):
+        d = Discoverer(random_state=seed, diversity=0.0, **leiden(1.0), **kw)
+        d.graph = graph  # read by submodels.slots; a measured variant, not a Discoverer parameter
+        return d.fit(texts, X).topics_
+
+    return {"leiden, fuzzy graph, n_neighbors 15 (shipped)": disc(),
+            "leiden, fuzzy graph, n_neighbors 30": disc(n_neighbors=30),
+            "leiden, shared-nearest-neighbour (Jaccard) graph, 15": disc("snn")}
+
+
 def methods(texts, X, seed, cache):
     """{name: labels} for one seed; UMAP runs are shared between methods through *cache*."""
     from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 
     from kvalitativ.discover import Discoverer
 
+    if cache.get("graph_variants"):
+        return graph_methods(texts, X, seed)
     if cache.get("core"):
         return core_methods(texts, X, seed, cache)
     red = umap(X, seed)
@@ -307,7 +329,7 @@ def seed_stability(texts, X, y, fit=None, **params) -> dict:
 
 
 def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
-                stability_params=None) -> dict:
+                stability_params=None, graph_variants=False) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
@@ -317,7 +339,9 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
                 + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
-    cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core}
+    core = core or graph_variants
+    cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core,
+             "graph_variants": graph_variants}
     if not cache["skip_silhouette"]:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
     seeds = DECIDE_SEEDS if core else SEEDS
@@ -371,6 +395,8 @@ def main() -> None:
     ap.add_argument("--core", action="store_true",
                     help="only the issue's baselines and the candidate defaults, seeds 0-4, with the ARI between "
                          "the seeds (the run the default is decided on)")
+    ap.add_argument("--graph-variants", action="store_true",
+                    help="only consensus Leiden on the shipped graph and the two alternative graphs, seeds 0-4")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = cached_e5()
@@ -379,7 +405,7 @@ def main() -> None:
         if args.only == name or (args.only is None and name in ("sib200", "sample")):
             res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
                                     stability_only=args.stability_only, core=args.core,
-                                    stability_params=args.stability_params)
+                                    stability_params=args.stability_params, graph_variants=args.graph_variants)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

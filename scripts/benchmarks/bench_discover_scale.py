@@ -10,7 +10,11 @@
 2. Agreement of "fit on a sample, assign the rest" with a full fit, at 20,000 notes: the full
    fit against a fit on a seeded 4,000-note sample (the same 1-in-5 share as 20,000 of 100,000),
    every note assigned; ARI and NMI between the two assignments (same vectors, same seed), next
-   to the agreement of the full fit with a full fit of the next seed (the yardstick).
+   to the agreement of the full fit with a full fit of the next seed (the yardstick). For each
+   clustering (``leiden``, ``hdbscan``; ``--clustering`` picks one) the sampled fit is made once
+   and its rest assigned by both rules (``centroid`` and ``knn``, ``discover.assignment``) on the
+   same vectors, each timed; beside them the agreement on the sampled notes alone (the fit,
+   no assignment) and on the assigned notes alone (``ari_rest``).
 
 Usage::
 
@@ -30,7 +34,8 @@ from scripts.benchmarks.bench import bench_config, generate_corpus, stage_subpro
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, clustering: str | None = None) -> dict:
+def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, clustering: str | None = None,
+               assignment: str | None = None) -> dict:
     from kvalitativ.pipeline import run_id_for
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
@@ -38,6 +43,8 @@ def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, cl
     config = bench_config(corpus_dir, out, "static", cache)
     if clustering:
         config.discover.clustering = clustering
+    if assignment:
+        config.discover.assignment = assignment
     run_id = run_id_for(config)
     res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
     runs = (("stability off", 0), ("stability on", config.discover.stability_seeds))
@@ -48,34 +55,78 @@ def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, cl
     return res
 
 
-def agreement(n: int, sample: int, work: Path) -> dict:
+def _assign_both(timings: dict, kept: dict, embedder):
+    """An ``assign_rest`` for ``discover_sampled`` that assigns the rest with both rules on the same
+    vectors: returns the ``knn`` assignment (the tables), keeps both in *kept*, times both."""
+    import numpy as np
+
+    def assign_rest(light, texts):
+        vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+        out = {}
+        for rule in ("centroid", "knn"):
+            t0 = time.perf_counter()
+            out[rule] = light.set_params(assignment=rule).assign(texts, embeddings=vectors)
+            timings[rule] = time.perf_counter() - t0
+        kept.update(out)
+        return out["knn"]
+    return assign_rest
+
+
+def agreement_one(corpus, config, embedder, sample: int) -> dict:
+    """Full fit vs a sampled fit whose rest is assigned by ``centroid`` and by ``knn`` (one fit, same
+    vectors), and full fit vs a full fit with the next seed (the yardstick), for the config's clustering."""
+    import numpy as np
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from kvalitativ.discover.sampled import discover_sampled
-    from kvalitativ.discover.stage import discover_corpus, read_notes
+    from kvalitativ.discover.stage import discover_corpus
+    from kvalitativ.sampling import fit_sample
+
+    t0 = time.perf_counter()
+    full = discover_corpus(corpus, config, embedder=embedder, progress=False)["discoverer"].topics_
+    t_full = time.perf_counter() - t0
+    timings, kept = {}, {}
+    part = discover_sampled(corpus, config, embedder=embedder, progress=False, sample_size=sample,
+                            assign_rest=_assign_both(timings, kept, embedder))
+    chosen = np.zeros(len(corpus), dtype=bool)
+    chosen[fit_sample(len(corpus), config.seed, sample)] = True
+    fitted = part["discoverer"].topics_
+    res = {"topics_full": int(len(set(full.tolist()))), "topics_sampled": int(len(set(fitted.tolist()))),
+           "seconds_full": t_full}
+    for rule in ("centroid", "knn"):
+        labels = np.empty(len(corpus), dtype=int)
+        labels[chosen] = fitted
+        labels[~chosen] = kept[rule].topic_id.to_numpy()
+        res[rule] = {"ari": float(adjusted_rand_score(full, labels)), "nmi": float(normalized_mutual_info_score(full, labels)),
+                     "ari_rest": float(adjusted_rand_score(full[~chosen], labels[~chosen])),
+                     "seconds_assign": timings[rule], "rest": int((~chosen).sum())}
+    # how far the sampled fit itself is from the full fit, on the notes it was fitted on (no assignment)
+    res["ari_fitted_notes"] = float(adjusted_rand_score(full[chosen], fitted))
+    res["nmi_fitted_notes"] = float(normalized_mutual_info_score(full[chosen], fitted))
+    config.seed += 1  # the yardstick: how much a full fit with another seed agrees with the first
+    other = discover_corpus(corpus, config, embedder=embedder, progress=False)["discoverer"].topics_
+    config.seed -= 1
+    res["ari_full_other_seed"] = float(adjusted_rand_score(full, other))
+    res["nmi_full_other_seed"] = float(normalized_mutual_info_score(full, other))
+    return res
+
+
+def agreement(n: int, sample: int, work: Path, clusterings=("leiden", "hdbscan")) -> dict:
+    """:func:`agreement_one` for each clustering, on the same notes and the same (cached) vectors."""
+    from kvalitativ.discover.stage import read_notes
+    from kvalitativ.embed.configured import configured_embedder
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
     config = bench_config(corpus_dir, work / f"out-agree-{n}", "static", work / f"cache-agree-{n}")
     config.discover.stability_seeds = 0
-    from kvalitativ.embed.configured import configured_embedder
-
     corpus, _ = read_notes(corpus_dir / "notes.csv", config)
     embedder = configured_embedder(config, progress=False)
-    t0 = time.perf_counter()
-    full = discover_corpus(corpus, config, embedder=embedder, progress=False)["tables"]["codings"]
-    t_full = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    part = discover_sampled(corpus, config, embedder=embedder, progress=False, sample_size=sample)
-    t_part = time.perf_counter() - t0
-    config.seed += 1  # the yardstick: how much a full fit with another seed agrees with the first
-    other = discover_corpus(corpus, config, embedder=embedder, progress=False)["tables"]["codings"]
-    a = full.set_index("note_id").theme_id
-    b = part["tables"]["codings"].set_index("note_id").theme_id.reindex(a.index).fillna("(none)")
-    c = other.set_index("note_id").theme_id.reindex(a.index).fillna("(none)")
-    return {"n": len(corpus), "sample": sample, "ari": float(adjusted_rand_score(a, b)),
-            "nmi": float(normalized_mutual_info_score(a, b)), "ari_full_other_seed": float(adjusted_rand_score(a, c)),
-            "nmi_full_other_seed": float(normalized_mutual_info_score(a, c)), "topics_full": int(a.nunique()),
-            "topics_sampled": int(b.nunique()), "seconds_full": t_full, "seconds_sampled": t_part}
+    res = {"n": len(corpus), "sample": sample}
+    for clustering in clusterings:
+        config.discover.clustering = clustering
+        res[clustering] = agreement_one(corpus, config, embedder, sample)
+        print(clustering, json.dumps(res[clustering]), flush=True)
+    return res
 
 
 def main() -> None:
@@ -90,13 +141,17 @@ def main() -> None:
     ap.add_argument("--work", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--clustering", choices=("hdbscan", "leiden"), default=None,
-                    help="discover.clustering for the stage runs (default: the config's)")
+                    help="discover.clustering for the stage runs (default: the config's) and the agreement "
+                         "(default: both)")
+    ap.add_argument("--assignment", choices=("knn", "centroid"), default=None,
+                    help="discover.assignment for the stage runs (default: the config's)")
     args = ap.parse_args()
     work = Path(args.work)
     res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only,
-                                                                  args.clustering)}
+                                                                  args.clustering, args.assignment)}
     if not args.skip_agreement:
-        res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work)
+        res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work,
+                                     (args.clustering,) if args.clustering else ("leiden", "hdbscan"))
     print(json.dumps(res, indent=1, default=str))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")

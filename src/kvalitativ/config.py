@@ -129,9 +129,11 @@ class DiscoverConfig:
     #: 100,000 notes give tens of themes an analyst can read, not 1,700 topics of 60 notes.
     #: 0.002: no change below 5,000 notes. 0 turns it off.
     min_topic_share: float = 0.002
-    #: Neighbours of each note in the neighbour graph (Leiden) or UMAP's neighbourhood (hdbscan):
-    #: larger gives fewer, broader topics.
-    n_neighbors: int = 15
+    #: Neighbours of each note in the neighbour graph (Leiden) or UMAP's neighbourhood (hdbscan),
+    #: and the fitted notes that vote for a new note's topic (``assignment: knn``): larger gives
+    #: fewer, broader topics. None: 30 with Leiden (chosen by a rule set before the run, over six
+    #: data sets: docs/benchmarks.md, Discovery quality), 15 with hdbscan (UMAP's default).
+    n_neighbors: int | None = None
     #: hdbscan only: UMAP's output dimensions the topics are clustered in (Leiden clusters the
     #: neighbour graph of the full vectors).
     n_components: int = 5
@@ -146,8 +148,9 @@ class DiscoverConfig:
     #: The clustering step: "leiden" (consensus Leiden communities of the notes' neighbour graph,
     #: identical notes one node) or "hdbscan" (UMAP + HDBSCAN). Leiden is the default: in one run per
     #: data set with every baseline (seeds 0-4) it is ahead of BERTopic's defaults, + reduce_outliers
-    #: and k-means on SIB-200 Danish (NMI 0.492) and the sample (0.187), with ARI between 5 seeds
-    #: 0.92 / 0.83 (UMAP + HDBSCAN 0.60 / 0.65); docs/benchmarks.md, Discovery quality. With
+    #: and k-means on SIB-200 Danish (NMI 0.492; 0.490 with its 30 neighbours since) and the sample
+    #: (0.187; 0.182), with ARI between 5 seeds 0.92 / 0.83 (0.925 / 0.838; UMAP + HDBSCAN 0.60 /
+    #: 0.65); docs/benchmarks.md, Discovery quality. With
     #: "leiden", min_samples, n_components and outlier_target do nothing (every note gets a topic).
     clustering: str = "leiden"
     #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
@@ -156,6 +159,11 @@ class DiscoverConfig:
     #: after seeing SIB-200 Danish and the sample; checked since on held-out sets it was not formed
     #: on (SIB-200 Swedish/Norwegian/English, SIGHT; docs/benchmarks.md), not tuned on them.
     resolution: float = 1.0
+    #: How notes outside the fit sample (corpora above 20,000 notes), and new notes given
+    #: to a saved model (``--use-model``), get a topic: "knn" (the similarity-weighted vote of their
+    #: ``n_neighbors`` nearest fitted notes; follows the shape of a graph community) or "centroid"
+    #: (the nearest topic centre). See docs/benchmarks.md, Discovery quality, for the agreement with a full fit.
+    assignment: str = "centroid"
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
     n_keywords: int = 10
@@ -328,6 +336,8 @@ def validate(config: RunConfig) -> RunConfig:
     if config.discover.clustering not in CLUSTERINGS:
         raise ConfigError(f"discover.clustering is '{config.discover.clustering}': "
                           f"use {' or '.join(repr(x) for x in CLUSTERINGS)}.")
+    if config.discover.assignment not in ("knn", "centroid"):
+        raise ConfigError(f"discover.assignment is '{config.discover.assignment}': use 'knn' or 'centroid'.")
     if config.ingest.pseudonymize not in ("auto", "always", "never"):
         raise ConfigError(f"ingest.pseudonymize is '{config.ingest.pseudonymize}': use auto, always or never.")
     key, out = config.privacy.key_file, config.out

@@ -174,18 +174,19 @@ def _expanded_graph(edges, weights, counts):
     return node, out_e, out_w
 
 
-def test_groups_of_identical_notes_smaller_than_the_neighbours_stay_apart():
+@pytest.mark.parametrize("k", [15, 30])  # 30: Leiden's default since the graph comparison
+def test_groups_of_identical_notes_smaller_than_the_neighbours_stay_apart(k):
     X, _ = blobs(n_per=40, k=5)
     rng = np.random.default_rng(7)
     for k_groups in (2, 3):  # groups alone (the graph has only k_groups distinct notes)
         groups = np.repeat(X[[0, 40, 80][:k_groups]], 12, axis=0)
-        labels = LeidenClusterer(n_neighbors=15).fit(groups).labels_
+        labels = LeidenClusterer(n_neighbors=k).fit(groups).labels_
         assert adjusted_rand_score(np.repeat(np.arange(k_groups), 12), labels) == 1.0
     # two groups of copies of random far-off notes, amid clear clusters
     far = rng.normal(size=(2, X.shape[1])).astype(np.float32)
     far /= np.linalg.norm(far, axis=1, keepdims=True)
     Y = np.vstack([X, np.repeat(far, 12, axis=0)])
-    labels = LeidenClusterer(n_neighbors=15, min_cluster_size=5).fit(Y).labels_
+    labels = LeidenClusterer(n_neighbors=k, min_cluster_size=5).fit(Y).labels_
     a, b = labels[200:212], labels[212:]
     assert len(set(a)) == 1 and len(set(b)) == 1 and a[0] != b[0]
     assert not set(a) & set(labels[:200]) and not set(b) & set(labels[:200])

@@ -157,6 +157,31 @@ def test_dask_discovery_fits_on_a_sample_and_assigns_the_rest(both_runs, tmp_pat
 
 
 @pytest.mark.slow
+def test_dask_nearest_notes_assignment_equals_local(both_runs, tmp_path):
+    """``discover.assignment: knn``: the light model shipped to the workers carries the fitted notes'
+    vectors, so the notes outside the sample get the same topics as in the local engine."""
+    from dask.distributed import Client
+
+    from kvalitativ.discover.sampled import discover_sampled
+    from kvalitativ.discover.stage import read_notes
+    from kvalitativ.embed.configured import configured_embedder
+    from kvalitativ.engines.dask_engine import discover_corpus_dask
+
+    out = tmp_path / "out"
+    shutil.copytree(both_runs["tmp"] / "dask", out)
+    extra = {"discover": {"enabled": True, "min_topic_size": 10, "n_neighbors": 10, "assignment": "knn"}}
+    config = _config(both_runs["paths"], out, tmp_path / "cache_dask", **extra)
+    corpus, _ = read_notes(out, config)
+    half = len(corpus) // 2
+    local = discover_sampled(corpus, config, progress=False, sample_size=half, embedder=configured_embedder(
+        _config(both_runs["paths"], out, tmp_path / "cache_local", **extra), progress=False))
+    with Client(both_runs["cluster"].scheduler_address, set_as_default=False) as client:
+        dask = discover_corpus_dask(corpus, config, client=client, progress=False, sample_size=half)
+    assert local["discoverer"].assignment == "knn" and local["discoverer"].fit_vectors_ is not None
+    assert_same(local["tables"]["codings"], dask["tables"]["codings"], "codings")
+
+
+@pytest.mark.slow
 def test_dask_supervised_coding_equals_local(both_runs, tmp_path):
     """With human codes the coder is fitted here and the workers embed their partitions themselves."""
     from dask.distributed import Client

@@ -57,7 +57,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
                    "outliers). See docs/benchmarks.md, Discovery quality.")
 @click.option("--resolution", type=float, default=None,
               help="Leiden's resolution per 1,000 notes (default 1.0): higher = more, smaller topics.")
-@click.option("--n-neighbors", type=int, default=None, help="Neighbours of each note in the graph (default 15).")
+@click.option("--n-neighbors", type=int, default=None, help="Neighbours of each note in the graph (default 30 with leiden, 15 with hdbscan).")
 @click.option("--n-components", type=int, default=None, help="UMAP dimensions (default 5; hdbscan only).")
 @click.option("--outlier-target", type=float, default=None,
               help="hdbscan only: bring the share of unassigned notes to at most this (default 0: assign all).")

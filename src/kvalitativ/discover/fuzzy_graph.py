@@ -31,7 +31,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["distinct_rows", "neighbour_graph", "collapsed_graph", "reused_graphs"]
+__all__ = ["distinct_rows", "neighbour_graph", "snn_graph", "collapsed_graph", "reused_graphs"]
 
 #: Inside :func:`reused_graphs`: the last graph built, {key: (edges, weights)}, one entry replaced
 #: whole (no lock needed); None outside (nothing kept).
@@ -129,6 +129,29 @@ def _build_graph(X: np.ndarray, n_neighbors: int, counts: np.ndarray | None):
     edges = np.column_stack([graph.row[upper], graph.col[upper]]).astype(np.int64)
     order = np.lexsort((edges[:, 1], edges[:, 0]))  # one edge order whatever scipy's
     return edges[order], graph.data[upper][order].astype(np.float64)
+
+
+def snn_graph(X: np.ndarray, n_neighbors: int, counts: np.ndarray | None = None):
+    """A shared-nearest-neighbour graph as PhenoGraph builds it, for comparison with the fuzzy
+    graph (``LeidenClusterer(graph="snn")``): each row joined to its *n_neighbors* exact cosine
+    neighbours, the edge weighted by the Jaccard overlap of the two rows' neighbour sets (each
+    set holds the row itself). *counts* is accepted for the same call as :func:`neighbour_graph`
+    and not used (copies weigh in through :func:`collapsed_graph`). (edges (m × 2, i < j), weights)."""
+    import scipy.sparse as sp
+
+    from kvalitativ.discover.exact_umap import exact_cosine_knn
+    from kvalitativ.discover.representatives import normalise
+
+    Xn = normalise(np.asarray(X, dtype=np.float32)).astype(np.float32)
+    n = len(Xn)
+    k = max(2, min(int(n_neighbors) + 1, n))
+    idx, _ = exact_cosine_knn(Xn, k)
+    member = sp.csr_matrix((np.ones(n * k), (np.repeat(np.arange(n), k), idx.ravel())), shape=(n, n))
+    a, b = np.repeat(np.arange(n), k - 1), idx[:, 1:].ravel().astype(np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.unique(np.column_stack([lo, hi])[lo != hi], axis=0)
+    shared = np.asarray((member[pairs[:, 0]].multiply(member[pairs[:, 1]])).sum(axis=1)).ravel()
+    return pairs.astype(np.int64), shared / (2 * k - shared)
 
 
 def collapsed_graph(edges: np.ndarray, weights: np.ndarray, counts: np.ndarray):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from kvalitativ.discover.fuzzy_graph import collapsed_graph, distinct_rows, neighbour_graph
+from kvalitativ.discover.fuzzy_graph import collapsed_graph, distinct_rows, neighbour_graph, snn_graph
 
 __all__ = ["LeidenClusterer", "neighbour_graph", "merge_small"]
 
@@ -98,11 +98,14 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
     n_iterations : Leiden's iterations a run (leidenalg's default 2; -1 = until nothing improves:
         12× slower on a 20,000-note graph, 816 communities instead of 803).
     random_state : seeds the community search (the graph itself has no randomness).
+    graph : ``"fuzzy"`` (UMAP's fuzzy union graph, the default) or ``"snn"`` (PhenoGraph's
+        shared-nearest-neighbour Jaccard graph; measured against it, docs/benchmarks.md).
     """
 
     def __init__(self, n_neighbors=15, resolution=1.0, min_cluster_size=10, n_runs=10, n_iterations=2,
-                 random_state=0):
+                 random_state=0, graph="fuzzy"):
         self.n_neighbors = n_neighbors
+        self.graph = graph
         self.n_iterations = n_iterations
         self.resolution = resolution
         self.min_cluster_size = min_cluster_size
@@ -130,7 +133,8 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
             edges, weights = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
             labels = np.arange(n)
         else:
-            edges, weights = collapsed_graph(*neighbour_graph(np.asarray(X)[first], self.n_neighbors, counts), counts)
+            build = snn_graph if self.graph == "snn" else neighbour_graph
+            edges, weights = collapsed_graph(*build(np.asarray(X)[first], self.n_neighbors, counts), counts)
             labels = self._consensus(ig, n, edges, weights)
         labels = merge_small(labels, edges, weights, int(self.min_cluster_size), sizes=counts)
         self.labels_ = _by_size(labels[node_of]) if len(Xn) else np.zeros(0, dtype=np.int64)

@@ -18,14 +18,13 @@ Why these choices:
 * **Outliers**: HDBSCAN leaves many notes unassigned. ``outlier_target`` brings the share
   down to the target by moving the outliers that are closest to a topic (a similarity
   threshold chosen so exactly enough move), then recomputes the representations.
-* **Assignment of new notes** (``transform``) is the nearest topic centroid by cosine in
-  the embedding space — the same rule before and after ``save``/``load`` (UMAP and HDBSCAN
-  are not saved: that would need pickle).
+* **Assignment of new notes** (``assign``/``transform``, and every note outside a large corpus's
+  fit sample): the nearest topic centroid by default, or the similarity-weighted vote of the
+  nearest fitted notes (``assignment``; :mod:`kvalitativ.discover.nearest`) — the same rule before
+  and after ``save``/``load`` (UMAP and HDBSCAN are not saved: that would need pickle).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -38,6 +37,7 @@ from kvalitativ.discover.submodels import as_texts as _as_texts
 from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
 from kvalitativ.discover.labels import topic_labels
+from kvalitativ.discover.nearest import ASSIGNMENTS, centroid_topics, knn_topics
 from kvalitativ.discover.representatives import centroids, normalise, representatives
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
 from kvalitativ.text.lemmas import DanishAnalyzer
@@ -56,7 +56,9 @@ class Discoverer(CurationMixin, BaseEstimator):
         Used when ``fit``/``transform`` get no ``embeddings``, to embed codebook seed words,
         and to embed candidate keywords for the diversity step (skipped without one).
     min_topic_size : the smallest theme worth reporting (HDBSCAN ``min_cluster_size``; Leiden merges smaller).
-    n_neighbors, n_components : UMAP: local neighbourhood size and target dimension.
+    n_neighbors : neighbours per note in Leiden's graph or UMAP's neighbourhood, and the notes that vote
+        in ``assign`` (None: 30 with leiden, 15 with hdbscan; ``submodels.DEFAULT_NEIGHBORS``).
+    n_components : UMAP's target dimension.
     min_samples : HDBSCAN ``min_samples`` (None = min_topic_size); lower = fewer outliers.
     clustering, resolution : ``"leiden"`` (default: consensus Leiden communities of the neighbour
         graph, copies one node; resolution per 1,000 notes; graph_cluster.py) or ``"hdbscan"`` (UMAP + HDBSCAN).
@@ -74,11 +76,14 @@ class Discoverer(CurationMixin, BaseEstimator):
     curation : curation steps from an earlier model (``old.curation_``), re-applied after fit.
     random_state : seed for UMAP/PCA.
     language : "da", "en" or "auto" (what most notes read as): the lemmas and stop words of keywords.
+    assignment : how ``assign`` places new notes: ``"knn"`` (vote of the ``n_neighbors`` nearest
+        fitted notes) or ``"centroid"`` (nearest topic centroid); see :mod:`~kvalitativ.discover.nearest`.
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
     ``outlier_share_``, ``outlier_share_before_``, ``curation_``, ``curation_report_``,
-    ``language_`` (saved with the model), ``model_`` (the BERTopic object).
+    ``language_`` (saved with the model), ``fit_vectors_`` (the fitted notes' unit vectors, float16:
+    what the ``knn`` vote needs; None for a model saved without them), ``model_`` (the BERTopic object).
 
     Example::
 
@@ -95,7 +100,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                  outlier_target=_D.outlier_target, outlier_strategy=_D.outlier_strategy,
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
-                 curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution):
+                 curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
+                 assignment=_D.assignment):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -113,12 +119,12 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.curation = curation
         self.random_state = random_state
         self.language = language
-        self.clustering, self.resolution = clustering, resolution
+        self.clustering, self.resolution, self.assignment = clustering, resolution, assignment
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state", "language", "clustering", "resolution")
+               "min_df", "random_state", "language", "clustering", "resolution", "assignment")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -127,6 +133,8 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise ConfigError("discover: outlier_target must be between 0 and 1 (e.g. 0.1), or None")
         if self.clustering not in sub.CLUSTERINGS or not float(self.resolution) > 0:
             raise ConfigError(f"discover: clustering must be one of {', '.join(sub.CLUSTERINGS)} and resolution > 0")
+        if self.assignment not in ASSIGNMENTS:
+            raise ConfigError(f"discover: assignment must be one of {', '.join(ASSIGNMENTS)}")
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
         if not 0 <= float(self.diversity) <= 1:
@@ -207,6 +215,7 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise KvalitativError(f"discover: no topics found in {n} notes with min_topic_size="
                                   f"{self.min_topic_size}; lower --min-topic-size or add notes")
         self._texts, self._emb = texts, emb
+        self.fit_vectors_ = emb.astype(np.float16)
         self.dim_ = int(emb.shape[1])
         self.n_documents_ = n
         self.mean_embedding_ = normalise(emb.mean(axis=0))[0].astype(np.float32)
@@ -250,32 +259,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         m.topic_embeddings_ = centroids(self._emb, topics, ids)
 
     def _reduce_outliers(self) -> None:
-        from sklearn.metrics.pairwise import cosine_similarity
-
-        m, texts, emb = self.model_, self._texts, self._emb
-        topics = np.asarray(m.topics_, dtype=int)
-        n = len(topics)
-        out_idx = np.flatnonzero(topics == -1)
-        n_move = len(out_idx) - int(math.floor(float(self.outlier_target) * n + 1e-9))
-        strategy = self.outlier_strategy
-        if strategy == "embeddings":
-            sims = cosine_similarity(emb[out_idx], m.topic_embeddings_[m._outliers:])
-        else:
-            bow = m.vectorizer_model.transform([texts[i] for i in out_idx])
-            sims = cosine_similarity(m.ctfidf_model.transform(bow), m.c_tf_idf_[m._outliers:])
-        best = np.sort(sims.max(axis=1))[::-1]
-        threshold = float(best[n_move - 1]) - 1e-9
-        with _quiet_bertopic():
-            new = np.asarray(m.reduce_outliers(texts, topics.tolist(), strategy=strategy,
-                                               threshold=max(threshold, 0.0), embeddings=emb), dtype=int)
-            if np.mean(new == -1) > float(self.outlier_target) + 1e-12:
-                # c-TF-IDF gives 0 for notes sharing no keyword with any topic: fall back to embeddings
-                new = sub.nearest_for_rest(emb, new, len(np.flatnonzero(new == -1))
-                                           - int(math.floor(float(self.outlier_target) * n + 1e-9)))
-            m.update_topics(texts, topics=new.tolist(), top_n_words=int(self.n_keywords),
-                            vectorizer_model=self._vectorizer(), ctfidf_model=self._ctfidf(),
-                            representation_model=None)
-        self.outlier_threshold_ = threshold if strategy == "embeddings" else None
+        sub.reduce_outliers(self)
         self._sync_topic_embeddings()
 
     def _represent(self) -> None:
@@ -337,7 +321,8 @@ class Discoverer(CurationMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ assign
     def assign(self, texts, embeddings=None) -> pd.DataFrame:
-        """Nearest topic for each note: DataFrame(topic_id, label, score = cosine to its centroid)."""
+        """Topic of each note by the ``assignment`` rule (``centroid``, or ``knn`` where the model holds
+        its fitted notes' vectors): DataFrame(topic_id, label, score = cosine to its topic's centroid)."""
         self._check_fitted()
         texts = _as_texts(texts)
         if embeddings is None and self.embedder is None:
@@ -347,15 +332,16 @@ class Discoverer(CurationMixin, BaseEstimator):
         if emb.shape[1] != self.centroids_.shape[1]:
             raise InputError(f"discover: embeddings have {emb.shape[1]} dimensions but the model was fitted "
                              f"on {self.centroids_.shape[1]}: use the embedder the model was fitted with")
-        sims = emb.astype(np.float64) @ self.centroids_.astype(np.float64).T
-        best = sims.argmax(axis=1) if len(texts) else np.zeros(0, dtype=int)
-        ids = self.topic_ids_[best]
+        ids, score = centroid_topics(emb, self.centroids_, self.topic_ids_)
+        if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is not None and len(texts):
+            ids = knn_topics(emb, self.fit_vectors_, self.topics_, self.topic_ids_, sub.neighbours_of(self))
+            cents = self.centroids_[np.searchsorted(self.topic_ids_, ids)]
+            score = np.einsum("ij,ij->i", emb.astype(np.float64), cents.astype(np.float64))
         labels = dict(zip(self.topic_info_.topic_id, self.topic_info_.label))
-        return pd.DataFrame({"topic_id": ids.astype(int), "label": [labels[int(t)] for t in ids],
-                             "score": sims[np.arange(len(texts)), best] if len(texts) else np.zeros(0)})
+        return pd.DataFrame({"topic_id": ids, "label": [labels[int(t)] for t in ids], "score": score})
 
     def transform(self, texts, embeddings=None) -> np.ndarray:
-        """Topic id of the nearest centroid for each note (never -1; see ``assign`` for scores)."""
+        """Topic id of each note by the ``assignment`` rule (never -1; see ``assign`` for scores)."""
         return self.assign(texts, embeddings).topic_id.to_numpy()
 
     def attach(self, texts, embeddings=None) -> "Discoverer":
@@ -390,6 +376,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                   "assignments": pd.DataFrame({"topic_id": self.topics_, "score": self.scores_})}
         arrays = {"centroids": np.asarray(self.centroids_, dtype=np.float32),
                   "mean_embedding": np.asarray(self.mean_embedding_, dtype=np.float32)}
+        if getattr(self, "fit_vectors_", None) is not None:
+            arrays["fit_vectors"] = np.asarray(self.fit_vectors_, dtype=np.float16)
         return {"meta": meta, "bertopic": self.model_, "arrays": arrays, "frames": frames}
 
     @classmethod
@@ -420,6 +408,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         d.outlier_share_before_ = meta.get("outlier_share_before")
         d.outlier_threshold_ = meta.get("outlier_threshold")
         d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
+        d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
         info = parts["frames"]["topics"].copy()
         for col in ("keywords", "weights", "representative_docs", "representative_similarity"):
             info[col] = info[col].map(list)

@@ -10,9 +10,16 @@ Layout of a model folder::
     topic_terms.parquet    topic_terms_
     representatives.parquet  the representative notes' text (already redacted notes)
     assignments.parquet    topic and score per training note (row order = training order)
+    fit_vectors.npy        the training notes' unit vectors (float16, training order): what
+                           ``assign``'s nearest-notes vote needs (2 bytes × dimensions a note)
 
-UMAP and HDBSCAN are not saved (only pickle could): ``transform`` uses the centroids, the
-same rule as before saving. The training notes are not saved, only the representative ones.
+UMAP and HDBSCAN are not saved (only pickle could): ``transform`` votes among the training notes'
+vectors or uses the centroids (``assignment``), the same rule as before saving. The training
+notes' texts are not saved, only the representative ones; their vectors are (a vector is not the
+text, but it is derived from it: keep a model folder as private as the notes it was fitted on).
+A model saved before ``fit_vectors.npy`` existed loads with a warning and assigns by centroid
+(the layout only gained a file, so ``FORMAT_VERSION`` stays 1: an older kvalitativ reads a new
+model and assigns by centroid, as it always did).
 ``FORMAT_VERSION`` rises when the layout changes; a model saved by a newer kvalitativ
 fails to load with a message that says so, an older one is read (and upgraded in memory).
 """
@@ -20,6 +27,7 @@ fails to load with a message that says so, an older one is read (and upgraded in
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +115,21 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
+def _fit_vectors(path: Path, n: int, dim: int) -> dict:
+    """{"fit_vectors": …} from ``fit_vectors.npy``; {} with a warning for a model saved without it."""
+    f = path / "fit_vectors.npy"
+    if not f.is_file():
+        warnings.warn(f"{path}: this model was saved without its fitted notes' vectors (by a kvalitativ before "
+                      "the nearest-notes assignment): new notes go to the nearest topic centroid; fit and save "
+                      "the model again to assign them by their nearest fitted notes", UserWarning, stacklevel=3)
+        return {}
+    vectors = np.load(f, allow_pickle=False)
+    if vectors.shape != (n, dim):
+        raise InputError(f"{f} has shape {vectors.shape}, expected ({n}, {dim}); the model folder is damaged: "
+                         "save the model again")
+    return {"fit_vectors": vectors}
+
+
 def load_parts(path, embedder=None) -> dict:
     """Read a folder written by :func:`save_parts` back into raw parts (``Discoverer.from_parts``
     rebuilds the model); *embedder* = the one it was fitted with, checked against the saved one."""
@@ -131,4 +154,5 @@ def load_parts(path, embedder=None) -> dict:
     arrays = {name: np.load(path / f"{name}.npy", allow_pickle=False) for name in ("centroids", "mean_embedding")}
     frames = {name: pd.read_parquet(path / f"{name}.parquet")
               for name in ("topics", "topic_terms", "representatives", "assignments")}
+    arrays.update(_fit_vectors(path, len(frames["assignments"]), int(meta["dim"])))
     return {"meta": meta, "bertopic": model, "arrays": arrays, "frames": frames}

@@ -76,7 +76,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     if use_model:
         if merges or renames:
             raise InputError("discover: merge and rename topics when fitting (without --use-model)")
-        d = Discoverer.load(use_model, embedder=embedder)
+        d = Discoverer.load(use_model, embedder=embedder).set_params(assignment=dc.assignment)
         assigned = d.assign(texts)
         topics, scores = assigned.topic_id.to_numpy(), assigned.score.to_numpy()
     else:
@@ -84,6 +84,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
         d = Discoverer(
             embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
             n_components=dc.n_components, min_samples=dc.min_samples, clustering=dc.clustering, resolution=dc.resolution,
+            assignment=dc.assignment,
             outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),

@@ -149,6 +149,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         for i, seed in runs:
             setting = {**base, **settings[i]}
             leiden = setting.get("clustering", _D.clustering) == "leiden"  # no layout: nothing to share
+            if setting["n_neighbors"] is None:  # the clustering's default, shown as a number
+                setting["n_neighbors"] = sub.DEFAULT_NEIGHBORS["leiden" if leiden else "hdbscan"]
             reducer = "umap" if leiden else _Precomputed(_reduce(emb, setting["n_neighbors"], setting["n_components"],
                                                                  seed, cache))
             d = Discoverer(embedder=None, reducer=reducer, outlier_target=outlier_target,
