@@ -108,11 +108,13 @@ def test_old_model_without_vectors_loads_warns_and_assigns_by_centroid(tmp_path)
     np.testing.assert_array_equal(loaded.fit_vectors_, d.fit_vectors_)
     assert loaded.assign(["x"], embeddings=new).topic_id.tolist() == d.assign(["x"], embeddings=new).topic_id.tolist()
     (tmp_path / "m" / "fit_vectors.npy").unlink()  # as a model saved before the file existed
-    with pytest.warns(UserWarning, match="nearest topic centroid"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loading is quiet: only asking it to vote warns
         old = Discoverer.load(tmp_path / "m")
     assert old.fit_vectors_ is None and old.assignment == "knn"
     by_centroid = d.set_params(assignment="centroid").assign(["x"], embeddings=new)
-    got = old.assign(["x"], embeddings=new)
+    with pytest.warns(UserWarning, match="nearest topic centroid"):
+        got = old.assign(["x"], embeddings=new)
     assert got.topic_id.tolist() == by_centroid.topic_id.tolist()
     assert got.score.tolist() == pytest.approx(by_centroid.score.tolist())
 
@@ -139,3 +141,18 @@ def test_neighbours_default_follows_the_clustering():
     assert neighbours_of(Discoverer()) == 30  # leiden (the default): chosen by the graph rule
     assert neighbours_of(Discoverer(clustering="hdbscan")) == 15  # UMAP's default
     assert neighbours_of(Discoverer(n_neighbors=7, clustering="hdbscan")) == 7
+
+
+def test_centroid_model_keeps_no_per_note_vectors(tmp_path):
+    """Only the vote needs the fitted notes' vectors: the default rule neither saves them nor
+    ships them to workers (less derived from the notes leaves the run)."""
+    d, new = _arc_discoverer()
+    d.set_params(assignment="centroid").save(tmp_path / "c")
+    assert not (tmp_path / "c" / "fit_vectors.npy").exists()
+    assert assignable(d).fit_vectors_ is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = Discoverer.load(tmp_path / "c")
+        assert loaded.assign(["x"], embeddings=new).topic_id.tolist() == d.assign(["x"], embeddings=new).topic_id.tolist()
+    d.set_params(assignment="knn").save(tmp_path / "k")
+    assert (tmp_path / "k" / "fit_vectors.npy").exists()

@@ -26,6 +26,8 @@ Why these choices:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -333,7 +335,12 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise InputError(f"discover: embeddings have {emb.shape[1]} dimensions but the model was fitted "
                              f"on {self.centroids_.shape[1]}: use the embedder the model was fitted with")
         ids, score = centroid_topics(emb, self.centroids_, self.topic_ids_)
-        if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is not None and len(texts):
+        if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is None:
+            warnings.warn("discover: this model holds no fitted notes' vectors (saved with assignment "
+                          "'centroid', or by a kvalitativ before the nearest-notes vote): new notes go to the "
+                          "nearest topic centroid; fit and save it with discover.assignment: knn to vote",
+                          UserWarning, stacklevel=2)
+        elif self.assignment == "knn" and len(texts):
             ids = knn_topics(emb, self.fit_vectors_, self.topics_, self.topic_ids_, sub.neighbours_of(self))
             cents = self.centroids_[np.searchsorted(self.topic_ids_, ids)]
             score = np.einsum("ij,ij->i", emb.astype(np.float64), cents.astype(np.float64))
@@ -376,7 +383,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                   "assignments": pd.DataFrame({"topic_id": self.topics_, "score": self.scores_})}
         arrays = {"centroids": np.asarray(self.centroids_, dtype=np.float32),
                   "mean_embedding": np.asarray(self.mean_embedding_, dtype=np.float32)}
-        if getattr(self, "fit_vectors_", None) is not None:
+        if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is not None:
+            # only the vote needs them: a centroid model keeps no per-note vectors on disk
             arrays["fit_vectors"] = np.asarray(self.fit_vectors_, dtype=np.float16)
         return {"meta": meta, "bertopic": self.model_, "arrays": arrays, "frames": frames}
 

@@ -11,13 +11,15 @@ Layout of a model folder::
     representatives.parquet  the representative notes' text (already redacted notes)
     assignments.parquet    topic and score per training note (row order = training order)
     fit_vectors.npy        the training notes' unit vectors (float16, training order): what
-                           ``assign``'s nearest-notes vote needs (2 bytes × dimensions a note)
+                           ``assign``'s nearest-notes vote needs (2 bytes × dimensions a note);
+                           saved only with ``assignment="knn"``
 
 UMAP and HDBSCAN are not saved (only pickle could): ``transform`` votes among the training notes'
 vectors or uses the centroids (``assignment``), the same rule as before saving. The training
-notes' texts are not saved, only the representative ones; their vectors are (a vector is not the
-text, but it is derived from it: keep a model folder as private as the notes it was fitted on).
-A model saved before ``fit_vectors.npy`` existed loads with a warning and assigns by centroid
+notes' texts are not saved, only the representative ones; with the vote their vectors are (a
+vector is not the text, but it is derived from it: keep a model folder as private as the notes it
+was fitted on), with the centroid rule (the default) they are not.
+A model without ``fit_vectors.npy`` asked to vote warns and assigns by centroid
 (the layout only gained a file, so ``FORMAT_VERSION`` stays 1: an older kvalitativ reads a new
 model and assigns by centroid, as it always did).
 ``FORMAT_VERSION`` rises when the layout changes; a model saved by a newer kvalitativ
@@ -27,7 +29,6 @@ fails to load with a message that says so, an older one is read (and upgraded in
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -116,12 +117,10 @@ def _read_meta(path: Path) -> dict:
 
 
 def _fit_vectors(path: Path, n: int, dim: int) -> dict:
-    """{"fit_vectors": …} from ``fit_vectors.npy``; {} with a warning for a model saved without it."""
+    """{"fit_vectors": …} from ``fit_vectors.npy``; {} for a model saved without it (the centroid
+    rule, or an older kvalitativ): ``assign`` warns if such a model is asked to vote."""
     f = path / "fit_vectors.npy"
     if not f.is_file():
-        warnings.warn(f"{path}: this model was saved without its fitted notes' vectors (by a kvalitativ before "
-                      "the nearest-notes assignment): new notes go to the nearest topic centroid; fit and save "
-                      "the model again to assign them by their nearest fitted notes", UserWarning, stacklevel=3)
         return {}
     vectors = np.load(f, allow_pickle=False)
     if vectors.shape != (n, dim):

@@ -42,6 +42,8 @@ def assignable(discoverer):
     light = copy.copy(discoverer)
     light.model_ = light.embedder = light._texts = light._emb = None
     light.scores_ = None
+    if light.assignment != "knn":
+        light.fit_vectors_ = None  # the centroid rule ships no per-note vectors
     return light
 
 
