@@ -179,7 +179,8 @@ def markdown(summary: pd.DataFrame, task: str, sizes=SIZES) -> str:
     s = summary[summary["task"] == task]
     head = "| hand-coded notes | " + " | ".join(str(n) for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
     body = ""
-    for strategy in ("random", "active", "random, hand codes only"):
+    named = ("random", "active", "random, hand codes only")
+    for strategy in [*named, *sorted(set(s["strategy"]) - set(named))]:
         if not (s["strategy"] == strategy).any():
             continue
         cells = []
@@ -198,6 +199,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--random-share", type=float, default=0.25)
     ap.add_argument("--ablation", action="store_true", help="also random selection without the codebook prior")
+    ap.add_argument("--prior-folds", type=int, nargs="*", default=[],
+                    help="also the coder whose prior learns from the hand codes, cross-fitted with K folds "
+                         "(make_coder(prior_folds=K)); one curve per K and strategy")
     a = ap.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(","))
     rows = []
@@ -212,6 +216,12 @@ def main(argv=None) -> dict:
                 curve = run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
                 rows += curve
                 print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4)) for r in curve], flush=True)
+                for k in a.prior_folds:  # the variant: the prior refitted at each point, with the hand codes
+                    curve = [{**r, "strategy": f"{strategy}, hand-code prior ({k} folds)"}
+                             for r in run_curve(task, strategy, seed, sizes, a.random_share, {"prior_folds": k}, zs=zs)]
+                    rows += curve
+                    print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4), round(r["seconds"], 1))
+                           for r in curve], flush=True)
             if a.ablation:  # the coder before the codebook prior: hand codes only
                 rows += [{**r, "strategy": "random, hand codes only"}
                          for r in run_curve(task, "random", seed, sizes, a.random_share, {"prior": False})]
@@ -220,7 +230,8 @@ def main(argv=None) -> dict:
     md = {name: markdown(summary, name, sizes) for name in a.data}
     for name, text in md.items():
         print(f"\n### {name}\n\n{text}")
-    save("learning_curve_" + "_".join(a.data),
+    save("learning_curve_" + "_".join(a.data) + "".join(f"_folds{k}" for k in a.prior_folds) +
+         (f"_seeds{a.first_seed}-{a.first_seed + a.seeds - 1}" if a.first_seed else ""),
          {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
     return {"rows": rows, "summary": summary, "markdown": md}
 
