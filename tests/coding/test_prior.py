@@ -106,12 +106,3 @@ def test_hand_codes_correct_the_self_trained_coder(mini_codebook):
         plain.predict_proba([texts[i] for i in held])[:, j].mean() + 0.1
     assert ZeroShotCoder(mini_codebook, **kw).fit(texts, [None] * len(texts)).hand_ is None
 
-
-def test_make_coder_fits_the_prior_with_the_hand_codes(mini_codebook):
-    corpus, gold = make_corpus(60, seed=6)
-    codes = _few_codes(corpus, gold, ["moedestabilitet", "motivation", "mobning"], 15)
-    coder = make_coder(corpus, mini_codebook, "supervised", level="sentence", embedder="tfidf", train=codes,
-                       progress=False)
-    note, themes = coder.prior_.hand_
-    assert len(themes) == codes["note_id"].nunique()
-    assert sum(len(t) for t in themes) == (codes["theme_id"] != "uncoded").sum()

@@ -70,12 +70,14 @@ def fit_hand_prior(corpus: pd.DataFrame, codebook, codes: pd.DataFrame, *, folds
     final = fit_prior(corpus, codebook, codes=codes, **kw)
     notes = corpus.assign(note_id=corpus["note_id"].astype(str)).drop_duplicates("note_id").set_index("note_id")
     coded = notes.loc[ids].reset_index()
-    out = []
+    out, held_notes = [], []
     for train, held in text_folds(coded["text"].fillna("").astype(str).tolist(), folds, random_state):
         prior = fit_prior(corpus, codebook, codes=codes[codes["note_id"].isin(set(ids[train]))], notes=ids, **kw)
         units = segment_corpus(coded.iloc[held], level)
         keys = set(_keys(coded["text"].iloc[held].fillna(""))) | set(_keys(units["text"]))
         out.append((keys, detached(prior)))
+        held_notes.append(set(ids[held]))
     cf = CrossFitPrior(detached(final), out)
+    cf.fold_notes_ = held_notes  # per fold, the hand-coded note ids it holds out
     cf.embedder_ = getattr(final, "embedder_", None)
     return cf
