@@ -4,7 +4,10 @@
 
 Simulated hand coding: a "coder" codes notes as the gold file says, in batches, and after each
 batch the supervised coder is retrained exactly as ``kvalitativ code --train`` does
-(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors.
+(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors. ``--prior-folds K``:
+also the coder whose codebook prior learns from the hand codes, cross-fitted over K folds
+(``make_coder(..., prior_folds=K)``, refitted at every point); ``--timing``: only the seconds of
+``make_coder`` with its prior fitted inside, shipped against each K.
 
 * **random**: the batch is a simple random sample of the notes not yet coded.
 * **active**: the batch is drawn by ``review export --strategy active``'s design
@@ -168,6 +171,24 @@ def sib_task() -> Task:
     return Task("sib", corpus, pool_ids, labels, codebook_from_dict(SIB_CODEBOOK), "note", True, score)
 
 
+def fit_times(task: Task, folds: list[int], sizes, seed: int, repeats: int = 3) -> list[dict]:
+    """Seconds of ``make_coder`` as ``code --train`` runs it (prior fitted inside, ``prior_folds``
+    0 = shipped, and each K) on ``size`` random hand codes; the median of ``repeats``."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for size in sizes:
+        coded = rng.choice(np.array(task.pool, dtype=object), size=size, replace=False).tolist()
+        for k in (0, *folds):
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                fit_coder(task, coded, {"prior_folds": k})
+                times.append(time.perf_counter() - t)
+            out.append({"task": task.name, "n": size, "prior_folds": k, "seconds": statistics.median(times)})
+            print(out[-1], flush=True)
+    return out
+
+
 # ---------------------------------------------------------------------------------------- report
 def summarise(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
@@ -202,8 +223,15 @@ def main(argv=None) -> dict:
     ap.add_argument("--prior-folds", type=int, nargs="*", default=[],
                     help="also the coder whose prior learns from the hand codes, cross-fitted with K folds "
                          "(make_coder(prior_folds=K)); one curve per K and strategy")
+    ap.add_argument("--timing", action="store_true",
+                    help="only time make_coder (prior fitted inside) with prior_folds 0 and each --prior-folds")
     a = ap.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(","))
+    if a.timing:
+        rows = [r for name in a.data for r in fit_times(sample_task() if name == "sample" else sib_task(),
+                                                        a.prior_folds, sizes, a.first_seed)]
+        save("coding_fit_times_" + "_".join(a.data), {"rows": rows})
+        return {"rows": rows}
     rows = []
     for name in a.data:
         task = sample_task() if name == "sample" else sib_task()
