@@ -1,6 +1,6 @@
 """Learning curves: how far each hand-coded note takes the supervised coder, active vs random.
 
-    python scripts/benchmarks/bench_coding_curve.py --data sample sib --seeds 5 --write-docs
+    python scripts/benchmarks/bench_coding_curve.py --data sib sample --seeds 5 --ablation
 
 Simulated hand coding: a "coder" codes notes as the gold file says, in batches, and after each
 batch the supervised coder is retrained exactly as ``kvalitativ code --train`` does
