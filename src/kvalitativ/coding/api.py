@@ -100,7 +100,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     run's fit sample (see ``kvalitativ.coding.prior``); False: hand codes only; or a fitted
     :class:`ZeroShotCoder` to use as the prior. ``prior_folds``: K >= 2: the prior self-trains
     with the hand codes too, cross-fitted over K folds of the hand-coded notes (K + 1 prior fits;
-    see ``kvalitativ.coding.handprior``); 0: the prior does not see the hand codes.
+    see ``kvalitativ.coding.handprior``); 0 (default): the prior does not see the hand codes
+    (the hand-code prior lost on SIB-200 at 400 codes; docs/benchmarks.md, "Coding quality").
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """

@@ -11,6 +11,10 @@ text in one fold: ``supervised.text_folds``); a prior fitted without fold k's ha
 units still in its fit sample, unlabelled) scores the notes of fold k while the supervised coder
 is fitted; after the fit, the prior fitted with all hand codes scores everything. The cost is
 ``folds + 1`` prior fits per ``code --train``.
+
+An option, off by default (``make_coder(prior_folds=0)``): on seeds 10-11 it gained on the
+sample at 200 and 400 hand codes but lost on SIB-200 at 400 with 5 and with 10 folds
+(docs/benchmarks.md, "Coding quality", learning curves).
 """
 
 from __future__ import annotations
