@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kvalitativ.coding import SupervisedCoder, ZeroShotCoder, segment_corpus
+from kvalitativ.coding import SupervisedCoder, ZeroShotCoder, segment_corpus, training_from_codes
 from kvalitativ.coding.api import make_coder
 from kvalitativ.coding.handprior import CrossFitPrior, fit_hand_prior
 from kvalitativ.embed import resolve_embedder
@@ -41,29 +41,17 @@ def _held(cf, k: int, corpus) -> set:
     return held
 
 
-def _fit(corpus, codes, folds=5, level="sentence"):
-    return fit_hand_prior(corpus, _codebook(), codes, folds=folds, level=level,
+def _fit(corpus, codebook, codes, folds=5, level="sentence"):
+    return fit_hand_prior(corpus, codebook, codes, folds=folds, level=level,
                           embedder=resolve_embedder("tfidf"), exclusive=False, cache_dir=None, random_state=0,
                           progress=False)
 
 
-_CB = {}
-
-
-def _codebook():
-    return _CB["cb"]
-
-
-@pytest.fixture(autouse=True)
-def _set_codebook(mini_codebook):
-    _CB["cb"] = mini_codebook
-
-
-def test_each_fold_prior_never_saw_its_own_notes_codes():
+def test_each_fold_prior_never_saw_its_own_notes_codes(mini_codebook):
     corpus, gold = make_corpus(60, seed=7)
     codes = _codes(corpus, gold, 30)
     ids = set(codes["note_id"])
-    cf = _fit(corpus, codes)
+    cf = _fit(corpus, mini_codebook, codes)
     assert _seen(cf.final, corpus) == ids  # the full prior learned from every hand code
     held_all = set()
     for k, (_, prior) in enumerate(cf.folds):
@@ -74,14 +62,14 @@ def test_each_fold_prior_never_saw_its_own_notes_codes():
     assert held_all == ids and len(cf.folds) == 5
 
 
-def test_copies_of_a_note_stay_in_one_fold():
+def test_copies_of_a_note_stay_in_one_fold(mini_codebook):
     corpus, gold = make_corpus(40, seed=8)
     text = corpus["text"].iloc[0]
     copies = pd.DataFrame({"note_id": ["c1", "c2"], "person_id": ["p_c1", "p_c2"],
                            "text": [text.upper(), "  " + text.replace(" ", "   ")]})
     corpus = pd.concat([corpus, copies], ignore_index=True)
     codes = pd.concat([_codes(corpus, gold, 20), pd.DataFrame({"note_id": ["c1", "c2"], "theme_id": "motivation"})])
-    cf = _fit(corpus, codes)
+    cf = _fit(corpus, mini_codebook, codes)
     ids = set(codes["note_id"])
     same = {"c1", "c2", corpus["note_id"].iloc[0]}
     folds = [k for k in range(len(cf.folds)) if same & _held(cf, k, corpus)]
@@ -89,10 +77,10 @@ def test_copies_of_a_note_stay_in_one_fold():
     assert not (same & _seen(cf.folds[folds[0]][1], corpus))
 
 
-def test_a_hand_coded_text_is_scored_by_its_fold_prior_every_other_by_the_full_one():
+def test_a_hand_coded_text_is_scored_by_its_fold_prior_every_other_by_the_full_one(mini_codebook):
     corpus, gold = make_corpus(60, seed=9)
     codes = _codes(corpus, gold, 30)
-    cf = _fit(corpus, codes)
+    cf = _fit(corpus, mini_codebook, codes)
     text = corpus.set_index("note_id")["text"]
     keys, fold_prior = cf.folds[2]
     coded = sorted(_held(cf, 2, corpus))[0]
@@ -104,29 +92,27 @@ def test_a_hand_coded_text_is_scored_by_its_fold_prior_every_other_by_the_full_o
     assert not np.allclose(fold_prior.score_vectors(U[:1], texts[:1]), cf.final.score_vectors(U[:1], texts[:1]))
 
 
-def test_make_coder_cross_fits_while_fitting_and_keeps_the_full_prior_after():
+def test_make_coder_cross_fits_while_fitting_and_keeps_the_full_prior_after(mini_codebook):
     corpus, gold = make_corpus(60, seed=6)
     codes = _codes(corpus, gold, 30)
     kw = dict(level="sentence", embedder="tfidf", train=codes, progress=False)
-    coder = make_coder(corpus, _codebook(), "supervised", prior_folds=5, **kw)
+    coder = make_coder(corpus, mini_codebook, "supervised", prior_folds=5, **kw)
     assert isinstance(coder.prior_, ZeroShotCoder)  # not the CrossFitPrior: it only served the fit
     assert _seen(coder.prior_, corpus) == set(codes["note_id"])
-    plain = make_coder(corpus, _codebook(), "supervised", **kw)
+    plain = make_coder(corpus, mini_codebook, "supervised", **kw)
     assert plain.prior_.hand_ is None  # prior_folds=0: the prior never sees the hand codes
-    again = make_coder(corpus, _codebook(), "supervised", prior_folds=5, **kw)
+    again = make_coder(corpus, mini_codebook, "supervised", prior_folds=5, **kw)
     pd.testing.assert_frame_equal(coder.code(corpus), again.code(corpus))  # seeded
     with pytest.raises(ConfigError):
-        make_coder(corpus, _codebook(), "supervised", prior_folds=1, **kw)
+        make_coder(corpus, mini_codebook, "supervised", prior_folds=1, **kw)
 
 
-def test_the_supervised_coder_trusts_the_prior_by_its_out_of_fold_scores():
+def test_the_supervised_coder_trusts_the_prior_by_its_out_of_fold_scores(mini_codebook):
     """The leak itself: a prior that saw the hand codes scores the hand-coded notes better than the
     cross-fitted one does; the supervised coder must see the cross-fitted scores while it fits."""
     corpus, gold = make_corpus(80, seed=10)
     codes = _codes(corpus, gold, 40)
-    cf = _fit(corpus, codes, level="note")
-    from kvalitativ.coding import training_from_codes
-
+    cf = _fit(corpus, mini_codebook, codes, level="note")
     texts, ys, vals = training_from_codes(corpus, codes)
     seen = []
 
@@ -138,7 +124,7 @@ def test_the_supervised_coder_trusts_the_prior_by_its_out_of_fold_scores():
 
     spy = Spy(cf.final, cf.folds)
     spy.embedder_ = cf.embedder_
-    coder = SupervisedCoder(embedder=cf.embedder_, codebook=_codebook(), prior=spy).fit(texts, ys, vals)
+    coder = SupervisedCoder(embedder=cf.embedder_, codebook=mini_codebook, prior=spy).fit(texts, ys, vals)
     assert coder.prior_ is cf.final
     fit_texts, fit_scores = seen[0]
     assert fit_texts == texts
