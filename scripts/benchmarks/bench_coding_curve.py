@@ -1,10 +1,13 @@
 """Learning curves: how far each hand-coded note takes the supervised coder, active vs random.
 
-    python scripts/benchmarks/bench_coding_curve.py --data sample sib --seeds 5 --write-docs
+    python scripts/benchmarks/bench_coding_curve.py --data sib sample --seeds 5 --ablation
 
 Simulated hand coding: a "coder" codes notes as the gold file says, in batches, and after each
 batch the supervised coder is retrained exactly as ``kvalitativ code --train`` does
-(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors.
+(``make_coder(..., "supervised", train=codes)``) on the cached e5 vectors. ``--prior-folds K``:
+also the coder whose codebook prior learns from the hand codes, cross-fitted over K folds
+(``make_coder(..., prior_folds=K)``, refitted at every point); ``--timing``: only the seconds of
+``make_coder`` with its prior fitted inside, shipped against each K.
 
 * **random**: the batch is a simple random sample of the notes not yet coded.
 * **active**: the batch is drawn by ``review export --strategy active``'s design
@@ -168,6 +171,25 @@ def sib_task() -> Task:
     return Task("sib", corpus, pool_ids, labels, codebook_from_dict(SIB_CODEBOOK), "note", True, score)
 
 
+def fit_times(task: Task, folds: list[int], sizes, seed: int, repeats: int = 3) -> list[dict]:
+    """Seconds of ``make_coder`` as ``code --train`` runs it (prior fitted inside, ``prior_folds``
+    0 = shipped, and each K) on ``size`` random hand codes; the median of ``repeats``. Not part
+    of the curves' per-point seconds, where the shipped prior is fitted once per data set."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for size in sizes:
+        coded = rng.choice(np.array(task.pool, dtype=object), size=size, replace=False).tolist()
+        for k in (0, *folds):
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                fit_coder(task, coded, {"prior_folds": k})
+                times.append(time.perf_counter() - t)
+            out.append({"task": task.name, "n": size, "prior_folds": k, "seconds": statistics.median(times)})
+            print(out[-1], flush=True)
+    return out
+
+
 # ---------------------------------------------------------------------------------------- report
 def summarise(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
@@ -179,7 +201,8 @@ def markdown(summary: pd.DataFrame, task: str, sizes=SIZES) -> str:
     s = summary[summary["task"] == task]
     head = "| hand-coded notes | " + " | ".join(str(n) for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
     body = ""
-    for strategy in ("random", "active", "random, hand codes only"):
+    named = ("random", "active", "random, hand codes only")
+    for strategy in [*named, *sorted(set(s["strategy"]) - set(named))]:
         if not (s["strategy"] == strategy).any():
             continue
         cells = []
@@ -198,8 +221,19 @@ def main(argv=None) -> dict:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--random-share", type=float, default=0.25)
     ap.add_argument("--ablation", action="store_true", help="also random selection without the codebook prior")
+    ap.add_argument("--prior-folds", type=int, nargs="*", default=[],
+                    help="also the coder whose prior learns from the hand codes, cross-fitted with K folds "
+                         "(make_coder(prior_folds=K)); one curve per K and strategy")
+    ap.add_argument("--timing", action="store_true",
+                    help="only time make_coder (prior fitted inside) with prior_folds 0 and each --prior-folds")
+    ap.add_argument("--repeats", type=int, default=3, help="--timing: the median of this many fits")
     a = ap.parse_args(argv)
     sizes = tuple(int(s) for s in a.sizes.split(","))
+    if a.timing:
+        rows = [r for name in a.data for r in fit_times(sample_task() if name == "sample" else sib_task(),
+                                                        a.prior_folds, sizes, a.first_seed, a.repeats)]
+        save("coding_fit_times_" + "_".join(a.data), {"rows": rows})
+        return {"rows": rows}
     rows = []
     for name in a.data:
         task = sample_task() if name == "sample" else sib_task()
@@ -212,6 +246,12 @@ def main(argv=None) -> dict:
                 curve = run_curve(task, strategy, seed, sizes, a.random_share, {"prior": prior}, zs=zs)
                 rows += curve
                 print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4)) for r in curve], flush=True)
+                for k in a.prior_folds:  # the variant: the prior refitted at each point, with the hand codes
+                    curve = [{**r, "strategy": f"{strategy}, hand-code prior ({k} folds)"}
+                             for r in run_curve(task, strategy, seed, sizes, a.random_share, {"prior_folds": k}, zs=zs)]
+                    rows += curve
+                    print([(r["strategy"], r["seed"], r["n"], round(r["kappa"], 4), round(r["seconds"], 1))
+                           for r in curve], flush=True)
             if a.ablation:  # the coder before the codebook prior: hand codes only
                 rows += [{**r, "strategy": "random, hand codes only"}
                          for r in run_curve(task, "random", seed, sizes, a.random_share, {"prior": False})]
@@ -220,7 +260,8 @@ def main(argv=None) -> dict:
     md = {name: markdown(summary, name, sizes) for name in a.data}
     for name, text in md.items():
         print(f"\n### {name}\n\n{text}")
-    save("learning_curve_" + "_".join(a.data),
+    save("learning_curve_" + "_".join(a.data) + "".join(f"_folds{k}" for k in a.prior_folds) +
+         (f"_seeds{a.first_seed}-{a.first_seed + a.seeds - 1}" if a.first_seed else ""),
          {"rows": rows, "seconds_median": statistics.median(r["seconds"] for r in rows)})
     return {"rows": rows, "summary": summary, "markdown": md}
 

@@ -71,3 +71,38 @@ def test_exclusive_codes_every_text_when_no_hand_code_says_none():
     with_none = SupervisedCoder(embedder="tfidf", exclusive=True).fit(texts + ["Møde aflyst."] * 3, ys + [[]] * 3)
     assert with_none.none_seen_
     assert (with_none.predict(texts).sum(axis=1) <= 1).all()
+
+
+# --- the prior self-trains with the hand codes too --------------------------------------------------
+def test_hand_targets_one_positive_unit_per_coded_theme_and_negatives_elsewhere():
+    from kvalitativ.coding.selftrain import hand_targets
+
+    Z = np.array([[0.0, 1.0], [2.0, 0.0], [1.0, 3.0], [0.0, 0.0], [5.0, 5.0]])
+    note = np.array([0, 0, -1, 1, 1])  # unit 2 is of a note not hand-coded
+    got = hand_targets(Z, note, [[0, 1], []])
+    # note 0 carries both themes: its best unit for each is the positive, its other unit unknown
+    assert got.tolist() == [[-1, 1], [1, -1], [-1, -1], [0, 0], [0, 0]]
+
+
+def test_hand_codes_correct_the_self_trained_coder(mini_codebook):
+    """A hand code that contradicts the codebook's pseudo-labels wins on the units like it: every
+    hand-coded note says that fravær (absence) is *not* motivation here."""
+    from kvalitativ.coding import segment_corpus
+
+    corpus, gold = make_corpus(80, seed=5)
+    units = segment_corpus(corpus, "sentence")
+    texts = list(units["text"])
+    kw = dict(embedder="tfidf", progress=False, keyword_seeds=False)
+    plain = ZeroShotCoder(mini_codebook, **kw).fit(texts)
+    j = list(plain.classes_).index("motivation")
+    absence = [i for i, t in enumerate(texts) if "fravær" in t.lower()]
+    assert len(absence) >= 6
+    y = [None] * len(texts)
+    for i in absence[: len(absence) // 2]:
+        y[i] = ["motivation"]  # the hand codes (deliberately against the codebook)
+    hand = ZeroShotCoder(mini_codebook, **kw).fit(texts, y, list(units["note_id"]))
+    held = absence[len(absence) // 2:]  # units with no hand code of their own
+    assert hand.predict_proba([texts[i] for i in held])[:, j].mean() > \
+        plain.predict_proba([texts[i] for i in held])[:, j].mean() + 0.1
+    assert ZeroShotCoder(mini_codebook, **kw).fit(texts, [None] * len(texts)).hand_ is None
+

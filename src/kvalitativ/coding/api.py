@@ -25,6 +25,7 @@ from kvalitativ.embed import resolve_embedder
 from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
+from .handprior import fit_hand_prior
 from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
 from .units import check_corpus
@@ -92,12 +93,15 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
 def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
                cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False,
-               prior=True, prior_weight: float = 0.25) -> BaseCoder:
+               prior=True, prior_weight: float = 0.25, prior_folds: int = 0) -> BaseCoder:
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
     is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
     ``prior``: the supervised coder also uses the codebook, as a zero-shot prior fitted on the
     run's fit sample (see ``kvalitativ.coding.prior``); False: hand codes only; or a fitted
-    :class:`ZeroShotCoder` to use as the prior.
+    :class:`ZeroShotCoder` to use as the prior. ``prior_folds``: K >= 2: the prior self-trains
+    with the hand codes too, cross-fitted over K folds of the hand-coded notes (K + 1 prior fits;
+    see ``kvalitativ.coding.handprior``); 0 (default): the prior does not see the hand codes
+    (the hand-code prior lost on SIB-200 at 400 codes; docs/benchmarks.md, "Coding quality").
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
@@ -112,8 +116,12 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:
             embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)
-            zs = detached(fit_prior(corpus, codebook, level=level, embedder=embedder, exclusive=exclusive,
-                                    cache_dir=cache_dir, random_state=random_state, progress=progress))
+            kw = dict(level=level, embedder=embedder, exclusive=exclusive, cache_dir=cache_dir,
+                      random_state=random_state, progress=progress)
+            if prior_folds == 1 or prior_folds < 0:
+                raise ConfigError(f"prior_folds is {prior_folds}: use 0 (the prior without the hand codes) or 2 or more.")
+            zs = fit_hand_prior(corpus, codebook, train, folds=prior_folds, **kw) if prior_folds else \
+                detached(fit_prior(corpus, codebook, **kw))
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)

@@ -41,16 +41,42 @@ def detached(zeroshot):
 
 
 def fit_prior(corpus, codebook, *, level: str, embedder, exclusive: bool, cache_dir, random_state: int,
-              progress: bool):
+              progress: bool, codes=None, notes=None):
     """A zero-shot coder fitted on the units of the run's fit sample (the same sample every
-    engine fits a zero-shot coder on), to serve as the supervised coder's prior."""
+    engine fits a zero-shot coder on), to serve as the supervised coder's prior.
+
+    ``codes`` (optional): hand codes (``note_id, theme_id``; "uncoded" = no theme) the prior
+    self-trains on too (``ZeroShotCoder.fit(X, y, groups)``); ``notes``: note ids that join the
+    fit sample (default: those of ``codes``), so a prior fitted without some notes' codes still
+    sees their units, unlabelled. See ``kvalitativ.coding.handprior`` for why and how."""
     from kvalitativ.sampling import fit_sample
 
     from .units import segment_corpus
     from .zeroshot import ZeroShotCoder
 
     rows = fit_sample(len(corpus), random_state)
+    coded = _code_sets(codes) if codes is not None else None
+    extra = set(map(str, notes)) if notes is not None else set(coded or ())
+    if extra:
+        ids = corpus["note_id"].astype(str).to_numpy()
+        rows = np.union1d(rows, np.flatnonzero(np.isin(ids, list(extra))))
     units = segment_corpus(corpus.iloc[rows], level)
+    y = groups = None
+    if coded is not None:
+        groups = units["note_id"].astype(str).to_numpy(dtype=object)
+        y = [coded.get(n) for n in groups]
     zs = ZeroShotCoder(codebook, embedder=embedder, level=level, exclusive=exclusive, cache_dir=cache_dir,
                        random_state=random_state, progress=progress)
-    return zs.fit([str(t) for t in np.asarray(units["text"], dtype=object)])
+    return zs.fit([str(t) for t in np.asarray(units["text"], dtype=object)], y, groups)
+
+
+def _code_sets(codes) -> dict:
+    """Per hand-coded note id: the set of its themes ("uncoded" and empty left out)."""
+    from kvalitativ.constants import UNCODED
+
+    out: dict = {}
+    for n, t in zip(codes["note_id"].astype(str), codes["theme_id"]):
+        themes = out.setdefault(n, set())
+        if isinstance(t, str) and t not in ("", UNCODED):
+            themes.add(t)
+    return out

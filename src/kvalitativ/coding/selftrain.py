@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from .features import LexicalFeatures
 from .keyword import keyword_patterns, pattern_counts
 
-__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies"]
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies", "hand_targets"]
 
 
 def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
@@ -83,6 +83,29 @@ def collapse_copies(rows: np.ndarray, groups: np.ndarray, labels: np.ndarray) ->
     _, first, counts = np.unique(key, return_index=True, return_counts=True)
     order = np.argsort(first)
     return rows[first[order]], counts[order]
+
+
+def hand_targets(Z: np.ndarray, note: np.ndarray, themes: list[list[int]]) -> np.ndarray:
+    """Targets from hand codes given per note, for the units (rows of ``Z``) of hand-coded notes:
+    (n_units, n_themes) of 1 (positive), 0 (negative) or -1 (unknown; also every row of a unit
+    whose note was not hand-coded, ``note`` -1). ``note``: per unit, the index of its note in
+    ``themes`` (the theme columns each hand-coded note carries).
+
+    Why not the note's themes on all of its sentences: a note coded "fravær" and "trivsel" has one
+    sentence about each, so each sentence would teach both themes wrongly. A note's code says that
+    *some* unit carries the theme (multiple-instance learning): the unit that scores highest for it
+    now (``Z``) is its positive, the note's other units are unknown for that theme, and every unit
+    of a note *not* coded with a theme is a negative of it — the clearest thing a hand code says."""
+    out = np.full(Z.shape, -1, dtype=int)
+    out[note >= 0] = 0
+    order = np.argsort(note, kind="stable")
+    bounds = np.searchsorted(note[order], np.arange(len(themes) + 1))  # each note's units: one run
+    for j, cols in enumerate(themes):
+        rows = order[bounds[j]:bounds[j + 1]]
+        for t in cols if len(rows) else ():
+            out[rows, t] = -1
+            out[rows[np.argmax(Z[rows, t])], t] = 1
+    return out
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:

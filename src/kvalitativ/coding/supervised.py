@@ -231,6 +231,7 @@ class SupervisedCoder(BaseCoder):
             thresholds = self._choose_sources(Y, prior_oof, thresholds)
         self.thresholds_ = np.asarray(thresholds)
         self._fit_valence(texts, Y, valence, F)
+        self.prior_ = getattr(self.prior_, "final", self.prior_)  # a cross-fitted prior (handprior): the full one now
         return self
 
     def _choose_sources(self, Y: np.ndarray, prior_oof: np.ndarray, thresholds: list[float]) -> list[float]:

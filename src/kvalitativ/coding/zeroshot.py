@@ -34,7 +34,8 @@ from scipy.special import expit
 from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
-from .selftrain import UnitFeatures, _unit_rows, decisions, collapse_copies, fit_theme, keyword_hits, pseudo_labels
+from .selftrain import (UnitFeatures, _unit_rows, collapse_copies, decisions, fit_theme, hand_targets, keyword_hits,
+                        pseudo_labels)
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -94,6 +95,10 @@ class ZeroShotCoder(BaseCoder):
         (the same stem only; a keyword ending in ``*`` still matches as a prefix). Prefix by
         default: stem equality lost 0.05 micro-F1 on the citizen input and gained 0.001 on the
         sample (``bench_coding_select.py``); see :mod:`kvalitativ.coding.keyword`.
+    hand_weight: the weight of a unit of a hand-coded note in self-training, against 1 for a
+        pseudo-labelled unit (``fit(X, y, groups)``). 30 was chosen from 1, 3, 10, 30 and 100 at
+        200 random hand codes on seeds (10, 11) that the reported learning curves (0-4) do not use,
+        on the sample and SIB-200 (``scripts/benchmarks/bench_coding_curve.py``).
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
         none, for codebooks whose themes exclude each other.
     cache_dir: on-disk embedding cache (None = in memory only).
@@ -109,7 +114,7 @@ class ZeroShotCoder(BaseCoder):
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
                  uncoded_rule=True, lexical_weight=1.0, lexical_chars=False, keyword_seeds=True,
-                 keyword_match="prefix", cache_dir=None, random_state=0, progress=True):
+                 keyword_match="prefix", hand_weight=30.0, cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
         self.level = level
@@ -134,26 +139,32 @@ class ZeroShotCoder(BaseCoder):
         self.lexical_chars = lexical_chars
         self.keyword_seeds = keyword_seeds
         self.keyword_match = keyword_match
+        self.hand_weight = hand_weight
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
 
     # ------------------------------------------------------------------------------------------
-    def fit(self, X=None, y=None) -> "ZeroShotCoder":
+    def fit(self, X=None, y=None, groups=None) -> "ZeroShotCoder":
         """Build the theme prototypes and, given the texts ``X`` to be coded, adapt to them.
 
-        ``y`` is ignored (zero-shot); it is accepted so the coder fits into sklearn tooling.
+        ``y`` (optional): hand codes, per unit of ``X`` the theme ids its note was hand-coded
+        with (empty: coded, no theme), or None where the note was not hand-coded; ``groups``: per
+        unit its note id (default: each unit its own note). Self-training then learns from them
+        too (:func:`~kvalitativ.coding.selftrain.hand_targets`, each row weighted
+        ``hand_weight``). Without ``y`` the coder is zero-shot.
         """
         with single_threaded_blas():
-            return self._fit(X)
+            return self._fit(X, y, groups)
 
-    def _fit(self, X) -> "ZeroShotCoder":
+    def _fit(self, X, y=None, groups=None) -> "ZeroShotCoder":
         cb = load_codebook(self.codebook)
         themes = cb.leaves()
         self.codebook_ = cb
         self.themes_ = themes
         self.classes_ = np.array([t.id for t in themes], dtype=object)
         texts = [str(t) for t in (X if X is not None else [])]
+        self.hand_ = self._hand(y, groups, len(texts))
         pairs = [theme_texts(t) for t in themes]
         all_theme_texts = [s for d, e in pairs for s in (*d, *e)]
         self.embedder_ = None
@@ -272,6 +283,24 @@ class ZeroShotCoder(BaseCoder):
         spread = S.std(axis=0)
         return (S - np.median(S, axis=0)) / np.where(spread > 1e-6, spread, 1.0)
 
+    def _hand(self, y, groups, n: int):
+        """(per unit: the index of its hand-coded note or -1, per such note: its theme columns),
+        or None without hand codes."""
+        if y is None:
+            return None
+        if len(y) != n or (groups is not None and len(groups) != n):
+            raise ValueError(f"hand codes: {len(y)} label sets for {n} units; give one per unit")
+        col = {c: j for j, c in enumerate(self.classes_)}
+        groups = np.arange(n) if groups is None else np.asarray(groups, dtype=object)
+        coded = [i for i in range(n) if y[i] is not None]
+        notes, note = {}, np.full(n, -1)
+        for i in coded:
+            note[i] = notes.setdefault(groups[i], len(notes))
+        themes = [[] for _ in notes]
+        for i in coded:
+            themes[note[i]] = sorted({col[t] for t in y[i] if t in col} | set(themes[note[i]]))
+        return (note, themes) if notes else None
+
     def _train_round(self, Z: np.ndarray, F, hits: np.ndarray | None, nearer_none: np.ndarray | None,
                      groups: np.ndarray):
         """One round: pseudo-labels from ``Z`` (and the keyword ``hits``; ``nearer_none``: units
@@ -283,6 +312,8 @@ class ZeroShotCoder(BaseCoder):
             hits = np.zeros(Z.shape, dtype=bool)
         Y = (labels[:, None] == np.arange(k)[None, :]) | hits  # pseudo-label or keyword, per theme
         keep = (labels >= 0) | hits.any(axis=1)
+        if getattr(self, "hand_", None) is not None:
+            return self._hand_round(Z, F, Y, keep, labels, groups)
         if not Y[keep].any() or (len(np.unique(labels[keep])) < 2 and not hits[keep].any()):
             return None
         rows, weight = collapse_copies(np.flatnonzero(keep), groups, labels)
@@ -290,6 +321,24 @@ class ZeroShotCoder(BaseCoder):
         return [fit_theme(F, Y[:, t].astype(int), self.seeds_, t, C=self.C, class_weight=self.class_weight,
                           seed_weight=self.seed_weight, random_state=self.random_state, weight=weight)
                 for t in range(k)]
+
+    def _hand_round(self, Z, F, Y, keep, labels, groups):
+        """A round with hand codes: the units of hand-coded notes take their hand targets
+        (:func:`hand_targets`) instead of pseudo-labels, each weighted ``hand_weight``; the other
+        units as in a zero-shot round (copies collapsed into one weighted row)."""
+        hand = self.hand_[0] >= 0
+        T = np.where(keep[:, None], Y, False).astype(int) - (~keep[:, None]).astype(int)
+        T[hand] = hand_targets(Z, *self.hand_)[hand]
+        rows, weight = collapse_copies(np.flatnonzero(keep & ~hand), groups, labels)
+        rows = np.r_[rows, np.flatnonzero(hand)]
+        weight = np.r_[weight.astype(float), np.full(int(hand.sum()), float(self.hand_weight))]
+        T, F = T[rows], F[rows]
+        out = []
+        for t in range(len(self.classes_)):
+            use = T[:, t] >= 0
+            out.append(fit_theme(F[use], T[use, t], self.seeds_, t, C=self.C, class_weight=self.class_weight,
+                                 seed_weight=self.seed_weight, random_state=self.random_state, weight=weight[use]))
+        return out
 
     # ------------------------------------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:
