@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import json
 import time
@@ -61,6 +62,8 @@ def _assign_both(timings: dict, kept: dict, embedder):
     import numpy as np
 
     def assign_rest(light, texts):
+        if light.fit_vectors_ is None:  # the light copy of a centroid model carries no vectors to vote with
+            raise RuntimeError("the sampled fit must be made with discover.assignment knn to compare both rules")
         vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
         out = {}
         for rule in ("centroid", "knn"):
@@ -86,7 +89,9 @@ def agreement_one(corpus, config, embedder, sample: int) -> dict:
     full = discover_corpus(corpus, config, embedder=embedder, progress=False)["discoverer"].topics_
     t_full = time.perf_counter() - t0
     timings, kept = {}, {}
-    part = discover_sampled(corpus, config, embedder=embedder, progress=False, sample_size=sample,
+    voting = copy.deepcopy(config)  # so the light copy keeps the fitted vectors; the fit itself is the same
+    voting.discover.assignment = "knn"
+    part = discover_sampled(corpus, voting, embedder=embedder, progress=False, sample_size=sample,
                             assign_rest=_assign_both(timings, kept, embedder))
     chosen = np.zeros(len(corpus), dtype=bool)
     chosen[fit_sample(len(corpus), config.seed, sample)] = True
