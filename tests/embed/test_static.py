@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from kvalitativ.embed import CachedEmbedder, Embedder, get_embedder
-from kvalitativ.embed.static import StaticEmbedder, char_ngrams, split_compound, static_model_dir, tokenize
+from kvalitativ.embed.static import (StaticEmbedder, char_ngrams, common_directions, split_compound, static_model_dir,
+                                     tokenize)
 from kvalitativ.errors import ConfigError
 
 
@@ -151,3 +152,15 @@ def test_common_component_is_projected_out(emb):
     np.testing.assert_allclose(shipped, removed / np.linalg.norm(removed, axis=1, keepdims=True), atol=1e-5)
     assert plain.version != emb.version and plain.components_.shape == (emb.dim, 0)
     assert not emb.encode([""]).any()  # no tokens: still a zero row
+
+
+def test_common_direction_weighs_vectors_by_sif_weight_and_counts_words_by_frequency():
+    """Three words on the axes: a very frequent one (SIF weight 0.05), a rare one (0.9), a middling
+    one (0.5). Counted by frequency p ∝ 1/w − 1 with SIF-weighted vectors, the middling word's axis
+    leads (0.25 against 0.09 and 0.0475); unweighted vectors would pick the frequent word's axis,
+    uncounted words the rare one's."""
+    vectors = np.eye(3, dtype=np.float32)
+    u = common_directions(vectors, np.array([0.05, 0.9, 0.5], np.float32), 1)
+    assert u.shape == (3, 1)
+    np.testing.assert_allclose(np.abs(u[:, 0]), [0.0, 0.0, 1.0], atol=1e-6)
+    assert common_directions(vectors, np.ones(3, np.float32), 0).shape == (3, 0)

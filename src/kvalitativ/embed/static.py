@@ -216,8 +216,10 @@ class StaticEmbedder:
     @classmethod
     def from_arrays(cls, vocab: list[str], vectors: np.ndarray, weights: np.ndarray,
                     ngram_vectors: np.ndarray | None = None, meta: dict | None = None,
-                    subwords: bool = True, common_components: int = 1) -> "StaticEmbedder":
-        """An embedder from in-memory tables (the build script and its experiments use this)."""
+                    subwords: bool = True, common_components: int = 0) -> "StaticEmbedder":
+        """An embedder from in-memory tables (the build script and its experiments use this). Plain
+        weighted means by default (``common_components=0``): the build aligns and compares those, and
+        the shipped model's component is taken out when it is loaded."""
         obj = cls.__new__(cls)
         obj.path, obj.subwords, obj.batch_size, obj.progress, obj.model_dir_ = None, subwords, 20_000, False, None
         obj.common_components = int(common_components)
