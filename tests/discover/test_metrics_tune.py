@@ -83,6 +83,18 @@ def test_tune_reports_every_measure_and_recommends_one(corpus, embeddings):
                                                  nan_ok=True)
 
 
+def test_tune_table_names_the_neighbours_it_fitted_with(corpus, embeddings):
+    """A grid that leaves n_neighbors out is fitted with the clustering's default, and the table
+    says so (it was empty: the resolved value reached the fit but not the row)."""
+    from kvalitativ.discover.submodels import DEFAULT_NEIGHBORS
+
+    texts, _ = corpus
+    table = tune(texts, embeddings, {"min_topic_size": [6], "clustering": ["leiden", "hdbscan"]}, seeds=(0,),
+                 outlier_target=0.1)
+    assert table.set_index("clustering").n_neighbors.to_dict() == {"leiden": DEFAULT_NEIGHBORS["leiden"],
+                                                                   "hdbscan": DEFAULT_NEIGHBORS["hdbscan"]}
+
+
 def test_tune_rejects_unknown_parameters(corpus, embeddings):
     from kvalitativ.errors import ConfigError
 

@@ -107,6 +107,16 @@ def _reduce(emb, n_neighbors, n_components, seed, cache):
     return cache[key]
 
 
+def _resolved(setting: dict, base: dict) -> dict:
+    """*setting* with ``n_neighbors`` as the number its fits use: where neither the grid nor the
+    defaults give one, the clustering's default (30 for Leiden, 15 for UMAP + HDBSCAN), so the
+    table's ``n_neighbors`` column says what was fitted."""
+    if setting.get("n_neighbors", base["n_neighbors"]) is not None:
+        return dict(setting)
+    leiden = setting.get("clustering", _D.clustering) == "leiden"
+    return {**setting, "n_neighbors": sub.DEFAULT_NEIGHBORS["leiden" if leiden else "hdbscan"]}
+
+
 def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_target=_D.outlier_target,
          top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False, language: str = "auto") -> pd.DataFrame:
     """Fit every setting of *grid* with every seed; one row per setting (see module doc).
@@ -134,8 +144,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         if len(gold) != len(texts):
             raise InputError(f"tune: {len(gold)} gold labels for {len(texts)} notes")
         known = np.array([g is not None and not (isinstance(g, float) and np.isnan(g)) for g in gold])
-    settings = _settings(grid)
     base = {"min_topic_size": _D.min_topic_size, "n_neighbors": _D.n_neighbors, "n_components": _D.n_components}
+    settings = [_resolved(s, base) for s in _settings(grid)]
     language = sub.data_language(language, texts)
     index = WindowIndex(texts, DanishAnalyzer(language=language))
     cache: dict = {}
@@ -149,8 +159,6 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         for i, seed in runs:
             setting = {**base, **settings[i]}
             leiden = setting.get("clustering", _D.clustering) == "leiden"  # no layout: nothing to share
-            if setting["n_neighbors"] is None:  # the clustering's default, shown as a number
-                setting["n_neighbors"] = sub.DEFAULT_NEIGHBORS["leiden" if leiden else "hdbscan"]
             reducer = "umap" if leiden else _Precomputed(_reduce(emb, setting["n_neighbors"], setting["n_components"],
                                                                  seed, cache))
             d = Discoverer(embedder=None, reducer=reducer, outlier_target=outlier_target,
