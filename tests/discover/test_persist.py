@@ -93,3 +93,30 @@ def test_other_embedder_is_refused(saved):
     other.fit(["helt andre tekster", "om noget andet"])
     with pytest.raises(ConfigError, match="fitted with embedder"):
         Discoverer.load(path, embedder=other)
+
+
+def test_saved_parameters_name_the_neighbours_fitted_with_and_format_2(saved, tmp_path):
+    """The saved n_neighbors is the number the model used (its default None would follow a later
+    default); the format is 2, which a format-1 reader refuses with its upgrade message."""
+    from kvalitativ.discover.persist import FORMAT_VERSION
+    from kvalitativ.discover.submodels import DEFAULT_NEIGHBORS
+
+    d, path = saved
+    meta = json.loads((path / "discoverer.json").read_text(encoding="utf-8"))
+    assert d.n_neighbors is None and meta["params"]["n_neighbors"] == DEFAULT_NEIGHBORS[d.clustering]
+    assert meta["format_version"] == FORMAT_VERSION == 2
+    assert Discoverer.load(path).n_neighbors == DEFAULT_NEIGHBORS[d.clustering]
+
+
+def test_static_model_from_before_the_common_component_says_refit(corpus, tmp_path):
+    """A model fitted with the static embedder before it removed its common component cannot
+    take today's vectors; the error says why and what to do."""
+    from kvalitativ.embed.static import StaticEmbedder
+
+    texts = corpus[0]
+    old = StaticEmbedder(common_components=0)
+    d = Discoverer(embedder=old, min_topic_size=8, reducer="pca", outlier_target=0.0).fit(texts, old.encode(texts))
+    d.save(tmp_path / "m")
+    Discoverer.load(tmp_path / "m", embedder=old)  # the same embedder loads
+    with pytest.raises(ConfigError, match="common component.*refit"):
+        Discoverer.load(tmp_path / "m", embedder=StaticEmbedder())

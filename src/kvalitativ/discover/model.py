@@ -366,6 +366,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         ``bertopic`` (the BERTopic object), ``arrays`` and ``frames``; nothing that needs pickle."""
         self._check_fitted()
         params = {k: getattr(self, k) for k in self._PARAMS}
+        params["n_neighbors"] = sub.neighbours_of(self)  # the number fitted with, not None: defaults may change
         params["reducer"] = self.reducer if isinstance(self.reducer, str) else f"<{type(self.reducer).__name__}>"
         texts = getattr(self, "_texts", None)
         reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),

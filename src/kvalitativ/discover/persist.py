@@ -19,9 +19,10 @@ vectors or uses the centroids (``assignment``), the same rule as before saving. 
 notes' texts are not saved, only the representative ones; with the vote their vectors are (a
 vector is not the text, but it is derived from it: keep a model folder as private as the notes it
 was fitted on), with the centroid rule (the default) they are not.
-A model without ``fit_vectors.npy`` asked to vote warns and assigns by centroid
-(the layout only gained a file, so ``FORMAT_VERSION`` stays 1: an older kvalitativ reads a new
-model and assigns by centroid, as it always did).
+A model without ``fit_vectors.npy`` asked to vote warns and assigns by centroid.
+Format 2 (2026-12-07): ``fit_vectors.npy``, and ``assignment`` and the resolved ``n_neighbors``
+among the parameters (a format-1 reader would fail on the new parameter with a bare TypeError;
+it refuses format 2 with its "upgrade kvalitativ" message instead). Format 1 is still read.
 ``FORMAT_VERSION`` rises when the layout changes; a model saved by a newer kvalitativ
 fails to load with a message that says so, an older one is read (and upgraded in memory).
 """
@@ -39,7 +40,7 @@ from kvalitativ.errors import InputError
 __all__ = ["save_parts", "load_parts", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "kvalitativ-discoverer"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _kvalitativ_version() -> str:
@@ -143,6 +144,11 @@ def load_parts(path, embedder=None) -> dict:
     if embedder is not None and saved is not None:
         got = _embedder_identity(embedder)
         if got["name"] != saved["name"] or (saved["version"] and got["version"] != saved["version"]):
+            if saved["name"] == got["name"] == "static" and got["version"] == f"{saved['version']}-pc1":
+                raise ConfigError(f"{path}: the model was fitted before the static embedder removed its "
+                                  "common component (kvalitativ of 2026-12-07), so new notes would land in "
+                                  "another vector space: refit it (kvalitativ discover ... --embedder static "
+                                  "--model-dir DIR)")
             raise ConfigError(f"{path}: the model was fitted with embedder {saved['name']} "
                               f"({saved['version']}), not {got['name']} ({got['version']}); "
                               "pass the same embedder, or refit"

@@ -43,7 +43,7 @@ def assignable(discoverer):
     light.model_ = light.embedder = light._texts = light._emb = None
     light.scores_ = None
     if light.assignment != "knn":
-        light.fit_vectors_ = None  # the centroid rule ships no per-note vectors
+        light.fit_vectors_ = light.topics_ = None  # the centroid rule ships no per-note vectors or topics
     return light
 
 
