@@ -27,6 +27,7 @@ must not call). Every refit is seeded on its own, so the table is the serial one
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -149,20 +150,23 @@ def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        for seed, shuffled in plan:
-            part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
-            x = emb[part[order]]
-            _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
-                                     resolution_notes=n)
-            jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
-        out = []
-        for part, order, x, job in jobs:
-            labels = np.empty(len(part), dtype=int)
-            found = job.result()
-            labels[order] = _assign_all(x, found) if assign_all else found
-            out.append((part, labels))
+    jobs, out = [], []
+    gc.freeze()  # the workers' garbage collector then leaves the inherited objects (and their pages) alone
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            for seed, shuffled in plan:
+                part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
+                x = emb[part[order]]
+                _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
+                                         resolution_notes=n)
+                jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
+            for part, order, x, job in jobs:
+                labels = np.empty(len(part), dtype=int)
+                found = job.result()
+                labels[order] = _assign_all(x, found) if assign_all else found
+                out.append((part, labels))
+    finally:
+        gc.unfreeze()
     return out
 
 
