@@ -183,6 +183,9 @@ class DiscoverConfig:
     stability_seeds: int = 5
     #: The largest seeded subsample (notes) the stability refits run on.
     stability_sample: int = 10_000
+    #: Processes the stability refits run in, side by side (Leiden only; 0 = one per core,
+    #: 1 = one after another). Each refit is seeded on its own: the table does not depend on it.
+    stability_workers: int = 0
 
 
 @dataclass

@@ -123,3 +123,25 @@ def test_a_sample_is_cut_with_the_corpus_leiden_resolution():
     assert scaled.discover.resolution == config.discover.resolution * 5
     assert leiden_resolution(scaled.discover.resolution, 4_000) == leiden_resolution(config.discover.resolution, 20_000)
     assert config.discover.resolution == 1.0  # the run's own config is left alone
+
+
+def test_parallel_refits_give_the_serial_table():
+    """Refits in worker processes give the serial table bit for bit, on data where the refits
+    disagree (so equal tables are not equal by accident)."""
+    pytest.importorskip("leidenalg")
+    noise = np.random.default_rng(3).normal(size=(300, 32)).astype(np.float32)
+    d = Discoverer(min_topic_size=8, n_neighbors=10, random_state=0, clustering="leiden")
+    d.fit([f"note {i} tekst ord{i % 7}" for i in range(300)], noise)
+    serial = topic_stability(d, noise, d.topics_, n_seeds=3, workers=1)
+    parallel = topic_stability(d, noise, d.topics_, n_seeds=3, workers=3)
+    assert (serial.workers, parallel.workers) == (1, 3)
+    assert len(set(serial.refit_aris)) > 1
+    pd.testing.assert_frame_equal(serial.per_topic, parallel.per_topic)
+    assert serial.refit_aris == parallel.refit_aris and serial.ari == parallel.ari
+
+
+def test_umap_refits_stay_in_this_process(corpus, embeddings):
+    """UMAP's numba layout cannot run in a forked process: HDBSCAN refits run one after another."""
+    d = Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0, clustering="hdbscan")
+    d.fit(corpus[0], embeddings)
+    assert topic_stability(d, embeddings, d.topics_, n_seeds=1, workers=4).workers == 1

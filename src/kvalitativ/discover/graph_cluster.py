@@ -121,23 +121,32 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
         return np.asarray(part.membership, dtype=np.int64)
 
     def fit(self, X, y=None):
-        import igraph as ig
+        return self.fit_graph(self.graph_of(X))
 
+    def graph_of(self, X) -> tuple:
+        """The notes' collapsed neighbour graph (distinct notes, each note's node, copies per node,
+        edges, weights): built apart from the community search so that stability's refits can run
+        the search in worker processes (the graph's numba code cannot run in a forked process)."""
         from kvalitativ.discover.representatives import normalise
 
         Xn = normalise(np.asarray(X, dtype=np.float32)).astype(np.float32)
         first, node_of, counts = distinct_rows(Xn) if len(Xn) else (np.zeros(0, int),) * 3
         n = len(first)
-        self.n_distinct_ = n
         if n < 3:  # too few distinct notes for a graph: one topic each, then the smallest-topic rule
-            edges, weights = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
-            labels = np.arange(n)
-        else:
-            build = snn_graph if self.graph == "snn" else neighbour_graph
-            edges, weights = collapsed_graph(*build(np.asarray(X)[first], self.n_neighbors, counts), counts)
-            labels = self._consensus(ig, n, edges, weights)
+            return n, node_of, counts, np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+        build = snn_graph if self.graph == "snn" else neighbour_graph
+        return (n, node_of, counts) + tuple(collapsed_graph(*build(np.asarray(X)[first], self.n_neighbors, counts),
+                                                            counts))
+
+    def fit_graph(self, graph: tuple):
+        """The consensus communities of a graph from :meth:`graph_of` (``labels_``, one per note)."""
+        import igraph as ig
+
+        n, node_of, counts, edges, weights = graph
+        self.n_distinct_ = n
+        labels = np.arange(n) if n < 3 else self._consensus(ig, n, edges, weights)
         labels = merge_small(labels, edges, weights, int(self.min_cluster_size), sizes=counts)
-        self.labels_ = _by_size(labels[node_of]) if len(Xn) else np.zeros(0, dtype=np.int64)
+        self.labels_ = _by_size(labels[node_of]) if len(node_of) else np.zeros(0, dtype=np.int64)
         self.n_edges_ = int(np.sum(edges[:, 0] != edges[:, 1]))
         return self
 

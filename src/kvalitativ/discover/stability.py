@@ -18,11 +18,19 @@ does with ``outlier_target`` 0.
 * **Overall**: the mean adjusted Rand index between the model's assignment and each refit.
 
 Only the clustering is refitted (keywords and labels are not): that is the step that varies.
+
+The refits are independent, so with Leiden they run side by side (``workers``; default one per
+core): each refit's neighbour graph is built here, its 11 single-threaded Leiden runs and the
+merging in a forked worker process (the graph's numba code uses OpenMP, which a forked process
+must not call). Every refit is seeded on its own, so the table is the serial one, bit for bit.
 """
 
 from __future__ import annotations
 
+import gc
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -34,7 +42,7 @@ from kvalitativ.discover import submodels as sub
 from kvalitativ.discover.representatives import centroids, normalise
 
 __all__ = ["STABILITY_SAMPLE", "REFIT_SHARE", "UNSTABLE", "LOW_ARI", "Stability", "topic_stability", "best_match_jaccard",
-           "cluster_once"]
+           "cluster_once", "default_workers"]
 
 #: The most notes the refits run on (a seeded subsample above it).
 STABILITY_SAMPLE = 10_000
@@ -58,6 +66,7 @@ class Stability:
     n_refits: int
     seconds: float
     refit_aris: list[float] = field(default_factory=list)
+    workers: int = 1  # processes the refits ran in (1: one after another)
 
     def of(self, topic_id: int) -> float:
         row = self.per_topic[self.per_topic.topic_id == int(topic_id)]
@@ -105,25 +114,75 @@ def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, 
     return _assign_all(emb, labels) if assign_all else labels
 
 
-def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all) -> tuple[np.ndarray, np.ndarray]:
-    """(rows of *emb* refitted, their labels): a seeded share *frac* of *rows*, in a seeded order
-    when *shuffled*, clustered with *seed*, the smallest topic scaled to the notes clustered and
-    Leiden's resolution the model's (of *n* notes): the refit cuts as finely as the model."""
+def _draw(rows, n, seed, frac, shuffled, min_topic_size) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rows refitted, the order they are clustered in, the smallest topic) for one refit: a seeded
+    share *frac* of *rows*, in a seeded order when *shuffled*, the smallest topic scaled to them."""
     rng = np.random.default_rng([int(seed), int(shuffled)])
     m = max(3, int(round(frac * len(rows)))) if frac < 1 else len(rows)
     part = np.sort(rng.choice(rows, size=min(m, len(rows)), replace=False))
     order = rng.permutation(len(part)) if shuffled else np.arange(len(part))
-    mcs = max(2, math.ceil(int(d.min_topic_size) * len(part) / n))
+    return part, order, max(2, math.ceil(int(min_topic_size) * len(part) / n))
+
+
+def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all) -> tuple[np.ndarray, np.ndarray]:
+    """(rows of *emb* refitted, their labels): a seeded share *frac* of *rows*, in a seeded order
+    when *shuffled*, clustered with *seed*, the smallest topic scaled to the notes clustered and
+    Leiden's resolution the model's (of *n* notes): the refit cuts as finely as the model."""
+    part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
     labels = np.empty(len(part), dtype=int)
     labels[order] = cluster_once(d, emb[part[order]], int(seed), mcs, assign_all, fitted_notes=n)
     return part, labels
 
 
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _communities(clusterer, graph) -> np.ndarray:
+    """A worker's share of a refit: the consensus Leiden communities of a built graph."""
+    return np.asarray(clusterer.fit_graph(graph).labels_, dtype=int)
+
+
+def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
+    """:func:`_refit_on_subset` for every (seed, shuffled) of *plan*, the Leiden searches in
+    *workers* forked processes while the next graph is built here; results in *plan*'s order."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs, out = [], []
+    gc.freeze()  # the workers' garbage collector then leaves the inherited objects (and their pages) alone
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            for seed, shuffled in plan:
+                part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
+                x = emb[part[order]]
+                _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
+                                         resolution_notes=n)
+                jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
+            for part, order, x, job in jobs:
+                labels = np.empty(len(part), dtype=int)
+                found = job.result()
+                labels[order] = _assign_all(x, found) if assign_all else found
+                out.append((part, labels))
+    finally:
+        gc.unfreeze()
+    return out
+
+
+def _can_fork(d) -> bool:
+    """Refits run in forked workers only with Leiden (UMAP's numba layout cannot run in a forked
+    process) and where fork is safe to use (Linux)."""
+    return getattr(d, "clustering", "hdbscan") == "leiden" and sys.platform.startswith("linux")
+
+
 def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffled: bool = True,
                     sample_size: int = STABILITY_SAMPLE, random_state: int = 0,
-                    refit_share: float = REFIT_SHARE) -> Stability | None:
+                    refit_share: float = REFIT_SHARE, workers: int = 0) -> Stability | None:
     """Stability of the topics *topics* (one per row of *embeddings*) found by *discoverer*.
 
+    *workers*: processes the refits run in (0: one per core; 1: one after another here); the
+    result does not depend on it.
     None when the discoverer's reducer is an object of the caller's (it cannot be refitted).
     """
     d = discoverer
@@ -138,7 +197,13 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
     assign_all = d.outlier_target is not None and float(d.outlier_target) == 0.0
     plan = [(int(random_state) + k, False) for k in range(1, int(n_seeds) + 1)]
     plan += [(int(random_state), True)] if shuffled else []
-    refits = [_refit_on_subset(d, emb, rows, n, seed, float(refit_share), shuf, assign_all) for seed, shuf in plan]
+    workers = min(len(plan), int(workers) if int(workers) > 0 else default_workers())
+    workers = workers if workers > 1 and _can_fork(d) else 1
+    if workers > 1:
+        refits = _refits_parallel(d, emb, rows, n, plan, float(refit_share), assign_all, workers)
+    else:
+        refits = [_refit_on_subset(d, emb, rows, n, seed, float(refit_share), shuf, assign_all)
+                  for seed, shuf in plan]
     ids = [int(t) for t in sorted(set(topics.tolist()) - {-1})]
     per = {t: [] for t in ids}
     for part, other in refits:
@@ -149,4 +214,5 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
                                             else float("nan") for t in ids]})
     aris = [float(adjusted_rand_score(topics[part], other)) for part, other in refits]
     return Stability(per_topic=per_topic, ari=float(np.mean(aris)) if aris else float("nan"), n_notes=len(rows),
-                     n_refits=len(refits), seconds=time.perf_counter() - start, refit_aris=aris)
+                     n_refits=len(refits), seconds=time.perf_counter() - start, refit_aris=aris,
+                     workers=workers)

@@ -112,7 +112,7 @@ def measure_stability(d, dc, seed: int):
     if seeds <= 0 or d._emb is None:
         return None
     return topic_stability(d, d._emb, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
-                           random_state=seed)
+                           random_state=seed, workers=int(getattr(dc, "stability_workers", 0) or 0))
 
 
 def effective_min_topic_size(dc, n_notes: int) -> int:
@@ -193,7 +193,8 @@ def stability_lines(st) -> list[str]:
     unstable = st.per_topic[st.per_topic.stability < UNSTABLE]
     return [f"Stability: ARI {st.ari:.2f} between the topics and {st.n_refits} refits of the clustering "
             f"(other seeds and a shuffled order) on {st.n_notes} notes; {len(unstable)} of {len(st.per_topic)} "
-            f"topic(s) unstable (best-match Jaccard < {UNSTABLE}); took {st.seconds:.1f} s."]
+            f"topic(s) unstable (best-match Jaccard < {UNSTABLE}); took {st.seconds:.1f} s"
+            + (f" in {st.workers} processes." if getattr(st, "workers", 1) > 1 else ".")]
 
 
 def discovery_warnings(result: dict[str, Any]) -> list[str]:
