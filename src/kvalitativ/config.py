@@ -162,7 +162,10 @@ class DiscoverConfig:
     #: How notes outside the fit sample (corpora above 20,000 notes), and new notes given
     #: to a saved model (``--use-model``), get a topic: "knn" (the similarity-weighted vote of their
     #: ``n_neighbors`` nearest fitted notes; follows the shape of a graph community) or "centroid"
-    #: (the nearest topic centre). See docs/benchmarks.md, Discovery quality, for the agreement with a full fit.
+    #: (the nearest topic centre). A saved model keeps the rule and the neighbours it was fitted
+    #: with: ``--use-model`` votes only if the model was saved with "knn" (it then carries the
+    #: fitted vectors), with the saved number of neighbours. See docs/benchmarks.md, Discovery
+    #: quality, for the agreement with a full fit.
     assignment: str = "centroid"
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
