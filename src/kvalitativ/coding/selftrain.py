@@ -13,7 +13,9 @@ additions to learning from that guess, neither needing a hand code:
   carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 1 by default
   (chosen on selection data, see ``ZeroShotCoder``'s ``lexical_weight``).
 
-Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
+Both are measured in docs/benchmarks.md ("Coding quality", ablation rows). An option, off by
+default: the note as context of its sentences (``UnitFeatures(context_weight=)``,
+:func:`note_context`), tried and not adopted.
 """
 
 from __future__ import annotations

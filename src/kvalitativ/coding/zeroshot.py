@@ -102,7 +102,9 @@ class ZeroShotCoder(BaseCoder):
     context_weight: at sentence level, the self-trained models also see each sentence's note: the
         mean of the vectors of the note's *other* sentences (zero for a one-sentence note), times
         this weight, beside the sentence's own vector; needs the units' note ids (``code()`` and
-        ``fit(X, groups=...)`` give them). 0 = off. See :mod:`kvalitativ.coding.selftrain`.
+        ``fit(X, groups=...)`` give them). 0 = off, the default: 0.25, 0.5 and 1 gained nothing
+        on the selection halves of the sample and citizen input (``bench_coding_select.py
+        --context``; docs/benchmarks.md, "The note as context for its sentences").
     context_pseudo: with ``context_weight``, the pseudo-labels read the note too: a sentence's
         z-scores plus ``context_weight`` times the mean z-scores of its note's other sentences.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
