@@ -97,3 +97,16 @@ def test_a_pronoun_sentence_is_coded_from_its_note(mini_codebook):
     for i, n in enumerate(theme_of):  # with the context, each rises for its note's theme
         assert scores[1.0][i, col[theme_of[n]]] > scores[0.0][i, col[theme_of[n]]] + 0.05
     assert [coder.classes_[j] for j in scores[1.0][[0, 2]].argmax(axis=1)] == ["moedestabilitet", "mobning"]
+
+
+def test_chunks_of_whole_notes_code_as_the_whole_corpus(mini_codebook):
+    """The engines fit once and code chunk by chunk: a sentence's context is its own note's, so
+    chunks of whole notes give the codings of the whole corpus."""
+    corpus, _ = _pronoun_corpus()
+    units = segment_corpus(corpus)
+    coder = ZeroShotCoder(mini_codebook, embedder="tfidf", context_weight=1.0)
+    coder.fit(list(units["text"]), groups=units["note_id"].to_numpy(dtype=object))
+    assert coder.features_.context_
+    whole = coder.code(corpus)
+    parts = pd.concat([coder.code(corpus.iloc[i:i + 17]) for i in range(0, len(corpus), 17)], ignore_index=True)
+    pd.testing.assert_frame_equal(parts, whole, check_exact=False, atol=1e-6)
