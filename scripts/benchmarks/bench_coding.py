@@ -166,7 +166,8 @@ def bench_sib_zeroshot() -> dict:
     redacted = redact_texts(list(test["text"]))[0]
     for emb in ("e5", "static"):
         for name, kw in (("", {}), (", no lexical block", dict(lexical_weight=0.0)),
-                         (", lexical weight 0.5 (the default before)", dict(lexical_weight=0.5))):
+                         (", lexical weight 0.5 (the default before)", dict(lexical_weight=0.5)),
+                         (", note context 1 (an option; no effect at note level)", dict(context_weight=1.0))):
             t = time.perf_counter()
             pred = _code_sib(cb, redacted, emb, **kw)
             rows.append({"embedder": emb, "method": f"test alone, redacted as the command ingests it{name}",
@@ -267,6 +268,10 @@ def _summary_row(name, codings, gold, seconds):
             "valence_accuracy": s["valence_accuracy"], "valence_kappa": s["valence_kappa"], "seconds": seconds}
 
 
+# ZeroShotCoder(context_weight=): the best of 0.25, 0.5 and 1 on the selection halves (bench_coding_select.py
+# --context), not adopted (docs/benchmarks.md, "The note as context for its sentences")
+CONTEXT_TRIED = 0.25
+
 # the coder before the keyword seeds and the lexical block of self-training (kvalitativ.coding.selftrain)
 BEFORE_SELFTRAIN = dict(keyword_seeds=False, lexical_weight=0.0)
 
@@ -282,6 +287,7 @@ def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
                          ("ablation: no keyword seeds", dict(keyword_seeds=False)),
                          ("ablation: no lexical block", dict(lexical_weight=0.0)),
                          ("ablation: lexical weight 0.5 (the default before)", dict(lexical_weight=0.5)),
+                         (f"option: note context {CONTEXT_TRIED} (not adopted)", dict(context_weight=CONTEXT_TRIED)),
                          ("ablation: no seed phrasings, no uncoded rule, no keyword seeds, no lexical block",
                           dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()

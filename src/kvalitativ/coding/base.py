@@ -103,11 +103,12 @@ class BaseCoder(BaseEstimator):
         check_corpus(corpus)
         units = segment_corpus(corpus, self.level)
         texts = np.asarray(units["text"], dtype=object)
+        notes = units["note_id"].to_numpy(dtype=object)  # a unit's note: the context of its sentences
         if not hasattr(self, "classes_"):
-            self.fit(list(texts))
+            self._fit_units(list(texts), notes)
         if len(texts):
             with single_threaded_blas():
-                scores, coded, valence = self._score_units(texts)
+                scores, coded, valence = self._score_units(texts, notes)
         else:
             scores = np.zeros((0, len(self.classes_)))
             coded, valence = scores.astype(bool), np.zeros((0, len(self.classes_)), object)
@@ -115,9 +116,14 @@ class BaseCoder(BaseEstimator):
             valence = np.full(np.shape(valence), "neutral", dtype=object)
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)
 
-    def _score_units(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(scores, 0/1 decisions as bool, valences) for the unit texts; a coder that can share
-        work between the three (one embedding of the texts) overrides this."""
+    def _fit_units(self, texts, groups) -> None:
+        """Fit on the units' texts (``groups``: per unit its note id, for coders that use it)."""
+        self.fit(texts)
+
+    def _score_units(self, texts, groups=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scores, 0/1 decisions as bool, valences) for the unit texts (``groups``: per unit its
+        note id, for coders that use it); a coder that can share work between the three (one
+        embedding of the texts) overrides this."""
         scores = self.predict_proba(texts)
         coded = self.decide(scores).astype(bool)
         return scores, coded, self.predict_valence(texts, coded)

@@ -47,7 +47,13 @@ class CrossFitPrior:
         self.embedder_ = getattr(final, "embedder_", None)
         self.fold_of_ = {}
         for k, (keys, _) in enumerate(folds):
-            for key in keys:  # a sentence in notes of two folds: the first fold's prior (none is clean)
+            # A sentence in notes of two or more folds is scored by the first fold's prior. No prior
+            # is clean for it (each saw the hand codes of its notes in the other folds), so any
+            # fold's does as well; a clean one would cost a fit per pair of folds. Acceptable:
+            # copies of a whole note stay in one fold (text_folds), so only sentences shared by
+            # different notes cross folds, mostly boilerplate that carries no theme, and the
+            # hand-code prior is an option, off by default.
+            for key in keys:
                 self.fold_of_.setdefault(key, k)
 
     def score_vectors(self, U: np.ndarray, texts=None) -> np.ndarray:

@@ -13,7 +13,9 @@ additions to learning from that guess, neither needing a hand code:
   carries over to the corpus's own vocabulary (the supervised coder stacks the same blocks). Weighted 1 by default
   (chosen on selection data, see ``ZeroShotCoder``'s ``lexical_weight``).
 
-Both are measured in docs/benchmarks.md ("Coding quality", ablation rows).
+Both are measured in docs/benchmarks.md ("Coding quality", ablation rows). An option, off by
+default: the note as context of its sentences (``UnitFeatures(context_weight=)``,
+:func:`note_context`), tried and not adopted.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from sklearn.linear_model import LogisticRegression
 from .features import LexicalFeatures
 from .keyword import keyword_patterns, pattern_counts
 
-__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies", "hand_targets"]
+__all__ = ["keyword_hits", "pseudo_labels", "UnitFeatures", "fit_theme", "decisions", "collapse_copies", "hand_targets",
+           "note_context"]
 
 
 def _keyword_stems(theme, match: str = "prefix") -> list[tuple[str, ...]]:
@@ -114,50 +117,106 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return x / n
 
 
-class UnitFeatures:
-    """What the self-trained models see: the centred, unit-length embedding (float64), and with
-    ``lexical_weight`` > 0 the TF-IDF n-gram block times that weight (sparse then)."""
+def note_context(E: np.ndarray, groups, unit_length: bool = True) -> np.ndarray:
+    """Per row of ``E`` (a unit's centred, unit-length vector), the mean of the *other* rows of
+    its note (``groups``: per row its note id), scaled to unit length unless ``unit_length`` is
+    False; zero for a note of one unit and for every row when ``groups`` is None. Only rows of
+    the same note are used."""
+    out = np.zeros(E.shape, dtype=np.float64)
+    if groups is None or not len(E):
+        return out
+    inv = np.unique(np.asarray([str(g) for g in groups], dtype=object), return_inverse=True)[1].ravel()
+    G = csr_matrix((np.ones(len(inv)), (inv, np.arange(len(inv)))), shape=(int(inv.max()) + 1, len(inv)))
+    total = np.asarray(G @ np.asarray(E, dtype=np.float64))  # per note, the sum of its rows
+    others = np.bincount(inv)[inv] - 1
+    has = others > 0
+    out[has] = total[inv[has]] - E[has]
+    if not unit_length:
+        out[has] /= others[has, None]
+        return out
+    return _unit_rows(out)
 
-    def __init__(self, center: np.ndarray, lexical_weight: float = 0.0, chars: bool = True):
+
+class UnitFeatures:
+    """What the self-trained models see: the centred, unit-length embedding (float64); with
+    ``context_weight`` > 0 and the units' note ids at ``fit``, beside it the note's context (the
+    mean of the other sentences of the unit's note, :func:`note_context`) times that weight; and
+    with ``lexical_weight`` > 0 the TF-IDF n-gram block times that weight (sparse then).
+
+    The context block exists only where some note has two or more units at ``fit``: a corpus of
+    one-sentence notes (or note-level units) gets exactly the features it had without it."""
+
+    def __init__(self, center: np.ndarray, lexical_weight: float = 0.0, chars: bool = True,
+                 context_weight: float = 0.0):
         self.center = center
         self.lexical_weight = lexical_weight
         self.chars = chars
+        self.context_weight = context_weight
+        self.context_ = False
         self.lexical_ = None
         self._memo = None
 
-    def fit(self, U: np.ndarray, texts: list[str], extra=()) -> "UnitFeatures":
+    def fit(self, U: np.ndarray, texts: list[str], extra=(), groups=None) -> "UnitFeatures":
         """Fit the n-gram block on the units' ``texts`` and the codebook's ``extra`` texts; the
-        units' features (vectors ``U``) are kept for every later ``transform`` of them."""
+        units' features (vectors ``U``, note ids ``groups``) are kept for every later
+        ``transform`` of them."""
+        self.context_ = bool(self.context_weight) and groups is not None and \
+            len(set(map(str, groups))) < len(groups)
         if not self.lexical_weight:
             return self
         texts = [str(t) for t in texts]
         self.lexical_ = LexicalFeatures(chars=self.chars)
         M = self.lexical_.fit_transform(texts + list(extra))[: len(texts)]
-        self._memo = (U, texts, self._stack(U, M))
+        self._memo = (U, texts, _ids(groups), self._stack(U, M, groups))
         return self
 
-    def _stack(self, U: np.ndarray, M):
-        """The centred unit-length embedding of ``U`` beside the n-gram block ``M`` (weighted)."""
+    def _embedding(self, U: np.ndarray, groups) -> list:
+        """The embedding block and, when fitted with one, the weighted context block (dense)."""
         E = np.asarray(_unit_rows(U - self.center), dtype=np.float64)
-        return hstack([csr_matrix(E), M * float(self.lexical_weight)]).tocsr()
+        if not getattr(self, "context_", False):
+            return [E]
+        return [E, note_context(E, groups) * float(self.context_weight)]
 
-    def transform(self, U: np.ndarray, texts=None):
-        """The features of vectors ``U`` and their ``texts``. Those of the units the coder was
-        fitted on are kept from the fit (self-training rounds and ``code()`` score them again);
-        others are computed and not kept, so threads sharing the coder never see each other's."""
+    def _stack(self, U: np.ndarray, M, groups=None):
+        """The centred unit-length embedding of ``U`` (and its note context) beside the n-gram
+        block ``M`` (weighted)."""
+        blocks = [csr_matrix(b) for b in self._embedding(U, groups)]
+        return hstack([*blocks, M * float(self.lexical_weight)]).tocsr()
+
+    def transform(self, U: np.ndarray, texts=None, groups=None):
+        """The features of vectors ``U``, their ``texts`` and note ids ``groups`` (None: no note
+        context, the context block is zero). Those of the units the coder was fitted on are kept
+        from the fit (self-training rounds and ``code()`` score them again); others are computed
+        and not kept, so threads sharing the coder never see each other's."""
         if self.lexical_ is None:
-            return np.asarray(_unit_rows(U - self.center), dtype=np.float64)
+            blocks = self._embedding(U, groups)
+            return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
         if texts is None or len(texts) != len(U):
             raise ValueError("the zero-shot coder has a lexical block: give the texts with their vectors")
         memo = self._memo  # read once: another thread may be dropping it
         if memo is not None and memo[0].shape == U.shape and (memo[0] is U or np.array_equal(memo[0], U)) \
-                and memo[1] == [str(t) for t in texts]:
-            return memo[2]
-        return self._stack(U, self.lexical_.transform(texts))
+                and memo[1] == [str(t) for t in texts] and (not getattr(self, "context_", False)
+                                                            or memo[2] == _ids(groups)):
+            return memo[-1]
+        return self._stack(U, self.lexical_.transform(texts), groups)
+
+    def copy_ids(self, U: np.ndarray, texts, groups=None) -> np.ndarray:
+        """Per unit an id, equal for units whose features are equal (the same text, and with a
+        context block the same context): the copies ``collapse_copies`` may merge."""
+        ids = np.unique(np.asarray([str(t) for t in texts], dtype=object), return_inverse=True)[1].ravel()
+        if not getattr(self, "context_", False):
+            return ids
+        ctx = note_context(np.asarray(_unit_rows(U - self.center), dtype=np.float64), groups)
+        cid = np.unique(ctx, axis=0, return_inverse=True)[1].ravel()
+        return np.unique(ids.astype(np.int64) * (int(cid.max(initial=0)) + 1) + cid, return_inverse=True)[1].ravel()
 
     def __getstate__(self):
         # a coder shipped to workers (the Dask engine) leaves the kept result behind
         return {**self.__dict__, "_memo": None}
+
+
+def _ids(groups):
+    return None if groups is None else [str(g) for g in groups]
 
 
 def fit_theme(F, yt: np.ndarray, seeds, t: int, *, C: float, class_weight, seed_weight: float, random_state,

@@ -406,7 +406,7 @@ class SupervisedCoder(BaseCoder):
             Y = self.predict(texts)
         return self._valence(texts, Y)
 
-    def _score_units(self, texts):
+    def _score_units(self, texts, groups=None):
         # the units' features (TF-IDF n-grams + embedding) serve the theme scores and the valence
         texts = [str(t) for t in texts]
         F = self._features(texts)

@@ -35,7 +35,7 @@ from kvalitativ.codebook import load_codebook
 
 from .base import BaseCoder, single_threaded_blas, top_only
 from .selftrain import (UnitFeatures, _unit_rows, collapse_copies, decisions, fit_theme, hand_targets, keyword_hits,
-                        pseudo_labels)
+                        note_context, pseudo_labels)
 from .valence import ValenceScorer
 
 __all__ = ["ZeroShotCoder", "theme_texts"]
@@ -99,6 +99,14 @@ class ZeroShotCoder(BaseCoder):
         pseudo-labelled unit (``fit(X, y, groups)``). 30 was chosen from 1, 3, 10, 30 and 100 at
         200 random hand codes on seeds (10, 11) that the reported learning curves (0-4) do not use,
         on the sample and SIB-200 (``scripts/benchmarks/bench_coding_curve.py``).
+    context_weight: at sentence level, the self-trained models also see each sentence's note: the
+        mean of the vectors of the note's *other* sentences (zero for a one-sentence note), times
+        this weight, beside the sentence's own vector; needs the units' note ids (``code()`` and
+        ``fit(X, groups=...)`` give them). 0 = off, the default: 0.25, 0.5 and 1 gained nothing
+        on the selection halves of the sample and citizen input (``bench_coding_select.py
+        --context``; docs/benchmarks.md, "The note as context for its sentences").
+    context_pseudo: with ``context_weight``, the pseudo-labels read the note too: a sentence's
+        z-scores plus ``context_weight`` times the mean z-scores of its note's other sentences.
     exclusive: single-label mode: each unit gets its top theme (if it reaches its threshold) or
         none, for codebooks whose themes exclude each other.
     cache_dir: on-disk embedding cache (None = in memory only).
@@ -114,7 +122,7 @@ class ZeroShotCoder(BaseCoder):
                  min_self_training=30, z_offset=1.5, C=1.0, class_weight="balanced", n_rounds=None,
                  example_weight=0.5, relative=0.8, exclusive=False, use_counter_examples=True, seed_weight=1.0,
                  uncoded_rule=True, lexical_weight=1.0, lexical_chars=False, keyword_seeds=True,
-                 keyword_match="prefix", hand_weight=30.0, cache_dir=None, random_state=0, progress=True):
+                 keyword_match="prefix", hand_weight=30.0, context_weight=0.0, context_pseudo=False, cache_dir=None, random_state=0, progress=True):
         self.codebook = codebook
         self.embedder = embedder
         self.level = level
@@ -140,6 +148,8 @@ class ZeroShotCoder(BaseCoder):
         self.keyword_seeds = keyword_seeds
         self.keyword_match = keyword_match
         self.hand_weight = hand_weight
+        self.context_weight = context_weight
+        self.context_pseudo = context_pseudo
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.progress = progress
@@ -152,7 +162,8 @@ class ZeroShotCoder(BaseCoder):
         with (empty: coded, no theme), or None where the note was not hand-coded; ``groups``: per
         unit its note id (default: each unit its own note). Self-training then learns from them
         too (:func:`~kvalitativ.coding.selftrain.hand_targets`, each row weighted
-        ``hand_weight``). Without ``y`` the coder is zero-shot.
+        ``hand_weight``). Without ``y`` the coder is zero-shot. ``groups`` also give each sentence
+        its note's context (``context_weight``).
         """
         with single_threaded_blas():
             return self._fit(X, y, groups)
@@ -200,11 +211,12 @@ class ZeroShotCoder(BaseCoder):
         self.features_ = UnitFeatures(self.center_)
         self.seeds_ = None
         if self.self_training and len(U) >= self.min_self_training:
-            self.features_ = UnitFeatures(self.center_, self.lexical_weight, self.lexical_chars)
-            self.features_.fit(U, texts, all_theme_texts + uncoded)
+            context = self.context_weight if self.level == "sentence" else 0.0
+            self.features_ = UnitFeatures(self.center_, self.lexical_weight, self.lexical_chars, context)
+            self.features_.fit(U, texts, all_theme_texts + uncoded, groups=groups)
             self.seeds_ = self._seeds(themes, uncoded) if self.use_counter_examples else None
             hits = keyword_hits(themes, texts, self.keyword_match) if self.keyword_seeds else None
-            self.model_ = self._self_train(U, texts, hits)
+            self.model_ = self._self_train(U, texts, hits, groups)
         elif self.use_counter_examples:
             self.seeds_ = self._seeds(themes, uncoded)
         self.thresholds_ = np.full(len(self.classes_), 0.5)
@@ -254,15 +266,17 @@ class ZeroShotCoder(BaseCoder):
         F = self.features_.transform(self._encode(texts), texts)
         return F, np.asarray(label, dtype=int), np.asarray(owner, dtype=int)
 
-    def _self_train(self, U: np.ndarray, texts: list[str], hits: np.ndarray | None):
+    def _self_train(self, U: np.ndarray, texts: list[str], hits: np.ndarray | None, notes=None):
         models = None
         # once for all rounds: the features (the n-gram block is the costly part), the z-scores and
         # which units are nearer the codebook's "no theme" phrasings depend on the units alone
-        F = self.features_.transform(U, texts)
+        F = self.features_.transform(U, texts, notes)
         Z0 = self._z(U)
+        if self.context_pseudo and self.features_.context_:
+            Z0 = Z0 + float(self.context_weight) * note_context(Z0, notes, unit_length=False)
         zn = self._none_sims(U)
         nearer_none = zn > self._sims(U).max(axis=1) if zn is not None else None
-        groups = np.unique(np.asarray(texts, dtype=object), return_inverse=True)[1].ravel()
+        groups = self.features_.copy_ids(U, texts, notes)
         for _ in range(self._rounds()):
             Z = Z0 if models is None else self._standardise(decisions(models, F, Z0))
             models = self._train_round(Z, F, hits, nearer_none, groups) or models
@@ -341,19 +355,20 @@ class ZeroShotCoder(BaseCoder):
         return out
 
     # ------------------------------------------------------------------------------------------
-    def predict_proba(self, X) -> np.ndarray:
-        """Scores in [0, 1], shape (n_texts, n_themes), columns ``classes_``."""
+    def predict_proba(self, X, groups=None) -> np.ndarray:
+        """Scores in [0, 1], shape (n_texts, n_themes), columns ``classes_``; ``groups``: per
+        text its note id (the note's context, with ``context_weight``; None: none)."""
         texts = [str(t) for t in X]
-        return self._scores(self._encode(texts), texts)
+        return self._scores(self._encode(texts), texts, groups)
 
-    def score_vectors(self, U: np.ndarray, texts=None) -> np.ndarray:
+    def score_vectors(self, U: np.ndarray, texts=None, groups=None) -> np.ndarray:
         """Scores of texts already embedded by this coder's embedder (used as the supervised
         coder's codebook prior, which has the vectors at hand); ``texts``: the texts of ``U``,
-        needed when the coder has a lexical block."""
+        needed when the coder has a lexical block; ``groups``: as in ``predict_proba``."""
         with single_threaded_blas():
-            return self._scores(np.asarray(U, dtype=np.float32), texts)
+            return self._scores(np.asarray(U, dtype=np.float32), texts, groups)
 
-    def _scores(self, U: np.ndarray, texts=None) -> np.ndarray:
+    def _scores(self, U: np.ndarray, texts=None, groups=None) -> np.ndarray:
         if len(U) == 0:
             return np.zeros((0, len(self.classes_)))
         Z = self._z(U)
@@ -363,7 +378,7 @@ class ZeroShotCoder(BaseCoder):
         # each theme's model's predict_proba, stored in Z's dtype; the curve where a theme has none
         out = curve.copy()
         has = [t for t, m in enumerate(self.model_) if m is not None]
-        out[:, has] = expit(decisions(self.model_, self.features_.transform(U, texts), np.zeros(Z.shape)))[:, has]
+        out[:, has] = expit(decisions(self.model_, self.features_.transform(U, texts, groups), np.zeros(Z.shape)))[:, has]
         zn = self._none_sims(U) if self.uncoded_rule else None
         if zn is not None and out.shape[1]:
             # nearer the codebook's phrasings of "no theme" than to every theme: uncoded
@@ -401,10 +416,13 @@ class ZeroShotCoder(BaseCoder):
             out[ui, ti] = self.valence_.label(s)
         return out
 
-    def _score_units(self, texts):
+    def _fit_units(self, texts, groups):
+        return self.fit(texts, groups=groups)
+
+    def _score_units(self, texts, groups=None):
         # one embedding of the units serves the theme scores and the valence
         texts = [str(t) for t in texts]
         U = self._encode(texts)
-        scores = self._scores(U, texts)
+        scores = self._scores(U, texts, groups)
         coded = self.decide(scores).astype(bool)
         return scores, coded, self._valence(U, texts, coded)
