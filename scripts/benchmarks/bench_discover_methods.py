@@ -37,6 +37,10 @@ alone (a random partition into 100 clusters of 3,000 notes scores well above 0),
 rule in docs/benchmarks.md (fuzzy graph with 30 neighbours; shared-nearest-neighbour Jaccard
 graph), seeds 0–4, as ``--core`` scores them.
 
+``--lexical-variants`` runs consensus Leiden on the shipped graph (fuzzy, 30 neighbours, the
+vectors alone) beside the same graph built on vectors and words (``discover.lexical_weight`` 0.15
+and 0.3: cosine = (1 − a)·cos_e5 + a·cos of the notes' TF-IDF), seeds 0–4, as ``--core`` scores them.
+
 ``--core`` runs the issue's baselines and the candidate defaults with seeds 0–4: gold scores
 averaged over the seeds, and the mean adjusted Rand index between the five seeds' partitions
 (every note; outliers as one more cluster) — the run the default is decided on.
@@ -254,12 +258,33 @@ def graph_methods(texts, X, seed):
             "leiden, shared-nearest-neighbour (Jaccard) graph, 15": disc("snn", n_neighbors=15)}
 
 
+#: --lexical-variants: the weights of the words in the graph's similarity, set before the run (docs/benchmarks.md).
+LEXICAL_WEIGHTS = (0.15, 0.3)
+
+
+def lexical_methods(texts, X, seed):
+    """--lexical-variants: consensus Leiden (1.0 per 1,000 notes, 30 neighbours, named) on the shipped
+    graph and on the graph of vectors beside words (``lexical_weight``), the same seed."""
+    from kvalitativ.discover import Discoverer
+
+    def disc(w):
+        return Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, lexical_weight=w,
+                          **leiden(1.0)).fit(texts, X).topics_
+
+    out = {"leiden, fuzzy graph, 30 neighbours, vectors alone (shipped)": disc(0.0)}
+    for w in LEXICAL_WEIGHTS:
+        out[f"leiden, fuzzy graph, 30 neighbours, vectors + words, lexical_weight {w}"] = disc(w)
+    return out
+
+
 def methods(texts, X, seed, cache):
     """{name: labels} for one seed; UMAP runs are shared between methods through *cache*."""
     from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 
     from kvalitativ.discover import Discoverer
 
+    if cache.get("lexical_variants"):
+        return lexical_methods(texts, X, seed)
     if cache.get("graph_variants"):
         return graph_methods(texts, X, seed)
     if cache.get("core"):
@@ -330,7 +355,7 @@ def seed_stability(texts, X, y, fit=None, **params) -> dict:
 
 
 def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
-                stability_params=None, graph_variants=False) -> dict:
+                stability_params=None, graph_variants=False, lexical_variants=False) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
@@ -340,9 +365,9 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
                 + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
-    core = core or graph_variants
+    core = core or graph_variants or lexical_variants
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core,
-             "graph_variants": graph_variants}
+             "graph_variants": graph_variants, "lexical_variants": lexical_variants}
     if not cache["skip_silhouette"]:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
     seeds = DECIDE_SEEDS if core else SEEDS
@@ -398,6 +423,9 @@ def main() -> None:
                          "the seeds (the run the default is decided on)")
     ap.add_argument("--graph-variants", action="store_true",
                     help="only consensus Leiden on the shipped graph and the two alternative graphs, seeds 0-4")
+    ap.add_argument("--lexical-variants", action="store_true",
+                    help="only consensus Leiden on the shipped graph and on vectors + words (lexical_weight "
+                         f"{', '.join(map(str, LEXICAL_WEIGHTS))}), seeds 0-4")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = cached_e5()
@@ -406,7 +434,8 @@ def main() -> None:
         if args.only == name or (args.only is None and name in ("sib200", "sample")):
             res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
                                     stability_only=args.stability_only, core=args.core,
-                                    stability_params=args.stability_params, graph_variants=args.graph_variants)
+                                    stability_params=args.stability_params, graph_variants=args.graph_variants,
+                                    lexical_variants=args.lexical_variants)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

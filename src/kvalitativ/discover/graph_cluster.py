@@ -91,7 +91,8 @@ def _by_size(labels: np.ndarray) -> np.ndarray:
 class LeidenClusterer(ClusterMixin, BaseEstimator):
     """Consensus Leiden communities of the fuzzy cosine neighbour graph (see module doc).
 
-    n_neighbors : neighbours per note in the graph (UMAP's ``n_neighbors``).
+    n_neighbors : neighbours per note in the graph (UMAP's ``n_neighbors``); 30, the discoverer's
+        default for Leiden (``submodels.DEFAULT_NEIGHBORS``).
     resolution : modularity resolution; higher = more, smaller topics (1.0 = modularity).
     min_cluster_size : the smallest topic; smaller communities are merged into a neighbour.
     n_runs : Leiden runs the consensus is taken over (1 = a single run, no consensus).
@@ -102,7 +103,7 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
         shared-nearest-neighbour Jaccard graph; measured against it, docs/benchmarks.md).
     """
 
-    def __init__(self, n_neighbors=15, resolution=1.0, min_cluster_size=10, n_runs=10, n_iterations=2,
+    def __init__(self, n_neighbors=30, resolution=1.0, min_cluster_size=10, n_runs=10, n_iterations=2,
                  random_state=0, graph="fuzzy"):
         self.n_neighbors = n_neighbors
         self.graph = graph

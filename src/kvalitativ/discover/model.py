@@ -80,6 +80,11 @@ class Discoverer(CurationMixin, BaseEstimator):
     language : "da", "en" or "auto" (what most notes read as): the lemmas and stop words of keywords.
     assignment : how ``assign`` places new notes: ``"knn"`` (vote of the ``n_neighbors`` nearest
         fitted notes) or ``"centroid"`` (nearest topic centroid); see :mod:`~kvalitativ.discover.nearest`.
+    lexical_weight : the share a of the words in the clustering step's similarity, 0 ≤ a < 1: the
+        clusterer gets each note's e5 vector beside a TF-IDF vector of its keyword lemmas, so the
+        cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
+        the vectors alone. Keywords, centroids, scores and assignment stay on the vectors. Not with
+        ``seed_topics`` (guided modelling averages seed-word vectors into the notes' vectors).
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
@@ -103,7 +108,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
                  curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
-                 assignment=_D.assignment):
+                 assignment=_D.assignment, lexical_weight=_D.lexical_weight):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -122,11 +127,12 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.random_state = random_state
         self.language = language
         self.clustering, self.resolution, self.assignment = clustering, resolution, assignment
+        self.lexical_weight = lexical_weight
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state", "language", "clustering", "resolution", "assignment")
+               "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -139,6 +145,11 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise ConfigError(f"discover: assignment must be one of {', '.join(ASSIGNMENTS)}")
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
+        if not 0 <= float(self.lexical_weight) < 1:
+            raise ConfigError("discover: lexical_weight must be at least 0 and below 1 (e.g. 0.15; 0 = the vectors alone)")
+        if float(self.lexical_weight) > 0 and self.seed_topics is not None:
+            raise ConfigError("discover: lexical_weight and seed topics (guided) cannot be used together: "
+                              "set lexical_weight 0 or turn guided off")
         if not 0 <= float(self.diversity) <= 1:
             raise ConfigError("discover: diversity must be between 0 and 1")
         if not 1 <= int(self.n_representative) <= 50:
@@ -180,6 +191,15 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise InputError("discover: embeddings contain NaN or infinite values")
         return normalise(emb).astype(np.float32)
 
+    def _clustering_input(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
+        """What the clustering step gets: the unit vectors, with ``lexical_weight`` > 0 beside the
+        notes' weighted lexical vectors (:func:`~kvalitativ.discover.lexical.with_words`)."""
+        if float(self.lexical_weight) == 0:
+            return emb
+        from kvalitativ.discover.lexical import lexical_vectors, with_words
+
+        return with_words(emb, lexical_vectors(texts, self._analyzer()), float(self.lexical_weight))
+
     # ------------------------------------------------------------------ fit
     def fit(self, texts, embeddings=None, y=None) -> "Discoverer":
         """Fit topics on *texts* (list of notes); *embeddings* (n × dim) are used when given."""
@@ -196,7 +216,8 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
-        reducer, clusterer = sub.slots(self, n, emb.shape[1])
+        X = self._clustering_input(texts, emb)  # emb itself with lexical_weight 0
+        reducer, clusterer = sub.slots(self, n, X.shape[1])
         self.model_ = BERTopic(
             embedding_model=_backend(self.embedder) if self.embedder is not None else None,
             umap_model=reducer, hdbscan_model=clusterer,
@@ -211,12 +232,13 @@ class Discoverer(CurationMixin, BaseEstimator):
         )
         with _quiet_bertopic():
             # guided modelling changes the embeddings in place: give BERTopic a copy
-            topics, _ = self.model_.fit_transform(texts, embeddings=emb.copy())
+            # (with lexical_weight the clustering input; its topic vectors are replaced by centroids below)
+            topics, _ = self.model_.fit_transform(texts, embeddings=X.copy())
         topics = np.asarray(topics, dtype=int)
         if not np.any(topics != -1):
             raise KvalitativError(f"discover: no topics found in {n} notes with min_topic_size="
                                   f"{self.min_topic_size}; lower --min-topic-size or add notes")
-        self._texts, self._emb = texts, emb
+        self._texts, self._emb, self._cluster_emb = texts, emb, X  # X: what stability's refits cluster
         self.fit_vectors_ = emb.astype(np.float16)
         self.dim_ = int(emb.shape[1])
         self.n_documents_ = n
@@ -426,7 +448,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         d._rep_texts = dict(zip(reps.doc_index.astype(int), reps.text))
         asg = parts["frames"]["assignments"]
         d.topics_, d.scores_ = asg.topic_id.to_numpy(dtype=int), asg.score.to_numpy(dtype=float)
-        d._texts, d._emb = None, None
+        d._texts, d._emb, d._cluster_emb = None, None, None
         d.curation_report_ = pd.DataFrame(columns=["step", "op", "old_topic", "new_topic", "similarity", "applied"])
         if d.centroids_.shape != (len(d.topic_ids_), d.dim_):
             raise InputError(f"centroids.npy has shape {d.centroids_.shape}, expected ({len(d.topic_ids_)}, "

@@ -40,7 +40,7 @@ def assignable(discoverer):
     nearest-notes vote (``assignment="knn"``) the fitted notes' unit vectors as float16 and their
     topics — 2 × dimensions + 8 bytes a fitted note (15.5 MB for 20,000 notes of 384 dimensions)."""
     light = copy.copy(discoverer)
-    light.model_ = light.embedder = light._texts = light._emb = None
+    light.model_ = light.embedder = light._texts = light._emb = light._cluster_emb = None
     light.scores_ = None
     if light.assignment != "knn":
         light.fit_vectors_ = light.topics_ = None  # the centroid rule ships no per-note vectors or topics

@@ -84,7 +84,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
         d = Discoverer(
             embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
             n_components=dc.n_components, min_samples=dc.min_samples, clustering=dc.clustering, resolution=dc.resolution,
-            assignment=dc.assignment,
+            assignment=dc.assignment, lexical_weight=dc.lexical_weight,
             outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
@@ -111,7 +111,9 @@ def measure_stability(d, dc, seed: int):
     seeds = int(getattr(dc, "stability_seeds", 0) or 0)
     if seeds <= 0 or d._emb is None:
         return None
-    return topic_stability(d, d._emb, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
+    # the clustering step's input (with discover.lexical_weight the words beside the vectors)
+    return topic_stability(d, getattr(d, "_cluster_emb", None) if getattr(d, "_cluster_emb", None) is not None
+                           else d._emb, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
                            random_state=seed, workers=int(getattr(dc, "stability_workers", 0) or 0))
 
 
