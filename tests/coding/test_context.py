@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from kvalitativ.coding import ZeroShotCoder
@@ -110,3 +111,53 @@ def test_chunks_of_whole_notes_code_as_the_whole_corpus(mini_codebook):
     whole = coder.code(corpus)
     parts = pd.concat([coder.code(corpus.iloc[i:i + 17]) for i in range(0, len(corpus), 17)], ignore_index=True)
     pd.testing.assert_frame_equal(parts, whole, check_exact=False, atol=1e-6)
+
+
+def test_note_ids_change_nothing_at_the_default(mini_codebook):
+    """Every engine now gives the coder its units' note ids (fit_on_sample, code): with
+    context_weight 0 (the default) the scores and the merged copies are those without them."""
+    corpus, _ = _pronoun_corpus()
+    units = segment_corpus(corpus)
+    texts, notes = list(units["text"]), units["note_id"].to_numpy(dtype=object)
+    plain = ZeroShotCoder(mini_codebook, embedder="tfidf").fit(texts)
+    given = ZeroShotCoder(mini_codebook, embedder="tfidf").fit(texts, groups=notes)
+    np.testing.assert_array_equal(given.predict_proba(texts, groups=notes), plain.predict_proba(texts))
+    U = given._encode(texts)
+    np.testing.assert_array_equal(given.features_.copy_ids(U, texts, notes), plain.features_.copy_ids(U, texts))
+    assert len(set(plain.features_.copy_ids(U, texts))) < len(texts)  # copies are merged (the check can fail)
+
+
+def test_note_ids_are_checked(mini_codebook):
+    corpus, _ = _pronoun_corpus()
+    texts = list(segment_corpus(corpus)["text"])
+    with pytest.raises(ValueError, match="note ids .* for"):
+        ZeroShotCoder(mini_codebook, embedder="tfidf").fit(texts, groups=["a"] * (len(texts) - 1))
+    with pytest.raises(ValueError, match="missing"):
+        ZeroShotCoder(mini_codebook, embedder="tfidf").fit(texts, groups=[None] + ["a"] * (len(texts) - 1))
+    coder = ZeroShotCoder(mini_codebook, embedder="tfidf").fit(texts)
+    with pytest.raises(ValueError, match="one per unit"):
+        coder.predict_proba(texts, groups=["a", "b"])
+
+
+def test_a_context_coder_warns_without_note_ids_and_is_refused_as_a_prior(mini_codebook):
+    from kvalitativ.coding.prior import prior_features
+
+    corpus, _ = _pronoun_corpus()
+    units = segment_corpus(corpus)
+    texts, notes = list(units["text"]), units["note_id"].to_numpy(dtype=object)
+    coder = ZeroShotCoder(mini_codebook, embedder="tfidf", context_weight=1.0).fit(texts, groups=notes)
+    with pytest.warns(UserWarning, match="without its note's context"):
+        coder.predict_proba(texts[:3])
+    with pytest.raises(ValueError, match="context_weight=0"):
+        prior_features(coder, coder._encode(texts[:3]), 0.25, texts[:3])
+
+
+def test_fit_on_sample_fits_any_unfitted_coder(mini_codebook):
+    """fit_on_sample passes note ids through the coder's own dispatch: a coder whose fit takes no
+    note ids (the keyword coder) is fitted too, not refused with a TypeError."""
+    from kvalitativ.coding.keyword import KeywordCoder
+    from kvalitativ.coding.stage import fit_on_sample
+
+    corpus, _ = make_corpus(30)
+    coder = fit_on_sample(KeywordCoder(mini_codebook, level="sentence"), corpus, 0)
+    assert hasattr(coder, "classes_") and len(coder.code(corpus))

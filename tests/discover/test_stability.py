@@ -145,3 +145,74 @@ def test_umap_refits_stay_in_this_process(corpus, embeddings):
     d = Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0, clustering="hdbscan")
     d.fit(corpus[0], embeddings)
     assert topic_stability(d, embeddings, d.topics_, n_seeds=1, workers=4).workers == 1
+
+
+def _killed_worker(clusterer, graph):
+    """A refit worker that dies as the kernel's out-of-memory killer would end it."""
+    import os
+
+    os._exit(9)
+
+
+def _noise_fit():
+    noise = np.random.default_rng(3).normal(size=(300, 32)).astype(np.float32)
+    d = Discoverer(min_topic_size=8, n_neighbors=10, random_state=0, clustering="leiden")
+    d.fit([f"note {i} tekst ord{i % 7}" for i in range(300)], noise)
+    return d, noise
+
+
+def test_a_killed_worker_falls_back_to_the_serial_table(monkeypatch):
+    """A worker killed mid-refit does not fail discover: the refits run here, same table."""
+    import gc
+
+    import kvalitativ.discover.stability as stability
+
+    pytest.importorskip("leidenalg")
+    d, noise = _noise_fit()
+    serial = topic_stability(d, noise, d.topics_, n_seeds=2, workers=1)
+    monkeypatch.setattr(stability, "_communities", _killed_worker)
+    with pytest.warns(RuntimeWarning, match="one after another"):
+        fallback = topic_stability(d, noise, d.topics_, n_seeds=2, workers=2)
+    assert fallback.workers == 1
+    pd.testing.assert_frame_equal(fallback.per_topic, serial.per_topic)
+    assert fallback.refit_aris == serial.refit_aris
+    assert gc.get_freeze_count() == 0  # the freeze for the workers is undone
+
+
+def test_a_daemonic_process_runs_the_refits_itself(monkeypatch):
+    """A daemonic process (a multiprocessing pool's worker, a Dask nanny's) may not start
+    children: there the refits run one after another instead of failing."""
+    import multiprocessing
+
+    pytest.importorskip("leidenalg")
+    d, noise = _noise_fit()
+
+    class Daemonic:
+        daemon = True
+
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemonic())
+    assert topic_stability(d, noise, d.topics_, n_seeds=2, workers=2).workers == 1
+
+
+def test_a_host_programs_gc_freeze_is_left_alone():
+    import gc
+
+    pytest.importorskip("leidenalg")
+    d, noise = _noise_fit()
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        assert topic_stability(d, noise, d.topics_, n_seeds=2, workers=2).workers == 2
+        assert gc.get_freeze_count() > before // 2  # not unfrozen by discover (some frozen objects may be freed)
+    finally:
+        gc.unfreeze()
+
+
+def test_stability_workers_must_be_a_count():
+    from kvalitativ.config import config_from_dict
+    from kvalitativ.errors import ConfigError
+
+    assert config_from_dict({"discover": {"stability_workers": 1}}).discover.stability_workers == 1
+    for bad in (-1, 1.5, "two"):
+        with pytest.raises(ConfigError, match="stability_workers"):
+            config_from_dict({"discover": {"stability_workers": bad}})

@@ -117,7 +117,8 @@ class BaseCoder(BaseEstimator):
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)
 
     def _fit_units(self, texts, groups) -> None:
-        """Fit on the units' texts (``groups``: per unit its note id, for coders that use it)."""
+        """Fit on the units' texts (``groups``: per unit its note id, for coders that use it;
+        the others ignore it, so any coder can be fitted this way)."""
         self.fit(texts)
 
     def _score_units(self, texts, groups=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -56,16 +56,17 @@ class CrossFitPrior:
             for key in keys:
                 self.fold_of_.setdefault(key, k)
 
-    def score_vectors(self, U: np.ndarray, texts=None) -> np.ndarray:
+    def score_vectors(self, U: np.ndarray, texts=None, groups=None) -> np.ndarray:
         """As ``ZeroShotCoder.score_vectors``, each text by the prior its fold allows."""
-        S = np.array(self.final.score_vectors(U, texts), dtype=float)
+        S = np.array(self.final.score_vectors(U, texts, groups), dtype=float)
         if texts is None or not len(S):
             return S
         fold = np.array([self.fold_of_.get(k, -1) for k in _keys(texts)])
         for k, (_, prior) in enumerate(self.folds):
             rows = np.flatnonzero(fold == k)
             if len(rows):
-                S[rows] = prior.score_vectors(np.asarray(U)[rows], [texts[i] for i in rows])
+                S[rows] = prior.score_vectors(np.asarray(U)[rows], [texts[i] for i in rows],
+                                              None if groups is None else [groups[i] for i in rows])
         return S
 
 

@@ -26,6 +26,10 @@ def prior_features(zeroshot, vectors: np.ndarray, weight: float, texts=None) -> 
     """Each theme's zero-shot logit (scores clipped to [0.01, 0.99]) times ``weight``,
     columns in the zero-shot coder's theme order; ``texts``: those of ``vectors`` (the
     zero-shot coder's lexical block reads them)."""
+    if getattr(getattr(getattr(zeroshot, "final", zeroshot), "features_", None), "context_", False):
+        # the supervised coder scores texts without their notes: such a prior would read a zero context
+        raise ValueError("a zero-shot coder fitted with context_weight cannot be the supervised coder's "
+                         "prior; fit the prior with context_weight=0")
     p = np.clip(zeroshot.score_vectors(np.asarray(vectors, dtype=np.float32), texts), _CLIP, 1 - _CLIP)
     return np.log(p / (1 - p)) * float(weight)
 

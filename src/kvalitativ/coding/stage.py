@@ -48,7 +48,8 @@ def fit_on_sample(coder, corpus: pd.DataFrame, seed: int, units: pd.DataFrame | 
     elif len(rows) < len(corpus):
         units = units[units["note_id"].astype(str).isin(set(corpus["note_id"].iloc[rows].astype(str)))]
     texts = [str(t) for t in np.asarray(units["text"], dtype=object)]
-    return coder.fit(texts, groups=units["note_id"].astype(str).to_numpy(dtype=object))
+    coder._fit_units(texts, units["note_id"].astype(str).to_numpy(dtype=object))
+    return coder
 
 
 def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,

@@ -28,6 +28,8 @@ pseudo-labels): refit it for a new corpus — ``code()`` does this when unfitted
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.special import expit
 
@@ -175,6 +177,7 @@ class ZeroShotCoder(BaseCoder):
         self.themes_ = themes
         self.classes_ = np.array([t.id for t in themes], dtype=object)
         texts = [str(t) for t in (X if X is not None else [])]
+        _check_groups(groups, len(texts))
         self.hand_ = self._hand(y, groups, len(texts))
         pairs = [theme_texts(t) for t in themes]
         all_theme_texts = [s for d, e in pairs for s in (*d, *e)]
@@ -371,6 +374,11 @@ class ZeroShotCoder(BaseCoder):
     def _scores(self, U: np.ndarray, texts=None, groups=None) -> np.ndarray:
         if len(U) == 0:
             return np.zeros((0, len(self.classes_)))
+        _check_groups(groups, len(U))
+        if groups is None and getattr(self.features_, "context_", False):
+            warnings.warn("zero-shot coder: fitted with context_weight but scored without note ids "
+                          "(groups): every sentence is scored without its note's context",
+                          UserWarning, stacklevel=3)
         Z = self._z(U)
         curve = 1.0 / (1.0 + np.exp(-(Z - self.z_offset) * 2.0))
         if not self.model_:
@@ -426,3 +434,13 @@ class ZeroShotCoder(BaseCoder):
         scores = self._scores(U, texts, groups)
         coded = self.decide(scores).astype(bool)
         return scores, coded, self._valence(U, texts, coded)
+
+
+def _check_groups(groups, n: int) -> None:
+    """Note ids (``groups``), when given, are one per unit and none is missing."""
+    if groups is None:
+        return
+    if len(groups) != n:
+        raise ValueError(f"zero-shot coder: {len(groups)} note ids (groups) for {n} units; give one per unit")
+    if any(g is None or (isinstance(g, float) and g != g) for g in groups):  # None or NaN
+        raise ValueError("zero-shot coder: some note ids (groups) are missing; give every unit its note's id")

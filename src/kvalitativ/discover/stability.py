@@ -32,6 +32,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,29 +152,39 @@ def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
     jobs, out = [], []
-    gc.freeze()  # the workers' garbage collector then leaves the inherited objects (and their pages) alone
+    # the workers' garbage collector then leaves the inherited objects (and their pages) alone;
+    # not where the host program froze objects itself (its freeze is not ours to undo)
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-            for seed, shuffled in plan:
-                part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
-                x = emb[part[order]]
-                _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
-                                         resolution_notes=n)
-                jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
-            for part, order, x, job in jobs:
-                labels = np.empty(len(part), dtype=int)
-                found = job.result()
-                labels[order] = _assign_all(x, found) if assign_all else found
-                out.append((part, labels))
+        for seed, shuffled in plan:
+            part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
+            x = emb[part[order]]
+            _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
+                                     resolution_notes=n)
+            jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
+        for part, order, x, job in jobs:
+            labels = np.empty(len(part), dtype=int)
+            found = job.result()
+            labels[order] = _assign_all(x, found) if assign_all else found
+            out.append((part, labels))
     finally:
-        gc.unfreeze()
+        pool.shutdown(wait=True, cancel_futures=True)  # on an error, the refits not started are dropped
+        if freeze:
+            gc.unfreeze()
     return out
 
 
 def _can_fork(d) -> bool:
     """Refits run in forked workers only with Leiden (UMAP's numba layout cannot run in a forked
-    process) and where fork is safe to use (Linux)."""
-    return getattr(d, "clustering", "hdbscan") == "leiden" and sys.platform.startswith("linux")
+    process), where fork is safe to use (Linux) and where this process may have children (a
+    daemonic process, e.g. a multiprocessing pool's or a Dask nanny's worker, may not)."""
+    import multiprocessing as mp
+
+    return (getattr(d, "clustering", "hdbscan") == "leiden" and sys.platform.startswith("linux")
+            and not mp.current_process().daemon)
 
 
 def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffled: bool = True,
@@ -199,9 +210,18 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
     plan += [(int(random_state), True)] if shuffled else []
     workers = min(len(plan), int(workers) if int(workers) > 0 else default_workers())
     workers = workers if workers > 1 and _can_fork(d) else 1
+    refits = None
     if workers > 1:
-        refits = _refits_parallel(d, emb, rows, n, plan, float(refit_share), assign_all, workers)
-    else:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            refits = _refits_parallel(d, emb, rows, n, plan, float(refit_share), assign_all, workers)
+        except (BrokenProcessPool, OSError) as exc:  # a worker killed (memory), or no fork: same refits here
+            warnings.warn(f"stability: the refits' worker processes failed ({type(exc).__name__}: {exc}); "
+                          "running them one after another instead (same result, slower)", RuntimeWarning,
+                          stacklevel=2)
+            workers = 1
+    if refits is None:
         refits = [_refit_on_subset(d, emb, rows, n, seed, float(refit_share), shuf, assign_all)
                   for seed, shuf in plan]
     ids = [int(t) for t in sorted(set(topics.tolist()) - {-1})]
