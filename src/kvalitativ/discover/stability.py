@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import math
-import os
 import sys
 import time
 import warnings
@@ -136,8 +135,10 @@ def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all) -> tuple
 
 
 def default_workers() -> int:
-    """The cores this process may use (its CPU affinity where the system tells it)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """The cores this process may use (its CPU affinity and its container's CPU quota)."""
+    from kvalitativ.cores import usable_cores
+
+    return usable_cores()
 
 
 def _communities(clusterer, graph) -> np.ndarray:

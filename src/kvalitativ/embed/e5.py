@@ -88,10 +88,12 @@ class E5Embedder:
 
 
 def auto_threads() -> int:
-    """All cores, or 1 when the 1-minute load average already fills them (spinning barriers)."""
+    """All usable cores, or 1 when the 1-minute load average already fills them (spinning barriers)."""
     import os
 
-    cores = os.cpu_count() or 1
+    from kvalitativ.cores import usable_cores
+
+    cores = usable_cores()
     try:
         busy = os.getloadavg()[0] >= cores
     except OSError:  # pragma: no cover - no load average on this platform

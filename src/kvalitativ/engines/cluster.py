@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from kvalitativ.cores import usable_cores
 from kvalitativ.errors import ConfigError, KvalitativError
 
 __all__ = ["connect", "map_partitions", "split_frame", "n_workers", "CONNECT_TIMEOUT"]
@@ -67,7 +68,7 @@ def connect(scheduler: str | None = None, *, timeout: float | None = None,
                 "(e.g. tcp://10.0.0.5:8786) and that `dask scheduler` runs there and is reachable, or leave "
                 "--scheduler out to start a local cluster.") from None
     else:
-        cores = os.cpu_count() or 1
+        cores = usable_cores()
         try:
             cluster = LocalCluster(n_workers=n_workers or cores, threads_per_worker=threads_per_worker,
                                    processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
