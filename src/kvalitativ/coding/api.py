@@ -110,7 +110,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     ``note_gate``: g > 0: the zero-shot coder at sentence level keeps a sentence's theme only where
     a second zero-shot coder, fitted on whole notes, scores the note at least g times its own
     threshold for the theme (:class:`~kvalitativ.coding.gate.GatedCoder`); ``note_gate_add``: it
-    also adds the note coder's confident themes to the note's best sentence. 0 (default): off.
+    also adds the note coder's confident themes to the note's best sentence. 0 (default): off (measured
+    and not adopted: docs/benchmarks.md, "Two-level agreement: the note gate").
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
