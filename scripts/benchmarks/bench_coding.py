@@ -52,7 +52,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_sc
 from sklearn.model_selection import GroupKFold, KFold, cross_val_predict, train_test_split  # noqa: E402
 
 from kvalitativ.codebook import codebook_from_dict  # noqa: E402
-from kvalitativ.coding import (KeywordCoder, SupervisedCoder, ZeroShotCoder, code_notes,  # noqa: E402
+from kvalitativ.coding import (GatedCoder, KeywordCoder, SupervisedCoder, ZeroShotCoder, code_notes,  # noqa: E402
                                evaluate_codings)
 from kvalitativ.coding.supervised import _best_threshold, labels_to_matrix  # noqa: E402
 
@@ -137,10 +137,15 @@ def sib(split: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------- SIB-200
-def _code_sib(cb, texts, embedder: str, **kw) -> np.ndarray:
+def _code_sib(cb, texts, embedder: str, note_gate: float = 0.0, **kw) -> np.ndarray:
     """Each text's theme from ``code_notes`` in single-label mode, at note level (the command a
-    user runs: ``kvalitativ code ... --level note --exclusive``); ``kw``: ZeroShotCoder options."""
+    user runs: ``kvalitativ code ... --level note --exclusive``); ``kw``: ZeroShotCoder options;
+    ``note_gate``: through ``code_notes(note_gate=...)`` (nothing to gate at note level)."""
     corpus = pd.DataFrame({"note_id": [f"n{i:05d}" for i in range(len(texts))], "text": list(texts)})
+    if note_gate:
+        codings = code_notes(corpus, cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE,
+                             progress=False, note_gate=note_gate)
+        return codings.set_index("note_id")["theme_id"].reindex(corpus["note_id"]).to_numpy()
     coder = ZeroShotCoder(cb, embedder=embedder, level="note", exclusive=True, cache_dir=CACHE, progress=False, **kw)
     codings = code_notes(corpus, coder=coder)
     return codings.set_index("note_id")["theme_id"].reindex(corpus["note_id"]).to_numpy()
@@ -167,7 +172,8 @@ def bench_sib_zeroshot() -> dict:
     for emb in ("e5", "static"):
         for name, kw in (("", {}), (", no lexical block", dict(lexical_weight=0.0)),
                          (", lexical weight 0.5 (the default before)", dict(lexical_weight=0.5)),
-                         (", note context 1 (an option; no effect at note level)", dict(context_weight=1.0))):
+                         (", note context 1 (an option; no effect at note level)", dict(context_weight=1.0)),
+                         (", note gate 0.5 (an option; nothing to gate at note level)", dict(note_gate=0.5))):
             t = time.perf_counter()
             pred = _code_sib(cb, redacted, emb, **kw)
             rows.append({"embedder": emb, "method": f"test alone, redacted as the command ingests it{name}",
@@ -272,6 +278,10 @@ def _summary_row(name, codings, gold, seconds):
 # --context), not adopted (docs/benchmarks.md, "The note as context for its sentences")
 CONTEXT_TRIED = 0.25
 
+# make_coder(note_gate=, note_gate_add=): the candidates of bench_coding_select.py --gate, not adopted
+# (docs/benchmarks.md, "Two-level agreement"); sentence level only
+GATES_TRIED = ((0.5, False), (0.75, False), (0.5, True))
+
 # the coder before the keyword seeds and the lexical block of self-training (kvalitativ.coding.selftrain)
 BEFORE_SELFTRAIN = dict(keyword_seeds=False, lexical_weight=0.0)
 
@@ -292,6 +302,12 @@ def _zeroshot_rows(corpus, gold, codebook: str, level: str) -> list[dict]:
                           dict(use_counter_examples=False, uncoded_rule=False, **BEFORE_SELFTRAIN))):
             t = time.perf_counter()
             zs = code_notes(corpus, coder=ZeroShotCoder(codebook, embedder=emb, level=level, cache_dir=CACHE, progress=False, **kw))
+            rows.append(_summary_row(f"{name} {emb}, {level} level", zs, gold, time.perf_counter() - t))
+        for g, add in (GATES_TRIED if level == "sentence" else ()):
+            t = time.perf_counter()
+            zs = code_notes(corpus, coder=GatedCoder(codebook, embedder=emb, gate=g, add=add,
+                                                     options=dict(cache_dir=CACHE, progress=False)))
+            name = f"option: note gate {g}{' + add' if add else ''} (not adopted)"
             rows.append(_summary_row(f"{name} {emb}, {level} level", zs, gold, time.perf_counter() - t))
     return rows
 

@@ -10,11 +10,12 @@
 from .api import code_notes, rollup_notes, rollup_persons, training_from_codes
 from .base import CODINGS_COLUMNS, UNCODED, BaseCoder
 from .evaluate import evaluate_codings
+from .gate import GatedCoder
 from .keyword import KeywordCoder
 from .supervised import SupervisedCoder
 from .units import LEVELS, segment_corpus
 from .zeroshot import ZeroShotCoder
 
 __all__ = ["code_notes", "rollup_notes", "rollup_persons", "training_from_codes", "evaluate_codings",
-           "ZeroShotCoder", "SupervisedCoder", "KeywordCoder", "BaseCoder", "segment_corpus", "CODINGS_COLUMNS",
+           "ZeroShotCoder", "GatedCoder", "SupervisedCoder", "KeywordCoder", "BaseCoder", "segment_corpus", "CODINGS_COLUMNS",
            "UNCODED", "LEVELS"]

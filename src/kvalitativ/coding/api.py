@@ -25,6 +25,7 @@ from kvalitativ.embed import resolve_embedder
 from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
+from .gate import GatedCoder
 from .handprior import fit_hand_prior
 from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
@@ -70,15 +71,17 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
 def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None,
                cache_dir=None, threshold: float | None = None, run_id: str | None = None,
-               random_state: int = 0, progress: bool = True, exclusive: bool = False) -> pd.DataFrame:
+               random_state: int = 0, progress: bool = True, exclusive: bool = False,
+               note_gate: float = 0.0, note_gate_add: bool = False) -> pd.DataFrame:
     """Code every note of ``corpus`` (columns ``note_id``, ``text``[, ``person_id``]).
 
     ``coder``: ``"zeroshot"`` (from the codebook alone; default), ``"supervised"`` (needs
     ``train``: human codes with ``note_id, theme_id[, valence]`` for notes of this corpus;
     all notes, the training notes included, are then coded by the model), or a coder object
     (fitted or not). ``embedder``: a name or an Embedder. ``cache_dir``: on-disk embedding
-    cache. ``exclusive``: single-label mode, each unit gets its top theme or none. Returns the
-    ``codings`` table (see the module docstring).
+    cache. ``exclusive``: single-label mode, each unit gets its top theme or none.
+    ``note_gate``, ``note_gate_add``: see :func:`make_coder`. Returns the ``codings`` table (see
+    the module docstring).
 
     >>> codings = code_notes(corpus, "ungekompetencer", embedder="e5",
     ...                      cache_dir=".kvalitativ-cache/embeddings")      # doctest: +SKIP
@@ -86,14 +89,16 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
     check_corpus(corpus)
     model = coder if isinstance(coder, BaseCoder) else make_coder(
         corpus, codebook, coder, level=level, embedder=embedder, train=train, threshold=threshold,
-        cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive)
+        cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive,
+        note_gate=note_gate, note_gate_add=note_gate_add)
     return model.code(corpus, run_id=run_id)
 
 
 def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
                cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False,
-               prior=True, prior_weight: float = 0.25, prior_folds: int = 0) -> BaseCoder:
+               prior=True, prior_weight: float = 0.25, prior_folds: int = 0, note_gate: float = 0.0,
+               note_gate_add: bool = False) -> BaseCoder:
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
     is given) or ``"supervised"`` (fitted here on ``train``, the human codes of notes of ``corpus``).
     ``prior``: the supervised coder also uses the codebook, as a zero-shot prior fitted on the
@@ -102,9 +107,17 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     with the hand codes too, cross-fitted over K folds of the hand-coded notes (K + 1 prior fits;
     see ``kvalitativ.coding.handprior``); 0 (default): the prior does not see the hand codes
     (the hand-code prior lost on SIB-200 at 400 codes; docs/benchmarks.md, "Coding quality").
+    ``note_gate``: g > 0: the zero-shot coder at sentence level keeps a sentence's theme only where
+    a second zero-shot coder, fitted on whole notes, scores the note at least g times its own
+    threshold for the theme (:class:`~kvalitativ.coding.gate.GatedCoder`); ``note_gate_add``: it
+    also adds the note coder's confident themes to the note's best sentence. 0 (default): off (measured
+    and not adopted: docs/benchmarks.md, "Two-level agreement: the note gate").
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
+    if coder == "zeroshot" and note_gate and level == "sentence":
+        return GatedCoder(codebook, embedder=embedder, gate=note_gate, add=note_gate_add, options=dict(
+            threshold=threshold, cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive))
     if coder == "zeroshot":
         return ZeroShotCoder(codebook, embedder=embedder, level=level, threshold=threshold,
                              cache_dir=cache_dir, random_state=random_state, progress=progress,
