@@ -143,3 +143,21 @@ def test_codebook_valence_false_is_validated_and_fingerprinted():
     assert not off.subset(["a"]).valence
     with pytest.raises(ConfigError, match="valence"):
         codebook_from_dict({"themes": themes, "valence": "no"})
+
+
+def test_a_shipped_codebook_name_in_another_case_or_misspelt():
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.errors import ConfigError
+
+    assert load_codebook("UngeKompetencer").name == load_codebook("ungekompetencer").name
+    with pytest.raises(ConfigError, match="Did you mean 'ungekompetencer'"):
+        load_codebook("ungekompetence")
+
+
+def test_a_codebook_path_with_the_other_yaml_suffix_is_named(tmp_path):
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.errors import ConfigError
+
+    (tmp_path / "mine.yaml").write_text("name: mine\nversion: '1'\nthemes: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="There is mine.yaml beside it"):
+        load_codebook(tmp_path / "mine.yml")

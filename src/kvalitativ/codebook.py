@@ -31,6 +31,7 @@ which every ``themes`` row carries as ``codebook_version``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -353,15 +354,19 @@ def load_codebook(path_or_name: str | Path | Codebook) -> Codebook:
         return path_or_name
     path = Path(path_or_name)
     if not path.exists() and path.suffix == "" and len(path.parts) == 1:
-        shipped = codebook_dir() / f"{path.name}.yaml"
-        if shipped.exists():
-            path = shipped
+        names = sorted(p.stem for p in codebook_dir().glob("*.yaml"))
+        same = [n for n in names if n.lower() == path.name.lower()]
+        if same:
+            path = codebook_dir() / f"{same[0]}.yaml"
         else:
-            names = sorted(p.stem for p in codebook_dir().glob("*.yaml"))
+            close = difflib.get_close_matches(path.name.lower(), names, n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ConfigError(f"codebook {str(path_or_name)!r}: no such file and no shipped codebook of that "
-                              f"name (shipped: {', '.join(names) or 'none'}).")
+                              f"name (shipped: {', '.join(names) or 'none'}).{hint}")
     if not path.is_file():
-        raise ConfigError(f"{path}: codebook file not found.")
+        twin = path.with_suffix({".yml": ".yaml", ".yaml": ".yml"}.get(path.suffix.lower(), path.suffix))
+        hint = f" There is {twin.name} beside it: give that name." if twin != path and twin.is_file() else ""
+        raise ConfigError(f"{path}: codebook file not found.{hint}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

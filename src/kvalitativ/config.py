@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kvalitativ.config_values import check_ranges, check_value
 from kvalitativ.constants import CLUSTERINGS, ENGINES, LEVELS
 from kvalitativ.errors import ConfigError
 
@@ -312,6 +314,7 @@ def _build(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(f"{where or 'config'}: expected a mapping of settings, got {type(data).__name__}")
     known = {f.name: f for f in fields(cls)}
+    hints = typing.get_type_hints(cls)
     kwargs = {}
     for key, value in data.items():
         if key not in known:
@@ -323,12 +326,13 @@ def _build(cls: type, data: Any, where: str) -> Any:
         if is_dataclass(default):
             kwargs[key] = _build(type(default), value, f"{where + '.' if where else ''}{key}")
         else:
-            kwargs[key] = value
+            kwargs[key] = check_value(value, hints[key], f"{where + '.' if where else ''}{key}")
     return cls(**kwargs)
 
 
 def validate(config: RunConfig) -> RunConfig:
     """Check values that a type alone does not catch."""
+    check_ranges(config)
     if config.privacy.strictness not in ("strict", "standard"):
         raise ConfigError(f"privacy.strictness is '{config.privacy.strictness}': use strict (the default) or standard.")
     if config.privacy.min_cell < 3:

@@ -46,7 +46,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
               help="Do not fit: assign the notes to the topics of this saved model.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
-@click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")
+@click.option("--embedder", default=None, help="e5 (default), static (fast, e5-like), tfidf or sentence-transformers.")
 @click.option("--min-topic-size", type=int, default=None, help="Smallest topic worth reporting (default 10 notes).")
 @click.option("--min-topic-share", type=float, default=None,
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "

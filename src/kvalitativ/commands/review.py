@@ -107,7 +107,8 @@ def export_command(codings_dir: Path, corpus_dir: Path | None, strategy: str, n:
               help="The <sheet>.selection.csv of an active export: its inclusion probabilities (reason, p_person, "
                    "p_active, p_include) are kept on every imported code.")
 def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | None, selection_path: Path | None) -> None:
-    """Read coded sheets (XLSX or CSV, one or more per coder) into the human_codings table.
+    """Read coded sheets (XLSX or CSV, one or more per coder) into the human_codings table
+    (written under OUT/work/ only: it holds note ids).
 
     Stops with the file, row and column named when a sheet has an unknown theme
     column, a changed note text, a coded row without a coder name, a value not
@@ -141,4 +142,6 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
     echo_summary([
         f"Read {len(files)} file(s): " + ", ".join(f"{c} coded {k} notes" for c, k in sorted(per_coder.items())) + ".",
         *written_summary(written, out_dir),
+        f"human_codings is at {Path(out_dir) / 'work' / 'human_codings.parquet'} only (it holds note ids, never "
+        "for dashboards); `kvalitativ link --human` reads that file.",
     ])

@@ -74,7 +74,7 @@ def read_gold(path: Path, corpus, column: str | None):
 @click.option("--outlier-target", type=float, default=None, help="Outlier share to reach (default 0: every note assigned).")
 @click.option("--min-topics", type=int, default=3, show_default=True,
               help="Fewest topics a recommended setting may find (coherence and stability favour few broad ones).")
-@click.option("--embedder", default=None, help="e5 (default), tfidf or sentence-transformers.")
+@click.option("--embedder", default=None, help="e5 (default), static (fast, e5-like), tfidf or sentence-transformers.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None, grid: str | None, seeds: str,

@@ -45,8 +45,9 @@ def usable_columns(indicators: pd.DataFrame, config: LinkConfig) -> tuple[LinkCo
             missing.append(f"{key} {', '.join(absent)} (--{key.replace('_', '-')} / link.{key})")
     if missing:
         shown = ", ".join(sorted(have - {"run_id"}))
+        hint = " (give --covariates '' for none)" if any(m.startswith("covariates ") for m in missing) else ""
         raise InputError(f"indicators: not found: {'; '.join(missing)}. The indicators have {shown}. "
-                         "Name the columns there are (give --covariates '' for none).")
+                         f"Name the columns there are{hint}.")
     return dataclasses.replace(config, **changes), notes
 
 

@@ -275,8 +275,9 @@ def _why_not(binary: pd.DataFrame) -> str:
     from kvalitativ.link.corrected import NO_HUMAN
 
     notes = binary["note"].dropna().astype(str)
-    return NO_HUMAN if notes.str.contains("no hand codes").any() or notes.empty else \
-        "hand codes too few or without their design (see note)."
+    if notes.str.contains("no hand codes").any() or notes.empty:  # NO_HUMAN without its own lead-in
+        return "no hand codes" + NO_HUMAN.split("not corrected for coding error", 1)[1]
+    return "hand codes too few or without their design (see note)."
 
 
 def run_link(config: RunConfig, out_dir: str | Path, run_id: str | None = None) -> dict:
