@@ -38,6 +38,7 @@ from kvalitativ.discover.curation import CurationMixin
 from kvalitativ.discover.submodels import as_texts as _as_texts
 from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
+from kvalitativ.discover.centring import CENTERS
 from kvalitativ.discover.labels import topic_labels
 from kvalitativ.discover.nearest import ASSIGNMENTS, centroid_topics, knn_topics
 from kvalitativ.discover.representatives import centroids, normalise, representatives
@@ -85,6 +86,15 @@ class Discoverer(CurationMixin, BaseEstimator):
         cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
         the vectors alone. Keywords, centroids, scores and assignment stay on the vectors. Not with
         ``seed_topics`` (guided modelling averages seed-word vectors into the notes' vectors).
+    lexical_share : the words' weight set from the data instead (0 ≤ s < 1; 0 = off, the default):
+        a is chosen so that the words carry the share s of the similarity's spread, a·σ_w =
+        s/(1−s)·(1−a)·σ_e, σ_e and σ_w the standard deviations of the two cosines over 20,000
+        seeded random pairs of notes (:func:`~kvalitativ.discover.lexical.share_weight`). Not with
+        ``lexical_weight`` > 0 nor ``seed_topics``. The weight used is ``lexical_weight_``.
+    center : the vectors Leiden's graph is built on: ``"none"`` (default, the unit vectors),
+        ``"mean"`` (the notes' mean subtracted, rows rescaled) or ``"abtt"`` (also the top principal
+        direction removed); :mod:`~kvalitativ.discover.centring`. Leiden only, not with
+        ``seed_topics``; keywords, centroids, scores and assignment stay on the unit vectors.
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
@@ -108,7 +118,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
                  curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
-                 assignment=_D.assignment, lexical_weight=_D.lexical_weight):
+                 assignment=_D.assignment, lexical_weight=_D.lexical_weight, lexical_share=_D.lexical_share,
+                 center=_D.center):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -128,11 +139,14 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.language = language
         self.clustering, self.resolution, self.assignment = clustering, resolution, assignment
         self.lexical_weight = lexical_weight
+        self.lexical_share = lexical_share
+        self.center = center
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight")
+               "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight",
+               "lexical_share", "center")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -150,6 +164,21 @@ class Discoverer(CurationMixin, BaseEstimator):
         if float(self.lexical_weight) > 0 and self.seed_topics is not None:
             raise ConfigError("discover: lexical_weight and seed topics (guided) cannot be used together: "
                               "set lexical_weight 0 or turn guided off")
+        if not 0 <= float(self.lexical_share) < 1:
+            raise ConfigError("discover: lexical_share must be at least 0 and below 1 (e.g. 0.1; 0 = off)")
+        if float(self.lexical_share) > 0 and float(self.lexical_weight) > 0:
+            raise ConfigError("discover: set lexical_weight or lexical_share, not both "
+                              "(lexical_share sets the weight from the data)")
+        if float(self.lexical_share) > 0 and self.seed_topics is not None:
+            raise ConfigError("discover: lexical_share and seed topics (guided) cannot be used together: "
+                              "set lexical_share 0 or turn guided off")
+        if self.center not in CENTERS:
+            raise ConfigError(f"discover: center must be one of {', '.join(CENTERS)} (none = the vectors as they are)")
+        if self.center != "none" and self.clustering != "leiden":
+            raise ConfigError("discover: center works on Leiden's graph only: set clustering leiden or center none")
+        if self.center != "none" and self.seed_topics is not None:
+            raise ConfigError("discover: center and seed topics (guided) cannot be used together: "
+                              "set center none or turn guided off")
         if not 0 <= float(self.diversity) <= 1:
             raise ConfigError("discover: diversity must be between 0 and 1")
         if not 1 <= int(self.n_representative) <= 50:
@@ -192,13 +221,21 @@ class Discoverer(CurationMixin, BaseEstimator):
         return normalise(emb).astype(np.float32)
 
     def _clustering_input(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
-        """What the clustering step gets: the unit vectors, with ``lexical_weight`` > 0 beside the
-        notes' weighted lexical vectors (:func:`~kvalitativ.discover.lexical.with_words`)."""
-        if float(self.lexical_weight) == 0:
-            return emb
-        from kvalitativ.discover.lexical import lexical_vectors, with_words
+        """What the clustering step gets: the unit vectors (centred with ``center``), with
+        ``lexical_weight`` > 0 or ``lexical_share`` > 0 beside the notes' weighted lexical vectors
+        (:func:`~kvalitativ.discover.lexical.with_words`). Sets ``lexical_weight_``, the weight used."""
+        from kvalitativ.discover.centring import centred
 
-        return with_words(emb, lexical_vectors(texts, self._analyzer()), float(self.lexical_weight))
+        X = centred(emb, self.center)  # emb itself with center "none"
+        self.lexical_weight_ = float(self.lexical_weight)
+        if float(self.lexical_weight) == 0 and float(self.lexical_share) == 0:
+            return X
+        from kvalitativ.discover.lexical import cosine_spreads, lexical_vectors, share_weight, with_words
+
+        lex = lexical_vectors(texts, self._analyzer())
+        if float(self.lexical_share) > 0:
+            self.lexical_weight_ = share_weight(*cosine_spreads(X, lex), float(self.lexical_share))
+        return with_words(X, lex, self.lexical_weight_)
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts, embeddings=None, y=None) -> "Discoverer":
@@ -399,7 +436,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                 "dim": self.dim_, "n_documents": self.n_documents_, "topic_ids": [int(t) for t in self.topic_ids_],
                 "labels": {str(k): v for k, v in self.labels_.items()}, "curation": self.curation_,
                 "outlier_share": self.outlier_share_, "outlier_share_before": self.outlier_share_before_,
-                "outlier_threshold": self.outlier_threshold_}
+                "outlier_threshold": self.outlier_threshold_,
+                "lexical_weight_used": getattr(self, "lexical_weight_", float(self.lexical_weight))}
         frames = {"topics": self.topic_info_, "topic_terms": self.topic_terms_,
                   "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
                                                                  "text"]),
@@ -438,6 +476,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         d.outlier_share_ = meta.get("outlier_share")
         d.outlier_share_before_ = meta.get("outlier_share_before")
         d.outlier_threshold_ = meta.get("outlier_threshold")
+        d.lexical_weight_ = float(meta.get("lexical_weight_used", d.lexical_weight))
         d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
         d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
         info = parts["frames"]["topics"].copy()
