@@ -239,6 +239,8 @@ def core_methods(texts, X, seed, cache):
         "discoverer, hdbscan, min_topic_size 10": disc(clustering="hdbscan"),
         "discoverer, hdbscan, min_topic_size 15": disc(clustering="hdbscan", min_topic_size=15),
         "discoverer, clustering leiden (resolution 1.0 per 1,000 notes)": disc(**leiden(1.0)),
+        "discoverer, clustering leiden, vectors alone (lexical_share 0: the default before the sixth round)":
+            disc(**leiden(1.0), lexical_share=0.0),
         "discoverer, clustering leiden, resolution 0.5 (sensitivity)": disc(**leiden(0.5)),
         "discoverer, clustering leiden, resolution 2.0 (sensitivity)": disc(**leiden(2.0)),
         "umap (pca init, 1000 epochs) + hdbscan 10, all assigned": umap_epochs_hdbscan(texts, X, seed),
@@ -255,7 +257,7 @@ def graph_methods(texts, X, seed):
     from kvalitativ.discover import Discoverer
 
     def disc(graph="fuzzy", **kw):
-        d = Discoverer(random_state=seed, diversity=0.0, **leiden(1.0), **kw)
+        d = Discoverer(random_state=seed, diversity=0.0, lexical_share=0.0, **leiden(1.0), **kw)  # the vectors alone
         d.graph = graph  # read by submodels.slots; a measured variant, not a Discoverer parameter
         return d.fit(texts, X).topics_
 
@@ -276,7 +278,7 @@ def lexical_methods(texts, X, seed):
 
     def disc(w):
         return Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, lexical_weight=w,
-                          **leiden(1.0)).fit(texts, X).topics_
+                          lexical_share=0.0, **leiden(1.0)).fit(texts, X).topics_
 
     out = {"leiden, fuzzy graph, 30 neighbours, vectors alone (shipped)": disc(0.0)}
     for w in LEXICAL_WEIGHTS:
@@ -297,7 +299,9 @@ def sixth_round_methods(texts, X, seed, cache):
 
     out = {}
     for params in ({},) + tuple(cache.get("sixth_round_params") or SIXTH_ROUND):
-        d = Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, **leiden(1.0), **params).fit(texts, X)
+        # the words' share named in every row (0 unless the row sets it): the rows stay what they say
+        d = Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, **leiden(1.0),
+                       **{"lexical_share": 0.0, **params}).fit(texts, X)
         name = ("leiden, fuzzy graph, 30 neighbours, vectors alone (shipped)" if not params else
                 "leiden, fuzzy graph, 30 neighbours, " + ", ".join(f"{k} {v}" for k, v in params.items()))
         out[name] = d.topics_

@@ -38,19 +38,37 @@ def overlapping_groups():
 
 
 def leiden(texts, X, seed=3, min_topic_size=10, **kw):
+    kw.setdefault("lexical_share", 0.0)  # the vectors alone unless a test says otherwise
     return Discoverer(clustering="leiden", min_topic_size=min_topic_size, random_state=seed, diversity=0.0,
                       **kw).fit(texts, X)
 
 
-def test_defaults_are_off_and_give_todays_labels_exactly():
-    assert DiscoverConfig().lexical_share == 0.0 and DiscoverConfig().center == "none"
-    assert Discoverer().lexical_share == 0.0 and Discoverer().center == "none"
+def test_off_gives_todays_labels_exactly():
+    """``lexical_share`` 0 (the vectors alone) and ``center`` none: the graph, and the labels, of
+    the code before these options."""
+    assert DiscoverConfig().center == "none" and Discoverer().center == "none"
     texts, _, X = overlapping_groups()
-    d = leiden(texts, X)
+    d = leiden(texts, X, lexical_share=0.0)
     assert "".join(str(t) for t in d.topics_) == TODAY
     assert d._cluster_emb is d._emb and d.lexical_weight_ == 0.0
     off = leiden(texts, X, lexical_share=0.0, center="none")
     assert np.array_equal(off.topics_, d.topics_)
+
+
+def test_the_default_share_is_a_tenth_with_leiden_only():
+    """None (the default): 0.1 with Leiden, 0 with HDBSCAN, guided, or a fixed lexical_weight."""
+    from kvalitativ.discover.submodels import lexical_share_of
+
+    assert DiscoverConfig().lexical_share is None and Discoverer().lexical_share is None
+    assert lexical_share_of(Discoverer(clustering="leiden")) == 0.1
+    assert lexical_share_of(Discoverer(clustering="hdbscan")) == 0.0
+    assert lexical_share_of(Discoverer(clustering="leiden", seed_topics=[["skole"]])) == 0.0
+    assert lexical_share_of(Discoverer(clustering="leiden", lexical_weight=0.15)) == 0.0
+    assert lexical_share_of(Discoverer(clustering="leiden", lexical_share=0.25)) == 0.25
+    texts, _, X = two_word_groups(n_per=20)
+    d = Discoverer(clustering="leiden", min_topic_size=5, random_state=0, diversity=0.0).fit(texts, X)
+    e = Discoverer(clustering="leiden", min_topic_size=5, random_state=0, diversity=0.0, lexical_share=0.1).fit(texts, X)
+    assert d.lexical_weight_ == e.lexical_weight_ > 0 and np.array_equal(d.topics_, e.topics_)
 
 
 def test_the_resolved_weight_is_the_formulas():
@@ -120,7 +138,7 @@ def test_same_seed_same_topics(kw):
 
 def test_bad_values_are_refused():
     texts, _, X = overlapping_groups()
-    for s in (-0.1, 1.0):
+    for s in (-0.1, 1.0, "a lot"):
         with pytest.raises(ConfigError, match="lexical_share"):
             leiden(texts, X, lexical_share=s)
     with pytest.raises(ConfigError, match="not both"):

@@ -86,11 +86,12 @@ class Discoverer(CurationMixin, BaseEstimator):
         cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
         the vectors alone. Keywords, centroids, scores and assignment stay on the vectors. Not with
         ``seed_topics`` (guided modelling averages seed-word vectors into the notes' vectors).
-    lexical_share : the words' weight set from the data instead (0 ≤ s < 1; 0 = off, the default):
+    lexical_share : the words' weight set from the data (0 ≤ s < 1, or None: 0.1 with ``leiden``, 0
+        with ``hdbscan``, with ``seed_topics`` or with ``lexical_weight`` > 0; 0 = the vectors alone):
         a is chosen so that the words carry the share s of the similarity's spread, a·σ_w =
         s/(1−s)·(1−a)·σ_e, σ_e and σ_w the standard deviations of the two cosines over 20,000
-        seeded random pairs of notes (:func:`~kvalitativ.discover.lexical.share_weight`). Not with
-        ``lexical_weight`` > 0 nor ``seed_topics``. The weight used is ``lexical_weight_``.
+        seeded random pairs of notes (:func:`~kvalitativ.discover.lexical.share_weight`). A value
+        above 0 not with ``lexical_weight`` > 0 nor ``seed_topics``. The weight used is ``lexical_weight_``.
     center : the vectors Leiden's graph is built on: ``"none"`` (default, the unit vectors),
         ``"mean"`` (the notes' mean subtracted, rows rescaled) or ``"abtt"`` (also the top principal
         direction removed); :mod:`~kvalitativ.discover.centring`. Leiden only, not with
@@ -164,12 +165,16 @@ class Discoverer(CurationMixin, BaseEstimator):
         if float(self.lexical_weight) > 0 and self.seed_topics is not None:
             raise ConfigError("discover: lexical_weight and seed topics (guided) cannot be used together: "
                               "set lexical_weight 0 or turn guided off")
-        if not 0 <= float(self.lexical_share) < 1:
-            raise ConfigError("discover: lexical_share must be at least 0 and below 1 (e.g. 0.1; 0 = off)")
-        if float(self.lexical_share) > 0 and float(self.lexical_weight) > 0:
+        try:
+            share = None if self.lexical_share is None else float(self.lexical_share)
+        except (TypeError, ValueError):
+            share = -1.0
+        if share is not None and not 0 <= share < 1:
+            raise ConfigError("discover: lexical_share must be at least 0 and below 1 (e.g. 0.1; 0 = off), or None")
+        if share and float(self.lexical_weight) > 0:
             raise ConfigError("discover: set lexical_weight or lexical_share, not both "
                               "(lexical_share sets the weight from the data)")
-        if float(self.lexical_share) > 0 and self.seed_topics is not None:
+        if share and self.seed_topics is not None:
             raise ConfigError("discover: lexical_share and seed topics (guided) cannot be used together: "
                               "set lexical_share 0 or turn guided off")
         if self.center not in CENTERS:
@@ -228,13 +233,14 @@ class Discoverer(CurationMixin, BaseEstimator):
 
         X = centred(emb, self.center)  # emb itself with center "none"
         self.lexical_weight_ = float(self.lexical_weight)
-        if float(self.lexical_weight) == 0 and float(self.lexical_share) == 0:
+        share = sub.lexical_share_of(self)
+        if float(self.lexical_weight) == 0 and share == 0:
             return X
         from kvalitativ.discover.lexical import cosine_spreads, lexical_vectors, share_weight, with_words
 
         lex = lexical_vectors(texts, self._analyzer())
-        if float(self.lexical_share) > 0:
-            self.lexical_weight_ = share_weight(*cosine_spreads(X, lex), float(self.lexical_share))
+        if share > 0:
+            self.lexical_weight_ = share_weight(*cosine_spreads(X, lex), share)
         return with_words(X, lex, self.lexical_weight_)
 
     # ------------------------------------------------------------------ fit
@@ -426,6 +432,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._check_fitted()
         params = {k: getattr(self, k) for k in self._PARAMS}
         params["n_neighbors"] = sub.neighbours_of(self)  # the number fitted with, not None: defaults may change
+        params["lexical_share"] = sub.lexical_share_of(self)  # likewise the share fitted with
         params["reducer"] = self.reducer if isinstance(self.reducer, str) else f"<{type(self.reducer).__name__}>"
         texts = getattr(self, "_texts", None)
         reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),
