@@ -167,9 +167,10 @@ class DiscoverConfig:
     #: fitted vectors), with the saved number of neighbours. See docs/benchmarks.md, Discovery
     #: quality, for the agreement with a full fit.
     assignment: str = "centroid"
-    #: The share of words in the similarity Leiden's graph (or UMAP) is built on, 0 to below 1:
+    #: A fixed share of words in the similarity Leiden's graph (or UMAP) is built on, 0 to below 1:
     #: cosine = (1 - a) x the vectors' cosine + a x the cosine of the notes' TF-IDF over their
-    #: keyword lemmas (reduced to 100 dimensions). 0 = the vectors alone. Keywords, centroids and
+    #: keyword lemmas (reduced to 100 dimensions). 0 = no fixed weight (then ``lexical_share``
+    #: sets it from the data; both 0 = the vectors alone). Keywords, centroids and
     #: assignment stay on the vectors. Not with ``guided``. Measured in docs/benchmarks.md,
     #: Discovery quality ("words beside meaning").
     lexical_weight: float = 0.0
