@@ -150,7 +150,8 @@ class DiscoverConfig:
     #: data set with every baseline (seeds 0-4) it is ahead of BERTopic's defaults, + reduce_outliers
     #: and k-means on SIB-200 Danish (NMI 0.492; 0.490 with its 30 neighbours since) and the sample
     #: (0.187; 0.182), with ARI between 5 seeds 0.92 / 0.83 (0.925 / 0.838; UMAP + HDBSCAN 0.60 /
-    #: 0.65); docs/benchmarks.md, Discovery quality. With
+    #: 0.65); since the words joined its graph (``lexical_share``) 0.522 / 0.192, ARI 0.805 / 0.870;
+    #: docs/benchmarks.md, Discovery quality. With
     #: "leiden", min_samples, n_components and outlier_target do nothing (every note gets a topic).
     clustering: str = "leiden"
     #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
