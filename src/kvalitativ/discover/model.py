@@ -84,8 +84,9 @@ class Discoverer(CurationMixin, BaseEstimator):
     lexical_weight : the share a of the words in the clustering step's similarity, 0 ≤ a < 1: the
         clusterer gets each note's e5 vector beside a TF-IDF vector of its keyword lemmas, so the
         cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
-        no fixed weight (``lexical_share`` then sets it; both 0 = the vectors alone). Keywords, centroids, scores and assignment stay on the vectors. Not with
-        ``seed_topics`` (guided modelling averages seed-word vectors into the notes' vectors).
+        no fixed weight (``lexical_share`` then sets it; both 0 = the vectors alone). Keywords,
+        centroids, scores and assignment stay on the vectors. Not with ``seed_topics`` (guided
+        modelling averages seed-word vectors into the notes' vectors).
     lexical_share : the words' weight set from the data (0 ≤ s < 1, or None: 0.1 with ``leiden``, 0
         with ``hdbscan``, with ``seed_topics`` or with ``lexical_weight`` > 0; 0 = the vectors alone):
         a is chosen so that the words carry the share s of the similarity's spread, a·σ_w =

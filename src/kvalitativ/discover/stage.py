@@ -176,6 +176,12 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     else:
         lines = [f"Discovered {len(d.topic_ids_)} topics of at least {d.min_topic_size} notes; {n} notes assigned "
                  f"(outliers {d.outlier_share_:.0%}, {d.outlier_share_before_:.0%} before reduction)."]
+        if getattr(d, "lexical_weight_", 0.0):  # the words beside the vectors in the neighbour graph
+            from kvalitativ.discover.submodels import lexical_share_of
+
+            share = lexical_share_of(d)
+            lines.append(f"The neighbour graph weighs the notes' words {d.lexical_weight_:.3f} beside the vectors"
+                         + (f" (so they carry {share:g} of the similarity's spread)." if share else "."))
     if mapping is not None:
         em = mapping[mapping.is_emergent]
         lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
