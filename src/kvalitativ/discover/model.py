@@ -38,7 +38,7 @@ from kvalitativ.discover.curation import CurationMixin
 from kvalitativ.discover.submodels import as_texts as _as_texts
 from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
-from kvalitativ.discover.centring import CENTERS
+from kvalitativ.discover.graph_input import check_graph_params, clustering_input
 from kvalitativ.discover.labels import topic_labels
 from kvalitativ.discover.nearest import ASSIGNMENTS, centroid_topics, knn_topics
 from kvalitativ.discover.representatives import centroids, normalise, representatives
@@ -81,22 +81,13 @@ class Discoverer(CurationMixin, BaseEstimator):
     language : "da", "en" or "auto" (what most notes read as): the lemmas and stop words of keywords.
     assignment : how ``assign`` places new notes: ``"knn"`` (vote of the ``n_neighbors`` nearest
         fitted notes) or ``"centroid"`` (nearest topic centroid); see :mod:`~kvalitativ.discover.nearest`.
-    lexical_weight : the share a of the words in the clustering step's similarity, 0 ≤ a < 1: the
-        clusterer gets each note's e5 vector beside a TF-IDF vector of its keyword lemmas, so the
-        cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
-        no fixed weight (``lexical_share`` then sets it; both 0 = the vectors alone). Keywords,
-        centroids, scores and assignment stay on the vectors. Not with ``seed_topics`` (guided
-        modelling averages seed-word vectors into the notes' vectors).
-    lexical_share : the words' weight set from the data (0 ≤ s < 1, or None: 0.1 with ``leiden``, 0
-        with ``hdbscan``, with ``seed_topics`` or with ``lexical_weight`` > 0; 0 = the vectors alone):
-        a is chosen so that the words carry the share s of the similarity's spread, a·σ_w =
-        s/(1−s)·(1−a)·σ_e, σ_e and σ_w the standard deviations of the two cosines over 20,000
-        seeded random pairs of notes (:func:`~kvalitativ.discover.lexical.share_weight`). A value
-        above 0 not with ``lexical_weight`` > 0 nor ``seed_topics``. The weight used is ``lexical_weight_``.
-    center : the vectors Leiden's graph is built on: ``"none"`` (default, the unit vectors),
-        ``"mean"`` (the notes' mean subtracted, rows rescaled) or ``"abtt"`` (also the top principal
-        direction removed); :mod:`~kvalitativ.discover.centring`. Leiden only, not with
-        ``seed_topics``; keywords, centroids, scores and assignment stay on the unit vectors.
+    lexical_weight, lexical_share, center : what Leiden's graph is built on
+        (:mod:`~kvalitativ.discover.graph_input`): a fixed weight a of the notes' words beside the
+        vectors (cosine (1 − a)·cos_e5 + a·cos_words; 0 = none), or a set from the data so that the
+        words carry the share s of the similarity's spread (None: 0.1 with ``leiden``, 0 with
+        ``hdbscan``, ``seed_topics`` or a fixed weight; the weight used is ``lexical_weight_``),
+        and the vectors ``"none"`` / ``"mean"``-centred / ``"abtt"`` (Leiden only). Keywords,
+        centroids, scores and assignment stay on the vectors. Not with ``seed_topics``.
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
@@ -161,30 +152,7 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise ConfigError(f"discover: assignment must be one of {', '.join(ASSIGNMENTS)}")
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
-        if not 0 <= float(self.lexical_weight) < 1:
-            raise ConfigError("discover: lexical_weight must be at least 0 and below 1 (e.g. 0.15; 0 = the vectors alone)")
-        if float(self.lexical_weight) > 0 and self.seed_topics is not None:
-            raise ConfigError("discover: lexical_weight and seed topics (guided) cannot be used together: "
-                              "set lexical_weight 0 or turn guided off")
-        try:
-            share = None if self.lexical_share is None else float(self.lexical_share)
-        except (TypeError, ValueError):
-            share = -1.0
-        if share is not None and not 0 <= share < 1:
-            raise ConfigError("discover: lexical_share must be at least 0 and below 1 (e.g. 0.1; 0 = off), or None")
-        if share and float(self.lexical_weight) > 0:
-            raise ConfigError("discover: set lexical_weight or lexical_share, not both "
-                              "(lexical_share sets the weight from the data)")
-        if share and self.seed_topics is not None:
-            raise ConfigError("discover: lexical_share and seed topics (guided) cannot be used together: "
-                              "set lexical_share 0 or turn guided off")
-        if self.center not in CENTERS:
-            raise ConfigError(f"discover: center must be one of {', '.join(CENTERS)} (none = the vectors as they are)")
-        if self.center != "none" and self.clustering != "leiden":
-            raise ConfigError("discover: center works on Leiden's graph only: set clustering leiden or center none")
-        if self.center != "none" and self.seed_topics is not None:
-            raise ConfigError("discover: center and seed topics (guided) cannot be used together: "
-                              "set center none or turn guided off")
+        check_graph_params(self)  # lexical_weight, lexical_share, center (graph_input.py)
         if not 0 <= float(self.diversity) <= 1:
             raise ConfigError("discover: diversity must be between 0 and 1")
         if not 1 <= int(self.n_representative) <= 50:
@@ -226,24 +194,6 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise InputError("discover: embeddings contain NaN or infinite values")
         return normalise(emb).astype(np.float32)
 
-    def _clustering_input(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
-        """What the clustering step gets: the unit vectors (centred with ``center``), with
-        ``lexical_weight`` > 0 or ``lexical_share`` > 0 beside the notes' weighted lexical vectors
-        (:func:`~kvalitativ.discover.lexical.with_words`). Sets ``lexical_weight_``, the weight used."""
-        from kvalitativ.discover.centring import centred
-
-        X = centred(emb, self.center)  # emb itself with center "none"
-        self.lexical_weight_ = float(self.lexical_weight)
-        share = sub.lexical_share_of(self)
-        if float(self.lexical_weight) == 0 and share == 0:
-            return X
-        from kvalitativ.discover.lexical import cosine_spreads, lexical_vectors, share_weight, with_words
-
-        lex = lexical_vectors(texts, self._analyzer())
-        if share > 0:
-            self.lexical_weight_ = share_weight(*cosine_spreads(X, lex), share)
-        return with_words(X, lex, self.lexical_weight_)
-
     # ------------------------------------------------------------------ fit
     def fit(self, texts, embeddings=None, y=None) -> "Discoverer":
         """Fit topics on *texts* (list of notes); *embeddings* (n × dim) are used when given."""
@@ -260,7 +210,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
-        X = self._clustering_input(texts, emb)  # emb itself with lexical_weight 0
+        X = clustering_input(self, texts, emb)  # emb itself with the vectors alone (graph_input.py)
         reducer, clusterer = sub.slots(self, n, X.shape[1])
         self.model_ = BERTopic(
             embedding_model=_backend(self.embedder) if self.embedder is not None else None,
