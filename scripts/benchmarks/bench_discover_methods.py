@@ -41,6 +41,13 @@ graph), seeds 0–4, as ``--core`` scores them.
 vectors alone) beside the same graph built on vectors and words (``discover.lexical_weight`` 0.15
 and 0.3: cosine = (1 − a)·cos_e5 + a·cos of the notes' TF-IDF), seeds 0–4, as ``--core`` scores them.
 
+``--sixth-round`` runs consensus Leiden on the shipped graph beside the sixth round's candidates
+(docs/benchmarks.md): the words on e5's scale (``discover.lexical_share`` 0.1 and 0.25: the
+lexical weight chosen so the words carry that share of the similarity's spread; the weight used is
+printed) and the graph on centred vectors (``discover.center`` mean and abtt), seeds 0–4, as
+``--core`` scores them; ``--combined JSON`` measures other settings the same way (e.g. A and B
+together).
+
 ``--core`` runs the issue's baselines and the candidate defaults with seeds 0–4: gold scores
 averaged over the seeds, and the mean adjusted Rand index between the five seeds' partitions
 (every note; outliers as one more cluster) — the run the default is decided on.
@@ -232,6 +239,8 @@ def core_methods(texts, X, seed, cache):
         "discoverer, hdbscan, min_topic_size 10": disc(clustering="hdbscan"),
         "discoverer, hdbscan, min_topic_size 15": disc(clustering="hdbscan", min_topic_size=15),
         "discoverer, clustering leiden (resolution 1.0 per 1,000 notes)": disc(**leiden(1.0)),
+        "discoverer, clustering leiden, vectors alone (lexical_share 0: the default before the sixth round)":
+            disc(**leiden(1.0), lexical_share=0.0),
         "discoverer, clustering leiden, resolution 0.5 (sensitivity)": disc(**leiden(0.5)),
         "discoverer, clustering leiden, resolution 2.0 (sensitivity)": disc(**leiden(2.0)),
         "umap (pca init, 1000 epochs) + hdbscan 10, all assigned": umap_epochs_hdbscan(texts, X, seed),
@@ -248,7 +257,7 @@ def graph_methods(texts, X, seed):
     from kvalitativ.discover import Discoverer
 
     def disc(graph="fuzzy", **kw):
-        d = Discoverer(random_state=seed, diversity=0.0, **leiden(1.0), **kw)
+        d = Discoverer(random_state=seed, diversity=0.0, lexical_share=0.0, **leiden(1.0), **kw)  # the vectors alone
         d.graph = graph  # read by submodels.slots; a measured variant, not a Discoverer parameter
         return d.fit(texts, X).topics_
 
@@ -269,11 +278,35 @@ def lexical_methods(texts, X, seed):
 
     def disc(w):
         return Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, lexical_weight=w,
-                          **leiden(1.0)).fit(texts, X).topics_
+                          lexical_share=0.0, **leiden(1.0)).fit(texts, X).topics_
 
     out = {"leiden, fuzzy graph, 30 neighbours, vectors alone (shipped)": disc(0.0)}
     for w in LEXICAL_WEIGHTS:
         out[f"leiden, fuzzy graph, 30 neighbours, vectors + words, lexical_weight {w}"] = disc(w)
+    return out
+
+
+#: --sixth-round: the candidates, named before the run (docs/benchmarks.md, sixth round): the words'
+#: share of the similarity's spread (lexical_share) and the vectors the graph is built on (center).
+SIXTH_ROUND = ({"lexical_share": 0.1}, {"lexical_share": 0.25}, {"center": "mean"}, {"center": "abtt"})
+
+
+def sixth_round_methods(texts, X, seed, cache):
+    """--sixth-round: consensus Leiden (1.0 per 1,000 notes, 30 neighbours, named) on the shipped
+    graph and on each candidate of :data:`SIXTH_ROUND` (or ``--combined``'s), the same seed; the
+    weight each ``lexical_share`` resolved to goes to ``cache["resolved"]``."""
+    from kvalitativ.discover import Discoverer
+
+    out = {}
+    for params in ({},) + tuple(cache.get("sixth_round_params") or SIXTH_ROUND):
+        # the words' share named in every row (0 unless the row sets it): the rows stay what they say
+        d = Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, **leiden(1.0),
+                       **{"lexical_share": 0.0, **params}).fit(texts, X)
+        name = ("leiden, fuzzy graph, 30 neighbours, vectors alone (shipped)" if not params else
+                "leiden, fuzzy graph, 30 neighbours, " + ", ".join(f"{k} {v}" for k, v in params.items()))
+        out[name] = d.topics_
+        if params.get("lexical_share"):
+            cache.setdefault("resolved", {}).setdefault(name, set()).add(round(d.lexical_weight_, 6))
     return out
 
 
@@ -283,6 +316,8 @@ def methods(texts, X, seed, cache):
 
     from kvalitativ.discover import Discoverer
 
+    if cache.get("sixth_round"):
+        return sixth_round_methods(texts, X, seed, cache)
     if cache.get("lexical_variants"):
         return lexical_methods(texts, X, seed)
     if cache.get("graph_variants"):
@@ -355,7 +390,8 @@ def seed_stability(texts, X, y, fit=None, **params) -> dict:
 
 
 def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
-                stability_params=None, graph_variants=False, lexical_variants=False) -> dict:
+                stability_params=None, graph_variants=False, lexical_variants=False,
+                sixth_round=False, sixth_round_params=None) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
@@ -365,9 +401,10 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
                 + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
-    core = core or graph_variants or lexical_variants
+    core = core or graph_variants or lexical_variants or sixth_round
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core,
-             "graph_variants": graph_variants, "lexical_variants": lexical_variants}
+             "graph_variants": graph_variants, "lexical_variants": lexical_variants, "sixth_round": sixth_round,
+             "sixth_round_params": sixth_round_params}
     if not cache["skip_silhouette"]:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
     seeds = DECIDE_SEEDS if core else SEEDS
@@ -381,8 +418,11 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
     rows = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in per.items()}
     for m, labs in runs.items():  # mean pairwise ARI between the seeds' partitions (all notes)
         rows[m]["seed_ari"] = float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(labs, 2)]))
-    return {"n": len(texts), "n_without_gold": n_missing, "true_k": cache["true_k"], "methods": rows,
-            "seeds": list(seeds), "seconds": time.perf_counter() - t0}
+    out = {"n": len(texts), "n_without_gold": n_missing, "true_k": cache["true_k"], "methods": rows,
+           "seeds": list(seeds), "seconds": time.perf_counter() - t0}
+    if cache.get("resolved"):  # the lexical_share rows: the weight each resolved to (one per seed if they differ)
+        out["lexical_weight_used"] = {m: sorted(w) for m, w in cache["resolved"].items()}
+    return out
 
 
 def report(res: dict) -> str:
@@ -391,6 +431,8 @@ def report(res: dict) -> str:
         lines += ["", f"{name}: {r['n']} texts ({r['n_without_gold']} without a gold theme, left out of the scores), "
                       f"{r['true_k']} gold themes; mean of seeds {r['seeds']}; {r['seconds']:.0f} s", "",
                   "| method | topics | assigned | NMI | AMI | ARI | seed ARI |", "|---|---|---|---|---|---|---|"]
+        for m, ws in (r.get("lexical_weight_used") or {}).items():
+            lines.insert(-2, f"{m}: lexical weight used {', '.join(f'{w:.4f}' for w in ws)}")
         for m, v in sorted(r["methods"].items(), key=lambda kv: -kv[1]["nmi"]):
             lines.append(f"| {m} | {v['n_clusters']:.1f} | {1 - v['outliers']:.2f} | {v['nmi']:.3f} | {v['ami']:.3f} "
                          f"| {v['ari']:.3f} | {v['seed_ari']:.3f} |")
@@ -426,6 +468,12 @@ def main() -> None:
     ap.add_argument("--lexical-variants", action="store_true",
                     help="only consensus Leiden on the shipped graph and on vectors + words (lexical_weight "
                          f"{', '.join(map(str, LEXICAL_WEIGHTS))}), seeds 0-4")
+    ap.add_argument("--sixth-round", action="store_true",
+                    help="only consensus Leiden on the shipped graph and on the sixth round's candidates "
+                         "(lexical_share 0.1, 0.25; center mean, abtt), seeds 0-4")
+    ap.add_argument("--combined", type=json.loads, default=None, metavar="JSON",
+                    help="with --sixth-round: these settings instead of the candidates, e.g. "
+                         "'[{\"lexical_share\": 0.1, \"center\": \"mean\"}]'")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = cached_e5()
@@ -435,7 +483,8 @@ def main() -> None:
             res[name] = run_dataset(name, *loader(), embedder, skip_silhouette=args.no_silhouette,
                                     stability_only=args.stability_only, core=args.core,
                                     stability_params=args.stability_params, graph_variants=args.graph_variants,
-                                    lexical_variants=args.lexical_variants)
+                                    lexical_variants=args.lexical_variants, sixth_round=args.sixth_round,
+                                    sixth_round_params=args.combined)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

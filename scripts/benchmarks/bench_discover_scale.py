@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, clustering: str | None = None,
-               assignment: str | None = None) -> dict:
+               assignment: str | None = None, lexical_share: float | None = None) -> dict:
     from kvalitativ.pipeline import run_id_for
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
@@ -46,6 +46,8 @@ def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, cl
         config.discover.clustering = clustering
     if assignment:
         config.discover.assignment = assignment
+    if lexical_share is not None:
+        config.discover.lexical_share = lexical_share
     run_id = run_id_for(config)
     res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
     runs = (("stability off", 0), ("stability on", config.discover.stability_seeds))
@@ -150,10 +152,13 @@ def main() -> None:
                          "(default: both)")
     ap.add_argument("--assignment", choices=("knn", "centroid"), default=None,
                     help="discover.assignment for the stage runs (default: the config's)")
+    ap.add_argument("--lexical-share", type=float, default=None,
+                    help="discover.lexical_share for the stage runs (default: the config's; 0 = the vectors alone)")
     args = ap.parse_args()
     work = Path(args.work)
     res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only,
-                                                                  args.clustering, args.assignment)}
+                                                                  args.clustering, args.assignment,
+                                                                  args.lexical_share)}
     if not args.skip_agreement:
         res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work,
                                      (args.clustering,) if args.clustering else ("leiden", "hdbscan"))

@@ -152,7 +152,8 @@ class DiscoverConfig:
     #: data set with every baseline (seeds 0-4) it is ahead of BERTopic's defaults, + reduce_outliers
     #: and k-means on SIB-200 Danish (NMI 0.492; 0.490 with its 30 neighbours since) and the sample
     #: (0.187; 0.182), with ARI between 5 seeds 0.92 / 0.83 (0.925 / 0.838; UMAP + HDBSCAN 0.60 /
-    #: 0.65); docs/benchmarks.md, Discovery quality. With
+    #: 0.65); since the words joined its graph (``lexical_share``) 0.522 / 0.192, ARI 0.805 / 0.870;
+    #: docs/benchmarks.md, Discovery quality. With
     #: "leiden", min_samples, n_components and outlier_target do nothing (every note gets a topic).
     clustering: str = "leiden"
     #: Leiden's modularity resolution per 1,000 notes (clustering "leiden"; at least this value
@@ -169,12 +170,27 @@ class DiscoverConfig:
     #: fitted vectors), with the saved number of neighbours. See docs/benchmarks.md, Discovery
     #: quality, for the agreement with a full fit.
     assignment: str = "centroid"
-    #: The share of words in the similarity Leiden's graph (or UMAP) is built on, 0 to below 1:
+    #: A fixed share of words in the similarity Leiden's graph (or UMAP) is built on, 0 to below 1:
     #: cosine = (1 - a) x the vectors' cosine + a x the cosine of the notes' TF-IDF over their
-    #: keyword lemmas (reduced to 100 dimensions). 0 = the vectors alone. Keywords, centroids and
+    #: keyword lemmas (reduced to 100 dimensions). 0 = no fixed weight (then ``lexical_share``
+    #: sets it from the data; both 0 = the vectors alone). Keywords, centroids and
     #: assignment stay on the vectors. Not with ``guided``. Measured in docs/benchmarks.md,
     #: Discovery quality ("words beside meaning").
     lexical_weight: float = 0.0
+    #: The words' weight in that similarity set from the data: the weight a for which the words
+    #: carry this share s (0 to below 1) of the similarity's spread, a x sd(words' cosines) =
+    #: s / (1 - s) x (1 - a) x sd(vectors' cosines), the two standard deviations over 20,000
+    #: seeded random pairs of notes (no labels). None (default) = 0.1 with ``clustering: leiden``
+    #: (adopted by the sixth round's rule: mean NMI over six sets 0.417 against 0.407 for the
+    #: vectors alone; docs/benchmarks.md, Discovery quality), 0 with ``hdbscan``, with ``guided`` or
+    #: with ``lexical_weight`` above 0. 0 = the vectors alone. The weight used is saved with the model.
+    lexical_share: float | None = None
+    #: The vectors Leiden's neighbour graph is built on: "none" (the unit vectors), "mean" (their
+    #: mean over the notes subtracted and each rescaled to unit length, against the common
+    #: component all e5 vectors share) or "abtt" (also the top principal direction removed).
+    #: Leiden only, not with ``guided``; keywords, centroids and assignment stay on the vectors.
+    #: Measured in docs/benchmarks.md, Discovery quality ("sixth round").
+    center: str = "none"
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
     n_keywords: int = 10

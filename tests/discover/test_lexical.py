@@ -36,16 +36,18 @@ def two_word_groups(n_per=40, seed=0):
 
 
 def fit(texts, X, weight, seed=0, min_topic_size=10, **kw):
+    kw.setdefault("lexical_share", 0.0)  # the fixed weight alone (the default share is the sixth round's)
     return Discoverer(clustering="leiden", min_topic_size=min_topic_size, random_state=seed, diversity=0.0,
                       lexical_weight=weight, **kw).fit(texts, X)
 
 
 def test_default_is_zero_and_zero_gives_the_graph_as_it_was(corpus, embeddings):
-    """Weight 0: the clusterer gets the vectors themselves, and the topics and table are those of
-    the discoverer without the option."""
+    """Weight 0 (and no share): the clusterer gets the vectors themselves, and the topics and table
+    are those of the discoverer without the option."""
     assert DiscoverConfig().lexical_weight == 0.0 and Discoverer().lexical_weight == 0.0
     texts, _ = corpus
-    plain = Discoverer(clustering="leiden", min_topic_size=6, random_state=0, diversity=0.0).fit(texts, embeddings)
+    plain = Discoverer(clustering="leiden", min_topic_size=6, random_state=0, diversity=0.0,
+                       lexical_share=0.0).fit(texts, embeddings)
     zero = fit(texts, embeddings, 0.0, min_topic_size=6)
     assert zero._cluster_emb is zero._emb
     assert np.array_equal(zero.topics_, plain.topics_)

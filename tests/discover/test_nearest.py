@@ -68,7 +68,9 @@ def test_outliers_do_not_vote_and_all_negative_neighbours_take_the_nearest():
 def _arc_discoverer(assignment="knn"):
     fitted, topics, new = _arc_and_blob()
     texts = [f"bue note {i} ord{i % 5}" if t == 0 else f"klat note {i} tekst{i % 3}" for i, t in enumerate(topics)]
-    d = Discoverer(min_topic_size=5, reducer="pca", diversity=0.0, n_neighbors=5, assignment=assignment)
+    # the vectors alone make the graph (the texts are only names here, their words no topic)
+    d = Discoverer(min_topic_size=5, reducer="pca", diversity=0.0, n_neighbors=5, assignment=assignment,
+                   lexical_share=0.0)
     d.fit(texts, np.c_[fitted, np.zeros((len(fitted), 1), np.float32)])
     return d, np.c_[new, np.zeros((1, 1), np.float32)]
 

@@ -13,6 +13,13 @@ least :data:`MIN_DF` notes, reduced by TruncatedSVD to :data:`DIM` dimensions an
 length. It is built from the notes the discoverer fits, deterministically: each distinct text once
 (sorted, so the notes' order does not matter and copies get bit-identical rows), a fixed SVD seed.
 A note without any counted term has a zero lexical block (its cosine is then e5's alone, scaled).
+
+``lexical_share`` s sets the weight from the data instead (:func:`share_weight`): the two cosines'
+standard deviations σ_e (the clustering step's vectors) and σ_w (the lexical vectors) are
+estimated on :data:`SPREAD_PAIRS` random pairs of notes (seed :data:`SPREAD_SEED`, fixed: the
+weight does not depend on the clustering seed), and a is chosen so that the words carry the
+share s of the similarity's spread: a·σ_w = s/(1−s)·(1−a)·σ_e, i.e.
+a = r·σ_e / (σ_w + r·σ_e) with r = s/(1−s). No labels are involved.
 """
 
 from __future__ import annotations
@@ -23,12 +30,17 @@ import numpy as np
 
 from kvalitativ.discover.representatives import normalise
 
-__all__ = ["DIM", "MIN_DF", "lexical_vectors", "with_words"]
+__all__ = ["DIM", "MIN_DF", "SPREAD_PAIRS", "SPREAD_SEED", "cosine_spreads", "lexical_vectors", "share_weight",
+           "with_words"]
 
 #: Dimensions the TF-IDF matrix is reduced to (fewer when the vocabulary or the notes are fewer).
 DIM = 100
 #: A term counts when it occurs in at least this many notes (lowered to 1 when none does).
 MIN_DF = 2
+#: Random pairs of notes the cosines' spreads are estimated on (``lexical_share``).
+SPREAD_PAIRS = 20_000
+#: The seed those pairs are drawn with (fixed, not the clustering seed).
+SPREAD_SEED = 0
 
 
 def lexical_vectors(texts: list[str], analyzer, dim: int = DIM, min_df: int = MIN_DF) -> np.ndarray:
@@ -62,3 +74,29 @@ def with_words(emb: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarra
     if w == 0:
         return emb
     return np.hstack([math.sqrt(1.0 - w) * normalise(emb), math.sqrt(w) * normalise(lexical)]).astype(np.float32)
+
+
+def cosine_spreads(emb: np.ndarray, lexical: np.ndarray, n_pairs: int = SPREAD_PAIRS,
+                   seed: int = SPREAD_SEED) -> tuple[float, float]:
+    """(σ_e, σ_w): the standard deviations of the cosines of *emb*'s and of *lexical*'s rows over
+    *n_pairs* random pairs of different notes (drawn with *seed*)."""
+    n = len(emb)
+    if n < 2:
+        return 0.0, 0.0
+    rng = np.random.default_rng(int(seed))
+    i = rng.integers(0, n, size=int(n_pairs))
+    j = rng.integers(0, n - 1, size=int(n_pairs))
+    j = j + (j >= i)  # a note is not paired with itself
+    e, w = normalise(emb), normalise(lexical)
+    return (float(np.einsum("ij,ij->i", e[i], e[j]).std()), float(np.einsum("ij,ij->i", w[i], w[j]).std()))
+
+
+def share_weight(sigma_e: float, sigma_w: float, share: float) -> float:
+    """The weight a that gives the words the share *share* (s) of the similarity's spread:
+    a·σ_w = s/(1−s)·(1−a)·σ_e, so a = r·σ_e / (σ_w + r·σ_e) with r = s/(1−s); 0 when s is 0 or
+    the words' cosines do not vary (they could carry no share: the vectors alone)."""
+    s = float(share)
+    if s <= 0 or float(sigma_w) <= 0:
+        return 0.0
+    r = s / (1.0 - s)
+    return r * float(sigma_e) / (float(sigma_w) + r * float(sigma_e))

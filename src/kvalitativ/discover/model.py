@@ -38,6 +38,7 @@ from kvalitativ.discover.curation import CurationMixin
 from kvalitativ.discover.submodels import as_texts as _as_texts
 from kvalitativ.discover.submodels import auto_label, seed_topics_from_codebook
 from kvalitativ.discover.backend import _backend, _quiet_bertopic
+from kvalitativ.discover.graph_input import check_graph_params, clustering_input
 from kvalitativ.discover.labels import topic_labels
 from kvalitativ.discover.nearest import ASSIGNMENTS, centroid_topics, knn_topics
 from kvalitativ.discover.representatives import centroids, normalise, representatives
@@ -80,11 +81,13 @@ class Discoverer(CurationMixin, BaseEstimator):
     language : "da", "en" or "auto" (what most notes read as): the lemmas and stop words of keywords.
     assignment : how ``assign`` places new notes: ``"knn"`` (vote of the ``n_neighbors`` nearest
         fitted notes) or ``"centroid"`` (nearest topic centroid); see :mod:`~kvalitativ.discover.nearest`.
-    lexical_weight : the share a of the words in the clustering step's similarity, 0 ≤ a < 1: the
-        clusterer gets each note's e5 vector beside a TF-IDF vector of its keyword lemmas, so the
-        cosine is (1 − a)·cos_e5 + a·cos_words (:mod:`~kvalitativ.discover.lexical`); 0 (default) =
-        the vectors alone. Keywords, centroids, scores and assignment stay on the vectors. Not with
-        ``seed_topics`` (guided modelling averages seed-word vectors into the notes' vectors).
+    lexical_weight, lexical_share, center : what Leiden's graph is built on
+        (:mod:`~kvalitativ.discover.graph_input`): a fixed weight a of the notes' words beside the
+        vectors (cosine (1 − a)·cos_e5 + a·cos_words; 0 = none), or a set from the data so that the
+        words carry the share s of the similarity's spread (None: 0.1 with ``leiden``, 0 with
+        ``hdbscan``, ``seed_topics`` or a fixed weight; the weight used is ``lexical_weight_``),
+        and the vectors ``"none"`` / ``"mean"``-centred / ``"abtt"`` (Leiden only). Keywords,
+        centroids, scores and assignment stay on the vectors. Not with ``seed_topics``.
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
@@ -108,7 +111,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                  n_keywords=_D.n_keywords, diversity=_D.diversity, n_representative=_D.n_representative,
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
                  curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
-                 assignment=_D.assignment, lexical_weight=_D.lexical_weight):
+                 assignment=_D.assignment, lexical_weight=_D.lexical_weight, lexical_share=_D.lexical_share,
+                 center=_D.center):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -128,11 +132,14 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.language = language
         self.clustering, self.resolution, self.assignment = clustering, resolution, assignment
         self.lexical_weight = lexical_weight
+        self.lexical_share = lexical_share
+        self.center = center
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
-               "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight")
+               "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight",
+               "lexical_share", "center")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -145,11 +152,7 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise ConfigError(f"discover: assignment must be one of {', '.join(ASSIGNMENTS)}")
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
-        if not 0 <= float(self.lexical_weight) < 1:
-            raise ConfigError("discover: lexical_weight must be at least 0 and below 1 (e.g. 0.15; 0 = the vectors alone)")
-        if float(self.lexical_weight) > 0 and self.seed_topics is not None:
-            raise ConfigError("discover: lexical_weight and seed topics (guided) cannot be used together: "
-                              "set lexical_weight 0 or turn guided off")
+        check_graph_params(self)  # lexical_weight, lexical_share, center (graph_input.py)
         if not 0 <= float(self.diversity) <= 1:
             raise ConfigError("discover: diversity must be between 0 and 1")
         if not 1 <= int(self.n_representative) <= 50:
@@ -191,15 +194,6 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise InputError("discover: embeddings contain NaN or infinite values")
         return normalise(emb).astype(np.float32)
 
-    def _clustering_input(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
-        """What the clustering step gets: the unit vectors, with ``lexical_weight`` > 0 beside the
-        notes' weighted lexical vectors (:func:`~kvalitativ.discover.lexical.with_words`)."""
-        if float(self.lexical_weight) == 0:
-            return emb
-        from kvalitativ.discover.lexical import lexical_vectors, with_words
-
-        return with_words(emb, lexical_vectors(texts, self._analyzer()), float(self.lexical_weight))
-
     # ------------------------------------------------------------------ fit
     def fit(self, texts, embeddings=None, y=None) -> "Discoverer":
         """Fit topics on *texts* (list of notes); *embeddings* (n × dim) are used when given."""
@@ -216,7 +210,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._fit_vocabulary(texts)
         seeds = self._seed_lists()
         self.seed_topic_list_ = seeds
-        X = self._clustering_input(texts, emb)  # emb itself with lexical_weight 0
+        X = clustering_input(self, texts, emb)  # emb itself with the vectors alone (graph_input.py)
         reducer, clusterer = sub.slots(self, n, X.shape[1])
         self.model_ = BERTopic(
             embedding_model=_backend(self.embedder) if self.embedder is not None else None,
@@ -389,6 +383,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         self._check_fitted()
         params = {k: getattr(self, k) for k in self._PARAMS}
         params["n_neighbors"] = sub.neighbours_of(self)  # the number fitted with, not None: defaults may change
+        params["lexical_share"] = sub.lexical_share_of(self)  # likewise the share fitted with
         params["reducer"] = self.reducer if isinstance(self.reducer, str) else f"<{type(self.reducer).__name__}>"
         texts = getattr(self, "_texts", None)
         reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),
@@ -399,7 +394,8 @@ class Discoverer(CurationMixin, BaseEstimator):
                 "dim": self.dim_, "n_documents": self.n_documents_, "topic_ids": [int(t) for t in self.topic_ids_],
                 "labels": {str(k): v for k, v in self.labels_.items()}, "curation": self.curation_,
                 "outlier_share": self.outlier_share_, "outlier_share_before": self.outlier_share_before_,
-                "outlier_threshold": self.outlier_threshold_}
+                "outlier_threshold": self.outlier_threshold_,
+                "lexical_weight_used": getattr(self, "lexical_weight_", float(self.lexical_weight))}
         frames = {"topics": self.topic_info_, "topic_terms": self.topic_terms_,
                   "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
                                                                  "text"]),
@@ -438,6 +434,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         d.outlier_share_ = meta.get("outlier_share")
         d.outlier_share_before_ = meta.get("outlier_share_before")
         d.outlier_threshold_ = meta.get("outlier_threshold")
+        d.lexical_weight_ = float(meta.get("lexical_weight_used", d.lexical_weight))
         d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
         d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
         info = parts["frames"]["topics"].copy()

@@ -85,6 +85,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
             n_components=dc.n_components, min_samples=dc.min_samples, clustering=dc.clustering, resolution=dc.resolution,
             assignment=dc.assignment, lexical_weight=dc.lexical_weight,
+            lexical_share=dc.lexical_share, center=dc.center,
             outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
@@ -175,6 +176,12 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     else:
         lines = [f"Discovered {len(d.topic_ids_)} topics of at least {d.min_topic_size} notes; {n} notes assigned "
                  f"(outliers {d.outlier_share_:.0%}, {d.outlier_share_before_:.0%} before reduction)."]
+        if getattr(d, "lexical_weight_", 0.0):  # the words beside the vectors in the neighbour graph
+            from kvalitativ.discover.submodels import lexical_share_of
+
+            share = lexical_share_of(d)
+            lines.append(f"The neighbour graph weighs the notes' words {d.lexical_weight_:.3f} beside the vectors"
+                         + (f" (so they carry {share:g} of the similarity's spread)." if share else "."))
     if mapping is not None:
         em = mapping[mapping.is_emergent]
         lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"

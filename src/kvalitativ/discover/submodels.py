@@ -117,6 +117,22 @@ def neighbours_of(d) -> int:
     return DEFAULT_NEIGHBORS.get(getattr(d, "clustering", "hdbscan"), DEFAULT_NEIGHBORS["hdbscan"])
 
 
+#: The words' share of the graph's similarity spread with ``lexical_share`` None: 0.1 with Leiden
+#: (the sixth round's rule, docs/benchmarks.md), none with HDBSCAN (not measured there).
+DEFAULT_LEXICAL_SHARE = {"leiden": 0.1, "hdbscan": 0.0}
+
+
+def lexical_share_of(d) -> float:
+    """The words' share of the spread discoverer *d* uses: its ``lexical_share``, or with None the
+    default of its clustering (:data:`DEFAULT_LEXICAL_SHARE`), 0 when it is guided (``seed_topics``)
+    or has a fixed ``lexical_weight`` above 0."""
+    if getattr(d, "lexical_share", None) is not None:
+        return float(d.lexical_share)
+    if float(getattr(d, "lexical_weight", 0.0) or 0.0) > 0 or getattr(d, "seed_topics", None) is not None:
+        return 0.0
+    return DEFAULT_LEXICAL_SHARE.get(getattr(d, "clustering", "hdbscan"), 0.0)
+
+
 def leiden_resolution(per_1000: float, n: int) -> float:
     """Leiden's modularity resolution for *n* notes: *per_1000* × n / 1,000 (at least *per_1000*).
 
