@@ -380,77 +380,16 @@ class Discoverer(CurationMixin, BaseEstimator):
     def to_parts(self) -> dict:
         """The fitted model as raw parts (see :mod:`kvalitativ.discover.persist`): ``meta`` (JSON),
         ``bertopic`` (the BERTopic object), ``arrays`` and ``frames``; nothing that needs pickle."""
-        self._check_fitted()
-        params = {k: getattr(self, k) for k in self._PARAMS}
-        params["n_neighbors"] = sub.neighbours_of(self)  # the number fitted with, not None: defaults may change
-        params["lexical_share"] = sub.lexical_share_of(self)  # likewise the share fitted with
-        params["reducer"] = self.reducer if isinstance(self.reducer, str) else f"<{type(self.reducer).__name__}>"
-        texts = getattr(self, "_texts", None)
-        reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),
-                 "text": texts[doc] if texts is not None else getattr(self, "_rep_texts", {}).get(int(doc))}
-                for row in self.topic_info_.itertuples()
-                for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity))]
-        meta = {"params": params, "seed_topic_list": self.seed_topic_list_, "analyzer": self._analyzer().to_dict(),
-                "dim": self.dim_, "n_documents": self.n_documents_, "topic_ids": [int(t) for t in self.topic_ids_],
-                "labels": {str(k): v for k, v in self.labels_.items()}, "curation": self.curation_,
-                "outlier_share": self.outlier_share_, "outlier_share_before": self.outlier_share_before_,
-                "outlier_threshold": self.outlier_threshold_,
-                "lexical_weight_used": getattr(self, "lexical_weight_", float(self.lexical_weight))}
-        frames = {"topics": self.topic_info_, "topic_terms": self.topic_terms_,
-                  "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
-                                                                 "text"]),
-                  "assignments": pd.DataFrame({"topic_id": self.topics_, "score": self.scores_})}
-        arrays = {"centroids": np.asarray(self.centroids_, dtype=np.float32),
-                  "mean_embedding": np.asarray(self.mean_embedding_, dtype=np.float32)}
-        if self.assignment == "knn" and getattr(self, "fit_vectors_", None) is not None:
-            # only the vote needs them: a centroid model keeps no per-note vectors on disk
-            arrays["fit_vectors"] = np.asarray(self.fit_vectors_, dtype=np.float16)
-        return {"meta": meta, "bertopic": self.model_, "arrays": arrays, "frames": frames}
+        from kvalitativ.discover.persist import model_parts
+
+        return model_parts(self)
 
     @classmethod
     def from_parts(cls, parts: dict, embedder=None) -> "Discoverer":
         """A fitted discoverer rebuilt from :meth:`to_parts`' parts (as read back from disk)."""
-        meta = parts["meta"]
-        params = dict(meta["params"])
-        reducer = params.pop("reducer", "umap")
-        params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
-        params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
-        d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
-        m = parts["bertopic"]
-        ap = meta.get("analyzer") or {}
-        d.language_ = ap.get("language", "da")  # saved before languages: Danish
-        m.vectorizer_model.analyzer = DanishAnalyzer(
-            stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
-            min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True), language=d.language_)
-        d.model_ = m
-        vocab = m.vectorizer_model.vocabulary_
-        d.vocabulary_ = sorted(vocab, key=vocab.get)
-        d.seed_topic_list_ = meta.get("seed_topic_list")
-        d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
-        d.dim_, d.n_documents_ = int(meta["dim"]), int(meta["n_documents"])
-        d.topic_ids_ = np.asarray(meta["topic_ids"], dtype=int)
-        d.labels_ = {int(k): v for k, v in meta.get("labels", {}).items()}
-        d.curation_ = list(meta.get("curation") or [])
-        d.outlier_share_ = meta.get("outlier_share")
-        d.outlier_share_before_ = meta.get("outlier_share_before")
-        d.outlier_threshold_ = meta.get("outlier_threshold")
-        d.lexical_weight_ = float(meta.get("lexical_weight_used", d.lexical_weight))
-        d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
-        d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
-        info = parts["frames"]["topics"].copy()
-        for col in ("keywords", "weights", "representative_docs", "representative_similarity"):
-            info[col] = info[col].map(list)
-        d.topic_info_, d.topic_terms_ = info, parts["frames"]["topic_terms"]
-        reps = parts["frames"]["representatives"]
-        d._rep_texts = dict(zip(reps.doc_index.astype(int), reps.text))
-        asg = parts["frames"]["assignments"]
-        d.topics_, d.scores_ = asg.topic_id.to_numpy(dtype=int), asg.score.to_numpy(dtype=float)
-        d._texts, d._emb, d._cluster_emb = None, None, None
-        d.curation_report_ = pd.DataFrame(columns=["step", "op", "old_topic", "new_topic", "similarity", "applied"])
-        if d.centroids_.shape != (len(d.topic_ids_), d.dim_):
-            raise InputError(f"centroids.npy has shape {d.centroids_.shape}, expected ({len(d.topic_ids_)}, "
-                             f"{d.dim_}); the model folder is damaged: save the model again")
-        return d
+        from kvalitativ.discover.persist import model_from_parts
+
+        return model_from_parts(cls, parts, embedder=embedder)
 
     def save(self, path) -> None:
         """Save without pickle: BERTopic safetensors + JSON + Parquet/NumPy (see persist.py)."""

@@ -35,9 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kvalitativ.discover import submodels as sub
 from kvalitativ.errors import InputError
+from kvalitativ.text.lemmas import DanishAnalyzer
 
-__all__ = ["save_parts", "load_parts", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save_parts", "load_parts", "model_parts", "model_from_parts", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "kvalitativ-discoverer"
 FORMAT_VERSION = 2
@@ -161,3 +163,80 @@ def load_parts(path, embedder=None) -> dict:
               for name in ("topics", "topic_terms", "representatives", "assignments")}
     arrays.update(_fit_vectors(path, len(frames["assignments"]), int(meta["dim"])))
     return {"meta": meta, "bertopic": model, "arrays": arrays, "frames": frames}
+
+
+def model_parts(d) -> dict:
+    """A fitted :class:`~kvalitativ.discover.model.Discoverer` as raw parts: ``meta`` (JSON),
+    ``bertopic`` (the BERTopic object), ``arrays`` and ``frames``; nothing that needs pickle."""
+    d._check_fitted()
+    params = {k: getattr(d, k) for k in d._PARAMS}
+    params["n_neighbors"] = sub.neighbours_of(d)  # the number fitted with, not None: defaults may change
+    params["lexical_share"] = sub.lexical_share_of(d)  # likewise the share fitted with
+    params["reducer"] = d.reducer if isinstance(d.reducer, str) else f"<{type(d.reducer).__name__}>"
+    texts = getattr(d, "_texts", None)
+    reps = [{"topic_id": row.topic_id, "rank": rank + 1, "doc_index": int(doc), "similarity": float(sim),
+             "text": texts[doc] if texts is not None else getattr(d, "_rep_texts", {}).get(int(doc))}
+            for row in d.topic_info_.itertuples()
+            for rank, (doc, sim) in enumerate(zip(row.representative_docs, row.representative_similarity))]
+    meta = {"params": params, "seed_topic_list": d.seed_topic_list_, "analyzer": d._analyzer().to_dict(),
+            "dim": d.dim_, "n_documents": d.n_documents_, "topic_ids": [int(t) for t in d.topic_ids_],
+            "labels": {str(k): v for k, v in d.labels_.items()}, "curation": d.curation_,
+            "outlier_share": d.outlier_share_, "outlier_share_before": d.outlier_share_before_,
+            "outlier_threshold": d.outlier_threshold_,
+            "lexical_weight_used": getattr(d, "lexical_weight_", float(d.lexical_weight))}
+    frames = {"topics": d.topic_info_, "topic_terms": d.topic_terms_,
+              "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
+                                                             "text"]),
+              "assignments": pd.DataFrame({"topic_id": d.topics_, "score": d.scores_})}
+    arrays = {"centroids": np.asarray(d.centroids_, dtype=np.float32),
+              "mean_embedding": np.asarray(d.mean_embedding_, dtype=np.float32)}
+    if d.assignment == "knn" and getattr(d, "fit_vectors_", None) is not None:
+        # only the vote needs them: a centroid model keeps no per-note vectors on disk
+        arrays["fit_vectors"] = np.asarray(d.fit_vectors_, dtype=np.float16)
+    return {"meta": meta, "bertopic": d.model_, "arrays": arrays, "frames": frames}
+
+
+def model_from_parts(cls, parts: dict, embedder=None):
+    """A fitted discoverer of class *cls* rebuilt from :func:`model_parts`' parts (as read back
+    from disk)."""
+    meta = parts["meta"]
+    params = dict(meta["params"])
+    reducer = params.pop("reducer", "umap")
+    params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
+    params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
+    d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
+    m = parts["bertopic"]
+    ap = meta.get("analyzer") or {}
+    d.language_ = ap.get("language", "da")  # saved before languages: Danish
+    m.vectorizer_model.analyzer = DanishAnalyzer(
+        stop_words=ap.get("stop_words"), ngram_range=tuple(ap.get("ngram_range", (1, 1))),
+        min_length=ap.get("min_length", 2), lemmatize=ap.get("lemmatize", True), language=d.language_)
+    d.model_ = m
+    vocab = m.vectorizer_model.vocabulary_
+    d.vocabulary_ = sorted(vocab, key=vocab.get)
+    d.seed_topic_list_ = meta.get("seed_topic_list")
+    d.seed_topics = d.seed_topic_list_  # so that refit() stays guided by the same seed words
+    d.dim_, d.n_documents_ = int(meta["dim"]), int(meta["n_documents"])
+    d.topic_ids_ = np.asarray(meta["topic_ids"], dtype=int)
+    d.labels_ = {int(k): v for k, v in meta.get("labels", {}).items()}
+    d.curation_ = list(meta.get("curation") or [])
+    d.outlier_share_ = meta.get("outlier_share")
+    d.outlier_share_before_ = meta.get("outlier_share_before")
+    d.outlier_threshold_ = meta.get("outlier_threshold")
+    d.lexical_weight_ = float(meta.get("lexical_weight_used", d.lexical_weight))
+    d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
+    d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
+    info = parts["frames"]["topics"].copy()
+    for col in ("keywords", "weights", "representative_docs", "representative_similarity"):
+        info[col] = info[col].map(list)
+    d.topic_info_, d.topic_terms_ = info, parts["frames"]["topic_terms"]
+    reps = parts["frames"]["representatives"]
+    d._rep_texts = dict(zip(reps.doc_index.astype(int), reps.text))
+    asg = parts["frames"]["assignments"]
+    d.topics_, d.scores_ = asg.topic_id.to_numpy(dtype=int), asg.score.to_numpy(dtype=float)
+    d._texts, d._emb, d._cluster_emb = None, None, None
+    d.curation_report_ = pd.DataFrame(columns=["step", "op", "old_topic", "new_topic", "similarity", "applied"])
+    if d.centroids_.shape != (len(d.topic_ids_), d.dim_):
+        raise InputError(f"centroids.npy has shape {d.centroids_.shape}, expected ({len(d.topic_ids_)}, "
+                         f"{d.dim_}); the model folder is damaged: save the model again")
+    return d
