@@ -25,6 +25,7 @@ from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio
 from kvalitativ.io.atomic import write_text_atomic
 from kvalitativ.report import figures as F
 from kvalitativ.report.units import match_unit
+from kvalitativ.report.words import method_phrase, word
 
 __all__ = ["render_report", "build_figures", "report_context"]
 
@@ -34,11 +35,12 @@ _PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "da",
                 "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
 
 
-def _env() -> Environment:
+def _env(language: str = "da") -> Environment:
     env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(pct=fmt_pct, num=fmt_num, int=fmt_int, ratio=fmt_ratio, pp=fmt_pp, missing=is_missing,
-                       valence=lambda v: F.VALENCE_WORDS.get(str(v), str(v)), value=_fmt_value)
+                       valence=lambda v: F.VALENCE_WORDS.get(str(v), str(v)), value=_fmt_value,
+                       model_name=lambda v: word("model", v, language), coder=lambda v: word("coder", v, language))
     return env
 
 
@@ -291,6 +293,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "note_rule": _first(associations, "note_rule"),
         "min_cell": int(meta.get("min_cell") or 5),
         "overview": _overview(tables, meta),
+        "method_phrase": method_phrase(_overview(tables, meta).get("methods"), meta.get("language")),
         "themes": theme_rows,
         "labels": labels,
         "quotes": quote_map,
@@ -411,7 +414,7 @@ def render_report(
     ctx["figures"] = _figure_html(figs)
     ctx["n_figures"] = len(figs)
     ctx["plotlyjs"] = Markup(get_plotlyjs().replace("</script", "<\\/script"))
-    template = _env().get_template("unit.html" if unit else "report.html")
+    template = _env((meta or {}).get("language") or "da").get_template("unit.html" if unit else "report.html")
     html = template.render(**ctx, ctx=ctx)
     out_path = Path(out_path)
     write_text_atomic(out_path, html)
