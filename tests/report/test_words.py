@@ -37,3 +37,13 @@ def test_added_value_models_in_danish(report_tables, meta, tmp_path):
     text = _text(render_report(report_tables, tmp_path / "r.html", meta=meta).read_text(encoding="utf-8"))
     assert "Tilfører notaterne noget" in text
     assert "Tallene alene" in text and "quantitative" not in text
+
+
+def test_association_table_says_why_its_person_counts_are_lower(report_tables, meta, tmp_path):
+    assoc = report_tables["associations"].assign(population_label="elever")
+    html = render_report({**report_tables, "associations": assoc}, tmp_path / "r.html", meta=meta).read_text(encoding="utf-8")
+    text = _text(html)
+    table_end = text.index("Tilfører notaterne noget") if "Tilfører notaterne noget" in text else len(text)
+    below = text[text.index("Sammenhæng med"):table_end]
+    assert re.search(r"«Med temaet» tæller kun elever med oplysninger om udfaldet og kun notater skrevet før "
+                     r"udfaldet; derfor kan antallet være lavere end under «Temaernes udbredelse».", below)
