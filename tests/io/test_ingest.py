@@ -96,3 +96,21 @@ def test_cpr_person_ids_are_pseudonymised_consistently(tmp_path):
     assert frame.loc[0, "person_id"] == out[0]
     assert frame.loc[0, "absence_pct"] == 12.5 and frame.loc[0, "dropout"] == 1
     assert str(frame.loc[0, "outcome_date"].date()) == "2024-08-01"
+
+
+def test_missing_text_column_suggests_the_column_that_reads_like_text(tmp_path):
+    rows = [("N1", "E1", "Østre Skole", "Kommer for sent de fleste dage og virker træt."),
+            ("N2", "E2", "Østre Skole", "Arbejder godt sammen med de andre i gruppen."),
+            ("N3", "E3", "Vestre Skole", "Drøftes på næste teammøde.")]
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "ElevID", "Skole", "Bemærkning"], rows)
+    with pytest.raises(InputError, match="Closest header: 'Bemærkning'") as info:
+        ingest_notes(path, privacy=NO_REDACT)
+    assert "NotatID" not in str(info.value).split("Closest header")[1]
+    assert "--text-col" in str(info.value)
+
+
+def test_missing_text_column_never_suggests_an_id_column(tmp_path):
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "Løbenummer"], [("N1", "100231"), ("N2", "100232")])
+    with pytest.raises(InputError, match="no text column found") as info:
+        ingest_notes(path, privacy=NO_REDACT)
+    assert "Closest header" not in str(info.value)

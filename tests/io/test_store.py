@@ -54,6 +54,33 @@ def test_round_trip_every_format(tmp_path):
     pd.testing.assert_frame_equal(from_db, expected, check_dtype=False)
 
 
+def test_danish_csv_booleans_as_1_0_and_floats_rounded_but_parquet_exact(tmp_path):
+    frame = pd.DataFrame({
+        "theme_id": ["a", "b", "c", "d"],
+        "share": [0.42767746288252584, 1 / 3, np.nan, 2.5e-09 / 3],
+        "big": [1234567.891, 12.0, 0.0, -98765.4321],
+        "suppressed": [True, False, True, False],
+        "maybe": pd.array([True, None, False, True], dtype="boolean"),
+    })
+    write_tables(tmp_path, {"csv_da_test": frame}, run_id="r1")
+    text = (tmp_path / "csv_da" / "csv_da_test.csv").read_text(encoding="utf-8-sig")
+    assert "True" not in text and "False" not in text
+    assert "0,427677;" in text and "42767746" not in text
+    danish = pd.read_csv(tmp_path / "csv_da" / "csv_da_test.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert danish["share"].tolist()[:2] == [0.427677, 0.333333] and np.isnan(danish["share"][2])
+    assert danish["share"][3] == pytest.approx(8.33333e-10, rel=1e-9)
+    assert danish["big"].tolist() == [1234568.0, 12.0, 0.0, -98765.4]
+    assert danish["suppressed"].tolist() == [1, 0, 1, 0]
+    assert danish["maybe"].astype("Int64").tolist() == [1, pd.NA, 0, 1]
+    # the machine CSV, Parquet and DuckDB keep every digit and the booleans
+    parquet = pd.read_parquet(tmp_path / "parquet" / "csv_da_test.parquet")
+    assert parquet["share"][0] == 0.42767746288252584 and parquet["suppressed"].dtype == bool
+    machine = pd.read_csv(tmp_path / "csv" / "csv_da_test.csv")
+    assert machine["share"][0] == 0.42767746288252584 and machine["suppressed"].tolist() == [True, False, True, False]
+    db = duckdb.connect(str(tmp_path / "kvalitativ.duckdb"), read_only=True)
+    assert db.execute("SELECT share FROM csv_da_test WHERE theme_id = 'a'").fetchall()[0][0] == 0.42767746288252584
+
+
 def test_csv_formulas_are_neutralised_but_parquet_keeps_values(tmp_path):
     write_tables(tmp_path, {"t": table()}, run_id="r1")
     for kind in ("csv", "csv_da"):

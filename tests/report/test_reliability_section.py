@@ -22,8 +22,9 @@ def test_reliability_section_lists_coder_pairs(tmp_path, report_tables):
     reliability = reliability_table(pd.DataFrame(rows), n_boot=50)
     html = render_report({**report_tables, "reliability": reliability}, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Pålidelighed: mennesker og model" in html
-    for coder in ("anna", "model_before", "model_after"):
+    for coder in ("anna", "modellen før genoptræning", "modellen efter genoptræning"):  # model names in Danish
         assert f"<td>{coder}</td>" in html
+    assert "model_before" not in html and "model_after" not in html
 
 
 def test_themes_sharing_a_label_still_render(tmp_path, report_tables):

@@ -15,7 +15,7 @@ from kvalitativ.commands._common import echo_summary
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write, e.g. out/report.html.")
 @click.option("--unit", default=None, metavar="NAME",
-              help="Write a one-unit brief for this unit (school) instead of the whole report.")
+              help="Write a one-unit brief for this unit (school) instead of the whole report; case is ignored.")
 @click.option("--title", default=None, help="Report title (default: from the config, else 'Kvalitativ evidens').")
 @click.option("--municipality", default=None, help="Municipality name shown under the title.")
 def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | None, municipality: str | None) -> None:
@@ -28,8 +28,8 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
 
     \b
     Example:
-      kvalitativ report --tables out/ --out out/report.html
-      kvalitativ report --tables out/ --unit Nordskolen --out out/nordskolen.html
+      kvalitativ report --tables out/sample --out out/report.html
+      kvalitativ report --tables out/sample --unit Østerbyskolen --out out/oesterbyskolen.html
     """
     from kvalitativ.report.stage import report_from_dir
 

@@ -42,8 +42,12 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^0-9a-zæøå]", "", str(header).lower())
 
 
-def resolve_columns(headers: list[str], mapping: ColumnMapping | None, path: object = "<input>") -> tuple[dict[str, str], list[str]]:
-    """Return ({canonical: header}, name_headers) for an export's headers."""
+def resolve_columns(headers: list[str], mapping: ColumnMapping | None, path: object = "<input>",
+                    frame=None) -> tuple[dict[str, str], list[str]]:
+    """Return ({canonical: header}, name_headers) for an export's headers.
+
+    ``frame`` (the export's rows, optional) lets a missing text column's message suggest the
+    column whose values read most like text, rather than the header spelled most like one."""
     mapping = mapping or ColumnMapping()
     normal = {normalise_header(h): h for h in headers}
     resolved: dict[str, str] = {}
@@ -61,7 +65,9 @@ def resolve_columns(headers: list[str], mapping: ColumnMapping | None, path: obj
                 break
     for canonical in REQUIRED:
         if canonical not in resolved:
-            raise InputError(_missing_message(path, None, headers, canonical))
+            suggest = _text_like_column(frame, headers, set(resolved.values())) if canonical == "text" else None
+            raise InputError(_missing_message(path, None, headers, canonical, suggest=suggest,
+                                              by_values=frame is not None and canonical == "text"))
     if mapping.names is not None:
         missing = [n for n in mapping.names if n not in headers]
         if missing:
@@ -73,7 +79,43 @@ def resolve_columns(headers: list[str], mapping: ColumnMapping | None, path: obj
     return resolved, names
 
 
-def _missing_message(path: object, wanted: str | None, headers: list[str], canonical: str, explicit: bool = False) -> str:
+_ID_HEADER = re.compile(r"(id|nr|nummer|cpr)$")
+
+
+def _id_like(header: str, values: list[str]) -> bool:
+    """An identifier column: an id-like header, or mostly unique short tokens without spaces
+    (digits, or letters with digits: "N17", "2023-0042")."""
+    if not values:
+        return True
+    id_header = _ID_HEADER.search(normalise_header(header)) or normalise_header(header) in HEADER_GUESSES["note_id"] \
+        + HEADER_GUESSES["person_id"]
+    if id_header and sum(map(len, values)) / len(values) < 30:
+        return True
+    tokens = [v for v in values if not re.search(r"\s", v) and len(v) <= 20 and re.search(r"\d", v)]
+    return len(tokens) >= 0.9 * len(values) and len(set(values)) >= 0.9 * len(values)
+
+
+def _text_like_column(frame, headers: list[str], taken: set[str], n_rows: int = 1000) -> str | None:
+    """The header whose (string) values are longest on average, never an id-like column or one
+    already mapped to another canonical column; None without rows or a candidate."""
+    if frame is None:
+        return None
+    best, best_len = None, 0.0
+    for h in headers:
+        if h in taken or h not in frame.columns:
+            continue
+        values = [str(v).strip() for v in frame[h].head(n_rows).tolist() if v is not None and str(v).strip()
+                  and str(v) not in ("nan", "<NA>", "None")]
+        if _id_like(h, values):
+            continue
+        mean = sum(map(len, values)) / len(values)
+        if mean > best_len:
+            best, best_len = h, mean
+    return best
+
+
+def _missing_message(path: object, wanted: str | None, headers: list[str], canonical: str, explicit: bool = False,
+                     suggest: str | None = None, by_values: bool = False) -> str:
     shown = ", ".join(f"'{h}'" for h in headers[:20])
     target = wanted or canonical
     pool = {normalise_header(h): h for h in headers}
@@ -83,6 +125,9 @@ def _missing_message(path: object, wanted: str | None, headers: list[str], canon
             close = difflib.get_close_matches(guess, list(pool), n=1, cutoff=0.6)
             if close:
                 break
+    if by_values:  # the rows are known: the column that reads like text, or no guess at all
+        close = [normalise_header(suggest)] if suggest is not None else []
+        pool = {normalise_header(suggest): suggest} if suggest is not None else pool
     hint = f" Closest header: '{pool[close[0]]}'." if close else ""
     option = _OPTION_FOR.get(canonical, "--names-col")
     if explicit:

@@ -103,7 +103,7 @@ def ingest_notes(
     path = Path(path)
     raw = raw or read_raw(path, encoding=config.encoding, separator=config.separator, sheet=config.sheet)
     headers = [c for c in raw.frame.columns if c != "_source_row"]
-    columns, name_columns = resolve_columns(headers, config.columns, path)
+    columns, name_columns = resolve_columns(headers, config.columns, path, frame=raw.frame)
     frame = raw.frame
     n = len(frame)
     rows = frame["_source_row"].to_numpy()

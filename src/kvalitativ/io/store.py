@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import math
 import platform
 import shutil
 from datetime import datetime, timezone
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow.parquet as pq
 import pandas as pd
 
@@ -148,9 +150,32 @@ def write_csv_rows(frame: pd.DataFrame, handle, *, danish: bool, header: bool) -
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     if danish:
-        out.to_csv(handle, sep=";", decimal=",", index=False, header=header)
+        _for_danish_excel(out).to_csv(handle, sep=";", decimal=",", index=False, header=header)
     else:
         out.to_csv(handle, sep=",", index=False, header=header)
+
+
+#: Significant digits of a float in csv_da/ (a reader's copy; Parquet and DuckDB keep every digit).
+DANISH_CSV_DIGITS = 6
+
+
+def _for_danish_excel(out: pd.DataFrame) -> pd.DataFrame:
+    """csv_da/'s cells: booleans as 1/0 (Danish Excel and Power BI read `True` as text), floats
+    rounded to DANISH_CSV_DIGITS significant digits (whole-number parts are never rounded)."""
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s) or (s.dtype == object and s.notna().any()
+                                             and s.dropna().map(lambda v: isinstance(v, (bool, np.bool_))).all()):
+            out[col] = s.map(lambda v: None if v is None or v is pd.NA else int(bool(v))).astype("Int64")
+        elif pd.api.types.is_float_dtype(s):
+            out[col] = pd.array([_round_sig(v) for v in s.to_numpy(dtype=float, na_value=np.nan)], dtype="float64")
+    return out
+
+
+def _round_sig(v: float) -> float:
+    if not math.isfinite(v) or v == 0:
+        return v
+    return float(f"{v:.{DANISH_CSV_DIGITS}g}") if abs(v) < 10 ** DANISH_CSV_DIGITS else float(round(v))
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:

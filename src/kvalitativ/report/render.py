@@ -24,6 +24,8 @@ from kvalitativ.evidence.counts import ALL, UNCODED
 from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio, is_missing
 from kvalitativ.io.atomic import write_text_atomic
 from kvalitativ.report import figures as F
+from kvalitativ.report.units import match_unit
+from kvalitativ.report.words import method_phrase, word
 
 __all__ = ["render_report", "build_figures", "report_context"]
 
@@ -33,11 +35,12 @@ _PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "da",
                 "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
 
 
-def _env() -> Environment:
+def _env(language: str = "da") -> Environment:
     env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(pct=fmt_pct, num=fmt_num, int=fmt_int, ratio=fmt_ratio, pp=fmt_pp, missing=is_missing,
-                       valence=lambda v: F.VALENCE_WORDS.get(str(v), str(v)), value=_fmt_value)
+                       valence=lambda v: F.VALENCE_WORDS.get(str(v), str(v)), value=_fmt_value,
+                       model_name=lambda v: word("model", v, language), coder=lambda v: word("coder", v, language))
     return env
 
 
@@ -290,6 +293,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "note_rule": _first(associations, "note_rule"),
         "min_cell": int(meta.get("min_cell") or 5),
         "overview": _overview(tables, meta),
+        "method_phrase": method_phrase(_overview(tables, meta).get("methods"), meta.get("language")),
         "themes": theme_rows,
         "labels": labels,
         "quotes": quote_map,
@@ -329,17 +333,18 @@ def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: d
     return assoc_rows, numeric_assoc
 
 
+def _unit_names(jd: pd.DataFrame | None, evidence: pd.DataFrame | None) -> list[str]:
+    return sorted(set(jd["unit_id"].astype(str)) if jd is not None else
+                  set(evidence.loc[evidence["unit_id"] != ALL, "unit_id"].astype(str)) if evidence is not None else set())
+
+
 def _unit_sections(jd: pd.DataFrame | None, evidence: pd.DataFrame | None, unit: str | None,
                    quote_map: dict) -> list[dict]:
     """One section per unit (or only ``unit``): its figures, themes, headlines and quotes."""
     units = []
-    unit_names = sorted(set(jd["unit_id"].astype(str)) if jd is not None else
-                        set(evidence.loc[evidence["unit_id"] != ALL, "unit_id"].astype(str)) if evidence is not None else set())
+    unit_names = _unit_names(jd, evidence)
     if unit is not None:
-        if unit not in unit_names:
-            known = ", ".join(unit_names) or "(ingen)"
-            raise InputError(f"unit '{unit}' is not in the tables; known units: {known}.")
-        unit_names = [unit]
+        unit_names = [match_unit(unit, unit_names)]
     for name in unit_names:
         u = jd[jd["unit_id"].astype(str) == name] if jd is not None else None
         ev_u = evidence[(evidence["unit_id"] == name)] if evidence is not None else None
@@ -398,16 +403,18 @@ def render_report(
     Example
     -------
     >>> render_report(tables, "out/report.html", meta={"title": "Kvalitetsdialog 2025"})
-    >>> render_report(tables, "out/nordskolen.html", unit="Nordskolen")
+    >>> render_report(tables, "out/oesterbyskolen.html", unit="østerbyskolen")  # case is forgiven
     """
     if tables.get("evidence") is None and tables.get("citizen_evidence") is None:  # empty is a report too
         raise InputError("the report needs an 'evidence' (or 'citizen_evidence') table: run `kvalitativ summarize` first.")
+    if unit is not None:  # the name as the tables spell it ("østerbyskolen" → "Østerbyskolen")
+        unit = match_unit(unit, _unit_names(_get(tables, "joint_display"), _get(tables, "evidence")))
     ctx = report_context(tables, unit=unit, meta=meta)
     figs = build_figures(tables, unit=unit, outcome=ctx["outcome"])
     ctx["figures"] = _figure_html(figs)
     ctx["n_figures"] = len(figs)
     ctx["plotlyjs"] = Markup(get_plotlyjs().replace("</script", "<\\/script"))
-    template = _env().get_template("unit.html" if unit else "report.html")
+    template = _env((meta or {}).get("language") or "da").get_template("unit.html" if unit else "report.html")
     html = template.render(**ctx, ctx=ctx)
     out_path = Path(out_path)
     write_text_atomic(out_path, html)

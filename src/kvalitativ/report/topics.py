@@ -39,10 +39,15 @@ def _ordered(topic_map: pd.DataFrame) -> pd.DataFrame:
 
 
 def _examples(reps: pd.DataFrame | None) -> dict[str, str]:
-    """Per topic: its representative sentences (already redacted at discovery), as an HTML list."""
+    """Per topic: its representative sentences (already redacted at discovery), as an HTML list;
+    each distinct sentence once (short stock sentences such as "Drøftes på næste teammøde." recur
+    in many notes, and the table may list them several times per topic)."""
     if reps is None or reps.empty or "sentence" not in reps.columns:
         return {}
     rows = reps[reps["sentence"].notna() & (reps["sentence"].astype(str).str.strip() != "")]
+    rows = rows.sort_values(["theme_id", "rank"])
+    norm = rows["sentence"].astype(str).map(lambda x: " ".join(x.split()).casefold())
+    rows = rows[~pd.DataFrame({"t": rows["theme_id"].astype(str), "s": norm}).duplicated().to_numpy()]
     out = {}
     for t, g in rows.sort_values(["theme_id", "rank"]).groupby("theme_id", sort=False):
         out[str(t)] = "<ul>" + "".join(f"<li>{html.escape(str(x))}</li>" for x in g["sentence"].head(3)) + "</ul>"
