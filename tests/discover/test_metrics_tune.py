@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kvalitativ.discover.coherence import WindowIndex, c_npmi
@@ -93,6 +94,9 @@ def test_tune_table_names_the_neighbours_it_fitted_with(corpus, embeddings):
                  outlier_target=0.1)
     assert table.set_index("clustering").n_neighbors.to_dict() == {"leiden": DEFAULT_NEIGHBORS["leiden"],
                                                                    "hdbscan": DEFAULT_NEIGHBORS["hdbscan"]}
+    # Leiden has no layout: no layout dimensions in its row (UMAP's 5 were shown before)
+    dims = table.set_index("clustering").n_components
+    assert pd.isna(dims["leiden"]) and dims["hdbscan"] == 5
 
 
 def test_tune_rejects_unknown_parameters(corpus, embeddings):

@@ -65,3 +65,20 @@ def test_topic_sentences_are_redacted_as_the_run_is_configured():
     assert "[TELEFON]" in configured_redact(config_from_dict({}))(text)
     kept = configured_redact(config_from_dict({"privacy": {"redact": ["CPR", "EMAIL", "ADRESSE", "NAVN"]}}))
     assert kept(text) == text
+
+
+def test_a_sentence_many_representatives_share_is_shown_once():
+    """Boilerplate that several representative notes end with is shown once per topic; the
+    note's next sentence with the topic's words, or the next note, fills the place."""
+    import pandas as pd
+
+    texts = ["Drøftes på næste teammøde. Han sover dårligt.",
+             "Drøftes på næste teammøde. Hun er træt om morgenen og sover dårligt.",
+             "Drøftes på næste teammøde.",
+             "Han er træt i timerne."]
+    info = pd.DataFrame({"topic_id": [0], "keywords": [["drøfte", "teammøde", "sove", "træt"]],
+                         "weights": [[0.9, 0.9, 0.5, 0.4]], "representative_docs": [[0, 1, 2, 3]]})
+    got = representative_sentences(info, texts, redact=lambda s: s)
+    assert list(got.values()) == ["Drøftes på næste teammøde.", "Hun er træt om morgenen og sover dårligt.",
+                                  "Han er træt i timerne."]
+    assert list(got) == [(0, 1), (0, 2), (0, 3)]

@@ -182,7 +182,9 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         rs = results[i]
         ok = [r for r in rs if r["n_topics"] > 0]
         row = {**{k: setting.get(k, base.get(k)) for k in list(base) + [k for k in TUNABLE if k in setting]}}
-        row["n_topics"] = float(np.mean([r["n_topics"] for r in rs]))
+        if row.get("clustering", _D.clustering) == "leiden":
+            row["n_components"] = None  # Leiden clusters the full vectors: no layout, no layout dimensions
+        row["n_topics"] = float(np.mean([r["n_topics"] for r in rs]))  # the mean over the seeds
         row["n_topics_min"] = int(min(r["n_topics"] for r in rs))
         for m in ("outlier_share_before", "outlier_share", "coherence_npmi", "diversity", "nmi", "ari"):
             if m in ("nmi", "ari") and gold is None:
