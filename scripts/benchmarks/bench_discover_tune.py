@@ -64,7 +64,9 @@ def run_stability(texts, X, y) -> dict:
     from kvalitativ.discover.stability import UNSTABLE, best_match_jaccard, topic_stability
 
     d = Discoverer(random_state=0, diversity=0.0).fit(texts, X)
-    st = topic_stability(d, X, d.topics_, n_seeds=5, random_state=0)
+    # the refits cluster what the fit clustered (the vectors beside the words since the sixth round), as discover does
+    cluster_input = d._cluster_emb if getattr(d, "_cluster_emb", None) is not None else X
+    st = topic_stability(d, cluster_input, d.topics_, n_seeds=5, random_state=0)
     known = ~pd.isna(y)
     gold_codes = pd.factorize(pd.Series(y[known]).astype(str))[0]
     # per topic: how well it matches one gold theme (best-match Jaccard, topic -> gold theme)

@@ -54,7 +54,7 @@ def test_stability_refits_use_the_resolved_leiden_default(corpus, embeddings, gr
     d = Discoverer(clustering="leiden", min_topic_size=8, random_state=0).fit(texts, embeddings)
     assert d.n_neighbors is None and graph_neighbours == [sub.DEFAULT_NEIGHBORS["leiden"]]
     graph_neighbours.clear()
-    st = topic_stability(d, embeddings, d.topics_, n_seeds=2, workers=1)
+    st = topic_stability(d, None, d.topics_, n_seeds=2, workers=1)
     assert st.n_refits == 3
     assert graph_neighbours == [sub.DEFAULT_NEIGHBORS["leiden"]] * 3
 
@@ -64,7 +64,7 @@ def test_stability_refits_use_the_resolved_umap_default(corpus, embeddings, umap
     d = Discoverer(clustering="hdbscan", reducer="umap", min_topic_size=8, random_state=0).fit(texts, embeddings)
     assert umap_neighbours == [sub.DEFAULT_NEIGHBORS["hdbscan"]]
     umap_neighbours.clear()
-    topic_stability(d, embeddings, d.topics_, n_seeds=1, shuffled=False, workers=1)
+    topic_stability(d, None, d.topics_, n_seeds=1, shuffled=False, workers=1)
     assert umap_neighbours == [sub.DEFAULT_NEIGHBORS["hdbscan"]]
 
 

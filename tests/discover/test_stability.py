@@ -25,7 +25,7 @@ def fitted(corpus, embeddings):
 
 
 def test_clear_themes_are_stable(fitted, embeddings):
-    st = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=3)
+    st = topic_stability(fitted, None, fitted.topics_, n_seeds=3)
     assert st.n_refits == 4 and st.n_notes == len(fitted.topics_)
     assert list(st.per_topic.topic_id) == list(fitted.topic_ids_)
     assert st.per_topic.stability.min() > 0.8 and st.ari > 0.8
@@ -42,7 +42,7 @@ def test_noise_is_unstable(clustering):
     noise = rng.normal(size=(200, 32)).astype(np.float32)
     d = Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0, clustering=clustering)
     d.fit([f"note {i} tekst ord{i % 7}" for i in range(200)], noise)
-    st = topic_stability(d, noise, d.topics_, n_seeds=3)
+    st = topic_stability(d, None, d.topics_, n_seeds=3)
     assert st.ari < LOW_ARI
     assert st.per_topic.stability.mean() < 0.8
 
@@ -51,7 +51,7 @@ def test_clear_themes_are_stable_with_leiden(corpus, embeddings):
     pytest.importorskip("leidenalg")
     texts, _ = corpus
     d = Discoverer(clustering="leiden", min_topic_size=8, n_neighbors=10, random_state=0).fit(texts, embeddings)
-    st = topic_stability(d, embeddings, d.topics_, n_seeds=3)
+    st = topic_stability(d, None, d.topics_, n_seeds=3)
     assert st.per_topic.stability.min() > 0.8 and st.ari > 0.8
 
 
@@ -65,8 +65,8 @@ def test_each_refit_sees_its_own_draw_of_the_notes(fitted, embeddings):
 
 
 def test_subsample_is_seeded_and_bounded(fitted, embeddings):
-    a = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
-    b = topic_stability(fitted, embeddings, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
+    a = topic_stability(fitted, None, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
+    b = topic_stability(fitted, None, fitted.topics_, n_seeds=2, sample_size=40, random_state=1)
     assert a.n_notes == 40
     pd.testing.assert_frame_equal(a.per_topic, b.per_topic)
     assert a.ari == b.ari
@@ -132,8 +132,8 @@ def test_parallel_refits_give_the_serial_table():
     noise = np.random.default_rng(3).normal(size=(300, 32)).astype(np.float32)
     d = Discoverer(min_topic_size=8, n_neighbors=10, random_state=0, clustering="leiden")
     d.fit([f"note {i} tekst ord{i % 7}" for i in range(300)], noise)
-    serial = topic_stability(d, noise, d.topics_, n_seeds=3, workers=1)
-    parallel = topic_stability(d, noise, d.topics_, n_seeds=3, workers=3)
+    serial = topic_stability(d, None, d.topics_, n_seeds=3, workers=1)
+    parallel = topic_stability(d, None, d.topics_, n_seeds=3, workers=3)
     assert (serial.workers, parallel.workers) == (1, 3)
     assert len(set(serial.refit_aris)) > 1
     pd.testing.assert_frame_equal(serial.per_topic, parallel.per_topic)
@@ -144,7 +144,7 @@ def test_umap_refits_stay_in_this_process(corpus, embeddings):
     """UMAP's numba layout cannot run in a forked process: HDBSCAN refits run one after another."""
     d = Discoverer(min_topic_size=8, reducer="umap", n_neighbors=10, random_state=0, clustering="hdbscan")
     d.fit(corpus[0], embeddings)
-    assert topic_stability(d, embeddings, d.topics_, n_seeds=1, workers=4).workers == 1
+    assert topic_stability(d, None, d.topics_, n_seeds=1, workers=4).workers == 1
 
 
 def _killed_worker(clusterer, graph):
@@ -169,10 +169,10 @@ def test_a_killed_worker_falls_back_to_the_serial_table(monkeypatch):
 
     pytest.importorskip("leidenalg")
     d, noise = _noise_fit()
-    serial = topic_stability(d, noise, d.topics_, n_seeds=2, workers=1)
+    serial = topic_stability(d, None, d.topics_, n_seeds=2, workers=1)
     monkeypatch.setattr(stability, "_communities", _killed_worker)
     with pytest.warns(RuntimeWarning, match="one after another"):
-        fallback = topic_stability(d, noise, d.topics_, n_seeds=2, workers=2)
+        fallback = topic_stability(d, None, d.topics_, n_seeds=2, workers=2)
     assert fallback.workers == 1
     pd.testing.assert_frame_equal(fallback.per_topic, serial.per_topic)
     assert fallback.refit_aris == serial.refit_aris
@@ -191,7 +191,7 @@ def test_a_daemonic_process_runs_the_refits_itself(monkeypatch):
         daemon = True
 
     monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemonic())
-    assert topic_stability(d, noise, d.topics_, n_seeds=2, workers=2).workers == 1
+    assert topic_stability(d, None, d.topics_, n_seeds=2, workers=2).workers == 1
 
 
 def test_a_host_programs_gc_freeze_is_left_alone():
@@ -202,7 +202,7 @@ def test_a_host_programs_gc_freeze_is_left_alone():
     gc.freeze()
     try:
         before = gc.get_freeze_count()
-        assert topic_stability(d, noise, d.topics_, n_seeds=2, workers=2).workers == 2
+        assert topic_stability(d, None, d.topics_, n_seeds=2, workers=2).workers == 2
         assert gc.get_freeze_count() > before // 2  # not unfrozen by discover (some frozen objects may be freed)
     finally:
         gc.unfreeze()
@@ -216,3 +216,22 @@ def test_stability_workers_must_be_a_count():
     for bad in (-1, 1.5, "two"):
         with pytest.raises(ConfigError, match="stability_workers"):
             config_from_dict({"discover": {"stability_workers": bad}})
+
+
+def test_refits_cluster_what_the_fit_clustered():
+    """With the words in the graph the fit clusters the vectors beside the word block: the
+    vectors alone are refused (a benchmark once refitted them and measured another clustering),
+    and None takes the fit's own input."""
+    from kvalitativ.errors import InputError
+
+    pytest.importorskip("leidenalg")
+    noise = np.random.default_rng(3).normal(size=(300, 32)).astype(np.float32)
+    words = ["skole", "fravær", "mobning", "familie", "praktik", "motivation", "venner"]
+    d = Discoverer(min_topic_size=8, n_neighbors=10, random_state=0, clustering="leiden")
+    d.fit([f"noten handler om {words[i % 7]} og {words[(i * 3) % 7]}" for i in range(300)], noise)
+    assert d._cluster_emb.shape[1] > noise.shape[1]  # the default lexical share put words beside the vectors
+    with pytest.raises(InputError, match="pass discoverer._cluster_emb or None"):
+        topic_stability(d, noise, d.topics_, n_seeds=1)
+    a = topic_stability(d, None, d.topics_, n_seeds=1, workers=1)
+    b = topic_stability(d, d._cluster_emb, d.topics_, n_seeds=1, workers=1)
+    pd.testing.assert_frame_equal(a.per_topic, b.per_topic)

@@ -40,6 +40,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from kvalitativ.discover import submodels as sub
 from kvalitativ.discover.representatives import centroids, normalise
+from kvalitativ.errors import InputError
 
 __all__ = ["STABILITY_SAMPLE", "REFIT_SHARE", "UNSTABLE", "LOW_ARI", "Stability", "topic_stability", "best_match_jaccard",
            "cluster_once", "default_workers"]
@@ -193,6 +194,10 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
                     refit_share: float = REFIT_SHARE, workers: int = 0) -> Stability | None:
     """Stability of the topics *topics* (one per row of *embeddings*) found by *discoverer*.
 
+    *embeddings*: what the discoverer's clustering step was given (with the words in the graph,
+    ``lexical_share``, the vectors beside the word block: ``discoverer._cluster_emb`` of a fit);
+    None: that, from the fit. The unit vectors alone are refused where the fit clustered more, so
+    the refits never cluster something else than the model did.
     *workers*: processes the refits run in (0: one per core; 1: one after another here); the
     result does not depend on it.
     None when the discoverer's reducer is an object of the caller's (it cannot be refitted).
@@ -201,7 +206,13 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
     if not isinstance(d.reducer, str):
         return None
     start = time.perf_counter()
-    emb = np.asarray(embeddings, dtype=np.float32)
+    fitted = getattr(d, "_cluster_emb", None)
+    if embeddings is None and fitted is None:
+        raise InputError("stability: no vectors given and the discoverer keeps none from its fit")
+    emb = np.asarray(fitted if embeddings is None else embeddings, dtype=np.float32)
+    if fitted is not None and emb.shape[1] != np.shape(fitted)[1]:
+        raise InputError(f"stability: vectors of {emb.shape[1]} dimensions, but the clustering step was given "
+                         f"{np.shape(fitted)[1]} (the vectors beside the words): pass discoverer._cluster_emb or None")
     topics = np.asarray(topics, dtype=int)
     n = len(topics)
     rng = np.random.default_rng(random_state)
