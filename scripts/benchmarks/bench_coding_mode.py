@@ -7,6 +7,10 @@
   ``exclusive`` False, "auto" and True. Scored over the 7 topics as a multi-label problem, so a
   note with no theme or two costs what it costs: macro-F1 (per-topic F1, averaged) and accuracy
   (the predicted set is exactly the true topic). "auto" must choose single-label and equal True.
+* **SIB-200 Danish at sentence level**: the sentences of each topic paired into two-sentence notes
+  (train+dev 399 notes -> test 100), hand codes per note, ``level="sentence"``: False, "auto" (one
+  theme per sentence, then each note's top theme) and True (one theme per sentence only); scored
+  per note as above.
 * **The sample** (``corpora/sample``, multi-label gold): the first 400 notes (by note id) of the gold
   as hand codes (notes without a gold theme listed as 'uncoded'), level note, e5: "auto" must
   choose multi-label and code exactly as False.
@@ -65,6 +69,38 @@ def bench_sib() -> list[dict]:
     return rows
 
 
+def _pairs(df: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    rows = []
+    for theme, g in df.groupby("theme"):
+        t = list(g["text"])
+        rows += [{"text": t[i] + " " + t[i + 1], "theme": theme} for i in range(0, len(t) - 1, 2)]
+    out = pd.DataFrame(rows)
+    out["note_id"] = [f"{prefix}{i:05d}" for i in range(len(out))]
+    return out
+
+
+def bench_sib_sentences() -> list[dict]:
+    train, test = _pairs(pd.concat([sib("train"), sib("dev")]), "a"), _pairs(sib("test"), "b")
+    corpus = pd.concat([train, test], ignore_index=True)[["note_id", "text"]]
+    codes = train[["note_id"]].assign(theme_id=train["theme"])
+    classes, ids = sorted(set(train["theme"])), list(test["note_id"])
+    Y = np.array([[int(t == c) for c in classes] for t in test["theme"]])
+    rows = []
+    for name, value in MODES:
+        t = time.perf_counter()
+        coder = make_coder(corpus, codebook_from_dict(SIB_CODEBOOK), "supervised", level="sentence", embedder="e5",
+                           train=codes, cache_dir=CACHE, progress=False, exclusive=value)
+        P = _multi_hot(coder.code(corpus[corpus["note_id"].isin(ids)]), ids, classes)
+        chose = "single-label" + (" + note top" if getattr(coder, "note_top", False) else "") if coder.exclusive \
+            else "multi-label"
+        rows.append({"data": f"SIB-200 Danish, sentence level, pairs ({len(train)} -> {len(test)})", "exclusive": name,
+                     "chose": chose, "macro_f1": float(f1_score(Y, P, average="macro", zero_division=0)),
+                     "accuracy": float((P == Y).all(axis=1).mean()), "themes_per_note": float(P.sum(axis=1).mean()),
+                     "seconds": time.perf_counter() - t})
+        print(rows[-1], flush=True)
+    return rows
+
+
 def bench_sample() -> tuple[list[dict], bool]:
     corpus = ingest_notes(REPO / "corpora" / "sample" / "notes.csv").corpus[["note_id", "person_id", "text"]]
     gold = pd.read_csv(REPO / "corpora" / "sample" / "gold_codings.csv")
@@ -102,7 +138,7 @@ def bench_dkhate() -> str:
 
 def main() -> dict:
     t = time.perf_counter()
-    sib_rows = bench_sib()
+    sib_rows = bench_sib() + bench_sib_sentences()
     sample_rows, same = bench_sample()
     dk = bench_dkhate()
     print("\n" + table(sib_rows, ["data", "exclusive", "chose", "macro_f1", "accuracy", "themes_per_note", "seconds"]))

@@ -115,7 +115,7 @@ class CodeConfig:
     train: str | None = None  # human codes (note_id, theme_id[, valence]) for the supervised coder
     level: str = "sentence"  # sentence | note
     threshold: float | None = None  # None = the coder's calibrated per-theme thresholds
-    exclusive: bool | str = "auto"  # true: single-label (top theme or "uncoded"); false: multi-label; auto: single-label when the hand codes (--train) give every note at most one theme (20+ notes, 2+ themes, level note), else multi-label (zero-shot: multi-label; set true for themes that exclude each other)
+    exclusive: bool | str = "auto"  # true: single-label (top theme or "uncoded"); false: multi-label; auto: single-label when the hand codes (--train) give every note at most one theme (20+ notes, 2+ themes; at sentence level each note also keeps its top theme), else multi-label (zero-shot: multi-label; set true for themes that exclude each other)
 
 
 @dataclass

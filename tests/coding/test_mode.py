@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from kvalitativ.cli import cli
 from kvalitativ.coding.api import make_coder
+from kvalitativ.coding.base import note_top_only
 from kvalitativ.coding.mode import MIN_NOTES, resolve_exclusive
 from kvalitativ.config import config_from_dict
 from kvalitativ.errors import ConfigError
@@ -46,7 +48,29 @@ def test_resolve_auto_from_the_hand_codes():
     assert resolve_exclusive(True, _codes(corpus, gold, 60, False), "note").exclusive
     assert not resolve_exclusive(False, _codes(corpus, gold, 60, True), "note").exclusive
     assert not resolve_exclusive("auto", None, "note").exclusive
-    assert not resolve_exclusive("auto", _codes(corpus, gold, 60, True), "sentence").exclusive
+    sentence = resolve_exclusive("auto", _codes(corpus, gold, 60, True), "sentence")
+    assert sentence.exclusive and sentence.note_top and "each note keeps its top theme" in sentence.reason
+    assert not resolve_exclusive("auto", _codes(corpus, gold, 60, False), "sentence").note_top
+    assert not resolve_exclusive(True, _codes(corpus, gold, 60, True), "sentence").note_top  # true: per unit
+
+
+def test_note_top_keeps_each_notes_best_theme():
+    scores = np.array([[0.9, 0.1, 0.0], [0.2, 0.95, 0.0], [0.6, 0.0, 0.7], [0.0, 0.0, 0.1]])
+    coded = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)
+    notes = np.array(["a", "a", "b", "c"], dtype=object)
+    got = note_top_only(scores, coded, notes)
+    assert got.tolist() == [[False, False, False], [False, True, False], [True, False, False], [False, False, False]]
+
+
+def test_sentence_level_auto_codes_one_theme_per_note(mini_codebook):
+    corpus, gold = make_corpus(80, seed=4)
+    kw = dict(level="sentence", embedder="tfidf", progress=False, prior=False)
+    coder = make_coder(corpus, mini_codebook, "supervised", train=_codes(corpus, gold, 60, True), **kw)
+    assert coder.note_top and coder.exclusive
+    coded = coder.code(corpus)
+    assert coded.groupby("note_id")["theme_id"].nunique().max() == 1
+    multi = make_coder(corpus, mini_codebook, "supervised", train=_codes(corpus, gold, 60, True), exclusive=False, **kw)
+    assert not multi.note_top and multi.code(corpus).groupby("note_id")["theme_id"].nunique().max() > 1
 
 
 def test_make_coder_resolves_auto(mini_codebook):

@@ -114,15 +114,18 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     also adds the note coder's confident themes to the note's best sentence. 0 (default): off (measured
     and not adopted: docs/benchmarks.md, "Two-level agreement: the note gate").
 
-    ``exclusive``: True (single-label), False (multi-label) or "auto" (default): single-label when
-    the hand codes ``train`` give every note at most one theme (see ``kvalitativ.coding.mode``);
-    zero-shot and sentence level: multi-label.
+    ``exclusive``: True (single-label), False (multi-label), a resolved ``Mode`` (a run's, so folds
+    and chunks code alike) or "auto" (default): single-label when
+    the hand codes ``train`` give every note at most one theme (at sentence level each note then
+    also keeps its top theme; see ``kvalitativ.coding.mode``); zero-shot: multi-label.
 
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
-    from kvalitativ.coding.mode import resolve_exclusive
+    from kvalitativ.coding.mode import Mode, resolve_exclusive
 
-    exclusive = resolve_exclusive(exclusive, train if coder == "supervised" else None, level).exclusive
+    mode = exclusive if isinstance(exclusive, Mode) else resolve_exclusive(
+        exclusive, train if coder == "supervised" else None, level)
+    exclusive = mode.exclusive
     if coder == "zeroshot" and note_gate and level == "sentence":
         return GatedCoder(codebook, embedder=embedder, gate=note_gate, add=note_gate_add, options=dict(
             threshold=threshold, cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive))
@@ -146,6 +149,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)
+        model.note_top = mode.note_top  # auto at sentence level: each note keeps its top theme too
         return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 

@@ -29,7 +29,8 @@ from kvalitativ.constants import LEVELS
               help="Single-label mode: each sentence or note gets its top theme or 'uncoded' (zero-shot: uncoded "
                    "when nearer the codebook's uncoded_examples, or below --threshold when given), for codebooks "
                    "whose themes exclude each other (topic categories). Default (code.exclusive: auto): single-label "
-                   "when --train gives every note at most one theme (level note), else multi-label.")
+                   "when --train gives every note at most one theme (sentence level: each note keeps its top theme too), "
+                   "else multi-label.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
 @out_option

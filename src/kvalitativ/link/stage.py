@@ -143,7 +143,7 @@ def _recoder(config: RunConfig, corpus: pd.DataFrame, codes: pd.DataFrame):
     training codes, which decide ``code.exclusive: auto`` as they did for the run's coder (not each fold)."""
     from kvalitativ.coding.mode import config_mode
 
-    exclusive = config_mode(config, codes).exclusive
+    exclusive = config_mode(config, codes)
 
     def recode(train: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
         from kvalitativ.coding.api import make_coder
