@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kvalitativ.config_values import check_ranges, check_value
+from kvalitativ.config_values import check_exclusive, check_ranges, check_value
 from kvalitativ.constants import CLUSTERINGS, ENGINES, LEVELS
 from kvalitativ.errors import ConfigError
 
@@ -115,7 +115,7 @@ class CodeConfig:
     train: str | None = None  # human codes (note_id, theme_id[, valence]) for the supervised coder
     level: str = "sentence"  # sentence | note
     threshold: float | None = None  # None = the coder's calibrated per-theme thresholds
-    exclusive: bool = False  # single-label: each unit gets its top theme or "uncoded"
+    exclusive: bool | str = "auto"  # true: single-label (top theme or "uncoded"); false: multi-label; auto: single-label when the hand codes (--train) give every note at most one theme (20+ notes, 2+ themes; at sentence level each note also keeps its top theme), else multi-label (zero-shot: multi-label; set true for themes that exclude each other)
 
 
 @dataclass
@@ -355,6 +355,7 @@ def validate(config: RunConfig) -> RunConfig:
         raise ConfigError(f"privacy.min_cell is {config.privacy.min_cell}: it must be at least 3.")
     if config.code.level not in LEVELS:
         raise ConfigError(f"code.level is '{config.code.level}': use {' or '.join(repr(x) for x in LEVELS)}.")
+    check_exclusive(config.code.exclusive)
     if config.engine not in ENGINES:
         raise ConfigError(f"engine is '{config.engine}': use {' or '.join(repr(x) for x in ENGINES)}.")
     if int(config.chunk_size) < 1:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kvalitativ.errors import ConfigError
 
-__all__ = ["check_value", "check_ranges", "RANGES"]
+__all__ = ["check_value", "check_ranges", "check_exclusive", "RANGES"]
 
 #: (section, key): (the smallest allowed value, an example) for numbers whose type alone allows nonsense.
 RANGES = {
@@ -74,3 +74,11 @@ def check_ranges(config) -> None:
             value = getattr(value, part)
         if value is not None and value < low:
             raise ConfigError(f"{'.'.join(path)} is {value}: it must be at least {low}, e.g. {example}.")
+
+
+def check_exclusive(value) -> None:
+    """``code.exclusive`` is true, false or "auto" (see ``kvalitativ.coding.mode``), else a ConfigError."""
+    if isinstance(value, bool) or value == "auto":
+        return
+    raise ConfigError(f"code.exclusive is {value!r}: use true (single-label), false (multi-label) or auto "
+                      "(single-label when every hand-coded note has one theme; the default).")

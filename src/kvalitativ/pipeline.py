@@ -110,7 +110,10 @@ def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageE
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.io.store import read_stage_table
 
+    from kvalitativ.coding.mode import config_mode
+
     result = engine.code_to(out_dir, config.code.codebook, config, run_id, train=config.code.train)
+    result.summary.append(config_mode(config).line())
     citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
     if citizen is not None:
         c_codings, c_themes = engine.code(citizen, config.citizen.codebook, config, run_id)

@@ -71,7 +71,7 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
 def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None,
                cache_dir=None, threshold: float | None = None, run_id: str | None = None,
-               random_state: int = 0, progress: bool = True, exclusive: bool = False,
+               random_state: int = 0, progress: bool = True, exclusive: bool | str = "auto",
                note_gate: float = 0.0, note_gate_add: bool = False) -> pd.DataFrame:
     """Code every note of ``corpus`` (columns ``note_id``, ``text``[, ``person_id``]).
 
@@ -79,7 +79,8 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
     ``train``: human codes with ``note_id, theme_id[, valence]`` for notes of this corpus;
     all notes, the training notes included, are then coded by the model), or a coder object
     (fitted or not). ``embedder``: a name or an Embedder. ``cache_dir``: on-disk embedding
-    cache. ``exclusive``: single-label mode, each unit gets its top theme or none.
+    cache. ``exclusive``: single-label mode, each unit gets its top theme or none; "auto" (default):
+    see :func:`make_coder`.
     ``note_gate``, ``note_gate_add``: see :func:`make_coder`. Returns the ``codings`` table (see
     the module docstring).
 
@@ -96,7 +97,7 @@ def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | Ba
 
 def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "zeroshot", *,
                level: str = "sentence", embedder="e5", train: pd.DataFrame | None = None, threshold: float | None = None,
-               cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool = False,
+               cache_dir=None, random_state: int = 0, progress: bool = True, exclusive: bool | str = "auto",
                prior=True, prior_weight: float = 0.25, prior_folds: int = 0, note_gate: float = 0.0,
                note_gate_add: bool = False) -> BaseCoder:
     """The coder every engine codes with: ``"zeroshot"`` (not yet fitted: it fits on the units it
@@ -113,8 +114,18 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     also adds the note coder's confident themes to the note's best sentence. 0 (default): off (measured
     and not adopted: docs/benchmarks.md, "Two-level agreement: the note gate").
 
+    ``exclusive``: True (single-label), False (multi-label), a resolved ``Mode`` (a run's, so folds
+    and chunks code alike) or "auto" (default): single-label when
+    the hand codes ``train`` give every note at most one theme (at sentence level each note then
+    also keeps its top theme; see ``kvalitativ.coding.mode``); zero-shot: multi-label.
+
     One factory, so the local and the Dask engine build the same coder from the same arguments.
     """
+    from kvalitativ.coding.mode import Mode, resolve_exclusive
+
+    mode = exclusive if isinstance(exclusive, Mode) else resolve_exclusive(
+        exclusive, train if coder == "supervised" else None, level)
+    exclusive = mode.exclusive
     if coder == "zeroshot" and note_gate and level == "sentence":
         return GatedCoder(codebook, embedder=embedder, gate=note_gate, add=note_gate_add, options=dict(
             threshold=threshold, cache_dir=cache_dir, random_state=random_state, progress=progress, exclusive=exclusive))
@@ -138,6 +149,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
                                 threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
                                 cache_dir=cache_dir, random_state=random_state, progress=progress)
+        model.note_top = mode.note_top  # auto at sentence level: each note keeps its top theme too
         return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 

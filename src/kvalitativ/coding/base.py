@@ -55,6 +55,20 @@ def top_only(scores: np.ndarray, coded: np.ndarray, exclusive: bool = True) -> n
     return out
 
 
+def note_top_only(scores: np.ndarray, coded: np.ndarray, notes: np.ndarray) -> np.ndarray:
+    """Each note keeps only its top theme: the coded theme with the highest unit score in the note
+    (``code.exclusive: auto`` at sentence level, see ``kvalitativ.coding.mode``); its units that
+    were coded with it stay coded, every other decision of the note is dropped."""
+    coded = np.asarray(coded, dtype=bool)
+    if coded.shape[1] == 0:
+        return coded
+    idx, _ = pd.factorize(pd.Series(notes, dtype=object))
+    best = np.full((idx.max() + 1, coded.shape[1]), -np.inf)
+    np.maximum.at(best, idx, np.where(coded, scores, -np.inf))
+    top = np.argmax(best, axis=1)  # ties: the theme first in the codebook
+    return coded & (np.arange(coded.shape[1])[None, :] == top[idx][:, None])
+
+
 class BaseCoder(BaseEstimator):
     """Shared machinery; subclasses set ``method`` and implement ``fit``/``predict_proba``."""
 
@@ -112,6 +126,8 @@ class BaseCoder(BaseEstimator):
         else:
             scores = np.zeros((0, len(self.classes_)))
             coded, valence = scores.astype(bool), np.zeros((0, len(self.classes_)), object)
+        if getattr(self, "note_top", False) and len(texts):
+            coded = note_top_only(scores, coded, notes)
         if getattr(getattr(self, "codebook_", None), "valence", True) is False:  # codebook says: no valence
             valence = np.full(np.shape(valence), "neutral", dtype=object)
         return codings_frame(corpus, units, scores, coded, valence, list(self.classes_), self.method, run_id)

@@ -23,11 +23,14 @@ def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | Non
     from kvalitativ.coding.api import make_coder
     from kvalitativ.io.readers import read_table
 
+    from kvalitativ.coding.mode import config_mode
+
     train_codes = read_table(train) if train else None
+    mode = config_mode(config, train_codes)  # resolved once, from all the hand codes
     return make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot",
                       level=config.code.level, embedder=embedder, train=train_codes,
                       threshold=config.code.threshold, random_state=config.seed, progress=progress,
-                      exclusive=config.code.exclusive)
+                      exclusive=mode)
 
 
 def fit_on_sample(coder, corpus: pd.DataFrame, seed: int, units: pd.DataFrame | None = None):

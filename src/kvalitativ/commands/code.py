@@ -28,7 +28,9 @@ from kvalitativ.constants import LEVELS
 @click.option("--exclusive/--multi-label", "exclusive", default=None,
               help="Single-label mode: each sentence or note gets its top theme or 'uncoded' (zero-shot: uncoded "
                    "when nearer the codebook's uncoded_examples, or below --threshold when given), for codebooks "
-                   "whose themes exclude each other (topic categories). Default: multi-label (code.exclusive).")
+                   "whose themes exclude each other (topic categories). Default (code.exclusive: auto): single-label "
+                   "when --train gives every note at most one theme (sentence level: each note keeps its top theme too), "
+                   "else multi-label.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
 @out_option
@@ -61,6 +63,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
     from kvalitativ.io.store import write_tables
     from kvalitativ.engines.stage_engine import stage_engine
+    from kvalitativ.coding.mode import config_mode
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.pipeline import run_id_for
 
@@ -73,6 +76,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     validate(config)
     progress = not is_quiet()
     method = f"({'supervised' if config.code.train else 'zero-shot'}, {config.embed.name}, level {config.code.level})"
+    mode = config_mode(config).line()  # the engines resolve code.exclusive the same way (coding.stage)
     if notes.is_dir():  # an ingest folder: the engine codes its corpus (the streamed one a chunk at a time)
         run_id = run_id_for(config)
         with published(out_dir, "kvalitativ code") as pub, \
@@ -80,7 +84,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
             result = run_on.code_to(pub.staging, config.code.codebook, config, run_id, train=config.code.train,
                                     source_dir=notes)
             where = run_on.summary_lines()
-        echo_summary(where + [f"{result.summary[0]} {method}",
+        echo_summary(where + [f"{result.summary[0]} {method}", mode,
                               f"Wrote codings and themes to {out_dir} ({', '.join(sorted(result.rows))})"])
         return
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
@@ -92,5 +96,5 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     with published(out_dir, "kvalitativ code") as pub:  # both tables appear at once, beside the other stages'
         written = write_tables(pub.staging, {"codings": codings, "themes": themes}, run_id,
                                min_cell=config.privacy.min_cell)
-    echo_summary(where + [f"{coded_line('notes', codings)} {method}",
+    echo_summary(where + [f"{coded_line('notes', codings)} {method}", mode,
                           f"Wrote codings and themes to {out_dir} ({', '.join(sorted(written))})"])

@@ -137,9 +137,14 @@ def _theme_labels(stage_dir: Path) -> dict[str, str]:
     return {str(t): str(lbl) for t, lbl in zip(themes["theme_id"], themes["label"]) if pd.notna(lbl)}
 
 
-def _recoder(config: RunConfig, corpus: pd.DataFrame):
+def _recoder(config: RunConfig, corpus: pd.DataFrame, codes: pd.DataFrame):
     """Refit the run's supervised coder on some of its training codes and code some notes: the
-    cross-fitting step of :func:`~kvalitativ.link.crossfit.crossfit_codings`."""
+    cross-fitting step of :func:`~kvalitativ.link.crossfit.crossfit_codings`. ``codes``: all the
+    training codes, which decide ``code.exclusive: auto`` as they did for the run's coder (not each fold)."""
+    from kvalitativ.coding.mode import config_mode
+
+    exclusive = config_mode(config, codes)
+
     def recode(train: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
         from kvalitativ.coding.api import make_coder
         from kvalitativ.embed.configured import configured_embedder
@@ -147,7 +152,7 @@ def _recoder(config: RunConfig, corpus: pd.DataFrame):
         model = make_coder(corpus, config.code.codebook, "supervised", level=config.code.level,
                            embedder=configured_embedder(config, progress=False), train=train,
                            threshold=config.code.threshold, random_state=config.seed, progress=False,
-                           exclusive=config.code.exclusive)
+                           exclusive=exclusive)
         return model.code(notes)
     return recode
 
@@ -160,7 +165,7 @@ def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), huma
     from kvalitativ.io.store import read_stage_table
 
     train = read_table(config.code.train) if config.code.train else None
-    recode = _recoder(config, corpus) if train is not None else None
+    recode = _recoder(config, corpus, train) if train is not None else None
     path = human_path or config.link.human_codes
     if path:
         return HumanCodes(read_table(path), str(path), train, recode, required=True)
