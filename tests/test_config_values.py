@@ -45,3 +45,10 @@ def test_yaml_booleans_numbers_and_none_still_load(tmp_path):
 
 def test_the_shipped_sample_config_loads():
     load_config("corpora/sample/kvalitativ.yaml")
+
+
+def test_a_number_yaml_reads_as_text_is_refused_with_its_decimal_form(tmp_path):
+    path = tmp_path / "k.yaml"
+    path.write_text("discover:\n  resolution: 1e-3\n", encoding="utf-8")  # YAML 1.1: text, not a number
+    with pytest.raises(ConfigError, match="write 0.001"):
+        load_config(path)

@@ -60,10 +60,20 @@ def check_value(value: Any, hint, where: str) -> Any:
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{where} is {value!r}: give a whole number (digits, e.g. 0 or 12).")
     if hint is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise ConfigError(f"{where} is {value!r}: give a number (with a point, e.g. 0.5).")
+        raise ConfigError(f"{where} is {value!r}: give a number (with a point, e.g. 0.5"
+                          + (f"; YAML reads {value} as text: write {float(value):f}".rstrip("0") + ")."
+                             if isinstance(value, str) and _number(value) else ")."))
     if hint is str and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
         raise ConfigError(f"{where} is {value!r}: give a text value (in quotes if it has special characters).")
     return value
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def check_ranges(config) -> None:

@@ -128,3 +128,33 @@ def test_the_summary_names_the_mode(tmp_path):
     assert "multi-label:" in out and "have several themes" in out
     out, _ = _cli(tmp_path / "d", None)
     assert "multi-label: zero-shot" in out
+
+
+def test_hand_codes_are_read_as_training_reads_them():
+    """Empty or missing themes and 'uncoded' mean coded, no theme (as training_from_codes reads
+    them): they neither count as a theme nor drop the note."""
+    one = [f"n{i}" for i in range(30)]
+    themes = ["a", "b"] * 15
+    # one theme really used, plus empty rows: not two themes
+    only_a = pd.DataFrame({"note_id": one, "theme_id": ["a"] * 25 + [""] * 5})
+    assert resolve_exclusive("auto", only_a).exclusive is False
+    # single-label notes, five of which also carry an empty row: still single-label
+    extra = pd.DataFrame({"note_id": one + one[:5], "theme_id": themes + [""] * 5})
+    assert resolve_exclusive("auto", extra).exclusive is True
+    # notes coded with a missing theme count as hand-coded notes
+    missing = pd.DataFrame({"note_id": one, "theme_id": themes[:10] + [None] * 20})
+    mode = resolve_exclusive("auto", missing)
+    assert mode.exclusive is True and "30 hand-coded notes" in mode.reason
+
+
+def test_the_citizen_coder_does_not_take_the_notes_hand_code_mode(tmp_path):
+    """The citizen input is coded zero-shot (no hand codes of its own): multi-label under auto,
+    even where the notes' hand codes (code.train) are single-label."""
+    from kvalitativ.coding.stage import stage_coder
+
+    train = tmp_path / "single.csv"
+    pd.DataFrame({"note_id": [f"n{i}" for i in range(30)], "theme_id": ["a", "b"] * 15}).to_csv(train, index=False)
+    config = config_from_dict({"code": {"train": str(train)}})
+    citizen = pd.DataFrame({"note_id": ["c1", "c2"], "text": ["Mere cykelsti.", "Flere bænke i parken."]})
+    coder = stage_coder(citizen, "borgerinput", config, train=None, embedder="tfidf", progress=False)
+    assert coder.exclusive is False

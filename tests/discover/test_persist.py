@@ -120,3 +120,14 @@ def test_static_model_from_before_the_common_component_says_refit(corpus, tmp_pa
     Discoverer.load(tmp_path / "m", embedder=old)  # the same embedder loads
     with pytest.raises(ConfigError, match="common component.*refit"):
         Discoverer.load(tmp_path / "m", embedder=StaticEmbedder())
+
+
+def test_a_model_saved_before_the_words_were_in_the_graph_reloads_without_them(saved):
+    """A saved model without lexical_share (saved before the option) was fitted on the vectors
+    alone: it reloads with share 0, not with today's default (None = 0.1 with Leiden)."""
+    from kvalitativ.discover.persist import load_parts
+
+    d, path = saved
+    parts = load_parts(path)
+    parts["meta"]["params"].pop("lexical_share", None)
+    assert Discoverer.from_parts(parts).lexical_share == 0.0

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kvalitativ.config_values import check_exclusive
+from kvalitativ.constants import UNCODED
 
 __all__ = ["AUTO", "MIN_NOTES", "Mode", "check_exclusive", "resolve_exclusive", "config_mode"]
 
@@ -60,9 +61,13 @@ def resolve_exclusive(value, train: pd.DataFrame | None, level: str = "note") ->
         return Mode(False, "zero-shot (no hand codes to tell whether themes exclude each other)")
     if not {"note_id", "theme_id"} <= set(train.columns):
         return Mode(False, "the hand codes lack note_id or theme_id")
-    codes = train[["note_id", "theme_id"]].dropna().astype(str)
+    # read as the supervised coder's training reads them (``training_from_codes``): every note with a
+    # row is hand-coded; an empty or missing theme and "uncoded" mean coded, no theme
+    codes = train[["note_id", "theme_id"]].dropna(subset=["note_id"])
+    theme = codes["theme_id"].fillna("").astype(str).str.strip()
+    codes = pd.DataFrame({"note_id": codes["note_id"].astype(str), "theme_id": theme})
     n_notes = codes["note_id"].nunique()
-    themed = codes[codes["theme_id"] != "uncoded"].drop_duplicates()
+    themed = codes[~codes["theme_id"].isin(["", UNCODED])].drop_duplicates()
     per_note = themed.groupby("note_id")["theme_id"].nunique()
     n_themes = themed["theme_id"].nunique()
     if n_notes < MIN_NOTES:

@@ -23,10 +23,12 @@ def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | Non
     from kvalitativ.coding.api import make_coder
     from kvalitativ.io.readers import read_table
 
-    from kvalitativ.coding.mode import config_mode
+    from kvalitativ.coding.mode import resolve_exclusive
 
     train_codes = read_table(train) if train else None
-    mode = config_mode(config, train_codes)  # resolved once, from all the hand codes
+    # resolved once, from all of this coder's hand codes; none (the citizen input, zero-shot notes):
+    # multi-label under auto, whatever code.train holds for the notes
+    mode = resolve_exclusive(config.code.exclusive, train_codes, config.code.level)
     return make_coder(corpus, codebook, "supervised" if train_codes is not None else "zeroshot",
                       level=config.code.level, embedder=embedder, train=train_codes,
                       threshold=config.code.threshold, random_state=config.seed, progress=progress,

@@ -203,6 +203,7 @@ def model_from_parts(cls, parts: dict, embedder=None):
     params = dict(meta["params"])
     reducer = params.pop("reducer", "umap")
     params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
+    params.setdefault("lexical_share", 0.0)  # saved before the words were in the graph: fitted without them
     params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
     d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
     m = parts["bertopic"]
