@@ -366,10 +366,6 @@ def validate(config: RunConfig) -> RunConfig:
     if not 0 <= float(config.discover.min_topic_share) < 0.5:
         raise ConfigError(f"discover.min_topic_share is {config.discover.min_topic_share}: give a share of the notes "
                           "between 0 (off) and 0.5, e.g. 0.002.")
-    workers = config.discover.stability_workers
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        raise ConfigError(f"discover.stability_workers is {workers!r}: give a whole number of processes, "
-                          "0 (one per core) or more, e.g. 1 to run the stability refits one after another.")
     if config.discover.clustering not in CLUSTERINGS:
         raise ConfigError(f"discover.clustering is '{config.discover.clustering}': "
                           f"use {' or '.join(repr(x) for x in CLUSTERINGS)}.")

@@ -24,6 +24,7 @@ RANGES = {
     ("ingest", "max_chars"): (1, "20000"),
     ("link", "window_months"): (1, "12"),
     ("chunk_size",): (1, "50000"),
+    ("discover", "stability_workers"): (0, "1 (one after another; 0 = one per core)"),
 }
 
 

@@ -107,10 +107,9 @@ def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engi
 
 def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     """Code the notes (and the citizen input) into the codebooks' themes."""
+    from kvalitativ.coding.mode import config_mode
     from kvalitativ.coding.stage import coded_line
     from kvalitativ.io.store import read_stage_table
-
-    from kvalitativ.coding.mode import config_mode
 
     result = engine.code_to(out_dir, config.code.codebook, config, run_id, train=config.code.train)
     result.summary.append(config_mode(config).line())

@@ -21,9 +21,8 @@ def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | Non
     given — fitted here — else zero-shot, not fitted yet (see :func:`fit_on_sample`).
     ``corpus`` must hold the training notes of ``train``."""
     from kvalitativ.coding.api import make_coder
-    from kvalitativ.io.readers import read_table
-
     from kvalitativ.coding.mode import resolve_exclusive
+    from kvalitativ.io.readers import read_table
 
     train_codes = read_table(train) if train else None
     # resolved once, from all of this coder's hand codes; none (the citizen input, zero-shot notes):

@@ -196,7 +196,7 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
 
     *embeddings*: what the discoverer's clustering step was given (with the words in the graph,
     ``lexical_share``, the vectors beside the word block: ``discoverer._cluster_emb`` of a fit);
-    None: that, from the fit. The unit vectors alone are refused where the fit clustered more, so
+    None: that, from the fit (a loaded model given notes with ``attach``: their vectors). The unit vectors alone are refused where the fit clustered more, so
     the refits never cluster something else than the model did.
     *workers*: processes the refits run in (0: one per core; 1: one after another here); the
     result does not depend on it.
@@ -207,9 +207,10 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
         return None
     start = time.perf_counter()
     fitted = getattr(d, "_cluster_emb", None)
-    if embeddings is None and fitted is None:
+    own = fitted if fitted is not None else getattr(d, "_emb", None)  # a loaded model given notes: their vectors
+    if embeddings is None and own is None:
         raise InputError("stability: no vectors given and the discoverer keeps none from its fit")
-    emb = np.asarray(fitted if embeddings is None else embeddings, dtype=np.float32)
+    emb = np.asarray(own if embeddings is None else embeddings, dtype=np.float32)
     if fitted is not None and emb.shape[1] != np.shape(fitted)[1]:
         raise InputError(f"stability: vectors of {emb.shape[1]} dimensions, but the clustering step was given "
                          f"{np.shape(fitted)[1]} (the vectors beside the words): pass discoverer._cluster_emb or None")

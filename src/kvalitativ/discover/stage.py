@@ -112,9 +112,8 @@ def measure_stability(d, dc, seed: int):
     seeds = int(getattr(dc, "stability_seeds", 0) or 0)
     if seeds <= 0 or d._emb is None:
         return None
-    # the clustering step's input (with the words in the graph, the vectors beside the word block)
-    cluster_input = None if getattr(d, "_cluster_emb", None) is not None else d._emb  # None: the fit's
-    return topic_stability(d, cluster_input, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
+    # None: the clustering step's own input (with the words in the graph, the vectors beside the words)
+    return topic_stability(d, None, d.topics_, n_seeds=seeds, sample_size=int(dc.stability_sample),
                            random_state=seed, workers=int(getattr(dc, "stability_workers", 0) or 0))
 
 

@@ -22,8 +22,9 @@ from kvalitativ.link.presence import Presence
 COLUMNS = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "p_corrected", "q_corrected",
            "correction", "n_human_persons"]
 #: The note of a row without hand codes.
-NO_HUMAN = ("no hand codes: not corrected for coding error (give link.human_codes / --human, or code.train "
-            "with its design)")
+#: How to get a correction (the end of :data:`NO_HUMAN`; the link summary's line ends with it too).
+HOW_TO_CORRECT = "(give link.human_codes / --human, or code.train with its design)"
+NO_HUMAN = f"no hand codes: not corrected for coding error {HOW_TO_CORRECT}"
 
 
 @dataclass(frozen=True)

@@ -277,11 +277,11 @@ def link_from_dirs(
 
 
 def _why_not(binary: pd.DataFrame) -> str:
-    from kvalitativ.link.corrected import NO_HUMAN
+    from kvalitativ.link.corrected import HOW_TO_CORRECT
 
     notes = binary["note"].dropna().astype(str)
-    if notes.str.contains("no hand codes").any() or notes.empty:  # NO_HUMAN without its own lead-in
-        return "no hand codes" + NO_HUMAN.split("not corrected for coding error", 1)[1]
+    if notes.str.contains("no hand codes").any() or notes.empty:
+        return f"no hand codes {HOW_TO_CORRECT}"
     return "hand codes too few or without their design (see note)."
 
 

@@ -274,6 +274,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels)
     units = _unit_sections(jd, evidence, unit, quote_map)
     citizen = _citizen_section(tables, labels)
+    overview = _overview(tables, meta)
 
     added = _records(_get(tables, "added_value"))
     reliability = _get(tables, "reliability")
@@ -292,16 +293,15 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "cutoff": meta.get("cutoff") or _first(associations, "cutoff"),
         "note_rule": _first(associations, "note_rule"),
         "min_cell": int(meta.get("min_cell") or 5),
-        "overview": _overview(tables, meta),
-        "method_phrase": method_phrase(_overview(tables, meta).get("methods"), meta.get("language")),
+        "overview": overview,
+        "method_phrase": method_phrase(overview.get("methods"), meta.get("language")),
         "themes": theme_rows,
         "labels": labels,
         "quotes": quote_map,
         "all": ALL,
         "associations": assoc_rows,
         "corrected": any(not _na(r.get("aor_corrected")) for r in assoc_rows),
-        "correction_line": _correction_line(associations, _first_row(associations) or outcome,
-                                            _overview(tables, meta)),
+        "correction_line": _correction_line(associations, _first_row(associations) or outcome, overview),
         "numeric_associations": numeric_assoc,
         "added_value": added,
         "units": units,
