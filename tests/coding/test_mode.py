@@ -73,6 +73,16 @@ def test_sentence_level_auto_codes_one_theme_per_note(mini_codebook):
     assert not multi.note_top and multi.code(corpus).groupby("note_id")["theme_id"].nunique().max() > 1
 
 
+def test_note_top_is_a_parameter_that_clone_keeps(mini_codebook):
+    from sklearn.base import clone
+
+    corpus, gold = make_corpus(80, seed=4)
+    kw = dict(level="sentence", embedder="tfidf", progress=False, prior=False)
+    coder = make_coder(corpus, mini_codebook, "supervised", train=_codes(corpus, gold, 60, True), **kw)
+    assert coder.get_params()["note_top"] is True
+    assert clone(coder).note_top is True  # set after construction, clone dropped it
+
+
 def test_make_coder_resolves_auto(mini_codebook):
     corpus, gold = make_corpus(80, seed=4)
     kw = dict(level="note", embedder="tfidf", progress=False, prior=False)

@@ -147,9 +147,9 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
             zs = fit_hand_prior(corpus, codebook, train, folds=prior_folds, **kw) if prior_folds else \
                 detached(fit_prior(corpus, codebook, **kw))
         model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
-                                threshold=threshold, exclusive=exclusive, prior=zs, prior_weight=prior_weight,
-                                cache_dir=cache_dir, random_state=random_state, progress=progress)
-        model.note_top = mode.note_top  # auto at sentence level: each note keeps its top theme too
+                                threshold=threshold, exclusive=exclusive, note_top=mode.note_top, prior=zs,
+                                prior_weight=prior_weight, cache_dir=cache_dir, random_state=random_state,
+                                progress=progress)  # note_top: auto at sentence level, each note keeps its top theme
         return model.fit(texts, ys, vals)
     raise ConfigError(f"unknown coder {coder!r}: use 'zeroshot' or 'supervised'.")
 

@@ -152,6 +152,9 @@ class SupervisedCoder(BaseCoder):
     min_positive: fewest training examples a theme needs.
     exclusive: single-label mode: each unit gets its top theme, or none where hand codes say "no
         theme" is an answer (some training texts have none) and the top theme misses its threshold.
+    note_top: at sentence level, each note also keeps only its top theme (``code.exclusive: auto``
+        with single-label hand codes; see ``kvalitativ.coding.mode``). A parameter, so ``clone``
+        and ``get_params`` carry it.
     prior: a :class:`~kvalitativ.coding.ZeroShotCoder` (fitted or not) whose theme logits join the
         features as the codebook's prior (see ``kvalitativ.coding.prior``); None = no prior.
     prior_weight: scale of the prior block against the TF-IDF and embedding blocks.
@@ -164,7 +167,8 @@ class SupervisedCoder(BaseCoder):
 
     def __init__(self, embedder="e5", level="note", codebook=None, lexical=True, embedding=True,
                  embedding_weight=2.0, C=10.0, cv=5, threshold=None, min_positive=3, class_weight="balanced",
-                 exclusive=False, prior=None, prior_weight=0.25, cache_dir=None, random_state=0, progress=True):
+                 exclusive=False, note_top=False, prior=None, prior_weight=0.25, cache_dir=None, random_state=0,
+                 progress=True):
         self.embedder = embedder
         self.level = level
         self.codebook = codebook
@@ -177,6 +181,7 @@ class SupervisedCoder(BaseCoder):
         self.min_positive = min_positive
         self.class_weight = class_weight
         self.exclusive = exclusive
+        self.note_top = note_top
         self.prior = prior
         self.prior_weight = prior_weight
         self.cache_dir = cache_dir
