@@ -92,6 +92,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-e5", action="store_true", help="leave out the e5 reference row")
     ap.add_argument("--speed-only", action="store_true")
+    ap.add_argument("--extra-model", default=None,
+                    help="another static model folder, reported beside the others (no verdict: report only)")
     a = ap.parse_args(argv)
     cands = [float(x) for x in a.sif_a.split(",") if x]
     base_a = model_sif_a(StaticEmbedder().meta_)
@@ -112,19 +114,24 @@ def main(argv=None) -> dict:
     rows = [] if a.no_e5 else [_row("e5 (reference)", "e5", data)]
     base = _row(f"static, a={base_a:g} (shipped)", StaticEmbedder(), data)
     rows.append(base)
+    cand_rows = []
     for c in cands:
-        rows.append(_row(f"static, a={c:g}", StaticEmbedder(sif_a=c), data))
-        print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()}, flush=True)
+        cand_rows.append(_row(f"static, a={c:g}", StaticEmbedder(sif_a=c), data))
+        print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in cand_rows[-1].items()}, flush=True)
+    rows += cand_rows
+    if a.extra_model:
+        extra = StaticEmbedder(path=a.extra_model)
+        rows.append(_row(f"static, {Path(a.extra_model).name} (report only)", extra, data))
     sel = ["select: SIB train+dev", "select: sample F1", "select: citizen F1"]
     verdicts = []
-    for r, c in zip(rows[-len(cands):], cands):
+    for r, c in zip(cand_rows, cands):
         d = np.array([r[k] - base[k] for k in sel])
         sp = notes_per_s[f"{c:g}"] / notes_per_s["shipped"]
         ok = d.mean() >= 0.005 and d.min() >= -0.01 and sp >= 0.9
         r["_ok"] = ok
         verdicts.append(f"a={c:g}: select SIB {d[0]:+.4f}, sample {d[1]:+.4f}, citizen {d[2]:+.4f}, mean "
                         f"{d.mean():+.4f}; speed {sp:.3f} of shipped -> {'passes' if ok else 'fails'}")
-    passing = [(r, c) for r, c in zip(rows[-len(cands):], cands) if r.pop("_ok")]
+    passing = [(r, c) for r, c in zip(cand_rows, cands) if r.pop("_ok")]
     best = max(passing, key=lambda rc: rc[0]["select mean"]) if passing else None
     ref = rows[0] if not a.no_e5 else None
     for r in rows:
