@@ -70,20 +70,23 @@ def _row(name: str, embedder, data: dict) -> dict:
     return row
 
 
-def speed(values: list[float | None], n: int = 50_000, repeats: int = 5) -> dict:
-    """notes/s of ``encode`` on ``n`` sample notes for each SIF constant, alternating in one process."""
+def speed(values: list[float | None], n: int = 50_000, repeats: int = 5, models: list[str] = ()) -> dict:
+    """notes/s of ``encode`` on ``n`` sample notes for each SIF constant (and each other model folder),
+    alternating in one process."""
     from kvalitativ.io.ingest import ingest_notes
 
     texts = ingest_notes(ROOT / "corpora" / "sample" / "notes.csv").corpus["text"].astype(str).tolist()
     texts = (texts * (n // len(texts) + 1))[:n]
     embs = {a: StaticEmbedder(sif_a=a) for a in values}
-    times: dict = {a: [] for a in values}
+    embs.update({m: StaticEmbedder(path=m) for m in models})
+    times: dict = {a: [] for a in embs}
     for _ in range(repeats + 1):  # the first round warms the lookup caches and is not counted
         for a, emb in embs.items():
             t = time.perf_counter()
             emb.encode(texts)
             times[a].append(time.perf_counter() - t)
-    return {("shipped" if a is None else f"{a:g}"): n / float(np.median(v[1:])) for a, v in times.items()}
+    return {("shipped" if a is None else a if isinstance(a, str) else f"{a:g}"): n / float(np.median(v[1:]))
+            for a, v in times.items()}
 
 
 def main(argv=None) -> dict:
@@ -92,12 +95,14 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-e5", action="store_true", help="leave out the e5 reference row")
     ap.add_argument("--speed-only", action="store_true")
+    ap.add_argument("--candidate-model", default=None,
+                    help="another static model folder judged by the same rule against the shipped model")
     ap.add_argument("--extra-model", default=None,
                     help="another static model folder, reported beside the others (no verdict: report only)")
     a = ap.parse_args(argv)
     cands = [float(x) for x in a.sif_a.split(",") if x]
     base_a = model_sif_a(StaticEmbedder().meta_)
-    notes_per_s = speed([None, *cands])
+    notes_per_s = speed([None, *cands], models=[a.candidate_model] if a.candidate_model else [])
     print("encoding, notes/s (medians of 5 alternating runs):", {k: round(v) for k, v in notes_per_s.items()},
           flush=True)
     if a.speed_only:
@@ -118,6 +123,9 @@ def main(argv=None) -> dict:
     for c in cands:
         cand_rows.append(_row(f"static, a={c:g}", StaticEmbedder(sif_a=c), data))
         print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in cand_rows[-1].items()}, flush=True)
+    if a.candidate_model:
+        cand_rows.append(_row(f"static, {Path(a.candidate_model).name}", StaticEmbedder(path=a.candidate_model), data))
+        cands.append(a.candidate_model)
     rows += cand_rows
     if a.extra_model:
         extra = StaticEmbedder(path=a.extra_model)
@@ -126,10 +134,11 @@ def main(argv=None) -> dict:
     verdicts = []
     for r, c in zip(cand_rows, cands):
         d = np.array([r[k] - base[k] for k in sel])
-        sp = notes_per_s[f"{c:g}"] / notes_per_s["shipped"]
+        label = c if isinstance(c, str) else f"a={c:g}"
+        sp = notes_per_s[c if isinstance(c, str) else f"{c:g}"] / notes_per_s["shipped"]
         ok = d.mean() >= 0.005 and d.min() >= -0.01 and sp >= 0.9
         r["_ok"] = ok
-        verdicts.append(f"a={c:g}: select SIB {d[0]:+.4f}, sample {d[1]:+.4f}, citizen {d[2]:+.4f}, mean "
+        verdicts.append(f"{label}: select SIB {d[0]:+.4f}, sample {d[1]:+.4f}, citizen {d[2]:+.4f}, mean "
                         f"{d.mean():+.4f}; speed {sp:.3f} of shipped -> {'passes' if ok else 'fails'}")
     passing = [(r, c) for r, c in zip(cand_rows, cands) if r.pop("_ok")]
     best = max(passing, key=lambda rc: rc[0]["select mean"]) if passing else None
@@ -145,7 +154,7 @@ def main(argv=None) -> dict:
     print(md)
     for v in verdicts:
         print(v)
-    print("verdict: " + (f"ADOPT a={best[1]:g}" if best else "not adopted (the shipped a stays)"))
+    print("verdict: " + (f"ADOPT {best[1]}" if best else "not adopted (the shipped model stays as it is)"))
     save("static_select", {"rows": rows, "speed_notes_per_s": notes_per_s, "verdicts": verdicts, "seed": a.seed,
                            "adopted": None if best is None else best[1]})
     return {"rows": rows, "markdown": md, "adopted": None if best is None else best[1]}
