@@ -2,6 +2,10 @@
 
     python scripts/benchmarks/bench_static_select.py [--sif-a 3e-5,3e-4,1e-3]
     python scripts/benchmarks/bench_static_select.py --speed-only
+    python scripts/benchmarks/bench_static_select.py --sif-a "" --candidate-model DIR [--extra-model DIR2]
+
+``--candidate-model``: another model folder (e.g. built with ``build_static_embedder.py --out DIR``)
+judged by the same rule against the shipped model; ``--extra-model``: one more folder, reported only.
 
 Why: static keeps 94 % of e5 on SIB-200 but 86 % on the sample (docs/benchmarks.md, "Static
 embedder on the sample"); the vocabulary covers the sample, so what each word weighs in the mean
