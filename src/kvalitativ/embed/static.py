@@ -53,7 +53,8 @@ import numpy as np
 
 from .base import l2_normalise
 
-__all__ = ["StaticEmbedder", "tokenize", "static_model_dir", "char_ngrams", "split_compound", "common_directions"]
+__all__ = ["StaticEmbedder", "tokenize", "static_model_dir", "char_ngrams", "split_compound", "common_directions",
+           "model_sif_a", "reweight_sif"]
 
 #: Tokens: runs of letters (any script, æøå kept) or runs of digits.
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
@@ -183,6 +184,33 @@ def common_directions(vectors: np.ndarray, weights: np.ndarray, k: int) -> np.nd
     return np.ascontiguousarray(vecs[:, ::-1][:, :k], dtype=np.float32)
 
 
+_SIF_A_RE = re.compile(r"\ba=([0-9.eE+-]+)")
+
+
+def model_sif_a(meta: dict) -> float | None:
+    """The SIF constant the model's weights were built with (``meta.json``: ``sif_a``, or read
+    from its ``weighting`` line); None when the model does not say."""
+    if meta.get("sif_a") is not None:
+        return float(meta["sif_a"])
+    m = _SIF_A_RE.search(str(meta.get("weighting", "")))
+    return float(m.group(1)) if m else None
+
+
+def reweight_sif(weights: np.ndarray, a_old: float | None, a_new: float) -> np.ndarray:
+    """SIF weights ``a_old / (a_old + p)`` turned into ``a_new / (a_new + p)`` (``p`` recovered exactly;
+    a weight of 1 — a word the frequency list does not know — stays 1)."""
+    from kvalitativ.errors import ConfigError
+
+    if a_old is None:
+        raise ConfigError("static embedder: the model does not say its SIF constant (meta.json 'sif_a'), "
+                          "so sif_a cannot re-weight it; rebuild it with scripts/tools/build_static_embedder.py")
+    if not a_new > 0:
+        raise ConfigError(f"static embedder: sif_a must be > 0, got {a_new}")
+    w = np.asarray(weights, dtype=np.float64)
+    p = a_old * (1.0 - w) / np.clip(w, 1e-30, None)
+    return (a_new / (a_new + p)).astype(np.float32)
+
+
 class StaticEmbedder:
     """Weighted mean of distilled e5 word vectors (see the module docstring).
 
@@ -196,6 +224,10 @@ class StaticEmbedder:
     common_components: principal directions of the frequency-weighted vocabulary removed from
         every vector (SIF's step 2; default 1, as in the paper; 0 = plain weighted mean).
         Measured side by side in ``docs/benchmarks.md`` ("Static embedder: common component").
+    sif_a: SIF constant ``a`` of the weights ``a / (a + p(w))``; None keeps the model's own (the
+        build's). Another value re-weights the word vectors at load: ``p(w)`` is recovered exactly
+        from the stored weights and the build's ``a`` (``meta.json``), so no file changes and a
+        note costs the same. N-gram rows (out-of-vocabulary words) keep their weight.
     """
 
     name = "static"
@@ -204,8 +236,9 @@ class StaticEmbedder:
     prefix = ""
 
     def __init__(self, path: str | os.PathLike | None = None, subwords: bool = True, batch_size: int = 20_000,
-                 progress: bool = False, common_components: int = 1):
+                 progress: bool = False, common_components: int = 1, sif_a: float | None = None):
         self.path = path
+        self.sif_a = None if sif_a is None else float(sif_a)
         self.subwords = subwords
         self.batch_size = int(batch_size)
         self.progress = progress
@@ -222,6 +255,7 @@ class StaticEmbedder:
         the shipped model's component is taken out when it is loaded."""
         obj = cls.__new__(cls)
         obj.path, obj.subwords, obj.batch_size, obj.progress, obj.model_dir_ = None, subwords, 20_000, False, None
+        obj.sif_a = None
         obj.common_components = int(common_components)
         vectors = np.asarray(vectors, np.float32)
         ngrams = (np.zeros((0, vectors.shape[1]), np.float32) if ngram_vectors is None
@@ -237,13 +271,16 @@ class StaticEmbedder:
         self.dim = int(v.shape[1])
         self.n_vocab_ = v.shape[0]
         self.n_buckets_ = model["ngrams"].shape[0]
+        weights = model["weights"]
+        if self.sif_a is not None and self.sif_a != model_sif_a(self.meta_):
+            weights = reweight_sif(weights, model_sif_a(self.meta_), self.sif_a)
         # one table: weighted word vectors, then n-gram bucket vectors (weighted at lookup)
-        self._table = np.vstack([v * model["weights"][:, None], model["ngrams"]]).astype(np.float32)
-        self._weights = model["weights"]
+        self._table = np.vstack([v * weights[:, None], model["ngrams"]]).astype(np.float32)
+        self._weights = weights
         self.oov_weight_ = float(self.meta_.get("oov_weight", 1.0))
         self.ngram_range_ = tuple(self.meta_.get("ngram_range", (3, 5)))
         self._oov: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
-        self.components_ = common_directions(v, model["weights"], self.common_components)
+        self.components_ = common_directions(v, weights, self.common_components)
         for u in self.components_.T:  # projecting every row out = projecting every sum out (linear)
             self._table -= np.outer(self._table @ u, u)
 
@@ -251,7 +288,8 @@ class StaticEmbedder:
     def version(self) -> str:
         return (f"static-{self.meta_.get('version', '0')}-d{self.dim}-"
                 f"{str(self.meta_.get('content_sha256', 'unknown'))[:12]}-sub{int(self.subwords)}"
-                + (f"-pc{self.common_components}" if self.common_components else ""))
+                + (f"-pc{self.common_components}" if self.common_components else "")
+                + (f"-a{self.sif_a:g}" if self.sif_a is not None and self.sif_a != model_sif_a(self.meta_) else ""))
 
     # --- lookup -----------------------------------------------------------------------------
     def resolve(self, token: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
