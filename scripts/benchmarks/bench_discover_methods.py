@@ -48,9 +48,10 @@ printed) and the graph on centred vectors (``discover.center`` mean and abtt), s
 ``--core`` scores them; ``--combined JSON`` measures other settings the same way (e.g. A and B
 together).
 
-``--seventh-round`` runs consensus Leiden as shipped (10 consensus runs) beside the seventh round's
-candidates (docs/benchmarks.md): 30 consensus runs, and as many runs as an edge budget allows
-(``Discoverer(consensus_runs=None)``: 10 to 50; the number used is printed), seeds 0–4, as ``--core``
+``--seventh-round`` runs consensus Leiden with 10 consensus runs (the default before the seventh
+round) beside the seventh round's candidates (docs/benchmarks.md): 30 consensus runs, and as many
+runs as an edge budget allows (``Discoverer(consensus_runs=None)``: 10 to 50, the default since
+that round; the number used is printed), seeds 0–4, as ``--core``
 scores them, plus each row's run on the notes in a shuffled order (seed 0) against seed 0's
 (``shuffled ARI``).
 
@@ -323,7 +324,7 @@ SEVENTH_ROUND = ({"consensus_runs": 30}, {"consensus_runs": None})
 
 def seventh_round_methods(texts, X, seed, cache):
     """--seventh-round: consensus Leiden (1.0 per 1,000 notes, 30 neighbours and the words' share
-    0.1 named) with 10 consensus runs (shipped) and with each candidate of :data:`SEVENTH_ROUND`,
+    0.1 named) with 10 consensus runs (the default before the round) and with each candidate of :data:`SEVENTH_ROUND`,
     the same seed; the runs each row used go to ``cache["runs_used"]``."""
     from kvalitativ.discover import Discoverer
 
@@ -332,8 +333,9 @@ def seventh_round_methods(texts, X, seed, cache):
         d = Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, lexical_share=0.1, **leiden(1.0),
                        **params).fit(texts, X)
         runs = params["consensus_runs"]
-        name = ("leiden, 10 consensus runs (shipped)" if runs == 10 else
-                f"leiden, {runs} consensus runs" if runs else "leiden, consensus runs by the edge budget (None)")
+        name = ("leiden, 10 consensus runs (shipped before the seventh round)" if runs == 10 else
+                f"leiden, {runs} consensus runs" if runs else
+                "leiden, consensus runs by the edge budget (None, the default since the seventh round)")
         out[name] = d.topics_
         cache.setdefault("runs_used", {}).setdefault(name, set()).add(int(d.model_.hdbscan_model.n_runs_))
     return out
@@ -517,7 +519,7 @@ def main() -> None:
                     help="with --sixth-round: these settings instead of the candidates, e.g. "
                          "'[{\"lexical_share\": 0.1, \"center\": \"mean\"}]'")
     ap.add_argument("--seventh-round", action="store_true",
-                    help="only consensus Leiden with 10 consensus runs (shipped) and the seventh round's candidates "
+                    help="only consensus Leiden with 10 consensus runs (the default before) and the seventh round's candidates "
                          "(30 runs; runs by the edge budget), seeds 0-4 and a shuffled order")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

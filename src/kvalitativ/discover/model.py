@@ -88,6 +88,11 @@ class Discoverer(CurationMixin, BaseEstimator):
         ``hdbscan``, ``seed_topics`` or a fixed weight; the weight used is ``lexical_weight_``),
         and the vectors ``"none"`` / ``"mean"``-centred / ``"abtt"`` (Leiden only). Keywords,
         centroids, scores and assignment stay on the vectors. Not with ``seed_topics``.
+    consensus_runs : Leiden runs the consensus is taken over (``leiden`` only): a number, or None (the
+        default since the seventh round, docs/benchmarks.md) = as many as an edge budget allows, 10
+        on the graph of a 20,000-note fit sample up to 50 on small corpora (steadier across seeds
+        where runs are cheap). The number used is ``consensus_runs_`` (saved; stability's refits
+        take it; a model saved before the option reloads with 10).
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
