@@ -48,6 +48,13 @@ printed) and the graph on centred vectors (``discover.center`` mean and abtt), s
 ``--core`` scores them; ``--combined JSON`` measures other settings the same way (e.g. A and B
 together).
 
+``--seventh-round`` runs consensus Leiden with 10 consensus runs (the default before the seventh
+round) beside the seventh round's candidates (docs/benchmarks.md): 30 consensus runs, and as many
+runs as an edge budget allows (``Discoverer(consensus_runs=None)``: 10 to 50, the default since
+that round; the number used is printed), seeds 0–4, as ``--core``
+scores them, plus each row's run on the notes in a shuffled order (seed 0) against seed 0's
+(``shuffled ARI``).
+
 ``--core`` runs the issue's baselines and the candidate defaults with seeds 0–4: gold scores
 averaged over the seeds, and the mean adjusted Rand index between the five seeds' partitions
 (every note; outliers as one more cluster) — the run the default is decided on.
@@ -310,12 +317,38 @@ def sixth_round_methods(texts, X, seed, cache):
     return out
 
 
+#: --seventh-round: the candidates, named before the run (docs/benchmarks.md, seventh round): Leiden's
+#: consensus runs (``Discoverer(consensus_runs=…)``; None = by the graph's edges, 10 to 50).
+SEVENTH_ROUND = ({"consensus_runs": 30}, {"consensus_runs": None})
+
+
+def seventh_round_methods(texts, X, seed, cache):
+    """--seventh-round: consensus Leiden (1.0 per 1,000 notes, 30 neighbours and the words' share
+    0.1 named) with 10 consensus runs (the default before the round) and with each candidate of :data:`SEVENTH_ROUND`,
+    the same seed; the runs each row used go to ``cache["runs_used"]``."""
+    from kvalitativ.discover import Discoverer
+
+    out = {}
+    for params in ({"consensus_runs": 10},) + SEVENTH_ROUND:
+        d = Discoverer(random_state=seed, diversity=0.0, n_neighbors=30, lexical_share=0.1, **leiden(1.0),
+                       **params).fit(texts, X)
+        runs = params["consensus_runs"]
+        name = ("leiden, 10 consensus runs (shipped before the seventh round)" if runs == 10 else
+                f"leiden, {runs} consensus runs" if runs else
+                "leiden, consensus runs by the edge budget (None, the default since the seventh round)")
+        out[name] = d.topics_
+        cache.setdefault("runs_used", {}).setdefault(name, set()).add(int(d.model_.hdbscan_model.n_runs_))
+    return out
+
+
 def methods(texts, X, seed, cache):
     """{name: labels} for one seed; UMAP runs are shared between methods through *cache*."""
     from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 
     from kvalitativ.discover import Discoverer
 
+    if cache.get("seventh_round"):
+        return seventh_round_methods(texts, X, seed, cache)
     if cache.get("sixth_round"):
         return sixth_round_methods(texts, X, seed, cache)
     if cache.get("lexical_variants"):
@@ -391,7 +424,7 @@ def seed_stability(texts, X, y, fit=None, **params) -> dict:
 
 def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stability_only=False, core=False,
                 stability_params=None, graph_variants=False, lexical_variants=False,
-                sixth_round=False, sixth_round_params=None) -> dict:
+                sixth_round=False, sixth_round_params=None, seventh_round=False) -> dict:
     from kvalitativ.discover.representatives import normalise
 
     X = normalise(embedder.encode(texts)).astype(np.float32)
@@ -401,10 +434,10 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
         return {"n": len(texts), "stability": [seed_stability(texts, X, y, min_topic_size=m, clustering="hdbscan") for m in (15, 10)]
                 + [seed_stability(texts, X, y, **leiden(r)) for r in (1.0, 2.0)]
                 + [seed_stability(texts, X, y, fit=umap_epochs_hdbscan)]}
-    core = core or graph_variants or lexical_variants or sixth_round
+    core = core or graph_variants or lexical_variants or sixth_round or seventh_round
     cache = {"true_k": int(pd.Series(y).dropna().nunique()), "skip_silhouette": skip_silhouette or core, "core": core,
              "graph_variants": graph_variants, "lexical_variants": lexical_variants, "sixth_round": sixth_round,
-             "sixth_round_params": sixth_round_params}
+             "sixth_round_params": sixth_round_params, "seventh_round": seventh_round}
     if not cache["skip_silhouette"]:
         cache["D"] = np.clip(1.0 - X @ X.T, 0.0, 2.0)
     seeds = DECIDE_SEEDS if core else SEEDS
@@ -418,8 +451,16 @@ def run_dataset(name, texts, y, n_missing, embedder, skip_silhouette=False, stab
     rows = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in per.items()}
     for m, labs in runs.items():  # mean pairwise ARI between the seeds' partitions (all notes)
         rows[m]["seed_ari"] = float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(labs, 2)]))
+    if seventh_round:  # each row once more on the notes in a shuffled order (seed 0), against seed 0's run
+        perm = np.random.RandomState(0).permutation(len(texts))
+        for m, lab in methods([texts[i] for i in perm], X[perm], seeds[0], cache).items():
+            back = np.empty(len(texts), dtype=int)
+            back[perm] = lab
+            rows[m]["shuffled_ari"] = float(adjusted_rand_score(runs[m][0], back))
     out = {"n": len(texts), "n_without_gold": n_missing, "true_k": cache["true_k"], "methods": rows,
            "seeds": list(seeds), "seconds": time.perf_counter() - t0}
+    if cache.get("runs_used"):  # the consensus runs each row used (one per seed if they differ)
+        out["consensus_runs_used"] = {m: sorted(r) for m, r in cache["runs_used"].items()}
     if cache.get("resolved"):  # the lexical_share rows: the weight each resolved to (one per seed if they differ)
         out["lexical_weight_used"] = {m: sorted(w) for m, w in cache["resolved"].items()}
     return out
@@ -431,11 +472,14 @@ def report(res: dict) -> str:
         lines += ["", f"{name}: {r['n']} texts ({r['n_without_gold']} without a gold theme, left out of the scores), "
                       f"{r['true_k']} gold themes; mean of seeds {r['seeds']}; {r['seconds']:.0f} s", "",
                   "| method | topics | assigned | NMI | AMI | ARI | seed ARI |", "|---|---|---|---|---|---|---|"]
+        for m, rs in (r.get("consensus_runs_used") or {}).items():
+            lines.insert(-2, f"{m}: consensus runs used {', '.join(map(str, rs))}")
         for m, ws in (r.get("lexical_weight_used") or {}).items():
             lines.insert(-2, f"{m}: lexical weight used {', '.join(f'{w:.4f}' for w in ws)}")
         for m, v in sorted(r["methods"].items(), key=lambda kv: -kv[1]["nmi"]):
             lines.append(f"| {m} | {v['n_clusters']:.1f} | {1 - v['outliers']:.2f} | {v['nmi']:.3f} | {v['ami']:.3f} "
-                         f"| {v['ari']:.3f} | {v['seed_ari']:.3f} |")
+                         f"| {v['ari']:.3f} | {v['seed_ari']:.3f} |"
+                         + (f" shuffled ARI {v['shuffled_ari']:.3f}" if "shuffled_ari" in v else ""))
     return "\n".join(lines)
 
 
@@ -474,6 +518,9 @@ def main() -> None:
     ap.add_argument("--combined", type=json.loads, default=None, metavar="JSON",
                     help="with --sixth-round: these settings instead of the candidates, e.g. "
                          "'[{\"lexical_share\": 0.1, \"center\": \"mean\"}]'")
+    ap.add_argument("--seventh-round", action="store_true",
+                    help="only consensus Leiden with 10 consensus runs (the default before) and the seventh round's candidates "
+                         "(30 runs; runs by the edge budget), seeds 0-4 and a shuffled order")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = cached_e5()
@@ -484,7 +531,7 @@ def main() -> None:
                                     stability_only=args.stability_only, core=args.core,
                                     stability_params=args.stability_params, graph_variants=args.graph_variants,
                                     lexical_variants=args.lexical_variants, sixth_round=args.sixth_round,
-                                    sixth_round_params=args.combined)
+                                    sixth_round_params=args.combined, seventh_round=args.seventh_round)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")

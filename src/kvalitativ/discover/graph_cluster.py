@@ -24,7 +24,20 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from kvalitativ.discover.fuzzy_graph import collapsed_graph, distinct_rows, neighbour_graph, snn_graph
 
-__all__ = ["LeidenClusterer", "neighbour_graph", "merge_small"]
+__all__ = ["CONSENSUS_EDGE_BUDGET", "CONSENSUS_RUNS_MAX", "CONSENSUS_RUNS_MIN", "LeidenClusterer", "consensus_runs",
+           "neighbour_graph", "merge_small"]
+
+#: ``n_runs`` None: as many consensus runs as keep runs × the graph's edges within this budget (10
+#: runs on the graph of the 20,000-note fit sample a large corpus is fitted on: the Leiden work
+#: there stays what it was), at least :data:`CONSENSUS_RUNS_MIN`, at most :data:`CONSENSUS_RUNS_MAX`.
+CONSENSUS_EDGE_BUDGET = 3_400_000
+CONSENSUS_RUNS_MIN = 10
+CONSENSUS_RUNS_MAX = 50
+
+
+def consensus_runs(n_edges: int) -> int:
+    """Consensus runs for a graph of *n_edges* edges under ``n_runs`` None (:data:`CONSENSUS_EDGE_BUDGET`)."""
+    return int(min(CONSENSUS_RUNS_MAX, max(CONSENSUS_RUNS_MIN, CONSENSUS_EDGE_BUDGET // max(1, int(n_edges)))))
 
 
 def merge_small(labels: np.ndarray, edges: np.ndarray, weights: np.ndarray, min_size: int,
@@ -95,7 +108,9 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
         default for Leiden (``submodels.DEFAULT_NEIGHBORS``).
     resolution : modularity resolution; higher = more, smaller topics (1.0 = modularity).
     min_cluster_size : the smallest topic; smaller communities are merged into a neighbour.
-    n_runs : Leiden runs the consensus is taken over (1 = a single run, no consensus).
+    n_runs : Leiden runs the consensus is taken over (1 = a single run, no consensus; None = by the
+        graph's size, :func:`consensus_runs`: 10 to 50, fewer on larger graphs). The number used is
+        ``n_runs_``.
     n_iterations : Leiden's iterations a run (leidenalg's default 2; -1 = until nothing improves:
         12× slower on a 20,000-note graph, 816 communities instead of 803).
     random_state : seeds the community search (the graph itself has no randomness).
@@ -145,6 +160,7 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
 
         n, node_of, counts, edges, weights = graph
         self.n_distinct_ = n
+        self.n_runs_ = 0  # set by the consensus (none below three distinct notes)
         labels = np.arange(n) if n < 3 else self._consensus(ig, n, edges, weights)
         labels = merge_small(labels, edges, weights, int(self.min_cluster_size), sizes=counts)
         self.labels_ = _by_size(labels[node_of]) if len(node_of) else np.zeros(0, dtype=np.int64)
@@ -154,11 +170,13 @@ class LeidenClusterer(ClusterMixin, BaseEstimator):
     def _consensus(self, ig, n: int, edges: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Leiden ``n_runs`` times, then Leiden on edges weighted by the share of runs joining their ends."""
         graph = ig.Graph(n=n, edges=edges.tolist())  # one graph for every run; runs differ in seed and weights
-        seeds = np.random.default_rng(self.random_state).integers(0, 2**31 - 1, size=max(1, int(self.n_runs)) + 1)
+        runs = consensus_runs(len(edges)) if self.n_runs is None else max(1, int(self.n_runs))
+        self.n_runs_ = runs
+        seeds = np.random.default_rng(self.random_state).integers(0, 2**31 - 1, size=runs + 1)
         together = np.zeros(len(edges))
         for s in seeds[:-1]:
             m = self._leiden(graph, weights, s)
             together += m[edges[:, 0]] == m[edges[:, 1]]
-        if int(self.n_runs) > 1:
+        if runs > 1:
             m = self._leiden(graph, weights * together / len(seeds[:-1]), seeds[-1])
         return m

@@ -88,6 +88,11 @@ class Discoverer(CurationMixin, BaseEstimator):
         ``hdbscan``, ``seed_topics`` or a fixed weight; the weight used is ``lexical_weight_``),
         and the vectors ``"none"`` / ``"mean"``-centred / ``"abtt"`` (Leiden only). Keywords,
         centroids, scores and assignment stay on the vectors. Not with ``seed_topics``.
+    consensus_runs : Leiden runs the consensus is taken over (``leiden`` only): a number, or None (the
+        default since the seventh round, docs/benchmarks.md) = as many as an edge budget allows, 10
+        on the graph of a 20,000-note fit sample up to 50 on small corpora (steadier across seeds
+        where runs are cheap). The number used is ``consensus_runs_`` (saved; stability's refits
+        take it; a model saved before the option reloads with 10).
 
     Fitted attributes: ``topics_`` (topic per note, -1 = outlier), ``scores_`` (cosine to its
     topic centroid), ``topic_info_``, ``topic_terms_``, ``centroids_``, ``topic_ids_``,
@@ -112,7 +117,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
                  curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
                  assignment=_D.assignment, lexical_weight=_D.lexical_weight, lexical_share=_D.lexical_share,
-                 center=_D.center):
+                 center=_D.center, consensus_runs=sub.DEFAULT_CONSENSUS_RUNS):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -134,12 +139,13 @@ class Discoverer(CurationMixin, BaseEstimator):
         self.lexical_weight = lexical_weight
         self.lexical_share = lexical_share
         self.center = center
+        self.consensus_runs = consensus_runs
 
     # ------------------------------------------------------------------ parameters
     _PARAMS = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outlier_target",
                "outlier_strategy", "n_keywords", "diversity", "n_representative", "ngram_range",
                "min_df", "random_state", "language", "clustering", "resolution", "assignment", "lexical_weight",
-               "lexical_share", "center")
+               "lexical_share", "center", "consensus_runs")
 
     def _check_params(self) -> None:
         if int(self.min_topic_size) < 2:
@@ -153,6 +159,11 @@ class Discoverer(CurationMixin, BaseEstimator):
         if self.outlier_strategy not in ("embeddings", "c-tf-idf"):
             raise ConfigError("discover: outlier_strategy must be 'embeddings' or 'c-tf-idf'")
         check_graph_params(self)  # lexical_weight, lexical_share, center (graph_input.py)
+        if self.consensus_runs is not None and (isinstance(self.consensus_runs, bool)
+                                                or not isinstance(self.consensus_runs, (int, np.integer))
+                                                or int(self.consensus_runs) < 1):
+            raise ConfigError("discover: consensus_runs must be a whole number of at least 1 (1 = no consensus), "
+                              "or None (by the graph's size: 10 to 50)")
         if not 0 <= float(self.diversity) <= 1:
             raise ConfigError("discover: diversity must be between 0 and 1")
         if not 1 <= int(self.n_representative) <= 50:
@@ -233,6 +244,8 @@ class Discoverer(CurationMixin, BaseEstimator):
             raise KvalitativError(f"discover: no topics found in {n} notes with min_topic_size="
                                   f"{self.min_topic_size}; lower --min-topic-size or add notes")
         self._texts, self._emb, self._cluster_emb = texts, emb, X  # X: what stability's refits cluster
+        # Leiden's consensus runs used (None: HDBSCAN): stability's refits take the same number
+        self.consensus_runs_ = getattr(clusterer, "n_runs_", None) or None
         self.fit_vectors_ = emb.astype(np.float16)
         self.dim_ = int(emb.shape[1])
         self.n_documents_ = n

@@ -183,7 +183,8 @@ def model_parts(d) -> dict:
             "labels": {str(k): v for k, v in d.labels_.items()}, "curation": d.curation_,
             "outlier_share": d.outlier_share_, "outlier_share_before": d.outlier_share_before_,
             "outlier_threshold": d.outlier_threshold_,
-            "lexical_weight_used": getattr(d, "lexical_weight_", float(d.lexical_weight))}
+            "lexical_weight_used": getattr(d, "lexical_weight_", float(d.lexical_weight)),
+            "consensus_runs_used": getattr(d, "consensus_runs_", None)}
     frames = {"topics": d.topic_info_, "topic_terms": d.topic_terms_,
               "representatives": pd.DataFrame(reps, columns=["topic_id", "rank", "doc_index", "similarity",
                                                              "text"]),
@@ -204,6 +205,7 @@ def model_from_parts(cls, parts: dict, embedder=None):
     reducer = params.pop("reducer", "umap")
     params.setdefault("clustering", "hdbscan")  # saved before the option: fitted with HDBSCAN
     params.setdefault("lexical_share", 0.0)  # saved before the words were in the graph: fitted without them
+    params.setdefault("consensus_runs", 10)  # saved before the option: Leiden's consensus took 10 runs
     params["ngram_range"] = tuple(params.get("ngram_range") or (1, 1))
     d = cls(embedder=embedder, reducer=reducer if reducer in ("umap", "pca") else "umap", **params)
     m = parts["bertopic"]
@@ -225,6 +227,8 @@ def model_from_parts(cls, parts: dict, embedder=None):
     d.outlier_share_before_ = meta.get("outlier_share_before")
     d.outlier_threshold_ = meta.get("outlier_threshold")
     d.lexical_weight_ = float(meta.get("lexical_weight_used", d.lexical_weight))
+    # the consensus runs the fit used (refits take them); saved before: the number set (10 before the option)
+    d.consensus_runs_ = meta.get("consensus_runs_used", d.consensus_runs if d.clustering == "leiden" else None)
     d.centroids_, d.mean_embedding_ = parts["arrays"]["centroids"], parts["arrays"]["mean_embedding"]
     d.fit_vectors_ = parts["arrays"].get("fit_vectors")  # None: saved before it, centroids assign
     info = parts["frames"]["topics"].copy()

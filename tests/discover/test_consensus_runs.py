@@ -1,0 +1,85 @@
+"""Leiden's consensus runs (``Discoverer(consensus_runs=…)``, seventh round of docs/benchmarks.md):
+the edge budget, the number a fit used, refits taking it, and models saved before the option."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("leidenalg")
+
+from kvalitativ.discover import Discoverer  # noqa: E402
+from kvalitativ.discover import submodels as sub  # noqa: E402
+from kvalitativ.discover.graph_cluster import (CONSENSUS_EDGE_BUDGET, CONSENSUS_RUNS_MAX,  # noqa: E402
+                                               CONSENSUS_RUNS_MIN, LeidenClusterer, consensus_runs)
+from kvalitativ.errors import ConfigError  # noqa: E402
+
+
+def blobs(n_per=40, k=4, dim=24, spread=0.3, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(k, dim))
+    X = np.vstack([c + spread * np.linalg.norm(c) * rng.normal(size=(n_per, dim)) / np.sqrt(dim) for c in centres])
+    return (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_the_edge_budget_gives_10_on_the_fit_sample_graph_and_50_on_small_graphs():
+    # the 20,000-note fit sample's graph of the benchmark (339,398 edges): 10 runs, as before the option
+    assert consensus_runs(339_398) == CONSENSUS_RUNS_MIN == 10
+    assert consensus_runs(2_000_000) == 10  # never fewer than 10
+    assert consensus_runs(30_000) == CONSENSUS_RUNS_MAX == 50  # a corpus of about a thousand notes
+    assert consensus_runs(0) == 50
+    assert consensus_runs(CONSENSUS_EDGE_BUDGET // 20) == 20
+
+
+def test_none_resolves_by_the_graph_and_a_number_is_kept():
+    X = blobs()
+    c = LeidenClusterer(n_runs=None, random_state=0).fit(X)
+    g = c.graph_of(X)
+    assert c.n_runs_ == consensus_runs(len(g[3])) == 50
+    assert LeidenClusterer(n_runs=7, random_state=0).fit(X).n_runs_ == 7
+
+
+def test_the_default_is_the_edge_budget_and_a_fit_records_the_runs_used(corpus, embeddings):
+    """The seventh round's rule adopted the budget (None): on a small corpus the consensus takes 50
+    runs, and the fit says so (stability's refits read it)."""
+    d = Discoverer(clustering="leiden", min_topic_size=8).fit(corpus[0], embeddings)
+    assert Discoverer().consensus_runs is None and sub.DEFAULT_CONSENSUS_RUNS is None
+    assert d.consensus_runs_ == 50 == d.model_.hdbscan_model.n_runs_
+    assert Discoverer(clustering="hdbscan", reducer="pca", min_topic_size=8).fit(
+        corpus[0], embeddings).consensus_runs_ is None
+
+
+def test_refits_take_the_runs_the_model_used_and_a_fresh_fit_its_own():
+    d = Discoverer(clustering="leiden")
+    d.consensus_runs_ = 13
+    assert sub.slots(d, 500, 8, resolution_notes=1000)[1].n_runs == 13  # a refit (stability)
+    assert sub.slots(d, 500, 8)[1].n_runs is None  # a fit: by its own graph
+    d.consensus_runs = 20
+    assert sub.slots(d, 500, 8, resolution_notes=1000)[1].n_runs == 20  # a number set is a number
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "10", True])
+def test_bad_consensus_runs_are_refused(bad, corpus, embeddings):
+    with pytest.raises(ConfigError, match="consensus_runs"):
+        Discoverer(clustering="leiden", consensus_runs=bad).fit(corpus[0], embeddings)
+
+
+def test_saved_and_reloaded_keeps_the_runs_and_a_model_saved_before_reloads_with_10(
+        tmp_path, corpus, embeddings, tfidf_embedder):
+    import json
+
+    from kvalitativ.discover.persist import load_parts
+
+    d = Discoverer(embedder=tfidf_embedder, clustering="leiden", min_topic_size=8).fit(corpus[0], embeddings)
+    d.save(tmp_path / "m")
+    back = Discoverer.load(tmp_path / "m", embedder=tfidf_embedder)
+    assert back.consensus_runs is None and back.consensus_runs_ == d.consensus_runs_ == 50
+    meta = json.loads((tmp_path / "m" / "discoverer.json").read_text(encoding="utf-8"))
+    assert meta["consensus_runs_used"] == 50
+    # saved before the option: neither the parameter nor the runs used; the consensus then took 10
+    parts = load_parts(tmp_path / "m")
+    parts["meta"]["params"].pop("consensus_runs")
+    parts["meta"].pop("consensus_runs_used")
+    old = Discoverer.from_parts(parts)
+    assert old.consensus_runs == 10 and old.consensus_runs_ == 10
+    assert sub.slots(old, 100, 8, resolution_notes=len(corpus[0]))[1].n_runs == 10
