@@ -25,6 +25,7 @@ RANGES = {
     ("link", "window_months"): (1, "12"),
     ("chunk_size",): (1, "50000"),
     ("discover", "stability_workers"): (0, "1 (one after another; 0 = one per core)"),
+    ("discover", "consensus_runs"): (1, "20 (or leave it out: by the graph's size)"),
 }
 
 

@@ -83,3 +83,23 @@ def test_saved_and_reloaded_keeps_the_runs_and_a_model_saved_before_reloads_with
     old = Discoverer.from_parts(parts)
     assert old.consensus_runs == 10 and old.consensus_runs_ == 10
     assert sub.slots(old, 100, 8, resolution_notes=len(corpus[0]))[1].n_runs == 10
+
+
+def test_the_config_key_reaches_the_discoverer_and_is_checked():
+    """``discover.consensus_runs`` in a run's config: checked at load, passed to the fit."""
+    import pandas as pd
+
+    from kvalitativ.config import config_from_dict
+    from kvalitativ.discover.stage import discover_corpus
+    from kvalitativ.embed import get_embedder
+
+    for bad in (0, -3, 2.5, "many"):
+        with pytest.raises(ConfigError, match="consensus_runs"):
+            config_from_dict({"discover": {"consensus_runs": bad}})
+    assert config_from_dict({}).discover.consensus_runs is None  # by the graph's size
+    words = ["skole fravær lærer", "mobning konflikt klasse", "familie mor far hjem", "praktik job løn"]
+    texts = [f"{words[i % 4]} note {i}" for i in range(80)]
+    corpus = pd.DataFrame({"note_id": [f"n{i}" for i in range(80)], "text": texts})
+    config = config_from_dict({"discover": {"consensus_runs": 3, "min_topic_size": 5, "stability_seeds": 0}})
+    result = discover_corpus(corpus, config, embedder=get_embedder("tfidf", progress=False), progress=False)
+    assert result["discoverer"].consensus_runs == 3

@@ -85,7 +85,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
             embedder=embedder, min_topic_size=effective_min_topic_size(dc, len(texts)), n_neighbors=dc.n_neighbors,
             n_components=dc.n_components, min_samples=dc.min_samples, clustering=dc.clustering, resolution=dc.resolution,
             assignment=dc.assignment, lexical_weight=dc.lexical_weight,
-            lexical_share=dc.lexical_share, center=dc.center,
+            lexical_share=dc.lexical_share, center=dc.center, consensus_runs=dc.consensus_runs,
             outlier_target=dc.outlier_target,
             outlier_strategy=dc.outlier_strategy, n_keywords=dc.n_keywords, diversity=dc.diversity,
             n_representative=dc.n_representative, ngram_range=tuple(dc.ngram_range),
