@@ -235,3 +235,19 @@ def test_refits_cluster_what_the_fit_clustered():
     a = topic_stability(d, None, d.topics_, n_seeds=1, workers=1)
     b = topic_stability(d, d._cluster_emb, d.topics_, n_seeds=1, workers=1)
     pd.testing.assert_frame_equal(a.per_topic, b.per_topic)
+
+
+def test_a_loaded_model_given_its_notes_refits_what_the_fit_clustered(tmp_path):
+    """``attach`` rebuilds the fit's clustering input (the words beside the vectors, at the saved
+    weight): a loaded model's stability is the fitted model's, not that of the vectors alone."""
+    pytest.importorskip("leidenalg")
+    noise = np.random.default_rng(3).normal(size=(300, 32)).astype(np.float32)
+    words = ["skole", "fravær", "mobning", "familie", "praktik", "motivation", "venner"]
+    texts = [f"noten handler om {words[i % 7]} og {words[(i * 3) % 7]}" for i in range(300)]
+    d = Discoverer(min_topic_size=8, n_neighbors=10, random_state=0, clustering="leiden").fit(texts, noise)
+    d.save(tmp_path / "model")
+    loaded = Discoverer.load(tmp_path / "model").attach(texts, noise)
+    np.testing.assert_allclose(loaded._cluster_emb, d._cluster_emb, atol=1e-6)
+    a = topic_stability(d, None, d.topics_, n_seeds=1, workers=1)
+    b = topic_stability(loaded, None, loaded.topics_, n_seeds=1, workers=1)
+    pd.testing.assert_frame_equal(a.per_topic, b.per_topic)

@@ -12,7 +12,7 @@ from kvalitativ.discover import submodels as sub
 from kvalitativ.discover.centring import CENTERS, centred
 from kvalitativ.errors import ConfigError
 
-__all__ = ["check_graph_params", "clustering_input"]
+__all__ = ["check_graph_params", "clustering_input", "refitted_input"]
 
 
 def check_graph_params(d) -> None:
@@ -59,3 +59,16 @@ def clustering_input(d, texts: list[str], emb: np.ndarray) -> np.ndarray:
     if share > 0:
         d.lexical_weight_ = share_weight(*cosine_spreads(X, lex), share)
     return with_words(X, lex, d.lexical_weight_)
+
+
+def refitted_input(d, texts: list[str], emb: np.ndarray) -> np.ndarray:
+    """What fitted discoverer *d*'s clustering step got for its training *texts* (unit vectors
+    *emb*), rebuilt for a loaded model given its notes back (``attach``): the saved weight of the
+    words (``lexical_weight_``), not a new one, so stability's refits cluster what the fit did."""
+    X = centred(emb, d.center)
+    weight = float(getattr(d, "lexical_weight_", 0.0) or 0.0)
+    if weight == 0:
+        return X
+    from kvalitativ.discover.lexical import lexical_vectors, with_words
+
+    return with_words(X, lexical_vectors(texts, d._analyzer()), weight)

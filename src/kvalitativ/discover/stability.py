@@ -196,7 +196,8 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
 
     *embeddings*: what the discoverer's clustering step was given (with the words in the graph,
     ``lexical_share``, the vectors beside the word block: ``discoverer._cluster_emb`` of a fit);
-    None: that, from the fit (a loaded model given notes with ``attach``: their vectors). The unit vectors alone are refused where the fit clustered more, so
+    None: that, from the fit (a loaded model given its notes with ``attach``: the same input rebuilt
+    at the saved weight of the words). The unit vectors alone are refused where the fit clustered more, so
     the refits never cluster something else than the model did.
     *workers*: processes the refits run in (0: one per core; 1: one after another here); the
     result does not depend on it.
