@@ -152,8 +152,7 @@ class DiscoverConfig:
     #: data set with every baseline (seeds 0-4) it is ahead of BERTopic's defaults, + reduce_outliers
     #: and k-means on SIB-200 Danish (NMI 0.492; 0.490 with its 30 neighbours since) and the sample
     #: (0.187; 0.182), with ARI between 5 seeds 0.92 / 0.83 (0.925 / 0.838; UMAP + HDBSCAN 0.60 /
-    #: 0.65); since the words joined its graph (``lexical_share``) 0.522 / 0.192, ARI 0.805 / 0.870;
-    #: with consensus runs by the graph's size (``consensus_runs``) 0.520 / 0.193, ARI 0.897 / 0.910;
+    #: 0.65); with the words (``lexical_share``) and ``consensus_runs`` 0.520 / 0.193, ARI 0.897 / 0.910;
     #: docs/benchmarks.md, Discovery quality. With
     #: "leiden", min_samples, n_components and outlier_target do nothing (every note gets a topic).
     clustering: str = "leiden"
@@ -192,12 +191,9 @@ class DiscoverConfig:
     #: Leiden only, not with ``guided``; keywords, centroids and assignment stay on the vectors.
     #: Measured in docs/benchmarks.md, Discovery quality ("sixth round").
     center: str = "none"
-    #: Leiden runs the consensus is taken over (clustering "leiden"): a whole number (1 = one run,
-    #: no consensus), or none (default) = by the graph's size: as many as keep runs x edges within a
-    #: budget, 10 to 50 (50 on 1,000 notes, 10 on the 20,000-note fit sample of a large corpus, so
-    #: time at scale is unchanged). More runs, steadier topics across seeds: adopted by the seventh
-    #: round's rule (the smallest ARI between 5 seeds over six data sets 0.818 against 0.746 with
-    #: 10; mean NMI 0.413 against 0.417; docs/benchmarks.md, Discovery quality). Saved with the model.
+    #: Leiden's consensus runs: a whole number (1 = no consensus), or none (default) = by the graph's
+    #: size, 10 to 50 within an edge budget (steadier topics across seeds at no cost at scale; the
+    #: seventh round's rule, docs/benchmarks.md, Discovery quality). Saved with the model.
     consensus_runs: int | None = None
     outlier_strategy: str = "embeddings"  # embeddings | c-tf-idf
     #: Keywords kept per topic.
