@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, clustering: str | None = None,
-               assignment: str | None = None, lexical_share: float | None = None) -> dict:
+               assignment: str | None = None, lexical_share: float | None = None,
+               consensus_runs: int | None = None) -> dict:
     from kvalitativ.pipeline import run_id_for
 
     corpus_dir = generate_corpus(work / f"corpus-{n}", n)
@@ -48,6 +49,8 @@ def stage_runs(n: int, work: Path, timeout: float, stability_on: bool = True, cl
         config.discover.assignment = assignment
     if lexical_share is not None:
         config.discover.lexical_share = lexical_share
+    if consensus_runs is not None:
+        config.discover.consensus_runs = consensus_runs
     run_id = run_id_for(config)
     res = {"ingest": stage_subprocess("ingest", dataclasses.asdict(config), run_id, timeout)}
     runs = (("stability off", 0), ("stability on", config.discover.stability_seeds))
@@ -154,11 +157,14 @@ def main() -> None:
                     help="discover.assignment for the stage runs (default: the config's)")
     ap.add_argument("--lexical-share", type=float, default=None,
                     help="discover.lexical_share for the stage runs (default: the config's; 0 = the vectors alone)")
+    ap.add_argument("--consensus-runs", type=int, default=None,
+                    help="discover.consensus_runs for the stage runs (default: the config's, by the graph's size; "
+                         "10 = the default before the seventh round)")
     args = ap.parse_args()
     work = Path(args.work)
     res = {} if args.skip_stages else {"stages": stage_runs(args.n, work, args.timeout, not args.stability_off_only,
                                                                   args.clustering, args.assignment,
-                                                                  args.lexical_share)}
+                                                                  args.lexical_share, args.consensus_runs)}
     if not args.skip_agreement:
         res["agreement"] = agreement(args.agreement_n, args.agreement_sample, work,
                                      (args.clustering,) if args.clustering else ("leiden", "hdbscan"))

@@ -52,7 +52,7 @@ def test_the_default_is_the_edge_budget_and_a_fit_records_the_runs_used(corpus, 
 def test_refits_take_the_runs_the_model_used_and_a_fresh_fit_its_own():
     d = Discoverer(clustering="leiden")
     d.consensus_runs_ = 13
-    assert sub.slots(d, 500, 8, resolution_notes=1000)[1].n_runs == 13  # a refit (stability)
+    assert sub.slots(d, 500, 8, resolution_notes=1000, refit=True)[1].n_runs == 13  # a refit (stability)
     assert sub.slots(d, 500, 8)[1].n_runs is None  # a fit: by its own graph
     d.consensus_runs = 20
     assert sub.slots(d, 500, 8, resolution_notes=1000)[1].n_runs == 20  # a number set is a number
@@ -103,3 +103,26 @@ def test_the_config_key_reaches_the_discoverer_and_is_checked():
     config = config_from_dict({"discover": {"consensus_runs": 3, "min_topic_size": 5, "stability_seeds": 0}})
     result = discover_corpus(corpus, config, embedder=get_embedder("tfidf", progress=False), progress=False)
     assert result["discoverer"].consensus_runs == 3
+
+
+def test_a_refit_through_cluster_once_takes_the_fits_runs_without_its_notes():
+    """``stability.cluster_once`` is a refit whether or not the model's note count is given."""
+    from kvalitativ.discover.stability import cluster_once
+
+    X = blobs()
+    d = Discoverer(min_topic_size=5, n_neighbors=10, random_state=0, clustering="leiden", consensus_runs=None)
+    d.consensus_runs_ = 7  # as a fit would have recorded
+    seen = []
+    original = LeidenClusterer.fit
+
+    def spy(self, X, y=None):
+        seen.append(self.n_runs)
+        return original(self, X, y)
+
+    LeidenClusterer.fit = spy
+    try:
+        cluster_once(d, X, seed=1, min_cluster_size=5, assign_all=True)
+        cluster_once(d, X, seed=1, min_cluster_size=5, assign_all=True, fitted_notes=len(X))
+    finally:
+        LeidenClusterer.fit = original
+    assert seen == [7, 7]

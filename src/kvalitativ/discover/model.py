@@ -383,15 +383,12 @@ class Discoverer(CurationMixin, BaseEstimator):
     def attach(self, texts, embeddings=None) -> "Discoverer":
         """Give a loaded model its training notes back (to merge topics after load, or to measure
         stability: the refits then cluster what the fit clustered, the words beside the vectors
-        at the saved weight included)."""
-        from kvalitativ.discover.graph_input import refitted_input
-
+        at the saved weight included; rebuilt by ``topic_stability`` when it needs it)."""
         self._check_fitted()
         texts = _as_texts(texts)
         if len(texts) != len(self.topics_):
             raise InputError(f"discover: the model was fitted on {len(self.topics_)} notes, got {len(texts)}")
-        self._texts, self._emb = texts, self._embed(texts, embeddings)
-        self._cluster_emb = refitted_input(self, texts, self._emb)
+        self._texts, self._emb, self._cluster_emb = texts, self._embed(texts, embeddings), None
         return self
 
     # ------------------------------------------------------------------ persistence

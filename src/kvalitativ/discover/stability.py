@@ -108,7 +108,7 @@ def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, 
     """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*;
     Leiden's resolution that of *fitted_notes* (the model's notes; None: ``len(emb)``)."""
     reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
-                                   min_topic_size=min_cluster_size, resolution_notes=fitted_notes)
+                                   min_topic_size=min_cluster_size, resolution_notes=fitted_notes, refit=True)
     # UMAP: its fitted layout; BERTopic's identity reducer (Leiden) has no fit_transform
     reduced = reducer.fit_transform(emb) if hasattr(reducer, "fit_transform") else reducer.fit(emb).transform(emb)
     labels = np.asarray(clusterer.fit(reduced).labels_, dtype=int)
@@ -165,7 +165,7 @@ def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
             part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
             x = emb[part[order]]
             _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
-                                     resolution_notes=n)
+                                     resolution_notes=n, refit=True)
             jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
         for part, order, x, job in jobs:
             labels = np.empty(len(part), dtype=int)
@@ -208,10 +208,13 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
         return None
     start = time.perf_counter()
     fitted = getattr(d, "_cluster_emb", None)
-    own = fitted if fitted is not None else getattr(d, "_emb", None)  # a loaded model given notes: their vectors
-    if embeddings is None and own is None:
+    if fitted is None and getattr(d, "_emb", None) is not None and getattr(d, "_texts", None) is not None:
+        from kvalitativ.discover.graph_input import refitted_input  # a loaded model given its notes (attach)
+
+        fitted = d._cluster_emb = refitted_input(d, d._texts, d._emb)
+    if embeddings is None and fitted is None:
         raise InputError("stability: no vectors given and the discoverer keeps none from its fit")
-    emb = np.asarray(own if embeddings is None else embeddings, dtype=np.float32)
+    emb = np.asarray(fitted if embeddings is None else embeddings, dtype=np.float32)
     if fitted is not None and emb.shape[1] != np.shape(fitted)[1]:
         raise InputError(f"stability: vectors of {emb.shape[1]} dimensions, but the clustering step was given "
                          f"{np.shape(fitted)[1]} (the vectors beside the words): pass discoverer._cluster_emb or None")

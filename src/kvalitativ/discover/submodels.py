@@ -161,12 +161,13 @@ def leiden_resolution(per_1000: float, n: int) -> float:
     return float(per_1000) * max(1.0, n / 1000.0)
 
 
-def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolution_notes=None):
+def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolution_notes=None, refit=False):
     """(umap_model, hdbscan_model) for discoverer *d*: UMAP + HDBSCAN, or for ``leiden`` an
     identity reducer and consensus Leiden on the full vectors (the graph needs no layout).
     *random_state*/*min_topic_size* override the discoverer's, and *resolution_notes* the notes
     Leiden's resolution is set for (stability refits: the model's, so a refit on a share of the
-    notes cuts them as finely as the model; communities number about in proportion to γ)."""
+    notes cuts them as finely as the model; communities number about in proportion to γ);
+    *refit*: a stability refit of a fitted model, which takes the consensus runs its fit used."""
     seed = d.random_state if random_state is None else random_state
     mcs = int(d.min_topic_size if min_topic_size is None else min_topic_size)
     if getattr(d, "clustering", "hdbscan") == "leiden":
@@ -182,7 +183,7 @@ def slots(d, n: int, dim: int, *, random_state=None, min_topic_size=None, resolu
         return BaseDimensionalityReduction(), LeidenClusterer(
             n_neighbors=neighbours_of(d), resolution=leiden_resolution(d.resolution, resolution_notes or n),
             min_cluster_size=mcs, random_state=seed, graph=getattr(d, "graph", "fuzzy"),
-            n_runs=consensus_runs_of(d, refit=resolution_notes is not None))
+            n_runs=consensus_runs_of(d, refit=refit))
     return (reducer(d.reducer, n, dim, n_components=d.n_components, n_neighbors=neighbours_of(d), random_state=seed),
             clusterer(mcs, d.min_samples))
 
