@@ -28,8 +28,8 @@ __all__ = ["CONSENSUS_EDGE_BUDGET", "CONSENSUS_RUNS_MAX", "CONSENSUS_RUNS_MIN", 
            "neighbour_graph", "merge_small"]
 
 #: ``n_runs`` None: as many consensus runs as keep runs × the graph's edges within this budget (10
-#: runs on the graph of the 20,000-note fit sample a large corpus is fitted on: the Leiden work
-#: there stays what it was), at least :data:`CONSENSUS_RUNS_MIN`, at most :data:`CONSENSUS_RUNS_MAX`.
+#: runs on the benchmark's 20,000-note fit sample, 329,344 edges: the Leiden work there stays what
+#: it was; a graph with fewer edges, e.g. of many copies, gets more runs for the same work), at least :data:`CONSENSUS_RUNS_MIN`, at most :data:`CONSENSUS_RUNS_MAX`.
 CONSENSUS_EDGE_BUDGET = 3_400_000
 CONSENSUS_RUNS_MIN = 10
 CONSENSUS_RUNS_MAX = 50

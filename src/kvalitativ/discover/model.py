@@ -90,7 +90,7 @@ class Discoverer(CurationMixin, BaseEstimator):
         centroids, scores and assignment stay on the vectors. Not with ``seed_topics``.
     consensus_runs : Leiden runs the consensus is taken over (``leiden`` only): a number, or None (the
         default since the seventh round, docs/benchmarks.md) = as many as an edge budget allows, 10
-        on the graph of a 20,000-note fit sample up to 50 on small corpora (steadier across seeds
+        on the benchmark's 20,000-note fit sample up to 50 on small corpora (steadier across seeds
         where runs are cheap). The number used is ``consensus_runs_`` (saved; stability's refits
         take it; a model saved before the option reloads with 10).
 

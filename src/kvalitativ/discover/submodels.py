@@ -125,7 +125,8 @@ DEFAULT_LEXICAL_SHARE = {"leiden": 0.1, "hdbscan": 0.0}
 #: Leiden runs the consensus is taken over (``Discoverer(consensus_runs=…)``): a number, or None =
 #: by the graph's size (``graph_cluster.consensus_runs``: 10 to 50 within an edge budget; the
 #: default since the seventh round's rule, docs/benchmarks.md: the smallest seed ARI over six sets
-#: 0.818 against 0.746 with 10, mean NMI 0.413 against 0.417). A model saved before the option was
+#: 0.818 against 0.746 with 10, mean NMI 0.413 against 0.417; the candidates were chosen after a
+#: diagnosis on two of the six sets, SIB-200 Danish and Norwegian). A model saved before the option was
 #: fitted with 10 (``persist``).
 DEFAULT_CONSENSUS_RUNS = None
 

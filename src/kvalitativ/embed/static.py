@@ -227,7 +227,8 @@ class StaticEmbedder:
     sif_a: SIF constant ``a`` of the weights ``a / (a + p(w))``; None keeps the model's own (the
         build's). Another value re-weights the word vectors at load: ``p(w)`` is recovered exactly
         from the stored weights and the build's ``a`` (``meta.json``), so no file changes and a
-        note costs the same. N-gram rows (out-of-vocabulary words) keep their weight.
+        note costs the same. N-gram rows (out-of-vocabulary words) keep their weight. The build's
+        alignment to e5's sentence space was fitted with its own ``a``; a rebuild refits it.
     """
 
     name = "static"
