@@ -82,3 +82,17 @@ def test_deterministic_and_validated(quotes, dataset):
     pd.testing.assert_frame_equal(quotes, again)
     with pytest.raises(ConfigError):
         select_quotes(dataset.codings, dataset.corpus, per_theme=11)
+
+
+def test_discovered_topics_are_quoted_for_the_municipality_only():
+    """A discovered topic has no sensitivity flag; one nearest to mental health quoted per school
+    broke the promise that sensitive quotes never appear per unit (found by a new user's trial)."""
+    import pandas as pd
+
+    from kvalitativ.evidence.quotes import sensitive_themes
+
+    themes = pd.DataFrame({"theme_id": ["mental_sundhed", "motivation", "topic_5"],
+                           "sensitive": [True, False, None], "origin": ["codebook", "codebook", "discovered"]})
+    assert sensitive_themes(themes) == {"mental_sundhed", "topic_5"}
+    assert sensitive_themes(themes.drop(columns="origin")) == {"mental_sundhed"}
+    assert sensitive_themes(None) == frozenset()

@@ -35,11 +35,19 @@ _PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
 
 
 def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:
-    """The theme ids a ``themes`` table marks sensitive (none when the column is absent)."""
-    if themes is None or "sensitive" not in themes.columns:
+    """The theme ids whose quotes stay at municipality level: those a ``themes`` table marks
+    sensitive, and every discovered topic (``origin`` "discovered"). A topic carries no flag of its
+    own and what it holds is known only once an analyst has read it: a topic nearest to mental
+    health quotes the same notes the coded theme would, so it is treated as sensitive."""
+    if themes is None:
         return frozenset()
-    flag = themes["sensitive"].astype("boolean").fillna(False).to_numpy(bool)
-    return frozenset(themes.loc[flag, "theme_id"].astype(str))
+    ids: set[str] = set()
+    if "sensitive" in themes.columns:
+        flag = themes["sensitive"].astype("boolean").fillna(False).to_numpy(bool)
+        ids |= set(themes.loc[flag, "theme_id"].astype(str))
+    if "origin" in themes.columns:
+        ids |= set(themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str))
+    return frozenset(ids)
 
 
 def _redact_function(redactor):
