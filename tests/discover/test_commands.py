@@ -173,3 +173,16 @@ def test_a_config_with_an_unknown_clustering_is_refused_with_the_choices():
     validate(config_from_dict({"discover": {"clustering": "leiden"}}))
     with pytest.raises(ConfigError, match="discover.clustering is 'kmeans': use 'hdbscan' or 'leiden'"):
         validate(config_from_dict({"discover": {"clustering": "kmeans"}}))
+
+
+def test_discover_saves_the_model_where_the_config_says(export, tmp_path, monkeypatch):
+    """``discover.model_dir`` in ``--config`` (relative to the config's folder) saves the model
+    like ``--model-dir`` does; the command ignored it (a new user's trial)."""
+    monkeypatch.chdir(tmp_path)
+    cfg = tmp_path / "conf"
+    cfg.mkdir()
+    (cfg / "k.yaml").write_text("discover:\n  model_dir: topics\n  min_topic_size: 8\nembed:\n  name: tfidf\n",
+                                encoding="utf-8")
+    output = run(["discover", str(export / "notes.csv"), "--out", str(tmp_path / "out"), "--config",
+                  str(cfg / "k.yaml")], tmp_path)
+    assert (cfg / "topics").is_dir() and "Model saved to" in output

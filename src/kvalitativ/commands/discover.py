@@ -117,6 +117,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
                              "discover.stability_seeds": stability_seeds, "discover.clustering": clustering,
                              "discover.resolution": resolution})
     validate(config)
+    model_dir = model_dir or config.discover.model_dir  # --model-dir, else the config's (its folder resolved)
     cb_name = codebook or (config.code.codebook if config_path else None)
     cb = load_codebook(cb_name) if cb_name else None
     merge_groups, labels = parse_curation(merges, renames)
