@@ -47,6 +47,32 @@ def test_code_then_evaluate(tmp_path):
     assert len(read_stage_table(out, "evaluation")) == 3
 
 
+def test_evaluate_leaves_topics_out_and_refuses_a_gold_that_does_not_fit(tmp_path, capsys):
+    """Codings of discovered topics are no gold themes (they scored as false positives); a gold
+    file of other notes or other themes stops with exit 2 instead of printing 0 or nan."""
+    notes, cb, gold_path, corpus, gold = _files(tmp_path)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(cli, ["code", str(notes), "--codebook", str(cb), "--embedder", "tfidf", "--out", str(out),
+                               "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 0, res.output
+    codings = read_stage_table(out, "codings")
+    plain = runner.invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path)])
+    topics = codings.head(40).assign(theme_id="topic_0", method="topic")
+    pd.concat([codings, topics]).to_csv(tmp_path / "with_topics.csv", index=False)
+    mixed = runner.invoke(cli, ["evaluate", "--codings", str(tmp_path / "with_topics.csv"), "--gold", str(gold_path)])
+    assert mixed.exit_code == 0, mixed.output
+    assert "40 codings of discovered topics were left out" in mixed.output
+    assert mixed.output.split("notes ")[-1].split("\n")[0] == plain.output.split("notes ")[-1].split("\n")[0]
+    gold.assign(note_id="X" + gold["note_id"]).to_csv(tmp_path / "other_notes.csv", index=False)
+    gold.assign(theme_id="andet").to_csv(tmp_path / "other_themes.csv", index=False)
+    for name, says in (("other_notes.csv", "no note of the gold file"), ("other_themes.csv", "no theme of the gold file")):
+        with pytest.raises(SystemExit) as exc:
+            main(["evaluate", "--codings", str(out), "--gold", str(tmp_path / name)])
+        assert exc.value.code == 2
+        assert says in capsys.readouterr().err
+
+
 def test_supervised_from_human_codes(tmp_path):
     notes, cb, _, corpus, gold = _files(tmp_path)
     train = gold[gold["note_id"] < "N040"]

@@ -45,6 +45,8 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     if notes_path is not None:
         frame = read_stage_table(notes_path, "notes") if notes_path.is_dir() else read_table(notes_path)
         notes = frame["note_id"].astype(str).tolist()
+    codings, left_out = codebook_codings(codings)
+    check_overlap(codings, gold)
     per_theme, summary = evaluate_codings(codings, gold, notes=notes)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         click.echo(per_theme[["theme_id", "support", "n_predicted", "precision", "recall", "f1", "cohen_kappa",
@@ -55,6 +57,8 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
              f"exact match {summary['exact_match']:.3f}",
              f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
              f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
+    if left_out:
+        lines.append(f"({left_out} codings of discovered topics were left out: topics are not codebook themes)")
     if summary["gold_notes_outside"]:
         where = "among the --notes" if notes is not None else "in the codings"
         lines.append(f"({summary['gold_notes_outside']} gold notes are not {where} and were left out)")
@@ -66,6 +70,37 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
         write_text_atomic(Path(out_dir) / "evaluation.json", json_text(summary))
         lines.append(f"Wrote evaluation and evaluation.json to {out_dir}")
     echo_summary(lines)
+
+
+def codebook_codings(codings):
+    """(the codings of codebook themes, how many codings of discovered topics were dropped): a
+    ``discover`` or ``run`` folder holds both, and a topic is no gold theme (it scored as a false
+    positive and halved micro-F1)."""
+    if "method" not in codings.columns:
+        return codings, 0
+    topic = codings["method"].astype(str).eq("topic").to_numpy()
+    return codings[~topic], int(topic.sum())
+
+
+def check_overlap(codings, gold) -> None:
+    """Stop (exit 2) where the gold cannot belong to these codings: no gold note among them, or
+    no gold theme among their themes — scores of 0 or nan would look like a result."""
+    from kvalitativ.errors import InputError
+
+    for col in ("note_id", "theme_id"):
+        if col not in gold.columns:
+            raise InputError(f"evaluate: the gold file has no {col} column (needs note_id, theme_id[, valence]).")
+    notes = set(codings["note_id"].astype(str)) if "note_id" in codings.columns else set()
+    themes = set(codings["theme_id"].astype(str)) if "theme_id" in codings.columns else set()
+    if not notes:
+        raise InputError("evaluate: the codings hold no codebook theme (a discover folder holds topics only): "
+                         "point --codings at the output of kvalitativ code or kvalitativ run.")
+    if not notes & set(gold["note_id"].astype(str)):
+        raise InputError("evaluate: no note of the gold file is among the codings: check that --gold belongs to "
+                         "these notes (the citizen input has its own gold file).")
+    if not themes & set(gold["theme_id"].dropna().astype(str)):
+        raise InputError("evaluate: no theme of the gold file is among the codings' themes: check that both use "
+                         "the same codebook.")
 
 
 def json_text(summary: dict) -> str:
