@@ -122,3 +122,13 @@ def test_code_exclusive_from_the_command_and_the_config(tmp_path):
     assert res.exit_code == 0, res.output
     got = read_stage_table(out, "codings")
     pd.testing.assert_frame_equal(got.drop(columns="run_id"), outs["flag"].drop(columns="run_id"))
+
+
+def test_a_missing_text_column_names_options_that_exist(tmp_path, capsys):
+    """The message named --text-col, which code and discover do not have (a new user's trial)."""
+    pd.DataFrame({"note_id": ["n1", "n2"], "Dato": ["2024-01-01", "2024-01-02"]}).to_csv(tmp_path / "x.csv",
+                                                                                       index=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["code", str(tmp_path / "x.csv"), "--embedder", "tfidf", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "ingest.columns.text (--config)" in err and "kvalitativ ingest --text-col" in err

@@ -133,4 +133,5 @@ def _missing_message(path: object, wanted: str | None, headers: list[str], canon
     if explicit:
         return f"{path}: column '{wanted}' not found (headers: {shown}).{hint} Fix {option} or the config's column mapping."
     return (f"{path}: no {canonical} column found (headers: {shown}).{hint} "
-            f"Name it with {option} HEADER or in the config under ingest.columns.{canonical}.")
+            f"Name it in the config under ingest.columns.{canonical} (--config), or with kvalitativ ingest "
+            f"{option} HEADER.")  # code, discover and run read exports too, without ingest's column options
