@@ -89,3 +89,32 @@ def test_auto_engine_streams_a_large_notes_file(tmp_path, monkeypatch):
 
     with pytest.raises(ConfigError, match="dask engine"):
         resolve_engine("streamed", "tcp://x:1", "auto", None, str(notes))
+
+
+def test_streamed_code_with_hand_codes_equals_local(tmp_path):
+    """``code --train`` streamed codes as the local engine: both fit the supervised coder (and its
+    codebook prior) on the fit sample plus the hand-coded notes. Streamed fitted the prior on the
+    hand-coded notes alone and coded 75 notes fewer on the sample (a new user's trial)."""
+    from click.testing import CliRunner
+
+    from kvalitativ.cli import cli
+
+    sample = Path(__file__).resolve().parents[2] / "corpora" / "sample"
+    if not (sample / "notes.csv").exists():
+        pytest.skip("corpora/sample has not been generated")
+    paths = _subset(sample, tmp_path, n_persons=150, n_citizen=10)
+    notes = pd.read_csv(paths["notes"], sep=";", dtype=str)
+    codes = pd.read_csv(sample / "human_codes.csv", dtype=str)
+    codes[codes["note_id"].isin(set(notes["NotatID"]))].to_csv(tmp_path / "train.csv", index=False)
+    (tmp_path / "k.yaml").write_text(f"chunk_size: {CHUNK}\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--quiet", "ingest", str(paths["notes"]), "--out", str(tmp_path / "in")])
+    assert res.exit_code == 0, res.output
+    for engine in ("local", "streamed"):
+        res = runner.invoke(cli, ["--quiet", "code", str(tmp_path / "in"), "--train", str(tmp_path / "train.csv"),
+                                  "--embedder", "static", "--engine", engine, "--config", str(tmp_path / "k.yaml"),
+                                  "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / engine)])
+        assert res.exit_code == 0, res.output
+    assert len(notes) >= 4 * CHUNK
+    local, streamed = (pd.read_parquet(tmp_path / e / "parquet" / "codings.parquet") for e in ("local", "streamed"))
+    pd.testing.assert_frame_equal(local, streamed)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from kvalitativ.coding.base import UNCODED
 
-__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample"]
+__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample", "fit_rows"]
 
 
 def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | None = None, embedder=None,
@@ -56,6 +56,20 @@ def fit_on_sample(coder, corpus: pd.DataFrame, seed: int, units: pd.DataFrame | 
     return coder
 
 
+def fit_rows(note_ids: pd.Series, seed: int, train: str) -> np.ndarray:
+    """Row positions a supervised coder is fitted on, in every engine: the run's fit sample
+    (:func:`kvalitativ.sampling.fit_sample`; every note up to ``FIT_SAMPLE``) and every note of the
+    hand codes ``train`` — the hand-coded notes to learn from, the sample for the codebook prior's
+    self-training. The streamed engine reads the same rows chunk by chunk."""
+    from kvalitativ.io.readers import read_table
+    from kvalitativ.sampling import fit_sample
+
+    keep = np.zeros(len(note_ids), dtype=bool)
+    keep[fit_sample(len(note_ids), seed)] = True
+    keep |= note_ids.astype(str).isin(set(read_table(train)["note_id"].astype(str))).to_numpy()
+    return np.flatnonzero(keep)
+
+
 def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
                 train: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Code one corpus with one codebook: (codings, themes)."""
@@ -64,7 +78,8 @@ def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
     from kvalitativ.embed.configured import configured_embedder
 
     check_corpus(corpus)
-    coder = stage_coder(corpus, codebook, config, train=train, progress=progress,
+    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train else corpus
+    coder = stage_coder(fit_on, codebook, config, train=train, progress=progress,
                         embedder=configured_embedder(config, progress=progress))
     codings = fit_on_sample(coder, corpus, config.seed).code(corpus, run_id=run_id)
     return codings, load_codebook(codebook).to_themes_table()

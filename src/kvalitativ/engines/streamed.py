@@ -119,14 +119,16 @@ def _corpus_batches(out_dir: Path, chunk_size: int):
 
 def _corpus_rows(out_dir: Path, chunk_size: int, positions: np.ndarray | None = None,
                  note_ids: set[str] | None = None) -> pd.DataFrame:
-    """The corpus rows at ``positions`` (sorted) or with ``note_ids``, read a chunk at a time."""
+    """The corpus rows at ``positions`` (sorted) or with ``note_ids`` (both given: either), in
+    corpus order, read a chunk at a time."""
     parts, start = [], 0
     for frame in _corpus_batches(out_dir, chunk_size):
+        keep = np.zeros(len(frame), dtype=bool)
         if positions is not None:
-            mine = positions[(positions >= start) & (positions < start + len(frame))] - start
-            parts.append(frame.iloc[mine])
-        else:
-            parts.append(frame[frame["note_id"].astype(str).isin(note_ids or set())])
+            keep[positions[(positions >= start) & (positions < start + len(frame))] - start] = True
+        if note_ids is not None:
+            keep |= frame["note_id"].astype(str).isin(note_ids).to_numpy()
+        parts.append(frame[keep])
         start += len(frame)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -137,8 +139,9 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     """Code the corpus of ``source_dir`` (default ``out_dir``) chunk by chunk into the
     ``codings`` (and ``themes``) of ``out_dir``.
 
-    The coder is fitted once — zero-shot on the fit sample's notes, supervised on the notes of
-    ``train`` — and then codes every chunk; the embedder's in-memory vectors are dropped after
+    The coder is fitted once, as the local engine fits it — zero-shot on the fit sample's notes,
+    supervised on the notes of ``train`` with its codebook prior on the fit sample and those notes —
+    and then codes every chunk; the embedder's in-memory vectors are dropped after
     each chunk. Returns the rows written and the counts of the summary line.
     """
     import pyarrow.parquet as pq
@@ -156,10 +159,9 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     source = Path(source_dir or out_dir)
     n_notes = pq.ParquetFile(table_path(source, "corpus")).metadata.num_rows
     embedder = stream_embedder(config)
-    if train:
-        fit_on = _corpus_rows(source, chunk_size, note_ids=set(read_table(train)["note_id"].astype(str)))
-    else:
-        fit_on = _corpus_rows(source, chunk_size, positions=fit_sample(n_notes, config.seed))
+    # the local engine's fit rows (coding.stage.code_corpus): the fit sample, and every hand-coded note
+    train_ids = set(read_table(train)["note_id"].astype(str)) if train else None
+    fit_on = _corpus_rows(source, chunk_size, positions=fit_sample(n_notes, config.seed), note_ids=train_ids)
     coder = fit_on_sample(stage_coder(fit_on, codebook, config, train=train, embedder=embedder, progress=progress),
                           fit_on, config.seed)
     coder.progress = False
