@@ -26,6 +26,8 @@ RANGES = {
     ("chunk_size",): (1, "50000"),
     ("discover", "stability_workers"): (0, "1 (one after another; 0 = one per core)"),
     ("discover", "consensus_runs"): (1, "20 (or leave it out: by the graph's size)"),
+    ("discover", "n_neighbors"): (2, "30 (or leave it out)"),
+    ("discover", "stability_seeds"): (0, "5 (0 = no stability)"),
 }
 
 
@@ -78,14 +80,22 @@ def _number(text: str) -> bool:
     return True
 
 
+#: (section, key): the largest sensible value, where more only costs time without a word of progress.
+HIGHEST = {("discover", "consensus_runs"): 1000}
+
+
 def check_ranges(config) -> None:
-    """Numbers below their smallest meaningful value (:data:`RANGES`) are refused."""
+    """Numbers below their smallest meaningful value (:data:`RANGES`) or above their largest
+    (:data:`HIGHEST`) are refused."""
     for path, (low, example) in RANGES.items():
         value = config
         for part in path:
             value = getattr(value, part)
         if value is not None and value < low:
             raise ConfigError(f"{'.'.join(path)} is {value}: it must be at least {low}, e.g. {example}.")
+        high = HIGHEST.get(path)
+        if value is not None and high is not None and value > high:
+            raise ConfigError(f"{'.'.join(path)} is {value}: at most {high}, e.g. {example}.")
 
 
 def check_exclusive(value) -> None:

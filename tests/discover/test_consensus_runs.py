@@ -93,9 +93,12 @@ def test_the_config_key_reaches_the_discoverer_and_is_checked():
     from kvalitativ.discover.stage import discover_corpus
     from kvalitativ.embed import get_embedder
 
-    for bad in (0, -3, 2.5, "many"):
+    for bad in (0, -3, 2.5, "many", 100_000):
         with pytest.raises(ConfigError, match="consensus_runs"):
             config_from_dict({"discover": {"consensus_runs": bad}})
+    for key, bad in (("n_neighbors", 1), ("stability_seeds", -2)):
+        with pytest.raises(ConfigError, match=key):
+            config_from_dict({"discover": {key: bad}})
     assert config_from_dict({}).discover.consensus_runs is None  # by the graph's size
     words = ["skole fravær lærer", "mobning konflikt klasse", "familie mor far hjem", "praktik job løn"]
     texts = [f"{words[i % 4]} note {i}" for i in range(80)]
@@ -103,6 +106,9 @@ def test_the_config_key_reaches_the_discoverer_and_is_checked():
     config = config_from_dict({"discover": {"consensus_runs": 3, "min_topic_size": 5, "stability_seeds": 0}})
     result = discover_corpus(corpus, config, embedder=get_embedder("tfidf", progress=False), progress=False)
     assert result["discoverer"].consensus_runs == 3
+    from kvalitativ.discover.stage import summary_lines
+
+    assert "Leiden's consensus over 3 runs (set by discover.consensus_runs)." in summary_lines(result)
 
 
 def test_a_refit_through_cluster_once_takes_the_fits_runs_without_its_notes():

@@ -181,6 +181,10 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
             share = lexical_share_of(d)
             lines.append(f"The neighbour graph weighs the notes' words {d.lexical_weight_:.3f} beside the vectors"
                          + (f" (so they carry {share:g} of the similarity's spread)." if share else "."))
+        runs = getattr(d, "consensus_runs_", None)
+        if runs:  # Leiden: how many runs the consensus took (by the graph's size unless set)
+            how = "set by discover.consensus_runs" if d.consensus_runs is not None else "by the graph's size"
+            lines.append(f"Leiden's consensus over {runs} runs ({how}).")
     if mapping is not None:
         em = mapping[mapping.is_emergent]
         lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
