@@ -19,6 +19,8 @@ from kvalitativ.errors import ConfigError
     ({"discover": {"min_topic_size": -5}}, ["discover.min_topic_size is -5", "at least 2"]),
     ({"ingest": {"max_chars": -1}}, ["ingest.max_chars is -1", "at least 1"]),
     ({"link": {"window_months": 0}}, ["link.window_months is 0"]),
+    ({"code": {"threshold": 1.5}}, ["code.threshold is 1.5", "at most 1"]),
+    ({"code": {"threshold": -3}}, ["code.threshold is -3", "at least 0"]),
 ])
 def test_wrong_values_are_refused_with_one_line(data, words):
     with pytest.raises(ConfigError) as err:

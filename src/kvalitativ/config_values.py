@@ -28,6 +28,7 @@ RANGES = {
     ("discover", "consensus_runs"): (1, "20 (or leave it out: by the graph's size)"),
     ("discover", "n_neighbors"): (2, "30 (or leave it out)"),
     ("discover", "stability_seeds"): (0, "5 (0 = no stability)"),
+    ("code", "threshold"): (0, "0.5 (or leave it out: each theme's calibrated threshold)"),
 }
 
 
@@ -81,7 +82,7 @@ def _number(text: str) -> bool:
 
 
 #: (section, key): the largest sensible value, where more only costs time without a word of progress.
-HIGHEST = {("discover", "consensus_runs"): 1000}
+HIGHEST = {("discover", "consensus_runs"): 1000, ("code", "threshold"): 1}
 
 
 def check_ranges(config) -> None:

@@ -51,7 +51,7 @@ def test_topics_page_lists_emergent_first_marks_unstable_and_shows_examples(tmp_
     page = render_topics_report({"topic_map": topic_map, "topic_representatives": reps}, tmp_path / "t.html",
                                 meta={"min_cell": 5}).read_text(encoding="utf-8")
     assert page.index("klima, genbrug") < page.index("søvn, træt")  # emergent first
-    assert "0.31 <b>ustabil</b>" in page and "0.91 <b>" not in page and "Ustabile emner:</b> 1 emne" in page
+    assert "0,31 <b>ustabil</b>" in page and "0,91 <b>" not in page and "Ustabile emner:</b> 1 emne" in page
     assert "<li>Vi taler om &lt;klima&gt;.</li>" in page and page.count("<li>") == 3
 
 

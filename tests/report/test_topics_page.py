@@ -23,3 +23,14 @@ def test_each_distinct_sentence_once_per_topic(tmp_path):
     assert "Aftalt nyt møde efter jul." in row0  # the next distinct sentence takes the freed place
     row1 = next(line for line in html.split("<tr>") if line.startswith("<td>mentor"))
     assert "Drøftes på næste teammøde." in row1  # once per topic, not once per page
+
+
+def test_numbers_are_written_the_danish_way_like_the_main_report(tmp_path):
+    """Similarity, stability and the instability bound with a decimal comma ("0,59"); the page
+    wrote "0.59" beside the main report's "9,6 %" (a new user's trial)."""
+    topic_map = pd.DataFrame({"theme_id": ["topic_0"], "label": ["trivsel"], "n_notes": [40], "n_persons": [20],
+                              "codebook_label": ["Trivsel"], "similarity": [0.5912], "stability": [0.4321],
+                              "is_emergent": [False]})
+    html = render_topics_report({"topic_map": topic_map}, tmp_path / "t.html").read_text(encoding="utf-8")
+    assert "Trivsel (0,59)" in html and "0,43 <b>ustabil</b>" in html and "stabilitet under 0,5" in html
+    assert "0.59" not in html and "0.43" not in html

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from kvalitativ.discover.stability import UNSTABLE
+from kvalitativ.evidence.fmt import fmt_num
 from kvalitativ.io.atomic import write_text_atomic
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
@@ -64,10 +65,10 @@ def _rows(topic_map: pd.DataFrame, terms: pd.DataFrame | None, min_cell: int,
     rows = []
     for r in _ordered(topic_map).to_dict("records"):
         near = r.get("codebook_label")
-        near = "–" if near is None or pd.isna(near) else f"{near} ({float(r.get('similarity', float('nan'))):.2f})"
+        near = "–" if near is None or pd.isna(near) else f"{near} ({fmt_num(float(r.get('similarity', float('nan'))), 2)})"
         stability = r.get("stability")
         stability = "–" if stability is None or pd.isna(stability) else (
-            f"{float(stability):.2f}" + (" <b>ustabil</b>" if float(stability) < UNSTABLE else ""))
+            fmt_num(float(stability), 2) + (" <b>ustabil</b>" if float(stability) < UNSTABLE else ""))
         new = "ja" if bool(r.get("is_emergent", False)) else "nej"
         cells = [html.escape(str(r.get("label", r["theme_id"]))), _count(r.get("n_notes"), min_cell),
                  _count(r.get("n_persons"), min_cell), html.escape(words.get(str(r["theme_id"]), "")),
@@ -92,7 +93,7 @@ def render_topics_report(tables: dict[str, pd.DataFrame], out_path: str | Path, 
     if stab is not None and (stab < UNSTABLE).any():
         warn += (f"<p class='caveat'><b>Ustabile emner:</b> {int((stab < UNSTABLE).sum())} emne(r) kom ikke igen "
                  f"med de samme notater, når grupperingen blev gentaget med andre frø (stabilitet under "
-                 f"{UNSTABLE}: mindre end halvdelen af notaterne blev sammen). Læs dem med forsigtighed.</p>")
+                 f"{fmt_num(UNSTABLE, 1)}: mindre end halvdelen af notaterne blev sammen). Læs dem med forsigtighed.</p>")
     head = ["Emne", "Notater", "Personer", "Nøgleord", "Nærmeste kodebogstema (lighed)", "Nyt tema", "Stabilitet",
             "Eksempler (redigerede sætninger)"]
     body = "\n".join(_rows(topic_map, tables.get("topic_terms"), min_cell, tables.get("topic_representatives")))
