@@ -26,13 +26,19 @@ def _files(tmp_path):
     return notes, tmp_path / "mini.yaml", tmp_path / "gold.csv", corpus, gold
 
 
-def test_code_then_evaluate(tmp_path):
-    notes, cb, gold_path, corpus, _ = _files(tmp_path)
+def _code_zero_shot(tmp_path, notes, cb):
+    """``kvalitativ code`` (tfidf) into tmp_path/out: (the out folder, the runner, its result)."""
     out = tmp_path / "out"
     runner = CliRunner()
     res = runner.invoke(cli, ["code", str(notes), "--codebook", str(cb), "--embedder", "tfidf", "--out", str(out),
                                "--cache-dir", str(tmp_path / "cache")])
     assert res.exit_code == 0, res.output
+    return out, runner, res
+
+
+def test_code_then_evaluate(tmp_path):
+    notes, cb, gold_path, corpus, _ = _files(tmp_path)
+    out, runner, res = _code_zero_shot(tmp_path, notes, cb)
     assert "notes coded" in res.output
     codings = read_stage_table(out, "codings")
     themes = read_stage_table(out, "themes")
@@ -51,11 +57,7 @@ def test_evaluate_leaves_topics_out_and_refuses_a_gold_that_does_not_fit(tmp_pat
     """Codings of discovered topics are no gold themes (they scored as false positives); a gold
     file of other notes or other themes stops with exit 2 instead of printing 0 or nan."""
     notes, cb, gold_path, corpus, gold = _files(tmp_path)
-    out = tmp_path / "out"
-    runner = CliRunner()
-    res = runner.invoke(cli, ["code", str(notes), "--codebook", str(cb), "--embedder", "tfidf", "--out", str(out),
-                               "--cache-dir", str(tmp_path / "cache")])
-    assert res.exit_code == 0, res.output
+    out, runner, res = _code_zero_shot(tmp_path, notes, cb)
     codings = read_stage_table(out, "codings")
     plain = runner.invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path)])
     topics = codings.head(40).assign(theme_id="topic_0", method="topic")

@@ -117,7 +117,7 @@ class Discoverer(CurationMixin, BaseEstimator):
                  seed_topics=None, ngram_range=tuple(_D.ngram_range), min_df=_D.min_df, reducer="umap",
                  curation=None, random_state=0, language="auto", clustering=_D.clustering, resolution=_D.resolution,
                  assignment=_D.assignment, lexical_weight=_D.lexical_weight, lexical_share=_D.lexical_share,
-                 center=_D.center, consensus_runs=sub.DEFAULT_CONSENSUS_RUNS):
+                 center=_D.center, consensus_runs=_D.consensus_runs):
         self.embedder = embedder
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from kvalitativ.config import DiscoverConfig
 from kvalitativ.constants import CLUSTERINGS  # re-exported
 from kvalitativ.errors import ConfigError, InputError
 from kvalitativ.text.lemmas import LANGUAGES, lemmatise_phrase
@@ -128,7 +129,7 @@ DEFAULT_LEXICAL_SHARE = {"leiden": 0.1, "hdbscan": 0.0}
 #: 0.818 against 0.746 with 10, mean NMI 0.413 against 0.417; the candidates were chosen after a
 #: diagnosis on two of the six sets, SIB-200 Danish and Norwegian). A model saved before the option was
 #: fitted with 10 (``persist``).
-DEFAULT_CONSENSUS_RUNS = None
+DEFAULT_CONSENSUS_RUNS = DiscoverConfig.consensus_runs  # one default: the config's
 
 
 def consensus_runs_of(d, refit: bool = False):

@@ -273,7 +273,7 @@ class StaticEmbedder:
         self.n_vocab_ = v.shape[0]
         self.n_buckets_ = model["ngrams"].shape[0]
         weights = model["weights"]
-        if self.sif_a is not None and self.sif_a != model_sif_a(self.meta_):
+        if self._reweighted():
             weights = reweight_sif(weights, model_sif_a(self.meta_), self.sif_a)
         # one table: weighted word vectors, then n-gram bucket vectors (weighted at lookup)
         self._table = np.vstack([v * weights[:, None], model["ngrams"]]).astype(np.float32)
@@ -290,7 +290,11 @@ class StaticEmbedder:
         return (f"static-{self.meta_.get('version', '0')}-d{self.dim}-"
                 f"{str(self.meta_.get('content_sha256', 'unknown'))[:12]}-sub{int(self.subwords)}"
                 + (f"-pc{self.common_components}" if self.common_components else "")
-                + (f"-a{self.sif_a:g}" if self.sif_a is not None and self.sif_a != model_sif_a(self.meta_) else ""))
+                + (f"-a{self.sif_a:g}" if self._reweighted() else ""))
+
+    def _reweighted(self) -> bool:
+        """Whether ``sif_a`` asks for other weights than the model was built with."""
+        return self.sif_a is not None and self.sif_a != model_sif_a(self.meta_)
 
     # --- lookup -----------------------------------------------------------------------------
     def resolve(self, token: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
