@@ -7,6 +7,7 @@ import pandas as pd
 
 from kvalitativ.link import associations, person_themes
 from kvalitativ.link.associations import COLUMNS
+from kvalitativ.link import wording
 from tests.link.synth import make_link_data, person_table
 
 CELLS = ["n_with", "n_without", "events_with", "events_without"]
@@ -64,9 +65,17 @@ def test_interpretation_says_association_not_cause():
     assert "95 % KI" in binary["interpretation"] and "ikke en årsag" in binary["interpretation"]
     assert "," in binary["interpretation"].split("OR ")[1][:4]  # decimal comma
     assert numeric["interpretation"].startswith("Elever med bekymring om fremmøde havde i gennemsnit")
-    assert "højere absence_pct" in numeric["interpretation"] and "ikke en årsag" in numeric["interpretation"]
+    assert "procentpoint højere fravær" in numeric["interpretation"] and "ikke en årsag" in numeric["interpretation"]
+    assert "absence_pct" not in numeric["interpretation"]  # the indicator in words, not its column name
     for text in table["interpretation"]:
         assert "forårsag" not in text and "skyldes" not in text
+
+
+def test_numeric_sentence_names_an_unknown_column_in_quotes():
+    row = {"mean_difference": 2.5, "md_ci_low": 1.0, "md_ci_high": 4.0, "valence": "concern"}
+    text = wording.numeric_sentence(row, "fremmøde", "dropout", "trivsel_score")
+    assert "2,5 højere 'trivsel_score'" in text
+    assert "karaktergennemsnit" in wording.numeric_sentence(row, "fremmøde", "dropout", "grade_avg")
 
 
 def test_numeric_indicator_rows_compare_means():

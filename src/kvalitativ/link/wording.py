@@ -143,18 +143,34 @@ def binary_sentence(row: dict, theme_label: str, outcome) -> str:
     return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
 
 
+#: The usual numeric indicators in a Danish sentence: (noun, unit of the difference or None).
+#: A column not listed here is named as it is, in quotes, so a reader sees it is a column name.
+INDICATOR_WORDS: dict[str, tuple[str, str | None]] = {
+    "absence_pct": ("fravær", "procentpoint"),
+    "grade_avg": ("karaktergennemsnit", None),
+    "national_test_5th": ("resultat i de nationale test i 5. klasse", None),
+}
+
+
+def indicator_words(indicator: str) -> tuple[str, str | None]:
+    """('fravær', 'procentpoint') for absence_pct; ("'my_col'", None) for a column it does not know."""
+    return INDICATOR_WORDS.get(indicator, (f"'{indicator}'", None))
+
+
 def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str) -> str:
-    """E.g. 'Elever med bekymring om fremmøde havde i gennemsnit 4,2 højere absence_pct (95 % KI
-    2,1–6,3) — en sammenhæng, ikke en årsag.'"""
+    """E.g. 'Elever med bekymring om fremmøde havde i gennemsnit 4,2 procentpoint højere fravær
+    (95 % KI 2,1–6,3) — en sammenhæng, ikke en årsag.' — the indicator in words, not its column name."""
     diff, lo, hi = row["mean_difference"], row.get("md_ci_low"), row.get("md_ci_high")
     who = subject(theme_label, row["valence"], outcome)
+    noun, unit = indicator_words(indicator)
+    unit = f" {unit}" if unit else ""
     if diff is None or math.isnan(diff):
-        return f"{who}: ingen sammenligning af {indicator} mulig."
+        return f"{who}: ingen sammenligning af {noun} mulig."
     if lo is None or math.isnan(lo) or (lo <= 0 <= hi):
-        return (f"{who} adskilte sig ikke tydeligt i {indicator} (forskel {num(diff)}; 95 % KI "
+        return (f"{who} adskilte sig ikke tydeligt i {noun} (forskel {num(diff)}{unit}; 95 % KI "
                 f"{_ci(lo, hi)}) — {NOT_CAUSE}")
     direction = "højere" if diff > 0 else "lavere"
-    return (f"{who} havde i gennemsnit {num(abs(diff))} {direction} {indicator} (95 % KI {_ci(lo, hi)}) "
+    return (f"{who} havde i gennemsnit {num(abs(diff))}{unit} {direction} {noun} (95 % KI {_ci(lo, hi)}) "
             f"— {NOT_CAUSE}")
 
 
