@@ -75,7 +75,7 @@ def test_evaluate_leaves_topics_out_and_refuses_a_gold_that_does_not_fit(tmp_pat
         assert says in capsys.readouterr().err
 
 
-def test_supervised_from_human_codes(tmp_path):
+def test_supervised_from_human_codes(tmp_path, capsys):
     notes, cb, _, corpus, gold = _files(tmp_path)
     train = gold[gold["note_id"] < "N040"]
     coded = set(train["note_id"])
@@ -90,6 +90,22 @@ def test_supervised_from_human_codes(tmp_path):
     codings = read_stage_table(out, "codings")
     assert (codings["method"] == "supervised").all()
     assert codings["segment_id"].str.endswith(":note").all()
+    # evaluate warns that the trained-on notes score too; --exclude leaves them out
+    gold_path = tmp_path / "gold.csv"
+    warned = CliRunner().invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path)])
+    assert warned.exit_code == 0, warned.output
+    assert "Caution: these codings come from a coder trained on hand codes" in warned.output
+    assert "notes 80," in warned.output
+    left = CliRunner().invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path),
+                                    "--exclude", str(tmp_path / "train.csv"), "--out", str(tmp_path / "ev")])
+    assert left.exit_code == 0, left.output
+    assert "Caution" not in left.output and "40 notes of train.csv were left out" in left.output
+    summary = json.loads((tmp_path / "ev" / "evaluation.json").read_text())
+    assert summary["n_notes"] == 40  # N040–N079 only
+    pd.DataFrame({"id": ["N001"]}).to_csv(tmp_path / "no_ids.csv", index=False)
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--codings", str(out), "--gold", str(gold_path), "--exclude", str(tmp_path / "no_ids.csv")])
+    assert exc.value.code == 2 and "has no note_id column" in capsys.readouterr().err
 
 
 def test_bad_codebook_is_exit_2(tmp_path, capsys):

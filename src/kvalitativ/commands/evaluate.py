@@ -20,18 +20,25 @@ from kvalitativ.commands._common import echo_summary
 @click.option("--notes", "notes_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="Only these notes count (a file with a note_id column, or an ingest --out folder). "
                    "Default: every note in the codings.")
-def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_path: Path | None) -> None:
+@click.option("--exclude", "exclude_path", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Leave these notes out (a file with a note_id column), e.g. the hand codes given to "
+                   "`code --train`: a coder scores the notes it learned from too well.")
+def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_path: Path | None,
+            exclude_path: Path | None) -> None:
     """Score codings against gold labels: precision, recall, F1, kappa.
 
     Per theme precision, recall, F1 and Cohen's kappa against the gold codes,
     micro- and macro-F1 overall, and the same for valence on the themes found correctly.
 
     Judged per note: a theme is present when any sentence of the note carries it.
+    Codings of a trained coder (`code --train`) are scored on the notes it did not learn from
+    only when --exclude names its hand codes (it says so when they were not left out).
 
     \b
     Example:
       kvalitativ code corpora/sample/notes.csv --out out/
       kvalitativ evaluate --codings out/ --gold corpora/sample/gold_codings.csv --out out/
+      kvalitativ evaluate --codings out/ --gold gold.csv --exclude hand_codes.csv   # after code --train
     """
     import pandas as pd
 
@@ -47,6 +54,7 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
         notes = frame["note_id"].astype(str).tolist()
     codings, left_out = codebook_codings(codings)
     check_overlap(codings, gold)
+    notes, excluded = without_excluded(codings, notes, exclude_path)
     per_theme, summary = evaluate_codings(codings, gold, notes=notes)
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         click.echo(per_theme[["theme_id", "support", "n_predicted", "precision", "recall", "f1", "cohen_kappa",
@@ -57,6 +65,11 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
              f"exact match {summary['exact_match']:.3f}",
              f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
              f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
+    if excluded is not None:
+        lines.append(f"({excluded} notes of {exclude_path.name} were left out)")
+    elif trained(codings) and notes_path is None:
+        lines.append("Caution: these codings come from a coder trained on hand codes (code --train); the notes it "
+                     "learned from score too well. Give --exclude with the --train file to score the others only.")
     if left_out:
         lines.append(f"({left_out} codings of discovered topics were left out: topics are not codebook themes)")
     if summary["gold_notes_outside"]:
@@ -80,6 +93,28 @@ def codebook_codings(codings):
         return codings, 0
     topic = codings["method"].astype(str).eq("topic").to_numpy()
     return codings[~topic], int(topic.sum())
+
+
+def without_excluded(codings, notes, exclude_path):
+    """(the notes to score, how many were left out) where --exclude names notes; else (notes, None)."""
+    if exclude_path is None:
+        return notes, None
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.readers import read_table
+
+    frame = read_table(exclude_path)
+    if "note_id" not in frame.columns:
+        raise InputError(f"evaluate: {exclude_path} has no note_id column (--exclude takes e.g. the hand codes "
+                         "given to code --train).")
+    drop = set(frame["note_id"].dropna().astype(str))
+    keep = notes if notes is not None else codings["note_id"].astype(str).unique().tolist()
+    kept = [n for n in keep if n not in drop]
+    return kept, len(keep) - len(kept)
+
+
+def trained(codings) -> bool:
+    """Whether the codings come from a coder trained on hand codes (``code --train``)."""
+    return "method" in codings.columns and codings["method"].astype(str).eq("supervised").any()
 
 
 def check_overlap(codings, gold) -> None:
