@@ -150,3 +150,20 @@ def test_a_missing_text_column_names_options_that_exist(tmp_path, capsys):
         main(["code", str(tmp_path / "x.csv"), "--embedder", "tfidf", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "ingest.columns.text (--config)" in err and "kvalitativ ingest --text-col" in err
+
+
+def test_a_coding_stage_reads_the_hand_codes_once(tmp_path, monkeypatch):
+    """The fit rows and the supervised coder share one read of code.train (it was read twice)."""
+    import kvalitativ.io.readers as readers
+    from kvalitativ.coding.stage import code_corpus
+    from kvalitativ.config import RunConfig
+
+    _, cb, _, corpus, gold = _files(tmp_path)
+    gold[gold["note_id"] < "N040"].to_csv(tmp_path / "train.csv", index=False)
+    config = RunConfig()
+    config.embed.name, config.embed.cache_dir, config.code.level = "tfidf", str(tmp_path / "cache"), "note"
+    reads, real = [], readers.read_table
+    monkeypatch.setattr(readers, "read_table", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k))
+    codings, _ = code_corpus(corpus, str(cb), config, "r1", train=str(tmp_path / "train.csv"), progress=False)
+    assert reads.count(str(tmp_path / "train.csv")) == 1
+    assert (codings["method"] == "supervised").all()

@@ -12,19 +12,28 @@ import pandas as pd
 
 from kvalitativ.coding.base import UNCODED
 
-__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample", "fit_rows"]
+__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample", "fit_rows", "hand_codes"]
 
 
-def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train: str | None = None, embedder=None,
-                progress: bool = True):
-    """The coder of a coding stage, from the config: supervised when ``train`` (human codes) is
-    given — fitted here — else zero-shot, not fitted yet (see :func:`fit_on_sample`).
-    ``corpus`` must hold the training notes of ``train``."""
-    from kvalitativ.coding.api import make_coder
-    from kvalitativ.coding.mode import resolve_exclusive
+def hand_codes(train) -> pd.DataFrame | None:
+    """The hand codes of ``code.train``, read once per stage: a path is read, a table (already
+    read by the caller) passes through, None stays None."""
+    if train is None or isinstance(train, pd.DataFrame):
+        return train
     from kvalitativ.io.readers import read_table
 
-    train_codes = read_table(train) if train else None
+    return read_table(train)
+
+
+def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train=None, embedder=None,
+                progress: bool = True):
+    """The coder of a coding stage, from the config: supervised when ``train`` (human codes: a
+    path or the table, :func:`hand_codes`) is given — fitted here — else zero-shot, not fitted yet
+    (see :func:`fit_on_sample`). ``corpus`` must hold the training notes of ``train``."""
+    from kvalitativ.coding.api import make_coder
+    from kvalitativ.coding.mode import resolve_exclusive
+
+    train_codes = hand_codes(train)
     # resolved once, from all of this coder's hand codes; none (the citizen input, zero-shot notes):
     # multi-label under auto, whatever code.train holds for the notes
     mode = resolve_exclusive(config.code.exclusive, train_codes, config.code.level)
@@ -56,17 +65,17 @@ def fit_on_sample(coder, corpus: pd.DataFrame, seed: int, units: pd.DataFrame | 
     return coder
 
 
-def fit_rows(note_ids: pd.Series, seed: int, train: str) -> np.ndarray:
+def fit_rows(note_ids: pd.Series, seed: int, train) -> np.ndarray:
     """Row positions a supervised coder is fitted on, in every engine: the run's fit sample
     (:func:`kvalitativ.sampling.fit_sample`; every note up to ``FIT_SAMPLE``) and every note of the
     hand codes ``train`` — the hand-coded notes to learn from, the sample for the codebook prior's
-    self-training. The streamed engine reads the same rows chunk by chunk."""
-    from kvalitativ.io.readers import read_table
+    self-training. The streamed engine reads the same rows chunk by chunk. ``train``: a path or the
+    table (:func:`hand_codes`)."""
     from kvalitativ.sampling import fit_sample
 
     keep = np.zeros(len(note_ids), dtype=bool)
     keep[fit_sample(len(note_ids), seed)] = True
-    keep |= note_ids.astype(str).isin(set(read_table(train)["note_id"].astype(str))).to_numpy()
+    keep |= note_ids.astype(str).isin(set(hand_codes(train)["note_id"].astype(str))).to_numpy()
     return np.flatnonzero(keep)
 
 
@@ -78,7 +87,8 @@ def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
     from kvalitativ.embed.configured import configured_embedder
 
     check_corpus(corpus)
-    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train else corpus
+    train = hand_codes(train)  # read once: the fit rows and the coder both use it
+    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train is not None else corpus
     coder = stage_coder(fit_on, codebook, config, train=train, progress=progress,
                         embedder=configured_embedder(config, progress=progress))
     codings = fit_on_sample(coder, corpus, config.seed).code(corpus, run_id=run_id)

@@ -118,16 +118,17 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
                      train: str | None = None, progress: bool = True, client: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``coding.stage.code_corpus`` on the cluster: (codings, themes), equal to the local ones."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding.stage import fit_on_sample, fit_rows, stage_coder
+    from kvalitativ.coding.stage import fit_on_sample, fit_rows, hand_codes, stage_coder
     from kvalitativ.coding.units import check_corpus
 
     check_corpus(corpus)
+    train = hand_codes(train)  # read once, as local
     embedder = ClusterEmbedder.for_config(config, client, progress=progress)
     parts = split_frame(corpus.reset_index(drop=True), n_partitions(len(corpus), client))
     units = map_partitions(client, segment_task, parts, desc="segmenting", progress=progress,
                            level=config.code.level)
     # fit centrally, with the local engine's coder factory, on the units of the fit sample
-    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train else corpus  # as local
+    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train is not None else corpus
     coder = stage_coder(fit_on, codebook, config, train=train, embedder=embedder, progress=progress)
     fit_on_sample(coder, corpus, config.seed, units=pd.concat(units, ignore_index=True) if units else None)
     # vectors the fit already computed travel with their partition; others are embedded there

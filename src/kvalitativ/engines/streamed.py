@@ -148,8 +148,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
 
     from kvalitativ.codebook import load_codebook
     from kvalitativ.coding.base import UNCODED
-    from kvalitativ.coding.stage import fit_on_sample, stage_coder
-    from kvalitativ.io.readers import read_table
+    from kvalitativ.coding.stage import fit_on_sample, hand_codes, stage_coder
     from kvalitativ.io.store import table_path, write_tables
     from kvalitativ.sampling import fit_sample
     from kvalitativ.embed.base import drop_vectors
@@ -160,7 +159,8 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     n_notes = pq.ParquetFile(table_path(source, "corpus")).metadata.num_rows
     embedder = stream_embedder(config)
     # the local engine's fit rows (coding.stage.code_corpus): the fit sample, and every hand-coded note
-    train_ids = set(read_table(train)["note_id"].astype(str)) if train else None
+    train = hand_codes(train)  # read once: the fit rows and the coder both use it
+    train_ids = set(train["note_id"].astype(str)) if train is not None else None
     fit_on = _corpus_rows(source, chunk_size, positions=fit_sample(n_notes, config.seed), note_ids=train_ids)
     coder = fit_on_sample(stage_coder(fit_on, codebook, config, train=train, embedder=embedder, progress=progress),
                           fit_on, config.seed)
