@@ -27,3 +27,11 @@ def test_larger_topic_keeps_a_shared_word_and_the_smaller_is_named_by_what_sets_
 def test_inflections_share_one_stem_within_a_label():
     assert topic_labels({0: ["skolerne", "skole", "lærer"]})[0] == "skolerne, lærer"
     assert stem("skolerne") == stem("skoler") == stem("skole")
+
+
+def test_no_number_words_and_a_hyphen_joins_like_a_space():
+    """'anxiety, to' and 'follow-up, school, follow up' were labels of the sample's topics."""
+    assert topic_labels({0: ["anxiety", "to", "tre uger", "panik"]})[0] == "anxiety, panik"
+    assert topic_labels({0: ["follow-up", "school", "follow up", "meeting"]})[0] == "follow-up, school, meeting"
+    # across topics too: "uu-vejleder" shares "uu" with the larger topic's "uu"
+    assert topic_labels({0: ["uu", "vejledning"], 1: ["uu-vejleder", "praktik"]}, {0: 9, 1: 3})[1] == "praktik"

@@ -6,6 +6,8 @@ a label takes up to three of them in rank order and skips
 
 * English stop words ("the", "up": some Danish notes are written in English; for English notes
   the keywords are English lemmas without English stop words already, ``language="en"``),
+* number words ("to", "tre", "two": the analyzer drops digits, and a label says no numbers in
+  words either),
 * place names (where the notes come from, not what they are about: :mod:`kvalitativ.text.places`),
 * terms sharing a stem with a term already in the label ("skole" after "skoler", "dårlig søvn"
   after "søvn"; for English the lemma is the stem: English lemmas join the inflections),
@@ -20,12 +22,20 @@ from functools import lru_cache
 
 from kvalitativ.text.lemmas import is_danish_word
 from kvalitativ.text.places import is_place
-from kvalitativ.text.stems import phrase_stems
+from kvalitativ.text.stems import phrase_stems, phrase_words
 from kvalitativ.text.stopwords import english_stopwords
 
 __all__ = ["topic_labels", "NO_WORDS"]
 
 NO_WORDS = "(ingen ord)"
+
+#: Cardinal numbers in words, Danish and English: a label says no numbers ("to" is "two").
+NUMBER_WORDS = frozenset((
+    "nul en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten femten seksten sytten atten "
+    "nitten tyve tredive fyrre halvtreds tres halvfjerds firs halvfems hundrede tusind tusinde million "
+    "millioner zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "thousand").split())
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +54,11 @@ def _english_stop(term: str, language: str = "da") -> bool:
 
 
 def _stems(term: str, language: str) -> frozenset[str]:
-    return phrase_stems(term) if language == "da" else frozenset(term.split())
+    return phrase_stems(term) if language == "da" else frozenset(phrase_words(term))
+
+
+def _has_number(term: str) -> bool:
+    return any(w in NUMBER_WORDS for w in phrase_words(term.lower()))
 
 
 def _pick(keywords: list[str], taken: set[str], n: int, language: str = "da") -> list[str]:
@@ -52,7 +66,8 @@ def _pick(keywords: list[str], taken: set[str], n: int, language: str = "da") ->
     covered: set[str] = set()
     for kw in keywords:
         stems = _stems(kw, language)
-        if not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw, language):
+        if (not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw, language)
+                or _has_number(kw)):
             continue
         chosen.append(kw)
         covered |= stems

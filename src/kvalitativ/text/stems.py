@@ -8,9 +8,10 @@ inflections that survive lemmatising (keywords are lemmas already) without a new
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-__all__ = ["stem", "phrase_stems"]
+__all__ = ["stem", "phrase_stems", "phrase_words"]
 
 _VOWELS = set("aeiouyæåø")
 _SUFFIXES = sorted(("hed ethed ered e erede ende erende ene erne ere en heden eren er heder erer heds es endes "
@@ -39,6 +40,12 @@ def stem(word: str) -> str:
     return word
 
 
+def phrase_words(term: str) -> list[str]:
+    """The words of a keyword or phrase; a hyphen joins words like a space does ("follow-up" and
+    "follow up", "uu-vejleder" and "uu")."""
+    return [w for w in re.split(r"[\s\-\u2010-\u2013]+", term) if w]
+
+
 def phrase_stems(term: str) -> frozenset[str]:
     """The stems of the words of a keyword or phrase."""
-    return frozenset(stem(w) for w in term.split())
+    return frozenset(stem(w) for w in phrase_words(term))
