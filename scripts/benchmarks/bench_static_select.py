@@ -2,10 +2,11 @@
 
     python scripts/benchmarks/bench_static_select.py [--sif-a 3e-5,3e-4,1e-3]
     python scripts/benchmarks/bench_static_select.py --speed-only
-    python scripts/benchmarks/bench_static_select.py --sif-a "" --candidate-model DIR [--extra-model DIR2]
+    python scripts/benchmarks/bench_static_select.py --sif-a "" --candidate-model DIR [--candidate-model DIR2] [--extra-model DIR3]
 
-``--candidate-model``: another model folder (e.g. built with ``build_static_embedder.py --out DIR``)
-judged by the same rule against the shipped model; ``--extra-model``: one more folder, reported only.
+``--candidate-model`` (repeatable): another model folder (e.g. built with
+``build_static_embedder.py --out DIR``) judged by the same rule against the shipped model, every
+candidate in the same process on the same inputs; ``--extra-model``: one more folder, reported only.
 
 Why: static keeps 94 % of e5 on SIB-200 but 86 % on the sample (docs/benchmarks.md, "Static
 embedder on the sample"); the vocabulary covers the sample, so what each word weighs in the mean
@@ -99,14 +100,15 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-e5", action="store_true", help="leave out the e5 reference row")
     ap.add_argument("--speed-only", action="store_true")
-    ap.add_argument("--candidate-model", default=None,
-                    help="another static model folder judged by the same rule against the shipped model")
+    ap.add_argument("--candidate-model", action="append", default=[],
+                    help="another static model folder judged by the same rule against the shipped model "
+                         "(repeatable)")
     ap.add_argument("--extra-model", default=None,
                     help="another static model folder, reported beside the others (no verdict: report only)")
     a = ap.parse_args(argv)
     cands = [float(x) for x in a.sif_a.split(",") if x]
     base_a = model_sif_a(StaticEmbedder().meta_)
-    notes_per_s = speed([None, *cands], models=[a.candidate_model] if a.candidate_model else [])
+    notes_per_s = speed([None, *cands], models=list(a.candidate_model))
     print("encoding, notes/s (medians of 5 alternating runs):", {k: round(v) for k, v in notes_per_s.items()},
           flush=True)
     if a.speed_only:
@@ -127,9 +129,10 @@ def main(argv=None) -> dict:
     for c in cands:
         cand_rows.append(_row(f"static, a={c:g}", StaticEmbedder(sif_a=c), data))
         print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in cand_rows[-1].items()}, flush=True)
-    if a.candidate_model:
-        cand_rows.append(_row(f"static, {Path(a.candidate_model).name}", StaticEmbedder(path=a.candidate_model), data))
-        cands.append(a.candidate_model)
+    for m in a.candidate_model:
+        cand_rows.append(_row(f"static, {Path(m).name}", StaticEmbedder(path=m), data))
+        print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in cand_rows[-1].items()}, flush=True)
+        cands.append(m)
     rows += cand_rows
     if a.extra_model:
         extra = StaticEmbedder(path=a.extra_model)
