@@ -78,6 +78,18 @@ def test_numeric_sentence_names_an_unknown_column_in_quotes():
     assert "karaktergennemsnit" in wording.numeric_sentence(row, "fremmøde", "dropout", "grade_avg")
 
 
+def test_an_interval_below_zero_never_reads_as_zero():
+    """On the sample: 'havde i gennemsnit 0,3 lavere karaktergennemsnit (95 % KI −0,7–−0,0)'."""
+    row = {"mean_difference": -0.34, "md_ci_low": -0.71, "md_ci_high": -0.04, "valence": "any"}
+    text = wording.numeric_sentence(row, "ansvarlighed", "dropout", "grade_avg")
+    assert "0,34 lavere karaktergennemsnit (95 % KI fra −0,71 til −0,04)" in text
+    assert "−0,0)" not in text and "–−" not in text
+    assert wording.num(-0.04) == "0,0" and wording.num(-0.06) == "−0,1"
+    row = {"mean_difference": 4.2, "md_ci_low": 2.1, "md_ci_high": 6.3, "valence": "concern"}
+    assert "4,2 procentpoint højere fravær (95 % KI 2,1–6,3)" in wording.numeric_sentence(row, "x", "dropout",
+                                                                                          "absence_pct")
+
+
 def test_numeric_indicator_rows_compare_means():
     d = make_link_data(n=300, seed=22, confounded=True)
     pt = person_themes(d["codings"], d["corpus"], d["indicators"])

@@ -34,7 +34,16 @@ def num(x: float, digits: int = 1) -> str:
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     text = f"{x:,.{digits}f}"
+    if float(text.replace(",", "")) == 0:  # −0.04 at one digit is 0,0, not −0,0
+        text = text.lstrip("-")
     return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def _digits(*values) -> int:
+    """One decimal, or two where a value that is not 0 would show as 0,0 (an interval ending at
+    −0,04 is below zero, and must read so)."""
+    small = [abs(v) for v in values if v is not None and not math.isnan(v) and v != 0]
+    return 2 if any(v < 0.05 for v in small) else 1
 
 
 def _ci(lo: float, hi: float, digits: int = 1) -> str:
@@ -166,12 +175,21 @@ def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str) -> st
     unit = f" {unit}" if unit else ""
     if diff is None or math.isnan(diff):
         return f"{who}: ingen sammenligning af {noun} mulig."
+    d = _digits(diff, lo, hi)
     if lo is None or math.isnan(lo) or (lo <= 0 <= hi):
-        return (f"{who} adskilte sig ikke tydeligt i {noun} (forskel {num(diff)}{unit}; 95 % KI "
-                f"{_ci(lo, hi)}) — {NOT_CAUSE}")
+        return (f"{who} adskilte sig ikke tydeligt i {noun} (forskel {num(diff, d)}{unit}; 95 % KI "
+                f"{_span(lo, hi, d)}) — {NOT_CAUSE}")
     direction = "højere" if diff > 0 else "lavere"
-    return (f"{who} havde i gennemsnit {num(abs(diff))}{unit} {direction} {noun} (95 % KI {_ci(lo, hi)}) "
+    return (f"{who} havde i gennemsnit {num(abs(diff), d)}{unit} {direction} {noun} (95 % KI {_span(lo, hi, d)}) "
             f"— {NOT_CAUSE}")
+
+
+def _span(lo: float, hi: float, digits: int) -> str:
+    """An interval of differences: 'fra −1,7 til 0,3' when a bound is negative (a dash between
+    two signed numbers reads badly), else '2,1–6,3'."""
+    if any(v is not None and not math.isnan(v) and v < 0 for v in (lo, hi)):
+        return f"fra {num(lo, digits)} til {num(hi, digits)}"
+    return _ci(lo, hi, digits)
 
 
 def added_value_sentence(base: dict, full: dict, diff: dict, outcome) -> str:
