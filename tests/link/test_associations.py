@@ -85,6 +85,10 @@ def test_an_interval_below_zero_never_reads_as_zero():
     assert "0,34 lavere karaktergennemsnit (95 % KI fra −0,71 til −0,04)" in text
     assert "−0,0)" not in text and "–−" not in text
     assert wording.num(-0.04) == "0,0" and wording.num(-0.06) == "−0,1"
+    gain = wording.added_value_sentence({"n_features": 2, "auc": 0.61, "ci_low": 0.56, "ci_high": 0.66},
+                                        {"auc": 0.58, "ci_low": 0.53, "ci_high": 0.63},
+                                        {"auc": -0.03, "ci_low": -0.07, "ci_high": 0.02}, "dropout")
+    assert "en forskel på −0,03 (fra −0,07 til 0,02)" in gain
     row = {"mean_difference": 4.2, "md_ci_low": 2.1, "md_ci_high": 6.3, "valence": "concern"}
     assert "4,2 procentpoint højere fravær (95 % KI 2,1–6,3)" in wording.numeric_sentence(row, "x", "dropout",
                                                                                           "absence_pct")

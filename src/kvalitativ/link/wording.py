@@ -201,7 +201,7 @@ def added_value_sentence(base: dict, full: dict, diff: dict, outcome) -> str:
     return (f"Tallene alene forudsiger {what} med AUC {num(base['auc'], 2)} (95 % KI "
             f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
             f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
-            f"({_ci(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
+            f"({_span(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
 
 
 def hand_coding_sentence(advice: dict, outcome, notes_per_person: float | None = None) -> str:
