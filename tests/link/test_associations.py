@@ -88,7 +88,11 @@ def test_an_interval_below_zero_never_reads_as_zero():
     gain = wording.added_value_sentence({"n_features": 2, "auc": 0.61, "ci_low": 0.56, "ci_high": 0.66},
                                         {"auc": 0.58, "ci_low": 0.53, "ci_high": 0.63},
                                         {"auc": -0.03, "ci_low": -0.07, "ci_high": 0.02}, "dropout")
-    assert "en forskel på −0,03 (fra −0,07 til 0,02)" in gain
+    assert "en forskel på −0,03 (fra −0,07 til 0,02). Temaerne gør ingen tydelig forskel" in gain
+    up = wording.added_value_sentence({"n_features": 2, "auc": 0.66, "ci_low": 0.61, "ci_high": 0.70},
+                                      {"auc": 0.73, "ci_low": 0.69, "ci_high": 0.77},
+                                      {"auc": 0.07, "ci_low": 0.03, "ci_high": 0.11}, "dropout")
+    assert "en forskel på 0,07 (0,03–0,11). Temaerne forbedrer forudsigelsen." in up
     row = {"mean_difference": 4.2, "md_ci_low": 2.1, "md_ci_high": 6.3, "valence": "concern"}
     assert "4,2 procentpoint højere fravær (95 % KI 2,1–6,3)" in wording.numeric_sentence(row, "x", "dropout",
                                                                                           "absence_pct")

@@ -201,7 +201,19 @@ def added_value_sentence(base: dict, full: dict, diff: dict, outcome) -> str:
     return (f"Tallene alene forudsiger {what} med AUC {num(base['auc'], 2)} (95 % KI "
             f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
             f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
-            f"({_span(diff['ci_low'], diff['ci_high'], 2)}). Det er forudsigelse og sammenhæng, ikke årsag.")
+            f"({_span(diff['ci_low'], diff['ci_high'], 2)}). {_verdict(diff)} "
+            "Det er forudsigelse og sammenhæng, ikke årsag.")
+
+
+def _verdict(diff: dict) -> str:
+    """The difference in words, so a reader does not weigh −0,03 against 0,02 alone: an interval
+    above 0 is a gain, below 0 a loss (the themes then add noise), across 0 no clear difference."""
+    lo, hi = diff.get("ci_low"), diff.get("ci_high")
+    if lo is not None and not math.isnan(lo) and lo > 0:
+        return "Temaerne forbedrer forudsigelsen."
+    if hi is not None and not math.isnan(hi) and hi < 0:
+        return "Med temaerne forudsiges dårligere: her lægger de mest støj til."
+    return "Temaerne gør ingen tydelig forskel for forudsigelsen."
 
 
 def hand_coding_sentence(advice: dict, outcome, notes_per_person: float | None = None) -> str:
