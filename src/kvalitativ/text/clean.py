@@ -16,7 +16,11 @@ _HTML_HINT = re.compile(r"</?(p|br|div|span|b|i|u|strong|em|li|ul|ol|font|table|
 _RTF_HINT = re.compile(r"^\s*\{\\rtf", re.IGNORECASE)
 _RTF_CONTROL = re.compile(r"\\([a-z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-f]{2})|\\([^a-z])|[{}]", re.IGNORECASE)
 _RTF_DESTINATIONS = re.compile(r"\{\\(\*\\[^{}]*|fonttbl|colortbl|stylesheet|info|generator)[^{}]*(\{[^{}]*\}[^{}]*)*\}", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Invisible in print, so a reader sees one word or number across them ("Kløv\u200bervej",
+#: "1903\u200b0799"): removed, not made a space — a space would split an identifier in two before
+#: the redactor sees it (joiners and soft hyphens are left to the redactor's own normalising).
+_INVISIBLE = re.compile(r"[\u200b\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 _WHITESPACE = re.compile(r"\s+")
@@ -57,6 +61,7 @@ def clean_text(text: str) -> str:
     if _HTML_HINT.search(text):
         text = strip_html(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text)
