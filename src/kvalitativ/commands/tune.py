@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, is_quiet, out_option
+from kvalitativ.commands._common import echo_summary, is_quiet, out_option, published
 
 
 def parse_grid(text: str | None) -> dict | None:
@@ -22,20 +22,23 @@ def parse_grid(text: str | None) -> dict | None:
         if "=" not in part:
             raise ConfigError(f"--grid: '{part}' is not NAME=V1,V2 (example: min_topic_size=10,20;n_neighbors=15)")
         name, values = part.split("=", 1)
-        vals = []
-        for v in values.split(","):
-            v = v.strip()
-            if not v:
-                continue
-            if v.lower() == "none":
-                vals.append(None)
-            else:
-                try:
-                    vals.append(int(v))
-                except ValueError:
-                    vals.append(v)
+        vals = [_grid_value(v.strip()) for v in values.split(",") if v.strip()]
+        if any(isinstance(v, float) for v in vals):  # 0.5,1 -> 0.5, 1.0: one type per column of the table
+            vals = [float(v) if isinstance(v, int) else v for v in vals]
         grid[name.strip().replace("-", "_")] = vals
     return grid
+
+
+def _grid_value(text: str):
+    """A grid value as the setting takes it: None, a whole number, a decimal, else text."""
+    if text.lower() == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def read_gold(path: Path, corpus, column: str | None):
@@ -120,7 +123,8 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
                  progress=not is_quiet(), language=configured_language(corpus, config))
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})
-    written = write_tables(out_dir, {"tuning": table}, run_id=run_id, min_cell=config.privacy.min_cell)
+    with published(out_dir, "kvalitativ tune") as pub:  # the table appears whole, or not at all
+        written = write_tables(pub.staging, {"tuning": table}, run_id=run_id, min_cell=config.privacy.min_cell)
     best = table[table.recommended]
     lines = [f"Tried {len(table)} setting(s) × {len(seed_list)} seed(s) on {len(texts)} notes."]
     if len(best):
