@@ -26,6 +26,7 @@ from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
 from .gate import GatedCoder
+from .handcodes import one_reading
 from .handprior import fit_hand_prior
 from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
@@ -42,20 +43,20 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
     ``theme_id`` "uncoded" (or empty) is a coded note with no theme. Notes of ``codes`` that are
     not in the corpus are an error (a wrong file is likelier than intent).
     """
-    for col in ("note_id", "theme_id"):
-        if col not in codes.columns:
-            raise InputError(f"{where}: missing column '{col}'; human codes need note_id, theme_id[, valence] "
-                             f"(columns present: {', '.join(map(str, codes.columns))}).")
-    codes = codes.copy()
-    codes["note_id"] = codes["note_id"].astype(str)
+    codes = one_reading(codes, where)  # either format; present = false is no code
     text_of = dict(zip(corpus["note_id"].astype(str), corpus["text"].fillna("").astype(str)))
     unknown = sorted(set(codes["note_id"]) - set(text_of))
     if unknown:
         raise InputError(f"{where}: {len(unknown)} coded note id(s) are not in the notes (e.g. {unknown[0]!r}); "
                          "check that the codes belong to this export.")
+    # the notes in the corpus's order, whatever the file's order: the same codes give the same model
+    position = {n: i for i, n in enumerate(text_of)}
+    codes = codes.assign(_pos=codes["note_id"].map(position), _theme=codes["theme_id"].astype(str))
+    codes = codes.sort_values(["_pos", "_theme"], kind="stable")
     has_val = "valence" in codes.columns
     texts, ys, vals = [], [], []
-    for nid, grp in codes.groupby("note_id", sort=False):
+    for nid, grp in codes.groupby("_pos", sort=True):
+        nid = grp["note_id"].iloc[0]
         themes = [str(t) for t in grp["theme_id"].dropna() if str(t) not in ("", UNCODED)]
         texts.append(text_of[nid])
         ys.append(sorted(set(themes)))
@@ -136,6 +137,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     if coder == "supervised":
         if train is None:
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
+        train = one_reading(train, "train")  # one reading for the model, its prior and its folds
         texts, ys, vals = training_from_codes(corpus, train)
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:

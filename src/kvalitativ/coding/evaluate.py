@@ -24,6 +24,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score
 from kvalitativ.errors import InputError
 
 from .api import rollup_notes
+from .handcodes import one_reading
 from .base import UNCODED
 
 __all__ = ["evaluate_codings", "PER_THEME_COLUMNS"]
@@ -57,8 +58,7 @@ def _aligned(codings: pd.DataFrame, gold: pd.DataFrame, notes) -> tuple[list[str
             raise InputError(f"codings: missing column '{col}'; give the codings table written by 'kvalitativ code'.")
     pred = rollup_notes(codings)
     pred["note_id"] = pred["note_id"].astype(str)
-    g = gold.copy()
-    g["note_id"] = g["note_id"].astype(str)
+    g = one_reading(gold, "gold codes")  # a human_codings table too: present = false is no code
     g["theme_id"] = g["theme_id"].astype(str)
     if "valence" not in g.columns:
         g["valence"] = None

@@ -63,7 +63,9 @@ def resolve_exclusive(value, train: pd.DataFrame | None, level: str = "note") ->
         return Mode(False, "the hand codes lack note_id or theme_id")
     # read as the supervised coder's training reads them (``training_from_codes``): every note with a
     # row is hand-coded; an empty or missing theme and "uncoded" mean coded, no theme
-    codes = train[["note_id", "theme_id"]].dropna(subset=["note_id"])
+    from kvalitativ.coding.handcodes import one_reading
+
+    codes = one_reading(train)[["note_id", "theme_id"]].dropna(subset=["note_id"])
     theme = codes["theme_id"].fillna("").astype(str).str.strip()
     codes = pd.DataFrame({"note_id": codes["note_id"].astype(str), "theme_id": theme})
     n_notes = codes["note_id"].nunique()

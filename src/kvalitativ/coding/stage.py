@@ -20,9 +20,12 @@ def hand_codes(train) -> pd.DataFrame | None:
     read by the caller) passes through, None stays None."""
     if train is None or isinstance(train, pd.DataFrame):
         return train
+    from kvalitativ.coding.handcodes import check_code_columns
     from kvalitativ.io.readers import read_table
 
-    return read_table(train)
+    codes = read_table(train)
+    check_code_columns(codes, f"{train} (code.train)")  # before anything indexes note_id
+    return codes
 
 
 def stage_coder(corpus: pd.DataFrame, codebook: str, config, *, train=None, embedder=None,

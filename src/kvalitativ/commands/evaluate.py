@@ -73,7 +73,8 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     if left_out:
         lines.append(f"({left_out} codings of discovered topics were left out: topics are not codebook themes)")
     if summary["gold_notes_outside"]:
-        where = "among the --notes" if notes is not None else "in the codings"
+        where = ("among the --notes" if notes_path is not None else
+                 "among the notes left after --exclude" if exclude_path is not None else "in the codings")
         lines.append(f"({summary['gold_notes_outside']} gold notes are not {where} and were left out)")
     if out_dir is not None:
         from kvalitativ.io.atomic import write_text_atomic

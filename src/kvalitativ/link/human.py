@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kvalitativ.coding.handcodes import check_code_columns, one_reading
 from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 from kvalitativ.link.params import LinkRules
@@ -56,19 +57,10 @@ class HumanSample:
 def normalise_codes(codes: pd.DataFrame, where: str = "hand codes") -> pd.DataFrame:
     """Either format as note_id, theme_id, valence, p_person, p_active (one row per note × theme,
     theme ``uncoded`` for a coded note without themes)."""
-    for col in ("note_id", "theme_id"):
-        if col not in codes.columns:
-            raise InputError(f"{where}: missing column '{col}'; hand codes need note_id, theme_id[, valence].")
+    check_code_columns(codes, where)
     if "p_person" not in codes.columns:
         raise InputError(f"{where}: {DESIGN_HELP}.")
-    out = codes.copy()
-    out["note_id"] = out["note_id"].astype(str)
-    if "coder" in out.columns:  # human_codings: keep each note's first coder, and its present rows
-        first = out.groupby("note_id")["coder"].transform(lambda s: sorted(s.astype(str))[0])
-        out = out[out["coder"].astype(str) == first]
-        if "present" in out.columns:
-            present = pd.to_numeric(out["present"], errors="coerce").fillna(0) > 0
-            out.loc[~present, "theme_id"] = UNCODED
+    out = one_reading(codes, where)  # human_codings: each note's first coder, and its present rows
     for col in ("p_person", "p_active"):
         values = pd.to_numeric(out[col], errors="coerce") if col in out.columns else pd.Series(0.0, index=out.index)
         if values.isna().any() or not values.between(0, 1).all():
