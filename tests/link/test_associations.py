@@ -122,3 +122,28 @@ def test_missing_covariate_is_a_clear_error():
     pt = person_themes(d["codings"], d["corpus"], d["indicators"])
     with pytest.raises(ConfigError, match="national_test_5th"):
         associations(pt, d["indicators"], covariates=["national_test_5th"])
+
+
+def test_a_direction_needs_its_interval_and_its_q_value_in_both_tables():
+    """The sample's ansvarlighed/strength (true OR 1): 'faldt oftere fra (OR 2,3; 95 % KI 1,2–4,3)'
+    in associations, 'ingen klar sammenhæng' in evidence — now one rule: the leading estimate
+    (corrected, else adjusted, else crude) with its q-value below 0.05."""
+    from kvalitativ.evidence.summaries import _association_words
+
+    row = {"valence": "strength", "odds_ratio": 2.27, "or_ci_low": 1.19, "or_ci_high": 4.33, "q_value": 0.45,
+           "covariates": None, "adjusted_odds_ratio": float("nan")}
+    text = wording.binary_sentence(row, "ansvarlighed", "dropout")
+    assert "faldt hverken tydeligt oftere eller sjældnere fra (OR 2,3; 95 % KI 1,2–4,3; q 0,45: ikke tydelig" in text
+    assert _association_words(row, "dropout").startswith("ingen klar sammenhæng med frafald")
+    clear = dict(row, q_value=0.01)
+    assert "faldt oftere fra (OR 2,3; 95 % KI 1,2–4,3)" in wording.binary_sentence(clear, "ansvarlighed", "dropout")
+    assert _association_words(clear, "dropout").startswith("hyppigere frafald")
+    # with covariates the adjusted OR leads, with its own q-value
+    adj = dict(clear, covariates="absence_pct", adjusted_odds_ratio=1.8, aor_ci_low=0.8, aor_ci_high=3.9,
+               adjusted_q_value=0.3)
+    assert wording.binary_sentence(adj, "x", "dropout").startswith(
+        "Elever med styrke i x faldt hverken tydeligt oftere eller sjældnere fra (justeret OR 1,8; 95 % KI 0,8–3,9; "
+        "ujusteret OR 2,3, 1,2–4,3)")
+    assert _association_words(adj, "dropout").startswith("ingen klar sammenhæng med frafald (justeret OR 1,80")
+    numeric = {"mean_difference": 2.0, "md_ci_low": 0.5, "md_ci_high": 3.5, "valence": "any", "q_value": 0.4}
+    assert "adskilte sig ikke tydeligt i fravær" in wording.numeric_sentence(numeric, "x", "dropout", "absence_pct")

@@ -20,7 +20,8 @@ from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
 from kvalitativ.evidence.trend import cochran_armitage
 from kvalitativ.link.persons import ANY as ANY_VALENCE
-from kvalitativ.link.wording import corrected_phrase, direction_phrase, rate_clause
+from kvalitativ.link.wording import (corrected_phrase, direction_phrase, leading_estimate, rate_clause,
+                                     ratio_direction)
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
 __all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
@@ -119,26 +120,16 @@ def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str
         return None
     if a.get("suppressed"):
         return "for få personer til at vurdere sammenhængen"
-    orr, lo, hi, q = a.get("aor_corrected"), a.get("aor_corrected_ci_low"), a.get("aor_corrected_ci_high"), \
-        a.get("q_corrected")
-    kind, suffix = "OR", ""
-    if not is_missing(orr):
-        suffix = ", " + corrected_phrase(int(a["n_human_persons"]), _words(a, outcome))
-    else:
-        orr, lo, hi, q = a.get("adjusted_odds_ratio"), a.get("aor_ci_low"), a.get("aor_ci_high"), a.get("q_value")
-        kind = "justeret OR" if a.get("covariates") else "OR"  # nothing adjusted for: the plain OR
-    if is_missing(orr):
-        orr, lo, hi, kind = a.get("odds_ratio"), a.get("or_ci_low"), a.get("or_ci_high"), "OR"
-    if is_missing(orr):
+    lead = leading_estimate(a)  # the associations table's rule: same estimate, same q, same words
+    orr, lo, hi, kind = lead["or"], lead["lo"], lead["hi"], lead["kind"]
+    suffix = ", " + corrected_phrase(int(a["n_human_persons"]), _words(a, outcome)) if lead["corrected"] else ""
+    if orr is None:
         return None
-    sig = (not is_missing(lo) and not is_missing(hi) and (lo > 1 or hi < 1)
-           and (is_missing(q) or q < alpha))
+    way = ratio_direction(lead, alpha)
     numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}{suffix}"
     words = _words(a, outcome)
-    if sig and orr > 1:
-        return f"{direction_phrase(words, 'more')} ({numbers}); en sammenhæng, ikke en årsag"
-    if sig and orr < 1:
-        return f"{direction_phrase(words, 'less')} ({numbers}); en sammenhæng, ikke en årsag"
+    if way != "none":
+        return f"{direction_phrase(words, way)} ({numbers}); en sammenhæng, ikke en årsag"
     return f"{direction_phrase(words, 'none')} ({numbers})"
 
 

@@ -56,6 +56,15 @@ def presence_matrix(person_themes: PersonThemes) -> pd.DataFrame:
     return presence(person_themes).dense()
 
 
+def _sentence(row: dict, rules, alpha: float) -> str | None:
+    """The row's Danish sentence (binary: odds ratio; numeric: mean difference)."""
+    label = row["_label"]
+    if row["indicator_type"] == "numeric":
+        return wording.numeric_sentence(row, label, rules, row["indicator"], alpha)
+    odds = row.get("odds_ratio")
+    return None if odds is None or np.isnan(odds) else wording.binary_sentence(row, label, rules, alpha)
+
+
 def _covariate_frame(indicators: pd.DataFrame, covariates: Sequence[str], outcome: str) -> pd.DataFrame:
     missing = [c for c in covariates if c not in indicators.columns]
     if missing:
@@ -181,14 +190,11 @@ def associations(
             notes.append(fixed.pop("corrected_note"))
         row.update({k: v for k, v in fixed.items() if k != "corrected_note"})
         row["note"] = "; ".join(notes) or None
-        row["interpretation"] = (wording.binary_sentence(row, label, rules)
-                                 if not np.isnan(row["odds_ratio"]) else None)
+        row["_label"] = label
         rows.append(row)
         for col, w in welch.items():
-            nrow = {"theme_id": theme_id, "valence": valence, "indicator": col, "indicator_type": "numeric",
-                    "covariates": None, **w}
-            nrow["interpretation"] = wording.numeric_sentence(nrow, label, rules, col)
-            rows.append(nrow)
+            rows.append({"theme_id": theme_id, "valence": valence, "indicator": col, "indicator_type": "numeric",
+                         "covariates": None, "_label": label, **w})
 
     table = pd.DataFrame(rows)
     for col in COLUMNS + ["nonevents_with", "nonevents_without"]:
@@ -197,6 +203,9 @@ def associations(
     table["q_value"] = stats.bh(table["p_value"].astype(float))
     table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
     table["q_corrected"] = stats.bh(table["p_corrected"].astype(float))
+    # worded once the q-values exist: a direction needs its interval and its q-value (wording.direction)
+    table["interpretation"] = [_sentence(r, rules, alpha) for r in table.to_dict("records")] if len(table) else []
+    table = table.drop(columns="_label")
     table["suppressed"] = False
     if len(table) and min_cell is not None:
         table = _suppress(table, min_cell)

@@ -123,32 +123,75 @@ def subject(theme_label: str, valence: str, outcome) -> str:
     return f"{who} med {VALENCE_WORDS.get(valence, valence)} {_inline(theme_label)}"
 
 
-def binary_sentence(row: dict, theme_label: str, outcome) -> str:
-    """E.g. 'Elever med bekymring om fremmøde faldt oftere fra (OR 2,9; 95 % KI 2,0–4,3) — en
-    sammenhæng, ikke en årsag.'"""
-    more, less, same = outcome_verbs(outcome)
-    corrected = has_corrected(row)
-    lo, hi = (row["aor_corrected_ci_low"], row["aor_corrected_ci_high"]) if corrected else \
-        (row.get("or_ci_low"), row.get("or_ci_high"))
-    if lo is not None and lo > 1:
-        verb = more
-    elif hi is not None and hi < 1:
-        verb = less
-    else:
-        verb = same
-    # "adjusted" only when something was adjusted for: without covariates it is the crude OR again
-    aor = row.get("adjusted_odds_ratio") if row.get("covariates") else None
-    if corrected:
-        stats = (f"OR {num(row['aor_corrected'])}; 95 % KI {_ci(lo, hi)}, "
-                 f"{corrected_phrase(int(row['n_human_persons']), outcome)}; ukorrigeret")
-        if aor is not None and not math.isnan(aor):
+def _value(row, key):
+    value = row.get(key)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def leading_estimate(row) -> dict:
+    """The odds ratio a sentence decides on, in every table alike: corrected for coding error where
+    hand codes allow, else adjusted for the covariates (when the row names any), else the crude
+    one — with its interval and its q-value (Benjamini–Hochberg over the table's tests).
+    ``{"kind", "corrected", "or", "lo", "hi", "q"}``; ``or`` None where the row has none."""
+    if has_corrected(row):
+        return {"kind": "OR", "corrected": True, "or": _value(row, "aor_corrected"),
+                "lo": _value(row, "aor_corrected_ci_low"), "hi": _value(row, "aor_corrected_ci_high"),
+                "q": _value(row, "q_corrected")}
+    if row.get("covariates") and _value(row, "adjusted_odds_ratio") is not None:
+        return {"kind": "justeret OR", "corrected": False, "or": _value(row, "adjusted_odds_ratio"),
+                "lo": _value(row, "aor_ci_low"), "hi": _value(row, "aor_ci_high"), "q": _value(row, "adjusted_q_value")}
+    return {"kind": "OR", "corrected": False, "or": _value(row, "odds_ratio"), "lo": _value(row, "or_ci_low"),
+            "hi": _value(row, "or_ci_high"), "q": _value(row, "q_value")}
+
+
+def direction(lo, hi, q, alpha: float = 0.05) -> str:
+    """'more', 'less' or 'none': a direction only where the interval excludes no difference (1 for
+    a ratio, 0 for a difference: pass ``lo``/``hi`` minus that) *and* the q-value is below
+    ``alpha`` — among dozens of theme × valence tests an interval alone finds differences by chance."""
+    if lo is None or hi is None or (q is not None and q >= alpha):
+        return "none"
+    return "more" if lo > 0 else "less" if hi < 0 else "none"
+
+
+def _by_chance(lo, hi, q, alpha: float = 0.05) -> str:
+    """'; q 0,45: ikke tydelig blandt så mange sammenligninger' where only the q-value said no."""
+    if q is not None and q >= alpha and lo is not None and hi is not None and (lo > 0 or hi < 0):
+        return f"; q {num(q, 2)}: ikke tydelig blandt så mange sammenligninger"
+    return ""
+
+
+def _log(x):
+    return None if x is None else -math.inf if x <= 0 else math.log(x)
+
+
+def ratio_direction(lead: dict, alpha: float = 0.05) -> str:
+    """:func:`direction` of a :func:`leading_estimate` (an odds ratio's "no difference" is 1)."""
+    return direction(_log(lead["lo"]), _log(lead["hi"]), lead["q"], alpha)
+
+
+def binary_sentence(row: dict, theme_label: str, outcome, alpha: float = 0.05) -> str:
+    """E.g. 'Elever med bekymring om fremmøde faldt oftere fra (justeret OR 2,9; 95 % KI 2,0–4,3;
+    ujusteret OR 3,1, 2,1–4,5) — en sammenhæng, ikke en årsag.' The verb follows
+    :func:`leading_estimate` and :func:`direction`, the same rule as the evidence table's words."""
+    verbs = dict(zip(("more", "less", "none"), outcome_verbs(outcome)))
+    lead = leading_estimate(row)
+    lo, hi = lead["lo"], lead["hi"]
+    verb = verbs[ratio_direction(lead, alpha)]
+    stats = f"{lead['kind']} {num(lead['or'])}; 95 % KI {_ci(lo, hi)}"
+    if lead["corrected"]:
+        stats += f", {corrected_phrase(int(row['n_human_persons']), outcome)}; ukorrigeret"
+        aor = _value(row, "adjusted_odds_ratio") if row.get("covariates") else None
+        if aor is not None:
             stats += f" justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
         else:
             stats += f" OR {num(row['odds_ratio'])}, {_ci(row.get('or_ci_low'), row.get('or_ci_high'))}"
-    else:
-        stats = f"OR {num(row['odds_ratio'])}; 95 % KI {_ci(lo, hi)}"
-        if aor is not None and not math.isnan(aor):
-            stats += f"; justeret OR {num(aor)}, {_ci(row['aor_ci_low'], row['aor_ci_high'])}"
+    elif lead["kind"] == "justeret OR":
+        stats += f"; ujusteret OR {num(row['odds_ratio'])}, {_ci(row.get('or_ci_low'), row.get('or_ci_high'))}"
+    stats += _by_chance(_log(lo), _log(hi), lead["q"], alpha)
     return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
 
 
@@ -166,7 +209,7 @@ def indicator_words(indicator: str) -> tuple[str, str | None]:
     return INDICATOR_WORDS.get(indicator, (f"'{indicator}'", None))
 
 
-def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str) -> str:
+def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str, alpha: float = 0.05) -> str:
     """E.g. 'Elever med bekymring om fremmøde havde i gennemsnit 4,2 procentpoint højere fravær
     (95 % KI 2,1–6,3) — en sammenhæng, ikke en årsag.' — the indicator in words, not its column name."""
     diff, lo, hi = row["mean_difference"], row.get("md_ci_low"), row.get("md_ci_high")
@@ -176,11 +219,13 @@ def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str) -> st
     if diff is None or math.isnan(diff):
         return f"{who}: ingen sammenligning af {noun} mulig."
     d = _digits(diff, lo, hi)
-    if lo is None or math.isnan(lo) or (lo <= 0 <= hi):
+    q = _value(row, "q_value")
+    lo_, hi_ = _value(row, "md_ci_low"), _value(row, "md_ci_high")
+    if direction(lo_, hi_, q, alpha) == "none":
         return (f"{who} adskilte sig ikke tydeligt i {noun} (forskel {num(diff, d)}{unit}; 95 % KI "
-                f"{_span(lo, hi, d)}) — {NOT_CAUSE}")
-    direction = "højere" if diff > 0 else "lavere"
-    return (f"{who} havde i gennemsnit {num(abs(diff), d)}{unit} {direction} {noun} (95 % KI {_span(lo, hi, d)}) "
+                f"{_span(lo, hi, d)}{_by_chance(lo_, hi_, q, alpha)}) — {NOT_CAUSE}")
+    higher = "højere" if diff > 0 else "lavere"
+    return (f"{who} havde i gennemsnit {num(abs(diff), d)}{unit} {higher} {noun} (95 % KI {_span(lo, hi, d)}) "
             f"— {NOT_CAUSE}")
 
 
