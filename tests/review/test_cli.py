@@ -97,6 +97,18 @@ def test_import_error_exits_2_with_one_line(stage_dir, tmp_path):
     assert "x.xlsx, row 2, column 'koder'" in res.stderr and "Traceback" not in res.stderr
 
 
+def test_an_unfilled_sheet_is_exit_2_not_an_empty_table(stage_dir, tmp_path):
+    """It printed "Read 1 file(s): ." and wrote a 0-row human_codings with exit 0 (a new user's trial)."""
+    out, _, _ = stage_dir
+    xlsx = tmp_path / "review.xlsx"
+    assert CliRunner().invoke(_cli(), ["review", "export", "--codings", str(out), "--n", "10", "--out",
+                                       str(xlsx)]).exit_code == 0
+    res = subprocess.run([sys.executable, "-m", "kvalitativ.cli", "review", "import", str(xlsx),
+                          "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert res.returncode == 2 and "no note is coded in review.xlsx" in res.stderr
+    assert not (tmp_path / "r" / "work" / "human_codings.parquet").exists()
+
+
 def test_round_trip_with_retrain(stage_dir, tmp_path):
     """export → two coders → import → agreement --retrain (tfidf): model_before and model_after rows."""
     out, corpus, truth = stage_dir

@@ -122,6 +122,7 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
     """
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
     from kvalitativ.review.sheets import import_reviews
+    from kvalitativ.errors import InputError
 
     themes = None
     if codings_dir is not None:
@@ -130,6 +131,10 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
             table = read_stage_table(codings_dir, "codings")
         themes = sorted(t for t in table["theme_id"].dropna().unique().tolist() if t != UNCODED)
     human = import_reviews(files, themes=themes)
+    if human.empty:  # an unfilled sheet wrote an empty table and said "Read 1 file(s): ."
+        raise InputError(f"review import: no note is coded in {', '.join(p.name for p in files)}: a row counts once "
+                         "a theme cell is filled (ja-styrke / ja-bekymring / ja-neutral / nej) and the coder is named in "
+                         "'koder'. Fill the sheet, then import it.")
     if selection_path is not None:
         from kvalitativ.io.readers import read_table
         from kvalitativ.review.design import attach_design
