@@ -18,3 +18,23 @@ def test_a_grid_of_whole_and_decimal_numbers_is_one_float_column(tmp_path):
     write_tables(tmp_path, {"tuning": table}, run_id="r1")
     back = read_stage_table(tmp_path, "tuning")
     assert back["resolution"].tolist() == [0.5, 1.0] and back["resolution"].dtype == "float64"
+
+
+def test_discover_and_tune_take_the_embedding_cache_like_code(tmp_path):
+    """`discover`, `tune` and `agreement` had no --cache-dir (a new user's trial: `tune` made a cache
+    in the working folder and would re-embed a corpus `code` had cached elsewhere)."""
+    from click.testing import CliRunner
+
+    from kvalitativ.cli import cli
+    from tests.discover.conftest import make_corpus
+
+    texts, _ = make_corpus()
+    pd.DataFrame({"note_id": [f"n{i}" for i in range(len(texts))], "person_id": "p1", "text": texts}).to_csv(
+        tmp_path / "notes.csv", index=False)
+    for name, args in (("tune", ["--grid", "min_topic_size=5", "--seeds", "0"]), ("discover", ["--stability-seeds", "0"])):
+        cache = tmp_path / f"cache-{name}"
+        res = CliRunner().invoke(cli, [name, str(tmp_path / "notes.csv"), "--embedder", "static", "--cache-dir",
+                                       str(cache), "--out", str(tmp_path / name), *args])
+        assert res.exit_code == 0, res.output
+        assert any((cache / "embeddings").rglob("*.npy")), name
+    assert "--cache-dir" in CliRunner().invoke(cli, ["agreement", "--help"]).output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, out_option, written_summary
+from kvalitativ.commands._common import cache_dir_option, echo_summary, out_option, written_summary
 
 
 @click.command(name="agreement", context_settings={"max_content_width": 100})
@@ -27,10 +27,12 @@ from kvalitativ.commands._common import echo_summary, out_option, written_summar
 @click.option("--rule", default="majority", show_default=True,
               help="How several coders make one training label: majority, any, or coder:NAME.")
 @click.option("--embedder", default=None, help="Embedder for --retrain (default: the config default, e5).")
+@cache_dir_option
 @click.option("--folds", type=int, default=5, show_default=True,
               help="Cross-validation folds: model_after is judged only on notes it was not trained on.")
 def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, out_dir: Path, threshold: float | None,
-            level: str, n_boot: int, seed: int, retrain: bool, rule: str, embedder: str | None, folds: int) -> None:
+            level: str, n_boot: int, seed: int, retrain: bool, rule: str, embedder: str | None, cache_dir: Path | None,
+            folds: int) -> None:
     """Inter-coder reliability (kappa, alpha) between people and the model.
 
     Pairs are every two people and the model against every person; alpha over
@@ -47,6 +49,7 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
       kvalitativ agreement --human review/ --codings out/ --out review/ --retrain --embedder tfidf
     """
     from kvalitativ.io.store import make_run_id, read_stage_table, write_tables
+    from kvalitativ.config import RunConfig
     from kvalitativ.review.compare import compare
 
     if retrain and codings_dir is None and corpus_dir is None:
@@ -59,6 +62,7 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
         human, codings, themes=None if themes_table is None else themes_table["theme_id"].tolist(),
         threshold=threshold, level=level, n_boot=n_boot, random_state=seed, retrain=retrain, corpus=corpus,
         rule=rule, embedder=embedder, n_splits=folds,
+        embedder_options={"cache_dir": Path(cache_dir or RunConfig().embed.cache_dir) / "embeddings"},
     )
     run_id = None
     for frame in (codings, human):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option, published
+from kvalitativ.commands._common import (cache_dir_option, echo_summary, engine_options, is_quiet, out_option,
+                                         published)
 from kvalitativ.constants import CLUSTERINGS
 
 
@@ -47,6 +48,7 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 @click.option("--embedder", default=None, help="e5 (default), static (fast, e5-like), tfidf or sentence-transformers.")
+@cache_dir_option
 @click.option("--min-topic-size", type=int, default=None, help="Smallest topic worth reporting (default 10 notes).")
 @click.option("--min-topic-share", type=float, default=None,
               help="On large corpora the smallest topic is at least this share of the notes (default 0.002: "
@@ -77,7 +79,8 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
 @click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
 @engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
-            use_model: Path | None, config_path: Path | None, embedder: str | None, min_topic_size: int | None,
+            use_model: Path | None, config_path: Path | None, embedder: str | None, cache_dir: Path | None,
+            min_topic_size: int | None,
             min_topic_share: float | None, clustering: str | None, resolution: float | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
             guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
@@ -114,6 +117,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
                              "discover.n_neighbors": n_neighbors, "discover.n_components": n_components,
                              "discover.outlier_target": outlier_target, "discover.guided": guided,
                              "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder,
+                             "embed.cache_dir": str(cache_dir) if cache_dir else None,
                              "discover.stability_seeds": stability_seeds, "discover.clustering": clustering,
                              "discover.resolution": resolution})
     validate(config)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, is_quiet, out_option, published
+from kvalitativ.commands._common import cache_dir_option, echo_summary, is_quiet, out_option, published
 
 
 def parse_grid(text: str | None) -> dict | None:
@@ -78,10 +78,12 @@ def read_gold(path: Path, corpus, column: str | None):
 @click.option("--min-topics", type=int, default=3, show_default=True,
               help="Fewest topics a recommended setting may find (coherence and stability favour few broad ones).")
 @click.option("--embedder", default=None, help="e5 (default), static (fast, e5-like), tfidf or sentence-transformers.")
+@cache_dir_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose `discover:`, `embed:` and `ingest:` sections are used.")
 def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None, grid: str | None, seeds: str,
-            outlier_target: float | None, min_topics: int, embedder: str | None, config_path: Path | None) -> None:
+            outlier_target: float | None, min_topics: int, embedder: str | None, cache_dir: Path | None,
+            config_path: Path | None) -> None:
     """Grid-search the discovery settings; recommends one by a stated rule.
 
     For each setting and seed: number of topics, outlier share, coherence (NPMI of each topic's
@@ -109,6 +111,8 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
     config = load_config(config_path) if config_path else RunConfig()
     if embedder:
         config.embed.name = embedder
+    if cache_dir:
+        config.embed.cache_dir = str(cache_dir)
     target = outlier_target if outlier_target is not None else config.discover.outlier_target
     try:
         seed_list = [int(s) for s in seeds.split(",") if s.strip()]

@@ -95,6 +95,7 @@ def _embedder_maker(embedder, embedder_options: dict | None):
     first = resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
     inner = getattr(first, "inner", first)
     if getattr(inner, "needs_fit", False) or getattr(first, "needs_fit", False):
+        opts.pop("cache_dir", None)  # a space fitted per fold is not worth a folder on disk each
         return lambda: resolve_embedder(name, progress=False, **opts) if isinstance(name, str) else name
     return lambda: first
 
