@@ -49,3 +49,17 @@ def test_note_without_any_theme_trains_as_uncoded():
     codes, notes = training_codes(human, "majority")
     assert notes == ["n1", "n2", "n3"]
     assert codes[codes.note_id == "n3"]["theme_id"].tolist() == ["uncoded"]  # kvalitativ code --train convention
+
+
+def test_the_sheet_design_travels_with_the_training_codes():
+    """Codes of an active sheet (review import --selection) keep p_person / p_active, so the training
+    codes can correct the links too (they were dropped: a new user's trial)."""
+    from kvalitativ.link.human import normalise_codes
+
+    human = _human().assign(p_person=lambda d: d["note_id"].map({"n1": 0.25, "n2": 0.0}),
+                            p_active=lambda d: d["note_id"].map({"n1": 0.1, "n2": 0.6}))
+    codes, _ = training_codes(human, "majority")
+    assert codes.set_index("note_id")["p_person"].to_dict() == {"n1": 0.25, "n2": 0.0}
+    assert codes.set_index("note_id")["p_active"].to_dict() == {"n1": 0.1, "n2": 0.6}
+    assert len(normalise_codes(codes)) == len(codes)  # the link reads them as hand codes with a design
+    assert "p_person" not in training_codes(_human(), "majority")[0].columns

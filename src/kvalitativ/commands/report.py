@@ -24,12 +24,15 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
     The report holds an overview, theme prevalence, the theme × dropout forest plot, trends
     over school years, one section per unit with its joint display and quotes, citizen input
     when present, and the method, dropout definition, suppression rule and caveats.
-    With --unit it writes the one-unit brief for the annual quality dialogue.
+    With --unit it writes the one-unit brief for the annual quality dialogue. A folder with
+    discovered topics but no evidence (the --out of `kvalitativ discover`) gives a topics page:
+    sizes, names, keywords, stability, the nearest codebook theme, emergent topics first.
 
     \b
     Example:
       kvalitativ report --tables out/sample --out out/report.html
       kvalitativ report --tables out/sample --unit Østerbyskolen --out out/oesterbyskolen.html
+      kvalitativ report --tables out/discover --out out/topics.html      # the topics page
     """
     from kvalitativ.report.stage import report_from_dir
 

@@ -36,7 +36,9 @@ def command() -> None:
 @click.option("--n", "n", type=int, default=200, show_default=True,
               help="Number of notes to code (active: the expected number of uncertainty-drawn notes).")
 @click.option("--persons", "n_persons", type=int, default=50, show_default=True,
-              help="active: number of persons drawn at random, all of whose notes go on the sheet.")
+              help="active: number of persons drawn at random, all of whose notes go on the sheet. The links' "
+                   "correction for coding error counts only these persons and needs at least 5 with and 5 without "
+                   "a theme: draw enough for the rarer themes (the report says how many would help).")
 @click.option("--floor", type=float, default=0.05, show_default=True,
               help="active: the least weight a note gets in the uncertainty draw (above 0: every note can be drawn).")
 @click.option("--uncertain-share", type=float, default=0.3, show_default=True,

@@ -98,7 +98,7 @@ def compare(
     table = reliability_table(pd.concat(frames, ignore_index=True), themes=theme_ids, human_coders=people,
                               model_coders=models, level=level, n_boot=n_boot, random_state=random_state, run_id=run_id)
     tables["reliability"] = table
-    summary.insert(0, f"Agreement over {len(notes)} reviewed notes, {len(theme_ids)} themes, {len(people)} people ({level}):")
+    summary.insert(0, f"Agreement over {len(notes)} reviewed notes, {len(theme_ids)} themes, {len(people)} {'person' if len(people) == 1 else 'people'} ({level}):")
     lines = [_line(table, a, b) for i, a in enumerate(people) for b in people[i + 1:]]
     lines += [_line(table, m, p) for m in models for p in people]
     summary[1:1] = [ln for ln in lines if ln]

@@ -68,7 +68,8 @@ def training_codes(human: pd.DataFrame, rule: str = "majority") -> tuple[pd.Data
 
     ``codes`` has note_id, theme_id, valence: one row per present note × theme, and
     one ``uncoded`` row for a reviewed note with no theme, so it still trains as a
-    negative for every theme (``kvalitativ.coding.training_from_codes`` convention).
+    negative for every theme (``kvalitativ.coding.training_from_codes`` convention); and the
+    design columns ``p_person`` (``p_active``) of an active sheet where the codes carry them.
     """
     c = consensus(human, rule)
     notes = sorted(c["note_id"].unique().tolist())
@@ -78,6 +79,10 @@ def training_codes(human: pd.DataFrame, rule: str = "majority") -> tuple[pd.Data
         codes = pd.concat([codes, pd.DataFrame({"note_id": empty, "theme_id": UNCODED, "valence": None})])
     codes = codes.sort_values(["note_id", "theme_id"], kind="mergesort").reset_index(drop=True)
     codes["valence"] = codes["valence"].astype(object)
+    design = [c for c in ("p_person", "p_active") if c in human.columns]
+    if design:  # the sheet's design travels on, so these codes can correct the links (link.human)
+        per_note = human.assign(note_id=human["note_id"].astype(str)).groupby("note_id")[design].first()
+        codes = codes.join(per_note, on="note_id")
     return codes, notes
 
 
