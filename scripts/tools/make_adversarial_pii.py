@@ -319,12 +319,14 @@ def to_frame(rows: list[Row]):
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True,
+                    help="the CSV file to write (a folder: adversarial_pii.csv inside it)")
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--n", type=int, default=60, help="rows per spelling class")
     args = ap.parse_args(argv)
-    to_frame(generate(args.seed, args.n)).to_csv(args.out, index=False)
-    print(f"wrote {args.out}")
+    out = args.out / "adversarial_pii.csv" if args.out.is_dir() else args.out
+    to_frame(generate(args.seed, args.n)).to_csv(out, index=False)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

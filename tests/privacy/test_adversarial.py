@@ -174,3 +174,9 @@ def test_ingest_redacts_every_spelling_the_redactor_catches(tmp_path, redactor):
         if pos >= row.end and _core(row.text[row.start:row.end]) in _core(texts[f"N{i}"]):
             leaked.append((row.spelling, texts[f"N{i}"]))
     assert not leaked, leaked[:5]
+
+
+def test_the_generator_writes_into_a_folder_too(tmp_path):
+    """`--out DIR` was an IsADirectoryError traceback."""
+    make_adversarial_pii.main(["--out", str(tmp_path), "--n", "1"])
+    assert pd.read_csv(tmp_path / "adversarial_pii.csv")["kind"].isin(["pii", "clean"]).all()
