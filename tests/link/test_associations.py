@@ -147,3 +147,27 @@ def test_a_direction_needs_its_interval_and_its_q_value_in_both_tables():
     assert _association_words(adj, "dropout").startswith("ingen klar sammenhæng med frafald (justeret OR 1,80")
     numeric = {"mean_difference": 2.0, "md_ci_low": 0.5, "md_ci_high": 3.5, "valence": "any", "q_value": 0.4}
     assert "adskilte sig ikke tydeligt i fravær" in wording.numeric_sentence(numeric, "x", "dropout", "absence_pct")
+
+
+def test_discovered_topics_are_their_own_family_and_no_added_value_features():
+    """After `discover` into the code folder, link put 106 topics into one FDR family with the
+    codebook's themes (mødestabilitet/concern q 0.45 -> 0.82) and into the added-value model."""
+    from kvalitativ.config import LinkConfig
+    from kvalitativ.link.stage import link_result
+
+    d = make_link_data(n=300, seed=5)
+    codings = d["codings"].assign(method="zeroshot")
+    rng = np.random.default_rng(0)
+    notes = d["corpus"]["note_id"].to_numpy()
+    topics = pd.DataFrame({"note_id": notes, "theme_id": [f"topic_{i}" for i in rng.integers(0, 40, len(notes))]})
+    topics = topics.merge(d["corpus"][["note_id", "person_id"]], on="note_id").assign(
+        method="topic", valence=None, score=0.5)
+    config = LinkConfig(window_months=15, n_boot=20, covariates=[], numeric_indicators=[])
+    alone = link_result(codings, d["corpus"], d["indicators"], config).tables
+    mixed = link_result(pd.concat([codings, topics], ignore_index=True), d["corpus"], d["indicators"], config).tables
+    key = ["theme_id", "valence", "indicator"]
+    a = alone["associations"].set_index(key)
+    m = mixed["associations"].set_index(key).loc[a.index]
+    assert np.allclose(a["q_value"], m["q_value"], equal_nan=True)  # the codebook's family is unchanged
+    assert mixed["associations"]["theme_id"].str.startswith("topic_").any()  # topics are still linked
+    assert mixed["added_value"]["n_features"].tolist() == alone["added_value"]["n_features"].tolist()

@@ -9,7 +9,7 @@ association — a gain in AUC does not mean a theme causes dropout.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -111,6 +111,7 @@ def added_value(
     alpha: float = 0.05,
     rules: LinkRules | None = None,
     groups: Mapping[str, str] | None = None,
+    leave_out: Collection[str] = (),
 ) -> pd.DataFrame:
     """Cross-validated AUC for the outcome from the numbers alone vs the numbers + themes.
 
@@ -127,6 +128,8 @@ def added_value(
     min_cell : with fewer events or non-events than this the table is suppressed.
     groups : person_id → group (e.g. persons sharing a note text, :mod:`kvalitativ.link.duplicates`):
         a group is never split across folds. Persons not listed are their own group.
+    leave_out : theme ids that are not features (the topics of ``kvalitativ discover``: a hundred
+        exploratory topics would swamp the model; the question is what the codebook's themes add).
 
     Returns
     -------
@@ -151,7 +154,8 @@ def added_value(
     pres = presence(person_themes)
     valences = set(theme_valences) if theme_valences is not None else \
         {v for _, v in pres.columns if v != ANY} or {ANY}
-    theme_cols = [(t, v) for t, v in pres.columns if v in valences]
+    leave_out = set(map(str, leave_out))
+    theme_cols = [(t, v) for t, v in pres.columns if v in valences and str(t) not in leave_out]
     themes = pres.dense(theme_cols, dtype="uint8")  # 0/1; the model scales them as float64 all the same
     themes.columns = [f"theme:{t}:{v}" for t, v in theme_cols]
     themes = themes.loc[:, themes.std(axis=0) > 0] if len(themes) > 1 else themes.iloc[:, :0]

@@ -107,6 +107,7 @@ def associations(
     alpha: float = 0.05,
     rules: LinkRules | None = None,
     correction: corrected.Correction | str | None = None,
+    families: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Compare persons with and without each theme × valence on the outcome and numeric indicators.
 
@@ -127,6 +128,9 @@ def associations(
     theme_labels : theme_id → readable label, for the ``interpretation`` sentence.
     correction : the hand-coded persons (and cross-fitted machine codes) for the corrected
         columns (:mod:`kvalitativ.link.corrected`); None (or a reason) leaves them empty with a note.
+    families : theme_id → family of tests for the q-values (e.g. "discovered" for topics of
+        ``kvalitativ discover``; themes not listed are "codebook"): Benjamini–Hochberg runs within
+        each family, so a hundred exploratory topics do not dilute the codebook themes' q-values.
 
     Returns
     -------
@@ -200,9 +204,10 @@ def associations(
     for col in COLUMNS + ["nonevents_with", "nonevents_without"]:
         if col not in table.columns:
             table[col] = np.nan
-    table["q_value"] = stats.bh(table["p_value"].astype(float))
-    table["adjusted_q_value"] = stats.bh(table["adjusted_p_value"].astype(float))
-    table["q_corrected"] = stats.bh(table["p_corrected"].astype(float))
+    family = [(families or {}).get(str(t), "codebook") for t in table["theme_id"]] if len(table) else []
+    table["q_value"] = stats.bh_within(table["p_value"].astype(float), family)
+    table["adjusted_q_value"] = stats.bh_within(table["adjusted_p_value"].astype(float), family)
+    table["q_corrected"] = stats.bh_within(table["p_corrected"].astype(float), family)
     # worded once the q-values exist: a direction needs its interval and its q-value (wording.direction)
     table["interpretation"] = [_sentence(r, rules, alpha) for r in table.to_dict("records")] if len(table) else []
     table = table.drop(columns="_label")

@@ -99,6 +99,10 @@ def link_result(
                       population_label=config.population_label, outcome_label=config.outcome_label)
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
+    # topics of `kvalitativ discover` in the same folder are exploratory: their own q-value family,
+    # and no features of the added-value model
+    topics = sorted(set(codings.loc[codings["method"].astype(str) == "topic", "theme_id"].astype(str))) \
+        if "method" in codings.columns else []
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                        window_months=rules.window_months, population=rules.population, timing=rules.timing)
@@ -106,14 +110,14 @@ def link_result(
     correction = build_correction(human, corpus, indicators, rules, pt.persons, random_state) if human else None
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
-                         rules=rules, correction=correction)
+                         rules=rules, correction=correction, families=dict.fromkeys(topics, "discovered"))
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
     shared = shared_texts(corpus)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
                         n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules,
-                        groups=shared.groups)
+                        groups=shared.groups, leave_out=topics)
     excl = rules.stamp(pt.exclusions.copy())
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells

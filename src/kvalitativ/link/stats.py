@@ -120,6 +120,18 @@ def bh(p_values) -> np.ndarray:
     return q
 
 
+def bh_within(p_values, families) -> np.ndarray:
+    """:func:`bh` inside each family of tests (e.g. the codebook's themes and the discovered
+    topics): an exploratory family's many tests do not dilute a confirmatory family's q-values."""
+    p = np.asarray(p_values, dtype=float)
+    fam = np.asarray(families, dtype=object)
+    q = np.full(p.shape, np.nan)
+    for f in dict.fromkeys(fam.tolist()):
+        rows = fam == f
+        q[rows] = bh(p[rows])
+    return q
+
+
 def _design(covariates: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Covariates as a float design: categorical columns one-hot (drop_first).
 
