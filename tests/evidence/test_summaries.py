@@ -79,6 +79,7 @@ def test_evidence_agrees_with_the_link_tables(summarized, linked):
     a = a[(a["indicator"] == "dropout") & (a["theme_id"] == "moedestabilitet") & (a["valence"] == "concern")].iloc[0]
     assert row["odds_ratio"] == pytest.approx(a["odds_ratio"])
     assert row["adjusted_odds_ratio"] == pytest.approx(a["adjusted_odds_ratio"])
+    assert row["adjusted_q_value"] == pytest.approx(a["adjusted_q_value"])  # the q the words used
     assert row["outcome_rate"] == pytest.approx(a["rate_with"])
     assert row["dropout_window_months"] == 15
     # one rule for the words in both tables (link.wording.leading_estimate + ratio_direction): here

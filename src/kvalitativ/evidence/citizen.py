@@ -57,7 +57,8 @@ def citizen_tables(
                         wording=CITIZEN_WORDING)
     ev = ev.drop(columns=[c for c in ev.columns if c in (
         "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low",
-        "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "association")])
+        "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value",
+        "association")])
     quotes = select_quotes(codings, corpus, per_theme=per_theme, per_unit=per_unit, min_persons=min_cell,
                            max_chars=max_chars, redactor=redactor, random_state=random_state,
                            sensitive=sensitive_themes(themes), sensitive_quotes=sensitive_quotes)

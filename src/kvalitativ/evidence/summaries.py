@@ -36,13 +36,13 @@ EVIDENCE_COLUMNS = [
     "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
     "outcome", "population_label", "outcome_label", "dropout_window_months", "outcome_rate", "outcome_rate_without",
     "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
-    "q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
+    "q_value", "adjusted_q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
 ]
 
 _NUMERIC_HIDDEN = [
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality", "trend_slope",
     "trend_p_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
-    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", *CORRECTED,
+    "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value", *CORRECTED,
 ]
 
 
@@ -312,7 +312,7 @@ def build_evidence(
         rec["outcome_rate"] = a.get("rate_with", np.nan) if a_ok else np.nan
         rec["outcome_rate_without"] = a.get("rate_without", np.nan) if a_ok else np.nan
         for c in ("odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value",
-                  *CORRECTED):
+                  "adjusted_q_value", *CORRECTED):
             rec[c] = a.get(c, np.nan) if a_ok else np.nan
         rec["association"] = _association_words(a, outcome, alpha) if a else None
         if rec["unit_id"] != ALL:
