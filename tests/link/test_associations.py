@@ -149,11 +149,14 @@ def test_a_direction_needs_its_interval_and_its_q_value_in_both_tables():
     assert "adskilte sig ikke tydeligt i fravær" in wording.numeric_sentence(numeric, "x", "dropout", "absence_pct")
 
 
-def test_discovered_topics_are_their_own_family_and_no_added_value_features():
+def test_discovered_topics_are_their_own_family_and_no_added_value_features(tmp_path):
     """After `discover` into the code folder, link put 106 topics into one FDR family with the
-    codebook's themes (mødestabilitet/concern q 0.45 -> 0.82) and into the added-value model."""
-    from kvalitativ.config import LinkConfig
-    from kvalitativ.link.stage import link_result
+    codebook's themes (mødestabilitet/concern q 0.45 -> 0.82) and into the added-value model.
+    Through the stage folders, as `kvalitativ link` and `run` read them (the codings without
+    their method column: the themes table's origin says which are topics)."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.io.store import write_tables
+    from kvalitativ.link.stage import link_from_dirs
 
     d = make_link_data(n=300, seed=5)
     codings = d["codings"].assign(method="zeroshot")
@@ -162,12 +165,26 @@ def test_discovered_topics_are_their_own_family_and_no_added_value_features():
     topics = pd.DataFrame({"note_id": notes, "theme_id": [f"topic_{i}" for i in rng.integers(0, 40, len(notes))]})
     topics = topics.merge(d["corpus"][["note_id", "person_id"]], on="note_id").assign(
         method="topic", valence=None, score=0.5)
-    config = LinkConfig(window_months=15, n_boot=20, covariates=[], numeric_indicators=[])
-    alone = link_result(codings, d["corpus"], d["indicators"], config).tables
-    mixed = link_result(pd.concat([codings, topics], ignore_index=True), d["corpus"], d["indicators"], config).tables
+    themes = pd.DataFrame({"theme_id": sorted(codings["theme_id"].unique()), "origin": "codebook"}).assign(label=lambda t: t["theme_id"])
+    topic_themes = pd.DataFrame({"theme_id": sorted(topics["theme_id"].unique()), "origin": "discovered"}).assign(label=lambda t: t["theme_id"])
+    config = RunConfig()
+    config.link.window_months, config.link.n_boot = 15, 20
+    config.link.covariates, config.link.numeric_indicators = [], []
+    out = {}
+    for name, cod, th in (("alone", codings, themes), ("mixed", pd.concat([codings, topics], ignore_index=True),
+                                                         pd.concat([themes, topic_themes], ignore_index=True))):
+        folder = tmp_path / name
+        write_tables(folder, {"codings": cod.assign(run_id="r1"), "themes": th, "corpus": d["corpus"],
+                              "indicators": d["indicators"]}, run_id="r1")
+        out[name] = link_from_dirs(folder, folder, config)["tables"]
     key = ["theme_id", "valence", "indicator"]
-    a = alone["associations"].set_index(key)
-    m = mixed["associations"].set_index(key).loc[a.index]
+    a = out["alone"]["associations"].set_index(key)
+    m = out["mixed"]["associations"].set_index(key).loc[a.index]
     assert np.allclose(a["q_value"], m["q_value"], equal_nan=True)  # the codebook's family is unchanged
-    assert mixed["associations"]["theme_id"].str.startswith("topic_").any()  # topics are still linked
-    assert mixed["added_value"]["n_features"].tolist() == alone["added_value"]["n_features"].tolist()
+    assert out["mixed"]["associations"]["theme_id"].str.startswith("topic_").any()  # topics are still linked
+    assert out["mixed"]["added_value"]["n_features"].tolist() == out["alone"]["added_value"]["n_features"].tolist()
+    # a folder of topics alone: they are the features (leaving them out left an empty model)
+    from kvalitativ.link.stage import link_result
+
+    only = link_result(topics, d["corpus"], d["indicators"], config).tables["added_value"]
+    assert only.set_index("model").loc["difference", "n_features"] > 0

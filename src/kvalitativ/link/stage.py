@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +67,7 @@ def link_result(
     random_state: int | None = None,
     theme_labels: Mapping[str, str] | None = None,
     human: HumanCodes | None = None,
+    discovered: Collection[str] | None = None,
 ) -> LinkResult:
     """Run the linking stage: person join, associations, prevalence and added value.
 
@@ -83,6 +84,9 @@ def link_result(
     population, so each output states the window and note rule it was made with. ``human``: hand
     codes with their design, for the associations' corrected columns (cross-fitted when they
     also trained the coder); without them those columns are empty and ``note`` says why.
+    ``discovered``: theme ids of topics from ``kvalitativ discover`` (default: the codings' rows
+    with method "topic") — their own q-value family, and no added-value features while codebook
+    themes are there.
     """
     if isinstance(config, RunConfig):
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
@@ -100,9 +104,12 @@ def link_result(
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
     # topics of `kvalitativ discover` in the same folder are exploratory: their own q-value family,
-    # and no features of the added-value model
-    topics = sorted(set(codings.loc[codings["method"].astype(str) == "topic", "theme_id"].astype(str))) \
-        if "method" in codings.columns else []
+    # and no features of the added-value model (unless they are all there is)
+    if discovered is None:
+        discovered = codings.loc[codings["method"].astype(str) == "topic", "theme_id"] \
+            if "method" in codings.columns else []
+    topics = sorted(set(map(str, discovered)) & set(codings["theme_id"].astype(str)))
+    only_topics = set(codings["theme_id"].astype(str)) <= set(topics)
     pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
                        outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
                        window_months=rules.window_months, population=rules.population, timing=rules.timing)
@@ -117,7 +124,7 @@ def link_result(
     shared = shared_texts(corpus)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
                         n_boot=config.n_boot, random_state=random_state, min_cell=min_cell, rules=rules,
-                        groups=shared.groups, leave_out=topics)
+                        groups=shared.groups, leave_out=[] if only_topics else topics)
     excl = rules.stamp(pt.exclusions.copy())
     excl["suppressed"] = False
     from kvalitativ.privacy.suppress import suppress_small_cells
@@ -130,6 +137,17 @@ def link_result(
               "person_themes": pt.table}
     return LinkResult(tables=tables, person_themes=pt,
                       left_out=tuple(_left_out) + tuple(filter(None, [shared.line()])))
+
+
+def _discovered(stage_dir: Path) -> list[str]:
+    """Theme ids of discovered topics in a codings folder (the themes table's origin; the codings
+    are read without their method column, to stay lean)."""
+    from kvalitativ.io.store import read_stage_table
+
+    themes = read_stage_table(stage_dir, "themes", required=False)
+    if themes is None or "origin" not in themes.columns:
+        return []
+    return themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str).tolist()
 
 
 def _theme_labels(stage_dir: Path) -> dict[str, str]:
@@ -251,7 +269,8 @@ def link_from_dirs(
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
     human = human_codes_for(config, corpus, dict.fromkeys([codings_dir, notes_dir]), human_path)
-    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir), human=human)
+    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir), human=human,
+                         discovered=_discovered(codings_dir))
     tables, pt = result.tables, result.person_themes
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
     assoc = tables["associations"]
