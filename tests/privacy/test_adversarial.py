@@ -180,3 +180,26 @@ def test_the_generator_writes_into_a_folder_too(tmp_path):
     """`--out DIR` was an IsADirectoryError traceback."""
     make_adversarial_pii.main(["--out", str(tmp_path), "--n", "1"])
     assert pd.read_csv(tmp_path / "adversarial_pii.csv")["kind"].isin(["pii", "clean"]).all()
+
+
+ZERO_WIDTH_BETWEEN = [
+    # a zero-width space standing for a space (text copied from a web page): removing it joined
+    # the words into one the redactor did not know (the review of the fix above)
+    ("Ring\u200b20304050 i dag.", "20304050"),
+    ("Samtale med Mikkel\u200bJensen i dag.", "Mikkel"),
+    ("Familien bor på Kløvervej\u200b54.", "Kløvervej"),
+    ("Eleven hedder\u200bAhmed.", "Ahmed"),
+    ("CPR\u200b150387-1235 er noteret.", "150387"),
+]
+
+
+def test_ingest_redacts_a_zero_width_space_between_words(tmp_path):
+    from kvalitativ.config import PrivacyConfig
+    from kvalitativ.io.ingest import ingest_notes
+
+    notes = pd.DataFrame({"NotatID": [f"N{i}" for i in range(len(ZERO_WIDTH_BETWEEN))], "ElevID": "E1",
+                          "Dato": "01-02-2024", "Notat": [t for t, _ in ZERO_WIDTH_BETWEEN]})
+    notes.to_csv(tmp_path / "notes.csv", sep=";", index=False)
+    corpus = ingest_notes(tmp_path / "notes.csv", privacy=PrivacyConfig(key_file=str(tmp_path / "k"))).corpus
+    for (text, secret), out in zip(ZERO_WIDTH_BETWEEN, corpus["text"]):
+        assert secret not in out and "[" in out, (text, out)

@@ -17,13 +17,27 @@ _RTF_HINT = re.compile(r"^\s*\{\\rtf", re.IGNORECASE)
 _RTF_CONTROL = re.compile(r"\\([a-z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-f]{2})|\\([^a-z])|[{}]", re.IGNORECASE)
 _RTF_DESTINATIONS = re.compile(r"\{\\(\*\\[^{}]*|fonttbl|colortbl|stylesheet|info|generator)[^{}]*(\{[^{}]*\}[^{}]*)*\}", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Invisible in print, so a reader sees one word or number across them ("Kløv\u200bervej",
-#: "1903\u200b0799"): removed, not made a space — a space would split an identifier in two before
-#: the redactor sees it (joiners and soft hyphens are left to the redactor's own normalising).
-_INVISIBLE = re.compile(r"[\u200b\ufeff]")
+#: Zero-width space and BOM: invisible in print. Inside a word or number ("Kløv\u200bervej",
+#: "1903\u200b0799") a reader sees one word, so they are removed — a space would split an
+#: identifier before the redactor sees it; where they stand for a space between words ("Mikkel\u200b
+#: Jensen", "Ring\u200b20304050", "Kløvervej\u200b54": a lower-case letter before a capital, a letter
+#: beside a digit) they become a space, or the words would join into one the redactor does not
+#: know. Joiners and soft hyphens are left to the redactor's own normalising.
+_INVISIBLE = re.compile(r"[\u200b\ufeff]+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 _WHITESPACE = re.compile(r"\s+")
+
+
+def _invisible(match: re.Match) -> str:
+    """'' inside a word or number, ' ' where the characters around it start a new word."""
+    text, i, j = match.string, match.start(), match.end()
+    before, after = (text[i - 1] if i else ""), (text[j] if j < len(text) else "")
+    if before.isalpha() and after.isalpha():
+        return " " if before.islower() and after.isupper() else ""
+    if (before.isalpha() and after.isdigit()) or (before.isdigit() and after.isalpha()):
+        return " "
+    return ""
 
 
 def strip_rtf(text: str) -> str:
@@ -61,7 +75,7 @@ def clean_text(text: str) -> str:
     if _HTML_HINT.search(text):
         text = strip_html(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub(_invisible, text)
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text)
