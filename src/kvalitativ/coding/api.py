@@ -26,7 +26,7 @@ from kvalitativ.errors import ConfigError, InputError
 
 from .base import UNCODED, BaseCoder
 from .gate import GatedCoder
-from .handcodes import one_reading
+from .handcodes import in_corpus_order, one_reading
 from .handprior import fit_hand_prior
 from .prior import detached, fit_prior
 from .supervised import SupervisedCoder
@@ -51,8 +51,7 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
                          "check that the codes belong to this export.")
     # the notes in the corpus's order, whatever the file's order: the same codes give the same model
     position = {n: i for i, n in enumerate(text_of)}
-    codes = codes.assign(_pos=codes["note_id"].map(position), _theme=codes["theme_id"].astype(str))
-    codes = codes.sort_values(["_pos", "_theme"], kind="stable")
+    codes = in_corpus_order(codes, text_of).assign(_pos=lambda c: c["note_id"].map(position))
     has_val = "valence" in codes.columns
     texts, ys, vals = [], [], []
     for nid, grp in codes.groupby("_pos", sort=True):
@@ -137,7 +136,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     if coder == "supervised":
         if train is None:
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
-        train = one_reading(train, "train")  # one reading for the model, its prior and its folds
+        # one reading, in one order, for the model, its prior and their folds
+        train = in_corpus_order(one_reading(train, "train"), corpus["note_id"])
         texts, ys, vals = training_from_codes(corpus, train)
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:

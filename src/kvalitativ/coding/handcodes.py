@@ -21,9 +21,7 @@ import pandas as pd
 from kvalitativ.constants import UNCODED
 from kvalitativ.errors import InputError
 
-__all__ = ["one_reading", "check_code_columns"]
-
-_TRUE = {"true", "1", "1.0", "ja", "yes", "x"}
+__all__ = ["one_reading", "check_code_columns", "in_corpus_order"]
 
 
 def check_code_columns(codes: pd.DataFrame, where: str) -> None:
@@ -34,10 +32,12 @@ def check_code_columns(codes: pd.DataFrame, where: str) -> None:
                              f"(columns present: {', '.join(map(str, codes.columns))}).")
 
 
-def _present(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
-        return pd.to_numeric(values, errors="coerce").fillna(0) > 0
-    return values.astype("string").str.strip().str.lower().isin(_TRUE).fillna(False).astype(bool)
+def _present(values: pd.Series, where: str) -> pd.Series:
+    """``present`` as booleans, read as the link reads a yes/no column (``link.persons.as_binary``:
+    true/false, ja/nej, sand/falsk, 1/0); an unknown value is an error, never a silent "not ticked"."""
+    from kvalitativ.link.persons import as_binary  # here: the link imports this module
+
+    return as_binary(values, f"{where}, column 'present'").fillna(0).astype(bool)
 
 
 def one_reading(codes: pd.DataFrame, where: str = "hand codes") -> pd.DataFrame:
@@ -48,8 +48,18 @@ def one_reading(codes: pd.DataFrame, where: str = "hand codes") -> pd.DataFrame:
     out = codes.copy()
     out["note_id"] = out["note_id"].astype(str)
     if "coder" in out.columns and len(out):
-        first = out.groupby("note_id")["coder"].transform(lambda s: sorted(s.astype(str))[0])
-        out = out[out["coder"].astype(str) == first]
+        coder = out["coder"].astype("string").fillna("")  # a blank coder cell sorts first, never a crash
+        out = out[coder == coder.groupby(out["note_id"]).transform("min")]
     if "present" in out.columns:
-        out["theme_id"] = out["theme_id"].astype(object).where(_present(out["present"]).to_numpy(), UNCODED)
+        out["theme_id"] = out["theme_id"].astype(object).where(_present(out["present"], where).to_numpy(), UNCODED)
     return out
+
+
+def in_corpus_order(codes: pd.DataFrame, note_ids) -> pd.DataFrame:
+    """``codes`` sorted by their notes' place in the corpus (``note_ids``), then theme: whatever the
+    file's row order, every fit (the model, its calibration folds, a hand-code prior's folds) sees
+    the codes in one order, so the same codes give the same model."""
+    position = {str(n): i for i, n in enumerate(note_ids)}
+    key = pd.DataFrame({"pos": codes["note_id"].astype(str).map(position), "theme": codes["theme_id"].astype(str)},
+                       index=codes.index)
+    return codes.loc[key.sort_values(["pos", "theme"], kind="stable").index]

@@ -99,7 +99,9 @@ def as_dates(values: pd.Series, what: str) -> pd.Series:
 
 
 def as_binary(values: pd.Series, what: str) -> pd.Series:
-    """An outcome column as a nullable 0/1 integer series (accepts 0/1, booleans, ja/nej, yes/no)."""
+    """A yes/no column (an outcome, a sheet's ``present``) as a nullable 0/1 integer series: accepts
+    0/1, booleans, true/false, ja/nej, yes/no, sand/falsk (Danish Excel); anything else is an error
+    naming ``what``, never a silent no."""
     if pd.api.types.is_bool_dtype(values):
         return values.astype("Int64")
     if pd.api.types.is_numeric_dtype(values):
@@ -111,11 +113,11 @@ def as_binary(values: pd.Series, what: str) -> pd.Series:
         out = text.map(lambda v: mapping.get(v, "bad") if v is not pd.NA else np.nan)
         if (out == "bad").any():
             first = values[out == "bad"].iloc[0]
-            raise InputError(f"{what}: value '{first}' is not 0/1; the outcome must be 0/1 (or ja/nej).")
+            raise InputError(f"{what}: value '{first}' is not 0/1; write 0/1 (or ja/nej, true/false).")
         out = pd.to_numeric(out, errors="coerce")
     bad = out.notna() & ~out.isin([0, 1])
     if bad.any():
-        raise InputError(f"{what}: value '{values[bad].iloc[0]}' is not 0/1; the outcome must be 0/1.")
+        raise InputError(f"{what}: value '{values[bad].iloc[0]}' is not 0/1; write 0/1 (or ja/nej, true/false).")
     return out.astype("Int64")
 
 
