@@ -35,3 +35,6 @@ def test_no_number_words_and_a_hyphen_joins_like_a_space():
     assert topic_labels({0: ["follow-up", "school", "follow up", "meeting"]})[0] == "follow-up, school, meeting"
     # across topics too: "uu-vejleder" shares "uu" with the larger topic's "uu"
     assert topic_labels({0: ["uu", "vejledning"], 1: ["uu-vejleder", "praktik"]}, {0: 9, 1: 3})[1] == "praktik"
+    # English notes take the English number words only ("fem" is no number there, "ten" is)
+    assert topic_labels({0: ["fem", "ten", "alarm"]}, language="en")[0] == "fem, alarm"
+    assert topic_labels({0: ["fem", "ten", "alarm"]})[0] == "alarm"

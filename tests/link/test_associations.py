@@ -93,6 +93,10 @@ def test_an_interval_below_zero_never_reads_as_zero():
                                       {"auc": 0.73, "ci_low": 0.69, "ci_high": 0.77},
                                       {"auc": 0.07, "ci_low": 0.03, "ci_high": 0.11}, "dropout")
     assert "en forskel på 0,07 (0,03–0,11). Temaerne forbedrer forudsigelsen." in up
+    no_interval = wording.added_value_sentence({"n_features": 2, "auc": 0.61, "ci_low": 0.56, "ci_high": 0.66},
+                                               {"auc": 0.58, "ci_low": 0.53, "ci_high": 0.63},
+                                               {"auc": -0.03, "ci_low": float("nan"), "ci_high": float("nan")}, "dropout")
+    assert "Temaerne" not in no_interval  # no interval, no verdict
     row = {"mean_difference": 4.2, "md_ci_low": 2.1, "md_ci_high": 6.3, "valence": "concern"}
     assert "4,2 procentpoint højere fravær (95 % KI 2,1–6,3)" in wording.numeric_sentence(row, "x", "dropout",
                                                                                           "absence_pct")
@@ -133,7 +137,7 @@ def test_a_direction_needs_its_interval_and_its_q_value_in_both_tables():
     row = {"valence": "strength", "odds_ratio": 2.27, "or_ci_low": 1.19, "or_ci_high": 4.33, "q_value": 0.45,
            "covariates": None, "adjusted_odds_ratio": float("nan")}
     text = wording.binary_sentence(row, "ansvarlighed", "dropout")
-    assert "faldt hverken tydeligt oftere eller sjældnere fra (OR 2,3; 95 % KI 1,2–4,3; q 0,45: ikke tydelig" in text
+    assert "faldt hverken tydeligt oftere eller sjældnere fra (OR 2,3; 95 % KI 1,2–4,3; q 0,450: ikke tydelig" in text
     assert _association_words(row, "dropout").startswith("ingen klar sammenhæng med frafald")
     clear = dict(row, q_value=0.01)
     assert "faldt oftere fra (OR 2,3; 95 % KI 1,2–4,3)" in wording.binary_sentence(clear, "ansvarlighed", "dropout")

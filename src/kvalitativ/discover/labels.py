@@ -29,13 +29,17 @@ __all__ = ["topic_labels", "NO_WORDS"]
 
 NO_WORDS = "(ingen ord)"
 
-#: Cardinal numbers in words, Danish and English: a label says no numbers ("to" is "two").
-NUMBER_WORDS = frozenset((
-    "nul en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten femten seksten sytten atten "
-    "nitten tyve tredive fyrre halvtreds tres halvfjerds firs halvfems hundrede tusind tusinde million "
-    "millioner zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-    "thousand").split())
+#: Cardinal numbers in words: a label says no numbers ("to" is "two"). Danish notes hold English
+#: ones too (some are written in English), English notes only English ones ("fire" is a noun there).
+NUMBER_WORDS = {
+    "en": frozenset(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+                     "ninety hundred thousand").split()),
+    "da": frozenset(("nul en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten femten seksten "
+                     "sytten atten nitten tyve tredive fyrre halvtreds tres halvfjerds firs halvfems hundrede "
+                     "tusind tusinde million millioner").split()),
+}
+NUMBER_WORDS["da"] = NUMBER_WORDS["da"] | NUMBER_WORDS["en"]
 
 
 @lru_cache(maxsize=1)
@@ -57,8 +61,9 @@ def _stems(term: str, language: str) -> frozenset[str]:
     return phrase_stems(term) if language == "da" else frozenset(phrase_words(term))
 
 
-def _has_number(term: str) -> bool:
-    return any(w in NUMBER_WORDS for w in phrase_words(term.lower()))
+def _has_number(term: str, language: str = "da") -> bool:
+    numbers = NUMBER_WORDS.get(language, NUMBER_WORDS["da"])
+    return any(w in numbers for w in phrase_words(term.lower()))
 
 
 def _pick(keywords: list[str], taken: set[str], n: int, language: str = "da") -> list[str]:
@@ -67,7 +72,7 @@ def _pick(keywords: list[str], taken: set[str], n: int, language: str = "da") ->
     for kw in keywords:
         stems = _stems(kw, language)
         if (not kw or not stems or is_place(kw) or stems & (covered | taken) or _english_stop(kw, language)
-                or _has_number(kw)):
+                or _has_number(kw, language)):
             continue
         chosen.append(kw)
         covered |= stems

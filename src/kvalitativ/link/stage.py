@@ -275,7 +275,13 @@ def link_from_dirs(
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
     assoc = tables["associations"]
     binary = assoc[(assoc["indicator_type"] == "binary") & ~assoc["suppressed"]]
-    n_sig = int((binary["q_value"] < 0.05).sum())
+    # counted by the rule the sentences use (link.wording: leading estimate, its own q), per family
+    from kvalitativ.link.wording import leading_estimate, ratio_direction
+
+    clear = [ratio_direction(leading_estimate(r)) != "none" for r in binary.to_dict("records")]
+    is_topic = binary["theme_id"].astype(str).isin(set(_discovered(codings_dir))).to_numpy()
+    n_sig = int(sum(c for c, t in zip(clear, is_topic) if not t))
+    n_sig_topics = int(sum(c for c, t in zip(clear, is_topic) if t))
     n_fixed = int(binary["aor_corrected"].notna().sum())
     fixed_line = ([f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
                    f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05."]
@@ -289,7 +295,9 @@ def link_from_dirs(
         f"rule: {pt.rules.note_rule}.",
         *result.left_out,
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
-        f"{n_sig} theme × valence with q < 0.05 for '{config.link.outcome}' (associations, not causes).",
+        f"{n_sig} theme × valence with a clear association with '{config.link.outcome}' (interval and q < 0.05; "
+        f"associations, not causes)" + (f"; {n_sig_topics} discovered topics (their own family)." if is_topic.any()
+                                        else "."),
         *fixed_line,
         (f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "
          f"{av.loc['quantitative+themes', 'auc']:.2f} (numbers + themes)." if av.loc['quantitative', 'n_features']

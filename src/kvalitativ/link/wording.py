@@ -160,7 +160,7 @@ def direction(lo, hi, q, alpha: float = 0.05) -> str:
 def _by_chance(lo, hi, q, alpha: float = 0.05) -> str:
     """'; q 0,45: ikke tydelig blandt så mange sammenligninger' where only the q-value said no."""
     if q is not None and q >= alpha and lo is not None and hi is not None and (lo > 0 or hi < 0):
-        return f"; q {num(q, 2)}: ikke tydelig blandt så mange sammenligninger"
+        return f"; q {num(q, 3)}: ikke tydelig blandt så mange sammenligninger"
     return ""
 
 
@@ -246,8 +246,8 @@ def added_value_sentence(base: dict, full: dict, diff: dict, outcome) -> str:
     return (f"Tallene alene forudsiger {what} med AUC {num(base['auc'], 2)} (95 % KI "
             f"{_ci(base['ci_low'], base['ci_high'], 2)}); med temaer fra notaterne {num(full['auc'], 2)} "
             f"({_ci(full['ci_low'], full['ci_high'], 2)}), en forskel på {num(diff['auc'], 2)} "
-            f"({_span(diff['ci_low'], diff['ci_high'], 2)}). {_verdict(diff)} "
-            "Det er forudsigelse og sammenhæng, ikke årsag.")
+            f"({_span(diff['ci_low'], diff['ci_high'], 2)}). " + (f"{_verdict(diff)} " if _verdict(diff) else "")
+            + "Det er forudsigelse og sammenhæng, ikke årsag.")
 
 
 def _verdict(diff: dict) -> str:
@@ -258,6 +258,8 @@ def _verdict(diff: dict) -> str:
         return "Temaerne forbedrer forudsigelsen."
     if hi is not None and not math.isnan(hi) and hi < 0:
         return "Med temaerne forudsiges dårligere: her lægger de mest støj til."
+    if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+        return ""  # no interval (no bootstrap): no verdict
     return "Temaerne gør ingen tydelig forskel for forudsigelsen."
 
 
