@@ -62,3 +62,23 @@ def test_report_says_what_the_correction_costs_and_how_many_to_hand_code(tables)
 def test_population_word_is_one_function():
     assert population_word("dropout") == "elever"
     assert population_word("ledighed") == "personer"
+
+
+def test_the_q_beside_the_adjusted_or_is_the_adjusted_ones(tables, tmp_path):
+    """The report's table showed the crude test's q beside the adjusted OR, while the sentences
+    decide on the adjusted OR's own q (a reader saw 'q 0,03' beside 'ingen klar sammenhæng')."""
+    import re
+
+    from kvalitativ.evidence.summaries import build_evidence
+    from kvalitativ.report.render import render_report
+
+    ev = build_evidence(tables["codings"], tables["corpus"], prevalence=tables["prevalence"],
+                        associations=tables["associations"], by_unit=False)
+    path = render_report({**{k: v for k, v in tables.items() if k != "person_themes"}, "evidence": ev},
+                         tmp_path / "r.html", meta={})
+    html = path.read_text(encoding="utf-8")
+    assert '<th class="num">q (justeret)</th>' in html
+    a = tables["associations"]
+    row = a[(a["theme_id"] == "tolerance") & (a["valence"] == "concern") & (a["indicator"] == "dropout")].iloc[0]
+    shown = f"{row['adjusted_q_value']:.3f}".replace(".", ",")
+    assert shown != f"{row['q_value']:.3f}".replace(".", ",") and re.search(rf">{shown}</td>", html)
