@@ -19,8 +19,7 @@ out_option = click.option(
 #: The embedding cache, as `code` takes it: a second run over the same notes embeds nothing.
 cache_dir_option = click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Embedding cache folder (default .kvalitativ-cache, or the config's embed.cache_dir); a second run "
-         "over the same notes embeds nothing.")
+    help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
 
 
 def engine_options(func):

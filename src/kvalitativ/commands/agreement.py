@@ -50,7 +50,12 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
     """
     from kvalitativ.io.store import make_run_id, read_stage_table, write_tables
     from kvalitativ.config import RunConfig
+    from kvalitativ.embed.configured import embedding_cache_dir
     from kvalitativ.review.compare import compare
+
+    config = RunConfig()
+    if cache_dir:
+        config.embed.cache_dir = str(cache_dir)
 
     if retrain and codings_dir is None and corpus_dir is None:
         raise click.UsageError("--retrain needs the note texts: give --codings or --corpus.")
@@ -62,7 +67,7 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
         human, codings, themes=None if themes_table is None else themes_table["theme_id"].tolist(),
         threshold=threshold, level=level, n_boot=n_boot, random_state=seed, retrain=retrain, corpus=corpus,
         rule=rule, embedder=embedder, n_splits=folds,
-        embedder_options={"cache_dir": Path(cache_dir or RunConfig().embed.cache_dir) / "embeddings"},
+        embedder_options={"cache_dir": embedding_cache_dir(config)},
     )
     run_id = None
     for frame in (codings, human):

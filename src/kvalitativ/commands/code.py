@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kvalitativ.commands._common import echo_summary, engine_options, is_quiet, out_option, published
+from kvalitativ.commands._common import (cache_dir_option, echo_summary, engine_options, is_quiet, out_option,
+                                         published)
 from kvalitativ.constants import LEVELS
 
 
@@ -31,8 +32,7 @@ from kvalitativ.constants import LEVELS
                    "whose themes exclude each other (topic categories). Default (code.exclusive: auto): single-label "
                    "when --train gives every note at most one theme (sentence level: each note keeps its top theme too), "
                    "else multi-label.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Embedding cache folder (default .kvalitativ-cache); a second run over the same notes embeds nothing.")
+@cache_dir_option
 @out_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="A kvalitativ.yaml whose ingest:, embed: and code: sections are used; options override it.")
