@@ -8,6 +8,9 @@ refits of R consensus runs (``topic_stability(refit_runs=R)``) on the same fit, 
 other: per-topic stability differences, the topics whose unstable flag (``stability.UNSTABLE``)
 flips, the overall ARI difference and the stability step's wall time.
 
+``--noise-floor``: also the shipped refits with other seeds and draws (a row "shipped, other draws"),
+compared with the shipped as the candidates are: the measure's own variation (not a candidate).
+
 ``--profile``: instead, where one refit's time goes (cProfile of one refit, one process).
 
 Usage::
@@ -35,10 +38,16 @@ def fit(texts, X, seed: int):
     return d, time.perf_counter() - t0
 
 
-def measure(d, seed: int, refit_runs, workers: int) -> dict:
+#: ``--noise-floor``: the shipped refits once more with other seeds and draws (``random_state`` the fit's
+#: seed + this), compared with the shipped like a candidate: how much the measure moves by itself.
+OTHER_DRAWS = 100
+
+
+def measure(d, seed: int, refit_runs, workers: int, offset: int = 0) -> dict:
     from kvalitativ.discover.stability import topic_stability
 
-    st = topic_stability(d, None, d.topics_, n_seeds=5, random_state=seed, workers=workers, refit_runs=refit_runs)
+    st = topic_stability(d, None, d.topics_, n_seeds=5, random_state=seed + offset, workers=workers,
+                         refit_runs=refit_runs)
     return {"stability": st.per_topic.stability.tolist(), "topic_id": st.per_topic.topic_id.tolist(),
             "ari": st.ari, "refit_aris": st.refit_aris, "seconds": st.seconds, "workers": st.workers}
 
@@ -83,8 +92,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="+", default=["sib200"], choices=sorted(DATASETS))
     ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    ap.add_argument("--runs", nargs="+", type=int, default=[10, 20], help="the candidates' consensus runs per refit")
+    ap.add_argument("--runs", nargs="*", type=int, default=[10, 20], help="the candidates' consensus runs per refit")
     ap.add_argument("--workers", type=int, default=0, help="stability's processes (0: one per core, as discover)")
+    ap.add_argument("--noise-floor", action="store_true",
+                    help="also the shipped refits with other draws (random_state + %d)" % OTHER_DRAWS)
     ap.add_argument("--profile", action="store_true", help="cProfile one refit (shipped runs, and each of --runs)")
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args()
@@ -102,6 +113,8 @@ def main() -> None:
                 print(profile(d, args.seeds[0], r))
             continue
         rows = {"shipped": []} | {f"R={r}": [] for r in args.runs}
+        if args.noise_floor:
+            rows["shipped, other draws"] = []
         fits = []
         for seed in args.seeds:
             d, fs = fit(texts, X, seed)
@@ -110,6 +123,8 @@ def main() -> None:
             rows["shipped"].append(measure(d, seed, None, args.workers))
             for r in args.runs:
                 rows[f"R={r}"].append(measure(d, seed, r, args.workers))
+            if args.noise_floor:
+                rows["shipped, other draws"].append(measure(d, seed, None, args.workers, OTHER_DRAWS))
             line = ", ".join(f"{k} {v[-1]['seconds']:.1f} s ARI {v[-1]['ari']:.3f}" for k, v in rows.items())
             print(f"{name} seed {seed}: fit {fs:.1f} s ({d.consensus_runs_} runs, {len(d.topic_ids_)} topics); {line}",
                   flush=True)
