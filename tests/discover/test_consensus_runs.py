@@ -132,3 +132,32 @@ def test_a_refit_through_cluster_once_takes_the_fits_runs_without_its_notes():
     finally:
         LeidenClusterer.fit = original
     assert seen == [7, 7]
+
+
+def test_refit_runs_sets_the_refits_consensus_runs_serial_and_side_by_side():
+    """``topic_stability(refit_runs=R)`` (eighth round of docs/benchmarks.md): every refit's
+    consensus over R runs, whether the refits run here or in worker processes."""
+    from kvalitativ.discover import stability
+
+    X = blobs()
+    d = Discoverer(min_topic_size=5, n_neighbors=10, random_state=0, clustering="leiden").fit(
+        [["skole fravær lærer", "mobning konflikt klasse", "familie mor far hjem", "praktik job løn"][i // 40]
+         for i in range(len(X))], X)
+    assert d.consensus_runs_ == 50
+    seen = []
+    original = stability._refit_slots
+
+    def spy(*args, **kw):
+        out = original(*args, **kw)
+        seen.append(out[1].n_runs)
+        return out
+
+    stability._refit_slots = spy
+    try:
+        stability.topic_stability(d, None, d.topics_, n_seeds=2, workers=1, refit_runs=3)
+        stability.topic_stability(d, None, d.topics_, n_seeds=2, workers=2, refit_runs=4)
+        stability.topic_stability(d, None, d.topics_, n_seeds=1, shuffled=False, workers=1, refit_runs=None)
+    finally:
+        stability._refit_slots = original
+    assert seen[:6] == [3, 3, 3, 4, 4, 4]
+    assert seen[6:] == [50]  # None: the fit's runs

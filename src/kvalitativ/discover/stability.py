@@ -103,12 +103,23 @@ def _assign_all(emb: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
+def _refit_slots(d, n: int, dim: int, seed: int, mcs: int, fitted_notes, refit_runs):
+    """The refit's (reducer, clusterer): the discoverer's settings; Leiden's consensus runs
+    *refit_runs* where given (None: the number the fit used)."""
+    reducer, clusterer = sub.slots(d, n, dim, random_state=seed, min_topic_size=mcs, resolution_notes=fitted_notes,
+                                   refit=True)
+    if refit_runs is not None and hasattr(clusterer, "n_runs"):
+        clusterer.n_runs = max(1, int(refit_runs))
+    return reducer, clusterer
+
+
 def cluster_once(discoverer, emb: np.ndarray, seed: int, min_cluster_size: int, assign_all: bool,
-                 fitted_notes: int | None = None) -> np.ndarray:
+                 fitted_notes: int | None = None, refit_runs: int | None = None) -> np.ndarray:
     """The discoverer's clustering step (its reducer and clusterer settings) with *seed*, on *emb*;
-    Leiden's resolution that of *fitted_notes* (the model's notes; None: ``len(emb)``)."""
-    reducer, clusterer = sub.slots(discoverer, len(emb), emb.shape[1], random_state=seed,
-                                   min_topic_size=min_cluster_size, resolution_notes=fitted_notes, refit=True)
+    Leiden's resolution that of *fitted_notes* (the model's notes; None: ``len(emb)``) and its
+    consensus runs *refit_runs* (None: the fit's)."""
+    reducer, clusterer = _refit_slots(discoverer, len(emb), emb.shape[1], seed, min_cluster_size, fitted_notes,
+                                      refit_runs)
     # UMAP: its fitted layout; BERTopic's identity reducer (Leiden) has no fit_transform
     reduced = reducer.fit_transform(emb) if hasattr(reducer, "fit_transform") else reducer.fit(emb).transform(emb)
     labels = np.asarray(clusterer.fit(reduced).labels_, dtype=int)
@@ -125,13 +136,15 @@ def _draw(rows, n, seed, frac, shuffled, min_topic_size) -> tuple[np.ndarray, np
     return part, order, max(2, math.ceil(int(min_topic_size) * len(part) / n))
 
 
-def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all) -> tuple[np.ndarray, np.ndarray]:
+def _refit_on_subset(d, emb, rows, n, seed, frac, shuffled, assign_all,
+                     refit_runs=None) -> tuple[np.ndarray, np.ndarray]:
     """(rows of *emb* refitted, their labels): a seeded share *frac* of *rows*, in a seeded order
     when *shuffled*, clustered with *seed*, the smallest topic scaled to the notes clustered and
     Leiden's resolution the model's (of *n* notes): the refit cuts as finely as the model."""
     part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
     labels = np.empty(len(part), dtype=int)
-    labels[order] = cluster_once(d, emb[part[order]], int(seed), mcs, assign_all, fitted_notes=n)
+    labels[order] = cluster_once(d, emb[part[order]], int(seed), mcs, assign_all, fitted_notes=n,
+                                  refit_runs=refit_runs)
     return part, labels
 
 
@@ -147,7 +160,7 @@ def _communities(clusterer, graph) -> np.ndarray:
     return np.asarray(clusterer.fit_graph(graph).labels_, dtype=int)
 
 
-def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
+def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers, refit_runs=None) -> list:
     """:func:`_refit_on_subset` for every (seed, shuffled) of *plan*, the Leiden searches in
     *workers* forked processes while the next graph is built here; results in *plan*'s order."""
     import multiprocessing as mp
@@ -164,8 +177,7 @@ def _refits_parallel(d, emb, rows, n, plan, frac, assign_all, workers) -> list:
         for seed, shuffled in plan:
             part, order, mcs = _draw(rows, n, seed, frac, shuffled, d.min_topic_size)
             x = emb[part[order]]
-            _, clusterer = sub.slots(d, len(x), x.shape[1], random_state=int(seed), min_topic_size=mcs,
-                                     resolution_notes=n, refit=True)
+            _, clusterer = _refit_slots(d, len(x), x.shape[1], int(seed), mcs, n, refit_runs)
             jobs.append((part, order, x, pool.submit(_communities, clusterer, clusterer.graph_of(x))))
         for part, order, x, job in jobs:
             labels = np.empty(len(part), dtype=int)
@@ -191,7 +203,8 @@ def _can_fork(d) -> bool:
 
 def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffled: bool = True,
                     sample_size: int = STABILITY_SAMPLE, random_state: int = 0,
-                    refit_share: float = REFIT_SHARE, workers: int = 0) -> Stability | None:
+                    refit_share: float = REFIT_SHARE, workers: int = 0,
+                    refit_runs: int | None = None) -> Stability | None:
     """Stability of the topics *topics* (one per row of *embeddings*) found by *discoverer*.
 
     *embeddings*: what the discoverer's clustering step was given (with the words in the graph,
@@ -201,6 +214,7 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
     the refits never cluster something else than the model did.
     *workers*: processes the refits run in (0: one per core; 1: one after another here); the
     result does not depend on it.
+    *refit_runs*: Leiden's consensus runs per refit (None: the number the fit used, ``consensus_runs_``).
     None when the discoverer's reducer is an object of the caller's (it cannot be refitted).
     """
     d = discoverer
@@ -232,14 +246,15 @@ def topic_stability(discoverer, embeddings, topics, *, n_seeds: int = 5, shuffle
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            refits = _refits_parallel(d, emb, rows, n, plan, float(refit_share), assign_all, workers)
+            refits = _refits_parallel(d, emb, rows, n, plan, float(refit_share), assign_all, workers,
+                                           refit_runs)
         except (BrokenProcessPool, OSError) as exc:  # a worker killed (memory), or no fork: same refits here
             warnings.warn(f"stability: the refits' worker processes failed ({type(exc).__name__}: {exc}); "
                           "running them one after another instead (same result, slower)", RuntimeWarning,
                           stacklevel=2)
             workers = 1
     if refits is None:
-        refits = [_refit_on_subset(d, emb, rows, n, seed, float(refit_share), shuf, assign_all)
+        refits = [_refit_on_subset(d, emb, rows, n, seed, float(refit_share), shuf, assign_all, refit_runs)
                   for seed, shuf in plan]
     ids = [int(t) for t in sorted(set(topics.tolist()) - {-1})]
     per = {t: [] for t in ids}
