@@ -37,4 +37,8 @@ def test_discover_and_tune_take_the_embedding_cache_like_code(tmp_path):
                                        str(cache), "--out", str(tmp_path / name), *args])
         assert res.exit_code == 0, res.output
         assert any((cache / "embeddings").rglob("*.npy")), name
+    from kvalitativ.io.store import read_stage_table
+
+    tuning = read_stage_table(tmp_path / "tune", "tuning")
+    assert str(tuning["n_components"].dtype) == "Int64"  # Leiden has none: an empty whole-number column, not text
     assert "--cache-dir" in CliRunner().invoke(cli, ["agreement", "--help"]).output

@@ -59,6 +59,8 @@ def test_discover_writes_themes_codings_terms_and_map(export, tmp_path, monkeypa
     themes = read_stage_table(out, "themes")
     assert set(themes.origin) == {"discovered"} and themes.theme_id.str.startswith("topic_").all()
     assert themes.label.str.contains("søvn").any()
+    # never null: a dashboard filter "sensitive = false" dropped every topic; no one has read them yet
+    assert themes["sensitive"].dtype == bool and themes["sensitive"].all()
     codings = read_stage_table(out, "codings")
     assert set(codings.method) == {"topic", "zeroshot"}
     assert (codings.method == "topic").sum() == 56

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kvalitativ.codebook import THEMES_COLUMNS  # the one themes table, codebook themes and topics alike
+
 __all__ = ["discovery_tables", "topic_theme_id", "CODINGS_COLUMNS", "THEMES_COLUMNS"]
 
-THEMES_COLUMNS = ["theme_id", "label", "parent_id", "origin", "definition", "keywords", "codebook_version"]
 CODINGS_COLUMNS = ["note_id", "person_id", "segment_id", "start", "end", "theme_id", "score", "valence", "method"]
 
 
@@ -66,6 +67,8 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
         "definition": pd.Series([None] * len(info), dtype="string"),
         "keywords": ["; ".join(k) for k in info.keywords],
         "codebook_version": pd.Series([None] * len(info), dtype="string"),
+        # no one has read a topic yet: its quotes stay at municipality level (evidence.quotes.sensitive_themes)
+        "sensitive": True,
     }, columns=THEMES_COLUMNS)
     stability = _stability(d, info.topic_id)
     if stability is not None:

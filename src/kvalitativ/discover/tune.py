@@ -193,7 +193,11 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
         row["stability_ari"] = stability_ari([r["topics"] for r in rs]) if len(rs) > 1 else np.nan
         row["stability_mi"] = stability_mi([r["topics"] for r in rs])
         rows.append(row)
-    return _recommend(pd.DataFrame(rows), outlier_target, min_topics, seeds)
+    table = pd.DataFrame(rows)
+    for col in ("min_topic_size", "n_neighbors", "n_components", "min_samples"):  # whole numbers, even when empty
+        if col in table.columns:                                                 # (Leiden has no n_components)
+            table[col] = pd.to_numeric(table[col], errors="coerce").astype("Int64")
+    return _recommend(table, outlier_target, min_topics, seeds)
 
 
 def _recommend(table: pd.DataFrame, outlier_target, min_topics: int, seeds) -> pd.DataFrame:
