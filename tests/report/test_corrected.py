@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from kvalitativ.config import LinkConfig
@@ -82,3 +83,16 @@ def test_the_q_beside_the_adjusted_or_is_the_adjusted_ones(tables, tmp_path):
     row = a[(a["theme_id"] == "tolerance") & (a["valence"] == "concern") & (a["indicator"] == "dropout")].iloc[0]
     shown = f"{row['adjusted_q_value']:.3f}".replace(".", ",")
     assert shown != f"{row['q_value']:.3f}".replace(".", ",") and re.search(rf">{shown}</td>", html)
+
+
+def test_a_discovered_topic_is_marked_in_the_association_table(tables):
+    """Topics sat beside codebook themes unmarked, their q-values from another family."""
+    from kvalitativ.report.render import report_context
+
+    a = tables["associations"]
+    topic = a[a["theme_id"] == "tolerance"].assign(theme_id="topic_3")
+    themes = pd.DataFrame({"theme_id": ["moedestabilitet", "tolerance", "topic_3"], "label": ["Mødestabilitet",
+                           "Tolerance", "fravær, søvn"], "origin": ["codebook", "codebook", "discovered"]})
+    ctx = report_context({"associations": pd.concat([a, topic], ignore_index=True), "themes": themes}, meta={})
+    flags = {r["theme_id"]: r["discovered"] for r in ctx["associations"]}
+    assert flags["topic_3"] and not flags["tolerance"] and not flags["moedestabilitet"]

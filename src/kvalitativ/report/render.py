@@ -100,7 +100,8 @@ def _legacy_upv(themes: pd.DataFrame | None) -> set[str]:
         return set(themes.loc[themes["legacy_upv"].fillna(False).astype(bool), "theme_id"].astype(str))
     if "tags" in themes.columns:
         return set(themes.loc[themes["tags"].astype("string").str.contains("upv", na=False), "theme_id"].astype(str))
-    parent = themes["parent_id"].astype("string") if "parent_id" in themes.columns else pd.Series(dtype="string")
+    parent = themes["parent_id"].astype("string") if "parent_id" in themes.columns else \
+        pd.Series(pd.NA, index=themes.index, dtype="string")  # a themes table without groups
     return set(themes.loc[parent.isin(_UPV_GROUPS).fillna(False), "theme_id"].astype(str))
 
 
@@ -271,7 +272,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     for q in _records(quotes):
         quote_map.setdefault((q["unit_id"], q["theme_id"], q["valence"]), []).append(q)
 
-    assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels)
+    assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels, _discovered(themes))
     units = _unit_sections(jd, evidence, unit, quote_map)
     citizen = _citizen_section(tables, labels)
     overview = _overview(tables, meta)
@@ -312,8 +313,17 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     }
 
 
-def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: dict) -> tuple[list, list]:
-    """(binary rows for the outcome, strongest first and suppressed last; numeric-indicator rows)."""
+def _discovered(themes: pd.DataFrame | None) -> set[str]:
+    """Theme ids of discovered topics (``origin`` "discovered")."""
+    if themes is None or "origin" not in themes.columns:
+        return set()
+    return set(themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str))
+
+
+def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: dict,
+                      discovered: set[str] = frozenset()) -> tuple[list, list]:
+    """(binary rows for the outcome, strongest first and suppressed last; numeric-indicator rows).
+    A discovered topic's row says so (``discovered``): its q-value is of its own family."""
     assoc_rows = []
     if associations is not None:
         a = associations
@@ -324,6 +334,7 @@ def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: d
             a = a.assign(_s=a["suppressed"].astype(bool)).sort_values(["_s", "odds_ratio"], ascending=[True, False])
         for r in _records(a):
             r["label"] = labels.get(r["theme_id"], r["theme_id"])
+            r["discovered"] = str(r["theme_id"]) in discovered
             assoc_rows.append(r)
     numeric_assoc = []
     if associations is not None and "indicator_type" in associations.columns:
