@@ -20,6 +20,8 @@ class is generated from the identifier's parts by rule, not copied from a list o
   capitals (a shouted sentence, or one word in capitals), names that are also words at the
   start of a sentence before a person's verb (``Sol``, ``August``, ``Per``), a soft hyphen or a
   zero-width space inside a name.
+* Phone, address and name: a zero-width space standing for the space between two words
+  ("zero-width for a space": ``Ring\u200b20304050``, ``Kløvervej\u200b54``, ``Mikkel\u200bJensen``).
 
 The identifier-free **look-alikes** carry the same shapes without an identifier: dates and times
 with the same separators, spans of years, amounts, class sizes in groups, e-mail-like phrases
@@ -250,6 +252,31 @@ NAME_SPELLINGS = ["lower case full name", "lower case first name + verb", "capit
                   "capitals, one name", "word-name at sentence start", "soft hyphen inside", "zero-width inside"]
 
 
+# ----------------------------------------------------------------- a zero-width space for a space
+#: A zero-width space standing for the space between two words (text copied from a web page or a
+#: case system): "Ring\u200b20304050", "Kløvervej\u200b54", "Mikkel\u200bJensen". Removing it joins
+#: words the patterns do not know. Drawn from a random stream of its own, so the rows of every
+#: class above (and the look-alikes) are the ones they were before this class was added.
+SPACE_CLASS = "zero-width for a space"
+
+
+def space_rows(rng: random.Random, n: int) -> list[Row]:
+    rows = []
+    for _ in range(n):
+        digits = rng.choice("23456789") + "".join(rng.choice("0123456789") for _ in range(7))
+        pre = rng.choice(["Ring", "Mor kan træffes på tlf", "Kontakt far på mobil"]) + ZWSP
+        rows.append(Row("pii", "TELEFON", SPACE_CLASS, pre + digits + " i dag.", len(pre), len(pre) + len(digits)))
+    for _ in range(n):
+        street = rng.choice(BASE.STREET_STEMS) + rng.choice(["gade", "vej", "allé", "stræde"])
+        rows.append(_sentence(rng, "ADRESSE", SPACE_CLASS, f"{street}{ZWSP}{rng.randrange(1, 120)}", ADDRESS_FRAMES))
+    for _ in range(n):
+        first, last = BASE.pick_name(rng, rare=False)
+        pre, value = rng.choice(["", "Samtale med "]), f"{first}{ZWSP}{last}"
+        rows.append(Row("pii", "NAVN", SPACE_CLASS, pre + value + rng.choice(VERB_TAILS), len(pre),
+                        len(pre) + len(value)))
+    return rows
+
+
 # ------------------------------------------------------------------------------ look-alikes
 def clean_row(rng: random.Random) -> Row:
     d = date(2021, 8, 1) + timedelta(days=rng.randrange(0, 900))
@@ -304,6 +331,7 @@ def generate(seed: int = 19, n: int = 60, n_clean: int = 1200) -> list[Row]:
         rows += [_sentence(rng, "ADRESSE", spelling, address_variant(rng, spelling), ADDRESS_FRAMES) for _ in range(n)]
     for spelling in NAME_SPELLINGS:
         rows += [name_row(rng, spelling) for _ in range(n)]
+    rows += space_rows(random.Random(seed + 1), n)
     rows += [clean_row(rng) for _ in range(n_clean)]
     return rows
 

@@ -4,7 +4,8 @@ Why: an identifier written with fullwidth digits (``１５０３８７-１２３
 inside it (``2030\u200b4050``) or a soft hyphen (``Mik\u00adkel``) reads as the identifier to a
 person but slips past every pattern written for ASCII. NFKC folds the compatibility forms
 (fullwidth and other digit forms, ligatures, non-breaking spaces) into the plain ones, and the
-invisible characters are dropped. The patterns then run on the normalised text, and each span
+invisible characters are dropped (a zero-width space that stands for a space between two words
+becomes one, as in :func:`kvalitativ.text.clean.invisible_space`). The patterns then run on the normalised text, and each span
 found is mapped back to the original text, which is what the redactor edits: the note keeps
 every character it had except the identifiers.
 
@@ -18,11 +19,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kvalitativ.text.clean import invisible_space
+
 #: Characters that are invisible in print and carry no meaning for a reader: zero-width space,
 #: non-joiner, joiner, word joiner, BOM/zero-width no-break space, soft hyphen, invisible
 #: separators and the Mongolian vowel separator.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u2061\u2062\u2063\u2064\u180e"
 _INVISIBLE_SET = frozenset(INVISIBLE)
+#: Of those, the ones that may stand for a space between words ("Mikkel\u200bJensen").
+_SPACE_LIKE = frozenset("\u200b\ufeff")
 _CLUSTER_RE = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
 
 
@@ -37,6 +42,10 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     for m in _CLUSTER_RE.finditer(text):
         cluster = m.group(0)
         if cluster[0] in _INVISIBLE_SET:
+            if cluster[0] in _SPACE_LIKE and invisible_space(text[m.start() - 1] if m.start() else "",
+                                                             text[m.end()] if m.end() < len(text) else ""):
+                out.append(" ")  # it stood for a space between two words (text.clean's rule)
+                origin.append(m.start())
             continue
         folded = unicodedata.normalize("NFKC", cluster)
         out.append(folded)

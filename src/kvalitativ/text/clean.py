@@ -29,15 +29,20 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _invisible(match: re.Match) -> str:
-    """'' inside a word or number, ' ' where the characters around it start a new word."""
-    text, i, j = match.string, match.start(), match.end()
-    before, after = (text[i - 1] if i else ""), (text[j] if j < len(text) else "")
+def invisible_space(before: str, after: str) -> str:
+    """What a zero-width space between ``before`` and ``after`` stands for: '' inside a word or
+    number, ' ' where a new word starts (a lower-case letter before a capital, a letter beside a
+    digit). One rule for cleaning and for the redactor's own normalising."""
     if before.isalpha() and after.isalpha():
         return " " if before.islower() and after.isupper() else ""
     if (before.isalpha() and after.isdigit()) or (before.isdigit() and after.isalpha()):
         return " "
     return ""
+
+
+def _invisible(match: re.Match) -> str:
+    text, i, j = match.string, match.start(), match.end()
+    return invisible_space(text[i - 1] if i else "", text[j] if j < len(text) else "")
 
 
 def strip_rtf(text: str) -> str:
