@@ -46,10 +46,18 @@ from kvalitativ.constants import UNCODED
 from kvalitativ.errors import ConfigError
 
 __all__ = ["Theme", "Codebook", "load_codebook", "codebook_from_dict", "codebook_dir", "slugify",
-           "THEMES_COLUMNS"]
+           "THEMES_COLUMNS", "discovered_theme_ids"]
 
 THEMES_COLUMNS = ["theme_id", "label", "parent_id", "origin", "definition", "keywords", "codebook_version",
                   "sensitive"]
+
+
+def discovered_theme_ids(themes: pd.DataFrame | None) -> frozenset[str]:
+    """The theme ids a ``themes`` table marks as topics of ``kvalitativ discover`` (``origin``
+    "discovered"): their own q-value family in the link, municipality-level quotes, a mark in the report."""
+    if themes is None or "origin" not in themes.columns:
+        return frozenset()
+    return frozenset(themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str))
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _RESERVED = {UNCODED}
 

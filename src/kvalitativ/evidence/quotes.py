@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from kvalitativ.codebook import discovered_theme_ids
 from kvalitativ.errors import ConfigError
 from kvalitativ.evidence.counts import ALL, NoteLookup, theme_groups, theme_spans, themed
 from kvalitativ.text.clean import trim_quote  # re-exported: the quotes' own trimming
@@ -45,9 +46,7 @@ def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:
     if "sensitive" in themes.columns:
         flag = themes["sensitive"].astype("boolean").fillna(False).to_numpy(bool)
         ids |= set(themes.loc[flag, "theme_id"].astype(str))
-    if "origin" in themes.columns:
-        ids |= set(themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str))
-    return frozenset(ids)
+    return frozenset(ids | discovered_theme_ids(themes))
 
 
 def _redact_function(redactor):

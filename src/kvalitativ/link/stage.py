@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kvalitativ.codebook import discovered_theme_ids
 from kvalitativ.config import LinkConfig, RunConfig
 from kvalitativ.constants import UNCODED
 from kvalitativ.link.added_value import added_value
@@ -139,21 +140,7 @@ def link_result(
                       left_out=tuple(_left_out) + tuple(filter(None, [shared.line()])))
 
 
-def _discovered(stage_dir: Path) -> list[str]:
-    """Theme ids of discovered topics in a codings folder (the themes table's origin; the codings
-    are read without their method column, to stay lean)."""
-    from kvalitativ.io.store import read_stage_table
-
-    themes = read_stage_table(stage_dir, "themes", required=False)
-    if themes is None or "origin" not in themes.columns:
-        return []
-    return themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str).tolist()
-
-
-def _theme_labels(stage_dir: Path) -> dict[str, str]:
-    from kvalitativ.io.store import read_stage_table
-
-    themes = read_stage_table(stage_dir, "themes", required=False)
+def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
     if themes is None or "theme_id" not in themes.columns or "label" not in themes.columns:
         return {}
     return {str(t): str(lbl) for t, lbl in zip(themes["theme_id"], themes["label"]) if pd.notna(lbl)}
@@ -269,8 +256,12 @@ def link_from_dirs(
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
     human = human_codes_for(config, corpus, dict.fromkeys([codings_dir, notes_dir]), human_path)
-    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(codings_dir), human=human,
-                         discovered=_discovered(codings_dir))
+    # read once: the labels for the sentences, and which themes are discovered topics (the codings
+    # are read without their method column, to stay lean)
+    themes = read_stage_table(codings_dir, "themes", required=False)
+    topics = discovered_theme_ids(themes)
+    result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(themes), human=human,
+                         discovered=topics)
     tables, pt = result.tables, result.person_themes
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
     assoc = tables["associations"]
@@ -279,7 +270,7 @@ def link_from_dirs(
     from kvalitativ.link.wording import leading_estimate, ratio_direction
 
     clear = [ratio_direction(leading_estimate(r)) != "none" for r in binary.to_dict("records")]
-    is_topic = binary["theme_id"].astype(str).isin(set(_discovered(codings_dir))).to_numpy()
+    is_topic = binary["theme_id"].astype(str).isin(topics).to_numpy()
     n_sig = int(sum(c for c, t in zip(clear, is_topic) if not t))
     n_sig_topics = int(sum(c for c, t in zip(clear, is_topic) if t))
     n_fixed = int(binary["aor_corrected"].notna().sum())

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
+from kvalitativ.codebook import discovered_theme_ids
 from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, UNCODED
 from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio, is_missing
@@ -272,7 +273,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     for q in _records(quotes):
         quote_map.setdefault((q["unit_id"], q["theme_id"], q["valence"]), []).append(q)
 
-    assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels, _discovered(themes))
+    assoc_rows, numeric_assoc = _association_rows(associations, outcome, labels, discovered_theme_ids(themes))
     units = _unit_sections(jd, evidence, unit, quote_map)
     citizen = _citizen_section(tables, labels)
     overview = _overview(tables, meta)
@@ -313,15 +314,8 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     }
 
 
-def _discovered(themes: pd.DataFrame | None) -> set[str]:
-    """Theme ids of discovered topics (``origin`` "discovered")."""
-    if themes is None or "origin" not in themes.columns:
-        return set()
-    return set(themes.loc[themes["origin"].astype(str) == "discovered", "theme_id"].astype(str))
-
-
 def _association_rows(associations: pd.DataFrame | None, outcome: str, labels: dict,
-                      discovered: set[str] = frozenset()) -> tuple[list, list]:
+                      discovered: frozenset[str] = frozenset()) -> tuple[list, list]:
     """(binary rows for the outcome, strongest first and suppressed last; numeric-indicator rows).
     A discovered topic's row says so (``discovered``): its q-value is of its own family."""
     assoc_rows = []
