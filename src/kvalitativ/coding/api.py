@@ -49,13 +49,10 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
     if unknown:
         raise InputError(f"{where}: {len(unknown)} coded note id(s) are not in the notes (e.g. {unknown[0]!r}); "
                          "check that the codes belong to this export.")
-    # the notes in the corpus's order, whatever the file's order: the same codes give the same model
-    position = {n: i for i, n in enumerate(text_of)}
-    codes = in_corpus_order(codes, text_of).assign(_pos=lambda c: c["note_id"].map(position))
+    codes = in_corpus_order(codes, text_of)  # whatever the file's order: the same codes give the same model
     has_val = "valence" in codes.columns
     texts, ys, vals = [], [], []
-    for nid, grp in codes.groupby("_pos", sort=True):
-        nid = grp["note_id"].iloc[0]
+    for nid, grp in codes.groupby("note_id", sort=False):  # in order of first appearance: the corpus's
         themes = [str(t) for t in grp["theme_id"].dropna() if str(t) not in ("", UNCODED)]
         texts.append(text_of[nid])
         ys.append(sorted(set(themes)))

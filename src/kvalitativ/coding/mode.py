@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kvalitativ.coding.handcodes import one_reading
 from kvalitativ.config_values import check_exclusive
 from kvalitativ.constants import UNCODED
 
@@ -63,8 +64,6 @@ def resolve_exclusive(value, train: pd.DataFrame | None, level: str = "note") ->
         return Mode(False, "the hand codes lack note_id or theme_id")
     # read as the supervised coder's training reads them (``training_from_codes``): every note with a
     # row is hand-coded; an empty or missing theme and "uncoded" mean coded, no theme
-    from kvalitativ.coding.handcodes import one_reading
-
     codes = one_reading(train)[["note_id", "theme_id"]].dropna(subset=["note_id"])
     theme = codes["theme_id"].fillna("").astype(str).str.strip()
     codes = pd.DataFrame({"note_id": codes["note_id"].astype(str), "theme_id": theme})

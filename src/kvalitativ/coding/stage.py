@@ -12,7 +12,7 @@ import pandas as pd
 
 from kvalitativ.coding.base import UNCODED
 
-__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample", "fit_rows", "hand_codes"]
+__all__ = ["code_corpus", "coded_line", "stage_coder", "fit_on_sample", "fit_rows", "fit_corpus", "hand_codes"]
 
 
 def hand_codes(train) -> pd.DataFrame | None:
@@ -82,6 +82,11 @@ def fit_rows(note_ids: pd.Series, seed: int, train) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
+def fit_corpus(corpus: pd.DataFrame, seed: int, train) -> pd.DataFrame:
+    """The corpus rows a stage's coder is fitted on (:func:`fit_rows`; every row without hand codes)."""
+    return corpus.iloc[fit_rows(corpus["note_id"], seed, train)] if train is not None else corpus
+
+
 def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
                 train: str | None = None, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Code one corpus with one codebook: (codings, themes)."""
@@ -91,8 +96,7 @@ def code_corpus(corpus: pd.DataFrame, codebook: str, config, run_id: str, *,
 
     check_corpus(corpus)
     train = hand_codes(train)  # read once: the fit rows and the coder both use it
-    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train is not None else corpus
-    coder = stage_coder(fit_on, codebook, config, train=train, progress=progress,
+    coder = stage_coder(fit_corpus(corpus, config.seed, train), codebook, config, train=train, progress=progress,
                         embedder=configured_embedder(config, progress=progress))
     codings = fit_on_sample(coder, corpus, config.seed).code(corpus, run_id=run_id)
     return codings, load_codebook(codebook).to_themes_table()

@@ -118,7 +118,7 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
                      train: str | None = None, progress: bool = True, client: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``coding.stage.code_corpus`` on the cluster: (codings, themes), equal to the local ones."""
     from kvalitativ.codebook import load_codebook
-    from kvalitativ.coding.stage import fit_on_sample, fit_rows, hand_codes, stage_coder
+    from kvalitativ.coding.stage import fit_corpus, fit_on_sample, hand_codes, stage_coder
     from kvalitativ.coding.units import check_corpus
 
     check_corpus(corpus)
@@ -128,8 +128,8 @@ def code_corpus_dask(corpus: pd.DataFrame, codebook: str, config: RunConfig, run
     units = map_partitions(client, segment_task, parts, desc="segmenting", progress=progress,
                            level=config.code.level)
     # fit centrally, with the local engine's coder factory, on the units of the fit sample
-    fit_on = corpus.iloc[fit_rows(corpus["note_id"], config.seed, train)] if train is not None else corpus
-    coder = stage_coder(fit_on, codebook, config, train=train, embedder=embedder, progress=progress)
+    coder = stage_coder(fit_corpus(corpus, config.seed, train), codebook, config, train=train, embedder=embedder,
+                        progress=progress)
     fit_on_sample(coder, corpus, config.seed, units=pd.concat(units, ignore_index=True) if units else None)
     # vectors the fit already computed travel with their partition; others are embedded there
     vectors = []
