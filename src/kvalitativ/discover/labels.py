@@ -31,15 +31,15 @@ NO_WORDS = "(ingen ord)"
 
 #: Cardinal numbers in words: a label says no numbers ("to" is "two"). Danish notes hold English
 #: ones too (some are written in English), English notes only English ones ("fire" is a noun there).
+_ENGLISH_NUMBERS = frozenset(("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                               "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+                               "seventy eighty ninety hundred thousand").split())
 NUMBER_WORDS = {
-    "en": frozenset(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-                     "ninety hundred thousand").split()),
-    "da": frozenset(("nul en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten femten seksten "
-                     "sytten atten nitten tyve tredive fyrre halvtreds tres halvfjerds firs halvfems hundrede "
-                     "tusind tusinde million millioner").split()),
+    "en": _ENGLISH_NUMBERS,
+    "da": _ENGLISH_NUMBERS | frozenset(("nul en et to tre fire fem seks syv otte ni ti elleve tolv tretten fjorten "
+                                        "femten seksten sytten atten nitten tyve tredive fyrre halvtreds tres "
+                                        "halvfjerds firs halvfems hundrede tusind tusinde million millioner").split()),
 }
-NUMBER_WORDS["da"] = NUMBER_WORDS["da"] | NUMBER_WORDS["en"]
 
 
 @lru_cache(maxsize=1)

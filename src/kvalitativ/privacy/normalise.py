@@ -19,15 +19,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kvalitativ.text.clean import invisible_space
+from kvalitativ.text.clean import SPACE_LIKE, invisible_space
 
 #: Characters that are invisible in print and carry no meaning for a reader: zero-width space,
 #: non-joiner, joiner, word joiner, BOM/zero-width no-break space, soft hyphen, invisible
 #: separators and the Mongolian vowel separator.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u2061\u2062\u2063\u2064\u180e"
 _INVISIBLE_SET = frozenset(INVISIBLE)
-#: Of those, the ones that may stand for a space between words ("Mikkel\u200bJensen").
-_SPACE_LIKE = frozenset("\u200b\ufeff")
+#: Of those, the ones that may stand for a space between words ("Mikkel\u200bJensen"), as cleaning reads them.
+_SPACE_LIKE = frozenset(SPACE_LIKE)
 _CLUSTER_RE = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
 
 

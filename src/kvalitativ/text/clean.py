@@ -23,7 +23,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Jensen", "Ring\u200b20304050", "Kløvervej\u200b54": a lower-case letter before a capital, a letter
 #: beside a digit) they become a space, or the words would join into one the redactor does not
 #: know. Joiners and soft hyphens are left to the redactor's own normalising.
-_INVISIBLE = re.compile(r"[\u200b\ufeff]+")
+SPACE_LIKE = "\u200b\ufeff"
+_INVISIBLE = re.compile(f"[{SPACE_LIKE}]+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 _WHITESPACE = re.compile(r"\s+")
