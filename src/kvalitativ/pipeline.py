@@ -108,11 +108,12 @@ def run_citizen_ingest(config: RunConfig, out_dir: str | Path, run_id: str, engi
 def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageEngine) -> StageResult:
     """Code the notes (and the citizen input) into the codebooks' themes."""
     from kvalitativ.coding.mode import config_mode
-    from kvalitativ.coding.stage import coded_line
+    from kvalitativ.coding.stage import coded_line, hand_codes
     from kvalitativ.io.store import read_stage_table
 
-    result = engine.code_to(out_dir, config.code.codebook, config, run_id, train=config.code.train)
-    result.summary.append(config_mode(config).line())
+    train = hand_codes(config.code.train)  # read once: the engine's coder and the mode line
+    result = engine.code_to(out_dir, config.code.codebook, config, run_id, train=train)
+    result.summary.append(config_mode(config, train).line())
     citizen = read_stage_table(out_dir, "citizen_corpus", required=False) if config.citizen.notes else None
     if citizen is not None:
         c_codings, c_themes = engine.code(citizen, config.citizen.codebook, config, run_id)

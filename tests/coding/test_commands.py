@@ -217,3 +217,18 @@ def test_train_without_note_id_is_exit_2(tmp_path, capsys):
         main(["code", str(notes), "--codebook", str(cb), "--train", str(tmp_path / "bad.csv"), "--embedder", "tfidf",
               "--out", str(tmp_path / "o")])
     assert exc.value.code == 2 and "missing column 'note_id'" in capsys.readouterr().err
+
+
+def test_the_code_command_reads_the_hand_codes_once(tmp_path, monkeypatch):
+    """The command read --train for its mode line and again in the stage."""
+    import kvalitativ.io.readers as readers
+
+    notes, cb, _, _, gold = _files(tmp_path)
+    gold[gold["note_id"] < "N040"].to_csv(tmp_path / "train.csv", index=False)
+    reads, real = [], readers.read_table
+    monkeypatch.setattr(readers, "read_table", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k))
+    res = CliRunner().invoke(cli, ["code", str(notes), "--codebook", str(cb), "--train", str(tmp_path / "train.csv"),
+                                   "--embedder", "tfidf", "--level", "note", "--out", str(tmp_path / "o"),
+                                   "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 0, res.output
+    assert reads.count(str(tmp_path / "train.csv")) == 1

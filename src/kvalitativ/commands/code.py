@@ -64,7 +64,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     from kvalitativ.io.store import write_tables
     from kvalitativ.engines.stage_engine import stage_engine
     from kvalitativ.coding.mode import config_mode
-    from kvalitativ.coding.stage import coded_line
+    from kvalitativ.coding.stage import coded_line, hand_codes
     from kvalitativ.pipeline import run_id_for
 
     config = load_config(config_path) if config_path else RunConfig()
@@ -76,13 +76,13 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     validate(config)
     progress = not is_quiet()
     method = f"({'supervised' if config.code.train else 'zero-shot'}, {config.embed.name}, level {config.code.level})"
-    mode = config_mode(config).line()  # the engines resolve code.exclusive the same way (coding.stage)
+    train = hand_codes(config.code.train)  # read once: the engine's coder and the mode line
+    mode = config_mode(config, train).line()  # the engines resolve code.exclusive the same way (coding.stage)
     if notes.is_dir():  # an ingest folder: the engine codes its corpus (the streamed one a chunk at a time)
         run_id = run_id_for(config)
         with published(out_dir, "kvalitativ code") as pub, \
                 stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
-            result = run_on.code_to(pub.staging, config.code.codebook, config, run_id, train=config.code.train,
-                                    source_dir=notes)
+            result = run_on.code_to(pub.staging, config.code.codebook, config, run_id, train=train, source_dir=notes)
             where = run_on.summary_lines()
         echo_summary(where + [f"{result.summary[0]} {method}", mode,
                               f"Wrote codings and themes to {out_dir} ({', '.join(sorted(result.rows))})"])
@@ -91,7 +91,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         config.ingest.notes = str(notes)
         corpus = run_on.ingest(notes, config.ingest, config.privacy).corpus
         run_id = run_id_for(config)
-        codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=config.code.train)
+        codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=train)
         where = run_on.summary_lines()
     with published(out_dir, "kvalitativ code") as pub:  # both tables appear at once, beside the other stages'
         written = write_tables(pub.staging, {"codings": codings, "themes": themes}, run_id,

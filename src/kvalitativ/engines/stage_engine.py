@@ -89,10 +89,10 @@ class StageEngine:
                                        encoding=result.encoding, separator=result.separator,
                                        shared_texts=duplicates_line(shared))
 
-    def code_to(self, out_dir, codebook: str, config, run_id: str, *, train: str | None = None,
+    def code_to(self, out_dir, codebook: str, config, run_id: str, *, train=None,
                 source_dir=None) -> StageResult:
         """Code the ``corpus`` of ``source_dir`` (default ``out_dir``) into ``codings`` and
-        ``themes`` of ``out_dir``."""
+        ``themes`` of ``out_dir``; ``train``: the hand codes, a path or the table already read."""
         if self.name == "streamed":
             from kvalitativ.engines.streamed import code_streamed
 
@@ -117,7 +117,7 @@ class StageEngine:
 
         return ingest_notes_dask(path, config, privacy, client=self.client, progress=self.progress)
 
-    def code(self, corpus: pd.DataFrame, codebook: str, config, run_id: str, *, train: str | None = None
+    def code(self, corpus: pd.DataFrame, codebook: str, config, run_id: str, *, train=None
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(codings, themes) as :func:`kvalitativ.coding.stage.code_corpus` returns them."""
         if self.client is None:
