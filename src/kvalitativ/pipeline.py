@@ -17,6 +17,7 @@ from kvalitativ.config import RunConfig
 from kvalitativ.engines.stage_engine import StageEngine, stage_engine
 from kvalitativ.errors import ConfigError
 from kvalitativ.io.ingest import read_indicators
+from kvalitativ.io.lineage import fingerprints
 from kvalitativ.io.store import file_sha256, make_run_id, table_rows, write_manifest, write_tables
 from kvalitativ.memory import release_memory
 from kvalitativ.stage_result import StageResult
@@ -118,7 +119,8 @@ def run_code(config: RunConfig, out_dir: str | Path, run_id: str, engine: StageE
     if citizen is not None:
         c_codings, c_themes = engine.code(citizen, config.citizen.codebook, config, run_id)
         tables = {"citizen_codings": c_codings, "citizen_themes": c_themes}
-        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell,
+                     read=fingerprints([(out_dir, "citizen_corpus")]))
         result.tables.update(tables)
         result.rows.update({name: len(frame) for name, frame in tables.items()})
         result.summary.append(coded_line("citizen input", c_codings))

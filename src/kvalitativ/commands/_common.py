@@ -63,10 +63,15 @@ def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
     copy of what is published, so the other stages' tables stay), and pass the summary lines
     through :func:`public_lines`.
     """
+    from kvalitativ.io.lineage import stale_message, stale_tables
     from kvalitativ.io.publish import publishing
 
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
         yield pub
+    stale = stale_tables(out_dir)  # what this command made out of date among the other stages' tables
+    if stale:
+        click.echo("Warning: " + stale_message(out_dir, stale) + " Until then `kvalitativ report` stops.",
+                   err=True)
 
 
 def public_lines(lines: list[str], pub) -> list[str]:

@@ -75,5 +75,8 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
             run_id = str(frame["run_id"].iloc[0])
             break
     run_id = run_id or make_run_id({"stage": "agreement"}, {})
-    written = write_tables(out_dir, result.tables, run_id=run_id)
+    from kvalitativ.io.lineage import fingerprints
+
+    read = fingerprints([(codings_dir, "codings"), (human_dir, "human_codings")])
+    written = write_tables(out_dir, result.tables, run_id=run_id, read=read)
     echo_summary([*result.summary, *written_summary(written, out_dir)])

@@ -110,6 +110,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     from kvalitativ.config import RunConfig, apply_overrides, load_config, validate
     from kvalitativ.discover.stage import read_notes, summary_lines, write_discovery
     from kvalitativ.engines.stage_engine import stage_engine
+    from kvalitativ.io.lineage import fingerprints
     from kvalitativ.io.store import make_run_id
 
     config = load_config(config_path) if config_path else RunConfig()
@@ -126,6 +127,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     cb = load_codebook(cb_name) if cb_name else None
     merge_groups, labels = parse_curation(merges, renames)
     progress = not is_quiet()
+    read = fingerprints([(notes if notes.is_dir() else None, "corpus")])
     corpus, run_id = read_notes(notes, config)
     with stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
         result = run_on.discover(corpus, config, codebook=cb, model_dir=model_dir, previous_model=previous_model,
@@ -134,7 +136,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
     with published(out_dir, "kvalitativ discover") as pub:  # every discovery table appears at once
-        written = write_discovery(result, pub.staging, run_id, config)
+        written = write_discovery(result, pub.staging, run_id, config, read=read)
     lines = where + summary_lines(result)
     if cb is None:
         lines.append("No codebook given: add --codebook ungekompetencer to see which topics are emergent.")

@@ -80,7 +80,10 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
         from kvalitativ.io.atomic import write_text_atomic
 
         run_id = str(codings["run_id"].iloc[0]) if "run_id" in codings.columns and len(codings) else None
-        write_tables(out_dir, {"evaluation": per_theme}, run_id)
+        from kvalitativ.io.lineage import fingerprints
+
+        read = fingerprints([(codings_path, "codings")]) if codings_path.is_dir() else None
+        write_tables(out_dir, {"evaluation": per_theme}, run_id, read=read)
         write_text_atomic(Path(out_dir) / "evaluation.json", json_text(summary))
         lines.append(f"Wrote evaluation and evaluation.json to {out_dir}")
     echo_summary(lines)

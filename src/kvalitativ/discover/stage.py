@@ -141,12 +141,13 @@ def merge_with_existing(out_dir: str | Path, tables: dict[str, pd.DataFrame]) ->
 
 
 def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, config: RunConfig, *,
-                    chunk_size: int | None = None) -> dict:
+                    chunk_size: int | None = None, read: dict[str, str] | None = None) -> dict:
     """Write the discovery tables into *out_dir*; returns {table: paths}.
 
     ``chunk_size`` (the streamed engine's): the codings — the coding stage's rows and a topic row
     per note, millions at scale — are copied and appended that many rows at a time
     (:func:`kvalitativ.scale.chunked.replace_rows`) instead of merged in memory; the same rows.
+    ``read``: the fingerprint of the corpus the topics were found in (:mod:`kvalitativ.io.lineage`).
     """
     from kvalitativ.io.store import table_path, write_tables
     from kvalitativ.privacy.kinds import kept_types
@@ -155,13 +156,13 @@ def write_discovery(result: dict[str, Any], out_dir: str | Path, run_id: str, co
     tables = dict(result["tables"])
     codings = tables.pop("codings") if chunk_size and "codings" in tables else None
     written = write_tables(out_dir, merge_with_existing(out_dir, tables), run_id=run_id,
-                           min_cell=config.privacy.min_cell, kept_types=kept)
+                           min_cell=config.privacy.min_cell, kept_types=kept, read=read)
     if codings is not None:
         from kvalitativ.io.store import DUCKDB_FILE
         from kvalitativ.scale.chunked import replace_rows
 
         replace_rows(out_dir, "codings", _OWN_ROWS["codings"], codings, run_id, min_cell=config.privacy.min_cell,
-                     kept_types=kept, chunk_size=chunk_size)
+                     kept_types=kept, chunk_size=chunk_size, read=read)
         written["codings"] = [table_path(Path(out_dir), "codings", kind) for kind in ("parquet", "csv", "csv_da")]
         written["codings"].append(Path(out_dir) / DUCKDB_FILE)
     return written
@@ -235,12 +236,14 @@ def discover_stage(config: RunConfig, out_dir: str | Path, run_id: str, engine) 
     the model to ``discover.model_dir`` when set.
     """
     from kvalitativ.codebook import load_codebook
+    from kvalitativ.io.lineage import fingerprints
     from kvalitativ.memory import release_memory
 
+    read = fingerprints([(out_dir, "corpus")])
     corpus, _ = read_notes(out_dir, config)
     codebook = load_codebook(config.code.codebook) if config.code.codebook else None
     result = engine.discover(corpus, config, codebook=codebook, model_dir=config.discover.model_dir)
     del corpus  # the notes' text is not needed to write the tables (a million notes: ~0.3 GB)
     release_memory()  # what assigning a million notes freed, before the codings are merged and written
-    written = write_discovery(result, out_dir, run_id, config, chunk_size=engine.stream_chunk)
+    written = write_discovery(result, out_dir, run_id, config, chunk_size=engine.stream_chunk, read=read)
     return {"tables": result["tables"], "written": written, "summary": summary_lines(result)}

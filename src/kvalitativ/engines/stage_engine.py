@@ -99,12 +99,14 @@ class StageEngine:
             return code_streamed(out_dir, codebook, config, run_id, train=train, source_dir=source_dir,
                                  chunk_size=self.stream_chunk, progress=self.progress)
         from kvalitativ.coding.stage import coded_line
+        from kvalitativ.io.lineage import fingerprints
         from kvalitativ.io.store import read_stage_table, write_tables
 
+        read = fingerprints([(source_dir or out_dir, "corpus")])  # before the corpus is read: what was read
         corpus = read_stage_table(source_dir or out_dir, "corpus")
         codings, themes = self.code(corpus, codebook, config, run_id, train=train)
         tables = {"codings": codings, "themes": themes}
-        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell)
+        write_tables(out_dir, tables, run_id, min_cell=config.privacy.min_cell, read=read)
         return StageResult.from_tables(tables, [coded_line("notes", codings)])
 
     def ingest(self, path, config, privacy):

@@ -167,7 +167,10 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     coder.progress = False
     del fit_on
     drop_vectors(embedder)
-    codings = TableAppender(out_dir, "codings", run_id, min_cell=config.privacy.min_cell)
+    from kvalitativ.io.lineage import fingerprints
+
+    read = fingerprints([(source, "corpus")])
+    codings = TableAppender(out_dir, "codings", run_id, min_cell=config.privacy.min_cell, read=read)
     coded_notes: set = set()
     n_notes_seen = n_codings = 0
     themes_seen: set = set()
@@ -185,7 +188,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     themes = load_codebook(codebook).to_themes_table()
     n_rows = codings.close(coder.code(pd.read_parquet(table_path(source, "corpus")).iloc[:0], run_id=run_id)
                            if codings.parquet.writer is None else None)
-    write_tables(out_dir, {"themes": themes}, run_id, min_cell=config.privacy.min_cell)
+    write_tables(out_dir, {"themes": themes}, run_id, min_cell=config.privacy.min_cell, read=read)
     line = (f"notes: {len(coded_notes)} of {n_notes_seen} notes coded into {len(themes_seen)} themes "
             f"({n_codings} codings)")
     return StageResult(summary=[line], rows={"codings": n_rows, "themes": len(themes)})

@@ -161,6 +161,18 @@ def _person_themes_read(link_dir: Path, outcome: str) -> pd.DataFrame | None:
                             columns=["person_id", "theme_id", "valence", "present", outcome])
 
 
+def _inputs_read(codings_dir, notes_dir, link_dir, citizen_dir, *, indicators_from_file: bool) -> dict[str, str]:
+    """The fingerprints of the tables summarize reads (:mod:`kvalitativ.io.lineage`); the citizen
+    input's codings only under their own name (plain ``codings`` of a separate folder would be
+    compared with the youth codings)."""
+    from kvalitativ.io.lineage import fingerprints
+
+    notes_dir = notes_dir or codings_dir
+    return fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
+                         (None if indicators_from_file else notes_dir, "indicators"),
+                         (link_dir, "prevalence"), (link_dir, "associations"), (citizen_dir, "citizen_codings")])
+
+
 def summarize_from_dirs(
     codings_dir: str | Path | None,
     out_dir: str | Path,
@@ -186,6 +198,7 @@ def summarize_from_dirs(
 
     config = config or RunConfig()
     tables: dict[str, pd.DataFrame | None] = {}
+    read = _inputs_read(codings_dir, notes_dir, link_dir, citizen_dir, indicators_from_file=bool(indicators_path))
     if codings_dir is not None:
         codings_dir = Path(codings_dir)
         notes_dir = Path(notes_dir) if notes_dir else codings_dir
@@ -212,7 +225,7 @@ def summarize_from_dirs(
             break
     out = summarize(tables, config, run_id=run_id)
     written = write_tables(out_dir, out, run_id=run_id, min_cell=config.privacy.min_cell,
-                           kept_types=kept_types(config.privacy.redact))
+                           kept_types=kept_types(config.privacy.redact), read=read)
     lines = []
     if "evidence" in out:
         ev = out["evidence"]

@@ -26,7 +26,7 @@ import shutil
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import duckdb
 import numpy as np
@@ -178,9 +178,19 @@ def _round_sig(v: float) -> float:
     return float(f"{v:.{DANISH_CSV_DIGITS}g}") if abs(v) < 10 ** DANISH_CSV_DIGITS else float(round(v))
 
 
-def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+def _to_parquet(frame: pd.DataFrame, path: Path, read: Mapping[str, str] | None = None) -> None:
+    """``read``: the fingerprints of the tables the stage read (:mod:`kvalitativ.io.lineage`)."""
     with atomic_path(path) as tmp:
-        frame.to_parquet(tmp, index=False)
+        if not read:
+            frame.to_parquet(tmp, index=False)
+            return
+        import pyarrow as pa
+
+        from kvalitativ.io.lineage import READ_KEY
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = {**(table.schema.metadata or {}), READ_KEY: json.dumps(dict(read), sort_keys=True).encode()}
+        pq.write_table(table.replace_schema_metadata(metadata), tmp)
 
 
 def _to_duckdb(tables: dict[str, pd.DataFrame], path: Path) -> None:
@@ -225,12 +235,16 @@ def write_tables(
     min_cell: int = 5,
     formats: tuple[str, ...] = ("parquet", "csv", "csv_da", "duckdb"),
     kept_types: tuple[str, ...] = (),
+    read: Mapping[str, str] | None = None,
 ) -> dict[str, list[Path]]:
     """Write tables in every format; returns {table: [paths written]}.
 
     Each file is replaced atomically, so an interrupted run leaves the previous outputs whole.
     ``kept_types``: identifier types the user chose to keep in the text (``privacy.redact``,
     :func:`kvalitativ.privacy.kinds.kept_types`); the last guard does not scan for them.
+    ``read``: the fingerprints of the tables the stage read
+    (:func:`kvalitativ.io.lineage.fingerprints`), stored with each Parquet file so that a table
+    built from codings that have since changed is caught (:func:`kvalitativ.io.lineage.stale_tables`).
     """
     out_dir = Path(out_dir)
     if run_id is None:  # every table carries run_id: without one given, derive it from the content
@@ -245,12 +259,12 @@ def write_tables(
         paths = []
         if name in INTERNAL_TABLES:
             p = table_path(out_dir, name)
-            _to_parquet(frame, p)
+            _to_parquet(frame, p, read)
             written[name] = [p]
             continue
         if "parquet" in formats:
             p = table_path(out_dir, name, "parquet")
-            _to_parquet(frame, p)
+            _to_parquet(frame, p, read)
             paths.append(p)
         if "csv" in formats:
             p = table_path(out_dir, name, "csv")

@@ -231,11 +231,14 @@ def link_from_dirs(
     """
     from kvalitativ.errors import InputError
     from kvalitativ.io.ingest import read_indicators
+    from kvalitativ.io.lineage import fingerprints
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
 
     config = config or RunConfig()
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
+    read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
+                         (None if indicators_path else notes_dir, "indicators")])
     codings, corpus = read_link_inputs(codings_dir, notes_dir, config)
     if indicators_path:
         indicators, _rejects = read_indicators(indicators_path, config.ingest, config.privacy)
@@ -263,7 +266,7 @@ def link_from_dirs(
     result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(themes), human=human,
                          discovered=topics)
     tables, pt = result.tables, result.person_themes
-    written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell)
+    written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell, read=read)
     assoc = tables["associations"]
     binary = assoc[(assoc["indicator_type"] == "binary") & ~assoc["suppressed"]]
     # counted by the rule the sentences use (link.wording: leading estimate, its own q), per family

@@ -48,8 +48,18 @@ def _manifest_meta(tables_dir: Path) -> dict:
 
 def report_from_dir(tables_dir: str | Path, out_path: str | Path, *, unit: str | None = None,
                     meta: dict | None = None) -> Path:
-    """Render the report from an output folder; ``meta`` overrides what run.json says."""
+    """Render the report from an output folder; ``meta`` overrides what run.json says.
+
+    Stops (:class:`~kvalitativ.errors.InputError`) when a table it would show was built from
+    codings or notes that have since been written again (:func:`kvalitativ.io.lineage.stale_tables`):
+    the report would put new codings beside old associations without a word."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.lineage import stale_message, stale_tables
+
     tables_dir = Path(tables_dir)
+    stale = [s for s in stale_tables(tables_dir) if s.table in REPORT_TABLES]
+    if stale:
+        raise InputError(stale_message(tables_dir, stale) + " The report was not written.")
     tables = read_report_tables(tables_dir)
     merged = {**_manifest_meta(tables_dir), **{k: v for k, v in (meta or {}).items() if v is not None}}
     if "evidence" not in tables and "citizen_evidence" not in tables and "topic_map" in tables and unit is None:

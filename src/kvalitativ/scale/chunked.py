@@ -113,8 +113,9 @@ class ParquetAppender:
     only replaces it on ``close``: a run killed half-way leaves the previous file whole.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read: dict[str, str] | None = None):
         self.path = Path(path)
+        self.read = dict(read or {})  # what the stage read (kvalitativ.io.lineage), kept in the schema
         self._atomic = contextlib.ExitStack()
         self.tmp: Path | None = None
         self.writer = None
@@ -129,7 +130,14 @@ class ParquetAppender:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             # a column that is all-empty in the first chunk would get the null type: make it text
             fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in table.schema]
-            self.schema = pa.schema(fields, metadata=table.schema.metadata)  # keeps the pandas dtypes
+            metadata = dict(table.schema.metadata or {})  # keeps the pandas dtypes
+            if self.read:
+                import json
+
+                from kvalitativ.io.lineage import READ_KEY
+
+                metadata[READ_KEY] = json.dumps(self.read, sort_keys=True).encode()
+            self.schema = pa.schema(fields, metadata=metadata)
             self.tmp = self._atomic.enter_context(atomic_path(self.path))
             self.writer = pq.ParquetWriter(self.tmp, self.schema)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
@@ -155,7 +163,7 @@ class TableAppender:
     """
 
     def __init__(self, out_dir: str | os.PathLike, name: str, run_id: str | None, *, min_cell: int = 5,
-                 kept_types: tuple[str, ...] = ()):
+                 kept_types: tuple[str, ...] = (), read: dict[str, str] | None = None):
         from kvalitativ.io.store import COUNT_COLUMNS, INTERNAL_TABLES, table_path
 
         if name in COUNT_COLUMNS:  # suppression needs the whole table
@@ -163,7 +171,7 @@ class TableAppender:
         self.out_dir, self.name, self.run_id, self.min_cell = Path(out_dir), name, run_id, min_cell
         self.kept_types = tuple(kept_types)
         self.internal = name in INTERNAL_TABLES
-        self.parquet = ParquetAppender(table_path(self.out_dir, name, "parquet"))
+        self.parquet = ParquetAppender(table_path(self.out_dir, name, "parquet"), read=read)
         self._files = contextlib.ExitStack()
         self._csv: dict[bool, object] = {}
         if not self.internal:
@@ -203,7 +211,7 @@ class TableAppender:
 
 def replace_rows(out_dir: str | os.PathLike, name: str, owner: tuple[str, str], rows: pd.DataFrame,
                  run_id: str | None, *, min_cell: int = 5, kept_types: tuple[str, ...] = (),
-                 chunk_size: int = 100_000) -> int:
+                 chunk_size: int = 100_000, read: dict[str, str] | None = None) -> int:
     """Replace one stage's rows of a shared table, a chunk at a time: the table's rows whose
     ``owner`` column (e.g. ``("method", "topic")``) holds another value are copied from the
     stored table, then ``rows`` are appended — the rows and order of
@@ -219,7 +227,7 @@ def replace_rows(out_dir: str | os.PathLike, name: str, owner: tuple[str, str], 
     stored = pq.read_schema(path).empty_table().to_pandas() if path.exists() else None
     if stored is not None and column not in stored.columns:  # not a shared table: replaced whole, as merge does
         stored = None
-    appender = TableAppender(out_dir, name, run_id, min_cell=min_cell, kept_types=kept_types)
+    appender = TableAppender(out_dir, name, run_id, min_cell=min_cell, kept_types=kept_types, read=read)
     like = None
     if stored is not None:  # read while the new files are written beside it
         # the columns and dtypes pd.concat([old rows, rows]) gives, for every chunk alike

@@ -1,0 +1,144 @@
+"""Which tables a stage read, so that a folder mixing two codings (or two corpora) is caught.
+
+Stage commands write into one folder one after another, and an earlier stage may be run again
+(another codebook, hand codes, fewer notes) without the later ones: the folder then holds
+associations and evidence of codings that are no longer there, and a report built from it would
+put the new codings beside the old links without a word. So every table a stage writes records
+the fingerprints of the tables the stage read (Parquet key-value metadata ``kvalitativ.read``:
+``{"codings": "…", "corpus": "…"}``), and :func:`stale_tables` compares them with the tables now
+in the folder. A table whose input has changed is stale, and so is every table built from it.
+
+The fingerprint is the SHA-256 of the stored Parquet file: a stage run again with the same
+inputs and settings writes the same bytes, so only a real change makes a table stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+__all__ = ["READ_KEY", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
+           "stale_message"]
+
+#: The Parquet metadata key under which a table records what its stage read.
+READ_KEY = b"kvalitativ.read"
+
+#: The command that writes each table, in the order a folder is built (for the advice).
+STAGE_OF: dict[str, str] = {
+    **dict.fromkeys(("corpus", "notes", "rejects", "redactions", "duplicate_texts", "indicators",
+                     "citizen_corpus", "citizen_notes"), "ingest"),
+    **dict.fromkeys(("codings", "themes", "citizen_codings", "citizen_themes"), "code"),
+    **dict.fromkeys(("topic_map", "topic_terms", "topic_representatives", "topic_stability"), "discover"),
+    **dict.fromkeys(("prevalence", "associations", "added_value", "link_exclusions", "person_themes"), "link"),
+    **dict.fromkeys(("evidence", "quotes", "joint_display", "citizen_prevalence", "citizen_evidence",
+                     "citizen_quotes"), "summarize"),
+    "reliability": "agreement",
+    "evaluation": "evaluate",
+}
+_SUBFOLDERS = ("parquet", "work")
+_STAGE_ORDER = ("ingest", "code", "discover", "link", "summarize", "agreement", "evaluate")
+
+
+def fingerprint(path: str | Path) -> str:
+    """The SHA-256 (first 16 hex digits) of a stored table's file."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+
+
+def fingerprints(sources: Iterable[tuple[str | Path | None, str]]) -> dict[str, str]:
+    """``{table: fingerprint}`` of the tables a stage reads, given as ``(folder, table)`` pairs;
+    a folder that is None or lacks the table is left out (nothing was read from it)."""
+    out: dict[str, str] = {}
+    for folder, name in sources:
+        path = None if folder is None else _stored(Path(folder), name)
+        if path is not None:
+            out[name] = fingerprint(path)
+    return out
+
+
+def _stored(folder: Path, name: str) -> Path | None:
+    """Where a folder keeps a table's Parquet file (``parquet/``, or ``work/`` for internal tables)."""
+    for sub in _SUBFOLDERS:
+        path = folder / sub / f"{name}.parquet"
+        if path.is_file():
+            return path
+    return None
+
+
+def recorded_reads(path: str | Path) -> dict[str, str]:
+    """What the table stored at *path* says its stage read (``{}`` for a table that says nothing)."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    raw = metadata.get(READ_KEY)
+    if not raw:
+        return {}
+    try:
+        reads = json.loads(raw)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in reads.items()} if isinstance(reads, dict) else {}
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A table of the folder built from another version of ``changed`` than the one there now
+    (``via``: the stale table it was built from, when it is stale only through it)."""
+
+    table: str
+    changed: str
+    via: str | None = None
+
+
+def stale_tables(folder: str | Path) -> list[Stale]:
+    """Every table in *folder* built from a table that has changed there since, directly or
+    through another stale table. Tables read from other folders are not compared."""
+    folder = Path(folder)
+    paths = {p.stem: p for sub in _SUBFOLDERS for p in sorted((folder / sub).glob("*.parquet"))}
+    reads = {name: recorded_reads(path) for name, path in paths.items()}
+    current: dict[str, str] = {}
+
+    def now(name: str) -> str:
+        if name not in current:
+            current[name] = fingerprint(paths[name])
+        return current[name]
+
+    stale: dict[str, Stale] = {}
+    for name, read in reads.items():
+        for source, fp in read.items():
+            if source in paths and source != name and now(source) != fp:
+                stale.setdefault(name, Stale(name, source))
+    grew = True
+    while grew:  # a table built from a stale table is stale too
+        grew = False
+        for name, read in reads.items():
+            if name in stale:
+                continue
+            through = next((source for source in read if source in stale), None)
+            if through is not None:
+                stale[name] = Stale(name, stale[through].changed, via=through)
+                grew = True
+    return sorted(stale.values(), key=lambda s: (_rank(s.table), s.table))
+
+
+def _rank(table: str) -> int:
+    stage = STAGE_OF.get(table)
+    return _STAGE_ORDER.index(stage) if stage in _STAGE_ORDER else len(_STAGE_ORDER)
+
+
+def stale_message(folder: str | Path, stale: list[Stale]) -> str:
+    """What is stale, why, and the commands that rebuild it, in order."""
+    by_stage: dict[str, list[str]] = {}
+    changed = sorted({s.changed for s in stale}, key=lambda t: (_rank(t), t))
+    for s in stale:
+        by_stage.setdefault(STAGE_OF.get(s.table, "the stage that made it"), []).append(s.table)
+    writers = ", ".join(f"{t} (kvalitativ {STAGE_OF[t]})" if t in STAGE_OF else t for t in changed)
+    tables = "; ".join(f"{', '.join(names)}" for names in by_stage.values())
+    stages = sorted(by_stage, key=lambda s: _STAGE_ORDER.index(s) if s in _STAGE_ORDER else len(_STAGE_ORDER))
+    commands = ", then ".join(f"`kvalitativ {s}`" for s in stages)
+    return (f"{folder}: these tables were built from an earlier version of {writers}, which has been "
+            f"written again since: {tables}. They would describe other codings or notes than the ones in "
+            f"the folder. Run {commands} again into {folder} (with the same settings as before, or new ones).")

@@ -1,0 +1,138 @@
+"""A folder built stage by stage says when a table was built from codings (or notes) that have
+been written again since, and the report stops rather than mix them (kvalitativ.io.lineage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kvalitativ.io.lineage import fingerprints, recorded_reads, stale_message, stale_tables
+from kvalitativ.io.store import table_path, write_tables
+from tests.conftest import SAMPLE
+
+
+def _write(folder, tables, run_id, read=None):
+    return write_tables(folder, tables, run_id, read=read, formats=("parquet",))
+
+
+def _codings(present: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"note_id": [f"n{i}" for i in range(len(present))], "theme_id": "motivation",
+                         "present": present})
+
+
+def _build(folder: Path) -> None:
+    """codings → associations (read codings) → evidence (read associations and codings)."""
+    _write(folder, {"codings": _codings([1, 0, 1])}, "r1")
+    _write(folder, {"associations": pd.DataFrame({"theme_id": ["motivation"], "or_": [2.0]})}, "r1",
+                 read=fingerprints([(folder, "codings")]))
+    _write(folder, {"evidence": pd.DataFrame({"theme_id": ["motivation"], "headline": ["x"]})}, "r1",
+                 read=fingerprints([(folder, "associations"), (folder, "codings")]))
+
+
+def test_a_table_records_the_fingerprints_of_what_its_stage_read(tmp_path):
+    _build(tmp_path)
+    reads = recorded_reads(table_path(tmp_path, "evidence"))
+    assert set(reads) == {"associations", "codings"}
+    assert reads == fingerprints([(tmp_path, "associations"), (tmp_path, "codings")])
+    assert recorded_reads(table_path(tmp_path, "codings")) == {}  # it read nothing from a folder
+    assert stale_tables(tmp_path) == []
+
+
+def test_codings_written_again_make_every_table_built_from_them_stale(tmp_path):
+    _build(tmp_path)
+    _write(tmp_path, {"codings": _codings([1, 1, 1])}, "r2")
+    stale = {s.table: s for s in stale_tables(tmp_path)}
+    assert set(stale) == {"associations", "evidence"}
+    assert stale["associations"].changed == "codings"
+    message = stale_message(tmp_path, list(stale.values()))
+    assert "`kvalitativ link`, then `kvalitativ summarize`" in message and "associations" in message
+
+
+def test_the_same_codings_written_again_are_not_a_change(tmp_path):
+    """A stage run again with the same inputs and settings writes the same bytes."""
+    _build(tmp_path)
+    _write(tmp_path, {"codings": _codings([1, 0, 1])}, "r1")
+    assert stale_tables(tmp_path) == []
+
+
+def test_a_table_built_from_a_stale_table_is_stale_too(tmp_path):
+    """evidence read the associations (unchanged) but they were built from old codings."""
+    _write(tmp_path, {"codings": _codings([1, 0, 1])}, "r1")
+    _write(tmp_path, {"associations": pd.DataFrame({"theme_id": ["m"], "or_": [2.0]})}, "r1",
+                 read=fingerprints([(tmp_path, "codings")]))
+    _write(tmp_path, {"evidence": pd.DataFrame({"theme_id": ["m"]})}, "r1",
+                 read=fingerprints([(tmp_path, "associations")]))
+    _write(tmp_path, {"codings": _codings([0, 0, 1])}, "r2")
+    stale = {s.table: s for s in stale_tables(tmp_path)}
+    assert stale["evidence"].via == "associations" and stale["evidence"].changed == "codings"
+
+
+def test_inputs_from_other_folders_are_compared_only_with_a_table_of_the_same_name_here(tmp_path):
+    _build(tmp_path / "a")
+    other = tmp_path / "b"
+    _write(other, {"links": pd.DataFrame({"x": [1]})}, "r1", read=fingerprints([(tmp_path / "a", "codings")]))
+    assert stale_tables(other) == []  # b has no codings: nothing to compare
+    _write(other, {"codings": _codings([0])}, "r9")
+    assert [s.table for s in stale_tables(other)] == ["links"]  # b's own codings are not the ones read
+
+
+def test_a_table_appended_chunk_by_chunk_records_what_was_read(tmp_path):
+    from kvalitativ.scale.chunked import TableAppender
+
+    _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n1"], "text": ["a"]})}, "r1")
+    read = fingerprints([(tmp_path, "corpus")])
+    appender = TableAppender(tmp_path, "codings", "r1", read=read)
+    appender.append(_codings([1, 0]))
+    appender.close(_codings([]))
+    assert recorded_reads(table_path(tmp_path, "codings")) == read
+    _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n2"], "text": ["b"]})}, "r2")
+    assert [s.table for s in stale_tables(tmp_path)] == ["codings"]
+
+
+# ----------------------------------------------------------------------------- through the CLI
+
+def _invoke(args: list[str], capsys) -> tuple[int, str]:
+    """The console entry point (errors as exit 2 and one line); (exit status, what it printed)."""
+    from kvalitativ.cli import main
+
+    try:
+        main(["--quiet", *args])
+        status = 0
+    except SystemExit as exc:
+        status = int(exc.code or 0)
+    said = capsys.readouterr()
+    return status, said.out + said.err
+
+
+def test_a_report_on_links_of_earlier_codings_stops_and_says_what_to_run(tmp_path, capsys):
+    """ingest → code → link → summarize → report; code again with another threshold: code warns,
+    the report stops naming link and summarize; coding as before makes the folder whole again."""
+    if not (SAMPLE / "notes.csv").exists():
+        pytest.skip("corpora/sample has not been generated")
+    from tests.engines.test_dask_engine import _subset
+
+    paths = _subset(SAMPLE, tmp_path, n_persons=60, n_citizen=1)
+    out = tmp_path / "out"
+    code = ["code", str(out), "--embedder", "tfidf", "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
+    steps = [["ingest", str(paths["notes"]), "--indicators", str(paths["indicators"]), "--out", str(out)], code,
+             ["link", "--codings", str(out), "--out", str(out)],
+             ["summarize", "--codings", str(out), "--link", str(out), "--out", str(out)]]
+    for args in steps:
+        status, said = _invoke(args, capsys)
+        assert status == 0, said
+        assert "Warning" not in said
+    report = ["report", "--tables", str(out), "--out", str(tmp_path / "report.html")]
+    assert _invoke(report, capsys)[0] == 0
+
+    status, said = _invoke([*code, "--threshold", "0.9"], capsys)
+    assert status == 0
+    assert "Warning" in said and "associations" in said and "evidence" in said
+    status, said = _invoke(report, capsys)
+    assert status == 2
+    assert "`kvalitativ link`, then `kvalitativ summarize`" in said and "not written" in said
+
+    assert _invoke(code, capsys)[0] == 0  # the first codings again, byte for byte
+    assert stale_tables(out) == []
+    assert _invoke(report, capsys)[0] == 0
