@@ -236,15 +236,15 @@ class LinkConfig:
     cutoff: str | None = None  # ISO date: notes after it never count
     #: Persons compared: "with_notes" (at least one eligible note) or "all" (every person with an outcome).
     population: str = "with_notes"
-    #: "dated": only notes dated before the outcome (and cutoff) count. "none": cross-sectional,
-    #: for exports without dates — every note counts, and note_rule says so.
+    #: "dated": notes dated before the outcome (and cutoff) count. "landmark": notes before the cutoff
+    #: count, persons whose outcome date is before it are left out (everyone watched over the same
+    #: dates; see the link's warning). "none": cross-sectional, every note counts (no dates).
     timing: str = "dated"
-    #: Who the persons are and what the outcome is, in the report's own words (Danish): e.g.
-    #: "elever", "borgere", "henvendelser"; "faldt fra", "nåede 100.000 underskrifter".
-    #: None = neutral words ("personer").
+    #: Only notes this many months before the outcome date (dated) or cutoff (landmark); None = all.
+    lookback_months: int | None = None
+    #: The report's word for the persons (Danish: "elever", "borgere", "henvendelser"); None = "personer".
     population_label: str | None = None
-    #: What the outcome is, in the report's words (e.g. "faldt fra", "nåede 100.000
-    #: underskrifter"). None = neutral words ("havde udfaldet '<outcome>'").
+    #: And for the outcome ("faldt fra", "nåede 100.000 underskrifter"); None = "havde udfaldet '<outcome>'".
     outcome_label: str | None = None
     #: Prevalence groupings: "overall" and/or note columns.
     group_by: list[str] = field(default_factory=lambda: ["overall", "unit_id", "period", "source"])

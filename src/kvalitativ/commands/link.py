@@ -40,10 +40,16 @@ def _split(value: str | None) -> list[str] | None:
               help="Baseline predictors of the added-value AUC (default: the covariates and numeric indicators).")
 @click.option("--window-months", type=int, default=None,
               help="The dropout window the indicator export used (months; stated in every output, default 15).")
-@click.option("--cutoff", default=None, metavar="YYYY-MM-DD", help="Notes dated on or after this never count.")
-@click.option("--timing", type=click.Choice(["dated", "none"]), default=None,
-              help="dated (default): only notes dated before the outcome count. none: cross-sectional, for "
-                   "exports without dates (every note counts; note_rule says so).")
+@click.option("--cutoff", default=None, metavar="YYYY-MM-DD",
+              help="Notes dated on or after this never count (with --timing landmark: the landmark date).")
+@click.option("--timing", type=click.Choice(["dated", "landmark", "none"]), default=None,
+              help="dated (default): only notes dated before each person's outcome count. landmark: only notes "
+                   "before --cutoff count, and persons whose outcome date is before it are left out — everyone "
+                   "is watched over the same dates (use it when the link warns that persons with the outcome "
+                   "had fewer notes to be noted in). none: cross-sectional, for exports without dates "
+                   "(every note counts; note_rule says so).")
+@click.option("--lookback-months", type=int, default=None,
+              help="Only notes at most this many months before the outcome date (dated) or the landmark count.")
 @click.option("--population", type=click.Choice(["with_notes", "all"]), default=None,
               help="Persons compared: with at least one note before the outcome (default), or all with an outcome.")
 @click.option("--human", "human_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -58,7 +64,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
             seed: int | None, human_path: Path | None = None, wait: bool = False,
-            timing: str | None = None) -> None:
+            timing: str | None = None, lookback_months: int | None = None) -> None:
     """Associate themes with dropout and other indicators (with honest uncertainty).
 
     A person has a theme (with a valence) when any of their notes dated strictly before their
@@ -79,6 +85,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     Example:
       kvalitativ link --codings out/ --indicators corpora/sample/indicators.csv --out out/
       kvalitativ link --codings out/ --human corpora/sample/human_codes.csv --out out/
+      kvalitativ link --codings out/ --timing landmark --cutoff 2024-01-01 --lookback-months 12 --out out/
       kvalitativ link --codings out/ --indicators ind.csv --covariates absence_pct,grade_avg,gender,school \\
           --window-months 15 --cutoff 2024-08-01 --out out/link
     """
@@ -105,6 +112,8 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
         lc.population = population
     if timing:
         lc.timing = timing
+    if lookback_months is not None:
+        lc.lookback_months = lookback_months
     if n_boot is not None:
         lc.n_boot = n_boot
     if min_cell is not None:

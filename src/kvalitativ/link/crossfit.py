@@ -10,7 +10,7 @@ trained on the other folds' codes (K-fold cross-fitting).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -82,9 +82,7 @@ def build_correction(human: HumanCodes, corpus: pd.DataFrame, indicators: pd.Dat
         if refit:
             codings = crossfit_codings(corpus, human.train, refit, human.recode, random_state=random_state)
             codings = codings[codings["theme_id"].astype(str) != UNCODED]
-            pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
-                               outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
-                               window_months=rules.window_months, population="all")
+            pt = person_themes(codings, corpus, indicators, rules=replace(rules, population="all"))
             pres = presence(pt)
             machine = pres.rows(pres.persons.isin(refit))
     return Correction(human=sample, machine=machine, random_state=random_state)

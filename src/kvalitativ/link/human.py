@@ -19,7 +19,7 @@ A person's probability of having all n of their eligible notes hand-coded is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -92,8 +92,7 @@ def human_sample(codes: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataF
     themed = codes[codes["theme_id"] != UNCODED].merge(
         corpus[["note_id", "person_id"]].astype({"note_id": str, "person_id": str}), on="note_id", how="inner")
     pt = person_themes(themed.assign(valence=themed["valence"].fillna("neutral")), corpus, indicators,
-                       outcome=rules.outcome, outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
-                       window_months=rules.window_months, population="all")
+                       rules=replace(rules, population="all"))
     pres = presence(pt)
     keep = pres.persons.isin(labelled)
     pres = pres.rows(keep)

@@ -20,9 +20,12 @@ RULE_COLUMNS = ("outcome", "dropout_window_months", "cutoff", "note_rule", "popu
 
 POPULATIONS = ("with_notes", "all")
 
-#: ``dated``: only notes dated before the outcome (and cut-off) count. ``none``: cross-sectional,
-#: for exports without dates: every note counts, and note_rule says so.
-TIMINGS = ("dated", "none")
+#: ``dated``: only notes dated before the outcome (and cut-off) count. ``landmark``: only notes
+#: dated before a common date (the cut-off) count, and only persons whose outcome came after it
+#: are compared — every person is watched over the same dates, so a person who left early does
+#: not look theme-free for want of notes. ``none``: cross-sectional, for exports without dates:
+#: every note counts, and note_rule says so.
+TIMINGS = ("dated", "landmark", "none")
 
 
 def parse_cutoff(cutoff) -> pd.Timestamp | None:
@@ -47,7 +50,10 @@ class LinkRules:
     outcome: the binary indicator column (e.g. ``dropout``).
     outcome_date_col: the indicator column with the date the outcome was observed.
     window_months: the dropout window the indicator export used; a label, stated in every output.
-    cutoff: notes dated on or after it never count (None = no global cut-off).
+    cutoff: notes dated on or after it never count (None = no global cut-off); with timing
+        ``landmark`` the common date itself (required).
+    lookback_months: only notes dated at most this many months before the person's outcome date
+        (``dated``) or before the landmark (``landmark``) count (None = every earlier note).
     population: ``with_notes`` (persons with at least one eligible note) or ``all`` (every
         person with a known outcome, those without eligible notes counting as "without theme").
     """
@@ -58,6 +64,7 @@ class LinkRules:
     cutoff: pd.Timestamp | None = None
     population: str = "with_notes"
     timing: str = "dated"
+    lookback_months: int | None = None
     #: The user's words for the persons and the outcome (link.population_label, link.outcome_label):
     #: carried in every table so the report and summaries speak of them, not of "elever"/"frafald".
     population_label: str | None = None
@@ -70,8 +77,14 @@ class LinkRules:
         if self.population not in POPULATIONS:
             raise ConfigError(f"population '{self.population}': use one of {', '.join(POPULATIONS)}.")
         if self.timing not in TIMINGS:
-            raise ConfigError(f"link.timing '{self.timing}': use dated (notes before the outcome count) or "
+            raise ConfigError(f"link.timing '{self.timing}': use dated (notes before the outcome count), "
+                              "landmark (notes before link.cutoff; persons whose outcome came after it) or "
                               "none (cross-sectional, for exports without dates).")
+        if self.timing == "landmark" and self.cutoff is None:
+            raise ConfigError("link.timing landmark needs the landmark date: set link.cutoff (--cutoff), e.g. "
+                              "the first school day of the year the outcome is counted for.")
+        if self.lookback_months is not None and (self.timing == "none" or int(self.lookback_months) < 1):
+            raise ConfigError("link.lookback_months: a whole number of months ≥ 1, with timing dated or landmark.")
 
     @property
     def note_rule(self) -> str:
@@ -84,7 +97,12 @@ class LinkRules:
                 return "all notes (descriptive; the outcome is not used)"
             return (f"notes dated before cutoff {self.cutoff.date().isoformat()}; undated notes excluded "
                     "(descriptive; the outcome is not used)")
-        parts = [f"notes dated strictly before {self.outcome_date_col}"]
+        back = f" and at most {self.lookback_months} months before it" if self.lookback_months else ""
+        if self.timing == "landmark":
+            day = self.cutoff.date().isoformat()
+            return (f"landmark {day}: notes dated before {day}{back}; persons whose {self.outcome_date_col} "
+                    f"is before {day} excluded; undated notes excluded")
+        parts = [f"notes dated strictly before {self.outcome_date_col}{back}"]
         if self.cutoff is not None:
             parts.append(f"and before cutoff {self.cutoff.date().isoformat()}")
         return " ".join(parts) + "; undated notes excluded"

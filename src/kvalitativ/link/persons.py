@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kvalitativ.errors import ConfigError, InputError
+from kvalitativ.link.followup import NoteBalance, note_balance
 from kvalitativ.link.params import LinkRules, parse_cutoff
 
 #: The valence that means "any valence" in person_themes, associations and prevalence.
@@ -27,7 +28,9 @@ EXCLUSION_REASONS = (
     "outcome_missing",  # the person's outcome value is empty
     "no_date",  # the note has no date
     "outcome_date_missing",  # the person had the event but no outcome date: leak cannot be ruled out
+    "outcome_before_landmark",  # timing landmark: the person's outcome date is before the landmark
     "after_cutoff",  # dated on or after the global cut-off
+    "before_lookback",  # dated earlier than link.lookback_months before the outcome date / landmark
     "on_or_after_outcome",  # dated on or after the person's outcome date
 )
 
@@ -47,7 +50,8 @@ class PersonThemes:
     valence, n_notes, present, the outcome, the rule columns) — internal, it holds person ids.
     ``persons``: the population, sorted. ``exclusions``: the notes that did not count, by reason
     (reason, n_notes, n_persons). ``rules``: the note rule the join was made with.
-    ``n_notes_used``: the notes that did count.
+    ``n_notes_used``: the notes that did count. ``balance``: the mean of those per person, with and
+    without the outcome (a large gap makes every theme lean one way: link.followup).
     """
 
     table: pd.DataFrame
@@ -55,6 +59,8 @@ class PersonThemes:
     rules: LinkRules
     exclusions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUSION_COLUMNS))
     n_notes_used: int = 0
+    #: Mean notes that count per person with and without the outcome (link.followup).
+    balance: NoteBalance | None = None
 
     @property
     def n_persons(self) -> int:
@@ -132,6 +138,8 @@ def person_themes(
     window_months: int | None = None,
     population: str = "with_notes",
     timing: str = "dated",
+    lookback_months: int | None = None,
+    rules: LinkRules | None = None,
 ) -> PersonThemes:
     """Which persons have which theme × valence, counting only notes from before the outcome.
 
@@ -146,6 +154,9 @@ def person_themes(
     window_months : the dropout window of the indicator export (a label written into the output).
     population : ``"with_notes"`` (default: persons with a known outcome and at least one eligible
         note) or ``"all"`` (every person with a known outcome; no eligible note = no theme).
+    timing, lookback_months : see :class:`~kvalitativ.link.params.LinkRules` (``landmark``: notes
+        before ``cutoff`` count, persons whose outcome date is before it are left out).
+    rules : the whole rule at once (overrides the arguments above), as the stage built it.
 
     Returns
     -------
@@ -168,8 +179,10 @@ def person_themes(
     >>> pt = person_themes(codings, corpus, indicators, outcome="dropout", cutoff="2024-08-01")
     >>> pt.exclusions
     """
-    rules = LinkRules(outcome=outcome, outcome_date_col=outcome_date_col, window_months=window_months,
-                      cutoff=parse_cutoff(cutoff), population=population, timing=timing)
+    rules = rules or LinkRules(outcome=outcome, outcome_date_col=outcome_date_col, window_months=window_months,
+                               cutoff=parse_cutoff(cutoff), population=population, timing=timing,
+                               lookback_months=lookback_months)
+    outcome, population = rules.outcome, rules.population
     _require(codings, ["note_id", "theme_id", "valence"], "codings")
     _require(corpus, ["note_id", "person_id", "date"], "corpus (notes)")
     _require(indicators, ["person_id", outcome], "indicators")
@@ -182,14 +195,14 @@ def person_themes(
     orphan = cod.loc[~in_corpus]
     cod = cod.loc[in_corpus].drop(columns=[c for c in ("person_id",) if c in cod.columns])
     cod = cod.merge(notes[["note_id", "person_id", "_reason"]], on="note_id", how="left")
-    excluded = _exclusion_counts(notes, orphan)
+    excluded = _exclusion_counts(notes, orphan, _reasons_of(rules))
 
     eligible_notes = notes.loc[notes["_reason"].isna()]
     elig = cod.loc[cod["_reason"].isna()]
     elig = elig.assign(valence=elig["valence"].astype("string").fillna("neutral"),
                        theme_id=elig["theme_id"].astype("string"))
 
-    known = ind.loc[ind["_y"].notna()]
+    known = ind.loc[ind["_y"].notna() & ~ind["person_id"].isin(_before_landmark(ind, rules))]
     if population == "with_notes":
         persons = known.loc[known["person_id"].isin(eligible_notes["person_id"])]
     else:
@@ -201,7 +214,8 @@ def person_themes(
     out = out[["person_id", "theme_id", "valence", "present", "n_notes", outcome]]
     rules.stamp(out, compact=True)
     return PersonThemes(table=out, persons=tuple(str(p) for p in persons["person_id"]), rules=rules,
-                        exclusions=excluded, n_notes_used=int(eligible_notes["note_id"].nunique()))
+                        exclusions=excluded, n_notes_used=int(eligible_notes["note_id"].nunique()),
+                        balance=note_balance(eligible_notes, persons))
 
 
 def _outcomes(indicators: pd.DataFrame, rules: LinkRules) -> pd.DataFrame:
@@ -248,18 +262,39 @@ def _notes_with_reasons(corpus: pd.DataFrame, ind: pd.DataFrame, rules: LinkRule
         return notes
     mark(notes["date"].isna(), "no_date")
     mark((notes["_y"] == 1) & notes["_odate"].isna(), "outcome_date_missing")
+    if rules.timing == "landmark":
+        mark(notes["person_id"].isin(_before_landmark(ind, rules)), "outcome_before_landmark")
     if rules.cutoff is not None:
         mark(notes["date"] >= rules.cutoff, "after_cutoff")
+    if rules.lookback_months:
+        index_date = rules.cutoff if rules.timing == "landmark" else notes["_odate"]
+        mark(notes["date"] < index_date - pd.DateOffset(months=int(rules.lookback_months)), "before_lookback")
     mark(notes["date"] >= notes["_odate"], "on_or_after_outcome")
     notes["_reason"] = reason
     return notes
 
 
-def _exclusion_counts(notes: pd.DataFrame, orphan: pd.DataFrame) -> pd.DataFrame:
+def _before_landmark(ind: pd.DataFrame, rules: LinkRules) -> pd.Series:
+    """The persons a landmark comparison leaves out: their outcome date is before the landmark
+    (they were no longer there to be watched; an empty date for a person without the event stays)."""
+    if rules.timing != "landmark":
+        return ind["person_id"].iloc[:0]
+    return ind.loc[ind["_odate"] < rules.cutoff, "person_id"]
+
+
+def _reasons_of(rules: LinkRules) -> tuple[str, ...]:
+    """The exclusion reasons a rule can give (the landmark and look-back rows only where used)."""
+    unused = {"outcome_before_landmark"} if rules.timing != "landmark" else set()
+    if not rules.lookback_months:
+        unused.add("before_lookback")
+    return tuple(r for r in EXCLUSION_REASONS if r not in unused)
+
+
+def _exclusion_counts(notes: pd.DataFrame, orphan: pd.DataFrame, reasons: tuple[str, ...]) -> pd.DataFrame:
     """Every corpus note that did not count, plus coded notes missing from the corpus, by reason."""
     excl = notes.loc[notes["_reason"].notna(), ["note_id", "person_id", "_reason"]]
     rows = []
-    for why in EXCLUSION_REASONS:
+    for why in reasons:
         if why == "not_in_corpus":
             sub_notes, sub_persons = orphan["note_id"].nunique(), \
                 (orphan["person_id"].nunique() if "person_id" in orphan else 0)

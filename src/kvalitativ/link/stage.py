@@ -101,7 +101,7 @@ def link_result(
     rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
                       population=config.population, timing=config.timing,
-                      population_label=config.population_label, outcome_label=config.outcome_label)
+                      lookback_months=config.lookback_months, population_label=config.population_label, outcome_label=config.outcome_label)
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
     # topics of `kvalitativ discover` in the same folder are exploratory: their own q-value family,
@@ -111,9 +111,7 @@ def link_result(
             if "method" in codings.columns else []
     topics = sorted(set(map(str, discovered)) & set(codings["theme_id"].astype(str)))
     only_topics = set(codings["theme_id"].astype(str)) <= set(topics)
-    pt = person_themes(codings, corpus, indicators, outcome=rules.outcome,
-                       outcome_date_col=rules.outcome_date_col, cutoff=rules.cutoff,
-                       window_months=rules.window_months, population=rules.population, timing=rules.timing)
+    pt = person_themes(codings, corpus, indicators, rules=rules)
     require_persons(pt.n_persons, pt.n_notes_used, pt.exclusions, rules.note_rule)
     correction = build_correction(human, corpus, indicators, rules, pt.persons, random_state) if human else None
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
@@ -280,6 +278,7 @@ def link_from_dirs(
     fixed_line = ([f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
                    f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05."]
                   if n_fixed else [f"not corrected for coding error: {_why_not(binary)}"])
+    balance_lines = [line] if pt.balance and (line := pt.balance.warning(pt.rules.timing)) else []
     excl = tables["link_exclusions"]
     n_excl = int(pd.to_numeric(excl["n_notes"], errors="coerce").fillna(0).sum())
     av = tables["added_value"].set_index("model")
@@ -287,6 +286,7 @@ def link_from_dirs(
         f"Linked {pt.n_persons} persons "
         f"({pt.n_notes_used} notes used, {n_excl} excluded: see link_exclusions); "
         f"rule: {pt.rules.note_rule}.",
+        *balance_lines,
         *result.left_out,
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
         f"{n_sig} theme × valence with a clear association with '{config.link.outcome}' (interval and q < 0.05; "
