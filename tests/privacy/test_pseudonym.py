@@ -144,3 +144,26 @@ def test_run_json_holds_no_key_salt_or_local_path(tmp_path):
     assert manifest["inputs"]["notes"]["file"] == "notes.csv"
     assert manifest["inputs"]["notes"]["sha256"] == hashlib.sha256(notes.read_bytes()).hexdigest()
     assert manifest["pseudonym_key"]["fingerprint"] == key_fingerprint(key)
+
+
+def test_cpr_numbers_that_lost_their_leading_zero_are_pseudonymised_and_join_the_full_ones():
+    """Excel makes a CPR column a number and drops the zero of everyone born on day 1–9: the
+    nine-digit values were published as person ids (a new user's trial, .xlsx and saved CSV)."""
+    key = bytes(range(32))
+    excel = pd.Series(["0803558023", "803558023", "1503871235", "501249644"])  # half lost their zero
+    out = pseudonymize_ids(excel, key)
+    assert all(str(v).startswith("P") and len(v) == 17 for v in out)
+    assert out[0] == out[1]  # the same person, both spellings: notes and indicators still join
+    all_lost = pseudonymize_ids(pd.Series(["803558023", "501249644", "408779172"]), key)
+    assert all(v.startswith("P") for v in all_lost)
+    text_export = pseudonymize_ids(pd.Series(["0501249644"]), key)
+    assert text_export[0] == all_lost[1]
+
+
+def test_made_up_nine_digit_ids_stay_as_they_are():
+    """About one in ten random nine-digit numbers fit a CPR date: that alone is no CPR column."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    ids = pd.Series([str(v) for v in rng.integers(100_000_000, 999_999_999, 200)])
+    assert pseudonymize_ids(ids, bytes(range(32))).equals(ids)

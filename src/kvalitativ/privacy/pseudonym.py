@@ -34,7 +34,7 @@ from kvalitativ.config import PSEUDONYM_KEY_NAME
 from kvalitativ.errors import ConfigError
 
 __all__ = ["KEY_ENV", "KEY_FILE_ENV", "DEFAULT_KEY_NAME", "CPR_LIKE", "default_key_file", "resolve_key_file",
-           "load_key", "key_fingerprint", "pseudonym", "pseudonymize_ids"]
+           "load_key", "key_fingerprint", "pseudonym", "pseudonymize_ids", "cpr_column", "lost_zero_cpr"]
 
 KEY_ENV = "KVALITATIV_PSEUDONYM_KEY"
 KEY_FILE_ENV = "KVALITATIV_PSEUDONYM_KEY_FILE"
@@ -42,6 +42,9 @@ KEY_FILE_ENV = "KVALITATIV_PSEUDONYM_KEY_FILE"
 DEFAULT_KEY_NAME = PSEUDONYM_KEY_NAME
 #: A CPR-shaped id: six digits (birth date), an optional dash or space, four digits.
 CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
+#: Nine digits: a CPR number of someone born on day 1–9 once a spreadsheet made the column a
+#: number and dropped the leading zero (Excel does, for about 30 % of all CPR numbers).
+_NINE_DIGITS = re.compile(r"^\d{9}$")
 _KEY_BYTES = 32  # 256 bits (the issue asks for at least 128)
 _MIN_KEY_BYTES = 16
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -125,6 +128,29 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
+def lost_zero_cpr(value: str) -> bool:
+    """Nine digits that are a valid CPR number once the dropped leading zero is put back."""
+    if not _NINE_DIGITS.match(value):
+        return False
+    from kvalitativ.privacy.patterns import cpr_date_ok
+
+    d = "0" + value
+    return cpr_date_ok(int(d[:2]), int(d[2:4]), int(d[4:6]), int(d[6]))
+
+
+def cpr_column(values: pd.Series) -> bool:
+    """Whether an id column holds CPR numbers that a spreadsheet stripped of their leading zero.
+
+    Judged on the column, not value by value: ``803558023`` alone could be any number, but
+    beside ten-digit CPR numbers, or as half the column, it is ``0803558023``. (A column of
+    made-up nine-digit numbers has about one in ten that fit a CPR date: not a CPR column.)"""
+    distinct = {str(v) for v in values.dropna().unique()} - {""}
+    lost = sum(lost_zero_cpr(v) for v in distinct)
+    if not lost:
+        return False
+    return any(CPR_LIKE.match(v) for v in distinct) or lost >= len(distinct) / 2
+
+
 def _auto(value: str) -> bool:
     """Whether ``auto`` pseudonymises this id: CPR-shaped, or holding an identifier pattern."""
     from kvalitativ.privacy.guard import holds_identifier
@@ -137,7 +163,8 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
     """Replace the ids of one column by keyed pseudonyms: ``always``, ``never``, or (``auto``)
     only those shaped like CPR numbers or holding an identifier pattern (a CPR number, phone or
     e-mail inside a case-file number such as ``J-1503871235-7``, see
-    :func:`kvalitativ.privacy.guard.holds_identifier`). Empty values stay empty.
+    :func:`kvalitativ.privacy.guard.holds_identifier`) — and every id of a column of CPR numbers
+    some of which lost their leading zero (:func:`cpr_column`). Empty values stay empty.
 
     ``key``: the key (default: :func:`load_key` with ``key_file``). The one function for every
     id column (person ids of notes and indicators, note ids, other ids), so equal values under
@@ -148,18 +175,22 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
         return values
     cache: dict[str, str] = {}
     keys: list[bytes] = [] if key is None else [key]
+    # a CPR column some of whose numbers lost their leading zero: every id in it is pseudonymised,
+    # the nine-digit ones as the ten-digit number they were (so both spellings join)
+    whole_column = cpr_column(values)
 
     def one(value):
         if _missing(value) or value == "":
             return value
         text = str(value)
         if text not in cache:  # each distinct id is judged (and hashed) once
-            if mode == "auto" and not _auto(text):
+            if mode == "auto" and not whole_column and not _auto(text):
                 cache[text] = value
             else:
                 if not keys:  # read (or create) the key only when an id needs it
                     keys.append(load_key(key_file))
-                cache[text] = pseudonym(text, keys[0], prefix, domain)
+                hashed = "0" + text if whole_column and lost_zero_cpr(text) else text
+                cache[text] = pseudonym(hashed, keys[0], prefix, domain)
         return cache[text]
 
     return values.map(one)
