@@ -57,6 +57,22 @@ def test_bad_rows_go_to_rejects_and_nothing_is_lost(tmp_path):
     assert len(result.corpus) + len(result.rejects) == result.n_read == 7
 
 
+def test_a_rejected_date_cell_is_described_not_quoted_and_punctuation_is_no_text(tmp_path):
+    """A name shifted into the date column reached the published rejects table, and a bad date
+    read as a phone number ('[TELEFON]'); a note of '-' was coded (a new user's trial)."""
+    rows = [("N1", "E1", "A", "Benjamin Petersen", "Møder stabilt."),
+            ("N2", "E2", "A", "31-02-2025", "Dato findes ikke."),
+            ("N3", "E3", "A", "01-02-2023", " - "),
+            ("N4", "E4", "A", "01-02-2023", "Kom til tiden.")]
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "ElevID", "Skole", "Dato", "Tekst"], rows)
+    result = ingest_notes(path, privacy=NO_REDACT)
+    detail = dict(zip(result.rejects["source_row"], result.rejects["detail"]))
+    assert "Benjamin" not in detail[2] and "'Aaaaaaaa Aaaaaaaa'" in detail[2]
+    assert "'##-##-####'" in detail[3]
+    assert dict(zip(result.rejects["source_row"], result.rejects["reason"]))[4] == "empty_text"
+    assert result.corpus["note_id"].tolist() == ["N4"]
+
+
 def test_missing_text_column_suggests_closest(tmp_path):
     path = write_csv(tmp_path / "n.csv", ["ElevID", "Notatet"], [("E1", "hej")])
     with pytest.raises(InputError, match="Closest header: 'Notatet'") as info:
@@ -96,6 +112,19 @@ def test_cpr_person_ids_are_pseudonymised_consistently(tmp_path):
     assert frame.loc[0, "person_id"] == out[0]
     assert frame.loc[0, "absence_pct"] == 12.5 and frame.loc[0, "dropout"] == 1
     assert str(frame.loc[0, "outcome_date"].date()) == "2024-08-01"
+
+
+def test_one_number_with_the_other_decimal_mark_stops_instead_of_multiplying_the_column(tmp_path):
+    """`7,5` among `7.8`s read the Danish way made every `7.8` a 78 (a new user's trial)."""
+    ind = tmp_path / "ind.csv"
+    ind.write_text("person_id;dropout;grade_avg\nE1;0;7,5\nE2;1;7.8\nE3;0;9.1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="grade_avg.*'7,5'.*'7.8'"):
+        read_indicators(ind)
+    ind.write_text("person_id;dropout;grade_avg;income\nE1;0;7,5;1.234,5\nE2;1;7,8;12.000\n", encoding="utf-8")
+    frame, _ = read_indicators(ind)  # one Danish column: dots only between groups of three digits
+    assert frame["grade_avg"].tolist() == [7.5, 7.8] and frame["income"].tolist() == [1234.5, 12000.0]
+    ind.write_text("person_id;dropout;grade_avg\nE1;0;7.5\nE2;1;7.8\n", encoding="utf-8")
+    assert read_indicators(ind)[0]["grade_avg"].tolist() == [7.5, 7.8]
 
 
 def test_missing_text_column_suggests_the_column_that_reads_like_text(tmp_path):

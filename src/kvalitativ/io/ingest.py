@@ -26,6 +26,8 @@ CORPUS_COLUMNS = ["note_id", "person_id", "unit_id", "date", "period", "source",
                   "text", "n_chars", "source_file", "source_row"]
 NOTES_COLUMNS = ["note_id", "person_id", "unit_id", "period", "date", "source", "category", "n_chars", "language"]
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
+#: Dots only between groups of three digits, an optional decimal comma: `1.234`, `1.234.567,5`.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 @dataclass
@@ -124,13 +126,14 @@ def ingest_notes(
         detail[mask] = what[mask] if isinstance(what, pd.Series) else what
 
     reject(text.map(junk_share) > 0.2, "binary_content", "text is mostly unreadable bytes")
-    reject(text.str.strip() == "", "empty_text")
+    # no letter or digit ("-", "...", "?"): nothing to code, so as empty as an empty cell
+    reject(~text.str.contains(r"[^\W_]", regex=True), "empty_text")
     lengths = text.str.len()
     reject(lengths > config.max_chars, "text_too_long", lengths.map(lambda k: f"{k} characters > max_chars {config.max_chars}"))
 
     date_raw = col("date")
     dates = parse_dates(date_raw)
-    reject(dates.isna() & (date_raw != ""), "unparseable_date", date_raw.map(lambda v: f"date '{v[:40]}'"))
+    reject(dates.isna() & (date_raw != ""), "unparseable_date", date_raw.map(_date_shape))
 
     note_id = col("note_id")
     generated = note_id == ""
@@ -173,6 +176,17 @@ def ingest_notes(
 
 
 
+def _date_shape(value: str) -> str:
+    """What a date cell that could not be read looks like, without what it says: every digit a #,
+    every letter an a (`31-02-2025` → `##-##-####`, a name shifted into the date column →
+    `Aaaaaaaa Aaaaaaa`). A rejected cell may hold anything, a name or a phone number included,
+    and the rejects table is published; the row number says where to look. (Not 9s: eight of
+    them would read as a phone number to the guard.)"""
+    shape = re.sub(r"\d", "#", value[:40])
+    shape = re.sub(r"[^\W\d_]", lambda m: "A" if m.group().isupper() else "a", shape)
+    return f"date not understood: '{shape}' (see the row in the export)"
+
+
 def _reject_duplicates(note_id: pd.Series, text: pd.Series, alive: pd.Series, reject) -> None:
     """Among rows still kept, the first of each note_id wins; a later one is a ``duplicate_row``
     (same text) or a ``duplicate_note_id`` (other text)."""
@@ -213,13 +227,24 @@ def _redacted(kept_text: list[str], kept_rows: pd.DataFrame, name_columns: list[
     return _redactor(privacy, language).redact_texts(kept_text, names)
 
 
-def _to_number(values: pd.Series) -> pd.Series | None:
-    """Numbers written the Danish way (`12,5`, `1.234,5`) or the machine way; None if not numeric."""
+def _to_number(values: pd.Series, where: str = "") -> pd.Series | None:
+    """Numbers written the Danish way (`12,5`, `1.234,5`) or the machine way; None if not numeric.
+
+    One decimal mark per column: a column with decimal commas may have dots only between groups
+    of three digits (`1.234,5`). A `7.8` beside a `7,5` is an error naming both — read the
+    Danish way it would silently become 78 (a grade average of 78 in the adjusted odds ratios)."""
     filled = values[values != ""]
     if filled.empty or not filled.map(lambda v: bool(_NUMBER.match(v))).all():
         return None
-    danish = filled.str.contains(",").any()
-    cleaned = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False) if danish else values
+    comma = filled[filled.str.contains(",", regex=False)]
+    if comma.empty:
+        return pd.to_numeric(values.replace("", None), errors="coerce")
+    dotted = filled[filled.str.contains(".", regex=False) & ~filled.map(lambda v: bool(_THOUSANDS.match(v)))]
+    if len(dotted):
+        raise InputError(f"{where}column holds '{comma.iloc[0]}' (decimal comma) and '{dotted.iloc[0]}' "
+                         "(decimal point): write every number of a column the same way, or the ones with a "
+                         "point would be read as thousands.")
+    cleaned = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(cleaned.replace("", None), errors="coerce")
 
 
@@ -262,7 +287,7 @@ def read_indicators(path: str | Path, config: IngestConfig | None = None,
         if "date" in col.lower() or "dato" in col.lower():
             frame[col] = parse_dates(values)
             continue
-        number = _to_number(values)
+        number = _to_number(values, f"{path}: indicator '{col}': ")
         frame[col] = number if number is not None else values.replace("", None)
     if frame.empty:
         raise InputError(f"{path}: no usable rows in the indicators file (every row lacked a person id or repeated one).")
