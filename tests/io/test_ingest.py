@@ -73,6 +73,21 @@ def test_a_rejected_date_cell_is_described_not_quoted_and_punctuation_is_no_text
     assert result.corpus["note_id"].tolist() == ["N4"]
 
 
+def test_names_of_the_export_are_taken_out_of_unit_and_source_but_a_school_keeps_its_name(tmp_path):
+    """'Østerbyskolen, Mathias Yilmazs klasse' and 'Mentor Nikolaj Olsen' were published although
+    both names stood in the export's own name column (a new user's trial)."""
+    rows = [("N1", "E1", "Mathias Yilmaz", "Østerbyskolen, Mathias Yilmazs klasse", "Lærer", "Kom til tiden."),
+            ("N2", "E2", "Nikolaj Olsen", "H.C. Andersen Skolen", "Mentor", "Godt fremmøde."),
+            ("N3", "E3", "Sara Berg", "H.C. Andersen Skolen", "Mentor Nikolaj Olsen", "Mødte op.")]
+    path = write_csv(tmp_path / "n.csv", ["NotatID", "ElevID", "Navn", "Skole", "Faggruppe", "Tekst"], rows)
+    corpus = ingest_notes(path).corpus
+    published = " ".join(corpus["unit_id"].tolist() + corpus["source"].tolist())
+    assert "Yilmaz" not in published and "Olsen" not in published
+    assert corpus["unit_id"].tolist() == ["Østerbyskolen, [NAVN] klasse", "H.C. Andersen Skolen",
+                                          "H.C. Andersen Skolen"]
+    assert corpus["source"].tolist()[2] == "Mentor [NAVN]"
+
+
 def test_missing_text_column_suggests_closest(tmp_path):
     path = write_csv(tmp_path / "n.csv", ["ElevID", "Notatet"], [("E1", "hej")])
     with pytest.raises(InputError, match="Closest header: 'Notatet'") as info:

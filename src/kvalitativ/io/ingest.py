@@ -72,13 +72,51 @@ def published_note_ids(values: pd.Series, privacy: PrivacyConfig | None = None) 
                             key_file=(privacy or PrivacyConfig()).key_file)
 
 
-def _published_label(values: pd.Series) -> pd.Series:
+def _published_label(values: pd.Series, export_names: frozenset[str] = frozenset()) -> pd.Series:
     """A text column that reaches dashboard tables (unit, source, category) with its CPR numbers,
-    phones and e-mails replaced (the same value always gets the same replacement); names stay.
-    Always on: the writer's last guard would refuse such a value anyway."""
+    phones and e-mails replaced (the same value always gets the same replacement). Names stay —
+    schools are named after people — except the full names of the export's own name column
+    (``export_names``: "Østerbyskolen, Mathias Yilmazs klasse", "Mentor Nikolaj Olsen").
+    Always on: the writer's last guard would refuse a pattern identifier anyway."""
     from kvalitativ.privacy.guard import redact_labels
 
-    return redact_labels(values)[0]
+    labels = redact_labels(values)[0]
+    if not export_names:
+        return labels
+    distinct = {v: _without_names(v, export_names) for v in pd.unique(labels.dropna()) if isinstance(v, str)}
+    changed = {v: r for v, r in distinct.items() if r != v}
+    return labels.map(lambda v: changed.get(v, v)) if changed else labels
+
+
+def _without_names(label: str, names: frozenset[str]) -> str:
+    """``label`` with every run of two to four words that is one of ``names`` (lower case; the
+    last word may carry a genitive s) replaced by [NAVN]."""
+    words = label.split(" ")
+    out, i = [], 0
+    while i < len(words):
+        for size in (4, 3, 2):
+            run = [w.strip(",.;:()") for w in words[i:i + size]]
+            if len(run) == size and (" ".join(run).lower() in names
+                                     or (run[-1][-1:] in "sS" and " ".join([*run[:-1], run[-1][:-1]]).lower() in names)):
+                tail = words[i + size - 1][len(words[i + size - 1].rstrip(",.;:()")):]
+                out.append("[NAVN]" + tail)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+def _export_names(frame: pd.DataFrame, name_columns: list[str]) -> frozenset[str]:
+    """The full names (two words or more, lower case) in the export's name columns."""
+    names = set()
+    for col in name_columns:
+        for value in pd.unique(frame[col].dropna().astype(str)):
+            value = " ".join(value.split())
+            if " " in value:
+                names.add(value.lower())
+    return frozenset(names)
 
 
 def _redactor(privacy: PrivacyConfig | None = None, language: str = "auto"):
@@ -146,7 +184,8 @@ def ingest_notes(
     rejects = _rejects_table(raw, path, rows, keep, reason, detail)
     kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy, config.language)
 
-    labels = {name: _published_label(col(name)[keep].replace("", None))
+    export_names = _export_names(frame, name_columns) if privacy.redact else frozenset()
+    labels = {name: _published_label(col(name)[keep].replace("", None), export_names)
               for name in ("unit_id", "source", "category")}
     corpus = pd.DataFrame(
         {

@@ -45,6 +45,9 @@ CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
 #: Nine digits: a CPR number of someone born on day 1–9 once a spreadsheet made the column a
 #: number and dropped the leading zero (Excel does, for about 30 % of all CPR numbers).
 _NINE_DIGITS = re.compile(r"^\d{9}$")
+#: Two to four words of letters only ("Mette Hansen", "Ahmed Al-Sayed"): an export whose id
+#: column holds the pupil's name. No internal id looks like that; a name published as an id would.
+_NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[-'.][^\W\d_]+)*\.?(?: [^\W\d_]+(?:[-'.][^\W\d_]+)*\.?){1,3}$")
 _KEY_BYTES = 32  # 256 bits (the issue asks for at least 128)
 _MIN_KEY_BYTES = 16
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -152,16 +155,18 @@ def cpr_column(values: pd.Series) -> bool:
 
 
 def _auto(value: str) -> bool:
-    """Whether ``auto`` pseudonymises this id: CPR-shaped, or holding an identifier pattern."""
+    """Whether ``auto`` pseudonymises this id: CPR-shaped, shaped like a person's name, or
+    holding an identifier pattern."""
     from kvalitativ.privacy.guard import holds_identifier
 
-    return bool(CPR_LIKE.match(value)) or holds_identifier(value)
+    return bool(CPR_LIKE.match(value) or _NAME_SHAPED.match(value)) or holds_identifier(value)
 
 
 def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "auto", *, prefix: str = "P",
                      domain: str = "person_id", key_file: str | Path | None = None) -> pd.Series:
     """Replace the ids of one column by keyed pseudonyms: ``always``, ``never``, or (``auto``)
-    only those shaped like CPR numbers or holding an identifier pattern (a CPR number, phone or
+    only those shaped like CPR numbers or a person's name (two to four words of letters), or
+    holding an identifier pattern (a CPR number, phone or
     e-mail inside a case-file number such as ``J-1503871235-7``, see
     :func:`kvalitativ.privacy.guard.holds_identifier`) — and every id of a column of CPR numbers
     some of which lost their leading zero (:func:`cpr_column`). Empty values stay empty.
