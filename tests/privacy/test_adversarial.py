@@ -36,6 +36,20 @@ SPELLINGS = [
     ("Skriv til mette @ gmail.com i dag.", "mette @ gmail.com", "EMAIL"),
     ("Skriv til mette at gmail dot com i dag.", "mette at gmail dot com", "EMAIL"),
     ("Skriv til mette@gmail i dag.", "mette@gmail", "EMAIL"),
+    # a new user's trial: natural spellings that reached quotes and the report
+    ("Oplyst af mor på 2 0 3 0 4 0 5 1 i går.", "2 0 3 0 4 0 5 1", "TELEFON"),
+    ("Ring 20 3 0 4 0 5 0 i dag.", "20 3 0 4 0 5 0", "TELEFON"),
+    ("Mors cpr 1 5 0 3 8 7 1 2 3 5 står i sagen.", "1 5 0 3 8 7 1 2 3 5", "CPR"),
+    ("Noteret tlf: 2O3O4O5O i dag.", "2O3O4O5O", "TELEFON"),
+    ("Noteret CPR: l503871235 i dag.", "l503871235", "CPR"),
+    ("Skrev far fra jens.olsen at hotmail.com i går.", "jens.olsen at hotmail.com", "EMAIL"),
+    ("Skriv til mette @ gmail . com i dag.", "mette @ gmail . com", "EMAIL"),
+    ("Mors mail: m e t t e @ g m a i l . c o m i dag.", "m e t t e @ g m a i l . c o m", "EMAIL"),
+    ("Skriv til mette@\ngmail.com i dag.", "mette@\ngmail.com", "EMAIL"),
+    ("Skriv til mette@gmail.\ncom i dag.", "mette@gmail.\ncom", "EMAIL"),
+    ("Skriv til mette(a)gmail.com i dag.", "mette(a)gmail.com", "EMAIL"),
+    ("Skriv til mette snabel-a gmail.com i dag.", "mette snabel-a gmail.com", "EMAIL"),
+    ("Mail sendt til x@y.dk. Familien er orienteret.", "x@y.dk", "EMAIL"),  # a sentence's end stays
     ("Familien bor nu Ved Stranden 14.", "Ved Stranden 14", "ADRESSE"),
     ("mikkel jensen har haft fravær.", "mikkel jensen", "NAVN"),
     ("fatima kom for sent.", "fatima", "NAVN"),
@@ -46,6 +60,7 @@ SPELLINGS = [
 ]
 
 LOOK_ALIKES = [
+    "Hun skrev at aula.dk var nede hele dagen.",  # "at" before a domain that is no mail provider
     "I august var der ferie, og per uge er der tre timer med sol.",
     "August gik bedre end forventet.",
     "Solen skinner, og der var sol og vind hele ugen.",

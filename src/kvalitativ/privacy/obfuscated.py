@@ -78,7 +78,11 @@ def _is_cpr(text: str, digits: str, sizes: list[int], kinds: list[str], start: i
 
 
 def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start: int, end: int) -> bool:
-    if not (sizes == [8] or (2 <= len(sizes) <= 4 and all(2 <= s <= 4 for s in sizes))):
+    # one digit at a time (2 0 3 0 4 0 5 1); ones and pairs mixed (20 3 0 4 0 5 0) only after a cue,
+    # as a list of grades looks the same (7 10 12 4 02)
+    cue = _PHONE_CUE.search(text, max(0, start - 30), start) or _GLUED_CUE_RE.search(text, max(0, start - 30), start)
+    spaced = sizes == [1] * 8 or (len(sizes) >= 5 and all(1 <= s <= 2 for s in sizes) and cue)
+    if not (sizes == [8] or spaced or (2 <= len(sizes) <= 4 and all(2 <= s <= 4 for s in sizes))):
         return False
     if len(set(kinds)) > 1:
         return False
@@ -94,6 +98,13 @@ def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start:
     return sizes == [2, 2, 2, 2] or digits[0] not in "01"
 
 
+def _spaced_cpr(sizes: list[int], digits: str) -> bool:
+    """Ten digits written one (or two) at a time, ``1 5 0 3 8 7 1 2 3 5``: a CPR number when the
+    first six are a real date (no grouping to check, so the date decides)."""
+    return len(sizes) >= 6 and all(1 <= s <= 2 for s in sizes) and \
+        cpr_date_ok(int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6]))
+
+
 def find_digit_chains(text: str) -> list[Find]:
     """CPR numbers and phone numbers written as chains of digit groups (see the module docstring)."""
     out: list[Find] = []
@@ -107,10 +118,27 @@ def find_digit_chains(text: str) -> list[Find]:
         digits = "".join(text[s:e] for s, e in groups)
         sizes = [e - s for s, e in groups]
         kinds = [_kind(s) for s in seps]
-        if len(digits) == 10 and _is_cpr(text, digits, sizes, kinds, start):
+        if len(digits) == 10 and (_is_cpr(text, digits, sizes, kinds, start)
+                                  or (len(set(kinds)) == 1 and _spaced_cpr(sizes, digits))):
             out.append(Find("CPR", start, end, "high"))
         elif len(digits) == 8 and text[start] != "+" and _is_phone(text, digits, sizes, kinds, start, end):
             out.append(Find("TELEFON", start, end, "high"))
+    return out
+
+
+#: A run of digits with the letters that stand in for them (O/o for 0, l/I for 1): ``2O3O4O5O``.
+_LOOKALIKE_RE = re.compile(r"(?<![\w])(?=[\dOolI]*[OolI])(?=(?:[OolI]*\d){4})[\dOolI]{8,10}(?![\w])")
+_AS_DIGIT = str.maketrans("OolI", "0011")
+
+
+def find_lookalike_digits(text: str) -> list[Find]:
+    """Phone and CPR numbers with letters for some digits (``tlf: 2O3O4O5O``, ``CPR: l503871235``):
+    read as digits, they must pass the same tests as the digit chains."""
+    out: list[Find] = []
+    for m in _LOOKALIKE_RE.finditer(text):
+        digits = m.group().translate(_AS_DIGIT)
+        out += [Find(f.type, m.start(), m.end(), f.confidence)
+                for f in find_digit_chains(text[:m.start()] + digits + text[m.end():]) if f.start == m.start()]
     return out
 
 
@@ -125,17 +153,30 @@ def _bracketed(word: str) -> str:
     return r"[ \t]*[\[({<][ \t]*" + word + r"[ \t]*[\])}>][ \t]*"
 
 
-_AT = rf"(?:[ \t]*@[ \t]*|{_bracketed(_AT_WORD)})"
-_DOT = rf"(?:\.|{_bracketed(_DOT_WORD)}|[ \t]+{_DOT_WORD}[ \t]+)"
+#: @ with spaces or one line break around it, or a bracketed at / a / snabel-a: ``mette(a)gmail.com``
+_AT = rf"(?:[ \t]*\r?\n?[ \t]*@[ \t]*\r?\n?[ \t]*|{_bracketed('(?:at|a|snabel-?a)')})"
+#: a dot, a dot with spaces on both sides (``gmail . com``; one side only is a sentence's end), a
+#: dot before a line break and a short lower-case ending (``gmail.\ncom``), or a spelled-out dot
+_DOT = (rf"(?:\.(?:\r?\n[ \t]*(?=[a-z]{{2,4}}\b))?|[ \t]+\.[ \t]+|{_bracketed(_DOT_WORD)}"
+        rf"|[ \t]+{_DOT_WORD}[ \t]+)")
 _TLD = r"[A-Za-z]{2,24}"
+#: Mail providers for the bare word forms (``mette at hotmail.com``): "at" is a common Danish word
+#: ("skrev at aula.dk var nede"), so only a private mail provider's domain after it counts.
+_MAIL_PROVIDER = (r"(?:hotmail|gmail|googlemail|yahoo|live|outlook|icloud|msn|jubii|ofir|mail|protonmail|proton|"
+                  r"gmx|aol|me|youmail|webspeed)\.[A-Za-z]{2,6}")
 OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<![\w.+\-])(?:{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}"
     # the word "at" (common in Danish) only with a spelled-out dot after the domain
     rf"|{_LOCAL}[ \t]+{_AT_WORD}[ \t]+{_LABEL}(?:{_DOT}{_LABEL})*(?:{_bracketed(_DOT_WORD)}|[ \t]+{_DOT_WORD}[ \t]+){_TLD}"
+    # the word "at" or "snabel-a" before a domain with a common top-level domain: mette at hotmail.com
+    rf"|{_LOCAL}[ \t]+{_AT_WORD}[ \t]+{_MAIL_PROVIDER}(?![\w\-])"
     # name@domain without a top-level domain
     rf"|{_LOCAL}@[^\W\d_][\w\-]*)(?![\w\-@])"
 )
-_HINT_RE = re.compile(r"(?i)@|\bat\b|snabel")
+#: An address spelled out a letter at a time, ``m e t t e @ g m a i l . c o m``.
+_SPACED_EMAIL_RE = re.compile(r"(?<!\w)(?:[\w.\-][ \t]){1,63}[\w.\-][ \t]*@[ \t]*(?:[\w\-][ \t]?){1,63}"
+                              r"(?:\.[ \t]?(?:[\w\-][ \t]?){1,63})*\.[ \t]?(?:[A-Za-z][ \t]?){1,23}[A-Za-z](?!\w)")
+_HINT_RE = re.compile(r"(?i)@|\bat\b|snabel|[\[({<] *a *[\])}>]")
 
 
 def find_obfuscated_emails(text: str) -> list[Find]:
@@ -143,4 +184,7 @@ def find_obfuscated_emails(text: str) -> list[Find]:
     ``mette at gmail dot com``, ``mette@gmail``."""
     if not _HINT_RE.search(text):
         return []
-    return [Find("EMAIL", m.start(), m.end()) for m in OBFUSCATED_EMAIL_RE.finditer(text)]
+    finds = [Find("EMAIL", m.start(), m.end()) for m in OBFUSCATED_EMAIL_RE.finditer(text)]
+    if "@" in text:
+        finds += [Find("EMAIL", m.start(), m.end()) for m in _SPACED_EMAIL_RE.finditer(text)]
+    return finds

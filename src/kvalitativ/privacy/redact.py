@@ -32,7 +32,7 @@ from kvalitativ.privacy.gazetteer import load_gazetteer
 from kvalitativ.privacy.kinds import TYPES, redact_types
 from kvalitativ.privacy.names import NameFinder
 from kvalitativ.privacy.normalise import normalise, to_original
-from kvalitativ.privacy.obfuscated import find_digit_chains, find_obfuscated_emails
+from kvalitativ.privacy.obfuscated import find_digit_chains, find_lookalike_digits, find_obfuscated_emails
 from kvalitativ.privacy.patterns import (
     PLACEHOLDERS,
     PRIORITY,
@@ -119,7 +119,7 @@ class Redactor:
         and the redaction of id and unit columns use it too."""
         finds = find_emails(text) + find_cpr(text) + find_phones(text) + find_addresses(text, self._keep)
         if self._strict:
-            finds += find_obfuscated_emails(text) + find_digit_chains(text)
+            finds += find_obfuscated_emails(text) + find_digit_chains(text) + find_lookalike_digits(text)
         return _resolve(finds)
 
     def redact(self, text: str, names: Iterable[str] = ()) -> tuple[str, Counter]:
