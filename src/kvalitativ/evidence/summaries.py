@@ -18,7 +18,7 @@ import pandas as pd
 
 from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme_counts, themed
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
-from kvalitativ.evidence.trend import cochran_armitage
+from kvalitativ.evidence.trend import cochran_armitage, trend_words_by_q
 from kvalitativ.evidence.outcome_rates import rate_clause, rate_population, shown_unit_rates, unit_outcome_counts
 from kvalitativ.link.persons import ANY as ANY_VALENCE
 from kvalitativ.link.wording import corrected_phrase, direction_phrase, leading_estimate, ratio_direction
@@ -33,7 +33,7 @@ CORRECTED = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "
 EVIDENCE_COLUMNS = [
     "theme_id", "theme_label", "valence", "unit_id",
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality",
-    "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
+    "trend", "trend_slope", "trend_p_value", "trend_q_value", "trend_periods", "trend_n_periods",
     "outcome", "population_label", "outcome_label", "dropout_window_months", "outcome_rate", "outcome_rate_without",
     "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
     "q_value", "adjusted_q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
@@ -41,7 +41,7 @@ EVIDENCE_COLUMNS = [
 
 _NUMERIC_HIDDEN = [
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality", "trend_slope",
-    "trend_p_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
+    "trend_p_value", "trend_q_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
     "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value", *CORRECTED,
 ]
 
@@ -171,11 +171,12 @@ def _outcome_lookup(associations: pd.DataFrame | None, outcome: str | None) -> d
 
 
 def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) -> pd.DataFrame:
-    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes."""
+    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes, worded
+    from Benjamini–Hochberg q-values over the tests of this level."""
     cols = ["theme_id", "valence", "unit_id", "trend", "trend_slope", "trend_p_value",
             "trend_periods", "trend_n_periods"]
     if "period" not in corpus.columns:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=[*cols, "trend_q_value"])
     keys = ["unit_id", "period"] if by_unit else ["period"]
     counts = theme_counts(codings, corpus, keys)
     base = corpus[keys].copy()
@@ -199,7 +200,11 @@ def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) ->
         rows.append({"theme_id": theme, "valence": valence, "unit_id": unit,
                      "trend": t.direction, "trend_slope": t.slope, "trend_p_value": t.p_value,
                      "trend_periods": t.periods, "trend_n_periods": t.n_periods})
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    # one family per level (the municipality's tests, or every unit's): the words follow the q-value
+    out["trend_q_value"], out["trend"] = trend_words_by_q(out["trend"], out["trend_slope"], out["trend_p_value"],
+                                                          alpha)
+    return out
 
 
 def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
@@ -350,7 +355,7 @@ def _with_trends(ev: pd.DataFrame, codings: pd.DataFrame, corpus: pd.DataFrame, 
         for c in ("theme_id", "valence", "unit_id"):
             trend[c] = trend[c].astype("string")
         return ev.merge(trend, on=["theme_id", "valence", "unit_id"], how="left")
-    for c in ("trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods"):
+    for c in ("trend", "trend_slope", "trend_p_value", "trend_q_value", "trend_periods", "trend_n_periods"):
         ev[c] = np.nan
     return ev
 
