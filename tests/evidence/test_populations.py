@@ -59,3 +59,23 @@ def test_joint_display_municipality_is_the_units_persons(exit_notes):
     # 25 %, not the 14 % of an export that adds 800 persons nobody wrote about
     assert row["value_municipality"] == pytest.approx(150 / 600)
     assert row["note"] == MUNICIPALITY_NOTE
+
+
+def test_every_rate_clause_names_the_link_persons():
+    from kvalitativ.evidence.outcome_rates import rate_clause, rate_population
+
+    dated = rate_population("notes dated strictly before outcome_date; undated notes excluded")
+    assert dated == rate_population(None) == "hvor det blev noteret før udfaldet"
+    assert rate_population("notes dated strictly before outcome_date and before cutoff 2024-08-01; undated "
+                           "notes excluded", "2024-08-01") == "hvor det blev noteret før udfaldet og skæringsdatoen"
+    cross = rate_population("every note counts, dates not used (cross-sectional: a theme may have been written "
+                            "after the outcome)")
+    assert cross == "med kendt udfald"
+    words = {"outcome": "dropout", "population_label": None, "outcome_label": None}
+    assert rate_clause(words, "40 %", None, cross) == "; blandt dem med kendt udfald faldt 40 % fra"
+    petition = dict(words, outcome="maal", outcome_label="nåede målet")
+    assert rate_clause(petition, "40 %", "9 %", dated) == \
+        "; 40 % af dem, hvor det blev noteret før udfaldet, nåede målet mod 9 % blandt de øvrige"
+    other = dict(words, outcome="bestod")
+    assert rate_clause(other, "40 %", None, dated) == \
+        "; blandt dem, hvor det blev noteret før udfaldet, har 40 % udfaldet 'bestod'"

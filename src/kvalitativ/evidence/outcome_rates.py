@@ -81,4 +81,5 @@ def rate_clause(words: dict, rate: str, rate_without: str | None, population: st
     noteret før udfaldet, faldt 40 % fra mod 22 % blandt de øvrige' — not 'blandt dem', which
     would claim the rate for every person the share counts."""
     clause = link_rate_clause(words, rate, rate_without)
-    return clause.replace(" dem ", f" dem, {population}, ", 1)
+    named = f", {population}," if population.startswith("hvor ") else f" {population}"  # commas for a relative clause
+    return clause.replace(" dem ", f" dem{named} ", 1)
