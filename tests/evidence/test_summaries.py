@@ -48,7 +48,8 @@ def test_headline_reads_like_the_brief(summarized):
     row = ev[(ev["unit_id"] == "Nordskolen") & (ev["theme_id"] == "moedestabilitet") & (ev["valence"] == "concern")].iloc[0]
     assert row["headline"].startswith(f"Bekymring om mødestabilitet er noteret for {fmt_pct(row['share'])} af de unge på Nordskolen "
                                       f"({fmt_pct(row['share_municipality'])} i kommunen)")
-    assert "blandt dem faldt" in row["headline"] and row["headline"].endswith(" fra.")
+    assert "; blandt dem, hvor det blev noteret før udfaldet, faldt" in row["headline"]
+    assert row["headline"].endswith(" fra.")
     strength = ev[(ev["unit_id"] == ALL) & (ev["valence"] == "strength")].iloc[0]
     assert strength["headline"].startswith("Noget positivt om ")
 

@@ -91,3 +91,8 @@ def test_upv_caveat_only_with_former_upv_themes(report_tables, meta, tmp_path):
     path = render_report({**report_tables, "themes": themes}, tmp_path / "r.html", meta=meta)
     html = path.read_text(encoding="utf-8")
     assert "2024/25" in html and "UPV" in html
+
+
+def test_method_says_trend_words_need_the_adjusted_q(html):
+    # the evidence words a trend from its Benjamini–Hochberg q-value, and the method must say so
+    assert "kræver q &lt; 0,05" in html and "kræver p &lt; 0,05" not in html

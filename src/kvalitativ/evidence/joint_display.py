@@ -17,9 +17,11 @@ import pandas as pd
 
 from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, is_small
+from kvalitativ.evidence.disclosure import hide_partners
 from kvalitativ.link.persons import as_binary
 
-__all__ = ["joint_display", "person_units", "read_unit_figures", "INDICATOR_LABELS", "JOINT_COLUMNS"]
+__all__ = ["joint_display", "person_units", "read_unit_figures", "INDICATOR_LABELS", "JOINT_COLUMNS",
+           "MUNICIPALITY_NOTE"]
 
 JOINT_COLUMNS = [
     "unit_id", "kind", "rank", "key", "label", "valence", "value", "value_municipality", "value_format",
@@ -33,6 +35,9 @@ INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "grade_avg": ("Karaktergennemsnit", "num"),
     "national_test_5th": ("Nationale test, 5. klasse", "num"),
 }
+#: What an indicator's ``value_municipality`` is over (its ``note``): the units' persons together,
+#: not everyone in the indicator export.
+MUNICIPALITY_NOTE = "kommunen: enhedernes personer tilsammen"
 _MUNICIPALITY_ROWS = {"_all", "kommune", "kommunen", "i alt", "total", "alle"}
 
 
@@ -115,6 +120,9 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
     ind["person_id"] = ind["person_id"].astype("string")
     pairs = person_units(indicators, corpus, unit_col)
     members = {u: set(g["person_id"]) for u, g in pairs.groupby("unit_id", observed=True)}
+    # the municipality is the persons the units are about (a person with a note from a unit), so a
+    # typical unit sits beside the municipality, not beside everyone in the indicator export
+    in_units = ind["person_id"].isin(set(pairs["person_id"]))
     specs = []
     if outcome and outcome in ind.columns:
         ind["_outcome"] = as_binary(ind[outcome], f"indicators column '{outcome}'").astype("float64")
@@ -123,14 +131,26 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
     rows = []
     for rank, (key, col, fn) in enumerate(specs, start=1):
         label, fmt = INDICATOR_LABELS.get(key, (key.replace("_", " ").capitalize(), "num"))
-        muni, _, muni_hidden = fn(ind[col], min_cell)
+        muni, _, _ = fn(ind.loc[in_units, col], min_cell)
         for unit in units:
             value, n, hidden = fn(ind.loc[ind["person_id"].isin(members.get(unit, set())), col], min_cell)
             rows.append({
                 "unit_id": unit, "kind": "indicator", "rank": rank, "key": key, "label": label,
                 "valence": None, "value": value, "value_municipality": muni, "value_format": fmt,
-                "n_persons": pd.NA if hidden else n, "note": None, "suppressed": hidden,
+                "n_persons": n, "note": MUNICIPALITY_NOTE, "suppressed": hidden,
             })
+    return _hide_by_difference(rows, min_cell)
+
+
+def _hide_by_difference(rows: list[dict], min_cell: int) -> list[dict]:
+    """Secondary suppression across the units of each indicator (:mod:`kvalitativ.evidence.disclosure`):
+    a unit hidden alone is hidden with the unit with the next-smallest number of persons."""
+    if not rows:
+        return rows
+    hidden = hide_partners(pd.DataFrame(rows), ["key"], "n_persons", "suppressed", min_cell)
+    for row, hide in zip(rows, hidden):
+        if hide:
+            row.update(value=np.nan, n_persons=pd.NA, suppressed=True)
     return rows
 
 
@@ -218,7 +238,11 @@ def joint_display(
     unit_figures : unit_id + numeric columns the user supplies (e.g. udgift_pr_elev); a row
         named '_all'/'kommune' gives the municipality's figure, else the mean of the units.
     min_cell : an indicator for fewer persons, or a rate whose count (or complement) is below
-        it, is suppressed; theme rows come only from unsuppressed evidence.
+        it, is suppressed — with the unit with the next-smallest number of persons where it would
+        be the only hidden unit of the indicator; theme rows come only from unsuppressed evidence.
+
+    An indicator's ``value_municipality`` is over the units' persons together (``note`` says so),
+    so a typical unit sits beside it.
 
     Returns one row per unit × fact with :data:`JOINT_COLUMNS` (kind: indicator, figure, theme).
 

@@ -18,10 +18,10 @@ import pandas as pd
 
 from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme_counts, themed
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
-from kvalitativ.evidence.trend import cochran_armitage
+from kvalitativ.evidence.trend import cochran_armitage, trend_words_by_q
+from kvalitativ.evidence.outcome_rates import rate_clause, rate_population, shown_unit_rates, unit_outcome_counts
 from kvalitativ.link.persons import ANY as ANY_VALENCE
-from kvalitativ.link.wording import (corrected_phrase, direction_phrase, leading_estimate, rate_clause,
-                                     ratio_direction)
+from kvalitativ.link.wording import corrected_phrase, direction_phrase, leading_estimate, ratio_direction
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
 __all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
@@ -33,7 +33,7 @@ CORRECTED = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "
 EVIDENCE_COLUMNS = [
     "theme_id", "theme_label", "valence", "unit_id",
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality",
-    "trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods",
+    "trend", "trend_slope", "trend_p_value", "trend_q_value", "trend_periods", "trend_n_periods",
     "outcome", "population_label", "outcome_label", "dropout_window_months", "outcome_rate", "outcome_rate_without",
     "odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high",
     "q_value", "adjusted_q_value", *CORRECTED, "association", "keywords", "suppressed", "headline",
@@ -41,7 +41,7 @@ EVIDENCE_COLUMNS = [
 
 _NUMERIC_HIDDEN = [
     "n_persons", "persons_total", "share", "ci_low", "ci_high", "share_municipality", "trend_slope",
-    "trend_p_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
+    "trend_p_value", "trend_q_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
     "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value", *CORRECTED,
 ]
 
@@ -82,7 +82,8 @@ def theme_phrase(label: str, valence: str) -> str:
 def _outcome_clause(row: dict, rate, rate_without) -> str:
     if is_missing(rate):
         return ""
-    return rate_clause(_words(row, None), fmt_pct(rate), None if is_missing(rate_without) else fmt_pct(rate_without))
+    return rate_clause(_words(row, None), fmt_pct(rate), None if is_missing(rate_without) else fmt_pct(rate_without),
+                       row.get("_rate_population") or rate_population(None))
 
 
 def _noun(row: dict, wording: Wording) -> str:
@@ -169,42 +170,13 @@ def _outcome_lookup(associations: pd.DataFrame | None, outcome: str | None) -> d
     return {(str(r["theme_id"]), str(r["valence"])): r for r in a.to_dict("records")}
 
 
-def _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) -> dict:
-    """Outcome rate among persons with the theme in each unit, counting only eligible notes.
-
-    A person counts for (theme, valence, unit) when a note of theirs in the unit carries the
-    theme *and* the link found the theme in their eligible (pre-outcome) notes.
-    """
-    if person_themes is None or person_themes.empty or outcome not in person_themes.columns:
-        return {}
-    pt = person_themes[person_themes["present"] == 1][["person_id", "theme_id", "valence", outcome]].copy()
-    for c in ("person_id", "theme_id", "valence"):
-        pt[c] = pt[c].astype("string")
-    c = codings[["note_id", "theme_id", "valence"]].copy()
-    c["note_id"] = c["note_id"].astype("string")
-    notes = corpus[["note_id", "person_id", "unit_id"]].copy()
-    notes["note_id"] = notes["note_id"].astype("string")
-    m = c.merge(notes, on="note_id").drop(columns="note_id").drop_duplicates()
-    for col in ("person_id", "theme_id", "valence", "unit_id"):
-        m[col] = m[col].astype("string")
-    m = m.merge(pt, on=["person_id", "theme_id", "valence"], how="inner")
-    m = m[m[outcome].notna()]
-    out = {}
-    for (theme, valence, unit), g in m.groupby(["theme_id", "valence", "unit_id"], observed=True):
-        n = int(g["person_id"].nunique())
-        events = int(g.drop_duplicates("person_id")[outcome].sum())
-        if n < min_cell or is_small(events, min_cell) or is_small(n - events, min_cell):
-            continue  # a rate that would reveal a small count is not shown
-        out[(str(theme), str(valence), str(unit))] = events / n
-    return out
-
-
 def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) -> pd.DataFrame:
-    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes."""
+    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes, worded
+    from Benjamini–Hochberg q-values over the tests of this level."""
     cols = ["theme_id", "valence", "unit_id", "trend", "trend_slope", "trend_p_value",
             "trend_periods", "trend_n_periods"]
     if "period" not in corpus.columns:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=[*cols, "trend_q_value"])
     keys = ["unit_id", "period"] if by_unit else ["period"]
     counts = theme_counts(codings, corpus, keys)
     base = corpus[keys].copy()
@@ -228,7 +200,11 @@ def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) ->
         rows.append({"theme_id": theme, "valence": valence, "unit_id": unit,
                      "trend": t.direction, "trend_slope": t.slope, "trend_p_value": t.p_value,
                      "trend_periods": t.periods, "trend_n_periods": t.n_periods})
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    # one family per level (the municipality's tests, or every unit's): the words follow the q-value
+    out["trend_q_value"], out["trend"] = trend_words_by_q(out["trend"], out["trend_slope"], out["trend_p_value"],
+                                                          alpha)
+    return out
 
 
 def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
@@ -268,7 +244,8 @@ def build_evidence(
     associations : the link's associations; the row for ``outcome`` gives the municipality's
         outcome rates and odds ratios. None (citizen input): no outcome columns.
     person_themes : the link's internal person-level table, for the outcome rate among the
-        persons with a theme in each unit.
+        persons with a theme in each unit (shown only where no unit's hidden count could be
+        worked out from the municipality's, :mod:`kvalitativ.evidence.outcome_rates`).
     keywords : from :func:`kvalitativ.evidence.keywords.theme_keywords` (joined with ", ").
     min_cell : rows for fewer persons are suppressed (numbers emptied, headline without numbers).
 
@@ -290,9 +267,11 @@ def build_evidence(
     if window_months is None and associations is not None and "dropout_window_months" in associations.columns:
         w = pd.to_numeric(associations["dropout_window_months"], errors="coerce").dropna()
         window_months = int(w.iloc[0]) if len(w) else None
-    unit_rates = _unit_outcome_rates(codings, corpus, person_themes, outcome, min_cell) if outcome else {}
-    has_outcome = bool(assoc) or bool(unit_rates)
-    words = _words(_first_row(associations), outcome)  # the user's labels, carried by the link's tables
+    rate_counts = unit_outcome_counts(codings, corpus, person_themes, outcome) if outcome else pd.DataFrame()
+    has_outcome = bool(assoc) or not rate_counts.empty
+    first = _first_row(associations)
+    who = rate_population(first.get("note_rule"), first.get("cutoff"))  # whom the outcome rates are over
+    words = _words(first, outcome)  # the user's labels, carried by the link's tables
     words = {k: words.get(k) or labels_given.get(k) for k in ("outcome", "population_label", "outcome_label")}
     kw = {}
     if keywords is not None and not keywords.empty:
@@ -315,11 +294,11 @@ def build_evidence(
                   "adjusted_q_value", *CORRECTED):
             rec[c] = a.get(c, np.nan) if a_ok else np.nan
         rec["association"] = _association_words(a, outcome, alpha) if a else None
-        if rec["unit_id"] != ALL:
-            rec["outcome_rate"] = unit_rates.get((*key, rec["unit_id"]), np.nan)
+        rec["_rate_population"] = who
         rec["keywords"] = kw.get(key) if rec["unit_id"] == ALL else None
         rec["suppressed"] = bool(rec.pop("_link_suppressed", False)) or bool(is_small(rec["n_persons"], min_cell))
         rows.append(rec)
+    _with_unit_rates(rows, rate_counts, min_cell)
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
@@ -327,6 +306,15 @@ def build_evidence(
     if run_id is not None:
         out.insert(0, "run_id", run_id)
     return out
+
+
+def _with_unit_rates(rows: list[dict], rate_counts: pd.DataFrame, min_cell: int) -> None:
+    """Each unit row's outcome rate, where it may be published (given the rows' suppression)."""
+    hidden = {(r["theme_id"], r["valence"], r["unit_id"]) for r in rows if r["suppressed"]}
+    shown = shown_unit_rates(rate_counts, hidden, min_cell)
+    for rec in rows:
+        if rec["unit_id"] != ALL:
+            rec["outcome_rate"] = shown.get((rec["theme_id"], rec["valence"], rec["unit_id"]), np.nan)
 
 
 def _counts(codings: pd.DataFrame, corpus: pd.DataFrame, prevalence: pd.DataFrame | None, by_unit: bool,
@@ -367,7 +355,7 @@ def _with_trends(ev: pd.DataFrame, codings: pd.DataFrame, corpus: pd.DataFrame, 
         for c in ("theme_id", "valence", "unit_id"):
             trend[c] = trend[c].astype("string")
         return ev.merge(trend, on=["theme_id", "valence", "unit_id"], how="left")
-    for c in ("trend", "trend_slope", "trend_p_value", "trend_periods", "trend_n_periods"):
+    for c in ("trend", "trend_slope", "trend_p_value", "trend_q_value", "trend_periods", "trend_n_periods"):
         ev[c] = np.nan
     return ev
 

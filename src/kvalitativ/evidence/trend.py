@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["Trend", "cochran_armitage", "period_position", "TREND_WORDS"]
+from kvalitativ.link.stats import bh
+
+__all__ = ["Trend", "cochran_armitage", "period_position", "TREND_WORDS", "trend_words_by_q"]
 
 #: The words a trend is reported in (Danish), by direction.
 TREND_WORDS = {1: "stigende", -1: "faldende", 0: "stabil"}
@@ -100,3 +102,18 @@ def cochran_armitage(
         p_value = float(2 * stats.norm.sf(abs(z)))
     direction = TREND_WORDS[int(np.sign(slope))] if p_value < alpha else TREND_WORDS[0]
     return Trend(direction, float(slope), p_value, float(z), len(rows), rows[0][1], rows[-1][1])
+
+
+def trend_words_by_q(directions, slopes, p_values, alpha: float = 0.05) -> tuple[np.ndarray, list]:
+    """Benjamini–Hochberg q-values over one family of trend tests (e.g. every theme × valence × unit)
+    and the words from them: 'stigende'/'faldende' only where q < alpha.
+
+    Why: a report tests a trend per theme, valence and unit, so about one in twenty flat shares
+    passes p < 0.05 by chance; the association words already need q < 0.05, and so do these.
+    A test without a direction (too few periods) stays without one.
+    """
+    q = bh(np.asarray(p_values, dtype=float))
+    words = [None if not isinstance(d, str) else
+             TREND_WORDS[int(np.sign(s))] if qv < alpha else TREND_WORDS[0]
+             for d, s, qv in zip(directions, slopes, q)]
+    return q, words

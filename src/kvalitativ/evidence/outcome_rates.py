@@ -1,0 +1,85 @@
+"""The outcome rates in the evidence: which persons they are over, and which units may show one.
+
+Why its own module: an evidence row's share counts every note, but its outcome rate counts only
+the link's persons, whose theme stood in a note that counted (before the outcome, under the
+default rule). The headline must say so (:func:`rate_clause`), or "blandt dem" claims a rate for
+persons it was not computed over. And the units' rates, with their numbers of persons, add up
+to the municipality's ``associations.events_with``: which units show a rate is decided for all
+units of a theme × valence together (:mod:`kvalitativ.evidence.disclosure`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kvalitativ.evidence.counts import is_small
+from kvalitativ.evidence.disclosure import hide_partners
+from kvalitativ.link.wording import rate_clause as link_rate_clause
+
+__all__ = ["unit_outcome_counts", "shown_unit_rates", "rate_population", "rate_clause"]
+
+#: ``note_rule`` of a link that used every note (``link.timing: none``); see docs/schema.md.
+CROSS_SECTIONAL_RULE = "every note counts"
+
+_KEYS = ["theme_id", "valence", "unit_id"]
+
+
+def unit_outcome_counts(codings, corpus, person_themes, outcome) -> pd.DataFrame:
+    """Persons (``n``) and outcomes (``events``) per theme × valence × unit, among persons with the
+    theme in the unit and the theme in their eligible notes (the link's ``person_themes``).
+
+    A person counts for (theme, valence, unit) when a note of theirs in the unit carries the
+    theme *and* the link found the theme in their eligible (pre-outcome) notes.
+    """
+    if person_themes is None or person_themes.empty or outcome not in person_themes.columns:
+        return pd.DataFrame(columns=[*_KEYS, "n", "events"])
+    pt = person_themes[person_themes["present"] == 1][["person_id", "theme_id", "valence", outcome]].copy()
+    for c in ("person_id", "theme_id", "valence"):
+        pt[c] = pt[c].astype("string")
+    c = codings[["note_id", "theme_id", "valence"]].copy()
+    c["note_id"] = c["note_id"].astype("string")
+    notes = corpus[["note_id", "person_id", "unit_id"]].copy()
+    notes["note_id"] = notes["note_id"].astype("string")
+    m = c.merge(notes, on="note_id").drop(columns="note_id").drop_duplicates()
+    for col in ("person_id", "theme_id", "valence", "unit_id"):
+        m[col] = m[col].astype("string")
+    m = m.merge(pt, on=["person_id", "theme_id", "valence"], how="inner")
+    m = m[m[outcome].notna()].drop_duplicates([*_KEYS, "person_id"])
+    out = m.groupby(_KEYS, observed=True).agg(n=("person_id", "nunique"), events=(outcome, "sum")).reset_index()
+    return out.astype({"n": "int64", "events": "int64"})
+
+
+def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: int) -> dict[tuple, float]:
+    """(theme, valence, unit) → outcome rate, for the units whose rate may be published.
+
+    A rate is hidden when its count or complement is below ``min_cell``, or its evidence row is
+    suppressed (``hidden_rows``); where that leaves one unit of a theme × valence hidden, the
+    unit with the next-smallest number of persons is hidden too.
+    """
+    if counts.empty:
+        return {}
+    keys = list(zip(*(counts[c].astype(str) for c in _KEYS)))
+    primary = [n < min_cell or is_small(e, min_cell) or is_small(n - e, min_cell) or k in hidden_rows
+               for k, n, e in zip(keys, counts["n"], counts["events"])]
+    hidden = hide_partners(counts.assign(_hidden=primary), ["theme_id", "valence"], "n", "_hidden", min_cell)
+    return {k: e / n for k, n, e, h in zip(keys, counts["n"], counts["events"], hidden) if not h}
+
+
+def rate_population(note_rule, cutoff=None) -> str:
+    """Who an outcome rate is over, as a clause: 'hvor det blev noteret før udfaldet' (the link's
+    default rule, also when the rule is not known), '… før udfaldet og skæringsdatoen' (with a
+    cut-off; the date itself is in the report's method, not a number in a headline), 'med kendt
+    udfald' (every note counted)."""
+    if isinstance(note_rule, str) and note_rule.startswith(CROSS_SECTIONAL_RULE):
+        return "med kendt udfald"
+    has_cutoff = isinstance(cutoff, str) and bool(cutoff.strip())
+    return "hvor det blev noteret før udfaldet" + (" og skæringsdatoen" if has_cutoff else "")
+
+
+def rate_clause(words: dict, rate: str, rate_without: str | None, population: str) -> str:
+    """The link's rate clause with the rate's population named: '; blandt dem, hvor det blev
+    noteret før udfaldet, faldt 40 % fra mod 22 % blandt de øvrige' — not 'blandt dem', which
+    would claim the rate for every person the share counts."""
+    clause = link_rate_clause(words, rate, rate_without)
+    named = f", {population}," if population.startswith("hvor ") else f" {population}"  # commas for a relative clause
+    return clause.replace(" dem ", f" dem{named} ", 1)

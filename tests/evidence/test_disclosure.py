@@ -1,0 +1,71 @@
+"""A unit's hidden outcome count cannot be recovered by subtracting the other units from the
+municipal total: neither from the joint display nor from the evidence's unit outcome rates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kvalitativ.evidence.joint_display import joint_display
+from kvalitativ.evidence.summaries import build_evidence
+from kvalitativ.io.store import prepare_table
+from kvalitativ.link.associations import associations
+from kvalitativ.link.persons import person_themes
+from kvalitativ.link.prevalence import prevalence
+
+#: unit → (persons, dropouts): Lindeskolen's 2 dropouts must stay hidden.
+UNITS = {"Askeskolen": (120, 30), "Bøgeskolen": (90, 20), "Egeskolen": (60, 15), "Lindeskolen": (40, 2)}
+
+
+def _municipality(with_theme=lambda i: i % 3 == 0, extra_without_theme: int = 0):
+    rng = np.random.default_rng(0)
+    persons, notes, cod = [], [], []
+    units = dict(UNITS, **({"Ulmeskolen": (extra_without_theme, 10)} if extra_without_theme else {}))
+    for u, (n, events) in units.items():
+        y = np.r_[np.ones(events, int), np.zeros(n - events, int)]
+        for i in range(n):
+            pid = f"{u[:3]}{i}"
+            persons.append({"person_id": pid, "dropout": int(y[i]), "absence_pct": float(rng.normal(8, 3)),
+                            "outcome_date": pd.Timestamp("2024-03-01")})
+            notes.append({"note_id": pid + "-1", "person_id": pid, "unit_id": u, "period": "2023/24",
+                          "date": pd.Timestamp("2023-10-01")})
+            if u in UNITS and with_theme(i):
+                cod.append({"note_id": pid + "-1", "theme_id": "motivation", "valence": "concern"})
+    return pd.DataFrame(persons), pd.DataFrame(notes), pd.DataFrame(cod)
+
+
+def test_joint_display_hidden_dropout_is_not_the_total_minus_the_other_units():
+    ind, corpus, codings = _municipality()
+    ev = build_evidence(codings, corpus, min_cell=5, outcome=None)
+    jd = joint_display(ev, None, ind, corpus, outcome="dropout", indicator_cols=("absence_pct",))
+    jd = prepare_table("joint_display", jd, "r0", 5)  # what the writer publishes
+    rows = jd[jd["kind"] == "indicator"]
+    drop = rows[rows["key"] == "dropout"].set_index("unit_id")
+    absence = rows[rows["key"] == "absence_pct"].set_index("unit_id")
+    hidden = sorted(drop.index[drop["suppressed"]])
+    assert "Lindeskolen" in hidden and len(hidden) >= 2  # never one hidden unit beside a published total
+    # the reviewer's subtraction now gives the hidden units' sum, not Lindeskolen's 2
+    shown = drop[~drop["suppressed"]]
+    recovered = drop["value_municipality"].iloc[0] * absence["n_persons"].sum() - (shown["value"] * shown["n_persons"]).sum()
+    assert recovered == pytest.approx(sum(UNITS[u][1] for u in hidden))
+    assert recovered != pytest.approx(UNITS["Lindeskolen"][1])
+    # the partner is the unit with the next-smallest number of persons
+    assert hidden == ["Egeskolen", "Lindeskolen"]
+
+
+def test_evidence_hidden_unit_outcome_rate_is_not_events_with_minus_the_other_units():
+    ind, corpus, codings = _municipality(with_theme=lambda i: True, extra_without_theme=100)
+    pt = person_themes(codings, corpus, ind)
+    assoc = associations(pt, ind)
+    prev = prevalence(codings, corpus, group_by=["overall", "unit_id"])
+    ev = build_evidence(codings, corpus, prevalence=prev, associations=assoc, person_themes=pt.table, min_cell=5)
+    ev = prepare_table("evidence", ev, "r0", 5)
+    units = ev[(ev["unit_id"] != "_all") & (ev["valence"] == "concern")].set_index("unit_id")
+    hidden = sorted(units.index[units["outcome_rate"].isna()])
+    assert "Lindeskolen" in hidden and len(hidden) >= 2
+    a = assoc[(assoc["valence"] == "concern")].iloc[0]
+    shown = units[units["outcome_rate"].notna()]
+    # every person's note counts here, so a unit's rate is over its published n_persons
+    recovered = a["events_with"] - (shown["outcome_rate"] * shown["n_persons"]).sum()
+    assert recovered == pytest.approx(sum(UNITS[u][1] for u in hidden))
+    assert recovered != pytest.approx(UNITS["Lindeskolen"][1])
+    assert (units.loc[~units.index.isin(hidden), "outcome_rate"] > 0).all()
