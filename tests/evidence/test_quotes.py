@@ -96,3 +96,14 @@ def test_discovered_topics_are_quoted_for_the_municipality_only():
     assert sensitive_themes(themes) == {"mental_sundhed", "topic_5"}
     assert sensitive_themes(themes.drop(columns="origin")) == {"mental_sundhed"}
     assert sensitive_themes(None) == frozenset()
+
+
+def test_a_sensitive_themes_quote_does_not_join_to_its_note(dataset, quotes):
+    """quotes.note_id joined a sensitive theme's municipality quote to the note's school and
+    person id in DuckDB (a new user's trial); other themes keep the key."""
+    theme = quotes["theme_id"].iloc[0]
+    marked = select_quotes(dataset.codings, dataset.corpus, per_theme=5, per_unit=2, min_persons=5,
+                           sensitive={theme})
+    mine = marked[marked["theme_id"] == theme]
+    assert len(mine) and mine["note_id"].isna().all() and set(mine["unit_id"]) == {ALL}
+    assert marked.loc[marked["theme_id"] != theme, "note_id"].notna().all()

@@ -243,7 +243,8 @@ def select_quotes(
         unit quotes) or "unit" (unit quotes like any theme).
 
     Returns theme_id, valence, unit_id, rank, note_id, quote, score (the coder's), similarity
-    (to the theme's centroid, char TF-IDF).
+    (to the theme's centroid, char TF-IDF). ``note_id`` is empty for sensitive themes: it would
+    join the quote to its note's school, date and person.
 
     Example
     -------
@@ -296,6 +297,9 @@ def select_quotes(
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out = out[QUOTE_COLUMNS].copy()
+    # a sensitive theme's quote must not join to the notes table: its note_id leads to the school,
+    # the date and the person id, which is what "never per unit" keeps from the reader
+    out.loc[out["theme_id"].isin(list(sensitive)), "note_id"] = None
     for c in ("theme_id", "valence", "unit_id", "note_id", "quote"):
         out[c] = out[c].astype("string")
     out["rank"] = out["rank"].astype("int64")
