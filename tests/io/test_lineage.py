@@ -125,6 +125,9 @@ def test_a_report_on_links_of_earlier_codings_stops_and_says_what_to_run(tmp_pat
         assert "Warning" not in said
     report = ["report", "--tables", str(out), "--out", str(tmp_path / "report.html")]
     assert _invoke(report, capsys)[0] == 0
+    import shutil
+
+    shutil.copytree(out, tmp_path / "before")  # the links of the first codings, in a folder of their own
 
     status, said = _invoke([*code, "--threshold", "0.9"], capsys)
     assert status == 0
@@ -132,7 +135,25 @@ def test_a_report_on_links_of_earlier_codings_stops_and_says_what_to_run(tmp_pat
     status, said = _invoke(report, capsys)
     assert status == 2
     assert "`kvalitativ link`, then `kvalitativ summarize`" in said and "not written" in said
+    status, said = _invoke(["summarize", "--codings", str(out), "--link", str(tmp_path / "before"),
+                            "--out", str(tmp_path / "mixed")], capsys)
+    assert status == 2 and "other codings than those given beside it" in said
 
     assert _invoke(code, capsys)[0] == 0  # the first codings again, byte for byte
     assert stale_tables(out) == []
     assert _invoke(report, capsys)[0] == 0
+
+
+def test_tables_that_must_be_of_the_same_codings_are_checked_across_folders(tmp_path):
+    """summarize --codings A --link B combined B's associations (of other codings) with A's
+    codings and quotes without a word (a new user's trial)."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.lineage import require_built_from
+
+    _build(tmp_path / "b")
+    a = tmp_path / "a"
+    _write(a, {"codings": _codings([0, 0, 1])}, "r2")
+    with pytest.raises(InputError, match="other codings than those given beside it"):
+        require_built_from(tmp_path / "b", ["associations"], fingerprints([(a, "codings")]))
+    require_built_from(tmp_path / "b", ["associations"], fingerprints([(tmp_path / "b", "codings")]))
+    require_built_from(tmp_path / "b", ["codings"], fingerprints([(a, "codings")]))  # records nothing: not judged

@@ -199,6 +199,11 @@ def summarize_from_dirs(
     config = config or RunConfig()
     tables: dict[str, pd.DataFrame | None] = {}
     read = _inputs_read(codings_dir, notes_dir, link_dir, citizen_dir, indicators_from_file=bool(indicators_path))
+    if link_dir is not None:  # the links must be of these codings and notes
+        from kvalitativ.io.lineage import require_built_from
+
+        require_built_from(link_dir, ("associations", "prevalence"),
+                           {k: v for k, v in read.items() if k in ("codings", "corpus")})
     if codings_dir is not None:
         codings_dir = Path(codings_dir)
         notes_dir = Path(notes_dir) if notes_dir else codings_dir

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 __all__ = ["READ_KEY", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
-           "stale_message"]
+           "stale_message", "require_built_from"]
 
 #: The Parquet metadata key under which a table records what its stage read.
 READ_KEY = b"kvalitativ.read"
@@ -142,3 +142,24 @@ def stale_message(folder: str | Path, stale: list[Stale]) -> str:
     return (f"{folder}: these tables were built from an earlier version of {writers}, which has been "
             f"written again since: {tables}. They would describe other codings or notes than the ones in "
             f"the folder. Run {commands} again into {folder} (with the same settings as before, or new ones).")
+
+
+def require_built_from(folder: str | Path, names: Iterable[str], reading: Mapping[str, str]) -> None:
+    """Stop when a table a stage is about to combine was built from other inputs than the ones it
+    reads beside it (``summarize --codings A --link B``: B's associations of other codings).
+
+    ``reading``: the fingerprints of the tables the stage reads now (:func:`fingerprints`); a table
+    that recorded nothing (written before fingerprints existed) is not judged."""
+    from kvalitativ.errors import InputError
+
+    folder = Path(folder)
+    for name in names:
+        path = _stored(folder, name)
+        recorded = recorded_reads(path) if path is not None else {}
+        differ = sorted(k for k, fp in recorded.items() if k in reading and reading[k] != fp)
+        if differ:
+            what = " and ".join(differ)
+            raise InputError(
+                f"{folder}: '{name}' was built from other {what} than those given beside it, so the two "
+                f"would describe different codings or notes. Run `kvalitativ {STAGE_OF.get(name, 'link')}` "
+                f"again on the same {what}, or give the folders that belong together.")
