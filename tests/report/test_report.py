@@ -96,3 +96,18 @@ def test_upv_caveat_only_with_former_upv_themes(report_tables, meta, tmp_path):
 def test_method_says_trend_words_need_the_adjusted_q(html):
     # the evidence words a trend from its Benjamini–Hochberg q-value, and the method must say so
     assert "kræver q &lt; 0,05" in html and "kræver p &lt; 0,05" not in html
+
+
+def test_the_method_says_which_note_rule_compared_the_persons(report_tables, meta, tmp_path, html):
+    """A landmark comparison (link.timing landmark) is a different claim from 'notes before the
+    outcome': the report must say which one its associations rest on."""
+    assert "Kun notater skrevet <em>før</em> udfaldet tæller" in html and "stadig var der" not in html
+    associations = report_tables["associations"].copy()
+    associations["note_rule"] = ("landmark 2023-08-01: notes dated before 2023-08-01 and at most 12 months before "
+                                 "it; persons whose outcome_date is before 2023-08-01 excluded; undated notes excluded")
+    associations["cutoff"] = "2023-08-01"
+    path = render_report({**report_tables, "associations": associations}, tmp_path / "r.html", meta=meta)
+    landmark = path.read_text(encoding="utf-8")
+    assert "Kun notater skrevet <em>før</em> 2023-08-01 tæller (og højst 12 måneder før)" in landmark
+    assert "der stadig var der den dag, sammenlignes" in landmark
+    assert "Kun notater skrevet <em>før</em> udfaldet tæller" not in landmark

@@ -8,6 +8,8 @@ fonts, images or scripts from elsewhere, and every text is escaped by Jinja's au
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections.abc import Mapping
 from datetime import date
@@ -224,6 +226,8 @@ def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict
         "has_link": has_link,
         "has_covariates": bool((covariates.str.strip() != "").any()),
         "cross_sectional": "cross-sectional" in rule,
+        "landmark": rule.startswith("landmark "),  # link.timing landmark: everyone watched over the same dates
+        "lookback": int(m.group(1)) if (m := re.search(r"at most (\d+) months", rule)) else None,
     }
 
 
