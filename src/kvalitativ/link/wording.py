@@ -164,8 +164,9 @@ def direction(lo, hi, q, alpha: float = 0.05) -> str:
 def _by_chance(lo, hi, q, alpha: float = 0.05, p=None) -> str:
     """'; q 0,45: ikke tydelig blandt så mange sammenligninger' where only the many comparisons said
     no: the test alone was clear (p < alpha ≤ q). Where the interval and the test disagree (Woolf's
-    interval beside Fisher's p) the comparisons are not the reason, so the clause is left out."""
-    if p is None or p >= alpha:
+    interval beside Fisher's p) the comparisons are not the reason, so the clause is left out; a
+    row without its p-value is judged by the interval alone."""
+    if p is not None and p >= alpha:
         return ""
     if q is not None and q >= alpha and lo is not None and hi is not None and (lo > 0 or hi < 0):
         return f"; q {num(q, 3)}: ikke tydelig blandt så mange sammenligninger"
