@@ -150,3 +150,64 @@ def test_killed_write_leaves_previous_outputs_whole(tmp_path):
     assert pd.read_parquet(tmp_path / "parquet" / "big.parquet")["x"].tolist() == list(range(10))
     db = duckdb.connect(str(tmp_path / "kvalitativ.duckdb"), read_only=True)
     assert db.execute("SELECT count(*) FROM big").fetchone()[0] == 10
+
+
+def _hidden_alone(frame: pd.DataFrame, keys: list[str]) -> int:
+    """Groups of ``keys`` with exactly one suppressed row: their count is the total minus the rest."""
+    agg = frame.groupby(keys)["suppressed"].agg(["sum", "size"])
+    return int(((agg["sum"] == 1) & (agg["size"] > 1)).sum())
+
+
+def test_last_guard_hides_small_complements_it_was_handed():
+    from kvalitativ.io.store import prepare_table
+    from kvalitativ.link.associations import associations
+    from kvalitativ.link.persons import PersonThemes
+    from kvalitativ.link.prevalence import prevalence
+
+    notes = pd.DataFrame({"note_id": [f"N{i}" for i in range(40)], "person_id": [f"P{i}" for i in range(40)],
+                          "unit_id": ["Lille"] * 12 + ["Store"] * 28})
+    cod = pd.DataFrame({"note_id": [f"N{i}" for i in range(10)] + [f"N{i}" for i in range(12, 30)],
+                        "theme_id": "misbrug", "valence": "concern"})
+    prev = prepare_table("prevalence", prevalence(cod, notes, group_by=["unit_id"], min_cell=None), "r0", 5)
+    shown = prev[~prev["suppressed"]]
+    assert not ((shown["persons_total"] - shown["n_persons"]).between(1, 4)).any()  # Lille: 12 − 10 = 2
+    assert "persons_without" not in prev.columns
+    x = [1] * 30 + [0] * 70
+    y = [1] * 28 + [0] * 2 + [1] * 20 + [0] * 50  # 2 non-dropouts with the theme
+    pt = PersonThemes.from_table(pd.DataFrame({"person_id": [f"P{i:03d}" for i in range(100)],
+                                               "theme_id": "misbrug", "valence": "concern", "present": x,
+                                               "n_notes": x}))
+    assoc = prepare_table("associations", associations(pt, pd.DataFrame({"person_id": pt.persons, "dropout": y}),
+                                                       outcome="dropout", min_cell=None), "r0", 5)
+    assert assoc["suppressed"].all() and assoc["n_with"].isna().all()
+    assert not {"nonevents_with", "nonevents_without"} & set(assoc.columns)
+
+
+def test_last_guard_hides_a_valence_row_that_any_minus_the_others_would_give():
+    from kvalitativ.io.store import prepare_table
+    from kvalitativ.link.associations import associations
+    from kvalitativ.link.persons import person_themes
+    from kvalitativ.link.prevalence import prevalence
+    from tests.link.test_disclosure import _strength_few
+
+    corpus, codings, ind = _strength_few()
+    assoc = prepare_table("associations", associations(person_themes(codings, corpus, ind), ind, min_cell=None),
+                          "r0", 5)
+    assert _hidden_alone(assoc, ["theme_id", "indicator"]) == 0
+    assert assoc.loc[assoc["valence"] == "strength", "suppressed"].all()
+    prev = prepare_table("prevalence", prevalence(codings, corpus, group_by=["overall", "unit_id"], min_cell=None),
+                         "r0", 5)
+    assert _hidden_alone(prev, ["theme_id", "group_by", "group_value"]) == 0
+    assert prev.loc[prev["valence"] == "strength", "suppressed"].all()
+
+
+def test_last_guard_refuses_a_group_with_one_hidden_row():
+    from kvalitativ.privacy.suppress import SmallCellError, assert_no_small_cells
+
+    frame = pd.DataFrame({"theme_id": ["t"] * 3, "valence": ["any", "concern", "strength"],
+                          "indicator": "dropout", "n_with": pd.array([63, 60, None], dtype="Int64"),
+                          "suppressed": [False, False, True]})
+    from kvalitativ.io.store import SUPPRESSION_GROUPS
+
+    with pytest.raises(SmallCellError):
+        assert_no_small_cells(frame, ["n_with"], 5, by=SUPPRESSION_GROUPS["associations"], table="associations")

@@ -153,3 +153,61 @@ def test_shared_design_refuses_a_theme_with_missing_values():
     design = covariate_design(None, y)
     with pytest.raises(ValueError, match="missing values"):
         adjusted_odds_ratio(np.array([1, 0, np.nan, 1, 0, 1, 0, 1]), y, None, design=design)
+
+
+def _theme_is_a_covariate():
+    """The concern is noted exactly for the pupils with special needs, which drive dropout."""
+    rng = np.random.default_rng(0)
+    n = 600
+    special = (rng.random(n) < 0.15).astype(int)
+    y = (rng.random(n) < np.where(special == 1, 0.5, 0.15)).astype(int)
+    cov = pd.DataFrame({"absence_pct": rng.normal(8, 3, n), "special_needs": special})
+    return special.copy(), y, cov
+
+
+def test_a_theme_the_covariates_span_has_no_adjusted_or_and_no_covariate_is_dropped():
+    x, y, cov = _theme_is_a_covariate()
+    out = stats.adjusted_odds_ratio(x, y, cov)
+    assert math.isnan(out["adjusted_odds_ratio"])
+    assert "theme is collinear with the covariates" in out["adjusted_note"]
+    assert "special_needs" not in (out["adjusted_note"] or "")
+
+
+def test_a_crude_fallback_under_named_covariates_says_ujusteret():
+    from kvalitativ.link import wording
+
+    x, y, cov = _theme_is_a_covariate()
+    pid = [f"P{i:03d}" for i in range(len(x))]
+    from kvalitativ.link.persons import PersonThemes
+
+    pt = PersonThemes.from_table(pd.DataFrame({"person_id": pid, "theme_id": "motivation", "valence": "concern",
+                                               "present": x, "n_notes": x}))
+    ind = pd.DataFrame({"person_id": pid, "dropout": y, **{c: cov[c].to_numpy() for c in cov.columns}})
+    row = associations(pt, ind, outcome="dropout", covariates=list(cov.columns),
+                       theme_labels={"motivation": "Motivation"}).iloc[0]
+    assert "(ujusteret OR " in row["interpretation"] and "justeret OR" not in row["interpretation"].replace(
+        "ujusteret OR", "")
+    assert wording.leading_estimate({"odds_ratio": 2.0, "or_ci_low": 1.2, "or_ci_high": 3.0,
+                                     "q_value": 0.01})["kind"] == "OR"  # no covariates named: plain OR
+
+
+def test_a_failed_adjusted_model_leaves_a_sentence_that_says_ujusteret():
+    from kvalitativ.link import wording
+
+    row = {"valence": "concern", "covariates": "absence_pct", "adjusted_odds_ratio": float("nan"),
+           "odds_ratio": 3.0, "or_ci_low": 1.5, "or_ci_high": 6.0, "q_value": 0.01}
+    text = wording.binary_sentence(row, "Motivation", "dropout")
+    assert "faldt oftere fra (ujusteret OR 3,0; 95 % KI 1,5–6,0)" in text
+
+
+def test_many_comparisons_are_blamed_only_where_the_test_alone_was_clear():
+    from kvalitativ.link import wording
+
+    # Woolf's interval clears 1 but Fisher's p does not: one test, so "many comparisons" is not why
+    row = {"valence": "concern", "odds_ratio": 2.92, "or_ci_low": 1.003, "or_ci_high": 8.51,
+           "p_value": 0.0859, "q_value": 0.0859}
+    assert "sammenligninger" not in wording.binary_sentence(row, "Motivation", "dropout")
+    # p below 0.05, q above: the comparisons are the reason, and the sentence says so
+    row.update(p_value=0.01, q_value=0.2)
+    assert "q 0,200: ikke tydelig blandt så mange sammenligninger" in wording.binary_sentence(
+        row, "Motivation", "dropout")

@@ -35,6 +35,7 @@ import pandas as pd
 
 from kvalitativ.errors import InputError, KvalitativError
 from kvalitativ.io.atomic import atomic_path, write_text_atomic
+from kvalitativ.privacy.counts import COUNT_COLUMNS, DERIVED_COUNTS, SUPPRESSION_GROUPS, guard_counts  # noqa: F401
 from kvalitativ.privacy.formulas import neutralise_formulas
 
 DUCKDB_FILE = "kvalitativ.duckdb"
@@ -42,23 +43,6 @@ DUCKDB_FILE = "kvalitativ.duckdb"
 INTERNAL_TABLES = frozenset({"corpus", "citizen_corpus", "indicators", "person_themes", "human_codings"})
 #: Columns that may never appear in a dashboard table.
 FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
-#: Person-count columns per table; every row must be suppressed or count 0 or ≥ threshold.
-COUNT_COLUMNS: dict[str, list[str]] = {
-    "prevalence": ["n_persons"],
-    "associations": ["n_with", "n_without", "events_with", "events_without"],
-    "added_value": ["n_events"],
-    "link_exclusions": ["n_persons"],
-    "evidence": ["n_persons"],
-    "citizen_evidence": ["n_persons"],
-    "citizen_prevalence": ["n_persons"],
-    "joint_display": ["n_persons"],
-    "topic_map": ["n_persons"],
-}
-#: Groups of rows that add up to a published total, for secondary suppression (None = the
-#: suppression helper's default grouping).
-SUPPRESSION_GROUPS: dict[str, list[list[str]] | None] = {
-    "evidence": [["theme_id", "valence"]],
-}
 #: Convenience views for dashboards: created when their tables exist.
 VIEWS: dict[str, tuple[set[str], str]] = {
     "v_prevalence_by_school_year": (
@@ -118,22 +102,7 @@ def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int,
 
         # the last guard: no identifier pattern in any string cell (but the types privacy.redact keeps)
         assert_no_identifiers(name, frame, guard_types(kept_types))
-    counts = [c for c in COUNT_COLUMNS.get(name, []) if c in frame.columns]
-    if counts:
-        from kvalitativ.privacy.suppress import suppress_small_cells
-
-        small = pd.Series(False, index=frame.index)
-        for c in counts:
-            v = pd.to_numeric(frame[c], errors="coerce")
-            small |= (v > 0) & (v < min_cell)
-        if "suppressed" in frame.columns:
-            small &= ~frame["suppressed"].fillna(False).astype(bool)
-        if small.any():
-            frame = suppress_small_cells(frame, counts, threshold=min_cell, by=SUPPRESSION_GROUPS.get(name))
-        from kvalitativ.privacy.suppress import assert_no_small_cells
-
-        assert_no_small_cells(frame, counts, min_cell, by=(), table=name)  # the last guard before publishing
-    return frame
+    return guard_counts(name, frame, min_cell)
 
 
 def _to_csv(frame: pd.DataFrame, path: Path, danish: bool) -> None:

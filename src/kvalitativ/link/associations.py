@@ -4,7 +4,9 @@ Binary outcome (dropout): counts, rates, risk difference, risk ratio and odds ra
 intervals (exact when a cell is small), an adjusted odds ratio from a statsmodels logistic
 regression on the covariates the user names, Fisher p-values and Benjamini–Hochberg q-values
 over every test in the table. Numeric indicators (absence %, grade average): the difference in
-means with a Welch interval. Rows with a cell of 1 to min_cell−1 persons are suppressed.
+means with a Welch interval. Rows with a cell of 1 to min_cell−1 persons are suppressed, so are
+small outcome cells in which every person had the outcome, and then enough of a theme's valence
+rows that no hidden row can be worked out from its ``any`` row.
 """
 
 from __future__ import annotations
@@ -75,10 +77,21 @@ def _covariate_frame(indicators: pd.DataFrame, covariates: Sequence[str], outcom
     return indicators[list(covariates)]
 
 
-def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    from kvalitativ.privacy.suppress import suppress_small_cells
+#: Rows that add up: a theme's ``any`` row is the union of its valence rows, so a hidden valence
+#: row could be recovered as ``any`` minus the others; secondary suppression runs across them.
+SUPPRESSION_GROUPS = [["theme_id", "indicator"]]
 
-    return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, by=[], value_cols=VALUE_COLUMNS)
+
+def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Small cells, outcome cells where everyone had the outcome (privacy.suppress rule 3), and
+    the valence rows that would give either away through the theme's ``any`` row."""
+    from kvalitativ.privacy.suppress import all_alike, suppress_small_cells
+
+    everyone = all_alike(table["events_with"], table["n_with"], min_cell) | \
+        all_alike(table["events_without"], table["n_without"], min_cell)
+    table = table.assign(suppressed=table["suppressed"].astype(bool).to_numpy() | everyone)
+    return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, by=SUPPRESSION_GROUPS,
+                                value_cols=VALUE_COLUMNS)
 
 
 def _column_numbers(x: np.ndarray, y: np.ndarray, design: stats.CovariateDesign, values: dict[str, np.ndarray],
@@ -121,8 +134,9 @@ def associations(
         with the first level dropped). Persons with a missing covariate leave that model only.
     min_cell : a row where any of n_with, n_without, events_with, events_without or the
         non-event cells holds 1 to min_cell−1 persons is suppressed: ``suppressed`` is True and
-        counts and every derived number are blanked (zero cells are not disclosive and stay).
-        At least 3; ``None`` switches suppression off for in-memory analysis only (the table
+        counts and every derived number are blanked (zero cells stay, unless every person of
+        a cell under 4 × min_cell had the outcome: that says it of each of them). Secondary
+        suppression runs across each theme's ``any`` and valence rows per indicator. At least 3; ``None`` switches suppression off for in-memory analysis only (the table
         writer suppresses again before anything is published).
     numeric_indicators : numeric columns compared by mean difference (Welch).
     theme_labels : theme_id → readable label, for the ``interpretation`` sentence.

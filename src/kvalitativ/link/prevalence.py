@@ -3,14 +3,15 @@
 Shares are of persons with at least one note in the group (the denominator a school leader
 would expect: "of the pupils we wrote about, how many ..."), with Wilson score intervals, which
 behave well for small groups and shares near 0 or 1. Cells for 1 to min_cell−1 persons are
-suppressed, then secondary suppression within each theme × valence × grouping stops a hidden
-cell from being worked out from the others.
+suppressed (and, for sensitive themes, small groups in which everyone has the theme), then
+secondary suppression within each theme × valence × grouping, and across a group's ``any`` and
+valence rows, stops a hidden cell from being worked out from the others.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,10 @@ COLUMNS = [
     "ci_high", "n_notes", "notes_total", "note_share", "suppressed",
 ]
 OVERALL = "overall"
+#: Rows that add up to a published total, for secondary suppression: a theme × valence's groups
+#: (the overall row holds them all), and a group's ``any`` row with its valence rows (``any`` is
+#: their union, so one hidden valence row is ``any`` minus the others).
+SUPPRESSION_GROUPS = [["theme_id", "valence", "group_by"], ["theme_id", "group_by", "group_value"]]
 
 
 def prevalence(
@@ -36,6 +41,7 @@ def prevalence(
     cutoff=None,
     alpha: float = 0.05,
     rules: LinkRules | None = None,
+    sensitive: Collection[str] = (),
 ) -> pd.DataFrame:
     """Share of persons (and of notes) with each theme × valence, overall and per group.
 
@@ -47,8 +53,12 @@ def prevalence(
         ``overall`` only.
     min_cell : persons below which a cell is hidden (n_persons, persons_total or the persons
         without the theme in 1..min_cell−1), then secondary suppression within each
-        theme × valence × group_by. At least 3; ``None`` = no suppression (in-memory analysis only).
+        theme × valence × group_by and across each group's ``any`` and valence rows. At least 3;
+        ``None`` = no suppression (in-memory analysis only).
     cutoff : ISO date; if given, only notes dated before it count (undated notes then drop out).
+    sensitive : theme ids (the codebook's ``sensitive`` themes) whose rows are hidden too where
+        every person of a group under 4 × min_cell has the theme ("all 6 pupils at a school have
+        a substance-use concern" says it of each of them).
     rules : the link rules whose outcome and window to stamp into the rule columns (the note rule
         always reads as descriptive: prevalence never uses the outcome).
 
@@ -105,7 +115,7 @@ def prevalence(
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     if not len(table):
         table = pd.DataFrame({c: pd.Series(dtype="float64") for c in COLUMNS})
-    table = _shares(table, min_cell, alpha)
+    table = _shares(table, min_cell, alpha, sensitive)
     order = {g: i for i, g in enumerate([OVERALL] + group_cols)}
     table = table.sort_values(
         ["group_by", "theme_id", "valence", "group_value"],
@@ -146,8 +156,8 @@ def _group_counts(notes: pd.DataFrame, cod_all: pd.DataFrame, pairs: pd.DataFram
     return counts
 
 
-def _shares(table: pd.DataFrame, min_cell: int | None, alpha: float) -> pd.DataFrame:
-    """Shares with Wilson intervals, then small-cell and secondary suppression."""
+def _shares(table: pd.DataFrame, min_cell: int | None, alpha: float, sensitive: Collection[str] = ()) -> pd.DataFrame:
+    """Shares with Wilson intervals, then small-cell, all-alike (sensitive themes) and secondary suppression."""
     for col in ("n_persons", "persons_total", "n_notes", "notes_total"):
         table[col] = table[col].astype("int64")
     table["share"] = np.where(table["persons_total"] > 0, table["n_persons"] / table["persons_total"].clip(lower=1),
@@ -160,8 +170,13 @@ def _shares(table: pd.DataFrame, min_cell: int | None, alpha: float) -> pd.DataF
     if len(table) and min_cell is not None:
         from kvalitativ.privacy.suppress import suppress_small_cells
 
+        from kvalitativ.privacy.suppress import all_alike
+
+        everyone = all_alike(table["n_persons"], table["persons_total"], min_cell) & \
+            table["theme_id"].astype(str).isin(set(map(str, sensitive))).to_numpy()
+        table["suppressed"] = everyone
         table = suppress_small_cells(
             table, ["n_persons", "persons_total", "persons_without"], threshold=min_cell,
-            by=["theme_id", "valence", "group_by"],
+            by=SUPPRESSION_GROUPS,
             value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
     return table.drop(columns=["persons_without"])

@@ -69,6 +69,7 @@ def link_result(
     theme_labels: Mapping[str, str] | None = None,
     human: HumanCodes | None = None,
     discovered: Collection[str] | None = None,
+    sensitive: Collection[str] = (),
 ) -> LinkResult:
     """Run the linking stage: person join, associations, prevalence and added value.
 
@@ -87,7 +88,8 @@ def link_result(
     also trained the coder); without them those columns are empty and ``note`` says why.
     ``discovered``: theme ids of topics from ``kvalitativ discover`` (default: the codings' rows
     with method "topic") — their own q-value family, and no added-value features while codebook
-    themes are there.
+    themes are there. ``sensitive``: theme ids whose prevalence rows are hidden where everyone in
+    a small group has the theme (:func:`sensitive_theme_ids`).
     """
     if isinstance(config, RunConfig):
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
@@ -118,7 +120,7 @@ def link_result(
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
                          rules=rules, correction=correction, families=dict.fromkeys(topics, "discovered"))
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
-                      rules=rules)
+                      rules=rules, sensitive=sensitive)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)
     shared = shared_texts(corpus)
     added = added_value(pt, indicators, quantitative=quantitative, n_splits=config.n_splits,
@@ -136,6 +138,18 @@ def link_result(
               "person_themes": pt.table}
     return LinkResult(tables=tables, person_themes=pt,
                       left_out=tuple(_left_out) + tuple(filter(None, [shared.line()])))
+
+
+def sensitive_theme_ids(themes: pd.DataFrame | None) -> frozenset[str]:
+    """Themes a ``themes`` table marks sensitive, and every discovered topic (what a topic holds
+    is known only once someone has read it): the same set whose quotes stay at municipality level."""
+    if themes is None or "theme_id" not in themes.columns:
+        return frozenset()
+    ids = discovered_theme_ids(themes)
+    if "sensitive" in themes.columns:
+        flag = themes["sensitive"].astype("boolean").fillna(False).to_numpy(bool)
+        ids |= frozenset(themes.loc[flag, "theme_id"].astype(str))
+    return ids
 
 
 def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
@@ -262,7 +276,7 @@ def link_from_dirs(
     themes = read_stage_table(codings_dir, "themes", required=False)
     topics = discovered_theme_ids(themes)
     result = link_result(codings, corpus, indicators, config, theme_labels=_theme_labels(themes), human=human,
-                         discovered=topics)
+                         discovered=topics, sensitive=sensitive_theme_ids(themes))
     tables, pt = result.tables, result.person_themes
     written = write_tables(out_dir, tables, run_id=run_id, min_cell=config.privacy.min_cell, read=read)
     assoc = tables["associations"]

@@ -244,14 +244,16 @@ def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.
         if y[group].min() == y[group].max():
             return fail(f"separation: every person {label} the theme has the same outcome; "
                         "adjusted OR not estimable (see the exact odds_ratio)")
-    names = ["const", "theme"] + design.names
-    X = np.column_stack([np.ones(len(y)), x, design.matrix]) if design.matrix.shape[1] else \
+    # the theme goes last: rank is kept greedily, so a theme the covariates already span is the
+    # column that falls out (not estimable), never a covariate the user named
+    names = ["const"] + design.names + ["theme"]
+    X = np.column_stack([np.ones(len(y)), design.matrix, x]) if design.matrix.shape[1] else \
         np.column_stack([np.ones(len(y)), x])
     var = X.std(axis=0) > 0
     var[0] = True
     X, names = X[:, var], [n for n, v in zip(names, var) if v]
     kept = _full_rank(X, names)
-    if 1 not in kept:
+    if len(names) - 1 not in kept:
         return fail("theme is collinear with the covariates: adjusted OR not estimable")
     if len(kept) < X.shape[1]:
         dropped = [names[j] for j in range(X.shape[1]) if j not in kept]

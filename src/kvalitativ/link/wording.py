@@ -135,17 +135,21 @@ def _value(row, key):
 def leading_estimate(row) -> dict:
     """The odds ratio a sentence decides on, in every table alike: corrected for coding error where
     hand codes allow, else adjusted for the covariates (when the row names any), else the crude
-    one — with its interval and its q-value (Benjamini–Hochberg over the table's tests).
-    ``{"kind", "corrected", "or", "lo", "hi", "q"}``; ``or`` None where the row has none."""
+    one — with its interval and its q-value (Benjamini–Hochberg over the table's tests). The
+    crude one is called "ujusteret OR" where covariates were named but the adjusted OR is not
+    estimable, so it never reads as adjusted under a report headed "justeret".
+    ``{"kind", "corrected", "or", "lo", "hi", "p", "q"}``; ``or`` None where the row has none."""
     if has_corrected(row):
         return {"kind": "OR", "corrected": True, "or": _value(row, "aor_corrected"),
                 "lo": _value(row, "aor_corrected_ci_low"), "hi": _value(row, "aor_corrected_ci_high"),
-                "q": _value(row, "q_corrected")}
+                "p": _value(row, "p_corrected"), "q": _value(row, "q_corrected")}
     if row.get("covariates") and _value(row, "adjusted_odds_ratio") is not None:
         return {"kind": "justeret OR", "corrected": False, "or": _value(row, "adjusted_odds_ratio"),
-                "lo": _value(row, "aor_ci_low"), "hi": _value(row, "aor_ci_high"), "q": _value(row, "adjusted_q_value")}
-    return {"kind": "OR", "corrected": False, "or": _value(row, "odds_ratio"), "lo": _value(row, "or_ci_low"),
-            "hi": _value(row, "or_ci_high"), "q": _value(row, "q_value")}
+                "lo": _value(row, "aor_ci_low"), "hi": _value(row, "aor_ci_high"),
+                "p": _value(row, "adjusted_p_value"), "q": _value(row, "adjusted_q_value")}
+    kind = "ujusteret OR" if row.get("covariates") else "OR"
+    return {"kind": kind, "corrected": False, "or": _value(row, "odds_ratio"), "lo": _value(row, "or_ci_low"),
+            "hi": _value(row, "or_ci_high"), "p": _value(row, "p_value"), "q": _value(row, "q_value")}
 
 
 def direction(lo, hi, q, alpha: float = 0.05) -> str:
@@ -157,8 +161,13 @@ def direction(lo, hi, q, alpha: float = 0.05) -> str:
     return "more" if lo > 0 else "less" if hi < 0 else "none"
 
 
-def _by_chance(lo, hi, q, alpha: float = 0.05) -> str:
-    """'; q 0,45: ikke tydelig blandt så mange sammenligninger' where only the q-value said no."""
+def _by_chance(lo, hi, q, alpha: float = 0.05, p=None) -> str:
+    """'; q 0,45: ikke tydelig blandt så mange sammenligninger' where only the many comparisons said
+    no: the test alone was clear (p < alpha ≤ q). Where the interval and the test disagree (Woolf's
+    interval beside Fisher's p) the comparisons are not the reason, so the clause is left out; a
+    row without its p-value is judged by the interval alone."""
+    if p is not None and p >= alpha:
+        return ""
     if q is not None and q >= alpha and lo is not None and hi is not None and (lo > 0 or hi < 0):
         return f"; q {num(q, 3)}: ikke tydelig blandt så mange sammenligninger"
     return ""
@@ -191,7 +200,7 @@ def binary_sentence(row: dict, theme_label: str, outcome, alpha: float = 0.05) -
             stats += f" OR {num(row['odds_ratio'])}, {_ci(row.get('or_ci_low'), row.get('or_ci_high'))}"
     elif lead["kind"] == "justeret OR":
         stats += f"; ujusteret OR {num(row['odds_ratio'])}, {_ci(row.get('or_ci_low'), row.get('or_ci_high'))}"
-    stats += _by_chance(_log(lo), _log(hi), lead["q"], alpha)
+    stats += _by_chance(_log(lo), _log(hi), lead["q"], alpha, lead["p"])
     return f"{subject(theme_label, row['valence'], outcome)} {verb} ({stats}) — {NOT_CAUSE}"
 
 
@@ -221,9 +230,10 @@ def numeric_sentence(row: dict, theme_label: str, outcome, indicator: str, alpha
     d = _digits(diff, lo, hi)
     q = _value(row, "q_value")
     lo_, hi_ = _value(row, "md_ci_low"), _value(row, "md_ci_high")
+    p = _value(row, "p_value")
     if direction(lo_, hi_, q, alpha) == "none":
         return (f"{who} adskilte sig ikke tydeligt i {noun} (forskel {num(diff, d)}{unit}; 95 % KI "
-                f"{_span(lo, hi, d)}{_by_chance(lo_, hi_, q, alpha)}) — {NOT_CAUSE}")
+                f"{_span(lo, hi, d)}{_by_chance(lo_, hi_, q, alpha, p)}) — {NOT_CAUSE}")
     higher = "højere" if diff > 0 else "lavere"
     return (f"{who} havde i gennemsnit {num(abs(diff), d)}{unit} {higher} {noun} (95 % KI {_span(lo, hi, d)}) "
             f"— {NOT_CAUSE}")

@@ -10,7 +10,12 @@ The rule (applied by the writer to every dashboard table, and by each stage that
    one row of such a group is suppressed, its count could be recovered by subtraction, so the
    unsuppressed row with the next-smallest positive count is suppressed too. This repeats until no
    group holds exactly one suppressed row (with several partitions, across all of them).
-3. **What suppression does.** The row keeps its keys; its counts and every derived value
+3. **Group disclosure.** A cell in which *every* person shares the attribute (the complement is
+   0: "all 6 with the theme dropped out", "all 6 pupils at a school have a substance-use
+   concern") says it of each of them. Below ``ALL_ALIKE_FACTOR × threshold`` persons (20 by
+   default) such a row is suppressed too, where the caller marks the attribute as disclosive
+   (:func:`all_alike`): outcome cells, and prevalence rows of sensitive themes.
+4. **What suppression does.** The row keeps its keys; its counts and every derived value
    (shares, rates, confidence bounds, odds ratios, p-values ...) become missing (NA), and its
    ``suppressed`` column is True.
 
@@ -32,6 +37,10 @@ from kvalitativ.errors import ConfigError, KvalitativError
 
 #: The smallest threshold allowed: below 3 a published count can identify a person.
 MIN_THRESHOLD = 3
+#: A cell where everyone shares the attribute is hidden below this many times the threshold:
+#: "all 19 dropped out" still says it of each of them, and with 20 or more persons an
+#: all-alike cell is rare unless the attribute defines the group.
+ALL_ALIKE_FACTOR = 4
 #: Numeric columns that are keys or parameters, never values to blank (by default).
 _KEY_NAMES = frozenset({"group_value", "period", "year", "school_year", "rank", "start", "end", "threshold",
                         "min_cell", "run_id", "segment_id"})
@@ -53,6 +62,15 @@ def check_threshold(threshold: int) -> int:
             "(smaller cells can identify a person). Set privacy.min_cell: 5 in the config (the default)."
         )
     return value
+
+
+def all_alike(count, total, threshold: int = 5) -> np.ndarray:
+    """Rows where every one of ``total`` persons (1 to ``ALL_ALIKE_FACTOR × threshold − 1``) is in
+    ``count``: publishing them discloses the attribute of each person in the cell (rule 3)."""
+    count = pd.to_numeric(pd.Series(count), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    total = pd.to_numeric(pd.Series(total), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    limit = ALL_ALIKE_FACTOR * check_threshold(threshold)
+    return (total >= 1) & (total < limit) & (count == total)
 
 
 def _as_list(cols: str | Iterable[str] | None) -> list[str]:
