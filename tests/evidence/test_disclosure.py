@@ -69,3 +69,24 @@ def test_evidence_hidden_unit_outcome_rate_is_not_events_with_minus_the_other_un
     assert recovered == pytest.approx(sum(UNITS[u][1] for u in hidden))
     assert recovered != pytest.approx(UNITS["Lindeskolen"][1])
     assert (units.loc[~units.index.isin(hidden), "outcome_rate"] > 0).all()
+
+
+def test_a_unit_where_everyone_with_the_theme_dropped_out_shows_no_rate():
+    """'blandt dem faldt 100 % fra' at a small school says it of each pupil (a new user's trial);
+    the same rule as the associations' all-alike cells (fewer than 4 × min_cell persons)."""
+    from kvalitativ.evidence.outcome_rates import shown_unit_rates
+
+    counts = pd.DataFrame({"theme_id": "moedestabilitet", "valence": "concern",
+                           "unit_id": ["Lille", "Mellem", "Stor", "Kæmpe"],
+                           "n": [8, 12, 30, 40], "events": [8, 3, 30, 10]})
+    shown = shown_unit_rates(counts, set(), min_cell=5)
+    assert ("moedestabilitet", "concern", "Lille") not in shown  # 8 of 8
+    assert ("moedestabilitet", "concern", "Stor") in shown  # 30 of 30: a group of 20 or more
+    assert shown[("moedestabilitet", "concern", "Kæmpe")] == 0.25
+
+
+def test_a_small_unit_where_everyone_dropped_out_shows_no_dropout_rate_in_the_joint_display():
+    from kvalitativ.evidence.joint_display import _rate_row
+
+    assert _rate_row(pd.Series([1.0] * 8), 5)[2]  # 8 of 8: hidden
+    assert not _rate_row(pd.Series([1.0] * 25), 5)[2]  # a group of 20 or more: shown
