@@ -146,3 +146,15 @@ def test_property_no_small_cell_shown_and_no_lonely_suppression(groups, threshol
     lonely = out.groupby("theme_id")["suppressed"].agg(lambda s: s.sum() == 1 and len(s) > 1)
     assert not lonely.any()
     assert np.array_equal(out["suppressed"].to_numpy(), suppress_small_cells(df, ["n_persons"], threshold=threshold)["suppressed"].to_numpy())
+
+
+def test_hidden_cells_that_hold_few_persons_between_them_get_a_partner():
+    """Five small schools hidden on their own (1, 1, 0, 0, 0 pupils) still gave their sum away by
+    subtraction: 2 pupils whose dropout and mean absence the municipal figure then published
+    (a new user's trial). Hidden cells must hold at least the threshold between them."""
+    df = pd.DataFrame({"theme_id": "t", "group_value": ["A", "B", "C", "D", "E", "F", "G"],
+                       "n_persons": [1, 1, 0, 0, 0, 40, 60], "share": 0.5})
+    out = suppress_small_cells(df, ["n_persons"], threshold=5, by=["theme_id"])
+    assert out["suppressed"].tolist() == [True, True, False, False, False, True, False]
+    hidden = df.loc[out["suppressed"], "n_persons"].sum()
+    assert hidden >= 5  # the sum the others give away is no longer a small group

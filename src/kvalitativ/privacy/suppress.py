@@ -8,8 +8,10 @@ The rule (applied by the writer to every dashboard table, and by each stage that
 2. **Secondary suppression.** Rows that share all key columns but one (``by``: e.g. every
    ``group_value`` of one theme × valence × ``group_by``) add up to a published total. If exactly
    one row of such a group is suppressed, its count could be recovered by subtraction, so the
-   unsuppressed row with the next-smallest positive count is suppressed too. This repeats until no
-   group holds exactly one suppressed row (with several partitions, across all of them).
+   unsuppressed row with the next-smallest positive count is suppressed too; so it is when the
+   suppressed rows of a group hold fewer than ``threshold`` persons between them (their sum is
+   the total minus the others). This repeats until no group gives a row or a small sum away
+   (with several partitions, across all of them).
 3. **Group disclosure.** A cell in which *every* person shares the attribute (the complement is
    0: "all 6 with the theme dropped out", "all 6 pupils at a school have a substance-use
    concern") says it of each of them. Below ``ALL_ALIKE_FACTOR × threshold`` persons (20 by
@@ -163,7 +165,7 @@ def suppress_small_cells(
     if partitions and len(out):
         # the person count that orders candidates for secondary suppression: the first count column
         size = numeric[counts[0]].to_numpy(dtype=float, na_value=np.nan)
-        hidden = _secondary(out, partitions, hidden, size)
+        hidden = _secondary(out, partitions, hidden, size, threshold)
 
     for c in counts + values:
         col = out[c]
@@ -187,8 +189,12 @@ def _whole(col: pd.Series) -> bool:
     return bool(np.all(v == np.round(v)))
 
 
-def _secondary(df: pd.DataFrame, partitions: list[list[str]], hidden: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """Hide the next-smallest cell of every group that holds exactly one hidden cell, until stable."""
+def _secondary(df: pd.DataFrame, partitions: list[list[str]], hidden: np.ndarray, size: np.ndarray,
+               threshold: int = 5) -> np.ndarray:
+    """Hide the next-smallest cell of every group whose hidden cells give something away by
+    subtraction, until stable: exactly one hidden cell, or hidden cells that hold fewer than
+    ``threshold`` persons between them (five small schools of 1, 1, 0, 0, 0 pupils: their sum
+    of 2 is the total minus the others, and a rate over those 2 says it of both)."""
     hidden = hidden.copy()
     groups = []
     for part in partitions:
@@ -202,7 +208,11 @@ def _secondary(df: pd.DataFrame, partitions: list[list[str]], hidden: np.ndarray
         changed = False
         for grouping in groups:
             for ix in grouping:
-                if len(ix) < 2 or hidden[ix].sum() != 1:
+                n_hidden = hidden[ix].sum()
+                hidden_persons = np.nansum(size[ix][hidden[ix]])
+                if len(ix) < 2 or n_hidden == 0 or (n_hidden != 1 and not 1 <= hidden_persons < threshold):
+                    continue
+                if not (~hidden[ix]).any():
                     continue
                 open_ix = ix[~hidden[ix]]
                 sizes = np.where(np.isnan(size[open_ix]), np.inf, size[open_ix])
