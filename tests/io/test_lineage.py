@@ -157,3 +157,17 @@ def test_tables_that_must_be_of_the_same_codings_are_checked_across_folders(tmp_
         require_built_from(tmp_path / "b", ["associations"], fingerprints([(a, "codings")]))
     require_built_from(tmp_path / "b", ["associations"], fingerprints([(tmp_path / "b", "codings")]))
     require_built_from(tmp_path / "b", ["codings"], fingerprints([(a, "codings")]))  # records nothing: not judged
+
+
+def test_link_stops_on_codings_of_other_notes(tmp_path):
+    """Codings coded from one ingest, linked with the corpus of another (--notes, or ingest run
+    again since): link stops instead of joining notes that are not the ones coded."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.link.stage import link_from_dirs
+
+    notes = pd.DataFrame({"note_id": ["n1"], "person_id": ["p1"], "date": ["2024-01-01"], "text": ["a"]})
+    _write(tmp_path / "a", {"corpus": notes}, "r1")
+    _write(tmp_path / "a", {"codings": _codings([1])}, "r1", read=fingerprints([(tmp_path / "a", "corpus")]))
+    _write(tmp_path / "b", {"corpus": notes.assign(text="b")}, "r2")
+    with pytest.raises(InputError, match="other corpus than those given beside it"):
+        link_from_dirs(tmp_path / "a", tmp_path / "out", notes_dir=tmp_path / "b")

@@ -243,7 +243,7 @@ def link_from_dirs(
     """
     from kvalitativ.errors import InputError
     from kvalitativ.io.ingest import read_indicators
-    from kvalitativ.io.lineage import fingerprints
+    from kvalitativ.io.lineage import fingerprints, require_built_from
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
 
     config = config or RunConfig()
@@ -251,6 +251,8 @@ def link_from_dirs(
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
     read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
                          (None if indicators_path else notes_dir, "indicators")])
+    # the codings must be of these notes (`--notes` another ingest, or ingest run again since)
+    require_built_from(codings_dir, ("codings",), {k: v for k, v in read.items() if k == "corpus"})
     codings, corpus = read_link_inputs(codings_dir, notes_dir, config)
     if indicators_path:
         indicators, _rejects = read_indicators(indicators_path, config.ingest, config.privacy)
