@@ -90,3 +90,23 @@ def test_a_small_unit_where_everyone_dropped_out_shows_no_dropout_rate_in_the_jo
 
     assert _rate_row(pd.Series([1.0] * 8), 5)[2]  # 8 of 8: hidden
     assert not _rate_row(pd.Series([1.0] * 25), 5)[2]  # a group of 20 or more: shown
+
+
+def test_units_are_hidden_until_the_persons_in_no_shown_unit_are_none_or_enough():
+    """Two pupils only at small hidden schools: the municipal rate minus the shown schools' gave
+    their dropout away, however many pupils the hidden schools held in all (some also at a shown
+    school). A new user's trial; the municipal value is over the units' persons together."""
+    from kvalitativ.evidence.joint_display import _indicator_rows
+
+    people = {f"p{i}": u for i, u in enumerate(["U1"] * 20 + ["U2"] * 20 + ["U3"] * 18)}
+    notes = [(f"n{p}", p, u) for p, u in people.items()]
+    notes += [("x1", "s1", "S1"), ("x2", "s2", "S1"), ("x3", "p0", "S2"), ("x4", "p1", "S2"), ("x5", "p2", "S2")]
+    corpus = pd.DataFrame(notes, columns=["note_id", "person_id", "unit_id"])
+    persons = sorted(set(corpus["person_id"]))
+    indicators = pd.DataFrame({"person_id": persons, "dropout": [1 if p in ("s1", "s2") else i % 4 == 0
+                                                                  for i, p in enumerate(persons)]})
+    rows = pd.DataFrame(_indicator_rows(indicators, corpus, ["S1", "S2", "U1", "U2", "U3"], "dropout", [], None, 5))
+    hidden = set(rows.loc[rows["suppressed"], "unit_id"])
+    assert {"S1", "S2", "U3"} <= hidden  # U3, the smallest shown unit, covers for s1 and s2
+    shown = corpus[corpus["unit_id"].isin(set(rows["unit_id"]) - hidden)]
+    assert len(set(persons) - set(shown["person_id"])) >= 5
