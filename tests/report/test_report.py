@@ -111,3 +111,17 @@ def test_the_method_says_which_note_rule_compared_the_persons(report_tables, met
     assert "Kun notater skrevet <em>før</em> 2023-08-01 tæller (og højst 12 måneder før)" in landmark
     assert "der stadig var der den dag, sammenlignes" in landmark
     assert "Kun notater skrevet <em>før</em> udfaldet tæller" not in landmark
+
+
+def test_the_report_warns_when_one_group_was_watched_longer(report_tables, meta, tmp_path, html):
+    """Under the default note rule, persons who stayed had more notes to be noted in: the school
+    leader must read that beside the associations, not only the analyst in the link's output."""
+    assert "gange så mange notater" not in html
+    associations = report_tables["associations"].assign(notes_ratio=1.8)
+    path = render_report({**report_tables, "associations": associations}, tmp_path / "r.html", meta=meta)
+    warned = path.read_text(encoding="utf-8")
+    assert "uden udfaldet havde i gennemsnit 1,8 gange så mange notater" in warned
+    assert "sammen med ikke at have udfaldet alene af den grund" in warned
+    balanced = render_report({**report_tables, "associations": associations.assign(notes_ratio=1.1)},
+                             tmp_path / "b.html", meta=meta).read_text(encoding="utf-8")
+    assert "gange så mange notater" not in balanced

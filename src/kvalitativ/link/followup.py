@@ -14,12 +14,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["NoteBalance", "note_balance", "IMBALANCE_RATIO"]
+__all__ = ["NoteBalance", "note_balance", "imbalanced", "IMBALANCE_RATIO"]
 
 #: Mean notes per person differing by more than this factor between persons with and without
 #: the outcome is worth a warning (a theme noted in 10 % of notes: 1.25× the notes already moves
 #: "any note" from 41 % to 48 %).
 IMBALANCE_RATIO = 1.25
+
+
+def imbalanced(ratio: float) -> bool:
+    """Whether a notes ratio (without ÷ with the outcome) is far enough from 1 to say so."""
+    return ratio == ratio and not (1 / IMBALANCE_RATIO <= ratio <= IMBALANCE_RATIO)  # NaN: unknown, not far
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class NoteBalance:
         """One line for the link's summary, or None when the two are close (or not dated)."""
         if timing != "dated" or not (self.with_outcome > 0 and self.without_outcome > 0):
             return None
-        if 1 / IMBALANCE_RATIO <= self.ratio <= IMBALANCE_RATIO:
+        if not imbalanced(self.ratio):
             return None
         more, fewer = ("without", "with") if self.ratio > 1 else ("with", "without")
         goes_with = "not having the outcome" if self.ratio > 1 else "the outcome"

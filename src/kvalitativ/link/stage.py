@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,9 @@ def link_result(
     assoc = associations(pt, indicators, covariates=list(config.covariates), min_cell=min_cell,
                          numeric_indicators=list(config.numeric_indicators), theme_labels=theme_labels,
                          rules=rules, correction=correction, families=dict.fromkeys(topics, "discovered"))
+    # were persons with and without the outcome watched for as long? (link.followup; the report's caveat)
+    ratio = pt.balance.ratio if pt.balance else float("nan")
+    assoc["notes_ratio"] = round(ratio, 3) if math.isfinite(ratio) else float("nan")
     prev = prevalence(codings, corpus, group_by=list(config.group_by), min_cell=min_cell, cutoff=rules.cutoff,
                       rules=rules, sensitive=sensitive)
     quantitative = list(config.quantitative) if config.quantitative is not None else default_quantitative(config)

@@ -227,8 +227,24 @@ def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict
         "has_covariates": bool((covariates.str.strip() != "").any()),
         "cross_sectional": "cross-sectional" in rule,
         "landmark": rule.startswith("landmark "),  # link.timing landmark: everyone watched over the same dates
+        "notes_ratio": _followup_ratio(associations, rule),
         "lookback": int(m.group(1)) if (m := re.search(r"at most (\d+) months", rule)) else None,
     }
+
+
+def _followup_ratio(associations, rule: str) -> dict | None:
+    """When persons with and without the outcome were watched for lengths far enough apart to bend
+    every association (link.followup): how many times the notes ("1,8") and which group had more
+    (``without_more``: those without the outcome, so themes lean towards not having it)."""
+    from kvalitativ.link.followup import imbalanced
+
+    ratio = _first(associations, "notes_ratio")
+    if ratio is None or _na(ratio) or rule.startswith("landmark ") or "cross-sectional" in rule:
+        return None
+    ratio = float(ratio)
+    if not imbalanced(ratio):
+        return None
+    return {"times": f"{max(ratio, 1 / ratio):.1f}".replace(".", ","), "without_more": ratio > 1}
 
 
 def _correction_line(associations, outcome: str, overview: dict) -> str | None:
