@@ -132,6 +132,8 @@ def test_a_report_on_links_of_earlier_codings_stops_and_says_what_to_run(tmp_pat
     status, said = _invoke([*code, "--threshold", "0.9"], capsys)
     assert status == 0
     assert "Warning" in said and "associations" in said and "evidence" in said
+    marked = pd.read_parquet(out / "parquet" / "stale_tables.parquet")  # for a dashboard reading the folder
+    assert {"associations", "evidence"} <= set(marked["table_name"])
     status, said = _invoke(report, capsys)
     assert status == 2
     assert "`kvalitativ link`, then `kvalitativ summarize`" in said and "not written" in said
@@ -140,7 +142,7 @@ def test_a_report_on_links_of_earlier_codings_stops_and_says_what_to_run(tmp_pat
     assert status == 2 and "other codings than those given beside it" in said
 
     assert _invoke(code, capsys)[0] == 0  # the first codings again, byte for byte
-    assert stale_tables(out) == []
+    assert stale_tables(out) == [] and not (out / "parquet" / "stale_tables.parquet").exists()
     assert _invoke(report, capsys)[0] == 0
 
 

@@ -63,15 +63,40 @@ def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
     copy of what is published, so the other stages' tables stay), and pass the summary lines
     through :func:`public_lines`.
     """
-    from kvalitativ.io.lineage import stale_message, stale_tables
+    from kvalitativ.io.lineage import stale_message
     from kvalitativ.io.publish import publishing
 
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
         yield pub
-    stale = stale_tables(out_dir)  # what this command made out of date among the other stages' tables
+        stale = mark_stale(pub.staging)  # what this command made out of date, published with its tables
     if stale:
         click.echo("Warning: " + stale_message(out_dir, stale) + " Until then `kvalitativ report` stops.",
                    err=True)
+
+
+def mark_stale(folder: Path) -> list:
+    """The tables of ``folder`` built from inputs written again since (:func:`kvalitativ.io.lineage.stale_tables`),
+    also as the dashboard table ``stale_tables`` (one row each: table, what changed, the command
+    that rebuilds it), so a dashboard reading the folder can say so; removed when nothing is stale."""
+    import pandas as pd
+
+    from kvalitativ.io.lineage import STAGE_OF, stale_tables
+    from kvalitativ.io.store import DUCKDB_FILE, table_path, write_tables
+
+    stale = stale_tables(folder)
+    if stale:
+        rows = pd.DataFrame({"table_name": [s.table for s in stale], "built_from_old": [s.changed for s in stale],
+                             "rerun": [f"kvalitativ {STAGE_OF.get(s.table, 'the stage that made it')}" for s in stale]})
+        write_tables(folder, {"stale_tables": rows})
+        return stale
+    for kind in ("parquet", "csv", "csv_da"):
+        table_path(folder, "stale_tables", kind).unlink(missing_ok=True)
+    if (folder / DUCKDB_FILE).exists():
+        import duckdb
+
+        with duckdb.connect(str(folder / DUCKDB_FILE)) as con:
+            con.execute('DROP TABLE IF EXISTS "stale_tables"')
+    return stale
 
 
 def public_lines(lines: list[str], pub) -> list[str]:
