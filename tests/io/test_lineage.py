@@ -173,3 +173,26 @@ def test_link_stops_on_codings_of_other_notes(tmp_path):
     _write(tmp_path / "b", {"corpus": notes.assign(text="b")}, "r2")
     with pytest.raises(InputError, match="other corpus than those given beside it"):
         link_from_dirs(tmp_path / "a", tmp_path / "out", notes_dir=tmp_path / "b")
+
+
+def test_link_with_the_hand_codes_the_coder_learned_from_is_cross_fitted_with_that_coder(tmp_path):
+    """`code --train X` then `link --human X`: the hand-coded persons carried the codes of a coder
+    that learned them, so the 'corrected' OR equalled the uncorrected one (a new user's trial).
+    The coding stage records the file and its settings; the link refits that coder per fold."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.io.lineage import coder_reads
+    from kvalitativ.link.stage import _cross_fit_if_trained_on
+
+    hand = tmp_path / "hand.csv"
+    hand.write_text("note_id,theme_id,p_person\nn1,motivation,1\n", encoding="utf-8")
+    _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n1"], "person_id": ["p1"], "text": ["a"]})}, "r1")
+    coder = RunConfig()
+    coder.code.train, coder.code.level, coder.embed.name, coder.seed = str(hand), "note", "static", 7
+    _write(tmp_path, {"codings": _codings([1])}, "r1", read=coder_reads(tmp_path, coder))
+
+    linked = _cross_fit_if_trained_on(RunConfig(), tmp_path, hand)
+    assert linked.code.train == str(hand) and linked.code.level == "note"
+    assert linked.embed.name == "static" and linked.seed == 7
+    other = tmp_path / "other.csv"
+    other.write_text("note_id,theme_id,p_person\nn9,motivation,1\n", encoding="utf-8")
+    assert _cross_fit_if_trained_on(RunConfig(), tmp_path, other).code.train is None  # another file: as given

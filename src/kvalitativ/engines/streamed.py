@@ -167,9 +167,9 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     coder.progress = False
     del fit_on
     drop_vectors(embedder)
-    from kvalitativ.io.lineage import fingerprints
+    from kvalitativ.io.lineage import coder_reads
 
-    read = fingerprints([(source, "corpus")])
+    read = coder_reads(source, config)
     codings = TableAppender(out_dir, "codings", run_id, min_cell=config.privacy.min_cell, read=read)
     coded_notes: set = set()
     n_notes_seen = n_codings = 0

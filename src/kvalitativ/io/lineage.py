@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 __all__ = ["READ_KEY", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
-           "stale_message", "require_built_from"]
+           "stale_message", "require_built_from", "coder_reads", "TRAINED_ON", "CODER_SETTINGS", "trained_on"]
 
 #: The Parquet metadata key under which a table records what its stage read.
 READ_KEY = b"kvalitativ.read"
@@ -46,6 +46,27 @@ def fingerprint(path: str | Path) -> str:
     """The SHA-256 (first 16 hex digits) of a stored table's file."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+
+
+#: The keys under which the coding stage records the hand-codes file it was trained on and the
+#: settings of that coder (no tables of the folder, so :func:`stale_tables` never compares them):
+#: the link knows from them that ``--human`` with the same file must be cross-fitted, and how to
+#: refit the coder for it.
+TRAINED_ON = "code.train"
+CODER_SETTINGS = "code.settings"
+
+
+def coder_reads(source: str | Path, config) -> dict[str, str]:
+    """What the coding stage read — the corpus of ``source`` and the hand-codes file it trained on
+    (``config.code.train``) — and, for a trained coder, the settings it was made with."""
+    read = fingerprints([(source, "corpus")])
+    train_path = config.code.train
+    if train_path and Path(train_path).is_file():
+        read[TRAINED_ON] = fingerprint(train_path)
+        read[CODER_SETTINGS] = json.dumps({
+            "code": {k: getattr(config.code, k) for k in ("codebook", "level", "threshold", "exclusive")},
+            "embed": {k: getattr(config.embed, k) for k in ("name", "model")}, "seed": config.seed}, sort_keys=True)
+    return read
 
 
 def fingerprints(sources: Iterable[tuple[str | Path | None, str]]) -> dict[str, str]:
@@ -163,3 +184,15 @@ def require_built_from(folder: str | Path, names: Iterable[str], reading: Mappin
                 f"{folder}: '{name}' was built from other {what} than those given beside it, so the two "
                 f"would describe different codings or notes. Run `kvalitativ {STAGE_OF.get(name, 'link')}` "
                 f"again on the same {what}, or give the folders that belong together.")
+
+
+def trained_on(folder: str | Path) -> tuple[str | None, dict]:
+    """The fingerprint of the hand-codes file the codings of ``folder`` were trained on (None if
+    none), and the coder's settings (``{"code": …, "embed": …, "seed": …}``)."""
+    path = _stored(Path(folder), "codings")
+    reads = recorded_reads(path) if path is not None else {}
+    try:
+        settings = json.loads(reads.get(CODER_SETTINGS, "{}"))
+    except ValueError:
+        settings = {}
+    return reads.get(TRAINED_ON), settings if isinstance(settings, dict) else {}

@@ -23,8 +23,8 @@ COLUMNS = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "p_
            "correction", "n_human_persons"]
 #: The note of a row without hand codes.
 #: How to get a correction (the end of :data:`NO_HUMAN`; the link summary's line ends with it too).
-HOW_TO_CORRECT = ("(give --human FILE — e.g. the hand codes you gave `code --train`, with their p_person — or "
-                  "link.human_codes in the config; `kvalitativ run` uses code.train by itself)")
+HOW_TO_CORRECT = ("(give --human FILE, hand codes with their p_person — the file given to `code --train` is "
+                  "cross-fitted with that coder's settings — or link.human_codes in the config)")
 NO_HUMAN = f"no hand codes: not corrected for coding error {HOW_TO_CORRECT}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -183,6 +183,25 @@ def _recoder(config: RunConfig, corpus: pd.DataFrame, codes: pd.DataFrame):
     return recode
 
 
+def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path) -> RunConfig:
+    """``config`` with ``code.train`` set to ``human_path`` when the codings were trained on that very
+    file (the coding stage records it: :func:`kvalitativ.io.lineage.trained_on`), so the correction
+    is cross-fitted. Without it the hand-coded persons carry the codes of a coder that learned
+    them, the residual is about zero, and the "corrected" OR is the uncorrected one with a narrower
+    interval (a new user's trial: `code --train X`, then `link --human X`)."""
+    from kvalitativ.io.lineage import fingerprint, trained_on
+
+    if not human_path or config.code.train or not Path(human_path).is_file():
+        return config
+    trained, settings = trained_on(codings_dir)
+    if trained != fingerprint(human_path):
+        return config
+    # refit the coder the codings came from: its codebook, level, embedder and seed, not the defaults
+    code = replace(config.code, train=str(human_path), **settings.get("code", {}))
+    embed = replace(config.embed, **settings.get("embed", {}))
+    return replace(config, code=code, embed=embed, seed=settings.get("seed", config.seed))
+
+
 def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), human_path=None) -> HumanCodes | None:
     """The hand codes the correction uses, first found of: ``human_path`` (``--human``),
     ``link.human_codes``, a ``human_codings`` table (``review import``) in ``stage_dirs``, and
@@ -251,7 +270,7 @@ def link_from_dirs(
     from kvalitativ.io.lineage import fingerprints, require_built_from
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
 
-    config = config or RunConfig()
+    config = _cross_fit_if_trained_on(config or RunConfig(), Path(codings_dir), human_path)
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
     read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
