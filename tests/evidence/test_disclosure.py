@@ -77,10 +77,11 @@ def test_a_unit_where_everyone_with_the_theme_dropped_out_shows_no_rate():
     from kvalitativ.evidence.outcome_rates import shown_unit_rates
 
     counts = pd.DataFrame({"theme_id": "moedestabilitet", "valence": "concern",
-                           "unit_id": ["Lille", "Mellem", "Stor", "Kæmpe"],
-                           "n": [8, 12, 30, 40], "events": [8, 3, 30, 10]})
+                           "unit_id": ["Lille", "Mellem", "Stor", "Kæmpe", "Nul"],
+                           "n": [8, 12, 30, 40, 16], "events": [8, 3, 30, 10, 0]})
     shown = shown_unit_rates(counts, set(), min_cell=5)
     assert ("moedestabilitet", "concern", "Lille") not in shown  # 8 of 8
+    assert ("moedestabilitet", "concern", "Nul") not in shown  # 0 of 16: no one, said of each
     assert ("moedestabilitet", "concern", "Stor") in shown  # 30 of 30: a group of 20 or more
     assert shown[("moedestabilitet", "concern", "Kæmpe")] == 0.25
 
@@ -89,6 +90,7 @@ def test_a_small_unit_where_everyone_dropped_out_shows_no_dropout_rate_in_the_jo
     from kvalitativ.evidence.joint_display import _rate_row
 
     assert _rate_row(pd.Series([1.0] * 8), 5)[2]  # 8 of 8: hidden
+    assert _rate_row(pd.Series([0.0] * 16), 5)[2]  # 0 of 16: hidden too
     assert not _rate_row(pd.Series([1.0] * 25), 5)[2]  # a group of 20 or more: shown
 
 

@@ -91,3 +91,11 @@ def test_the_link_stage_takes_sensitive_themes_from_the_themes_table():
                            "origin": ["codebook", "codebook", "discovered"]})
     assert sensitive_theme_ids(themes) == {"misbrug", "topic_3"}
     assert sensitive_theme_ids(None) == frozenset()
+
+
+def test_an_outcome_cell_where_no_one_had_the_outcome_is_hidden_like_one_where_everyone_did():
+    """'0 of 9 with the concern dropped out' says it of each of the 9 (a new user's trial; the
+    coding of an outcome, dropout or reached_goal, decides which way round it is)."""
+    from kvalitativ.privacy.suppress import outcome_alike
+
+    assert outcome_alike([0, 9, 3, 0], [9, 9, 9, 25], 5).tolist() == [True, True, False, False]

@@ -19,7 +19,7 @@ from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, is_small
 from kvalitativ.evidence.disclosure import hide_partners
 from kvalitativ.link.persons import as_binary
-from kvalitativ.privacy.suppress import all_alike
+from kvalitativ.privacy.suppress import outcome_alike
 
 __all__ = ["joint_display", "person_units", "read_unit_figures", "INDICATOR_LABELS", "JOINT_COLUMNS",
            "MUNICIPALITY_NOTE"]
@@ -104,9 +104,9 @@ def person_units(indicators: pd.DataFrame, corpus: pd.DataFrame | None, unit_col
 def _rate_row(values: pd.Series, min_cell: int) -> tuple[float, int, bool]:
     v = values.dropna()
     n, events = len(v), int(v.sum())
-    # ... or everyone of a small unit had the outcome (says it of each: privacy.suppress.all_alike)
+    # ... or everyone (or no one) of a small unit had the outcome (says it of each: outcome_alike)
     hidden = n < min_cell or is_small(events, min_cell) or is_small(n - events, min_cell) or \
-        bool(all_alike([events], [n], min_cell)[0])
+        bool(outcome_alike([events], [n], min_cell)[0])
     return (np.nan if hidden else events / n), n, hidden
 
 

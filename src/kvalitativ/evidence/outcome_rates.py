@@ -15,7 +15,7 @@ import pandas as pd
 from kvalitativ.evidence.counts import is_small
 from kvalitativ.evidence.disclosure import hide_partners
 from kvalitativ.link.wording import rate_clause as link_rate_clause
-from kvalitativ.privacy.suppress import all_alike
+from kvalitativ.privacy.suppress import outcome_alike
 
 __all__ = ["unit_outcome_counts", "shown_unit_rates", "rate_population", "rate_clause"]
 
@@ -53,16 +53,17 @@ def unit_outcome_counts(codings, corpus, person_themes, outcome) -> pd.DataFrame
 def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: int) -> dict[tuple, float]:
     """(theme, valence, unit) → outcome rate, for the units whose rate may be published.
 
-    A rate is hidden when its count or complement is below ``min_cell``, when every one of fewer
-    than 4 × ``min_cell`` persons had the outcome ("blandt dem faldt 100 % fra" at a small school
-    says it of each pupil: :func:`kvalitativ.privacy.suppress.all_alike`, the associations' rule),
+    A rate is hidden when its count or complement is below ``min_cell``, when every one — or no
+    one — of fewer than 4 × ``min_cell`` persons had the outcome ("blandt dem faldt 100 % fra" or
+    "0 %" at a small school says it of each pupil: :func:`kvalitativ.privacy.suppress.outcome_alike`,
+    the associations' rule),
     or when its evidence row is suppressed (``hidden_rows``); where that leaves one unit of a theme
     × valence hidden, the unit with the next-smallest number of persons is hidden too.
     """
     if counts.empty:
         return {}
     keys = list(zip(*(counts[c].astype(str) for c in _KEYS)))
-    everyone = all_alike(counts["events"].to_numpy(float), counts["n"].to_numpy(float), min_cell)
+    everyone = outcome_alike(counts["events"].to_numpy(float), counts["n"].to_numpy(float), min_cell)
     primary = [n < min_cell or is_small(e, min_cell) or is_small(n - e, min_cell) or k in hidden_rows or alike
                for k, n, e, alike in zip(keys, counts["n"], counts["events"], everyone)]
     hidden = hide_partners(counts.assign(_hidden=primary), ["theme_id", "valence"], "n", "_hidden", min_cell)

@@ -83,12 +83,12 @@ SUPPRESSION_GROUPS = [["theme_id", "indicator"]]
 
 
 def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Small cells, outcome cells where everyone had the outcome (privacy.suppress rule 3), and
+    """Small cells, outcome cells where everyone or no one had the outcome (privacy.suppress rule 3), and
     the valence rows that would give either away through the theme's ``any`` row."""
-    from kvalitativ.privacy.suppress import all_alike, suppress_small_cells
+    from kvalitativ.privacy.suppress import outcome_alike, suppress_small_cells
 
-    everyone = all_alike(table["events_with"], table["n_with"], min_cell) | \
-        all_alike(table["events_without"], table["n_without"], min_cell)
+    everyone = outcome_alike(table["events_with"], table["n_with"], min_cell) | \
+        outcome_alike(table["events_without"], table["n_without"], min_cell)
     table = table.assign(suppressed=table["suppressed"].astype(bool).to_numpy() | everyone)
     return suppress_small_cells(table, COUNT_COLUMNS, threshold=min_cell, by=SUPPRESSION_GROUPS,
                                 value_cols=VALUE_COLUMNS)

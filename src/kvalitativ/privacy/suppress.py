@@ -75,6 +75,15 @@ def all_alike(count, total, threshold: int = 5) -> np.ndarray:
     return (total >= 1) & (total < limit) & (count == total)
 
 
+def outcome_alike(events, total, threshold: int = 5) -> np.ndarray:
+    """Outcome cells where everyone *or no one* had the outcome (rule 3, both ways): "none of
+    these 16 pupils dropped out" says it of each of them as much as "all of them did", and which
+    way round an outcome is coded (dropout, reached_goal) is arbitrary."""
+    events = pd.to_numeric(pd.Series(events), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    total = pd.to_numeric(pd.Series(total), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return all_alike(events, total, threshold) | all_alike(total - events, total, threshold)
+
+
 def _as_list(cols: str | Iterable[str] | None) -> list[str]:
     if cols is None:
         return []
