@@ -107,3 +107,7 @@ def test_a_sensitive_themes_quote_does_not_join_to_its_note(dataset, quotes):
     mine = marked[marked["theme_id"] == theme]
     assert len(mine) and mine["note_id"].isna().all() and set(mine["unit_id"]) == {ALL}
     assert marked.loc[marked["theme_id"] != theme, "note_id"].notna().all()
+    # nor through the coder's score, which codings publishes per note (a review found the join)
+    codings = dataset.codings[dataset.codings["theme_id"] == theme]
+    joined = mine.merge(codings, on=["theme_id", "valence", "score"], how="inner")
+    assert joined.empty and mine["score"].isna().all() and mine["similarity"].isna().all()

@@ -212,3 +212,18 @@ def test_many_comparisons_are_blamed_only_where_the_test_alone_was_clear():
     row.update(p_value=0.01, q_value=0.2)
     assert "q 0,200: ikke tydelig blandt så mange sammenligninger" in wording.binary_sentence(
         row, "Motivation", "dropout")
+
+
+def test_a_covariate_called_theme_does_not_take_the_themes_coefficient():
+    """The theme's column is the last one; names.index('theme') found a covariate of that name
+    first (a review: true OR e ≈ 2.7 read 0.97)."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    x = rng.integers(0, 2, n)
+    other = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-1 + 1.0 * x + 0.3 * other)))).astype(int)
+    frame = pd.DataFrame({"theme": other, "absence": other})
+    named_theme = stats.adjusted_odds_ratio(y, x, frame[["theme"]])
+    named_other = stats.adjusted_odds_ratio(y, x, frame[["absence"]])
+    assert named_theme["adjusted_odds_ratio"] == pytest.approx(named_other["adjusted_odds_ratio"])
+    assert 2.0 < named_theme["adjusted_odds_ratio"] < 3.6

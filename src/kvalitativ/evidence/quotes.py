@@ -243,8 +243,9 @@ def select_quotes(
         unit quotes) or "unit" (unit quotes like any theme).
 
     Returns theme_id, valence, unit_id, rank, note_id, quote, score (the coder's), similarity
-    (to the theme's centroid, char TF-IDF). ``note_id`` is empty for sensitive themes: it would
-    join the quote to its note's school, date and person.
+    (to the theme's centroid, char TF-IDF). ``note_id``, ``score`` and ``similarity`` are empty for
+    sensitive themes: they would join the quote to its note (``codings`` publishes the score per
+    note) and so to the note's school, date and person.
 
     Example
     -------
@@ -298,8 +299,12 @@ def select_quotes(
     out = pd.concat(parts, ignore_index=True)
     out = out[QUOTE_COLUMNS].copy()
     # a sensitive theme's quote must not join to the notes table: its note_id leads to the school,
-    # the date and the person id, which is what "never per unit" keeps from the reader
-    out.loc[out["theme_id"].isin(list(sensitive)), "note_id"] = None
+    # the date and the person id, which is what "never per unit" keeps from the reader — and so
+    # would its score, the coder's score that codings publishes per note (joined on theme, valence
+    # and score: a review found 30 of 60 quotes again on the static embedder)
+    secret = out["theme_id"].isin(list(sensitive))
+    out.loc[secret, "note_id"] = None
+    out.loc[secret, ["score", "similarity"]] = np.nan
     for c in ("theme_id", "valence", "unit_id", "note_id", "quote"):
         out[c] = out[c].astype("string")
     out["rank"] = out["rank"].astype("int64")

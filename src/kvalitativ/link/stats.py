@@ -271,7 +271,7 @@ def adjusted_odds_ratio(x, y, covariates: pd.DataFrame | None, alpha: float = 0.
     converged = bool(res.mle_retvals.get("converged", True))
     if not converged or ConvergenceWarning in kinds:
         return fail("logistic regression did not converge: adjusted OR not estimable")
-    j = names.index("theme")
+    j = len(names) - 1  # the theme, last (a covariate may itself be called "theme")
     beta, se = float(res.params[j]), float(res.bse[j])
     if not (np.isfinite(beta) and np.isfinite(se)) or abs(beta) > 15 or se > 50:
         return fail("estimate unstable (quasi-separation suspected): adjusted OR not estimable")
