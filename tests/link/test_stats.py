@@ -223,7 +223,7 @@ def test_a_covariate_called_theme_does_not_take_the_themes_coefficient():
     other = rng.normal(size=n)
     y = (rng.random(n) < 1 / (1 + np.exp(-(-1 + 1.0 * x + 0.3 * other)))).astype(int)
     frame = pd.DataFrame({"theme": other, "absence": other})
-    named_theme = stats.adjusted_odds_ratio(y, x, frame[["theme"]])
-    named_other = stats.adjusted_odds_ratio(y, x, frame[["absence"]])
+    named_theme = stats.adjusted_odds_ratio(x, y, frame[["theme"]])
+    named_other = stats.adjusted_odds_ratio(x, y, frame[["absence"]])
     assert named_theme["adjusted_odds_ratio"] == pytest.approx(named_other["adjusted_odds_ratio"])
     assert 2.0 < named_theme["adjusted_odds_ratio"] < 3.6
