@@ -83,9 +83,22 @@ def test_names_of_the_export_are_taken_out_of_unit_and_source_but_a_school_keeps
     corpus = ingest_notes(path).corpus
     published = " ".join(corpus["unit_id"].tolist() + corpus["source"].tolist())
     assert "Yilmaz" not in published and "Olsen" not in published
-    assert corpus["unit_id"].tolist() == ["Østerbyskolen, [NAVN] klasse", "H.C. Andersen Skolen",
+    assert corpus["unit_id"].tolist() == ["Østerbyskolen, [NAVN]s klasse", "H.C. Andersen Skolen",
                                           "H.C. Andersen Skolen"]
     assert corpus["source"].tolist()[2] == "Mentor [NAVN]"
+
+
+def test_export_names_are_found_in_labels_however_they_are_written():
+    """A review: the genitive of a name ending in s/x/z ("Ali Hassan' klasse"), a hyphenated
+    ending, odd white space and "Surname, First name" in the name column got through."""
+    from kvalitativ.io.ingest import _export_names, _without_names
+
+    frame = pd.DataFrame({"Navn": ["Ali Hassan", "Yilmaz, Mathias", "Jens Hansen"]})
+    names = _export_names(frame, ["Navn"])
+    assert _without_names("Vestskolen, Ali Hassan' klasse", names) == "Vestskolen, [NAVN]' klasse"
+    assert _without_names("Mathias Yilmaz-klassen", names) == "[NAVN]-klassen"
+    assert _without_names("Mentor Jens\u00a0 Hansen", names) == "Mentor [NAVN]"
+    assert _without_names("H.C.  Andersen Skolen", names) == "H.C.  Andersen Skolen"  # no name: unchanged
 
 
 def test_missing_text_column_suggests_closest(tmp_path):

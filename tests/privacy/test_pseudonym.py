@@ -171,7 +171,8 @@ def test_made_up_nine_digit_ids_stay_as_they_are():
 
 def test_an_id_column_holding_names_is_pseudonymised_under_auto():
     """An export whose 'Elev' column holds the pupil's name published the names as person_id."""
-    ids = pd.Series(["Villads Madsen", "Ahmed Al-Sayed", "Anne-Marie Ø. Jensen", "E00123", "Østerbyskolen"])
+    ids = pd.Series(["Villads Madsen", "Ahmed Al-Sayed", "Anne-Marie Ø. Jensen", "Hansen, Mette", "Mette\u00a0Hansen",
+                     "Mette  Hansen", "E00123", "Østerbyskolen"])
     out = pseudonymize_ids(ids, bytes(range(32)))
-    assert all(v.startswith("P") and len(v) == 17 for v in out[:3])
-    assert out[3] == "E00123" and out[4] == "Østerbyskolen"  # internal ids stay (one word, or digits)
+    assert all(v.startswith("P") and len(v) == 17 for v in out[:6])
+    assert out[6] == "E00123" and out[7] == "Østerbyskolen"  # internal ids stay (one word, or digits)

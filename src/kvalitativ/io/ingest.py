@@ -89,23 +89,35 @@ def _published_label(values: pd.Series, export_names: frozenset[str] = frozenset
 
 
 def _without_names(label: str, names: frozenset[str]) -> str:
-    """``label`` with every run of two to four words that is one of ``names`` (lower case; the
-    last word may carry a genitive s) replaced by [NAVN]."""
-    words = label.split(" ")
-    out, i = [], 0
+    """``label`` with every run of two to four words that is one of ``names`` (lower case) replaced
+    by [NAVN]. The last word may carry a genitive (``Yilmazs``, ``Hassan'``) or a hyphenated ending
+    (``Yilmaz-klassen``); white space of any kind counts as one space."""
+    words = " ".join(label.split()).split(" ")
+    out, i, found = [], 0, False
     while i < len(words):
         for size in (4, 3, 2):
             run = [w.strip(",.;:()") for w in words[i:i + size]]
-            if len(run) == size and (" ".join(run).lower() in names
-                                     or (run[-1][-1:] in "sS" and " ".join([*run[:-1], run[-1][:-1]]).lower() in names)):
-                tail = words[i + size - 1][len(words[i + size - 1].rstrip(",.;:()")):]
+            if len(run) == size and (tail := _name_run(run, names)) is not None:
                 out.append("[NAVN]" + tail)
                 i += size
+                found = True
                 break
         else:
             out.append(words[i])
             i += 1
-    return " ".join(out)
+    return " ".join(out) if found else label
+
+
+def _name_run(run: list[str], names: frozenset[str]) -> str | None:
+    """What follows the name when ``run`` is one of ``names`` — "" for the name alone, the
+    genitive or hyphenated ending otherwise — or None when it is no name of the export."""
+    *first, last = run
+    head, hyphen, rest = last.partition("-")
+    for word, tail in ((last, ""), (last.rstrip("'’"), last[len(last.rstrip("'’")):]),
+                       (last[:-1] if last[-1:] in "sS" else None, last[-1:]), (head if hyphen else None, hyphen + rest)):
+        if word and " ".join([*first, word]).lower() in names:
+            return tail
+    return None
 
 
 def _export_names(frame: pd.DataFrame, name_columns: list[str]) -> frozenset[str]:
@@ -116,6 +128,9 @@ def _export_names(frame: pd.DataFrame, name_columns: list[str]) -> frozenset[str
             value = " ".join(value.split())
             if " " in value:
                 names.add(value.lower())
+                if "," in value:  # "Hansen, Mette" is also written "Mette Hansen"
+                    last, _, first = value.partition(",")
+                    names.add(f"{first.strip()} {last.strip()}".lower())
     return frozenset(names)
 
 

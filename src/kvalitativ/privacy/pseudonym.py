@@ -45,9 +45,10 @@ CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
 #: Nine digits: a CPR number of someone born on day 1–9 once a spreadsheet made the column a
 #: number and dropped the leading zero (Excel does, for about 30 % of all CPR numbers).
 _NINE_DIGITS = re.compile(r"^\d{9}$")
-#: Two to four words of letters only ("Mette Hansen", "Ahmed Al-Sayed"): an export whose id
-#: column holds the pupil's name. No internal id looks like that; a name published as an id would.
-_NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[-'.][^\W\d_]+)*\.?(?: [^\W\d_]+(?:[-'.][^\W\d_]+)*\.?){1,3}$")
+#: Two to four words of letters only ("Mette Hansen", "Ahmed Al-Sayed", "Hansen, Mette"): an
+#: export whose id column holds the pupil's name. No internal id looks like that; a name
+#: published as an id would. (Matched after white space is made single spaces.)
+_NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[-'.][^\W\d_]+)*\.?,?(?: [^\W\d_]+(?:[-'.][^\W\d_]+)*\.?){1,3}$")
 _KEY_BYTES = 32  # 256 bits (the issue asks for at least 128)
 _MIN_KEY_BYTES = 16
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -159,7 +160,7 @@ def _auto(value: str) -> bool:
     holding an identifier pattern."""
     from kvalitativ.privacy.guard import holds_identifier
 
-    return bool(CPR_LIKE.match(value) or _NAME_SHAPED.match(value)) or holds_identifier(value)
+    return bool(CPR_LIKE.match(value) or _NAME_SHAPED.match(" ".join(value.split()))) or holds_identifier(value)
 
 
 def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "auto", *, prefix: str = "P",
