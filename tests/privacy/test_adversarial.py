@@ -61,6 +61,12 @@ SPELLINGS = [
 
 LOOK_ALIKES = [
     "Hun skrev at aula.dk var nede hele dagen.",  # "at" before a domain that is no mail provider
+    # grades and counts written a digit at a time (a review of the spaced forms)
+    "Karaktererne i 9. klasse: 12 10 7 4 02 7 10 4 4 7.",
+    "Standpunkt: 12 10 7 4 02 7 i dansk, matematik, engelsk, tysk, fysik og historie.",
+    "Fravær pr. måned: 1 2 0 3 1 0 2 1 4 0 dage.",
+    "Antal fraværsdage i ugerne 33-40: 2 0 3 0 4 0 5 1.",
+    "Point i de otte opgaver: 4 7 2 4 7 2 4 7",
     "I august var der ferie, og per uge er der tre timer med sol.",
     "August gik bedre end forventet.",
     "Solen skinner, og der var sol og vind hele ugen.",

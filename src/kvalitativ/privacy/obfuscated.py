@@ -43,6 +43,9 @@ CHAIN_RE = re.compile(rf"(?<!\d)(?<![\d][.,])\+?\d+(?:{_SEP}\d+)*")
 _GLUED_CUE_RE = re.compile(r"(?i)(?:tlf|tel|telefon|mobil|mob|mobilnr|tlfnr|nr|cpr|cprnr|pnr)\.?:?$")
 _CPR_CUE_RE = re.compile(r"(?i)(?:cpr|personnummer|personnr|pnr|født)\W{0,12}$")
 _LETTER_AFTER_RE = re.compile(r"[^\W\d_]")
+#: Words before a row of single digits that make it scores or counts, not a phone number.
+_COUNT_CONTEXT = re.compile(r"(?i)\b(?:karakter\w*|standpunkt\w*|point\w*|score\w*|fravær\w*|dage|uge\w*|"
+                            r"måned\w*|antal|opgave\w*|test\w*|prøve\w*|runde\w*|kamp\w*|niveau\w*)\b")
 
 
 def _kind(sep: str) -> str:
@@ -78,10 +81,11 @@ def _is_cpr(text: str, digits: str, sizes: list[int], kinds: list[str], start: i
 
 
 def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start: int, end: int) -> bool:
-    # one digit at a time (2 0 3 0 4 0 5 1); ones and pairs mixed (20 3 0 4 0 5 0) only after a cue,
-    # as a list of grades looks the same (7 10 12 4 02)
+    # one digit at a time (2 0 3 0 4 0 5 1) unless it reads as a list of scores or counts; ones and
+    # pairs mixed (20 3 0 4 0 5 0) only after a cue, as a list of grades looks the same (7 10 12 4 02)
     cue = _PHONE_CUE.search(text, max(0, start - 30), start) or _GLUED_CUE_RE.search(text, max(0, start - 30), start)
-    spaced = sizes == [1] * 8 or (len(sizes) >= 5 and all(1 <= s <= 2 for s in sizes) and cue)
+    single = sizes == [1] * 8 and (cue or not _COUNT_CONTEXT.search(text, max(0, start - 40), start))
+    spaced = single or (len(sizes) >= 5 and all(1 <= s <= 2 for s in sizes) and cue)
     if not (sizes == [8] or spaced or (2 <= len(sizes) <= 4 and all(2 <= s <= 4 for s in sizes))):
         return False
     if len(set(kinds)) > 1:
@@ -98,10 +102,12 @@ def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start:
     return sizes == [2, 2, 2, 2] or digits[0] not in "01"
 
 
-def _spaced_cpr(sizes: list[int], digits: str) -> bool:
-    """Ten digits written one (or two) at a time, ``1 5 0 3 8 7 1 2 3 5``: a CPR number when the
-    first six are a real date (no grouping to check, so the date decides)."""
+def _spaced_cpr(text: str, start: int, sizes: list[int], digits: str) -> bool:
+    """Ten digits written one (or two) at a time, ``cpr 1 5 0 3 8 7 1 2 3 5``: a CPR number after a
+    CPR cue when the first six are a real date (grades and monthly counts look the same:
+    ``Standpunkt: 12 10 7 4 02 7 …``)."""
     return len(sizes) >= 6 and all(1 <= s <= 2 for s in sizes) and \
+        _CPR_CUE_RE.search(text, max(0, start - 30), start) is not None and \
         cpr_date_ok(int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6]))
 
 
@@ -119,7 +125,7 @@ def find_digit_chains(text: str) -> list[Find]:
         sizes = [e - s for s, e in groups]
         kinds = [_kind(s) for s in seps]
         if len(digits) == 10 and (_is_cpr(text, digits, sizes, kinds, start)
-                                  or (len(set(kinds)) == 1 and _spaced_cpr(sizes, digits))):
+                                  or (len(set(kinds)) == 1 and _spaced_cpr(text, start, sizes, digits))):
             out.append(Find("CPR", start, end, "high"))
         elif len(digits) == 8 and text[start] != "+" and _is_phone(text, digits, sizes, kinds, start, end):
             out.append(Find("TELEFON", start, end, "high"))
