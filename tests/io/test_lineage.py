@@ -196,3 +196,26 @@ def test_link_with_the_hand_codes_the_coder_learned_from_is_cross_fitted_with_th
     other = tmp_path / "other.csv"
     other.write_text("note_id,theme_id,p_person\nn9,motivation,1\n", encoding="utf-8")
     assert _cross_fit_if_trained_on(RunConfig(), tmp_path, other).code.train is None  # another file: as given
+
+
+def test_a_table_written_again_with_another_run_id_only_is_no_change(tmp_path):
+    """The run id hashes the whole config: `code --cache-dir` elsewhere, or another report title,
+    gave codings equal but for run_id, and the report stopped (a review)."""
+    _build(tmp_path)
+    _write(tmp_path, {"codings": _codings([1, 0, 1])}, "r-another-config")
+    assert stale_tables(tmp_path) == []
+
+
+def test_a_table_appended_chunk_by_chunk_has_the_digest_of_the_whole():
+    import tempfile
+
+    from kvalitativ.io.lineage import content_digest, fingerprint
+    from kvalitativ.scale.chunked import ParquetAppender
+
+    frame = _codings([1, 0, 1, 1]).assign(run_id="r1")
+    path = Path(tempfile.mkdtemp()) / "codings.parquet"
+    appender = ParquetAppender(path)
+    appender.append(frame.iloc[:3])
+    appender.append(frame.iloc[3:])
+    appender.close()
+    assert fingerprint(path) == content_digest(frame)

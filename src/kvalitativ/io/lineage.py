@@ -8,8 +8,9 @@ the fingerprints of the tables the stage read (Parquet key-value metadata ``kval
 ``{"codings": "…", "corpus": "…"}``), and :func:`stale_tables` compares them with the tables now
 in the folder. A table whose input has changed is stale, and so is every table built from it.
 
-The fingerprint is the SHA-256 of the stored Parquet file: a stage run again with the same
-inputs and settings writes the same bytes, so only a real change makes a table stale.
+The fingerprint is a digest of the table's content without ``run_id`` (stored with the table by
+the writer): a stage run again on the same inputs writes the same content, so only a real change
+makes a table stale — not another cache folder or report title, which change the run id.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-__all__ = ["READ_KEY", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
+__all__ = ["READ_KEY", "CONTENT_KEY", "ContentDigest", "content_digest", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
            "stale_message", "require_built_from", "coder_reads", "TRAINED_ON", "CODER_SETTINGS", "trained_on"]
 
 #: The Parquet metadata key under which a table records what its stage read.
 READ_KEY = b"kvalitativ.read"
+#: The key under which the writer stores a digest of the table's content without ``run_id``
+#: (:func:`content_digest`): the run id hashes the whole config, so a table run again with only an
+#: unrelated setting changed (the cache folder, the report's title) has the same content and must
+#: not make the tables built from it stale.
+CONTENT_KEY = b"kvalitativ.content"
 
 #: The command that writes each table, in the order a folder is built (for the advice).
 STAGE_OF: dict[str, str] = {
@@ -43,9 +49,48 @@ _STAGE_ORDER = ("ingest", "code", "discover", "link", "summarize", "agreement", 
 
 
 def fingerprint(path: str | Path) -> str:
-    """The SHA-256 (first 16 hex digits) of a stored table's file."""
+    """A stored table's content digest (written with it), else the SHA-256 (first 16 hex digits)
+    of the file — a file that is no table (the hand codes of ``code --train``) included."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:  # the file's key-value metadata (a chunked writer adds the digest at the end)
+            digest = (pq.read_metadata(path).metadata or {}).get(CONTENT_KEY)
+        except (OSError, ValueError):  # not a Parquet file after all: its bytes decide
+            digest = None
+        if digest:
+            return digest.decode()
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
+
+
+class ContentDigest:
+    """A digest of a table's rows without ``run_id``, fed a whole table or chunk after chunk (the
+    same rows in the same order give the same digest however they were cut)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._columns: list[str] | None = None
+
+    def update(self, frame) -> None:
+        import pandas as pd
+
+        rows = frame.drop(columns=["run_id"], errors="ignore")
+        if self._columns is None:
+            self._columns = [str(c) for c in rows.columns]
+            self._hash.update("\x1f".join(self._columns).encode())
+        self._hash.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()[:16]
+
+
+def content_digest(frame) -> str:
+    """:class:`ContentDigest` of one whole table."""
+    digest = ContentDigest()
+    digest.update(frame)
+    return digest.hexdigest()
 
 
 #: The keys under which the coding stage records the hand-codes file it was trained on and the
@@ -93,7 +138,10 @@ def recorded_reads(path: str | Path) -> dict[str, str]:
     """What the table stored at *path* says its stage read (``{}`` for a table that says nothing)."""
     import pyarrow.parquet as pq
 
-    metadata = pq.read_schema(path).metadata or {}
+    try:
+        metadata = pq.read_metadata(path).metadata or {}
+    except (OSError, ValueError):  # a file in the folder that is no Parquet table: it says nothing
+        return {}
     raw = metadata.get(READ_KEY)
     if not raw:
         return {}

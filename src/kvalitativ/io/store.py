@@ -148,17 +148,17 @@ def _round_sig(v: float) -> float:
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path, read: Mapping[str, str] | None = None) -> None:
-    """``read``: the fingerprints of the tables the stage read (:mod:`kvalitativ.io.lineage`)."""
+    """With the table's content digest and ``read``, the fingerprints of the tables the stage read
+    (:mod:`kvalitativ.io.lineage`), in the file's metadata."""
+    import pyarrow as pa
+
+    from kvalitativ.io.lineage import CONTENT_KEY, READ_KEY, content_digest
+
     with atomic_path(path) as tmp:
-        if not read:
-            frame.to_parquet(tmp, index=False)
-            return
-        import pyarrow as pa
-
-        from kvalitativ.io.lineage import READ_KEY
-
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        metadata = {**(table.schema.metadata or {}), READ_KEY: json.dumps(dict(read), sort_keys=True).encode()}
+        metadata = {**(table.schema.metadata or {}), CONTENT_KEY: content_digest(frame).encode()}
+        if read:
+            metadata[READ_KEY] = json.dumps(dict(read), sort_keys=True).encode()
         pq.write_table(table.replace_schema_metadata(metadata), tmp)
 
 
