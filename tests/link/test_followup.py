@@ -85,3 +85,12 @@ def test_balanced_notes_give_no_warning():
 
     assert NoteBalance(with_outcome=4.4, without_outcome=4.5).warning("dated") is None
     assert "goes with the outcome" in NoteBalance(with_outcome=9.0, without_outcome=4.0).warning("dated")
+
+
+def test_a_lookback_from_outcome_dates_needs_one_for_everyone():
+    """Only dropouts dated: the look-back narrowed their notes and left the others' whole (a review)."""
+    codes, notes, ind = _unequal_followup(n=100)
+    ind.loc[ind["dropout"] == 0, "outcome_date"] = pd.NaT
+    with pytest.raises(ConfigError, match="have none"):
+        person_themes(codes, notes, ind, lookback_months=6)
+    person_themes(codes, notes, ind)  # without a look-back, an empty date for a stayer is as before
