@@ -94,3 +94,14 @@ def test_a_lookback_from_outcome_dates_needs_one_for_everyone():
     with pytest.raises(ConfigError, match="have none"):
         person_themes(codes, notes, ind, lookback_months=6)
     person_themes(codes, notes, ind)  # without a look-back, an empty date for a stayer is as before
+
+
+def test_a_landmark_after_every_outcome_says_to_choose_an_earlier_one():
+    """The advice was 'a --cutoff after the notes were written' — the opposite (a new user's trial)."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.link.checks import require_persons
+
+    codes, notes, ind = _unequal_followup(n=50)
+    pt = person_themes(codes, notes, ind, timing="landmark", cutoff="2030-01-01")
+    with pytest.raises(InputError, match="choose a --cutoff before most outcome dates"):
+        require_persons(pt.n_persons, pt.n_notes_used, pt.exclusions, pt.rules.note_rule)
