@@ -96,6 +96,11 @@ def test_supervised_from_human_codes(tmp_path, capsys):
     assert warned.exit_code == 0, warned.output
     assert "Caution: these codings come from a coder trained on hand codes" in warned.output
     assert "notes 80," in warned.output
+    # --notes with every note (training notes included) is no way round it (a new user's trial)
+    corpus[["note_id"]].to_csv(tmp_path / "all_notes.csv", index=False)
+    with_notes = CliRunner().invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path),
+                                          "--notes", str(tmp_path / "all_notes.csv")])
+    assert "Caution: these codings come from a coder trained on hand codes" in with_notes.output
     left = CliRunner().invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(gold_path),
                                     "--exclude", str(tmp_path / "train.csv"), "--out", str(tmp_path / "ev")])
     assert left.exit_code == 0, left.output

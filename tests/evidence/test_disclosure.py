@@ -112,3 +112,18 @@ def test_units_are_hidden_until_the_persons_in_no_shown_unit_are_none_or_enough(
     assert {"S1", "S2", "U3"} <= hidden  # U3, the smallest shown unit, covers for s1 and s2
     shown = corpus[corpus["unit_id"].isin(set(rows["unit_id"]) - hidden)]
     assert len(set(persons) - set(shown["person_id"])) >= 5
+
+
+def test_unit_rates_cover_the_persons_found_in_no_shown_unit():
+    """Persons of several units: two small units hidden hold 14 persons but only 2 found in no
+    shown unit; the municipal events minus the shown units gave both their outcomes (a review)."""
+    from kvalitativ.evidence.outcome_rates import shown_unit_rates
+
+    a, b = [f"p{i}" for i in range(1, 11)], [f"p{i}" for i in range(11, 21)]
+    units = {"A": a, "B": b, "C": a[:6] + ["p21", "p22"], "D": b[:6]}
+    drop = set(a[:5] + b[:5] + ["p21", "p22"])
+    counts = pd.DataFrame([{"theme_id": "fravaer", "valence": "concern", "unit_id": u, "n": len(m),
+                            "events": sum(p in drop for p in m), "members": frozenset(m)} for u, m in units.items()])
+    shown = {k[2] for k in shown_unit_rates(counts, set(), min_cell=5)}
+    left = set().union(*units.values()) - set().union(*(set(units[u]) for u in shown))
+    assert len(left) == 0 or len(left) >= 5

@@ -153,6 +153,10 @@ def test_one_number_with_the_other_decimal_mark_stops_instead_of_multiplying_the
     assert frame["grade_avg"].tolist() == [7.5, 7.8] and frame["income"].tolist() == [1234.5, 12000.0]
     ind.write_text("person_id;dropout;grade_avg\nE1;0;7.5\nE2;1;7.8\n", encoding="utf-8")
     assert read_indicators(ind)[0]["grade_avg"].tolist() == [7.5, 7.8]
+    # a machine's 1.250 beside 7,5 would become 1250 (a review): stopped too
+    ind.write_text("person_id;dropout;grade_avg\nE1;0;7,5\nE2;1;1.250\nE3;0;8,0\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'1.250', which would be read as 1250"):
+        read_indicators(ind)
 
 
 def test_missing_text_column_suggests_the_column_that_reads_like_text(tmp_path):

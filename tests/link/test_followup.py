@@ -85,3 +85,23 @@ def test_balanced_notes_give_no_warning():
 
     assert NoteBalance(with_outcome=4.4, without_outcome=4.5).warning("dated") is None
     assert "goes with the outcome" in NoteBalance(with_outcome=9.0, without_outcome=4.0).warning("dated")
+
+
+def test_a_lookback_from_outcome_dates_needs_one_for_everyone():
+    """Only dropouts dated: the look-back narrowed their notes and left the others' whole (a review)."""
+    codes, notes, ind = _unequal_followup(n=100)
+    ind.loc[ind["dropout"] == 0, "outcome_date"] = pd.NaT
+    with pytest.raises(ConfigError, match="have none"):
+        person_themes(codes, notes, ind, lookback_months=6)
+    person_themes(codes, notes, ind)  # without a look-back, an empty date for a stayer is as before
+
+
+def test_a_landmark_after_every_outcome_says_to_choose_an_earlier_one():
+    """The advice was 'a --cutoff after the notes were written' — the opposite (a new user's trial)."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.link.checks import require_persons
+
+    codes, notes, ind = _unequal_followup(n=50)
+    pt = person_themes(codes, notes, ind, timing="landmark", cutoff="2030-01-01")
+    with pytest.raises(InputError, match="choose a --cutoff before most outcome dates"):
+        require_persons(pt.n_persons, pt.n_notes_used, pt.exclusions, pt.rules.note_rule)

@@ -110,6 +110,8 @@ def test_the_method_says_which_note_rule_compared_the_persons(report_tables, met
     landmark = path.read_text(encoding="utf-8")
     assert "Kun notater skrevet <em>før</em> 2023-08-01 tæller (og højst 12 måneder før)" in landmark
     assert "der stadig var der den dag, sammenlignes" in landmark
+    assert "Udbredelsen tæller alle med notater før den dato" in landmark  # a different count than the links'
+    assert "Udbredelsen tæller alle" not in html
     assert "Kun notater skrevet <em>før</em> udfaldet tæller" not in landmark
 
 

@@ -50,7 +50,12 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     gold = read_table(gold_path)
     notes = None
     if notes_path is not None:
+        from kvalitativ.errors import InputError
+
         frame = read_stage_table(notes_path, "notes") if notes_path.is_dir() else read_table(notes_path)
+        if "note_id" not in frame.columns:  # (was a KeyError traceback)
+            raise InputError(f"{notes_path}: --notes needs a note_id column (it has {', '.join(map(str, frame.columns))}); "
+                             "give a file of note ids or an ingest --out folder.")
         notes = frame["note_id"].astype(str).tolist()
     codings, left_out = codebook_codings(codings)
     check_overlap(codings, gold)
@@ -67,7 +72,7 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
              f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
     if excluded is not None:
         lines.append(f"({excluded} notes of {exclude_path.name} were left out)")
-    elif trained(codings) and notes_path is None:
+    elif trained(codings):  # with --notes too: an ingest folder holds the training notes as well
         lines.append("Caution: these codings come from a coder trained on hand codes (code --train); the notes it "
                      "learned from score too well. Give --exclude with the --train file to score the others only.")
     if left_out:

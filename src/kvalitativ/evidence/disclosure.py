@@ -17,7 +17,7 @@ import pandas as pd
 
 from kvalitativ.privacy.suppress import suppress_small_cells
 
-__all__ = ["hide_partners"]
+__all__ = ["hide_partners", "cover_the_rest"]
 
 
 def hide_partners(rows: pd.DataFrame, by: list[str], size: str, hidden: str, min_cell: int) -> np.ndarray:
@@ -34,3 +34,24 @@ def hide_partners(rows: pd.DataFrame, by: list[str], size: str, hidden: str, min
     out = suppress_small_cells(frame, ["_n"], threshold=min_cell, by=[by], value_cols=[])
     return out["suppressed"].to_numpy(bool) | primary
 
+
+
+def cover_the_rest(units: list, members: dict, hidden: list[bool], min_cell: int) -> list[bool]:
+    """``hidden``, with more units hidden (the smallest shown first) until the persons found in no
+    shown unit are none or at least ``min_cell``.
+
+    Why: the municipal figure is over every unit's persons; minus the shown units it describes
+    the persons of hidden units only. Persons of several units make the hidden units' sum of
+    persons useless as a guard (five small schools of 12 pupils held only 2 found nowhere else,
+    whose dropout and mean absence the subtraction then gave away: a new user's trial). What
+    matters is who is left. ``members``: unit → the set of its persons."""
+    hidden = list(hidden)
+    everyone = set().union(*(members.get(u, set()) for u in units)) if units else set()
+    while True:
+        shown = [i for i, h in enumerate(hidden) if not h]
+        covered = set().union(*(members.get(units[i], set()) for i in shown)) if shown else set()
+        rest = len(everyone - covered)
+        if not shown or rest == 0 or rest >= min_cell:
+            return hidden
+        smallest = min(shown, key=lambda i: (len(members.get(units[i], ())), str(units[i])))
+        hidden[smallest] = True

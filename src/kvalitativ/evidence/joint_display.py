@@ -17,7 +17,7 @@ import pandas as pd
 
 from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, is_small
-from kvalitativ.evidence.disclosure import hide_partners
+from kvalitativ.evidence.disclosure import cover_the_rest, hide_partners
 from kvalitativ.link.persons import as_binary
 from kvalitativ.privacy.suppress import outcome_alike
 
@@ -146,25 +146,15 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
 
 
 def _cover_the_rest(rows: list[dict], members: dict[str, set], min_cell: int) -> list[dict]:
-    """Hide more units until the persons found in no shown unit are none or at least ``min_cell``.
-
-    The municipal value is over every unit's persons together; minus the shown units' values it
-    describes the persons in hidden units only — five small schools hidden on their own gave the
-    dropout and the mean absence of the 2 pupils found nowhere else (a new user's trial). Persons
-    of several units make a count of hidden persons useless here: what matters is who is left."""
-    everyone = set().union(*members.values()) if members else set()
+    """Per indicator, :func:`kvalitativ.evidence.disclosure.cover_the_rest`: the persons in no shown
+    unit are none or at least ``min_cell`` (the municipal value minus the shown units is theirs)."""
     for key in dict.fromkeys(r["key"] for r in rows):
         mine = [r for r in rows if r["key"] == key]
-        while True:
-            shown = [r for r in mine if not r["suppressed"]]
-            covered = set().union(*(members.get(r["unit_id"], set()) for r in shown)) if shown else set()
-            rest = len(everyone - covered)
-            if not shown or rest == 0 or rest >= min_cell:
-                break
-            smallest = min(shown, key=lambda r: (len(members.get(r["unit_id"], ())), str(r["unit_id"])))
-            smallest.update(value=np.nan, n_persons=pd.NA, suppressed=True)
+        hidden = cover_the_rest([r["unit_id"] for r in mine], members, [bool(r["suppressed"]) for r in mine], min_cell)
+        for row, hide in zip(mine, hidden):
+            if hide and not row["suppressed"]:
+                row.update(value=np.nan, n_persons=pd.NA, suppressed=True)
     return rows
-
 
 def _hide_by_difference(rows: list[dict], min_cell: int) -> list[dict]:
     """Secondary suppression across the units of each indicator (:mod:`kvalitativ.evidence.disclosure`):

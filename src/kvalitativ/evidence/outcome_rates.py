@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kvalitativ.evidence.counts import is_small
-from kvalitativ.evidence.disclosure import hide_partners
+from kvalitativ.evidence.disclosure import cover_the_rest, hide_partners
 from kvalitativ.link.wording import rate_clause as link_rate_clause
 from kvalitativ.privacy.suppress import outcome_alike
 
@@ -26,14 +26,15 @@ _KEYS = ["theme_id", "valence", "unit_id"]
 
 
 def unit_outcome_counts(codings, corpus, person_themes, outcome) -> pd.DataFrame:
-    """Persons (``n``) and outcomes (``events``) per theme × valence × unit, among persons with the
-    theme in the unit and the theme in their eligible notes (the link's ``person_themes``).
+    """Persons (``n``, and who: ``members``, for disclosure control only) and outcomes (``events``)
+    per theme × valence × unit, among persons with the theme in the unit and the theme in their
+    eligible notes (the link's ``person_themes``).
 
     A person counts for (theme, valence, unit) when a note of theirs in the unit carries the
     theme *and* the link found the theme in their eligible (pre-outcome) notes.
     """
     if person_themes is None or person_themes.empty or outcome not in person_themes.columns:
-        return pd.DataFrame(columns=[*_KEYS, "n", "events"])
+        return pd.DataFrame(columns=[*_KEYS, "n", "events", "members"])
     pt = person_themes[person_themes["present"] == 1][["person_id", "theme_id", "valence", outcome]].copy()
     for c in ("person_id", "theme_id", "valence"):
         pt[c] = pt[c].astype("string")
@@ -46,7 +47,8 @@ def unit_outcome_counts(codings, corpus, person_themes, outcome) -> pd.DataFrame
         m[col] = m[col].astype("string")
     m = m.merge(pt, on=["person_id", "theme_id", "valence"], how="inner")
     m = m[m[outcome].notna()].drop_duplicates([*_KEYS, "person_id"])
-    out = m.groupby(_KEYS, observed=True).agg(n=("person_id", "nunique"), events=(outcome, "sum")).reset_index()
+    out = m.groupby(_KEYS, observed=True).agg(n=("person_id", "nunique"), events=(outcome, "sum"),
+                                              members=("person_id", frozenset)).reset_index()
     return out.astype({"n": "int64", "events": "int64"})
 
 
@@ -58,7 +60,8 @@ def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: in
     "0 %" at a small school says it of each pupil: :func:`kvalitativ.privacy.suppress.outcome_alike`,
     the associations' rule),
     or when its evidence row is suppressed (``hidden_rows``); where that leaves one unit of a theme
-    × valence hidden, the unit with the next-smallest number of persons is hidden too.
+    × valence hidden, the unit with the next-smallest number of persons is hidden too, and more
+    until the persons in no shown unit are none or at least ``min_cell`` (``counts.members``).
     """
     if counts.empty:
         return {}
@@ -67,6 +70,12 @@ def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: in
     primary = [n < min_cell or is_small(e, min_cell) or is_small(n - e, min_cell) or k in hidden_rows or alike
                for k, n, e, alike in zip(keys, counts["n"], counts["events"], everyone)]
     hidden = hide_partners(counts.assign(_hidden=primary), ["theme_id", "valence"], "n", "_hidden", min_cell)
+    if "members" in counts.columns:  # persons of several units: who is in no shown unit counts
+        hidden = hidden.copy()
+        for _, ix in counts.groupby(["theme_id", "valence"], observed=True).indices.items():
+            units = [keys[i][2] for i in ix]
+            members = dict(zip(units, counts["members"].iloc[ix]))
+            hidden[ix] = cover_the_rest(units, members, list(hidden[ix]), min_cell)
     return {k: e / n for k, n, e, h in zip(keys, counts["n"], counts["events"], hidden) if not h}
 
 

@@ -299,7 +299,17 @@ def _to_number(values: pd.Series, where: str = "") -> pd.Series | None:
                          "(decimal point): write every number of a column the same way, or the ones with a "
                          "point would be read as thousands.")
     cleaned = values.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return pd.to_numeric(cleaned.replace("", None), errors="coerce")
+    number = pd.to_numeric(cleaned.replace("", None), errors="coerce")
+    # `1.250` beside `7,5`: thousands (1250) or a machine's 1.25? Only a column that also has
+    # thousands with a decimal comma (`1.234,5`) says; else a dotted value that becomes a thousand
+    # or more where every comma value is below one is too likely a point read the wrong way
+    bare = filled.str.contains(".", regex=False) & ~filled.str.contains(",", regex=False)
+    if bare.any() and (number[comma.index].abs() < 1000).all() and (number[bare[bare].index].abs() >= 1000).any():
+        first = filled[bare].iloc[0]
+        raise InputError(f"{where}column holds '{comma.iloc[0]}' (decimal comma) and '{first}', which would be read "
+                         f"as {number[bare[bare].index[0]]:g}: if it is a decimal number, write it with a comma; if it "
+                         "is thousands, write the column's other numbers the same way (e.g. 1.250,0).")
+    return number
 
 
 def read_indicators(path: str | Path, config: IngestConfig | None = None,

@@ -55,10 +55,14 @@ def require_persons(n_persons: int, n_notes_used: int, exclusions: pd.DataFrame,
     """Stop when the join left nobody (or no note) to compare: the statistics would be empty."""
     if n_persons > 0 and n_notes_used > 0:
         return
-    reasons = ", ".join(f"{r.reason}: {int(r.n_notes)} notes" for r in exclusions.itertuples()
-                        if pd.notna(r.n_notes) and int(r.n_notes) > 0) or "none recorded"
-    raise InputError(
-        f"link used {n_persons} persons and {n_notes_used} notes (rule: {note_rule}; excluded {reasons}). "
-        "For notes without dates, set link.timing: none (cross-sectional: every note counts, stated in "
-        "note_rule); otherwise give the outcome date column (--outcome-date-col) or a --cutoff after "
-        "the notes were written.")
+    counted = {r.reason: int(r.n_notes) for r in exclusions.itertuples() if pd.notna(r.n_notes) and int(r.n_notes) > 0}
+    reasons = ", ".join(f"{k}: {v} notes" for k, v in counted.items()) or "none recorded"
+    if counted and max(counted, key=counted.get) == "outcome_before_landmark":
+        advice = ("Every person's outcome date is before the landmark (--cutoff), so no one was still there on it: "
+                  "choose a --cutoff before most outcome dates (and after enough notes were written).")
+    else:
+        advice = ("For notes without dates, set link.timing: none (cross-sectional: every note counts, stated in "
+                  "note_rule); otherwise give the outcome date column (--outcome-date-col) or a --cutoff after "
+                  "the notes were written.")
+    raise InputError(f"link used {n_persons} persons and {n_notes_used} notes (rule: {note_rule}; excluded {reasons}). "
+                     + advice)

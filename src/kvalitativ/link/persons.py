@@ -267,11 +267,27 @@ def _notes_with_reasons(corpus: pd.DataFrame, ind: pd.DataFrame, rules: LinkRule
     if rules.cutoff is not None:
         mark(notes["date"] >= rules.cutoff, "after_cutoff")
     if rules.lookback_months:
+        if rules.timing == "dated":
+            _require_outcome_dates(ind, rules)
         index_date = rules.cutoff if rules.timing == "landmark" else notes["_odate"]
         mark(notes["date"] < index_date - pd.DateOffset(months=int(rules.lookback_months)), "before_lookback")
     mark(notes["date"] >= notes["_odate"], "on_or_after_outcome")
     notes["_reason"] = reason
     return notes
+
+
+def _require_outcome_dates(ind: pd.DataFrame, rules: LinkRules) -> None:
+    """A look-back from each person's outcome date needs one for everyone: where only persons with
+    the outcome carry a date, it would narrow their notes and leave the others' whole — the very
+    imbalance the window is meant to remove (a review)."""
+    known = ind.loc[ind["_y"].notna()]
+    missing = int(known["_odate"].isna().sum())
+    if missing:
+        raise ConfigError(
+            f"link.lookback_months counts back from each person's {rules.outcome_date_col}, but {missing} of "
+            f"{len(known)} persons have none (often those without the outcome). Give every person a date (the end "
+            "of follow-up for those without the outcome), or use link.timing: landmark with link.cutoff, which "
+            "counts back from one date for everyone.")
 
 
 def _before_landmark(ind: pd.DataFrame, rules: LinkRules) -> pd.Series:

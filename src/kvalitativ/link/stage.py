@@ -347,7 +347,9 @@ def _why_not(binary: pd.DataFrame) -> str:
     notes = binary["note"].dropna().astype(str)
     if notes.str.contains("no hand codes").any() or notes.empty:
         return f"no hand codes {HOW_TO_CORRECT}"
-    return "hand codes too few or without their design (see note)."
+    # the reason itself, not a pointer to a column (the most common one among the rows)
+    hand = notes[notes.str.contains("hand|p_person|design", case=False)]
+    return (hand.value_counts().index[0] if len(hand) else "hand codes too few or without their design") + "."
 
 
 def run_link(config: RunConfig, out_dir: str | Path, run_id: str | None = None) -> dict:
