@@ -124,6 +124,8 @@ def test_round_trip_with_retrain(stage_dir, tmp_path):
                               "--retrain", "--embedder", "tfidf", "--folds", "3", "--n-boot", "100"])
     assert res.exit_code == 0, res.output
     assert "model_after vs anna" in res.output
+    # model_after is not what `code --train` builds: the output says so (a new user's trial read it so)
+    assert "`kvalitativ code --train` on the same training codes builds a stronger one" in res.output
     rel = read_stage_table(review, "reliability")
     assert {"model_before", "model_after"} <= set(rel.coder_a) and "model" not in set(rel.coder_a)
     k = rel[rel.theme_id == "_overall"].set_index(["coder_a", "coder_b"])["cohen_kappa"]

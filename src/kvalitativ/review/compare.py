@@ -34,6 +34,14 @@ def _line(table: pd.DataFrame, a: str, b: str) -> str | None:
     return f"  {a} vs {b}: kappa {kappa}, alpha {r.krippendorff_alpha:.2f}, agreement {r.percent_agreement:.1%} ({r.n_units} note-themes)"
 
 
+#: What model_after is, and is not: a new user's trial read kappa 0.55 → 0.20 as "retraining made the
+#: coder worse", while `code --train` on the same training codes scored 0.585 on held-out notes.
+RETRAIN_CAVEAT = ("Note: model_after is a quick note-level coder without the codebook's prior, judged out of fold; "
+                  "`kvalitativ code --train` on the same training codes builds a stronger one (sentence level, the "
+                  "codebook's prior). To judge retraining, save training_codes as CSV, run `code --train` with it and "
+                  "`evaluate --exclude` with the same file.")
+
+
 def compare(
     human: pd.DataFrame,
     codings: pd.DataFrame | None = None,
@@ -95,6 +103,7 @@ def compare(
         tables["training_codes"] = codes
         summary.append(f"Retrained the supervised coder on {len(notes)} reviewed notes "
                        f"({int((codes['theme_id'] != 'uncoded').sum())} positive codes, rule {rule}); {len(retrained)} codings of {texts['note_id'].nunique()} notes.")
+        summary.append(RETRAIN_CAVEAT)
     table = reliability_table(pd.concat(frames, ignore_index=True), themes=theme_ids, human_coders=people,
                               model_coders=models, level=level, n_boot=n_boot, random_state=random_state, run_id=run_id)
     tables["reliability"] = table
