@@ -134,3 +134,41 @@ def test_round_trip_with_retrain(stage_dir, tmp_path):
     assert set(retrained.note_id) == set(corpus.note_id) and (retrained.method == "supervised").all()
     codes = read_stage_table(review, "training_codes")
     assert {"note_id", "theme_id", "valence"} <= set(codes.columns)
+
+
+def test_retrain_with_the_codebook_is_the_coder_code_train_builds(stage_dir, tmp_path):
+    """agreement --retrain judged a bare note-level coder (kappa 0.55 -> 0.20 in a new user's trial)
+    while `code --train` on the same codes was better; with --codebook it refits that very coder:
+    its whole-corpus codings equal `code --train`'s on the same training codes."""
+    import yaml
+
+    from kvalitativ.coding import code_notes
+
+    out, corpus, truth = stage_dir
+    cb = tmp_path / "cb.yaml"
+    cb.write_text(yaml.safe_dump({"name": "t", "version": "1", "themes": [
+        {"id": t, "label": t.title(), "definition": f"Noten handler om {t}."} for t in THEMES]},
+        allow_unicode=True), encoding="utf-8")
+    runner, cli = CliRunner(), _cli()
+    xlsx = tmp_path / "review.xlsx"
+    assert runner.invoke(cli, ["review", "export", "--codings", str(out), "--n", "50", "--out", str(xlsx)]).exit_code == 0
+    sheets = [_code_sheet(xlsx, tmp_path / f"{c}.xlsx", c, corpus, truth, noise=0.05, seed=s)
+              for c, s in (("anna", 1), ("bo", 2))]
+    review = tmp_path / "review"
+    assert runner.invoke(cli, ["review", "import", *map(str, sheets), "--out", str(review)]).exit_code == 0
+    res = runner.invoke(cli, ["agreement", "--human", str(review), "--codings", str(out), "--out", str(review),
+                              "--retrain", "--embedder", "tfidf", "--folds", "3", "--n-boot", "50",
+                              "--codebook", str(cb)])
+    assert res.exit_code == 0, res.output
+    assert "model_after is the coder `code --train` builds" in res.output
+    codes = read_stage_table(review, "training_codes")
+    retrained = read_stage_table(review, "codings_retrained")
+    from kvalitativ.review.compare import coder_level
+
+    level = coder_level(read_stage_table(out, "codings"))
+    assert f"level {level}" in res.output
+    direct = code_notes(corpus, codebook=str(cb), coder="supervised", train=codes, level=level, embedder="tfidf",
+                        progress=False)
+    key = ["note_id", "theme_id"]
+    assert retrained[key].sort_values(key).reset_index(drop=True).equals(
+        direct[key].astype(retrained[key].dtypes.to_dict()).sort_values(key).reset_index(drop=True))

@@ -27,12 +27,15 @@ from kvalitativ.commands._common import cache_dir_option, echo_summary, out_opti
 @click.option("--rule", default="majority", show_default=True,
               help="How several coders make one training label: majority, any, or coder:NAME.")
 @click.option("--embedder", default=None, help="Embedder for --retrain (default: the config default, e5).")
+@click.option("--codebook", default=None,
+              help="With --retrain: the codebook `code` used, so model_after is the coder `code --train` builds "
+                   "(the codings' level, the codebook's prior). Without it, a quick note-level coder (weaker).")
 @cache_dir_option
 @click.option("--folds", type=int, default=5, show_default=True,
               help="Cross-validation folds: model_after is judged only on notes it was not trained on.")
 def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, out_dir: Path, threshold: float | None,
             level: str, n_boot: int, seed: int, retrain: bool, rule: str, embedder: str | None, cache_dir: Path | None,
-            folds: int) -> None:
+            folds: int, codebook: str | None = None) -> None:
     """Inter-coder reliability (kappa, alpha) between people and the model.
 
     Pairs are every two people and the model against every person; alpha over
@@ -47,6 +50,7 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
     Example:
       kvalitativ agreement --human review/ --codings out/ --out review/
       kvalitativ agreement --human review/ --codings out/ --out review/ --retrain --embedder tfidf
+      kvalitativ agreement --human review/ --codings out/ --out review/ --retrain --codebook ungekompetencer
     """
     from kvalitativ.io.store import make_run_id, read_stage_table, write_tables
     from kvalitativ.config import RunConfig
@@ -66,7 +70,7 @@ def command(human_dir: Path, codings_dir: Path | None, corpus_dir: Path | None, 
     result = compare(
         human, codings, themes=None if themes_table is None else themes_table["theme_id"].tolist(),
         threshold=threshold, level=level, n_boot=n_boot, random_state=seed, retrain=retrain, corpus=corpus,
-        rule=rule, embedder=embedder, n_splits=folds,
+        rule=rule, embedder=embedder, n_splits=folds, codebook=codebook,
         embedder_options={"cache_dir": embedding_cache_dir(config)},
     )
     run_id = None

@@ -38,8 +38,15 @@ def _line(table: pd.DataFrame, a: str, b: str) -> str | None:
 #: coder worse", while `code --train` on the same training codes scored 0.585 on held-out notes.
 RETRAIN_CAVEAT = ("Note: model_after is a quick note-level coder without the codebook's prior, judged out of fold; "
                   "`kvalitativ code --train` on the same training codes builds a stronger one (sentence level, the "
-                  "codebook's prior). To judge retraining, save training_codes as CSV, run `code --train` with it and "
-                  "`evaluate --exclude` with the same file.")
+                  "codebook's prior). Give --codebook (the one `code` used) to retrain that coder instead.")
+
+
+def coder_level(codings: pd.DataFrame | None) -> str:
+    """The level the codings were made at: ``note`` when their units are whole notes, else sentence."""
+    if codings is None or "segment_id" not in codings.columns or codings.empty:
+        return "sentence"
+    units = codings["segment_id"].dropna().astype(str)
+    return "note" if len(units) and units.str.endswith(":note").all() else "sentence"
 
 
 def compare(
@@ -57,6 +64,7 @@ def compare(
     embedder_options: dict | None = None,
     n_splits: int = 5,
     run_id: str | None = None,
+    codebook: str | None = None,
 ) -> CompareResult:
     """Build ``reliability`` (and with ``retrain`` also ``codings_retrained`` and ``training_codes``).
 
@@ -95,7 +103,10 @@ def compare(
         if missing:
             raise InputError(f"{len(missing)} reviewed notes are not in the corpus (first: {missing[0]}); "
                              "give the corpus the review sheet was exported from.")
-        opts = dict(embedder=embedder, embedder_options=embedder_options, random_state=random_state, rule=rule)
+        # with the codebook, the coder `code --train` builds (its level, the codebook's prior); else a quick one
+        level_of_coder = coder_level(codings) if codebook else "note"
+        opts = dict(embedder=embedder, embedder_options=embedder_options, random_state=random_state, rule=rule,
+                    level=level_of_coder, codebook=codebook)
         frames.append(out_of_fold_codings(human, texts, theme_ids, n_splits=n_splits, coder="model_after", **opts))
         models.append("model_after")
         retrained, codes = fit_and_code(human, texts, theme_ids, **opts)
@@ -103,7 +114,9 @@ def compare(
         tables["training_codes"] = codes
         summary.append(f"Retrained the supervised coder on {len(notes)} reviewed notes "
                        f"({int((codes['theme_id'] != 'uncoded').sum())} positive codes, rule {rule}); {len(retrained)} codings of {texts['note_id'].nunique()} notes.")
-        summary.append(RETRAIN_CAVEAT)
+        summary.append(RETRAIN_CAVEAT if codebook is None else
+                       f"model_after is the coder `code --train` builds from these codes (codebook {codebook}, "
+                       f"level {level_of_coder}), judged out of fold.")
     table = reliability_table(pd.concat(frames, ignore_index=True), themes=theme_ids, human_coders=people,
                               model_coders=models, level=level, n_boot=n_boot, random_state=random_state, run_id=run_id)
     tables["reliability"] = table

@@ -132,6 +132,7 @@ def out_of_fold_codings(
     random_state: int = 0,
     coder: str = "model_after",
     level: str = "note",
+    codebook: str | None = None,
 ) -> pd.DataFrame:
     """The supervised coder's codes for every reviewed note, each from a model that never saw it.
 
@@ -139,6 +140,8 @@ def out_of_fold_codings(
     the reviewed notes. Returns coder, note_id, theme_id, present, valence — the same long
     shape as human_codings, so it enters :func:`reliability_table` as one more coder.
     A theme with too few positives in a fold's training notes is predicted absent there.
+    ``codebook``: refit the coder `kvalitativ code --train` builds (``make_coder``: ``level``, the
+    codebook's prior) instead of a bare note-level SupervisedCoder.
     """
     from sklearn.model_selection import KFold
 
@@ -162,6 +165,9 @@ def out_of_fold_codings(
     frames = []
     for test in split:
         train = human[~human["note_id"].isin(set(test))]
+        if codebook is not None:
+            frames += _coded_as_code_does(train, corpus, test, themes, codebook, level, rule, make, random_state, coder)
+            continue
         model, _ = _fit(train, corpus, rule, make, random_state, level)
         test_texts = list(text.loc[test].astype(str))
         Y = model.predict(test_texts)
@@ -177,6 +183,24 @@ def out_of_fold_codings(
     return out
 
 
+def _coded_as_code_does(train, corpus, test, themes, codebook, level, rule, make, random_state, coder) -> list[tuple]:
+    """One fold's (coder, note, theme, present, valence) rows from the coder `code --train` builds."""
+    import warnings
+
+    from kvalitativ.coding.api import make_coder
+
+    codes, _ = training_codes(train, rule)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = make_coder(corpus, codebook, "supervised", level=level, embedder=make(), train=codes,
+                           random_state=random_state, progress=False)
+        rows = model.code(corpus[corpus["note_id"].isin(set(test))])
+    rows = rows[rows["theme_id"].astype(str) != UNCODED]
+    found = rows.groupby(["note_id", "theme_id"])["valence"].agg(
+        lambda v: v.dropna().mode().iloc[0] if v.notna().any() else None).to_dict()
+    return [(coder, note, t, (note, t) in found, found.get((note, t))) for note in test for t in themes]
+
+
 def fit_and_code(
     human: pd.DataFrame,
     corpus: pd.DataFrame,
@@ -187,6 +211,7 @@ def fit_and_code(
     random_state: int = 0,
     level: str = "note",
     run_id: str | None = None,
+    codebook: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train the supervised coder on all reviewed notes and code the whole corpus.
 
@@ -202,7 +227,7 @@ def fit_and_code(
     codes, _ = training_codes(human, rule)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        codings = code_notes(text[[c for c in ("note_id", "person_id", "text") if c in text.columns]], codebook=None,
+        codings = code_notes(text[[c for c in ("note_id", "person_id", "text") if c in text.columns]], codebook=codebook,
                              coder="supervised", train=codes, level=level,
                              embedder=_embedder_maker(embedder, embedder_options)(), run_id=run_id,
                              random_state=random_state, progress=False)
