@@ -109,17 +109,24 @@ def test_an_unfilled_sheet_is_exit_2_not_an_empty_table(stage_dir, tmp_path):
     assert not (tmp_path / "r" / "work" / "human_codings.parquet").exists()
 
 
-def test_round_trip_with_retrain(stage_dir, tmp_path):
-    """export → two coders → import → agreement --retrain (tfidf): model_before and model_after rows."""
+def _reviewed_by_two(runner, cli, stage_dir, tmp_path) -> Path:
+    """review export (50 notes) → coders anna and bo fill it (5 % slips) → review import: the folder."""
     out, corpus, truth = stage_dir
-    runner = CliRunner()
-    cli = _cli()
     xlsx = tmp_path / "review.xlsx"
     assert runner.invoke(cli, ["review", "export", "--codings", str(out), "--n", "50", "--out", str(xlsx)]).exit_code == 0
     sheets = [_code_sheet(xlsx, tmp_path / f"{c}.xlsx", c, corpus, truth, noise=0.05, seed=s)
               for c, s in (("anna", 1), ("bo", 2))]
     review = tmp_path / "review"
     assert runner.invoke(cli, ["review", "import", *map(str, sheets), "--out", str(review)]).exit_code == 0
+    return review
+
+
+def test_round_trip_with_retrain(stage_dir, tmp_path):
+    """export → two coders → import → agreement --retrain (tfidf): model_before and model_after rows."""
+    out, corpus, truth = stage_dir
+    runner = CliRunner()
+    cli = _cli()
+    review = _reviewed_by_two(runner, cli, stage_dir, tmp_path)
     res = runner.invoke(cli, ["agreement", "--human", str(review), "--codings", str(out), "--out", str(review),
                               "--retrain", "--embedder", "tfidf", "--folds", "3", "--n-boot", "100"])
     assert res.exit_code == 0, res.output
@@ -150,12 +157,7 @@ def test_retrain_with_the_codebook_is_the_coder_code_train_builds(stage_dir, tmp
         {"id": t, "label": t.title(), "definition": f"Noten handler om {t}."} for t in THEMES]},
         allow_unicode=True), encoding="utf-8")
     runner, cli = CliRunner(), _cli()
-    xlsx = tmp_path / "review.xlsx"
-    assert runner.invoke(cli, ["review", "export", "--codings", str(out), "--n", "50", "--out", str(xlsx)]).exit_code == 0
-    sheets = [_code_sheet(xlsx, tmp_path / f"{c}.xlsx", c, corpus, truth, noise=0.05, seed=s)
-              for c, s in (("anna", 1), ("bo", 2))]
-    review = tmp_path / "review"
-    assert runner.invoke(cli, ["review", "import", *map(str, sheets), "--out", str(review)]).exit_code == 0
+    review = _reviewed_by_two(runner, cli, stage_dir, tmp_path)
     res = runner.invoke(cli, ["agreement", "--human", str(review), "--codings", str(out), "--out", str(review),
                               "--retrain", "--embedder", "tfidf", "--folds", "3", "--n-boot", "50",
                               "--codebook", str(cb)])
