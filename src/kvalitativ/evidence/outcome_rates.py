@@ -14,13 +14,11 @@ import pandas as pd
 
 from kvalitativ.evidence.counts import is_small
 from kvalitativ.evidence.disclosure import cover_the_rest, hide_partners
+from kvalitativ.link.params import timing_of
 from kvalitativ.link.wording import rate_clause as link_rate_clause
 from kvalitativ.privacy.suppress import outcome_alike
 
 __all__ = ["unit_outcome_counts", "shown_unit_rates", "rate_population", "rate_clause"]
-
-#: ``note_rule`` of a link that used every note (``link.timing: none``); see docs/schema.md.
-CROSS_SECTIONAL_RULE = "every note counts"
 
 _KEYS = ["theme_id", "valence", "unit_id"]
 
@@ -84,9 +82,10 @@ def rate_population(note_rule, cutoff=None) -> str:
     default rule, also when the rule is not known), '… før udfaldet og skæringsdatoen' (with a
     cut-off; the date itself is in the report's method, not a number in a headline), 'med kendt
     udfald' (every note counted)."""
-    if isinstance(note_rule, str) and note_rule.startswith(CROSS_SECTIONAL_RULE):
+    timing = timing_of(note_rule)
+    if timing == "none":
         return "med kendt udfald"
-    if isinstance(note_rule, str) and note_rule.startswith("landmark "):  # link.timing landmark
+    if timing == "landmark":
         return "hvor det blev noteret før skæringsdatoen"
     has_cutoff = isinstance(cutoff, str) and bool(cutoff.strip())
     return "hvor det blev noteret før udfaldet" + (" og skæringsdatoen" if has_cutoff else "")

@@ -7,6 +7,8 @@ used. A reader of a dashboard row never has to guess how the number was made.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,23 @@ POPULATIONS = ("with_notes", "all")
 #: not look theme-free for want of notes. ``none``: cross-sectional, for exports without dates:
 #: every note counts, and note_rule says so.
 TIMINGS = ("dated", "landmark", "none")
+
+
+def timing_of(note_rule) -> str:
+    """The ``timing`` a published ``note_rule`` sentence (:attr:`LinkRules.note_rule`) was made
+    with — ``none``, ``landmark`` or ``dated`` (also for an unknown rule) — for readers of the
+    tables (the report, the evidence sentences) that have the sentence, not the rule."""
+    if not isinstance(note_rule, str):
+        return "dated"
+    if note_rule.startswith("every note counts"):
+        return "none"
+    return "landmark" if note_rule.startswith("landmark ") else "dated"
+
+
+def lookback_of(note_rule) -> int | None:
+    """The look-back window (months) a ``note_rule`` sentence states, or None."""
+    found = re.search(r"at most (\d+) months", note_rule) if isinstance(note_rule, str) else None
+    return int(found.group(1)) if found else None
 
 
 def parse_cutoff(cutoff) -> pd.Timestamp | None:

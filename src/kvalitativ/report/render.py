@@ -8,8 +8,6 @@ fonts, images or scripts from elsewhere, and every text is escaped by Jinja's au
 
 from __future__ import annotations
 
-import re
-
 import math
 from collections.abc import Mapping
 from datetime import date
@@ -26,6 +24,7 @@ from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, UNCODED
 from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio, is_missing
 from kvalitativ.io.atomic import write_text_atomic
+from kvalitativ.link.params import lookback_of, timing_of
 from kvalitativ.report import figures as F
 from kvalitativ.report.units import match_unit
 from kvalitativ.report.words import method_phrase, word
@@ -225,10 +224,10 @@ def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict
         "is_dropout": is_dropout,
         "has_link": has_link,
         "has_covariates": bool((covariates.str.strip() != "").any()),
-        "cross_sectional": "cross-sectional" in rule,
-        "landmark": rule.startswith("landmark "),  # link.timing landmark: everyone watched over the same dates
+        "cross_sectional": timing_of(rule) == "none",
+        "landmark": timing_of(rule) == "landmark",  # link.timing landmark: everyone watched over the same dates
         "notes_ratio": _followup_ratio(associations, rule),
-        "lookback": int(m.group(1)) if (m := re.search(r"at most (\d+) months", rule)) else None,
+        "lookback": lookback_of(rule),
     }
 
 
@@ -239,7 +238,7 @@ def _followup_ratio(associations, rule: str) -> dict | None:
     from kvalitativ.link.followup import imbalanced
 
     ratio = _first(associations, "notes_ratio")
-    if ratio is None or _na(ratio) or rule.startswith("landmark ") or "cross-sectional" in rule:
+    if ratio is None or _na(ratio) or timing_of(rule) != "dated":
         return None
     ratio = float(ratio)
     if not imbalanced(ratio):
