@@ -81,21 +81,15 @@ def mark_stale(folder: Path) -> list:
     import pandas as pd
 
     from kvalitativ.io.lineage import STAGE_OF, stale_tables
-    from kvalitativ.io.store import DUCKDB_FILE, table_path, write_tables
+    from kvalitativ.io.store import remove_tables, write_tables
 
     stale = stale_tables(folder)
     if stale:
         rows = pd.DataFrame({"table_name": [s.table for s in stale], "built_from_old": [s.changed for s in stale],
                              "rerun": [f"kvalitativ {STAGE_OF.get(s.table, 'the stage that made it')}" for s in stale]})
         write_tables(folder, {"stale_tables": rows})
-        return stale
-    for kind in ("parquet", "csv", "csv_da"):
-        table_path(folder, "stale_tables", kind).unlink(missing_ok=True)
-    if (folder / DUCKDB_FILE).exists():
-        import duckdb
-
-        with duckdb.connect(str(folder / DUCKDB_FILE)) as con:
-            con.execute('DROP TABLE IF EXISTS "stale_tables"')
+    else:
+        remove_tables(folder, ["stale_tables"])
     return stale
 
 

@@ -253,6 +253,27 @@ def write_tables(
     return written
 
 
+def remove_tables(out_dir: str | Path, names: list[str]) -> None:
+    """Remove tables from every format :func:`write_tables` writes them in (the DuckDB file
+    changed as it writes it: a copy, changed, renamed); a table that is not there is no error."""
+    out_dir = Path(out_dir)
+    for name in names:
+        for kind in ("parquet", "csv", "csv_da"):
+            table_path(out_dir, name, kind).unlink(missing_ok=True)
+    db = out_dir / DUCKDB_FILE
+    if not db.exists():
+        return
+    with atomic_path(db) as tmp:
+        shutil.copyfile(db, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            for name in names:
+                con.execute(f'DROP TABLE IF EXISTS "{name}"')
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
 def read_stage_table(stage_dir: str | Path, name: str, *, required: bool = True, columns: list[str] | None = None,
                      filters: list[tuple] | None = None) -> pd.DataFrame | None:
     """Read a table a stage wrote into `stage_dir` (Parquet is the source of truth).
