@@ -148,15 +148,17 @@ def _round_sig(v: float) -> float:
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path, read: Mapping[str, str] | None = None) -> None:
-    """With the table's content digest and ``read``, the fingerprints of the tables the stage read
-    (:mod:`kvalitativ.io.lineage`), in the file's metadata."""
+    """With ``read``, the fingerprints of the tables the stage read, and — for a table some stage
+    reads (``INPUT_TABLES``) — the content digest, in the file's metadata (:mod:`kvalitativ.io.lineage`)."""
     import pyarrow as pa
 
-    from kvalitativ.io.lineage import CONTENT_KEY, READ_KEY, content_digest
+    from kvalitativ.io.lineage import CONTENT_KEY, INPUT_TABLES, READ_KEY, content_digest
 
     with atomic_path(path) as tmp:
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        metadata = {**(table.schema.metadata or {}), CONTENT_KEY: content_digest(frame).encode()}
+        metadata = dict(table.schema.metadata or {})
+        if path.stem in INPUT_TABLES:
+            metadata[CONTENT_KEY] = content_digest(frame).encode()
         if read:
             metadata[READ_KEY] = json.dumps(dict(read), sort_keys=True).encode()
         pq.write_table(table.replace_schema_metadata(metadata), tmp)

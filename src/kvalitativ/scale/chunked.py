@@ -116,9 +116,10 @@ class ParquetAppender:
     def __init__(self, path: Path, read: dict[str, str] | None = None):
         self.path = Path(path)
         self.read = dict(read or {})  # what the stage read (kvalitativ.io.lineage), kept in the schema
-        from kvalitativ.io.lineage import ContentDigest
+        from kvalitativ.io.lineage import INPUT_TABLES, ContentDigest
 
-        self.digest = ContentDigest()  # the content without run_id, chunk after chunk (io.lineage)
+        # the content without run_id, chunk after chunk, for a table some stage reads (io.lineage)
+        self.digest = ContentDigest() if self.path.stem in INPUT_TABLES else None
         self._atomic = contextlib.ExitStack()
         self.tmp: Path | None = None
         self.writer = None
@@ -145,16 +146,18 @@ class ParquetAppender:
             self.writer = pq.ParquetWriter(self.tmp, self.schema)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         self.writer.write_table(table)
-        self.digest.update(frame)
+        if self.digest is not None:
+            self.digest.update(frame)
         self.rows += len(frame)
 
     def close(self, empty: pd.DataFrame | None = None) -> None:
         if self.writer is None and empty is not None:
             self.append(empty)
         if self.writer is not None:
-            from kvalitativ.io.lineage import CONTENT_KEY
+            if self.digest is not None:
+                from kvalitativ.io.lineage import CONTENT_KEY
 
-            self.writer.add_key_value_metadata({CONTENT_KEY: self.digest.hexdigest().encode()})
+                self.writer.add_key_value_metadata({CONTENT_KEY: self.digest.hexdigest().encode()})
             self.writer.close()
             self._atomic.close()  # fsync, then replace the target
 
