@@ -143,6 +143,14 @@ def measure() -> dict:
         out["sib"][lang] = {"n": len(texts), "changed": sum(bool(f) for f in finds),
                             "finds": [[i, t[f.start:f.end], t[max(0, f.start - 40):f.end + 30]]
                                       for i, (t, fs) in enumerate(zip(texts, finds)) for f in fs]}
+    # the same sentences in lower case: what the lower-case name rules (strict) cost on text without persons' cues
+    out["sib_lower"] = {}
+    for lang in LANGS:
+        texts = [t.lower() for t in _sib_texts(lang)]
+        finds = [redactor.find(t) for t in texts]
+        out["sib_lower"][lang] = {"n": len(texts), "changed": sum(bool(f) for f in finds),
+                                  "finds": [[i, t[f.start:f.end], t[max(0, f.start - 40):f.end + 30]]
+                                            for i, (t, fs) in enumerate(zip(texts, finds)) for f in fs]}
     gen = load_tool("make_pii_sentences").generate(seed=8)
     n = caught = clean = changed = 0
     for r in gen:
@@ -245,6 +253,11 @@ def render(before: dict, after: dict, rev: str) -> str:
         lines.append(f"| SIB-200 {label}: sentences changed | {_pct([b['changed'], b['n']])} | "
                      f"{_pct([a['changed'], a['n']])} |")
         lines.append(f"| SIB-200 {label}: finds | {len(b['finds'])} | {len(a['finds'])} |")
+    for lang, label in LANGS.items():
+        b, a = before.get("sib_lower", {}).get(lang), after.get("sib_lower", {}).get(lang)
+        if b and a:
+            lines.append(f"| SIB-200 {label}, lower-cased: sentences changed | {_pct([b['changed'], b['n']])} | "
+                         f"{_pct([a['changed'], a['n']])} |")
     for key, label in (("sample", "sample corpus `pii_planted.csv`"), ("generated", "generated sentences"),
                        ("adversarial", "adversarial set")):
         if before.get(key) and after.get(key):
@@ -266,6 +279,13 @@ def render(before: dict, after: dict, rev: str) -> str:
         other_after = round(n_after * (sn - sp) / max(sn, 1))
         lines.append(f"| {label} | {sp}/{sn} | {gp}/{gn} | ≈ {other_after + n_gone - gp} → ≈ {other_after} |")
     lines.append("")
+    for lang, label in LANGS.items():
+        if before.get("sib_lower") and after.get("sib_lower"):
+            have = {(i, w) for i, w, _ in before["sib_lower"][lang]["finds"]}
+            new_lower = sorted({ctx.strip() for i, w, ctx in after["sib_lower"][lang]["finds"] if (i, w) not in have})
+            lines.append(f"SIB-200 {label}, lower-cased: {len(new_lower)} new finds, in context: "
+                         + ("; ".join(f"“…{c}…”" for c in new_lower) or "none") + ".")
+            lines.append("")
     for lang, label in LANGS.items():
         gone = only_in(before, after, lang)
         new = only_in(after, before, lang)

@@ -53,6 +53,10 @@ SPELLINGS = [
     ("Familien bor nu Ved Stranden 14.", "Ved Stranden 14", "ADRESSE"),
     ("mikkel jensen har haft fravær.", "mikkel jensen", "NAVN"),
     ("fatima kom for sent.", "fatima", "NAVN"),
+    # a lower-case first name after a contact cue, with no verb or surname (a review's "Talte med ahmed")
+    ("Talte med ahmed i dag.", "ahmed", "NAVN"),
+    ("Møde hos fatima om planen.", "fatima", "NAVN"),
+    ("talked with john about the plan.", "john", "NAVN"),
     ("MIKKEL JENSEN HAR HAFT MEGET FRAVÆR", "MIKKEL JENSEN", "NAVN"),
     ("Sol har haft fravær.", "Sol", "NAVN"),
     ("August var syg i dag.", "August", "NAVN"),
@@ -83,6 +87,9 @@ LOOK_ALIKES = [
     "SSP og PPR er orienteret, og UU følger op.",
     "Familien bor tæt ved Under Elmene i Korup.",
     "han var glad i dag og har det godt med de andre.",
+    # first names that are also words stay after "med" ("per", "august", "sol", "holm")
+    "talte med per om planen og kom med august i stedet.",
+    "gik en tur med sol og vind; arbejder med holm og sten.",
 ]
 
 

@@ -11,7 +11,9 @@ copy of the text of the same length (offsets stay valid) in which
   gazetteer that is no ordinary word (``Samtale med MIKKEL``; acronyms such as ``PPR`` stay);
 * a **lower-case word** from the gazetteer is capitalised only where the context says person:
   a first name that is no ordinary word (``fatima``) before a surname, a first name or a verb of
-  a person (``kom``, ``har``, ``siger`` ...), or after a cue (``mor``, ``eleven``, ``hedder``);
+  a person (``kom``, ``har``, ``siger`` ...), after a cue (``mor``, ``eleven``, ``hedder``), or
+  after a word that puts a contact before it (``talte med ahmed``, ``møde hos fatima``: the
+  name finder's contact cues ``med``, ``hos``, ``kontakt``, ``with``);
   a first name that is also a word (``per``, ``august``, ``sol``) only before a surname from the
   list or after a cue; a surname only after a first name or a cue.
 
@@ -25,7 +27,7 @@ import functools
 import re
 
 from kvalitativ.privacy.gazetteer import Gazetteer
-from kvalitativ.privacy.name_rules import _STRONG_CUE_RE, _VERB_AFTER_RE, _sentence_initial
+from kvalitativ.privacy.name_rules import _CONTACT_CUE_RE, _STRONG_CUE_RE, _VERB_AFTER_RE, _sentence_initial
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SHOUT_RE = re.compile(r"(?:(?<![\w])[A-ZÆØÅÉÜÖÄ]{2,}(?![\w])[ \t,.!?:;\-]*){3,}")
@@ -95,7 +97,8 @@ def _restore_lower(text: str, g: Gazetteer, chars: list[str] | None) -> list[str
         if w in g.first:
             if w not in g.name_words and w not in g.keep:  # before any surname of the list, "holm" too
                 ok = nxt in g.surname or nxt in g.first and nxt not in g.name_words or cue \
-                    or _VERB_AFTER_RE.match(text, e) is not None
+                    or _VERB_AFTER_RE.match(text, e) is not None \
+                    or _CONTACT_CUE_RE.search(text, max(0, s - 40), s) is not None  # "talte med ahmed"
             else:
                 ok = w not in g.keep and (nxt in g.surname and nxt not in g.name_words or cue)
         else:  # a surname: after a first name or a cue
