@@ -8,6 +8,7 @@ import click
 
 from kvalitativ.commands._common import echo_summary, out_option, written_summary
 from kvalitativ.constants import UNCODED
+from kvalitativ.io.paths import table_path
 
 
 @click.group(name="review", context_settings={"max_content_width": 100})
@@ -149,6 +150,6 @@ def import_command(files: tuple[Path, ...], out_dir: Path, codings_dir: Path | N
     echo_summary([
         f"Read {len(files)} file(s): " + ", ".join(f"{c} coded {k} notes" for c, k in sorted(per_coder.items())) + ".",
         *written_summary(written, out_dir),
-        f"human_codings is at {Path(out_dir) / 'work' / 'human_codings.parquet'} only (it holds note ids, never "
+        f"human_codings is at {table_path(out_dir, 'human_codings')} only (it holds note ids, never "
         "for dashboards); `kvalitativ link --human` reads that file.",
     ])

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from kvalitativ.io.paths import parquet_files, stored_parquet
+
 __all__ = ["READ_KEY", "CONTENT_KEY", "INPUT_TABLES", "ContentDigest", "content_digest", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
            "stale_message", "require_built_from", "coder_reads", "TRAINED_ON", "CODER_SETTINGS", "trained_on"]
 
@@ -49,7 +51,6 @@ STAGE_OF: dict[str, str] = {
     "reliability": "agreement",
     "evaluation": "evaluate",
 }
-_SUBFOLDERS = ("parquet", "work")
 _STAGE_ORDER = ("ingest", "code", "discover", "link", "summarize", "agreement", "evaluate")
 
 
@@ -124,19 +125,10 @@ def fingerprints(sources: Iterable[tuple[str | Path | None, str]]) -> dict[str, 
     a folder that is None or lacks the table is left out (nothing was read from it)."""
     out: dict[str, str] = {}
     for folder, name in sources:
-        path = None if folder is None else _stored(Path(folder), name)
+        path = None if folder is None else stored_parquet(Path(folder), name)
         if path is not None:
             out[name] = fingerprint(path)
     return out
-
-
-def _stored(folder: Path, name: str) -> Path | None:
-    """Where a folder keeps a table's Parquet file (``parquet/``, or ``work/`` for internal tables)."""
-    for sub in _SUBFOLDERS:
-        path = folder / sub / f"{name}.parquet"
-        if path.is_file():
-            return path
-    return None
 
 
 def recorded_reads(path: str | Path) -> dict[str, str]:
@@ -171,7 +163,7 @@ def stale_tables(folder: str | Path) -> list[Stale]:
     """Every table in *folder* built from a table that has changed there since, directly or
     through another stale table. Tables read from other folders are not compared."""
     folder = Path(folder)
-    paths = {p.stem: p for sub in _SUBFOLDERS for p in sorted((folder / sub).glob("*.parquet"))}
+    paths = {p.stem: p for p in parquet_files(folder)}
     reads = {name: recorded_reads(path) for name, path in paths.items()}
     current: dict[str, str] = {}
 
@@ -228,7 +220,7 @@ def require_built_from(folder: str | Path, names: Iterable[str], reading: Mappin
 
     folder = Path(folder)
     for name in names:
-        path = _stored(folder, name)
+        path = stored_parquet(folder, name)
         recorded = recorded_reads(path) if path is not None else {}
         differ = sorted(k for k, fp in recorded.items() if k in reading and reading[k] != fp)
         if differ:
@@ -242,7 +234,7 @@ def require_built_from(folder: str | Path, names: Iterable[str], reading: Mappin
 def trained_on(folder: str | Path) -> tuple[str | None, dict]:
     """The fingerprint of the hand-codes file the codings of ``folder`` were trained on (None if
     none), and the coder's settings (``{"code": …, "embed": …, "seed": …}``)."""
-    path = _stored(Path(folder), "codings")
+    path = stored_parquet(Path(folder), "codings")
     reads = recorded_reads(path) if path is not None else {}
     try:
         settings = json.loads(reads.get(CODER_SETTINGS, "{}"))

@@ -35,12 +35,11 @@ import pandas as pd
 
 from kvalitativ.errors import InputError, KvalitativError
 from kvalitativ.io.atomic import atomic_path, write_text_atomic
+from kvalitativ.io.paths import INTERNAL_TABLES, parquet_files, table_path  # noqa: F401  (the writer's API)
 from kvalitativ.privacy.counts import COUNT_COLUMNS, DERIVED_COUNTS, SUPPRESSION_GROUPS, guard_counts  # noqa: F401
 from kvalitativ.privacy.formulas import neutralise_formulas
 
 DUCKDB_FILE = "kvalitativ.duckdb"
-#: Tables that hold person-level or text data: kept under work/, never in CSV or DuckDB.
-INTERNAL_TABLES = frozenset({"corpus", "citizen_corpus", "indicators", "person_themes", "human_codings"})
 #: Columns that may never appear in a dashboard table.
 FORBIDDEN_COLUMNS = frozenset({"text", "raw_text", "name", "navn", "cpr"})
 #: Convenience views for dashboards: created when their tables exist.
@@ -72,13 +71,6 @@ VIEWS: dict[str, tuple[set[str], str]] = {
         """SELECT * FROM joint_display ORDER BY unit_id, kind, rank""",
     ),
 }
-
-
-def table_path(out_dir: Path, name: str, kind: str = "parquet") -> Path:
-    out_dir = Path(out_dir)
-    if name in INTERNAL_TABLES:
-        return out_dir / "work" / f"{name}.parquet"
-    return out_dir / kind / (f"{name}.parquet" if kind == "parquet" else f"{name}.csv")
 
 
 def _prepare(name: str, frame: pd.DataFrame, run_id: str | None, min_cell: int,
@@ -344,7 +336,7 @@ def run_ids_in_folder(out_dir: str | Path) -> set[str]:
     ids: set[str] = set()
     if (out / "run.json").exists():
         ids.add(str(json.loads((out / "run.json").read_text(encoding="utf-8"))["run_id"]))
-    for p in sorted((out / "parquet").glob("*.parquet")) + sorted((out / "work").glob("*.parquet")):
+    for p in parquet_files(out):
         if "run_id" in pq.read_schema(p).names:  # the schema only: no need to read the whole table
             ids |= set(pd.read_parquet(p, columns=["run_id"])["run_id"].dropna().astype(str))
     for p in sorted((out / "csv").glob("*.csv")):
@@ -434,5 +426,4 @@ def table_rows(out_dir: str | Path) -> dict[str, int]:
     """Rows of every table in an output folder (dashboard and internal), from the Parquet files'
     metadata — what is on disk, whichever stages wrote (or added to) a table."""
     out_dir = Path(out_dir)
-    return {p.stem: pq.ParquetFile(p).metadata.num_rows
-            for sub in ("parquet", "work") for p in sorted((out_dir / sub).glob("*.parquet"))}
+    return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in parquet_files(out_dir)}
