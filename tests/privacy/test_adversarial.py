@@ -61,6 +61,19 @@ SPELLINGS = [
     ("Sol har haft fravær.", "Sol", "NAVN"),
     ("August var syg i dag.", "August", "NAVN"),
     ("Samtale med Mik\u00adkel om fraværet.", "Mik\u00adkel", "NAVN"),
+    # English notes (a trial: `07700 900142` reached a quote and the report): other countries' numbers
+    # and English-order addresses
+    ("Mum called from 07700 900839.", "07700 900839", "TELEFON"),
+    ("Tel 07700900839 after school.", "07700900839", "TELEFON"),
+    ("Call +44 7700 900123 today.", "+44 7700 900123", "TELEFON"),
+    ("Phone: (555) 123-4567.", "(555) 123-4567", "TELEFON"),
+    ("Mobile: 555.123.4567.", "555.123.4567", "TELEFON"),
+    ("Ring til morfar på +46 70 123 45 67 i aften.", "+46 70 123 45 67", "TELEFON"),
+    ("Faren bor i London, 0044 20 7946 0958.", "0044 20 7946 0958", "TELEFON"),
+    ("Dad on 020 7946 0958 in the evening.", "020 7946 0958", "TELEFON"),
+    ("Lives at 12 Baker Street, London.", "12 Baker Street, London", "ADRESSE"),
+    ("Moved to 221B Baker St. last week.", "221B Baker St.", "ADRESSE"),
+    ("New address: 4 Elm Close, Leeds LS1 4AP.", "4 Elm Close, Leeds LS1 4AP", "ADRESSE"),
 ]
 
 LOOK_ALIKES = [
@@ -87,6 +100,13 @@ LOOK_ALIKES = [
     "SSP og PPR er orienteret, og UU følger op.",
     "Familien bor tæt ved Under Elmene i Korup.",
     "han var glad i dag og har det godt med de andre.",
+    # numbers with a foreign phone's or an English address's look that are none
+    "In 1929 Wall Street crashed.",
+    "ISBN 978-0-306-40615-7 er bogens nummer.",
+    "Sagsnr. 0123 456 789 er oprettet.",
+    "Fravær uge 05 2024 og 06 2024, målt 01-02-2024.",
+    "Skoleåret 2023/24 havde 0 fraværsdage i uge 01 og 3 i uge 02.",
+    "Prisen var 0 123 456 kr. i alt.",
     # first names that are also words stay after "med" ("per", "august", "sol", "holm")
     "talte med per om planen og kom med august i stedet.",
     "gik en tur med sol og vind; arbejder med holm og sten.",

@@ -55,6 +55,13 @@ def test_guard_skips_what_kvalitativ_generated():
     assert identifier_hits(frame) == {"label": {"TELEFON": 1}}
 
 
+def test_guard_refuses_an_english_phone_in_a_quote():
+    """A trial's English notes: `07700 900142` was in no pattern, so it reached `quotes` and the report."""
+    frame = pd.DataFrame({"quote": ["Counsellor informed. [NAVN] called from 07700 900142.",
+                                    "Lives at 12 Baker Street, London.", "Met on 12 May."]})
+    assert identifier_hits(frame) == {"quote": {"TELEFON": 1, "ADRESSE": 1}}
+
+
 def test_write_tables_refuses_and_writes_nothing(tmp_path):
     tables = {"themes": pd.DataFrame({"theme_id": ["t1"], "label": ["mail: mette@gmail.com"]})}
     with pytest.raises(IdentifierError, match="'themes'.*'label'"):

@@ -1,4 +1,4 @@
-"""Finders for the structured identifiers: CPR numbers, Danish phone numbers, e-mail, street addresses.
+"""Finders for the structured identifiers: CPR numbers, phone numbers, e-mail, street addresses.
 
 Each finder takes a text and returns :class:`Find` spans; none of them changes the text. Every
 regular expression is compiled once, at import, because redaction runs on every note of an
@@ -15,6 +15,9 @@ export (millions of rows must stay feasible). The rules, and why:
   and case/company numbers after ``sagsnr.``, ``j.nr.``, ``CVR`` and the like (not a phone; these
   are kept, by decision, because they identify a case, not a person). Dates (``31-12-2023``),
   school years (``2023/24``) and amounts (``12.500 kr.``) never have a phone's shape.
+* **Foreign phone** (notes in English, numbers of relatives abroad): another country's prefix
+  (``+44 7700 900123``, ``0046 70 123 45 67``), a national number with its trunk 0 and 10–11
+  digits (``07700 900839``, ``020 7946 0958``), a North American ``(555) 123-4567``.
 * **E-mail** ``local@domain.tld``, also the ``navn (at) domæne.dk`` spelling.
 * **Address** a street name (a word ending in a Danish street suffix -gade, -vej, -allé,
   -stræde, -vænget, -parken, -torv, -plads, -bakken, ... or a separate ``Vej``/``Gade``/``Allé``
@@ -23,7 +26,8 @@ export (millions of rows must stay feasible). The rules, and why:
   14``, ``Over Bækken 3``); or any capitalised name + number after a cue
   (``bor på``, ``adresse:``, ``flyttet til``); or any capitalised name + number + postcode + town.
   A number followed by a unit (``år``, ``gange``, ``kr``...) or a month (``3. juni``) is no house
-  number.
+  number. English order too: number, capitalised name, street type (``12 Baker Street``, ``4 Elm
+  Close, Leeds LS1 4AP``); a year-like number only after a cue (``lives at``).
 """
 
 from __future__ import annotations
@@ -191,6 +195,42 @@ def find_phones(text: str) -> list[Find]:
     return out
 
 
+# ------------------------------------------------------------------------------ foreign phone
+#: Another country's number with its prefix: ``+44 7700 900123``, ``+46 70 123 45 67``, ``0044 20
+#: 7946 0958``, ``+1 (555) 123-4567`` (digits counted in code: the country code, then 7–13 more).
+_INTL_PHONE_RE = re.compile(r"(?<![\w+/])(?:\+|00(?=[1-9]))[ \u00a0]?[1-9][\d \u00a0.\-()]{6,22}\d(?![\w])(?![.,/\-]\d)")
+#: A national number with its trunk 0 (UK, Sweden, Germany ...): ``07700 900839``, ``020 7946 0958``,
+#: ``0161-496 0000``, ``07700900839``; 10–11 digits, unseparated only with 11 (ten digits after a 0
+#: may be a CPR number, which the CPR finder judges).
+_TRUNK_PHONE_RE = re.compile(
+    r"(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{9}(?!\w)(?![.,/\-]\d)"
+    r"|(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{1,4}[ \u00a0\-]\d{2,6}(?:[ \u00a0\-]\d{2,4}){0,2}(?!\w)(?![.,/\-]\d)"
+)
+#: A North American number: ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``.
+_NANP_PHONE_RE = re.compile(
+    r"(?<![\w+/])(?<!\d[.,\-])(?:\([2-9]\d{2}\)[ \u00a0]?|[2-9]\d{2}(?P<s>[\-.]))\d{3}(?(s)(?P=s)|[\-.])\d{4}"
+    r"(?!\w)(?![.,/\-]\d)"
+)
+
+
+def find_foreign_phones(text: str) -> list[Find]:
+    """Phone numbers written the way other countries write them (an English note's ``Mum called from
+    07700 900839``); the Danish eight-digit forms are :func:`find_phones`'. Numbers after a case
+    cue (``ref``, ``sagsnr.``) or before an amount stay, as there."""
+    if not _HAS_DIGIT.search(text):
+        return []
+    out = []
+    for regex, lo_digits, hi_digits in ((_INTL_PHONE_RE, 8, 15), (_TRUNK_PHONE_RE, 10, 11), (_NANP_PHONE_RE, 10, 10)):
+        for m in regex.finditer(text):
+            digits = sum(c.isdigit() for c in m.group(0))
+            if not lo_digits <= digits <= hi_digits or _CASE_CUE.search(text, max(0, m.start() - 30), m.start()):
+                continue
+            if _AMOUNT_AFTER.match(text, m.end()):
+                continue
+            out.append(Find("TELEFON", m.start(), m.end(), "high"))
+    return out
+
+
 # -------------------------------------------------------------------------------------- email
 EMAIL_RE = re.compile(
     r"(?<![\w.+\-])[\w.+\-]*\w(?:@|\s?[(\[]at[)\]]\s?)[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,24}(?![\w\-])"
@@ -274,6 +314,33 @@ ADDRESS_POST_RE = re.compile(
 )
 
 
+#: English street types after the street's name ("12 Baker Street", "221B Baker St.", "4 Elm Close").
+_EN_STREET_TYPES = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Court|Crescent|Place|Way|Gardens|Terrace|Square|"
+    "Grove|Row|Mews|Boulevard|Blvd|Parade|Walk"
+)
+#: An English address: house number first, then one to three capitalised words and a street type, an
+#: optional town and UK postcode ("12 Baker Street, London NW1 6XE").
+ADDRESS_EN_RE = re.compile(
+    rf"(?<![\w\[.,])(?P<num>[1-9]\d{{0,3}}[A-Za-z]?),?{_SP}(?P<street>(?:[{_UP}][{_LO}'’]+{_SP}){{1,3}}"
+    rf"(?:{_EN_STREET_TYPES})\.?)(?![\w])"
+    rf"(?P<post>,?{_SP}[{_UP}][{_LO}]+(?:{_SP}[A-Z]{{1,2}}\d[A-Z\d]?{_SP}?\d[A-Z]{{2}})?(?![\w]))?"
+)
+_EN_ADDRESS_CUE = re.compile(r"(?i)(?<![\w])(?:lives|lived|living|moved|address|resides)\b[^.!?\n]{0,20}$")
+
+
+def _english_addresses(text: str) -> list[Find]:
+    """English-order addresses; a number that reads as a year (1800–2099) needs a cue before it
+    ("In 1929 Wall Street crashed" stays)."""
+    out = []
+    for m in ADDRESS_EN_RE.finditer(text):
+        num = m.group("num")
+        if num.isdigit() and 1800 <= int(num) <= 2099 and not _EN_ADDRESS_CUE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        out.append(Find("ADRESSE", m.start(), m.end(), "high" if m.group("post") else "medium"))
+    return out
+
+
 def find_addresses(text: str, keep: frozenset[str] = frozenset()) -> list[Find]:
     """Street addresses; ``keep`` holds lower-cased place names that are no street on their own."""
     if not _HAS_DIGIT.search(text):
@@ -288,4 +355,4 @@ def find_addresses(text: str, keep: frozenset[str] = frozenset()) -> list[Find]:
     for regex in (ADDRESS_CUE_RE, ADDRESS_POST_RE, ADDRESS_PREP_RE):
         for m in regex.finditer(text):
             out.append(Find("ADRESSE", m.start("street"), m.end(), "high"))
-    return out
+    return out + _english_addresses(text)

@@ -41,6 +41,7 @@ from kvalitativ.privacy.patterns import (
     find_addresses,
     find_cpr,
     find_emails,
+    find_foreign_phones,
     find_phones,
 )
 
@@ -117,7 +118,8 @@ class Redactor:
         """The pattern identifiers (CPR, phone, e-mail, address) of an already normalised text;
         no names. The one definition of what an identifier pattern is: the writer's last guard
         and the redaction of id and unit columns use it too."""
-        finds = find_emails(text) + find_cpr(text) + find_phones(text) + find_addresses(text, self._keep)
+        finds = (find_emails(text) + find_cpr(text) + find_phones(text) + find_foreign_phones(text)
+                 + find_addresses(text, self._keep))
         if self._strict:
             finds += find_obfuscated_emails(text) + find_digit_chains(text) + find_lookalike_digits(text)
         return _resolve(finds)
