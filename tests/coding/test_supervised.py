@@ -183,3 +183,19 @@ def test_text_folds_do_not_join_empty_texts():
     fold_of = {i: k for k, (_, te) in enumerate(folds) for i in te}
     assert sorted(fold_of) == list(range(6))
     assert len({fold_of[0], fold_of[1], fold_of[3]}) > 1  # three groups, not one
+
+
+def test_hand_codes_with_a_theme_the_codebook_lacks_stop(tmp_path):
+    """A trial's misspelt theme id in the hand codes became a seventh theme of a six-theme codebook:
+    codings rows that no themes row describes (a dashboard's join on theme_id drops them)."""
+    from kvalitativ.coding.api import make_coder
+
+    corpus = pd.DataFrame({"note_id": ["a", "b", "c"], "text": ["Kom for sent.", "Glad i dag.", "Mobbet i frikvarteret."]})
+    codes = pd.DataFrame({"note_id": ["a", "b", "c"], "theme_id": ["modestabilitet", "trivsel", "moedestabilitet"]})
+    with pytest.raises(InputError, match=r"'modestabilitet' \(1 codes; did you mean 'moedestabilitet'\?\)"):
+        make_coder(corpus, "ungekompetencer", "supervised", embedder="tfidf", train=codes, progress=False)
+    # the check is the codebook's: without one (a bare model) any theme id is a class
+    texts, ys, _ = training_from_codes(corpus, codes, themes=None)
+    assert ys == [["modestabilitet"], ["trivsel"], ["moedestabilitet"]]
+    with pytest.raises(InputError, match="not themes of the codebook"):
+        training_from_codes(corpus, codes, themes=["trivsel", "moedestabilitet"])

@@ -17,6 +17,8 @@ The ``codings`` table (one row per coded unit × theme)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -36,12 +38,15 @@ from .zeroshot import ZeroShotCoder
 __all__ = ["code_notes", "make_coder", "rollup_notes", "rollup_persons", "training_from_codes"]
 
 
-def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes") -> tuple[list[str], list[list[str]], list[dict]]:
+def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes",
+                        themes: Iterable[str] | None = None) -> tuple[list[str], list[list[str]], list[dict]]:
     """Texts, theme lists and valence dicts for the notes of ``corpus`` that ``codes`` covers.
 
     ``codes`` has ``note_id``, ``theme_id`` and optionally ``valence``; a note coded with
     ``theme_id`` "uncoded" (or empty) is a coded note with no theme. Notes of ``codes`` that are
-    not in the corpus are an error (a wrong file is likelier than intent).
+    not in the corpus are an error (a wrong file is likelier than intent); so are theme ids that
+    are not among ``themes`` (the codebook's, when given): a misspelt theme would become a theme
+    of its own that no ``themes`` row describes, and dashboards joining on ``theme_id`` drop it.
     """
     codes = one_reading(codes, where)  # either format; present = false is no code
     text_of = dict(zip(corpus["note_id"].astype(str), corpus["text"].fillna("").astype(str)))
@@ -49,6 +54,8 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
     if unknown:
         raise InputError(f"{where}: {len(unknown)} coded note id(s) are not in the notes (e.g. {unknown[0]!r}); "
                          "check that the codes belong to this export.")
+    if themes is not None:
+        _check_themes(codes, set(themes), where)
     codes = in_corpus_order(codes, text_of)  # whatever the file's order: the same codes give the same model
     has_val = "valence" in codes.columns
     texts, ys, vals = [], [], []
@@ -63,6 +70,24 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
                     v[str(t)] = val.strip().lower()
         vals.append(v)
     return texts, ys, vals
+
+
+def _check_themes(codes: pd.DataFrame, themes: set[str], where: str) -> None:
+    """Stop on hand codes whose theme the codebook does not have, naming the closest theme."""
+    import difflib
+
+    used = {str(t) for t in codes["theme_id"].dropna()} - {"", UNCODED}
+    foreign = sorted(used - themes)
+    if not foreign:
+        return
+    counts = codes["theme_id"].astype(str).value_counts()
+    parts = []
+    for t in foreign[:5]:
+        close = difflib.get_close_matches(t, sorted(themes), n=1)
+        parts.append(f"'{t}' ({counts.get(t, 0)} codes" + (f"; did you mean '{close[0]}'?)" if close else ")"))
+    raise InputError(f"{where}: {len(foreign)} theme id(s) are not themes of the codebook: " + ", ".join(parts)
+                     + f". The codebook's themes: {', '.join(sorted(themes))}. Correct the theme ids, or add the "
+                     "themes to the codebook.")
 
 
 def code_notes(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str | BaseCoder = "zeroshot",
@@ -135,7 +160,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         # one reading, in one order, for the model, its prior and their folds
         train = in_corpus_order(one_reading(train, "train"), corpus["note_id"])
-        texts, ys, vals = training_from_codes(corpus, train)
+        themes = [t.id for t in load_codebook(codebook).leaves()] if codebook is not None else None
+        texts, ys, vals = training_from_codes(corpus, train, where="train (hand codes)", themes=themes)
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:
             embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)
