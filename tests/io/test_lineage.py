@@ -219,3 +219,49 @@ def test_a_table_appended_chunk_by_chunk_has_the_digest_of_the_whole():
     appender.append(frame.iloc[3:])
     appender.close()
     assert fingerprint(path) == content_digest(frame)
+
+
+@pytest.mark.slow  # three discovery-stage commands (about 30 s of CPU)
+def test_coding_again_after_discovery_makes_the_topic_tables_stale(tmp_path, capsys):
+    """`kvalitativ discover` adds its topics to the coding stage's themes and codings; `kvalitativ code`
+    run again writes them without the topics. A trial: 12 topic_map rows joined to no theme and the
+    warning named only the link and summarize tables."""
+    if not (SAMPLE / "notes.csv").exists():
+        pytest.skip("corpora/sample has not been generated")
+    from tests.engines.test_dask_engine import _subset
+
+    paths = _subset(SAMPLE, tmp_path, n_persons=60, n_citizen=1)
+    out = tmp_path / "out"
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    code = ["code", str(out), "--embedder", "static", *cache, "--out", str(out)]
+    discover = ["discover", str(out), "--embedder", "static", *cache, "--codebook", "ungekompetencer",
+                "--min-topic-size", "5", "--stability-seeds", "0", "--out", str(out)]
+    for args in (["ingest", str(paths["notes"]), "--out", str(out)], code, discover):
+        status, said = _invoke(args, capsys)
+        assert status == 0, said
+    themes = set(pd.read_parquet(out / "parquet" / "themes.parquet")["theme_id"])
+    assert set(pd.read_parquet(out / "parquet" / "topic_map.parquet")["theme_id"]) <= themes
+    assert stale_tables(out) == []
+
+    status, said = _invoke(code, capsys)
+    assert status == 0
+    stale = {s.table: s for s in stale_tables(out)}
+    assert "topic_map" in stale and stale["topic_map"].changed == "themes"
+    assert "Warning" in said and "topic_map" in said and "`kvalitativ discover`" in said
+    marked = pd.read_parquet(out / "parquet" / "stale_tables.parquet")
+    assert marked.set_index("table_name").loc["topic_map", "rerun"] == "kvalitativ discover"
+
+    assert _invoke(discover, capsys)[0] == 0  # the topics back in themes: nothing stale
+    assert stale_tables(out) == [] and not (out / "parquet" / "stale_tables.parquet").exists()
+
+
+def test_topic_tables_whose_topics_themes_lost_are_stale(tmp_path):
+    """The rule behind the command-level test above, on tables alone."""
+    themes = pd.DataFrame({"theme_id": ["motivation", "topic_1"], "origin": ["codebook", "discovered"]})
+    _write(tmp_path, {"themes": themes, "topic_map": pd.DataFrame({"theme_id": ["topic_1"], "size": [12]}),
+                      "topic_terms": pd.DataFrame({"theme_id": ["topic_1"], "term": ["skema"]})}, "r1")
+    assert stale_tables(tmp_path) == []
+    _write(tmp_path, {"themes": themes.iloc[:1]}, "r2")  # `kvalitativ code` again: the codebook's themes only
+    stale = stale_tables(tmp_path)
+    assert [(s.table, s.changed) for s in stale] == [("topic_map", "themes"), ("topic_terms", "themes")]
+    assert "`kvalitativ discover`" in stale_message(tmp_path, stale)
