@@ -123,3 +123,58 @@ def test_with_examples_the_contrast_counts_only_beyond_the_neutral_scatter():
     v0 = ValenceScorer(neutral_spread=0).fit([Theme("t", "T", examples_strength=["styrke 1"],
                                                     examples_concern=["bekymring 1"])], _encode, ["neutral a"])
     assert v0.label(v0.score(_encode(["okapi"]), ["okapi"], np.array([0]))).tolist() == ["strength"]
+
+
+# --- English notes: the codebook's language chooses the lexicon (a trial's English notes got Danish rules) ----
+@pytest.mark.parametrize(
+    "text, sign",
+    [
+        ("No problems with attendance at all.", 1),  # Danish rules: "problem" a concern, "no" no negator
+        ("Truanting again; absent without notice.", -1),
+        ("Frequently absent, missed 6 days this month.", -1),
+        ("She has lost interest in her studies.", -1),
+        ("He is not motivated.", -1),
+        ("She doesn't seem happy.", -1),
+        ("He is no longer bullied.", 1),
+        ("He is no longer motivated.", -1),
+        ("Stopped smoking cannabis.", 1),
+        ("Arrives on time and is doing well.", 1),
+        ("He is not happy, but he is never late for class.", 0),  # one concern, one negated concern
+        ("The meeting is moved to Tuesday.", 0),
+    ],
+)
+def test_english_polarity_sign(text, sign):
+    p = lexical_polarity(text, "en")
+    assert (p > 0) - (p < 0) == sign
+
+
+def test_the_language_picks_the_lexicon_and_the_generic_phrasings():
+    from kvalitativ.coding.valence import generic_phrasings
+
+    assert lexical_polarity("No problems with attendance at all.") < 0  # the Danish lexicon stays the default
+    assert lexical_polarity("Ingen problemer med fremmødet.", "sv") > 0  # no lexicon of its own: Danish
+    assert generic_phrasings("en")[0][0].startswith("Things are going well")
+    v = ValenceScorer(language="en").fit([Theme("t", "T")], _encode, [])
+    assert v.label(v.score(_encode(["okapi"]), ["No problems with attendance at all."], np.array([0]))).tolist() == \
+        ["strength"]
+
+
+def test_an_english_codebook_gives_english_valence(tmp_path):
+    """The zero-shot coder reads the codebook's language (a trial: "No problems with attendance at all." was a
+    concern 20 times in 20 with an English codebook)."""
+    from kvalitativ.codebook import codebook_from_dict
+    from kvalitativ.coding import ZeroShotCoder
+
+    cb = codebook_from_dict({"name": "en_test", "version": "1", "language": "en", "themes": [
+        {"id": "attendance", "label": "Attendance", "definition": "Coming to school, absence and lateness.",
+         "examples": {"strength": ["Comes to school every day."], "concern": ["Often absent from school."]}},
+        {"id": "wellbeing", "label": "Wellbeing", "definition": "How the pupil feels at school.",
+         "examples": {"strength": ["Seems happy at school."], "concern": ["Seems sad and lonely."]}}]})
+    texts = ["No problems with attendance at all.", "Truanting again; absent without notice.",
+             "Frequently absent from school, missed 6 days this month."]
+    coder = ZeroShotCoder(cb, embedder="tfidf", level="note", progress=False).fit(texts)
+    assert coder.valence_.language == "en"
+    attendance = list(coder.classes_).index("attendance")
+    Y = np.zeros((3, len(coder.classes_)), dtype=int)
+    Y[:, attendance] = 1  # valence of the attendance theme in each text
+    assert coder.predict_valence(texts, Y)[:, attendance].tolist() == ["strength", "concern", "concern"]

@@ -133,6 +133,7 @@ class KeywordCoder(BaseCoder):
         cb = load_codebook(self.codebook)
         themes = cb.leaves()
         self.classes_ = np.array([t.id for t in themes], dtype=object)
+        self.language_ = cb.language  # the valence lexicon's language
         self.stems_ = []
         for t in themes:
             words = [t.label, *(t.keywords if self.use_keywords else ())]
@@ -149,6 +150,6 @@ class KeywordCoder(BaseCoder):
             Y = self.predict(texts)
         out = np.full((len(texts), len(self.classes_)), None, dtype=object)
         for i, j in zip(*np.nonzero(np.asarray(Y))):
-            s = lexical_polarity(texts[i])
+            s = lexical_polarity(texts[i], self.language_)
             out[i, j] = "strength" if s > 0.15 else "concern" if s < -0.15 else "neutral"
         return out

@@ -335,7 +335,8 @@ class SupervisedCoder(BaseCoder):
         themes = [self.codebook_[c] if self.codebook_ is not None and c in self.codebook_ else Theme(c, c)
                   for c in self.classes_]
         neutral = self.codebook_.uncoded_examples if self.codebook_ is not None else ()
-        self.valence_fallback_ = ValenceScorer().fit(themes, self._encode, neutral) if self.embedding else None
+        self.valence_fallback_ = (ValenceScorer(language=self._language()).fit(themes, self._encode, neutral)
+                                  if self.embedding else None)
         if valence is None:
             return
         rows, labels = [], []
@@ -354,11 +355,14 @@ class SupervisedCoder(BaseCoder):
         self.valence_model_ = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", solver="liblinear",
                                                  dual=Fv.shape[1] > Fv.shape[0]).fit(Fv, labels)
 
-    @staticmethod
-    def _valence_features(F, texts):
+    def _language(self) -> str:
+        """The codebook's language (its valence lexicon); Danish without a codebook."""
+        return self.codebook_.language if getattr(self, "codebook_", None) is not None else "da"
+
+    def _valence_features(self, F, texts):
         from scipy.sparse import csr_matrix, hstack
 
-        pol = lexical_polarities(texts)[:, None] * 2.0
+        pol = lexical_polarities(texts, self._language())[:, None] * 2.0
         return hstack([F, csr_matrix(pol)]).tocsr()
 
     # --- predict -------------------------------------------------------------------------------
@@ -436,6 +440,6 @@ class SupervisedCoder(BaseCoder):
             V = self._encode([texts[i] for i in ui])
             out[ui, ti] = self.valence_fallback_.label(self.valence_fallback_.score(V, [texts[i] for i in ui], ti))
         else:
-            s = lexical_polarities([texts[i] for i in ui])
+            s = lexical_polarities([texts[i] for i in ui], self._language())
             out[ui, ti] = np.where(s > 0.15, "strength", np.where(s < -0.15, "concern", "neutral"))
         return out

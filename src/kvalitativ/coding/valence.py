@@ -2,11 +2,14 @@
 
 Two signals, because each fails where the other holds:
 
-* **Lexical polarity with Danish negation.** A small lexicon of words that signal a strength
-  ("motiveret", "stabilt", "trives") or a concern ("fravær", "bekymret", "mobbet"), whose sign
-  is flipped inside a negation scope: "ingen problemer med fremmødet" is a strength,
-  "ikke motiveret" a concern, "ikke længere drillet" a strength, "ikke længere motiveret" a
-  concern, "mangler motivation" a concern. Embeddings are weak at exactly this.
+* **Lexical polarity with negation, in the codebook's language.** A small lexicon of words that
+  signal a strength ("motiveret", "stabilt", "trives") or a concern ("fravær", "bekymret",
+  "mobbet"), whose sign is flipped inside a negation scope: "ingen problemer med fremmødet" is a
+  strength, "ikke motiveret" a concern, "ikke længere drillet" a strength, "ikke længere
+  motiveret" a concern, "mangler motivation" a concern. Embeddings are weak at exactly this.
+  Danish and English have a lexicon each (``LEXICON_LANGUAGES``; "No problems with attendance"
+  is a strength, "truanting again" a concern); the codebook's ``language`` chooses, and a
+  language without a lexicon of its own gets the Danish one.
 * **Embedding contrast.** The similarity to the theme's strength examples minus that to its
   concern examples (from the codebook, each pole mixed with generic strength/concern
   phrasings). Catches paraphrases the lexicon lacks.
@@ -36,7 +39,7 @@ from bisect import bisect_right
 import numpy as np
 
 __all__ = ["lexical_polarity", "lexical_polarities", "ValenceScorer", "VALENCES", "GENERIC_STRENGTH", "GENERIC_CONCERN",
-           "GENERIC_NEUTRAL"]
+           "GENERIC_NEUTRAL", "LEXICON_LANGUAGES", "generic_phrasings"]
 
 VALENCES = ("strength", "concern", "neutral")
 
@@ -100,6 +103,56 @@ GENERIC_NEUTRAL = [
 ]
 
 
+# English: the same kinds of words, written for notes about pupils in English (not taken from any data).
+_POSITIVE_EN = """
+good fine great excellent happy happier happily happiness glad safe secure thriv motivat engag eager
+positiv progress improv stable stabl strong independen responsib reliab polite respectful tolerant
+open helpful kind friendly settled confident confidence succe proud calm calmer punctual diligent
+enjoy enjoys enjoyed better best cooperat participat committed focused content grateful
+""".split()
+_NEGATIVE_EN = """
+bad badly poor poorly difficult difficulty difficulties struggl problem concern worr absen truan
+skipp skipped missed missing late unmotivat demotivat bored boring insecure unsafe unhappy sad upset
+lonel isolat anxi depress stress self-harm harm conflict fight fought bully bullie bullying teas
+harass threat violen disrespect rude provok provoc destroy vandal drunk drug cannabis alcohol
+abuse smok argument divorce fail worse worsen declin deteriorat irrespons unreliab aggress angr
+afraid scared fear frighten disrupt exclud expel suspend quit
+""".split()
+_PHRASES_POS_EN = ["on time", "doing well", "going well", "getting better", "looking forward", "looks forward",
+                   "gets along", "get along", "got along", "in control", "well done", "settled in"]
+_PHRASES_NEG_EN = ["came late", "comes late", "arrived late", "arrives late", "was late", "is late", "late for",
+                   "falling behind", "fallen behind", "fell behind", "lost interest", "dropped out", "drop out",
+                   "hard time", "finds it hard", "finds it difficult", "gave up", "gives up", "giving up",
+                   "left out", "keeps to himself", "keeps to herself", "keeps to themselves", "no-show",
+                   "without notice", "not turning up", "did not turn up", "didn't turn up"]
+_NEGATORS_EN = {"not", "no", "never", "without", "none", "nothing", "nobody", "neither", "nor", "hardly",
+                "barely", "lacks", "lacking", "lack", "less", "fewer", "neg"}
+_NEGATOR_PHRASES_EN = re.compile(r"\b(stopped|quit|free of|free from|kept away from|keeps away from|stays away from|"
+                                 r"stayed away from)\b")
+_CLAUSE_BREAK_EN = re.compile(r"[,.;:!?]|\b(but|and|while|although|though|however|whereas)\b")
+_NOT_SCORED_EN = {"longer", "more"}
+GENERIC_STRENGTH_EN = [
+    "Things are going well, and the young person is developing positively.",
+    "There are no problems, and the pupil is doing fine.",
+    "A clear strength and a positive development.",
+]
+GENERIC_CONCERN_EN = [
+    "Things are going badly, and there is concern for the young person.",
+    "The young person has serious problems and is having a hard time.",
+    "A clear difficulty and a negative development.",
+]
+GENERIC_NEUTRAL_EN = [
+    "The meeting is held on Tuesday at ten o'clock.",
+    "The school is in the northern part of the town.",
+    "The case is about the opening hours.",
+    "The item will be discussed at the next meeting.",
+    "There are twenty-four pupils in the class.",
+    "The letter was sent last week.",
+    "The new school year starts in August.",
+    "The proposal was received and registered.",
+]
+
+
 def _prefix_pattern(stems: list[str]) -> str:
     """A regex that matches where one of ``stems`` starts, written as a letter tree: the engine
     follows one branch per letter instead of trying every stem (a few times faster). A stem
@@ -120,91 +173,127 @@ def _prefix_pattern(stems: list[str]) -> str:
     return emit(tree)
 
 
-# One pass over a text finds the words that start with a concern stem (group "neg", checked
-# first) or a strength stem ("pos"), and skips all others inside the regex engine. A word is
-# a ``_TOKEN``: it starts where no letter (nor a letter and a hyphen, "skole-hjem") precedes,
-# and the stems are letters only, so this finds exactly the tokens that start with a stem.
 _L = "a-zæøåéü"
-_SIGNED_TOKEN = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{_prefix_pattern(_NEGATIVE)})|"
-                           rf"(?P<pos>{_prefix_pattern(_POSITIVE)}))[{_L}]*(?:-[{_L}]+)*")
-_PHRASE_PATTERNS = [(ph, re.compile(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])"), sign)
-                    for phrases, sign in ((_PHRASES_NEG, -1), (_PHRASES_POS, 1)) for ph in phrases]
-# Most texts hold none of the phrases: one search tells, before the phrase-by-phrase pass.
-_ANY_PHRASE = re.compile(r"(?<![a-zæøå])(?:" + "|".join(re.escape(ph) for ph in _PHRASES_NEG + _PHRASES_POS)
-                         + r")(?![a-zæøå])")
-_NOT_SCORED = frozenset(_NEGATORS | {"længere", "mere"})  # negation words carry no polarity themselves
-
 _PREFIX_NEG = ("u",)  # "umotiveret", "uafklaret", "utryg": caught by the lexicon directly
+_CONTRACTION = re.compile(r"n['’]t\b")  # "doesn't" -> "does not": the negator is a word of its own
+
+
+class _Lexicon:
+    """One language's polarity words, phrases, negators and clause breaks, compiled once.
+
+    One pass over a text finds the words that start with a concern stem (group "neg", checked
+    first) or a strength stem ("pos"), and skips all others inside the regex engine. A word is
+    a ``_TOKEN``: it starts where no letter (nor a letter and a hyphen, "skole-hjem") precedes,
+    and the stems are letters only, so this finds exactly the tokens that start with a stem.
+    """
+
+    def __init__(self, positive, negative, phrases_pos, phrases_neg, negators, negator_phrases, clause_break,
+                 not_scored=(), contractions: bool = False):
+        self.negators = frozenset(negators)
+        self.negator_phrases = negator_phrases
+        self.clause_break = clause_break
+        self.contractions = contractions
+        self.signed_token = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{_prefix_pattern(negative)})|"
+                                       rf"(?P<pos>{_prefix_pattern(positive)}))[{_L}]*(?:-[{_L}]+)*")
+        self.phrase_patterns = [(ph, re.compile(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])"), sign)
+                                for phrases, sign in ((phrases_neg, -1), (phrases_pos, 1)) for ph in phrases]
+        # most texts hold none of the phrases: one search tells, before the phrase-by-phrase pass
+        self.any_phrase = re.compile(r"(?<![a-zæøå])(?:" + "|".join(re.escape(ph) for ph in [*phrases_neg, *phrases_pos])
+                                     + r")(?![a-zæøå])")
+        self.not_scored = frozenset(self.negators | set(not_scored))  # negation words carry no polarity
+
+    def polarity(self, text: str) -> float:
+        low = text.lower()
+        if self.contractions:
+            low = _CONTRACTION.sub(" not", low)
+        low = self.negator_phrases.sub(_neg_token, low)
+        total, n = 0.0, 0
+        # phrases first; remove them so their words are not counted twice
+        if self.any_phrase.search(low):
+            for phrase, pattern, sign in self.phrase_patterns:
+                if phrase not in low:  # a cheap substring test spares most of the regex scans
+                    continue
+                for m in pattern.finditer(low):
+                    total += sign * (-1 if self.negated(low, m.start()) else 1)
+                    n += 1
+                    low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end():]
+        breaks = None
+        for m in self.signed_token.finditer(low):
+            if m.group() in self.not_scored:
+                continue
+            if breaks is None:  # clause breaks are found once per text, not once per word
+                breaks = [b.end() for b in self.clause_break.finditer(low)]
+            sign = -1 if m.group("neg") is not None else 1
+            total += sign * (-1 if self.negated(low, m.start(), breaks) else 1)
+            n += 1
+        if n == 0:
+            return 0.0
+        return min(1.0, max(-1.0, total / n))
+
+    def negated(self, low: str, pos: int, breaks: list[int] | None = None) -> bool:
+        """Is the word at ``pos`` inside the scope of a negator in the same clause?
+
+        The clause starts at the last break that ends at or before ``pos``; the negators among
+        its last ``_SCOPE`` words before ``pos`` flip. ``pos`` is always the start of a word, so
+        no break straddles it.
+        """
+        if breaks is None:
+            breaks = [b.end() for b in self.clause_break.finditer(low)]
+        k = bisect_right(breaks, pos)
+        words = _TOKEN.findall(low, breaks[k - 1] if k else 0, pos)[-_SCOPE:]
+        return sum(1 for w in words if w in self.negators) % 2 == 1
 
 
 def _neg_token(m: re.Match) -> str:
     return "neg" + " " * (len(m.group()) - 3)
 
 
-def lexical_polarity(text: str) -> float:
-    """Polarity of ``text`` from the lexicon, with negation: a value in [-1, 1] (0 = no cue).
+_LEXICONS = {
+    "da": _Lexicon(_POSITIVE, _NEGATIVE, _PHRASES_POS, _PHRASES_NEG, _NEGATORS, _NEGATOR_PHRASES, _CLAUSE_BREAK,
+                   not_scored=("længere", "mere")),
+    "en": _Lexicon(_POSITIVE_EN, _NEGATIVE_EN, _PHRASES_POS_EN, _PHRASES_NEG_EN, _NEGATORS_EN, _NEGATOR_PHRASES_EN,
+                   _CLAUSE_BREAK_EN, not_scored=_NOT_SCORED_EN, contractions=True),
+}
+#: Languages with a lexicon of their own; any other language is scored with the Danish one.
+LEXICON_LANGUAGES = tuple(_LEXICONS)
+_GENERIC = {"da": (GENERIC_STRENGTH, GENERIC_CONCERN, GENERIC_NEUTRAL),
+            "en": (GENERIC_STRENGTH_EN, GENERIC_CONCERN_EN, GENERIC_NEUTRAL_EN)}
+
+
+def _lexicon(language: str | None) -> _Lexicon:
+    return _LEXICONS.get(str(language or "da").lower()[:2], _LEXICONS["da"])
+
+
+def generic_phrasings(language: str | None = "da") -> tuple[list[str], list[str], list[str]]:
+    """The generic strength, concern and neutral phrasings of ``language`` (Danish where none)."""
+    return _GENERIC.get(str(language or "da").lower()[:2], _GENERIC["da"])
+
+
+def lexical_polarity(text: str, language: str | None = "da") -> float:
+    """Polarity of ``text`` from the lexicon of ``language``, with negation: a value in [-1, 1] (0 = no cue).
 
     >>> lexical_polarity("Ingen problemer med fremmødet.") > 0
     True
     >>> lexical_polarity("Han er ikke motiveret.") < 0
     True
+    >>> lexical_polarity("No problems with attendance at all.", "en") > 0
+    True
     """
-    low = _NEGATOR_PHRASES.sub(_neg_token, text.lower())
-    total, n = 0.0, 0
-    # phrases first; remove them so their words are not counted twice
-    if _ANY_PHRASE.search(low):
-        for phrase, pattern, sign in _PHRASE_PATTERNS:
-            if phrase not in low:  # a cheap substring test spares most of the regex scans
-                continue
-            for m in pattern.finditer(low):
-                total += sign * (-1 if _negated(low, m.start()) else 1)
-                n += 1
-                low = low[: m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-    breaks = None
-    for m in _SIGNED_TOKEN.finditer(low):
-        if m.group() in _NOT_SCORED:
-            continue
-        if breaks is None:  # clause breaks are found once per text, not once per word
-            breaks = _clause_breaks(low)
-        sign = -1 if m.group("neg") is not None else 1
-        total += sign * (-1 if _negated(low, m.start(), breaks) else 1)
-        n += 1
-    if n == 0:
-        return 0.0
-    return min(1.0, max(-1.0, total / n))
+    return _lexicon(language).polarity(text)
 
 
-def lexical_polarities(texts) -> np.ndarray:
+def lexical_polarities(texts, language: str | None = "da") -> np.ndarray:
     """``lexical_polarity`` of each text, as a float array; a text repeated in ``texts`` is
     scored once (sentences recur across notes, and a unit coded with several themes recurs)."""
+    lexicon = _lexicon(language)
     memo: dict[str, float] = {}
     out = np.empty(len(texts), dtype=float)
     for i, t in enumerate(texts):
         p = memo.get(t)
         if p is None:
-            p = memo[t] = lexical_polarity(t)
+            p = memo[t] = lexicon.polarity(t)
         out[i] = p
     return out
-
-
-def _clause_breaks(low: str) -> list[int]:
-    """End offsets of the clause breaks in ``low``, ascending."""
-    return [m.end() for m in _CLAUSE_BREAK.finditer(low)]
-
-
-def _negated(low: str, pos: int, breaks: list[int] | None = None) -> bool:
-    """Is the word at ``pos`` inside the scope of a negator in the same clause?
-
-    The clause starts at the last break that ends at or before ``pos`` (``breaks``: from
-    ``_clause_breaks(low)``); the negators among its last ``_SCOPE`` words before ``pos`` flip.
-    ``pos`` is always the start of a word, so no break straddles it.
-    """
-    if breaks is None:
-        breaks = _clause_breaks(low)
-    k = bisect_right(breaks, pos)
-    words = _TOKEN.findall(low, breaks[k - 1] if k else 0, pos)[-_SCOPE:]
-    flips = sum(1 for w in words if w in _NEGATORS)
-    return flips % 2 == 1
 
 
 class ValenceScorer:
@@ -215,21 +304,24 @@ class ValenceScorer:
     contrast; ``margin`` is the neutral band of the score. The embedding contrast counts only
     for themes with strength or concern examples (``has_examples_``), measured from ``center_``
     and only beyond ``band_``, which is ``neutral_spread`` robust spreads of the neutral
-    phrasings' contrast (0 = centring only; see the module docs).
+    phrasings' contrast (0 = centring only; see the module docs). ``language``: the lexicon and
+    the generic phrasings (the codebook's ``language``; Danish where there is no lexicon of its own).
     """
 
     def __init__(self, lexical_weight: float = 0.6, margin: float = 0.15, contrast_scale: float = 0.05,
-                 neutral_spread: float = 1.0):
+                 neutral_spread: float = 1.0, language: str = "da"):
         self.lexical_weight = lexical_weight
         self.margin = margin
         self.contrast_scale = contrast_scale
         self.neutral_spread = neutral_spread
+        self.language = language
 
     def fit(self, themes, encode, neutral=()) -> "ValenceScorer":
         """``themes``: codebook Theme objects (the coder's classes); ``encode``: texts -> vectors;
         ``neutral``: more phrasings that carry no valence (the codebook's ``uncoded_examples``)."""
-        gs = _mean_vec(encode(GENERIC_STRENGTH))
-        gc = _mean_vec(encode(GENERIC_CONCERN))
+        strength, concern, generic_neutral = generic_phrasings(self.language)
+        gs = _mean_vec(encode(strength))
+        gc = _mean_vec(encode(concern))
         pos, neg = [], []
         for t in themes:
             ps = _mean_vec(encode(t.examples_strength)) if t.examples_strength else None
@@ -239,7 +331,7 @@ class ValenceScorer:
         self.strength_ = np.vstack(pos)
         self.concern_ = np.vstack(neg)
         self.has_examples_ = np.array([bool(t.examples_strength or t.examples_concern) for t in themes], dtype=bool)
-        texts = list(dict.fromkeys([*GENERIC_NEUTRAL, *neutral, *(e for t in themes for e in t.examples_neutral)]))
+        texts = list(dict.fromkeys([*generic_neutral, *neutral, *(e for t in themes for e in t.examples_neutral)]))
         C = np.asarray(encode(texts), dtype=np.float32) @ (self.strength_ - self.concern_).T
         self.center_ = np.median(C, axis=0)
         self.band_ = self.neutral_spread * 1.4826 * np.median(np.abs(C - self.center_), axis=0)
@@ -255,7 +347,7 @@ class ValenceScorer:
             "ij,ij->i", vectors, self.concern_[theme_index]) - self.center_[theme_index]
         clear = self.has_examples_[theme_index] & (np.abs(contrast) > self.band_[theme_index])
         emb = np.where(clear, np.tanh(contrast / self.contrast_scale), 0.0)
-        lex = lexical_polarities(texts)
+        lex = lexical_polarities(texts, self.language)
         has_lex = lex != 0
         w = np.where(has_lex, self.lexical_weight, 0.0)
         return w * lex + (1 - w) * emb

@@ -223,7 +223,7 @@ class ZeroShotCoder(BaseCoder):
         elif self.use_counter_examples:
             self.seeds_ = self._seeds(themes, uncoded)
         self.thresholds_ = np.full(len(self.classes_), 0.5)
-        self.valence_ = ValenceScorer().fit(themes, self._encode, cb.uncoded_examples)
+        self.valence_ = ValenceScorer(language=cb.language).fit(themes, self._encode, cb.uncoded_examples)
         return self
 
     def _sims(self, U: np.ndarray) -> np.ndarray:
