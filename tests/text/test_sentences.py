@@ -27,6 +27,13 @@ def test_abbreviations_do_not_end_sentences():
                                "Mht. Matematik går det fint ift. sidste år.", "Ca. 20 elever."]
 
 
+def test_english_titles_and_abbreviations_do_not_end_sentences():
+    """A trial's English notes: "Met Mr." | "Jones and Dr. Patel today." | "He was absent approx." | ..."""
+    text = "Met Mr. Jones and Mrs. Patel today. He was absent approx. 3 days. Ms. Holm agreed."
+    assert [s for _, _, s in split_sentences(text)] == [
+        "Met Mr. Jones and Mrs. Patel today.", "He was absent approx. 3 days.", "Ms. Holm agreed."]
+
+
 def test_line_breaks_and_bullets_end_sentences():
     assert sentences("- ingen problemer med fremmødet\n- Ikke længere motiveret") == [
         "- ingen problemer med fremmødet", "- Ikke længere motiveret"]

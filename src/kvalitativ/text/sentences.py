@@ -23,7 +23,7 @@ import re
 
 __all__ = ["split_sentences", "ABBREVIATIONS"]
 
-#: Danish abbreviations that are written with a final period and rarely end a sentence.
+#: Abbreviations (Danish, and English titles) written with a final period that rarely end a sentence.
 #: Compared lower-case and without inner periods ("f.eks." -> "feks").
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -34,6 +34,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "okt", "nov", "dec", "man", "tirs", "ons", "tors", "fre", "lør", "søn", "bd", "ex",
         "udd", "kap", "ff", "td", "gl", "obs", "alm", "afd", "adr", "prof", "cand", "stud",
         "mag", "ph", "evt", "ift", "oa", "ovs", "pr", "red", "resp", "såk", "f", "d", "s",
+        # English titles and abbreviations (notes in English: "Met Mr. Jones and Dr. Patel"); none is
+        # a Danish word that ends a sentence
+        "mr", "mrs", "ms", "mx", "approx", "appt", "dept", "jr", "sr", "govt", "cf", "eg", "ie", "viz",
     }
 )
 #: Abbreviations that often stand last in a sentence: they end one when a capital follows.
