@@ -66,9 +66,12 @@ def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
     from kvalitativ.io.lineage import stale_message
     from kvalitativ.io.publish import publishing
 
+    from kvalitativ.io.store import record_stage_command
+
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
         yield pub
         stale = mark_stale(pub.staging)  # what this command made out of date, published with its tables
+        record_stage_command(pub.staging, what)  # run.json (of a `kvalitativ run` folder) says so
     if stale:
         click.echo("Warning: " + stale_message(out_dir, stale) + " Until then `kvalitativ report` stops.",
                    err=True)

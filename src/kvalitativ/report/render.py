@@ -269,9 +269,10 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     quotes = _get(tables, "quotes")
     jd = _get(tables, "joint_display")
     outcome = meta.get("outcome") or _first(associations, "outcome") or _first(evidence, "outcome") or "dropout"
-    window = meta.get("window_months")
-    if window is None:
-        window = _first(associations, "dropout_window_months") or _first(evidence, "dropout_window_months")
+    # the tables state the rule their numbers were computed with: that wins over what a manifest says
+    window = _first(associations, "dropout_window_months") or _first(evidence, "dropout_window_months")
+    if window is None or _na(window):
+        window = meta.get("window_months")
     run_id = meta.get("run_id")
     if run_id is None:
         for df in tables.values():

@@ -30,7 +30,8 @@ def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def _manifest_meta(tables_dir: Path) -> dict:
-    """run_id, date, dropout window, threshold and title from run.json, when the folder has one."""
+    """run_id, date, dropout window, min_cell and title from run.json, when the folder has one (only
+    min_cell and title once a stage command has written into the folder since the run)."""
     path = tables_dir / "run.json"
     if not path.is_file():
         return {}
@@ -39,6 +40,11 @@ def _manifest_meta(tables_dir: Path) -> dict:
     except (OSError, ValueError):
         return {}
     cfg = manifest.get("config") or {}
+    if manifest.get("changed_since_run"):
+        # stage commands replaced tables after the run: its run id and link settings may describe
+        # none of them; the report takes both from the tables themselves
+        return {k: v for k, v in {"min_cell": (cfg.get("privacy") or {}).get("min_cell"),
+                                  "title": (cfg.get("report") or {}).get("title")}.items() if v}
     meta = {"run_id": manifest.get("run_id"), "created": str(manifest.get("created_at", ""))[:10] or None}
     meta["window_months"] = (cfg.get("link") or {}).get("window_months")
     meta["min_cell"] = (cfg.get("privacy") or {}).get("min_cell")
