@@ -355,11 +355,16 @@ def codebook_dir() -> Path:
     return here.parent.parent / "models" / "codebooks"
 
 
-def load_codebook(path_or_name: str | Path | Codebook) -> Codebook:
+def load_codebook(path_or_name: str | Path | Codebook | dict) -> Codebook:
     """Load a codebook from a YAML file, or a shipped one by bare name (``ungekompetencer``,
-    ``borgerinput``)."""
+    ``borgerinput``); a ``dict`` in the file's format is read as :func:`codebook_from_dict` does."""
     if isinstance(path_or_name, Codebook):
         return path_or_name
+    if isinstance(path_or_name, dict):
+        return codebook_from_dict(path_or_name)
+    if not isinstance(path_or_name, (str, Path)):
+        raise ConfigError(f"codebook: a file path, a shipped codebook's name, a dict or a Codebook, not "
+                          f"{type(path_or_name).__name__}.")
     path = Path(path_or_name)
     if not path.exists() and path.suffix == "" and len(path.parts) == 1:
         names = sorted(p.stem for p in codebook_dir().glob("*.yaml"))

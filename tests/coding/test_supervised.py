@@ -199,3 +199,20 @@ def test_hand_codes_with_a_theme_the_codebook_lacks_stop(tmp_path):
     assert ys == [["modestabilitet"], ["trivsel"], ["moedestabilitet"]]
     with pytest.raises(InputError, match="not themes of the codebook"):
         training_from_codes(corpus, codes, themes=["trivsel", "moedestabilitet"])
+
+
+def test_english_notes_with_a_danish_codebook_warn():
+    """A trial: code_notes' default codebook (Danish) coded English notes without a word."""
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.coding.api import warn_if_other_language
+
+    english = pd.DataFrame({"note_id": [f"n{i}" for i in range(12)], "text": ["Was late again."] * 12,
+                            "language": ["en"] * 10 + ["unknown"] * 2})
+    with pytest.warns(UserWarning, match="100% of the notes are English, but the codebook 'ungekompetencer' is Danish"):
+        assert warn_if_other_language(english, load_codebook("ungekompetencer"))
+    danish = english.assign(language=["da"] * 12)
+    assert not warn_if_other_language(danish, load_codebook("ungekompetencer"))
+    assert not warn_if_other_language(english.head(5), load_codebook("ungekompetencer"))  # too few to tell
+    english_book = load_codebook({"name": "youth_en", "language": "en", "themes": [{"id": "a", "label": "Attendance"}]})
+    assert not warn_if_other_language(english, english_book)
+    assert load_codebook(english_book) is english_book  # a dict, once read, is a Codebook

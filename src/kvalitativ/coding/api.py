@@ -72,6 +72,33 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
     return texts, ys, vals
 
 
+_LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
+
+
+def warn_if_other_language(corpus: pd.DataFrame, codebook) -> bool:
+    """Warn when most notes are in another language than the codebook (English notes coded with the
+    default Danish ``ungekompetencer``: its definitions, examples and valence words then match
+    nothing); True when it warned. Judged on the notes whose language was told (``language``
+    column of ingest), with at least 10 of them and 60 % in the other language."""
+    import warnings
+
+    book = str(getattr(codebook, "language", "") or "")[:2]
+    if "language" not in corpus.columns or book not in _LANGUAGE_NAMES:
+        return False
+    told = corpus["language"].astype(str)
+    told = told[told.isin(list(_LANGUAGE_NAMES))]
+    if len(told) < 10:
+        return False
+    top, share = told.value_counts(normalize=True).index[0], float(told.value_counts(normalize=True).iloc[0])
+    if top == book or share < 0.6:
+        return False
+    warnings.warn(f"{share:.0%} of the notes are {_LANGUAGE_NAMES[top]}, but the codebook '{codebook.name}' is "
+                  f"{_LANGUAGE_NAMES[book]} (language: {book}): its definitions, examples and valence words are "
+                  f"matched against notes in another language. Give a codebook written in the notes' language "
+                  f"(--codebook FILE, with language: {top}; docs/codebook.md).", UserWarning, stacklevel=3)
+    return True
+
+
 def _check_themes(codes: pd.DataFrame, themes: set[str], where: str) -> None:
     """Stop on hand codes whose theme the codebook does not have, naming the closest theme."""
     import difflib
@@ -145,6 +172,8 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     """
     from kvalitativ.coding.mode import Mode, resolve_exclusive
 
+    if codebook is not None:
+        warn_if_other_language(corpus, load_codebook(codebook))
     mode = exclusive if isinstance(exclusive, Mode) else resolve_exclusive(
         exclusive, train if coder == "supervised" else None, level)
     exclusive = mode.exclusive
