@@ -121,3 +121,31 @@ def test_replace_rows_keeps_old_rows_only_of_a_shared_table(tmp_path):
     replace_rows(tmp_path, "codings", ("method", "topic"), new, "r1", chunk_size=1)
     out = read_stage_table(tmp_path, "codings")
     assert out["note_id"].tolist() == ["n1", "n3", "n9"] and set(out["run_id"]) == {"r1"}
+
+
+def test_streamed_ingest_judges_whole_columns_as_local_does(tmp_path):
+    """A chunk is only part of a column: a unit label in the second chunk named a person whose row
+    was in the first (kept by the streamed engine), and a chunk whose ids held no ten-digit CPR
+    number published the nine-digit ones (CPR numbers Excel stripped of their leading zero)."""
+    from kvalitativ.engines.stage_engine import StageEngine
+
+    lines = ["NotatID;ElevID;Navn;Skole;Dato;Notat"]
+    for i in range(20):  # chunk 1: ten-digit CPR numbers, the export's name column
+        lines.append(f"N{i:03d};{150387 + i:06d}1235;{'Nikolaj Olsen' if i == 3 else ''};Vestskolen;01-02-2024;"
+                     f"Eleven kom til tiden i dag, note {i}.")
+    for i in range(20, 30):  # chunk 2: two ids that lost their zero, other ids, the name in a label
+        pid = ("803558023", "905049876")[i % 2] if i < 22 else f"E{i:04d}"
+        lines.append(f"N{i:03d};{pid};;Mentor Nikolaj Olsen;01-03-2024;Samtale om fravær, note {i}.")
+    export = tmp_path / "notes.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = RunConfig()
+    notes = {}
+    for name in ("streamed", "local"):
+        StageEngine(name, progress=False, chunk_size=20).ingest_to(tmp_path / name, export, config.ingest,
+                                                                   config.privacy, "r-test")
+        notes[name] = pd.read_parquet(tmp_path / name / "parquet" / "notes.parquet")
+    streamed = notes["streamed"]
+    assert not streamed["person_id"].isin(["803558023", "905049876", "0803558023", "0905049876"]).any()
+    assert not streamed["unit_id"].astype(str).str.contains("Olsen").any()
+    assert "Mentor [NAVN]" in set(streamed["unit_id"])
+    pd.testing.assert_frame_equal(streamed, notes["local"])

@@ -63,9 +63,17 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
     from kvalitativ.io.duplicates import duplicate_texts, duplicates_line, text_hashes
     from kvalitativ.io.readers import REJECT_COLUMNS
     from kvalitativ.io.store import write_tables
+    from kvalitativ.io.ingest import gather_export_facts
     from kvalitativ.scale.chunked import TableAppender, ingest_chunk, iter_raw_chunks
 
     path = Path(path)
+
+    def chunks():
+        return iter_raw_chunks(path, chunk_size, encoding=ingest_config.encoding, separator=ingest_config.separator)
+
+    # a first pass for what ingest judges on whole columns (export names, a CPR id column), so that
+    # every chunk is ingested as the local engine ingests the whole export
+    facts = gather_export_facts((raw.frame for raw in chunks()), ingest_config, path)
     files = {name: TableAppender(out_dir, name, run_id, min_cell=min_cell) for name in ("corpus", "notes", "rejects")}
     seen: dict[str, int] = {}
     counts: Counter = Counter()
@@ -74,9 +82,8 @@ def ingest_streamed(out_dir: str | Path, path: str | Path, ingest_config, privac
     texts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # note id, person, text hash per chunk
     encoding = separator = None
     with _bar(progress, f"ingesting {path.name}") as bar:
-        for raw in iter_raw_chunks(path, chunk_size, encoding=ingest_config.encoding,
-                                   separator=ingest_config.separator):
-            result = ingest_chunk(raw, path, ingest_config, privacy, seen)
+        for raw in chunks():
+            result = ingest_chunk(raw, path, ingest_config, privacy, seen, facts)
             encoding, separator = result.encoding, result.separator
             texts.append((result.corpus["note_id"].to_numpy(object), result.corpus["person_id"].to_numpy(object),
                           text_hashes(result.corpus["text"])))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +51,49 @@ class IngestResult:
         return f"{self.n_read} rows read: {len(self.corpus)} kept, {len(self.rejects)} rejected"
 
 
-def pseudonymize(values: pd.Series, mode: str = "auto", privacy: PrivacyConfig | None = None) -> pd.Series:
+def pseudonymize(values: pd.Series, mode: str = "auto", privacy: PrivacyConfig | None = None,
+                 cpr_column: bool | None = None) -> pd.Series:
     """Person ids → keyed pseudonyms (:func:`kvalitativ.privacy.pseudonym.pseudonymize_ids`) under
-    the key that ``privacy.key_file`` (or the environment) names; the key is made on first use."""
+    the key that ``privacy.key_file`` (or the environment) names; the key is made on first use.
+    ``cpr_column``: whether the whole export's id column is one of CPR numbers (None: judge ``values``)."""
     from kvalitativ.privacy.pseudonym import pseudonymize_ids
 
-    return pseudonymize_ids(values, mode=mode, key_file=(privacy or PrivacyConfig()).key_file)
+    return pseudonymize_ids(values, mode=mode, key_file=(privacy or PrivacyConfig()).key_file,
+                            whole_column=cpr_column)
+
+
+@dataclass(frozen=True)
+class ExportFacts:
+    """What ingest judges on a whole export's columns, not row by row: the full names of its name
+    columns (taken out of unit, source and category labels) and whether its person ids are a column
+    of CPR numbers some of which lost their leading zero (then every id is pseudonymised).
+
+    Why a type: the streamed engine reads an export a chunk at a time; judged per chunk, a label in
+    one chunk kept the name of a person whose row was in another, and a chunk without a ten-digit
+    CPR number could publish nine-digit ones. It gathers these facts in a first pass over the
+    export (:func:`gather_export_facts`) and gives them to every chunk, as the local engine's one
+    pass over the whole export has them."""
+
+    names: frozenset[str]
+    cpr_ids: bool
+
+
+def gather_export_facts(frames: Iterable[pd.DataFrame], config: IngestConfig | None = None,
+                        path: str | Path = "<input>") -> ExportFacts:
+    """:class:`ExportFacts` of an export read as ``frames`` (its chunks, or the whole frame)."""
+    from kvalitativ.privacy.pseudonym import cpr_column
+
+    config = config or IngestConfig()
+    names: set[str] = set()
+    ids: set[str] = set()
+    for frame in frames:
+        headers = [c for c in frame.columns if c != "_source_row"]
+        columns, name_columns = resolve_columns(headers, config.columns, path, frame=frame)
+        names |= _export_names(frame, name_columns)
+        header = columns.get("person_id") or columns.get("note_id")  # no person column: the note is the person
+        if header is not None:
+            ids |= {str(v).strip() for v in pd.unique(frame[header].dropna())} - {""}
+    return ExportFacts(frozenset(names), cpr_column(pd.Series(sorted(ids), dtype=object)))
 
 
 def published_note_ids(values: pd.Series, privacy: PrivacyConfig | None = None) -> pd.Series:
@@ -148,11 +186,13 @@ def ingest_notes(
     raw: RawTable | None = None,
     *,
     allow_empty: bool = False,
+    facts: ExportFacts | None = None,
 ) -> IngestResult:
     """Read, map, clean, validate and redact one notes export.
 
     ``allow_empty``: return an empty corpus (every row a reject) instead of stopping — for a
-    chunk of a larger export, where the other chunks may hold the usable rows."""
+    chunk of a larger export, where the other chunks may hold the usable rows. ``facts``: the
+    whole export's :class:`ExportFacts` when ``raw`` is one chunk of it (default: judged on ``raw``)."""
     config = config or IngestConfig()
     privacy = privacy or PrivacyConfig()
     path = Path(path)
@@ -162,6 +202,7 @@ def ingest_notes(
     frame = raw.frame
     n = len(frame)
     rows = frame["_source_row"].to_numpy()
+    facts = facts or gather_export_facts([frame], config, path)
 
     def col(name: str) -> pd.Series:
         header = columns.get(name)
@@ -199,13 +240,14 @@ def ingest_notes(
     rejects = _rejects_table(raw, path, rows, keep, reason, detail)
     kept_text, redactions = _redacted(text[keep].tolist(), frame.loc[keep], name_columns, privacy, config.language)
 
-    export_names = _export_names(frame, name_columns) if privacy.redact else frozenset()
+    export_names = facts.names if privacy.redact else frozenset()
     labels = {name: _published_label(col(name)[keep].replace("", None), export_names)
               for name in ("unit_id", "source", "category")}
     corpus = pd.DataFrame(
         {
             "note_id": published_note_ids(note_id[keep], privacy).to_numpy(dtype=object),
-            "person_id": pseudonymize(person_id[keep], config.pseudonymize, privacy).to_numpy(dtype=object),
+            "person_id": pseudonymize(person_id[keep], config.pseudonymize, privacy,
+                                      cpr_column=facts.cpr_ids).to_numpy(dtype=object),
             "unit_id": labels["unit_id"].to_numpy(dtype=object),
             "date": dates[keep].to_numpy(),
             "period": periods_of(dates[keep], config.period).to_numpy(dtype=object),

@@ -164,7 +164,8 @@ def _auto(value: str) -> bool:
 
 
 def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "auto", *, prefix: str = "P",
-                     domain: str = "person_id", key_file: str | Path | None = None) -> pd.Series:
+                     domain: str = "person_id", key_file: str | Path | None = None,
+                     whole_column: bool | None = None) -> pd.Series:
     """Replace the ids of one column by keyed pseudonyms: ``always``, ``never``, or (``auto``)
     only those shaped like CPR numbers or a person's name (two to four words of letters), or
     holding an identifier pattern (a CPR number, phone or
@@ -174,7 +175,11 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
 
     ``key``: the key (default: :func:`load_key` with ``key_file``). The one function for every
     id column (person ids of notes and indicators, note ids, other ids), so equal values under
-    one key and domain always get equal pseudonyms and the tables join."""
+    one key and domain always get equal pseudonyms and the tables join.
+
+    ``whole_column``: whether the column these values come from is one of CPR numbers that lost
+    their zero, judged by the caller on all of it (a chunk of an export is only part of its
+    column); None: judged on ``values``."""
     if mode not in ("auto", "always", "never"):
         raise ConfigError(f"pseudonymize is '{mode}': use auto, always or never.")
     if mode == "never":
@@ -183,7 +188,7 @@ def pseudonymize_ids(values: pd.Series, key: bytes | None = None, mode: str = "a
     keys: list[bytes] = [] if key is None else [key]
     # a CPR column some of whose numbers lost their leading zero: every id in it is pseudonymised,
     # the nine-digit ones as the ten-digit number they were (so both spellings join)
-    whole_column = cpr_column(values)
+    whole_column = cpr_column(values) if whole_column is None else bool(whole_column)
 
     def one(value):
         if _missing(value) or value == "":

@@ -259,8 +259,9 @@ def _like(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(columns=like.columns).astype(like.dtypes.to_dict())
 
 
-def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
-    """``ingest_notes`` on one chunk (read, validate, redact): its IngestResult.
+def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int], facts=None):
+    """``ingest_notes`` on one chunk (read, validate, redact): its IngestResult. ``facts``: the
+    whole export's :class:`~kvalitativ.io.ingest.ExportFacts` (names, CPR id column).
 
     A note id already used in an earlier chunk is rejected as ingest rejects one within a file:
     ``duplicate_row`` (same text) or ``duplicate_note_id``. ``seen`` (note id → hash of its
@@ -270,7 +271,7 @@ def ingest_chunk(raw, path: Path, ingest_config, privacy, seen: dict[str, int]):
     from kvalitativ.io.ingest import IngestResult, ingest_notes
     from kvalitativ.io.readers import REJECT_COLUMNS, make_rejects
 
-    res = ingest_notes(path, ingest_config, privacy, raw=raw, allow_empty=True)
+    res = ingest_notes(path, ingest_config, privacy, raw=raw, allow_empty=True, facts=facts)
     corpus, rejects = res.corpus, res.rejects
     if len(corpus):
         ids = corpus["note_id"].astype(str).tolist()
