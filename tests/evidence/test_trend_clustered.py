@@ -94,3 +94,11 @@ def test_without_recurrence_the_clustered_test_is_close_to_the_textbook_one():
                                  persons=PersonPeriods.from_labels(person, labels[year], person[has], labels[year[has]]))
     assert clustered.slope == plain.slope and clustered.direction == plain.direction == "stigende"
     assert clustered.z == pytest.approx(plain.z, rel=0.05)
+
+
+def test_notes_without_a_unit_count_for_the_municipality_only():
+    cod, corpus = _export(True)
+    corpus.loc[corpus.index[::7], "unit_id"] = None
+    ev = build_evidence(cod, corpus, min_cell=5, outcome=None)
+    assert set(ev["unit_id"]) == {"_all", "Skole A"}
+    assert ev["trend_p_value"].notna().all()

@@ -217,7 +217,7 @@ def _seen_rows(corpus, keys: list[str], by_unit: bool) -> pd.DataFrame:
     person numbered 0, 1, … within their unit (``_code``): the clusters of the trend test."""
     seen = corpus[keys].copy()
     seen["_person"] = person_key(corpus).to_numpy()
-    seen = seen.dropna(subset=["period"])
+    seen = seen.dropna(subset=keys)  # a note without a unit counts for the municipality only
     seen["period"] = seen["period"].astype(str)
     seen["unit_id"] = seen["unit_id"].astype("string") if by_unit else ALL
     seen = seen.drop_duplicates(["unit_id", "_person", "period"]).sort_values(["unit_id", "_person"], kind="stable")
@@ -230,7 +230,7 @@ def _seen_rows(corpus, keys: list[str], by_unit: bool) -> pd.DataFrame:
 def _hit_rows(codings, corpus, keys: list[str], by_unit: bool, seen: pd.DataFrame) -> pd.DataFrame:
     """One row per theme × valence × unit × person × period where the person had the theme,
     with the person's number in the unit (``_code`` of :func:`_seen_rows`)."""
-    hit = coded_notes(codings, corpus, keys).dropna(subset=["period"])
+    hit = coded_notes(codings, corpus, keys).dropna(subset=keys)
     hit = hit.assign(period=hit["period"].astype(str),
                      unit_id=hit["unit_id"].astype("string") if by_unit else ALL)
     hit = hit.drop_duplicates(["theme_id", "valence", "unit_id", "_person", "period"])
