@@ -57,3 +57,39 @@ def test_cutoff_limits_notes():
     expected = int((d["corpus"]["date"] < pd.Timestamp("2023-01-01")).sum())
     assert (prev["notes_total"] == expected).all()
     assert (prev["cutoff"] == "2023-01-01").all()
+
+
+def test_under_a_landmark_prevalence_says_it_counts_everyone_the_associations_leave_out():
+    """A statistician's review: with link.timing landmark the prevalence counted every person with
+    a note before the landmark (213 in a trial) while the associations compared only those still
+    there on it (153), yet prevalence said ``all_notes`` like any other run."""
+    from kvalitativ.config import LinkConfig
+    from kvalitativ.link.stage import link
+
+    d = make_link_data(n=300, seed=3)
+    landmark = "2023-08-01"
+    # some pupils leave before the landmark: their notes before it stay in the picture
+    ind = d["indicators"].copy()
+    left = ind.index[ind["dropout"] == 1][:30]
+    ind.loc[left, "outcome_date"] = pd.Timestamp("2023-03-01")
+    tables = link(d["codings"], d["corpus"], ind, LinkConfig(timing="landmark", cutoff=landmark,
+                                                             covariates=[], n_boot=0), min_cell=5)
+    prev, assoc = tables["prevalence"], tables["associations"]
+    notes = d["corpus"][pd.to_datetime(d["corpus"]["date"]) < pd.Timestamp(landmark)]
+    overall = prev[prev["group_by"] == "overall"].iloc[0]
+    assert overall["persons_total"] == notes["person_id"].nunique()  # everyone, also those who left
+    compared = assoc[(assoc["indicator"] == "dropout") & ~assoc["suppressed"]].iloc[0]
+    assert compared["n_with"] + compared["n_without"] < overall["persons_total"]
+    assert set(prev["population"]) == {"all_notes_before_landmark"}
+    rule = prev["note_rule"].iloc[0]
+    assert rule.startswith(f"landmark {landmark}: notes dated before {landmark} of every person")
+    assert f"also those whose outcome_date is before {landmark}" in rule
+    assert set(assoc["population"]) == {"with_notes"}  # the compared persons keep their own label
+
+
+def test_dated_prevalence_keeps_its_labels():
+    d = make_link_data(n=120, seed=1)
+    prev = prevalence(d["codings"], d["corpus"], min_cell=5, cutoff="2024-01-01")
+    assert set(prev["population"]) == {"all_notes"}
+    assert set(prev["note_rule"]) == {"notes dated before cutoff 2024-01-01; undated notes excluded "
+                                      "(descriptive; the outcome is not used)"}

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kvalitativ.evidence.counts import ALL, UNCODED, is_small, person_key, theme_counts, themed
+from kvalitativ.evidence.counts import ALL, UNCODED, coded_notes, is_small, person_key, theme_counts, themed
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
-from kvalitativ.evidence.trend import cochran_armitage, trend_words_by_q
+from kvalitativ.evidence.trend import PersonPeriods, cochran_armitage, trend_words_by_q
 from kvalitativ.evidence.outcome_rates import rate_clause, rate_population, shown_unit_rates, unit_outcome_counts
 from kvalitativ.link.persons import ANY as ANY_VALENCE
 from kvalitativ.link.wording import corrected_phrase, direction_phrase, leading_estimate, ratio_direction
@@ -171,32 +171,37 @@ def _outcome_lookup(associations: pd.DataFrame | None, outcome: str | None) -> d
 
 
 def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) -> pd.DataFrame:
-    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes, worded
-    from Benjamini–Hochberg q-values over the tests of this level."""
+    """Cochran–Armitage trend per theme × valence (× unit) over the periods with notes, its
+    variance clustered by person (a person seen in several periods is one person, not several
+    independent rows), worded from Benjamini–Hochberg q-values over the tests of this level."""
     cols = ["theme_id", "valence", "unit_id", "trend", "trend_slope", "trend_p_value",
             "trend_periods", "trend_n_periods"]
     if "period" not in corpus.columns:
         return pd.DataFrame(columns=[*cols, "trend_q_value"])
     keys = ["unit_id", "period"] if by_unit else ["period"]
     counts = theme_counts(codings, corpus, keys)
-    base = corpus[keys].copy()
-    base["_person"] = person_key(corpus).to_numpy()
-    base = base.dropna(subset=["period"])
-    base["period"] = base["period"].astype(str)
-    if not by_unit:
-        base["unit_id"] = ALL
-        counts = counts.assign(unit_id=ALL)
-    base["unit_id"] = base["unit_id"].astype("string")
-    totals = base.groupby(["unit_id", "period"], observed=True)["_person"].nunique()
+    counts = counts if by_unit else counts.assign(unit_id=ALL)
+    seen = _seen_rows(corpus, keys, by_unit)
+    totals = seen.groupby(["unit_id", "period"], observed=True)["_person"].nunique()
     counts = counts.assign(period=counts["period"].astype(str), unit_id=counts["unit_id"].astype("string"))
     hits = counts.set_index(["theme_id", "valence", "unit_id", "period"])["n_persons"]
+    hit_rows = _hit_rows(codings, corpus, keys, by_unit, seen)
+    seen_by_unit = seen.groupby("unit_id", observed=True).indices
+    hits_by_theme = hit_rows.groupby(["theme_id", "valence", "unit_id"], observed=True).indices
+    labels = pd.Index(seen["period"].unique())
+    seen_code, seen_period = seen["_code"].to_numpy(), labels.get_indexer(seen["period"])
+    hit_code, hit_period = hit_rows["_code"].to_numpy(), labels.get_indexer(hit_rows["period"])
+    labels = np.asarray(labels, dtype=object)
     rows = []
     for (theme, valence, unit), _ in counts.groupby(["theme_id", "valence", "unit_id"], observed=True):
         # A unit whose notes are all undated has no periods (no trend), not a missing key.
         tot = totals.loc[unit] if unit in totals.index.get_level_values(0) else pd.Series(dtype=float)
         periods = list(tot.index)
         xs = [int(hits.get((theme, valence, unit, p), 0)) for p in periods]
-        t = cochran_armitage(periods, xs, list(tot.to_numpy()), min_total=min_cell, alpha=alpha)
+        s_ix = seen_by_unit.get(unit, np.zeros(0, dtype=int))
+        h_ix = hits_by_theme.get((theme, valence, unit), np.zeros(0, dtype=int))
+        persons = PersonPeriods(labels, seen_code[s_ix], seen_period[s_ix], hit_code[h_ix], hit_period[h_ix])
+        t = cochran_armitage(periods, xs, list(tot.to_numpy()), min_total=min_cell, alpha=alpha, persons=persons)
         rows.append({"theme_id": theme, "valence": valence, "unit_id": unit,
                      "trend": t.direction, "trend_slope": t.slope, "trend_p_value": t.p_value,
                      "trend_periods": t.periods, "trend_n_periods": t.n_periods})
@@ -205,6 +210,33 @@ def _trend_table(codings, corpus, by_unit: bool, min_cell: int, alpha: float) ->
     out["trend_q_value"], out["trend"] = trend_words_by_q(out["trend"], out["trend_slope"], out["trend_p_value"],
                                                           alpha)
     return out
+
+
+def _seen_rows(corpus, keys: list[str], by_unit: bool) -> pd.DataFrame:
+    """One row per unit × person × period with a note (unit ``_all`` for the municipality), each
+    person numbered 0, 1, … within their unit (``_code``): the clusters of the trend test."""
+    seen = corpus[keys].copy()
+    seen["_person"] = person_key(corpus).to_numpy()
+    seen = seen.dropna(subset=keys)  # a note without a unit counts for the municipality only
+    seen["period"] = seen["period"].astype(str)
+    seen["unit_id"] = seen["unit_id"].astype("string") if by_unit else ALL
+    seen = seen.drop_duplicates(["unit_id", "_person", "period"]).sort_values(["unit_id", "_person"], kind="stable")
+    pair = pd.MultiIndex.from_frame(seen[["unit_id", "_person"]])
+    code = pd.factorize(pair)[0]
+    first = pd.Series(code).groupby(seen["unit_id"].to_numpy()).transform("min").to_numpy()
+    return seen.assign(_code=code - first).reset_index(drop=True)
+
+
+def _hit_rows(codings, corpus, keys: list[str], by_unit: bool, seen: pd.DataFrame) -> pd.DataFrame:
+    """One row per theme × valence × unit × person × period where the person had the theme,
+    with the person's number in the unit (``_code`` of :func:`_seen_rows`)."""
+    hit = coded_notes(codings, corpus, keys).dropna(subset=keys)
+    hit = hit.assign(period=hit["period"].astype(str),
+                     unit_id=hit["unit_id"].astype("string") if by_unit else ALL)
+    hit = hit.drop_duplicates(["theme_id", "valence", "unit_id", "_person", "period"])
+    codes = seen.drop_duplicates(["unit_id", "_person"])[["unit_id", "_person", "_code"]]
+    hit = hit.astype({"_person": codes["_person"].dtype}).merge(codes, on=["unit_id", "_person"], how="inner")
+    return hit[["theme_id", "valence", "unit_id", "period", "_code"]].reset_index(drop=True)
 
 
 def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:

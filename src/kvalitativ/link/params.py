@@ -89,7 +89,8 @@ class LinkRules:
     population_label: str | None = None
     outcome_label: str | None = None
     #: "outcome" for tables that use the outcome (notes before it); "descriptive" for prevalence,
-    #: which describes all notes (before the cut-off, if any) and never touches the outcome.
+    #: which describes all notes (before the cut-off, if any) and never touches the outcome — under
+    #: a landmark, of every person (:attr:`descriptive_population`).
     scope: str = "outcome"
 
     def __post_init__(self):
@@ -112,6 +113,11 @@ class LinkRules:
             return ("every note counts, dates not used (cross-sectional: a theme may have been written "
                     "after the outcome)")
         if self.scope == "descriptive":
+            if self.timing == "landmark":
+                day = self.cutoff.date().isoformat()
+                return (f"landmark {day}: notes dated before {day} of every person, also those whose "
+                        f"{self.outcome_date_col} is before {day}; undated notes excluded (descriptive; the "
+                        "outcome is not used)")
             if self.cutoff is None:
                 return "all notes (descriptive; the outcome is not used)"
             return (f"notes dated before cutoff {self.cutoff.date().isoformat()}; undated notes excluded "
@@ -126,6 +132,19 @@ class LinkRules:
             parts.append(f"and before cutoff {self.cutoff.date().isoformat()}")
         return " ".join(parts) + "; undated notes excluded"
 
+    @property
+    def descriptive_population(self) -> str:
+        """Whom ``prevalence`` counts: ``all_notes`` (everyone with a note that counts), under a
+        landmark ``all_notes_before_landmark`` — everyone with a note before it, *also* those the
+        associations leave out because their outcome came first.
+
+        Why prevalence keeps them: the share answers "how many of the pupils we wrote about
+        carry this theme", the school's picture beside its other numbers; dropping the pupils who
+        left early would make that picture depend on the outcome and hide the very pupils a
+        school leader asks about. The associations compare the landmark's persons and say so in
+        their own population and n_with/n_without; the value here says the two differ."""
+        return "all_notes_before_landmark" if self.timing == "landmark" else "all_notes"
+
     def columns(self) -> dict[str, object]:
         """The rule columns with their values, for one output row."""
         return {
@@ -133,7 +152,7 @@ class LinkRules:
             "dropout_window_months": self.window_months,
             "cutoff": None if self.cutoff is None else self.cutoff.date().isoformat(),
             "note_rule": self.note_rule,
-            "population": self.population if self.scope == "outcome" else "all_notes",
+            "population": self.population if self.scope == "outcome" else self.descriptive_population,
             "population_label": self.population_label,
             "outcome_label": self.outcome_label,
         }

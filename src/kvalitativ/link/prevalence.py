@@ -5,7 +5,9 @@ would expect: "of the pupils we wrote about, how many ..."), with Wilson score i
 behave well for small groups and shares near 0 or 1. Cells for 1 to min_cell−1 persons are
 suppressed (and, for sensitive themes, small groups in which everyone has the theme), then
 secondary suppression within each theme × valence × grouping, and across a group's ``any`` and
-valence rows, stops a hidden cell from being worked out from the others.
+valence rows, stops a hidden cell from being worked out from the others. Persons can be in several
+groups (units, school years), so where a grouping hides a row, more of its groups are hidden
+until the persons with the theme found in no shown group are none or at least min_cell.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def prevalence(
         ``overall`` only.
     min_cell : persons below which a cell is hidden (n_persons, persons_total or the persons
         without the theme in 1..min_cell−1), then secondary suppression within each
-        theme × valence × group_by and across each group's ``any`` and valence rows. At least 3;
+        theme × valence × group_by and across each group's ``any`` and valence rows, and more
+        groups hidden until the persons with the theme in no shown group are 0 or ≥ min_cell
+        (:func:`_cover_overlaps`). At least 3;
         ``None`` = no suppression (in-memory analysis only).
     cutoff : ISO date; if given, only notes dated before it count (undated notes then drop out).
     sensitive : theme ids (the codebook's ``sensitive`` themes) whose rows are hidden too where
@@ -116,6 +120,8 @@ def prevalence(
     if not len(table):
         table = pd.DataFrame({c: pd.Series(dtype="float64") for c in COLUMNS})
     table = _shares(table, min_cell, alpha, sensitive)
+    if min_cell is not None:
+        table = _cover_overlaps(table, cod_all, min_cell)
     order = {g: i for i, g in enumerate([OVERALL] + group_cols)}
     table = table.sort_values(
         ["group_by", "theme_id", "valence", "group_value"],
@@ -168,15 +174,78 @@ def _shares(table: pd.DataFrame, min_cell: int | None, alpha: float, sensitive: 
     table["persons_without"] = table["persons_total"] - table["n_persons"]
     table["suppressed"] = False
     if len(table) and min_cell is not None:
-        from kvalitativ.privacy.suppress import suppress_small_cells
-
         from kvalitativ.privacy.suppress import all_alike
 
         everyone = all_alike(table["n_persons"], table["persons_total"], min_cell) & \
             table["theme_id"].astype(str).isin(set(map(str, sensitive))).to_numpy()
         table["suppressed"] = everyone
-        table = suppress_small_cells(
-            table, ["n_persons", "persons_total", "persons_without"], threshold=min_cell,
-            by=SUPPRESSION_GROUPS,
-            value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
+        table = _suppress(table, min_cell)
     return table.drop(columns=["persons_without"])
+
+
+def _suppress(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Small-cell and secondary suppression of the rows (rows already ``suppressed`` stay so)."""
+    from kvalitativ.privacy.suppress import suppress_small_cells
+
+    counts = [c for c in ("n_persons", "persons_total", "persons_without") if c in table.columns]
+    return suppress_small_cells(table, counts, threshold=min_cell, by=SUPPRESSION_GROUPS,
+                                value_cols=["share", "ci_low", "ci_high", "n_notes", "notes_total", "note_share"])
+
+
+def _cover_overlaps(table: pd.DataFrame, cod_all: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """More group rows hidden where a person can be in several groups (units, school years, writer
+    roles): per theme × valence × grouping, :func:`kvalitativ.evidence.disclosure.cover_the_rest`
+    until the persons with the theme found in no shown group are none or at least ``min_cell``.
+
+    Why: the overall row counts every person once; minus the shown groups' persons it counts those
+    of the hidden groups only, and where persons belong to several groups the hidden rows' own
+    counts say nothing about how few those are (the rule the evidence's unit rates and the joint
+    display already keep). Hiding a row can expose its valence partners, so secondary suppression
+    runs again, until nothing changes."""
+    from kvalitativ.evidence.disclosure import cover_the_rest
+
+    table = table.reset_index(drop=True)
+    members: dict[tuple, frozenset] = {}
+    for _ in range(len(table) + 1):
+        hidden = table["suppressed"].to_numpy(bool).copy()
+        groups = _groups_with_hidden(table, hidden)
+        members.update(_theme_members(cod_all, [k for k in groups if k not in _known(members)]))
+        for (theme, valence, g), rows in groups.items():
+            units = list(table["group_value"].iloc[rows])
+            sets = {u: members.get((theme, valence, g, u), frozenset()) for u in units}
+            hidden[rows] = cover_the_rest(units, sets, list(hidden[rows]), min_cell)
+        if not (hidden & ~table["suppressed"].to_numpy(bool)).any():
+            return table
+        table = _suppress(table.assign(suppressed=hidden), min_cell)
+    return table
+
+
+def _groups_with_hidden(table: pd.DataFrame, hidden: np.ndarray) -> dict[tuple, np.ndarray]:
+    """(theme_id, valence, group_by) → the positions of its group rows, for the groupings with a
+    hidden row (where every group is shown, no one is left over)."""
+    grouped = ~(table["group_by"] == OVERALL).to_numpy(bool)
+    pos = np.flatnonzero(grouped)
+    keys = table.loc[grouped, ["theme_id", "valence", "group_by"]].astype(str)
+    out = {}
+    for key, ix in keys.groupby(["theme_id", "valence", "group_by"]).indices.items():
+        if hidden[pos[ix]].any():
+            out[key] = pos[ix]
+    return out
+
+
+def _known(members: dict) -> set[tuple]:
+    return {k[:3] for k in members}
+
+
+def _theme_members(cod_all: pd.DataFrame, needed: list[tuple]) -> dict[tuple, frozenset]:
+    """(theme_id, valence, group_by, group_value) → the persons with the theme × valence there,
+    for the ``needed`` (theme_id, valence, group_by)."""
+    out = {}
+    for g in sorted({k[2] for k in needed}):
+        pairs = pd.MultiIndex.from_tuples([k[:2] for k in needed if k[2] == g])
+        sub = cod_all[["theme_id", "valence", g, "person_id"]].dropna()
+        sub = sub[pd.MultiIndex.from_frame(sub[["theme_id", "valence"]].astype(str)).isin(pairs)]
+        sub = sub.assign(_g=sub[g].astype(str)).drop_duplicates(["theme_id", "valence", "_g", "person_id"])
+        for (theme, valence, value), persons in sub.groupby(["theme_id", "valence", "_g"])["person_id"]:
+            out[(str(theme), str(valence), g, value)] = frozenset(persons)
+    return out
