@@ -48,9 +48,21 @@ def lookback_of(note_rule) -> int | None:
 
 
 def parse_cutoff(cutoff) -> pd.Timestamp | None:
-    """A cut-off given as ISO text, date or Timestamp, as a naive Timestamp (None stays None)."""
+    """A cut-off given as text, date or Timestamp, as a naive Timestamp (None stays None).
+
+    Text is read as ingest reads the notes' dates: ISO (``2024-08-01``) or day first
+    (``01-08-2024``, ``1/8/2024``, ``01.08.2024`` = 1 August), never month first: pandas alone read
+    ``01-08-2023`` as 8 January, a Danish user's 1 August (a trial)."""
     if cutoff is None or (isinstance(cutoff, str) and not cutoff.strip()):
         return None
+    if isinstance(cutoff, str):
+        from kvalitativ.io.dates import parse_date
+
+        day = parse_date(cutoff.strip())
+        if day is None:
+            raise ConfigError(f"cutoff '{cutoff}' is not a date: write it as YYYY-MM-DD (or day first, "
+                              "DD-MM-YYYY), e.g. 2024-08-01.")
+        cutoff = day
     try:
         ts = pd.Timestamp(cutoff)
     except (ValueError, TypeError):

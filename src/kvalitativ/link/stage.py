@@ -48,7 +48,7 @@ class LinkResult:
 
 
 def link(codings: pd.DataFrame, corpus: pd.DataFrame, indicators: pd.DataFrame,
-         config: LinkConfig | RunConfig | None = None, **options) -> dict[str, pd.DataFrame]:
+         config: LinkConfig | RunConfig | Mapping | None = None, **options) -> dict[str, pd.DataFrame]:
     """The link stage's tables (see :func:`link_result`, which also returns the person-level join).
 
     Example
@@ -64,7 +64,7 @@ def link_result(
     codings: pd.DataFrame,
     corpus: pd.DataFrame,
     indicators: pd.DataFrame,
-    config: LinkConfig | RunConfig | None = None,
+    config: LinkConfig | RunConfig | Mapping | None = None,
     *,
     min_cell: int | None = None,
     random_state: int | None = None,
@@ -76,7 +76,7 @@ def link_result(
     """Run the linking stage: person join, associations, prevalence and added value.
 
     ``config`` is a :class:`~kvalitativ.config.LinkConfig` (or a whole RunConfig, whose
-    ``link``, ``privacy.min_cell`` and ``seed`` are used). Returns a :class:`LinkResult` whose
+    ``link``, ``privacy.min_cell`` and ``seed`` are used, or a dict of the config file's ``link:`` keys). Returns a :class:`LinkResult` whose
     ``tables`` are:
 
     - ``associations``, ``prevalence``, ``added_value``: dashboard tables (suppressed, no ids);
@@ -93,6 +93,10 @@ def link_result(
     themes are there. ``sensitive``: theme ids whose prevalence rows are hidden where everyone in
     a small group has the theme (:func:`sensitive_theme_ids`).
     """
+    if isinstance(config, Mapping):  # {"outcome": "dropout", …}: the link section of a config file
+        from kvalitativ.config import config_from_dict
+
+        config = config_from_dict({"link": dict(config)}).link
     if isinstance(config, RunConfig):
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
         random_state = config.seed if random_state is None else random_state
