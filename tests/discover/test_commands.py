@@ -188,3 +188,48 @@ def test_discover_saves_the_model_where_the_config_says(export, tmp_path, monkey
     output = run(["discover", str(export / "notes.csv"), "--out", str(tmp_path / "out"), "--config",
                   str(cfg / "k.yaml")], tmp_path)
     assert (cfg / "topics").is_dir() and "Model saved to" in output
+
+
+def test_emergent_threshold_auto_by_default_a_number_when_given(export, tmp_path, monkeypatch):
+    """The topic_map says which threshold each topic was held to: calibrated by default (an embedder
+    other than e5), the user's number for every topic when given, and 'auto' undoes a config file's number."""
+    from kvalitativ.cli import main
+    from kvalitativ.io.store import read_stage_table
+
+    monkeypatch.chdir(tmp_path)
+    common = [str(export / "notes.csv"), "--embedder", "tfidf", "--min-topic-size", "8", "--stability-seeds", "0",
+              "--codebook", str(export / "cb.yaml")]
+    run(["discover", *common, "--out", str(tmp_path / "a")], tmp_path)
+    auto = read_stage_table(tmp_path / "a", "topic_map")
+    assert auto.emergent_threshold.notna().all() and (auto.emergent_threshold != 0.15).all()
+    (tmp_path / "c.yaml").write_text("discover:\n  emergent_threshold: 0.15\n", encoding="utf-8")
+    run(["discover", *common, "--out", str(tmp_path / "b"), "--config", str(tmp_path / "c.yaml")], tmp_path)
+    assert (read_stage_table(tmp_path / "b", "topic_map").emergent_threshold == 0.15).all()
+    run(["discover", *common, "--out", str(tmp_path / "c"), "--config", str(tmp_path / "c.yaml"),
+         "--emergent-threshold", "auto"], tmp_path)
+    assert read_stage_table(tmp_path / "c", "topic_map").emergent_threshold.tolist() == \
+        auto.emergent_threshold.tolist()
+    with pytest.raises(SystemExit) as exc:
+        main(["discover", *common, "--out", str(tmp_path / "e"), "--emergent-threshold", "high"])
+    assert exc.value.code == 2
+
+
+def test_a_saved_model_applied_to_new_notes_calibrates_on_them(corpus, tfidf_embedder, export, tmp_path):
+    """A loaded model keeps no notes' vectors: the null draws from the notes it assigns."""
+    from kvalitativ.codebook import load_codebook
+    from kvalitativ.config import RunConfig
+    from kvalitativ.discover.stage import discover_corpus
+
+    texts, _ = corpus
+    notes = pd.DataFrame({"note_id": [f"n{i}" for i in range(len(texts))], "text": texts})
+    config = RunConfig()
+    config.embed.name = "tfidf"
+    config.discover.min_topic_size = 8
+    config.discover.stability_seeds = 0
+    cb = load_codebook(str(export / "cb.yaml"))
+    fitted = discover_corpus(notes, config, codebook=cb, embedder=tfidf_embedder, model_dir=tmp_path / "m",
+                             progress=False)
+    applied = discover_corpus(notes, config, codebook=cb, embedder=tfidf_embedder, use_model=tmp_path / "m",
+                              progress=False)
+    assert applied["mapping"].threshold.notna().all() and applied["mapping"].attrs["threshold"] == "auto"
+    assert applied["mapping"].is_emergent.tolist() == fitted["mapping"].is_emergent.tolist()

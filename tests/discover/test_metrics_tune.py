@@ -8,7 +8,8 @@ import pytest
 
 from kvalitativ.discover.coherence import WindowIndex, c_npmi
 from kvalitativ.discover.metrics import stability_ari, stability_mi, topic_diversity
-from kvalitativ.discover.tune import RULE, tune
+from kvalitativ.discover import Discoverer
+from kvalitativ.discover.tune import RULE, rule_text, tune
 from kvalitativ.text.lemmas import DanishAnalyzer
 
 
@@ -79,7 +80,8 @@ def test_tune_reports_every_measure_and_recommends_one(corpus, embeddings):
     assert good.nmi > 0.8 and good.stability_ari > 0.8
     assert table.recommended.sum() == 1
     assert bool(table.set_index("min_topic_size").loc[6, "recommended"])  # 30 gives too few topics
-    assert table.attrs["rule"] == RULE and "mutual information" in RULE
+    assert table.attrs["rule"] in {rule_text(3, r) for r in ("required", "none met")}
+    assert "mutual information" in RULE and "resampled stability" in RULE
     assert table.score.tolist() == pytest.approx(((table.coherence_npmi + 1) / 2 * table.stability_mi).tolist(),
                                                  nan_ok=True)
 
@@ -117,3 +119,38 @@ def test_with_one_seed_the_rule_is_coherence_alone():
                           "outlier_share": [0.1, 0.1], "n_topics_min": [40, 5]})
     assert _recommend(table.copy(), 0.5, 3, seeds=(0,)).set_index("min_topic_size")["recommended"][25]
     assert _recommend(table.copy(), 0.5, 3, seeds=(0, 1)).set_index("min_topic_size")["recommended"][5]
+
+
+def test_tune_reports_the_stability_discover_publishes(corpus, embeddings):
+    """tune measured stability between seeds' full fits (near 1 with Leiden) while discover publishes
+    refits on 80 % resamples (an analyst saw 0.97 in one and 0.54 in the other): tune now reports
+    discover's figure too, from the same function with discover's settings, for the same fit."""
+    from kvalitativ.config import DiscoverConfig
+    from kvalitativ.discover.stage import measure_stability
+
+    texts, _ = corpus
+    table = tune(texts, embeddings, {"min_topic_size": [6]}, seeds=(0, 1), outlier_target=0.0, stability_seeds=2)
+    row = table.iloc[0]
+    d = Discoverer(embedder=None, min_topic_size=6, outlier_target=0.0, random_state=0).fit(texts, embeddings)
+    st = measure_stability(d, DiscoverConfig(stability_seeds=2), 0)
+    assert row.stability_resampled == pytest.approx(st.ari)
+    assert row.unstable_share == pytest.approx(float(np.mean(st.per_topic.stability < 0.5)))
+    assert "stability_resampled" not in tune(texts, embeddings, {"min_topic_size": [6]}, seeds=(0,),
+                                             stability_seeds=0).columns
+
+
+def test_the_rule_skips_settings_discover_would_call_unstable():
+    """A setting stable across seeds but not under discover's resampled refits is not recommended
+    while another passes; when none passes the condition is dropped and the rule says so."""
+    from kvalitativ.discover.stability import LOW_ARI
+    from kvalitativ.discover.tune import _recommend
+
+    table = pd.DataFrame({"min_topic_size": [5, 25], "coherence_npmi": [0.1, 0.0], "stability_mi": [4.0, 3.0],
+                          "outlier_share": [0.0, 0.0], "n_topics_min": [40, 20],
+                          "stability_resampled": [LOW_ARI - 0.1, LOW_ARI + 0.1]})
+    picked = _recommend(table.copy(), 0.5, 3, seeds=(0, 1))
+    assert picked.set_index("min_topic_size")["recommended"][25]
+    assert "resampled stability" in picked.attrs["rule"]
+    table["stability_resampled"] = LOW_ARI - 0.2
+    dropped = _recommend(table.copy(), 0.5, 3, seeds=(0, 1))
+    assert dropped.set_index("min_topic_size")["recommended"][5] and "condition dropped" in dropped.attrs["rule"]

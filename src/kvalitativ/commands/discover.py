@@ -33,6 +33,18 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
     return groups, labels
 
 
+def parse_threshold(text: str) -> float | str:
+    """``"auto"`` -> "auto" (calibrated), ``"0.2"`` -> 0.2, with an error a person can act on."""
+    from kvalitativ.errors import ConfigError
+
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"--emergent-threshold {text!r}: give a number (e.g. 0.2) or auto") from None
+
+
 @click.command(name="discover", context_settings={"max_content_width": 100})
 @click.argument("notes", type=click.Path(path_type=Path))
 @out_option
@@ -65,8 +77,10 @@ def parse_curation(merges: tuple[str, ...], renames: tuple[str, ...]) -> tuple[l
               help="hdbscan only: bring the share of unassigned notes to at most this (default 0: assign all).")
 @click.option("--guided/--no-guided", default=None,
               help="Guide topics towards the codebook's themes (seed words from labels and keywords).")
-@click.option("--emergent-threshold", type=float, default=None,
-              help="Centred cosine below which a topic counts as emergent (default 0.15).")
+@click.option("--emergent-threshold", default=None, metavar="NUMBER|auto",
+              help="Centred cosine below which a topic counts as emergent, for every topic; 'auto' = calibrated "
+                   "per topic without labels: what random groups of notes of the topic's size reach (0.95 "
+                   "quantile). Default: 0.15 with e5, auto with other embedders.")
 @click.option("--merge", "merges", multiple=True, metavar="IDS",
               help="Merge topics after fitting, e.g. --merge 2,5 (repeatable). Ids are those of a run with the "
                    "same notes and seed. Kept in the saved model and re-applied by --previous-model.")
@@ -83,7 +97,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
             min_topic_size: int | None,
             min_topic_share: float | None, clustering: str | None, resolution: float | None,
             n_neighbors: int | None, n_components: int | None, outlier_target: float | None,
-            guided: bool | None, emergent_threshold: float | None, merges: tuple[str, ...],
+            guided: bool | None, emergent_threshold: str | None, merges: tuple[str, ...],
             renames: tuple[str, ...], stability_seeds: int | None, seed: int | None, engine: str | None,
             scheduler: str | None) -> None:
     """Find themes the codebook lacks (BERTopic), mapped to the codebook.
@@ -117,10 +131,12 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
     apply_overrides(config, {"discover.min_topic_size": min_topic_size, "discover.min_topic_share": min_topic_share,
                              "discover.n_neighbors": n_neighbors, "discover.n_components": n_components,
                              "discover.outlier_target": outlier_target, "discover.guided": guided,
-                             "discover.emergent_threshold": emergent_threshold, "seed": seed, "embed.name": embedder,
+                             "seed": seed, "embed.name": embedder,
                              "embed.cache_dir": str(cache_dir) if cache_dir else None,
                              "discover.stability_seeds": stability_seeds, "discover.clustering": clustering,
                              "discover.resolution": resolution})
+    if emergent_threshold is not None:
+        config.discover.emergent_threshold = parse_threshold(emergent_threshold)
     validate(config)
     model_dir = model_dir or config.discover.model_dir  # --model-dir, else the config's (its folder resolved)
     cb_name = codebook or (config.code.codebook if config_path else None)

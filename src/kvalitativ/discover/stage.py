@@ -60,7 +60,7 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
     same topic ids, so ids read off one run can be used in the next.
     Returns {"discoverer", "mapping", "tables", "mode"}.
     """
-    from kvalitativ.discover.mapping import map_to_codebook
+    from kvalitativ.discover.mapping import emergent_threshold_for, map_to_codebook
     from kvalitativ.discover.sentences import configured_redact
     from kvalitativ.discover.submodels import configured_language
     from kvalitativ.discover.tables import discovery_tables
@@ -72,12 +72,13 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
         from kvalitativ.embed.configured import configured_embedder
 
         embedder = configured_embedder(config, progress=progress)
-    topics = scores = None
+    topics = scores = vectors = None
     if use_model:
         if merges or renames:
             raise InputError("discover: merge and rename topics when fitting (without --use-model)")
         d = Discoverer.load(use_model, embedder=embedder).set_params(assignment=dc.assignment)
-        assigned = d.assign(texts)
+        vectors = np.asarray(embedder.encode(texts), dtype=np.float32)  # also the emergent threshold's null
+        assigned = d.assign(texts, vectors)
         topics, scores = assigned.topic_id.to_numpy(), assigned.score.to_numpy()
     else:
         curation = Discoverer.load(previous_model).curation_ if previous_model else None
@@ -99,7 +100,9 @@ def discover_corpus(corpus: pd.DataFrame, config: RunConfig | None = None, *, co
         if model_dir:
             d.save(model_dir)
         d.stability_ = measure_stability(d, dc, config.seed)
-    mapping = map_to_codebook(d, codebook, embedder, threshold=dc.emergent_threshold) if codebook is not None else None
+    threshold = emergent_threshold_for(dc.emergent_threshold, config.embed.name)
+    mapping = (map_to_codebook(d, codebook, embedder, threshold=threshold, embeddings=vectors,
+                               random_state=config.seed) if codebook is not None else None)
     tables = discovery_tables(d, corpus, mapping, topics=topics, scores=scores, sentences_from_text=not use_model,
                               redact=configured_redact(config))
     return {"discoverer": d, "mapping": mapping, "tables": tables, "mode": "assign" if use_model else "fit"}
@@ -188,13 +191,22 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
             lines.append(f"Leiden's consensus over {runs} runs ({how}).")
     if mapping is not None:
         em = mapping[mapping.is_emergent]
-        lines.append(f"{len(em)} emergent topic(s) (no codebook theme within the threshold)"
+        lines.append(f"{len(em)} emergent topic(s) (no codebook theme nearer than {_threshold_words(mapping)})"
                      + (": " + "; ".join(f"topic_{t} '{lab}'" for t, lab in zip(em.topic_id, em.topic_label))
                         if len(em) else "."))
     if result.get("n_sample"):  # the Dask engine fits a large corpus on a sample
         lines.append(f"Topics fitted on a random sample of {result['n_sample']} of {result['n_notes']} notes; "
                      "the others were assigned to the nearest topic.")
     return lines + stability_lines(getattr(d, "stability_", None)) + discovery_warnings(result)
+
+
+def _threshold_words(mapping) -> str:
+    """The emergent threshold in the summary's words: the user's number or the calibrated range."""
+    if mapping.attrs.get("threshold") != "auto" or not len(mapping):
+        return f"the threshold {mapping.attrs.get('threshold')}"
+    lo, hi = float(mapping.threshold.min()), float(mapping.threshold.max())
+    span = f"{lo:.2f}" if round(lo, 2) == round(hi, 2) else f"{lo:.2f}-{hi:.2f}"
+    return f"random groups of notes reach: calibrated threshold {span}"
 
 
 def stability_lines(st) -> list[str]:

@@ -120,6 +120,8 @@ def discovery_tables(discoverer, corpus: pd.DataFrame, mapping: pd.DataFrame | N
             "raw_similarity": mapping.raw_similarity.round(6).to_numpy(),
             "second_theme_id": mapping.second_theme_id.to_numpy(),
             "second_similarity": mapping.second_similarity.round(6).to_numpy(),
+            "emergent_threshold": (mapping.threshold.round(6).to_numpy() if "threshold" in mapping
+                                   else np.full(len(mapping), np.nan)),
             "is_emergent": mapping.is_emergent.astype(bool).to_numpy(),
             "n_notes": [int(n_notes.get(t, 0)) for t in mapping.topic_id],
             "n_persons": [int(n_persons.get(t, 0)) for t in mapping.topic_id],

@@ -4,11 +4,24 @@ For every setting and seed the discoverer is fitted on the same embeddings; per 
 report the number of topics, the outlier share (before and after reduction), coherence
 (NPMI of each topic's top-10 lemmatised terms over a sliding window of 10 tokens on these notes,
 as gensim's ``c_npmi``: :mod:`kvalitativ.discover.coherence`),
-topic diversity (unique share of the top-10 words), stability (mean pairwise adjusted Rand
-index of the assignments across seeds) and, with gold labels, NMI and ARI against them.
+topic diversity (unique share of the top-10 words), stability across seeds (mean pairwise adjusted
+Rand index and mutual information between the seeds' full fits) and, with gold labels, NMI and ARI
+against them.
+
+**Two stabilities, named apart.** ``stability_ari`` / ``stability_mi`` compare full fits that
+differ only in seed: with consensus Leiden they come back near 1 almost whatever the setting.
+``discover`` publishes another, stricter figure: refits of the clustering step on seeded 80 %
+resamples of the notes, with other seeds and a shuffled order (:mod:`kvalitativ.discover.stability`).
+So that a setting tune calls stable is not called unstable by ``discover``, tune reports that same
+figure for the first seed's fit, computed by the same function with discover's settings
+(``stability_resampled``: the ARI between the fit and its refits, which ``discover`` prints and
+warns on below :data:`~kvalitativ.discover.stability.LOW_ARI`; ``unstable_share``: the share of
+topics ``discover`` would mark unstable).
 
 **Recommendation rule** (:data:`RULE`): among settings whose mean outlier share is at most
-the outlier target and that find at least ``min_topics`` (3) topics with every seed, take the highest
+the outlier target, that find at least ``min_topics`` (3) topics with every seed and that ``discover``
+would not warn about (``stability_resampled`` >= ``LOW_ARI``; this condition is dropped when no
+setting meets it, and the table says so in ``rule``), take the highest
 ``(NPMI + 1) / 2 × reproduced information``, where the reproduced information is the mean
 pairwise mutual information between the seeds' assignments in bits (``stability_mi``); ties go
 to the lower outlier share, then the larger min_topic_size. Gold labels are reported, never
@@ -41,6 +54,7 @@ from kvalitativ.discover.fuzzy_graph import reused_graphs
 from kvalitativ.discover.metrics import stability_ari, stability_mi, topic_diversity
 from kvalitativ.discover.model import Discoverer, _as_texts
 from kvalitativ.discover.representatives import normalise
+from kvalitativ.discover.stability import LOW_ARI, UNSTABLE
 from kvalitativ.errors import ConfigError, InputError, KvalitativError
 from kvalitativ.text.lemmas import DanishAnalyzer
 
@@ -52,10 +66,15 @@ TUNABLE = ("min_topic_size", "n_neighbors", "n_components", "min_samples", "outl
 MIN_TOPICS = 3
 
 
-def rule_text(min_topics: int = MIN_TOPICS) -> str:
+def rule_text(min_topics: int = MIN_TOPICS, resampled: str = "required") -> str:
+    """The rule in words; *resampled*: "required", "none met" (the condition dropped) or "off"."""
+    clause = {"required": f" and the resampled stability discover reports >= {LOW_ARI}",
+              "none met": f" (no setting reached the resampled stability discover reports >= {LOW_ARI}: "
+                          "condition dropped)",
+              "off": ""}[resampled]
     return ("recommended = highest (NPMI+1)/2 × reproduced information (mean pairwise mutual information "
             "across seeds, bits) among settings "
-            f"with mean outlier share <= the outlier target and >= {min_topics} topics for every seed; "
+            f"with mean outlier share <= the outlier target and >= {min_topics} topics for every seed{clause}; "
             "ties: lower outlier share, then larger min_topic_size; with one seed, NPMI alone; "
             "gold labels never used by the rule")
 
@@ -117,8 +136,24 @@ def _resolved(setting: dict, base: dict) -> dict:
     return {**setting, "n_neighbors": sub.DEFAULT_NEIGHBORS["leiden" if leiden else "hdbscan"]}
 
 
+def _resampled_stability(d, seed: int, stability_seeds: int) -> dict:
+    """The stability ``discover`` publishes for this fit (same function, discover's settings):
+    {stability_resampled: ARI to the refits, unstable_share: topics below UNSTABLE}."""
+    from kvalitativ.discover.stage import measure_stability
+
+    if int(stability_seeds) <= 0:
+        return {}
+    if not isinstance(d.reducer, str):  # tune's shared UMAP layout: discover refits UMAP itself
+        d.reducer = "umap"
+    st = measure_stability(d, DiscoverConfig(stability_seeds=int(stability_seeds)), seed)
+    if st is None:
+        return {}
+    return {"stability_resampled": st.ari, "unstable_share": float(np.mean(st.per_topic.stability < UNSTABLE))}
+
+
 def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_target=_D.outlier_target,
-         top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False, language: str = "auto") -> pd.DataFrame:
+         top_n: int = 10, min_topics: int = MIN_TOPICS, progress: bool = False, language: str = "auto",
+         stability_seeds: int = _D.stability_seeds) -> pd.DataFrame:
     """Fit every setting of *grid* with every seed; one row per setting (see module doc).
 
     *grid*: ``{"min_topic_size": [10, 20], "n_neighbors": [15]}`` or a list of such dicts
@@ -128,6 +163,8 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
     a recommended setting may find (coherence and stability both favour a few broad topics). Keywords here are plain
     c-TF-IDF (no embedder, no MMR step): the clustering is what is being tuned. *language* ("da", "en",
     "auto"): the lemmas and stop words of keywords and coherence, as in ``Discoverer``.
+    *stability_seeds*: refits for ``stability_resampled`` on the first seed's fit, as
+    ``discover.stability_seeds`` (0 = not measured, and the rule does without it).
 
     Example::
 
@@ -155,6 +192,7 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
 
         runs = tqdm(runs, desc="tuning", unit="fit", leave=False)
     results: dict[int, list[dict]] = {i: [] for i in range(len(settings))}
+    first_fits: dict[int, Discoverer] = {}
     with reused_graphs():  # one neighbour graph for every seed and resolution of a setting
         for i, seed in runs:
             setting = {**base, **settings[i]}
@@ -173,10 +211,15 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
             r = {"n_topics": len(d.topic_ids_), "topics": d.topics_,
                  "outlier_share_before": d.outlier_share_before_, "outlier_share": d.outlier_share_,
                  "coherence_npmi": c_npmi(words, index, top_n), "diversity": topic_diversity(words, top_n)}
+            if seed == seeds[0]:  # measured below, outside the graph reuse (its refits would evict the full graph)
+                first_fits[i] = d
             if gold is not None:
                 r["nmi"] = normalized_mutual_info_score(gold[known].astype(str), d.topics_[known])
                 r["ari"] = adjusted_rand_score(gold[known].astype(str), d.topics_[known])
             results[i].append(r)
+    for i, d in first_fits.items():  # the figure discover would publish for this setting and seed
+        results[i][0].update(_resampled_stability(d, seeds[0], stability_seeds))
+    first_fits.clear()
     rows = []
     for i, setting in enumerate(settings):
         rs = results[i]
@@ -192,6 +235,9 @@ def tune(texts, embeddings, grid=None, seeds=(0, 1, 2), gold=None, outlier_targe
             row[m] = float(np.mean([r[m] for r in ok])) if ok else np.nan
         row["stability_ari"] = stability_ari([r["topics"] for r in rs]) if len(rs) > 1 else np.nan
         row["stability_mi"] = stability_mi([r["topics"] for r in rs])
+        if int(stability_seeds) > 0:
+            row["stability_resampled"] = rs[0].get("stability_resampled", np.nan)
+            row["unstable_share"] = rs[0].get("unstable_share", np.nan)
         rows.append(row)
     table = pd.DataFrame(rows)
     for col in ("min_topic_size", "n_neighbors", "n_components", "min_samples"):  # whole numbers, even when empty
@@ -208,6 +254,12 @@ def _recommend(table: pd.DataFrame, outlier_target, min_topics: int, seeds) -> p
     # which grows with the topic count, so the rule is coherence alone (as it was with ARI)
     table["score"] = coherence * table["stability_mi"] if len(tuple(seeds)) > 1 else coherence
     table["eligible"] = (table["outlier_share"] <= target + 1e-9) & (table["n_topics_min"] >= int(min_topics))
+    resampled = "off"
+    if "stability_resampled" in table:  # never recommend what discover will warn about, where any setting passes
+        steady = table["stability_resampled"] >= LOW_ARI
+        resampled = "required" if (table["eligible"] & steady).any() else "none met"
+        if resampled == "required":
+            table["eligible"] &= steady
     pool = table[table["eligible"] & table["score"].notna()]
     if pool.empty:
         pool = table[table["score"].notna()]
@@ -216,7 +268,7 @@ def _recommend(table: pd.DataFrame, outlier_target, min_topics: int, seeds) -> p
         best = pool.sort_values(["score", "outlier_share", "min_topic_size"], ascending=[False, True, False],
                                 kind="stable").index[0]
         table.loc[best, "recommended"] = True
-    table["rule"] = rule_text(min_topics)
-    table.attrs["rule"] = rule_text(min_topics)
+    table["rule"] = rule_text(min_topics, resampled)
+    table.attrs["rule"] = rule_text(min_topics, resampled)
     table.attrs["seeds"] = seeds
     return table
