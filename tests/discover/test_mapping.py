@@ -50,6 +50,17 @@ def test_threshold_and_plain_dict_codebook(fitted):
     assert not table.is_emergent.any()
 
 
+def test_a_codebook_by_path_or_name_is_loaded_not_read_letter_by_letter(fitted, tmp_path):
+    """A trial: map_to_codebook(d, "youth_en.yaml") made 18 one-letter themes and every topic emergent."""
+    import yaml
+
+    path = tmp_path / "test.yaml"
+    path.write_text(yaml.safe_dump(CODEBOOK, allow_unicode=True), encoding="utf-8")
+    by_path = map_to_codebook(fitted, str(path))
+    pd.testing.assert_frame_equal(by_path, map_to_codebook(fitted, codebook_from_dict(CODEBOOK)))
+    assert set(by_path["theme_id"]) <= {"fremmoede", "trivsel", "soevn"}
+
+
 class _Embedder:
     """Texts to fixed vectors: a codebook whose themes sit where the test puts them."""
 

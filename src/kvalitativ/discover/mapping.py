@@ -24,6 +24,8 @@ discovery stage keeps 0.15 for e5, the embedder that number was set for (:func:`
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -50,6 +52,12 @@ def _get(obj, key, default=None):
 
 
 def _themes(codebook) -> list:
+    """The codebook's leaf themes; a name or a path is loaded first (a string was read as
+    its characters: a trial's 18 one-letter "themes", every topic emergent)."""
+    if isinstance(codebook, (str, Path)):
+        from kvalitativ.codebook import load_codebook
+
+        codebook = load_codebook(codebook)
     if hasattr(codebook, "leaves"):
         return list(codebook.leaves())  # groups are not themes coders (or topics) land in
     return list(_get(codebook, "themes", codebook))
