@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kvalitativ.config_values import check_exclusive, check_ranges, check_value
+from kvalitativ.config_values import check_exclusive, check_ranges, check_retired_keys, check_value
 from kvalitativ.constants import CLUSTERINGS, ENGINES, LEVELS
 from kvalitativ.errors import ConfigError
 
@@ -203,15 +203,9 @@ class DiscoverConfig:
     #: Keyword lengths in words: [1, 2] = single words and two-word phrases.
     ngram_range: list[int] = field(default_factory=lambda: [1, 2])
     min_df: int = 3  # a keyword must occur in at least this many notes (drops typos, one-off phrases)
-    #: A topic is "emergent" when its centred cosine to the nearest codebook theme is below this.
-    #: "auto" = calibrated per topic without labels, for the embedder and notes at hand: the 0.95
-    #: quantile of the best centred cosine that 200 seeded random groups of notes of the topic's
-    #: size reach (centred cosines are on another scale for each embedder). None (default) = 0.15
-    #: with e5 (the number set for it on SIB-200; on the sample the calibrated rule traded right
-    #: mappings for fewer wrong sensitive ones there) and "auto" with every other embedder (with
-    #: the static one 0.15 sent 40 of 102 sample topics to a wrong sensitive theme, "auto" 13). A
-    #: number = that threshold for every topic. Measured in docs/benchmarks.md, Discovery quality
-    #: ("Emergent topics: a calibrated threshold").
+    #: A topic is "emergent" when its centred cosine to the nearest codebook theme is below this. "auto":
+    #: per topic, the 0.95 quantile of what 200 seeded random groups of notes of its size reach. None
+    #: (default): 0.15 with e5, "auto" with other embedders (docs/benchmarks.md, "Emergent topics").
     emergent_threshold: float | str | None = None
     #: Guide discovery with the codebook's labels and keywords (seed topics).
     guided: bool = False
@@ -398,11 +392,7 @@ def validate(config: RunConfig) -> RunConfig:
 
 
 def config_from_dict(data: dict[str, Any] | None, base_dir: Path | None = None) -> RunConfig:
-    if isinstance((data or {}).get("ingest"), dict) and "pseudonym_salt" in data["ingest"]:
-        raise ConfigError("ingest.pseudonym_salt: no longer used — a salt written in a config (and once in run.json) "
-                          "does not stop anyone from reversing CPR-shaped ids. Delete the line; pseudonyms are now "
-                          "keyed with a secret key file (privacy.key_file, see docs/privacy.md). Pseudonyms change "
-                          "once: rerun earlier years with the new key to keep them joinable.")
+    check_retired_keys(data or {})
     config = _build(RunConfig, data or {}, "")
     if base_dir is not None:
         for path in _PATH_FIELDS:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kvalitativ.errors import ConfigError
 
-__all__ = ["check_value", "check_ranges", "check_exclusive", "RANGES"]
+__all__ = ["check_value", "check_ranges", "check_exclusive", "check_retired_keys", "RANGES"]
 
 #: (section, key): (the smallest allowed value, an example) for numbers whose type alone allows nonsense.
 RANGES = {
@@ -105,3 +105,12 @@ def check_exclusive(value) -> None:
         return
     raise ConfigError(f"code.exclusive is {value!r}: use true (single-label), false (multi-label) or auto "
                       "(single-label when every hand-coded note has one theme; the default).")
+
+
+def check_retired_keys(data: dict[str, Any]) -> None:
+    """Stop on a key kvalitativ no longer reads where ignoring it would be unsafe."""
+    if isinstance(data.get("ingest"), dict) and "pseudonym_salt" in data["ingest"]:
+        raise ConfigError("ingest.pseudonym_salt: no longer used — a salt written in a config (and once in run.json) "
+                          "does not stop anyone from reversing CPR-shaped ids. Delete the line; pseudonyms are now "
+                          "keyed with a secret key file (privacy.key_file, see docs/privacy.md). Pseudonyms change "
+                          "once: rerun earlier years with the new key to keep them joinable.")
