@@ -149,3 +149,20 @@ def test_streamed_ingest_judges_whole_columns_as_local_does(tmp_path):
     assert not streamed["unit_id"].astype(str).str.contains("Olsen").any()
     assert "Mentor [NAVN]" in set(streamed["unit_id"])
     pd.testing.assert_frame_equal(streamed, notes["local"])
+
+
+def test_rejected_rows_ids_do_not_outvote_a_kept_cpr_number(tmp_path):
+    """A review: the whole export's CPR verdict counted rejected rows' ids too, and four of them
+    outvoted the one kept nine-digit CPR number, published in clear (local ingest as well)."""
+    from kvalitativ.engines.stage_engine import StageEngine
+
+    export = tmp_path / "notes.csv"
+    export.write_text('NotatID;ElevID;Notat;Dato\nN1;803558023;"Eleven mødte ikke op i dag.";01-02-2024\n'
+                      'N2;X1;"Godt fremmøde i dag.";01-02-2024\nN3;X2;"";01-02-2024\nN4;X3;"   ";01-02-2024\n'
+                      'N5;X4;"-";01-02-2024\n', encoding="utf-8")
+    config = RunConfig()
+    for name in ("local", "streamed"):
+        StageEngine(name, progress=False, chunk_size=2).ingest_to(tmp_path / name, export, config.ingest,
+                                                                  config.privacy, "r-test")
+        ids = pd.read_parquet(tmp_path / name / "parquet" / "notes.parquet")["person_id"].tolist()
+        assert len(ids) == 2 and all(i.startswith("P") for i in ids), (name, ids)

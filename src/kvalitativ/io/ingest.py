@@ -78,6 +78,16 @@ class ExportFacts:
     cpr_ids: bool
 
 
+def _cpr_ids(facts: ExportFacts, kept: pd.Series) -> bool:
+    """Whether to pseudonymise every id as a CPR column: the whole export's verdict or the kept
+    rows' own. Either alone could miss one: the export's ids include rejected rows, which can
+    outvote the kept ones (a review: one kept nine-digit CPR number among four rejected rows' ids
+    was published), and a chunk's kept rows are only part of the column."""
+    from kvalitativ.privacy.pseudonym import cpr_column
+
+    return facts.cpr_ids or cpr_column(kept)
+
+
 def gather_export_facts(frames: Iterable[pd.DataFrame], config: IngestConfig | None = None,
                         path: str | Path = "<input>") -> ExportFacts:
     """:class:`ExportFacts` of an export read as ``frames`` (its chunks, or the whole frame)."""
@@ -247,7 +257,7 @@ def ingest_notes(
         {
             "note_id": published_note_ids(note_id[keep], privacy).to_numpy(dtype=object),
             "person_id": pseudonymize(person_id[keep], config.pseudonymize, privacy,
-                                      cpr_column=facts.cpr_ids).to_numpy(dtype=object),
+                                      cpr_column=_cpr_ids(facts, person_id[keep])).to_numpy(dtype=object),
             "unit_id": labels["unit_id"].to_numpy(dtype=object),
             "date": dates[keep].to_numpy(),
             "period": periods_of(dates[keep], config.period).to_numpy(dtype=object),
