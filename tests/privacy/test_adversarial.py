@@ -71,6 +71,7 @@ SPELLINGS = [
     ("Ring til morfar på +46 70 123 45 67 i aften.", "+46 70 123 45 67", "TELEFON"),
     ("Faren bor i London, 0044 20 7946 0958.", "0044 20 7946 0958", "TELEFON"),
     ("Dad on 020 7946 0958 in the evening.", "020 7946 0958", "TELEFON"),
+    ("Farmor i Berlin: 030 12345678.", "030 12345678", "TELEFON"),
     ("Lives at 12 Baker Street, London.", "12 Baker Street, London", "ADRESSE"),
     ("Moved to 221B Baker St. last week.", "221B Baker St.", "ADRESSE"),
     ("New address: 4 Elm Close, Leeds LS1 4AP.", "4 Elm Close, Leeds LS1 4AP", "ADRESSE"),
@@ -107,6 +108,15 @@ LOOK_ALIKES = [
     "Fravær uge 05 2024 og 06 2024, målt 01-02-2024.",
     "Skoleåret 2023/24 havde 0 fraværsdage i uge 01 og 3 i uge 02.",
     "Prisen var 0 123 456 kr. i alt.",
+    # a review of the English patterns: classes, courts, dates, decimals and ids that are no address or phone
+    "Year 9 Oak Court meets on Fridays.",
+    "On 5 May Family Court heard the case.",
+    "2 Youth Court hearings were adjourned.",
+    "She leads 9 Science Walk sessions.",
+    "p-værdi 0.00123456789 i modellen.",
+    "Andel 0,0012345678 af eleverne.",
+    "Sagsnr. 2023-0012345678 er oprettet.",
+    "Note 01234567890 er arkiveret.",
     # first names that are also words stay after "med" ("per", "august", "sol", "holm")
     "talte med per om planen og kom med august i stedet.",
     "gik en tur med sol og vind; arbejder med holm og sten.",

@@ -60,6 +60,11 @@ def test_guard_refuses_an_english_phone_in_a_quote():
     frame = pd.DataFrame({"quote": ["Counsellor informed. [NAVN] called from 07700 900142.",
                                     "Lives at 12 Baker Street, London.", "Met on 12 May."]})
     assert identifier_hits(frame) == {"quote": {"TELEFON": 1, "ADRESSE": 1}}
+    # an address that opens a cell is scanned too (a review: the quick filter let "12 Oak Road" by),
+    # and an English class or court is no address (it stopped the run)
+    units = pd.DataFrame({"unit_id": ["12 Baker Street, London", "221B Baker Street", "Year 9 Oak Court",
+                                      "2 Youth Court", "Vestskolen"]})
+    assert identifier_hits(units) == {"unit_id": {"ADRESSE": 2}}
 
 
 def test_write_tables_refuses_and_writes_nothing(tmp_path):

@@ -41,7 +41,8 @@ GENERATED_RE = re.compile(r"(?<![0-9A-Za-z])(?:r[0-9a-f]{12}|[PN][0-9a-f]{16})(?
 #: What a value needs to hold any pattern type, besides eight digits (every CPR number and phone
 #: has them, in any spelling): an at sign (also fullwidth or small), the word "at", or a word and
 #: a number (an address), also across invisible characters.
-_MAY_HOLD_RE = r"(?i)[@\uff20\ufe6b]|\bat\b|snabel|[^\W\d_][\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+\d"
+_MAY_HOLD_RE = (r"(?i)[@\uff20\ufe6b]|\bat\b|snabel|[^\W\d_][\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+\d"
+                r"|\d[a-z]?,?\s+[^\W\d_]")  # the last: an English-order address at a cell's start ("12 Oak Road")
 _TEN_DIGITS_RE = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
 

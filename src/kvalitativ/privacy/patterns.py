@@ -198,13 +198,14 @@ def find_phones(text: str) -> list[Find]:
 # ------------------------------------------------------------------------------ foreign phone
 #: Another country's number with its prefix: ``+44 7700 900123``, ``+46 70 123 45 67``, ``0044 20
 #: 7946 0958``, ``+1 (555) 123-4567`` (digits counted in code: the country code, then 7–13 more).
-_INTL_PHONE_RE = re.compile(r"(?<![\w+/])(?:\+|00(?=[1-9]))[ \u00a0]?[1-9][\d \u00a0.\-()]{6,22}\d(?![\w])(?![.,/\-]\d)")
+_INTL_PHONE_RE = re.compile(r"(?<![\w+/])(?<!\d[.,\-])(?:\+|00(?=[1-9]))[ \u00a0]?[1-9][\d \u00a0.\-()]{6,22}\d(?![\w])(?![.,/\-]\d)")
 #: A national number with its trunk 0 (UK, Sweden, Germany ...): ``07700 900839``, ``020 7946 0958``,
-#: ``0161-496 0000``, ``07700900839``; 10–11 digits, unseparated only with 11 (ten digits after a 0
-#: may be a CPR number, which the CPR finder judges).
+#: ``0161-496 0000``, ``030 12345678``; 10–11 digits. Unseparated only a UK mobile's ``07`` and 11
+#: digits (``07700900839``): other runs of digits after a 0 are as often ids or case numbers, and ten
+#: digits may be a CPR number, which the CPR finder judges.
 _TRUNK_PHONE_RE = re.compile(
-    r"(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{9}(?!\w)(?![.,/\-]\d)"
-    r"|(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{1,4}[ \u00a0\-]\d{2,6}(?:[ \u00a0\-]\d{2,4}){0,2}(?!\w)(?![.,/\-]\d)"
+    r"(?<![\w+/])(?<!\d[.,\-])07\d{9}(?!\w)(?![.,/\-]\d)"
+    r"|(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{1,4}[ \u00a0\-]\d{2,8}(?:[ \u00a0\-]\d{2,4}){0,2}(?!\w)(?![.,/\-]\d)"
 )
 #: A North American number: ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``.
 _NANP_PHONE_RE = re.compile(
@@ -315,17 +316,25 @@ ADDRESS_POST_RE = re.compile(
 
 
 #: English street types after the street's name ("12 Baker Street", "221B Baker St.", "4 Elm Close").
-_EN_STREET_TYPES = (
-    "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Court|Crescent|Place|Way|Gardens|Terrace|Square|"
-    "Grove|Row|Mews|Boulevard|Blvd|Parade|Walk"
-)
+#: The first kind names streets only; the second also names other things ("Youth Court", "Team
+#: Walk", "Way", "Place"), so with it an address needs a cue before it or a postcode after it.
+_EN_STREET_TYPES = "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Crescent|Gardens|Terrace|Mews|Boulevard|Blvd"
+_EN_WEAK_STREET_TYPES = "Close|Court|Place|Way|Square|Grove|Row|Parade|Walk"
+_EN_WEAK = frozenset(_EN_WEAK_STREET_TYPES.split("|"))
+#: A number after one of these is a year, a class or a group, not a house ("Year 9 Oak Court").
+_EN_NOT_HOUSE_BEFORE = re.compile(r"(?i)(?<![\w])(?:year|years|yr|class|grade|stage|group|room|block|team|level|form|"
+                                  r"klasse|årgang|uge|week|no|nr|number|unit|ward|bed|table|page|chapter|step)"
+                                  r"\.?[ \u00a0]*$")
+_EN_MONTHS = frozenset("january february march april may june july august september october november december "
+                       "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 #: An English address: house number first, then one to three capitalised words and a street type, an
 #: optional town and UK postcode ("12 Baker Street, London NW1 6XE").
 ADDRESS_EN_RE = re.compile(
-    rf"(?<![\w\[.,])(?P<num>[1-9]\d{{0,3}}[A-Za-z]?),?{_SP}(?P<street>(?:[{_UP}][{_LO}'’]+{_SP}){{1,3}}"
-    rf"(?:{_EN_STREET_TYPES})\.?)(?![\w])"
+    rf"(?<![\w\[.,])(?P<num>[1-9]\d{{0,3}}[A-Za-z]?),?{_SP}(?P<street>(?P<first>[{_UP}][{_LO}'’]+){_SP}"
+    rf"(?:[{_UP}][{_LO}'’]+{_SP}){{0,2}}(?P<type>{_EN_STREET_TYPES}|{_EN_WEAK_STREET_TYPES})\.?)(?![\w])"
     rf"(?P<post>,?{_SP}[{_UP}][{_LO}]+(?:{_SP}[A-Z]{{1,2}}\d[A-Z\d]?{_SP}?\d[A-Z]{{2}})?(?![\w]))?"
 )
+_UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}")
 _EN_ADDRESS_CUE = re.compile(r"(?i)(?<![\w])(?:lives|lived|living|moved|address|resides)\b[^.!?\n]{0,20}$")
 
 
@@ -334,8 +343,12 @@ def _english_addresses(text: str) -> list[Find]:
     ("In 1929 Wall Street crashed" stays)."""
     out = []
     for m in ADDRESS_EN_RE.finditer(text):
-        num = m.group("num")
-        if num.isdigit() and 1800 <= int(num) <= 2099 and not _EN_ADDRESS_CUE.search(text, max(0, m.start() - 40), m.start()):
+        num, lo = m.group("num"), max(0, m.start() - 40)
+        cue = _EN_ADDRESS_CUE.search(text, lo, m.start()) is not None
+        if _EN_NOT_HOUSE_BEFORE.search(text, lo, m.start()) or m.group("first").lower() in _EN_MONTHS:
+            continue  # "Year 9 Oak Court", "on 5 May Family Court heard …"
+        if not cue and ((num.isdigit() and 1800 <= int(num) <= 2099)
+                        or (m.group("type") in _EN_WEAK and not _UK_POSTCODE.search(m.group("post") or ""))):
             continue
         out.append(Find("ADRESSE", m.start(), m.end(), "high" if m.group("post") else "medium"))
     return out
