@@ -141,6 +141,15 @@ def test_with_examples_the_contrast_counts_only_beyond_the_neutral_scatter():
         ("Arrives on time and is doing well.", 1),
         ("He is not happy, but he is never late for class.", 0),  # one concern, one negated concern
         ("The meeting is moved to Tuesday.", 0),
+        # a review: English stems started other words ("quit" quite, "late" later, "safe" safeguarding ...)
+        ("She is quite motivated.", 1),
+        ("We will follow up later.", 0),
+        ("Safeguarding lead informed about the bruises.", 0),
+        ("This note is confidential.", 0),
+        ("Parents were fined for non-attendance.", 0),
+        ("He plays badminton after school.", 0),
+        ("Works in harmony with the group.", 0),
+        ("Skipping classes again.", -1),
     ],
 )
 def test_english_polarity_sign(text, sign):

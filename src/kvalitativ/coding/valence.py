@@ -104,20 +104,57 @@ GENERIC_NEUTRAL = [
 
 
 # English: the same kinds of words, written for notes about pupils in English (not taken from any data).
-_POSITIVE_EN = """
-good fine great excellent happy happier happily happiness glad safe secure thriv motivat engag eager
-positiv progress improv stable stabl strong independen responsib reliab polite respectful tolerant
-open helpful kind friendly settled confident confidence succe proud calm calmer punctual diligent
-enjoy enjoys enjoyed better best cooperat participat committed focused content grateful
+# Whole words with their inflections (``_english_forms``), not stems: an English stem starts too many
+# other words ("quit" quite, "late" later, "safe" safeguarding, "bad" badminton, "harm" harmony).
+_POSITIVE_EN_WORDS = """
+good fine great excellent happy happily happiness glad safe thrive thriving motivated motivation keen
+eager positive positively progress improve improvement stable stability strong independent independence
+responsible reliable polite respectful tolerant helpful kind friendly settled confident confidence
+succeed success successful successfully proud calm calmer punctual diligent enjoy enjoyment better best
+cooperate cooperative cooperation participate participation committed focused content grateful engaged
+engagement
 """.split()
-_NEGATIVE_EN = """
-bad badly poor poorly difficult difficulty difficulties struggl problem concern worr absen truan
-skipp skipped missed missing late unmotivat demotivat bored boring insecure unsafe unhappy sad upset
-lonel isolat anxi depress stress self-harm harm conflict fight fought bully bullie bullying teas
-harass threat violen disrespect rude provok provoc destroy vandal drunk drug cannabis alcohol
-abuse smok argument divorce fail worse worsen declin deteriorat irrespons unreliab aggress angr
-afraid scared fear frighten disrupt exclud expel suspend quit
+_NEGATIVE_EN_WORDS = """
+bad badly poor poorly difficult difficulty difficulties struggle problem concern concerned concerning worry
+worried absent absence absences absenteeism truant truancy truanting skip skipped skipping missed missing late
+lateness unmotivated demotivated bored boring insecure unsafe unhappy sad upset lonely loneliness isolated
+isolation anxious anxiety depressed depression depressive stress stressed self-harm harm harmed conflict
+fight fought bully bullied bullying tease teased teasing harass harassed harassment threat threaten
+violence violent disrespect disrespectful rude provoke provocative destroy vandalism drunk drug drugs
+cannabis alcohol abuse smoking argument divorce fail failed failing failure worse worsen decline
+deteriorate irresponsible unreliable aggression aggressive angry anger afraid scared fear frightened
+disrupt disruptive excluded exclusion expelled suspended suspension quit
 """.split()
+
+
+#: The verbs and nouns of the two lists, which inflect; every other word (an adjective such as
+#: "fine", whose "fined" is no strength) is matched as written.
+_EN_VERBS = frozenset("""thrive improve progress succeed enjoy cooperate participate engage struggle worry skip
+miss isolate stress harm fight bully tease harass threaten provoke destroy abuse smoke fail worsen decline
+deteriorate disrupt exclude expel suspend fear frighten""".split())
+_EN_NOUNS = frozenset("""problem concern difficulty worry conflict fight threat drug argument failure absence
+success improvement""".split())
+
+
+def _english_forms(words: list[str]) -> list[str]:
+    """Each word with the inflections a note may use: a verb's (struggle → struggles, struggled,
+    struggling), a noun's plural; other words as written."""
+    out = set(words)
+    for w in words:
+        if w in _EN_VERBS:
+            stem = w[:-1] if w.endswith("e") else w
+            out.update({w + "s", stem + "ed", stem + "ing"})
+            if w.endswith("y"):
+                out.update({w[:-1] + "ies", w[:-1] + "ied"})
+            if w in ("skip", "fight"):
+                out.update({"skipped", "skipping"} if w == "skip" else {"fighting"})
+        if w in _EN_NOUNS:
+            out.add(w[:-1] + "ies" if w.endswith("y") and w[-2] not in "aeiou" else w + "s")
+    return sorted(out)
+
+
+_POSITIVE_EN = _english_forms(_POSITIVE_EN_WORDS)
+_NEGATIVE_EN = _english_forms(_NEGATIVE_EN_WORDS)
 _PHRASES_POS_EN = ["on time", "doing well", "going well", "getting better", "looking forward", "looks forward",
                    "gets along", "get along", "got along", "in control", "well done", "settled in"]
 _PHRASES_NEG_EN = ["came late", "comes late", "arrived late", "arrives late", "was late", "is late", "late for",
@@ -188,13 +225,18 @@ class _Lexicon:
     """
 
     def __init__(self, positive, negative, phrases_pos, phrases_neg, negators, negator_phrases, clause_break,
-                 not_scored=(), contractions: bool = False):
+                 not_scored=(), contractions: bool = False, whole_words: bool = False):
         self.negators = frozenset(negators)
         self.negator_phrases = negator_phrases
         self.clause_break = clause_break
         self.contractions = contractions
-        self.signed_token = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{_prefix_pattern(negative)})|"
-                                       rf"(?P<pos>{_prefix_pattern(positive)}))[{_L}]*(?:-[{_L}]+)*")
+        if whole_words:  # the listed forms only, never a longer word that starts with one
+            alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))  # noqa: E731
+            self.signed_token = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{alt(negative)})|"
+                                           rf"(?P<pos>{alt(positive)}))(?![{_L}])(?!-[{_L}])")
+        else:
+            self.signed_token = re.compile(rf"(?<![{_L}])(?<![{_L}]-)(?:(?P<neg>{_prefix_pattern(negative)})|"
+                                           rf"(?P<pos>{_prefix_pattern(positive)}))[{_L}]*(?:-[{_L}]+)*")
         self.phrase_patterns = [(ph, re.compile(r"(?<![a-zæøå])" + re.escape(ph) + r"(?![a-zæøå])"), sign)
                                 for phrases, sign in ((phrases_neg, -1), (phrases_pos, 1)) for ph in phrases]
         # most texts hold none of the phrases: one search tells, before the phrase-by-phrase pass
@@ -252,7 +294,7 @@ _LEXICONS = {
     "da": _Lexicon(_POSITIVE, _NEGATIVE, _PHRASES_POS, _PHRASES_NEG, _NEGATORS, _NEGATOR_PHRASES, _CLAUSE_BREAK,
                    not_scored=("længere", "mere")),
     "en": _Lexicon(_POSITIVE_EN, _NEGATIVE_EN, _PHRASES_POS_EN, _PHRASES_NEG_EN, _NEGATORS_EN, _NEGATOR_PHRASES_EN,
-                   _CLAUSE_BREAK_EN, not_scored=_NOT_SCORED_EN, contractions=True),
+                   _CLAUSE_BREAK_EN, not_scored=_NOT_SCORED_EN, contractions=True, whole_words=True),
 }
 #: Languages with a lexicon of their own; any other language is scored with the Danish one.
 LEXICON_LANGUAGES = tuple(_LEXICONS)
