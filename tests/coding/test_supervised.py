@@ -194,6 +194,9 @@ def test_hand_codes_with_a_theme_the_codebook_lacks_stop(tmp_path):
     codes = pd.DataFrame({"note_id": ["a", "b", "c"], "theme_id": ["modestabilitet", "trivsel", "moedestabilitet"]})
     with pytest.raises(InputError, match=r"'modestabilitet' \(1 codes; did you mean 'moedestabilitet'\?\)"):
         make_coder(corpus, "ungekompetencer", "supervised", embedder="tfidf", train=codes, progress=False)
+    grouped = codes.assign(theme_id=["personlige_kompetencer", "trivsel", "moedestabilitet"])
+    with pytest.raises(InputError, match="'personlige_kompetencer' is a group of the codebook, not a theme"):
+        make_coder(corpus, "ungekompetencer", "supervised", embedder="tfidf", train=grouped, progress=False)
     # the check is the codebook's: without one (a bare model) any theme id is a class
     texts, ys, _ = training_from_codes(corpus, codes, themes=None)
     assert ys == [["modestabilitet"], ["trivsel"], ["moedestabilitet"]]

@@ -19,6 +19,7 @@ def test_a_cutoff_that_is_no_date_stops_with_the_format_to_use():
     with pytest.raises(ConfigError, match="YYYY-MM-DD"):
         parse_cutoff("13-13-2023")
     assert parse_cutoff(None) is None and parse_cutoff(" ") is None
+    assert parse_cutoff("2024-08") == pd.Timestamp("2024-08-01") and parse_cutoff("2024") == pd.Timestamp("2024-01-01")
     assert parse_cutoff(pd.Timestamp("2024-02-29")) == pd.Timestamp("2024-02-29")
 
 

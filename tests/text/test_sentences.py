@@ -32,6 +32,8 @@ def test_english_titles_and_abbreviations_do_not_end_sentences():
     text = "Met Mr. Jones and Mrs. Patel today. He was absent approx. 3 days. Ms. Holm agreed."
     assert [s for _, _, s in split_sentences(text)] == [
         "Met Mr. Jones and Mrs. Patel today.", "He was absent approx. 3 days.", "Ms. Holm agreed."]
+    # an abbreviation that often ends a sentence is no exception (a review: "Missed appt." ran on)
+    assert len(split_sentences("Missed appt. Mum called later.")) == 2
 
 
 def test_line_breaks_and_bullets_end_sentences():

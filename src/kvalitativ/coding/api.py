@@ -39,7 +39,8 @@ __all__ = ["code_notes", "make_coder", "rollup_notes", "rollup_persons", "traini
 
 
 def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = "codes",
-                        themes: Iterable[str] | None = None) -> tuple[list[str], list[list[str]], list[dict]]:
+                        themes: Iterable[str] | None = None,
+                        groups: Iterable[str] = ()) -> tuple[list[str], list[list[str]], list[dict]]:
     """Texts, theme lists and valence dicts for the notes of ``corpus`` that ``codes`` covers.
 
     ``codes`` has ``note_id``, ``theme_id`` and optionally ``valence``; a note coded with
@@ -55,7 +56,7 @@ def training_from_codes(corpus: pd.DataFrame, codes: pd.DataFrame, where: str = 
         raise InputError(f"{where}: {len(unknown)} coded note id(s) are not in the notes (e.g. {unknown[0]!r}); "
                          "check that the codes belong to this export.")
     if themes is not None:
-        _check_themes(codes, set(themes), where)
+        _check_themes(codes, set(themes), where, set(groups))
     codes = in_corpus_order(codes, text_of)  # whatever the file's order: the same codes give the same model
     has_val = "valence" in codes.columns
     texts, ys, vals = [], [], []
@@ -99,14 +100,19 @@ def warn_if_other_language(corpus: pd.DataFrame, codebook) -> bool:
     return True
 
 
-def _check_themes(codes: pd.DataFrame, themes: set[str], where: str) -> None:
-    """Stop on hand codes whose theme the codebook does not have, naming the closest theme."""
+def _check_themes(codes: pd.DataFrame, themes: set[str], where: str, groups: set[str] = frozenset()) -> None:
+    """Stop on hand codes whose theme the codebook does not have, naming the closest theme (or
+    saying that a code names a group, which coders and topics never land in)."""
     import difflib
 
     used = {str(t) for t in codes["theme_id"].dropna()} - {"", UNCODED}
     foreign = sorted(used - themes)
     if not foreign:
         return
+    grouped = [t for t in foreign if t in groups]
+    if grouped:
+        raise InputError(f"{where}: {', '.join(repr(t) for t in grouped)} is a group of the codebook, not a theme: "
+                         "code the note with the group's themes (the leaves of the codebook).")
     counts = codes["theme_id"].astype(str).value_counts()
     parts = []
     for t in foreign[:5]:
@@ -189,8 +195,10 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         # one reading, in one order, for the model, its prior and their folds
         train = in_corpus_order(one_reading(train, "train"), corpus["note_id"])
-        themes = [t.id for t in load_codebook(codebook).leaves()] if codebook is not None else None
-        texts, ys, vals = training_from_codes(corpus, train, where="train (hand codes)", themes=themes)
+        book = load_codebook(codebook) if codebook is not None else None
+        themes = [t.id for t in book.leaves()] if book is not None else None
+        groups = {t.id for t in book.themes} - set(themes) if book is not None else set()
+        texts, ys, vals = training_from_codes(corpus, train, where="train (hand codes)", themes=themes, groups=groups)
         zs = prior if isinstance(prior, ZeroShotCoder) else None
         if zs is None and prior is True and codebook is not None:
             embedder = resolve_embedder(embedder, cache_dir=cache_dir, progress=progress)

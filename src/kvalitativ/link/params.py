@@ -59,6 +59,8 @@ def parse_cutoff(cutoff) -> pd.Timestamp | None:
         from kvalitativ.io.dates import parse_date
 
         day = parse_date(cutoff.strip())
+        if day is None and re.fullmatch(r"\d{4}(-\d{2})?", cutoff.strip()):
+            day = pd.Timestamp(cutoff.strip())  # "2024-08" / "2024": the first day of it, as pandas reads it
         if day is None:
             raise ConfigError(f"cutoff '{cutoff}' is not a date: write it as YYYY-MM-DD (or day first, "
                               "DD-MM-YYYY), e.g. 2024-08-01.")

@@ -36,7 +36,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "mag", "ph", "evt", "ift", "oa", "ovs", "pr", "red", "resp", "såk", "f", "d", "s",
         # English titles and abbreviations (notes in English: "Met Mr. Jones and Dr. Patel"); none is
         # a Danish word that ends a sentence
-        "mr", "mrs", "ms", "mx", "approx", "appt", "dept", "jr", "sr", "govt", "cf", "eg", "ie", "viz",
+        "mr", "mrs", "ms", "mx", "approx", "dept", "jr", "sr", "govt", "cf", "viz",
     }
 )
 #: Abbreviations that often stand last in a sentence: they end one when a capital follows.
