@@ -57,6 +57,14 @@ def test_english_unit_brief(english_tables, tmp_path):
     assert "Dropout from youth education" in text and "Frafald fra ungdomsuddannelse" not in text
 
 
+def test_the_configs_danish_default_title_reads_english(english_tables, tmp_path):
+    """report.title left at its default ("Kvalitativ evidens") gives the English default title."""
+    html = render_report(english_tables, tmp_path / "t.html", meta={"title": "Kvalitativ evidens"}).read_text("utf-8")
+    assert "<title>Qualitative evidence</title>" in html
+    own = render_report(english_tables, tmp_path / "o.html", meta={"title": "Kvalitetsdialog 2025"}).read_text("utf-8")
+    assert "<title>Kvalitetsdialog 2025</title>" in own
+
+
 def test_meta_language_wins(english_tables, tmp_path):
     """meta["language"] (the run's ingest.language) da gives the Danish report for the same tables."""
     html = render_report(english_tables, tmp_path / "da.html", meta={"language": "da"}).read_text(encoding="utf-8")

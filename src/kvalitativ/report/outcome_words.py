@@ -111,8 +111,12 @@ def correction_line(associations, outcome, overview: dict, language: str = "da")
 TITLES = {"da": ("Kvalitativ evidens", "Dialogpakke: {unit}"), "en": ("Qualitative evidence", "Dialogue pack: {unit}")}
 
 
-def title(language: str, unit: str | None = None) -> str:
-    """The default title: of the whole report, or of one unit's brief."""
+def title(language: str, unit: str | None = None, given: str | None = None) -> str:
+    """The title: ``given`` (report.title) when the user wrote one, else the default of the whole
+    report or of one unit's brief in ``language`` — the config's own default title is Danish, and
+    an English report would otherwise open with it."""
+    if given and (language != "en" or given != TITLES["da"][0]):
+        return given
     return TITLES.get(language, TITLES["da"])[bool(unit)].format(unit=unit)
 
 

@@ -243,7 +243,7 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
     return {
         "reliability": reliability_rows,
         "lang": lang,
-        "title": meta.get("title") or title(lang, unit),
+        "title": title(lang, unit, meta.get("title")),
         "municipality": meta.get("municipality"),
         "run_id": run_id,
         "created": meta.get("created") or date.today().isoformat(),
