@@ -152,7 +152,7 @@ def run_report(config: RunConfig, out_dir: str | Path, run_id: str, engine: Stag
     from kvalitativ.report.stage import report_from_dir
 
     meta = {"run_id": run_id, "title": config.report.title, "window_months": config.link.window_months,
-            "min_cell": config.privacy.min_cell}
+            "min_cell": config.privacy.min_cell, "language": config.ingest.language}
     path = report_from_dir(out_dir, Path(out_dir) / "report.html", unit=config.report.unit, meta=meta)
     return StageResult(summary=[f"Report: {path}"])
 

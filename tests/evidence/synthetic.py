@@ -232,3 +232,19 @@ def make_citizen_dataset(n_persons: int = 160, *, seed: int = 11) -> Dataset:
     )
     themes["codebook_version"] = "borgerinput-test-1"
     return Dataset(corpus, codings, themes, pd.DataFrame(), pd.DataFrame())
+
+
+#: The youth themes' labels in English, for an English trial (issue 18's ingest.language: en).
+YOUTH_LABELS_EN = {
+    "moedestabilitet": "Attendance", "motivation": "Motivation", "trivsel": "Wellbeing",
+    "samarbejdsevne": "Cooperation", "rusmidler": "Substance use",
+}
+
+
+def make_english_dataset(n_persons: int = 240, *, seed: int = 7) -> Dataset:
+    """The youth dataset as an English export: English theme labels, notes whose language is
+    ``en`` — what kvalitativ's sentences take their language from. (The note texts stay the
+    Danish templates: the tests are of the sentences kvalitativ writes, not of the notes.)"""
+    ds = make_dataset(n_persons, seed=seed)
+    themes = ds.themes.assign(label=ds.themes["theme_id"].map(YOUTH_LABELS_EN))
+    return Dataset(ds.corpus.assign(language="en"), ds.codings, themes, ds.indicators, ds.unit_figures)

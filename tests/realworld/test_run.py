@@ -1,5 +1,6 @@
 """`kvalitativ run` and the stage commands on exports that are not the sample: exit 0, sensible
-tables, and a report in the user's words — never "frafald" or "de unge" unless configured."""
+tables, and a report in the user's words and the language of the data (English petitions, Danish
+agenda titles) — never "frafald" or "de unge" (nor "dropout" or "young people") unless configured."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from kvalitativ.io.store import read_stage_table
 
 from .conftest import DATA, kv, petitions_config
 
-DROPOUT_WORDS = ("frafald", "Frafald", "de unge", "faldt oftere fra", "UPV")
+DROPOUT_WORDS = ("frafald", "Frafald", "de unge", "faldt oftere fra", "UPV", "dropout", "Dropout", "young people",
+                 "dropped out", "pupils")
 
 
 def _text(path) -> str:
@@ -25,16 +27,17 @@ def test_run_speaks_of_the_configured_population_and_outcome(tmp_path):
     status, out = kv("run", "--config", petitions_config(tmp_path))
     assert status == 0, out
     text = _text(tmp_path / "run" / "report.html")
-    assert "underskrivere" in text and "nåede målet" in text
-    assert "ingen datoer" in text and "for få år" not in text and "udvikler sig" not in text  # undated
+    assert "signers" in text and "reached their goal" in text
+    assert "no dates" in text and "too few years" not in text and "how that develops" not in text  # undated
+    assert "Association with who reached their goal" in text  # English notes: an English report
     assert not [w for w in DROPOUT_WORDS if w in text]
     assoc = read_stage_table(tmp_path / "run", "associations")
     sentences = assoc["interpretation"].dropna()
-    assert sentences.str.startswith(("Underskrivere", "Skjult")).all()
-    assert not sentences.str.contains("justeret|frafald|faldt").any()  # no covariates, not dropout
+    assert sentences.str.startswith(("Signers", "Hidden")).all()
+    assert not sentences.str.contains("adjusted|dropout|dropped|justeret|frafald").any()  # no covariates, not dropout
     assert sentences.str.contains("Roads and Public Transport|Schools and Teachers|Health Care").any()  # capitals kept
     ev = read_stage_table(tmp_path / "run", "evidence")
-    assert (ev["population_label"].dropna() == "underskrivere").all()
+    assert (ev["population_label"].dropna() == "signers").all()
     assert ev["trend"].isna().all()  # undated: no trend
 
 
@@ -43,7 +46,7 @@ def test_run_without_labels_uses_neutral_words(tmp_path):
     assert status == 0, out
     text = _text(tmp_path / "run" / "report.html")
     assert not [w for w in DROPOUT_WORDS if w in text]
-    assert "udfaldet 'reached_goal'" in text
+    assert "the outcome 'reached_goal'" in text
 
 
 def test_run_on_short_danish_titles_without_indicators(tmp_path):
@@ -73,7 +76,7 @@ def test_stage_commands_one_after_another_into_one_folder(petitions, tmp_path):
         status, text = kv(*step)
         assert status == 0, (step[0], text)
     assert len(read_stage_table(out, "evidence")) > 0
-    assert "nåede målet" in _text(out / "report.html")
+    assert "reached their goal" in _text(out / "report.html")
 
 
 def test_codebook_without_valence_codes_every_theme_neutral(petitions):

@@ -18,7 +18,10 @@ from kvalitativ.commands._common import echo_summary
               help="Write a one-unit brief for this unit (school) instead of the whole report; case is ignored.")
 @click.option("--title", default=None, help="Report title (default: from the config, else 'Kvalitativ evidens').")
 @click.option("--municipality", default=None, help="Municipality name shown under the title.")
-def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | None, municipality: str | None) -> None:
+@click.option("--language", type=click.Choice(["auto", "da", "en"]), default=None,
+              help="The report's language (default: the run's ingest.language; auto: the language of most notes).")
+def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | None, municipality: str | None,
+            language: str | None) -> None:
     """Write the self-contained HTML report (or a one-unit brief).
 
     The report holds an overview, theme prevalence, the theme × dropout forest plot, trends
@@ -36,7 +39,8 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
     """
     from kvalitativ.report.stage import report_from_dir
 
-    path = report_from_dir(tables_dir, out_path, unit=unit, meta={"title": title, "municipality": municipality})
+    path = report_from_dir(tables_dir, out_path, unit=unit, meta={"title": title, "municipality": municipality,
+                                                                    "language": language})
     from kvalitativ.privacy.guard import IdentifierError, assert_no_identifiers_in_report, guard_types_of_folder
 
     try:  # the writer's last guard, as for every table: a page with an identifier is not left behind

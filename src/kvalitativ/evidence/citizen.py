@@ -37,8 +37,10 @@ def citizen_tables(
     random_state: int = 0,
     run_id: str | None = None,
     sensitive_quotes: str = "municipality",
+    language: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """``citizen_prevalence``, ``citizen_evidence`` and ``citizen_quotes`` for coded citizen input.
+    ``language``: of the headlines (``da``, ``en``; None or ``auto``: the language of most inputs).
 
     Example
     -------
@@ -54,7 +56,7 @@ def citizen_tables(
                               if c in prev.columns])
     kw = theme_keywords(codings, corpus, min_persons=min_cell)
     ev = build_evidence(codings, corpus, themes, prev, None, min_cell, outcome=None, keywords=kw,
-                        wording=CITIZEN_WORDING)
+                        wording=CITIZEN_WORDING, language=language)
     ev = ev.drop(columns=[c for c in ev.columns if c in (
         "outcome", "dropout_window_months", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low",
         "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value",

@@ -39,6 +39,25 @@ INDICATOR_LABELS: dict[str, tuple[str, str]] = {
 #: What an indicator's ``value_municipality`` is over (its ``note``): the units' persons together,
 #: not everyone in the indicator export.
 MUNICIPALITY_NOTE = "kommunen: enhedernes personer tilsammen"
+#: The joint display's words in English, for English data (:mod:`kvalitativ.link.language`).
+INDICATOR_LABELS_EN: dict[str, tuple[str, str]] = {
+    "dropout": ("Dropout from youth education", "pct"),
+    "absence_pct": ("Absence, average (%)", "num"),
+    "grade_avg": ("Grade average", "num"),
+    "national_test_5th": ("National tests, 5th grade", "num"),
+}
+_NOTES = {
+    "da": {"municipality": MUNICIPALITY_NOTE, "given": "kommunens tal", "mean": "gennemsnit af enhederne"},
+    "en": {"municipality": "the municipality: the units' persons together", "given": "the municipality's figure",
+           "mean": "average of the units"},
+}
+
+
+def _words(language: str | None) -> tuple[dict, dict]:
+    """(indicator labels, notes) in ``language``; Danish by default."""
+    if language == "en":
+        return INDICATOR_LABELS_EN, _NOTES["en"]
+    return INDICATOR_LABELS, _NOTES["da"]
 _MUNICIPALITY_ROWS = {"_all", "kommune", "kommunen", "i alt", "total", "alle"}
 
 
@@ -116,7 +135,7 @@ def _mean_row(values: pd.Series, min_cell: int) -> tuple[float, int, bool]:
     return (np.nan if hidden else float(v.mean())), len(v), hidden
 
 
-def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col, min_cell):
+def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col, min_cell, language="da"):
     if indicators is None or indicators.empty or "person_id" not in indicators.columns:
         return []
     ind = indicators.copy()
@@ -133,14 +152,14 @@ def _indicator_rows(indicators, corpus, units, outcome, indicator_cols, unit_col
     specs += [(c, c, _mean_row) for c in indicator_cols if c in ind.columns and c != outcome]
     rows = []
     for rank, (key, col, fn) in enumerate(specs, start=1):
-        label, fmt = INDICATOR_LABELS.get(key, (key.replace("_", " ").capitalize(), "num"))
+        label, fmt = _words(language)[0].get(key, (key.replace("_", " ").capitalize(), "num"))
         muni, _, _ = fn(ind.loc[in_units, col], min_cell)
         for unit in units:
             value, n, hidden = fn(ind.loc[ind["person_id"].isin(members.get(unit, set())), col], min_cell)
             rows.append({
                 "unit_id": unit, "kind": "indicator", "rank": rank, "key": key, "label": label,
                 "valence": None, "value": value, "value_municipality": muni, "value_format": fmt,
-                "n_persons": n, "note": MUNICIPALITY_NOTE, "suppressed": hidden,
+                "n_persons": n, "note": _words(language)[1]["municipality"], "suppressed": hidden,
             })
     return _cover_the_rest(_hide_by_difference(rows, min_cell), members, min_cell)
 
@@ -168,7 +187,7 @@ def _hide_by_difference(rows: list[dict], min_cell: int) -> list[dict]:
     return rows
 
 
-def _figure_rows(unit_figures, units):
+def _figure_rows(unit_figures, units, language="da"):
     if unit_figures is None or unit_figures.empty:
         return []
     if "unit_id" not in unit_figures.columns:
@@ -181,9 +200,9 @@ def _figure_rows(unit_figures, units):
     rows = []
     for rank, col in enumerate(cols, start=1):
         if len(muni_row):
-            muni, note = float(muni_row[col].iloc[0]), "kommunens tal"
+            muni, note = float(muni_row[col].iloc[0]), _words(language)[1]["given"]
         else:
-            muni, note = float(uf[col].mean()), "gennemsnit af enhederne"
+            muni, note = float(uf[col].mean()), _words(language)[1]["mean"]
         values = dict(zip(uf["unit_id"], uf[col]))
         for unit in units:
             v = values.get(unit, np.nan)
@@ -238,6 +257,7 @@ def joint_display(
     top_n: int = 3,
     min_cell: int = 5,
     run_id: str | None = None,
+    language: str | None = "da",
 ) -> pd.DataFrame:
     """The ``joint_display`` table: per unit its indicators and figures, each with the
     municipality's value, and its ``top_n`` most noted concerns and strengths with a quote.
@@ -256,7 +276,7 @@ def joint_display(
         be the only hidden unit of the indicator; theme rows come only from unsuppressed evidence.
 
     An indicator's ``value_municipality`` is over the units' persons together (``note`` says so),
-    so a typical unit sits beside it.
+    so a typical unit sits beside it. ``language``: of the labels and notes (``da`` or ``en``).
 
     Returns one row per unit × fact with :data:`JOINT_COLUMNS` (kind: indicator, figure, theme).
 
@@ -271,8 +291,8 @@ def joint_display(
     if unit_figures is not None and not unit_figures.empty and "unit_id" in unit_figures.columns:
         units |= {u for u in unit_figures["unit_id"].dropna().astype(str) if u.strip().lower() not in _MUNICIPALITY_ROWS}
     units_sorted = sorted(units)
-    rows = (_indicator_rows(indicators, corpus, units_sorted, outcome, indicator_cols, unit_col, min_cell)
-            + _figure_rows(unit_figures, units_sorted)
+    rows = (_indicator_rows(indicators, corpus, units_sorted, outcome, indicator_cols, unit_col, min_cell, language)
+            + _figure_rows(unit_figures, units_sorted, language)
             + _theme_rows(evidence, quotes, units_sorted, top_n))
     out = pd.DataFrame(rows, columns=JOINT_COLUMNS)
     kind_order = {"indicator": 0, "figure": 1, "theme": 2}

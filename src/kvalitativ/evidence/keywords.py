@@ -101,11 +101,11 @@ def theme_keywords(
 def keyword_language(corpus: pd.DataFrame, language: str | None = None) -> str:
     """The language keywords are made in: ``language`` when it names one ``DanishAnalyzer`` has,
     else English when most notes were read as English at ingest, else Danish."""
+    from kvalitativ.link.language import language_of, output_language
+
     if language in LANGUAGES:
         return language
-    if "language" not in corpus.columns or corpus.empty:
-        return "da"
-    return "en" if float((corpus["language"].astype("string") == "en").mean()) > 0.5 else "da"
+    return output_language(None, language_of(corpus))  # the rule of every sentence kvalitativ writes
 
 
 def _word_counts(spans: pd.DataFrame, toks, index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ import pandas as pd
 from kvalitativ.evidence.counts import is_small
 from kvalitativ.evidence.disclosure import cover_the_rest, hide_partners
 from kvalitativ.link.params import timing_of
+from kvalitativ.link.wording import sentence_language
 from kvalitativ.link.wording import rate_clause as link_rate_clause
 from kvalitativ.privacy.suppress import outcome_alike
 
@@ -77,24 +78,37 @@ def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: in
     return {k: e / n for k, n, e, h in zip(keys, counts["n"], counts["events"], hidden) if not h}
 
 
-def rate_population(note_rule, cutoff=None) -> str:
+#: The clauses per language: (known outcome, before the landmark, before the outcome, "and the
+#: cut-off date", the word "them" in the link's rate clause, how a clause about the notes begins,
+#: and how it is set in: Danish a relative clause between commas, English in brackets).
+_POPULATION_WORDS = {
+    "da": ("med kendt udfald", "hvor det blev noteret før skæringsdatoen", "hvor det blev noteret før udfaldet",
+           " og skæringsdatoen", "dem", "hvor ", ", {p},"),
+    "en": ("with a known outcome", "noted before the cut-off date", "noted before the outcome",
+           " and the cut-off date", "them", "noted ", " ({p})"),
+}
+
+
+def rate_population(note_rule, cutoff=None, language: str | None = "da") -> str:
     """Who an outcome rate is over, as a clause: 'hvor det blev noteret før udfaldet' (the link's
     default rule, also when the rule is not known), '… før udfaldet og skæringsdatoen' (with a
     cut-off; the date itself is in the report's method, not a number in a headline), 'med kendt
     udfald' (every note counted)."""
+    known, landmark, before, and_cutoff, *_ = _POPULATION_WORDS.get(language or "da", _POPULATION_WORDS["da"])
     timing = timing_of(note_rule)
     if timing == "none":
-        return "med kendt udfald"
+        return known
     if timing == "landmark":
-        return "hvor det blev noteret før skæringsdatoen"
+        return landmark
     has_cutoff = isinstance(cutoff, str) and bool(cutoff.strip())
-    return "hvor det blev noteret før udfaldet" + (" og skæringsdatoen" if has_cutoff else "")
+    return before + (and_cutoff if has_cutoff else "")
 
 
 def rate_clause(words: dict, rate: str, rate_without: str | None, population: str) -> str:
     """The link's rate clause with the rate's population named: '; blandt dem, hvor det blev
     noteret før udfaldet, faldt 40 % fra mod 22 % blandt de øvrige' — not 'blandt dem', which
     would claim the rate for every person the share counts."""
+    *_, them, notes, set_in = _POPULATION_WORDS[sentence_language(words)]
     clause = link_rate_clause(words, rate, rate_without)
-    named = f", {population}," if population.startswith("hvor ") else f" {population}"  # commas for a relative clause
-    return clause.replace(" dem ", f" dem{named} ", 1)
+    named = set_in.format(p=population) if population.startswith(notes) else f" {population}"
+    return clause.replace(f" {them} ", f" {them}{named} ", 1)

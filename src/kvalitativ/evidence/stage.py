@@ -18,6 +18,7 @@ from kvalitativ.evidence.joint_display import joint_display
 from kvalitativ.evidence.keywords import theme_keywords
 from kvalitativ.evidence.quotes import select_quotes, sensitive_themes
 from kvalitativ.evidence.summaries import build_evidence
+from kvalitativ.link.language import language_of, output_language
 
 __all__ = ["summarize", "summarize_from_dirs", "INPUT_TABLES", "OUTPUT_TABLES"]
 
@@ -99,21 +100,22 @@ def summarize(
             codings, corpus, _get(tables, "themes"), _get(tables, "prevalence"), associations, min_cell,
             person_themes=_get(tables, "person_themes"),
             outcome=outcome if (associations is not None or _get(tables, "person_themes") is not None) else None,
-            window_months=window_months, keywords=keywords, population_label=population_label,
+            window_months=window_months, keywords=keywords, population_label=population_label, language=language,
         )
         quotes = select_quotes(codings, corpus, per_theme=config.quotes_per_theme, per_unit=config.quotes_per_unit,
                                min_persons=min_cell, max_chars=config.max_quote_chars, redactor=redactor,
                                random_state=random_state, sensitive=sensitive_themes(_get(tables, "themes")),
                                sensitive_quotes=config.sensitive_quotes)
         jd = joint_display(evidence, quotes, _get(tables, "indicators"), corpus, _get(tables, "unit_figures"),
-                           outcome=outcome, top_n=config.top_themes, min_cell=min_cell)
+                           outcome=outcome, top_n=config.top_themes, min_cell=min_cell,
+                           language=output_language(language, language_of(corpus)))
         out.update(evidence=evidence, quotes=quotes, joint_display=jd)
     if citizen_codings is not None and citizen_corpus is not None:
         out.update(citizen_tables(citizen_codings, citizen_corpus, _get(tables, "citizen_themes"),
                                   min_cell=min_cell, per_theme=config.quotes_per_theme,
                                   per_unit=config.quotes_per_unit, max_chars=config.max_quote_chars,
                                   redactor=redactor, random_state=random_state,
-                                  sensitive_quotes=config.sensitive_quotes))
+                                  sensitive_quotes=config.sensitive_quotes, language=language))
     if run_id is not None:
         for df in out.values():
             if "run_id" in df.columns:

@@ -1,4 +1,5 @@
-"""Evidence per theme × valence, for the municipality and per unit, with a Danish headline.
+"""Evidence per theme × valence, for the municipality and per unit, with a headline in the
+language of the data (Danish by default, :mod:`kvalitativ.link.language`).
 
 Why a headline composed from columns: a school leader reads one sentence, a dashboard reads
 columns. Composing the sentence from the very values in the row (formatted by
@@ -11,20 +12,23 @@ outcome columns stay empty and the headline stops after prevalence and trend (ci
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from kvalitativ.evidence.counts import ALL, UNCODED, coded_notes, is_small, person_key, theme_counts, themed
-from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
+from kvalitativ.evidence.headlines import (CITIZEN_WORDING, CITIZEN_WORDING_EN, YOUTH_WORDING, YOUTH_WORDING_EN,
+                                           Wording, theme_phrase, wording_in)
+from kvalitativ.evidence.headlines import association_words as _association_words
+from kvalitativ.evidence.headlines import headline as _headline
+from kvalitativ.evidence.headlines import outcome_words as _words
 from kvalitativ.evidence.trend import PersonPeriods, cochran_armitage, trend_words_by_q
-from kvalitativ.evidence.outcome_rates import rate_clause, rate_population, shown_unit_rates, unit_outcome_counts
+from kvalitativ.evidence.outcome_rates import rate_population, shown_unit_rates, unit_outcome_counts
 from kvalitativ.link.persons import ANY as ANY_VALENCE
-from kvalitativ.link.wording import corrected_phrase, direction_phrase, leading_estimate, ratio_direction
+from kvalitativ.link.language import language_of, output_language
 from kvalitativ.link.prevalence import prevalence as link_prevalence
 
-__all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "EVIDENCE_COLUMNS", "theme_phrase"]
+__all__ = ["build_evidence", "Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "YOUTH_WORDING_EN", "CITIZEN_WORDING_EN",
+           "EVIDENCE_COLUMNS", "theme_phrase", "wording_in"]
 
 #: The associations' odds ratio corrected for coding error, carried into evidence (and its headline).
 CORRECTED = ["aor_corrected", "aor_corrected_ci_low", "aor_corrected_ci_high", "q_corrected", "n_human_persons"]
@@ -44,104 +48,6 @@ _NUMERIC_HIDDEN = [
     "trend_p_value", "trend_q_value", "outcome_rate", "outcome_rate_without", "odds_ratio", "or_ci_low", "or_ci_high",
     "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value", "adjusted_q_value", *CORRECTED,
 ]
-
-
-@dataclass(frozen=True)
-class Wording:
-    """The nouns and verbs a headline is built from (youth notes vs citizen input)."""
-
-    noun: str = "de unge"  # "… for 18 % af de unge på Skole X": for dropout; see _noun
-    verb: str = "er noteret for"
-    unit_preposition: str = "på"  # "på Skole X" / "i Distrikt Øst"
-    municipality: str = "i kommunen"
-
-
-YOUTH_WORDING = Wording()
-CITIZEN_WORDING = Wording(noun="henvendelserne", verb="indgår i", unit_preposition="i")
-
-
-def _label_in_sentence(label: str) -> str:
-    """'Mødestabilitet' -> 'mødestabilitet'; acronyms and names ('UU-vejledning') stay."""
-    # only a sentence-case label: a title-case one ("Civil Rights & Equality") keeps its capitals
-    if len(label) > 1 and label[0].isupper() and label[1].islower() and not any(c.isupper() for c in label[1:]):
-        return label[0].lower() + label[1:]
-    return label
-
-
-def theme_phrase(label: str, valence: str) -> str:
-    """The subject of a headline: 'Bekymring om mødestabilitet', 'Noget positivt om motivation'
-    (a strength wording that also reads right for themes named after a problem)."""
-    low = _label_in_sentence(label)
-    if valence == "concern":
-        return f"Bekymring om {low}"
-    if valence == "strength":
-        return f"Noget positivt om {low}"
-    return label[:1].upper() + label[1:]
-
-
-def _outcome_clause(row: dict, rate, rate_without) -> str:
-    if is_missing(rate):
-        return ""
-    return rate_clause(_words(row, None), fmt_pct(rate), None if is_missing(rate_without) else fmt_pct(rate_without),
-                       row.get("_rate_population") or rate_population(None))
-
-
-def _noun(row: dict, wording: Wording) -> str:
-    """Who the share is of: link.population_label where configured; the wording's own noun for
-    dropout (youth notes) and citizen input; else the neutral "personerne" (no "de unge" for an
-    outcome that is not about young people)."""
-    label = row.get("population_label")
-    if isinstance(label, str) and label.strip():
-        return label
-    if wording is not YOUTH_WORDING or row.get("outcome") == "dropout":
-        return wording.noun
-    return "personerne"
-
-
-def _headline(row: dict, wording: Wording) -> str:
-    subject = theme_phrase(row["theme_label"], row["valence"])
-    unit = row["unit_id"]
-    where = wording.municipality if unit == ALL else f"{wording.unit_preposition} {unit}"
-    if row["suppressed"]:
-        return f"{subject} {where}: for få personer til at vise tal."
-    noun = _noun(row, wording)
-    text = f"{subject} {wording.verb} {fmt_pct(row['share'])} af {noun} {where}"
-    if unit != ALL and not is_missing(row["share_municipality"]):
-        text += f" ({fmt_pct(row['share_municipality'])} {wording.municipality})"
-    trend = row.get("trend")
-    if isinstance(trend, str) and row.get("trend_periods") and (unit == ALL or trend != "stabil"):
-        text += f"; andelen er {trend} i {row['trend_periods']}"
-    text += _outcome_clause(row, row.get("outcome_rate"), row.get("outcome_rate_without"))
-    return text + "."
-
-
-def _association_words(a: dict, outcome: str | None, alpha: float = 0.05) -> str | None:
-    """The association in Danish words (never causal)."""
-    if not a:
-        return None
-    if a.get("suppressed"):
-        return "for få personer til at vurdere sammenhængen"
-    lead = leading_estimate(a)  # the associations table's rule: same estimate, same q, same words
-    orr, lo, hi, kind = lead["or"], lead["lo"], lead["hi"], lead["kind"]
-    suffix = ", " + corrected_phrase(int(a["n_human_persons"]), _words(a, outcome)) if lead["corrected"] else ""
-    if orr is None:
-        return None
-    way = ratio_direction(lead, alpha)
-    numbers = f"{kind} {fmt_ratio(orr)}, 95 %-KI {fmt_ratio(lo)}–{fmt_ratio(hi)}{suffix}"
-    words = _words(a, outcome)
-    if way != "none":
-        return f"{direction_phrase(words, way)} ({numbers}); en sammenhæng, ikke en årsag"
-    return f"{direction_phrase(words, 'none')} ({numbers})"
-
-
-def _words(row: dict, outcome: str | None) -> dict:
-    """The outcome's name and the user's labels, from a link table row (which carries them)."""
-    def text(key):
-        value = row.get(key)
-        return value if isinstance(value, str) and value.strip() else None
-
-    return {"outcome": text("outcome") or outcome or "dropout", "population_label": text("population_label"),
-            "outcome_label": text("outcome_label")}
 
 
 def _first_row(table: pd.DataFrame | None) -> dict:
@@ -262,6 +168,7 @@ def build_evidence(
     alpha: float = 0.05,
     run_id: str | None = None,
     population_label: str | None = None,
+    language: str | None = None,
 ) -> pd.DataFrame:
     """The ``evidence`` table: one row per theme × valence × unit ('_all' = municipality).
 
@@ -280,6 +187,8 @@ def build_evidence(
         worked out from the municipality's, :mod:`kvalitativ.evidence.outcome_rates`).
     keywords : from :func:`kvalitativ.evidence.keywords.theme_keywords` (joined with ", ").
     min_cell : rows for fewer persons are suppressed (numbers emptied, headline without numbers).
+    language : of the headlines: ``da``, ``en``, or ``auto``/None — the language of most notes
+        (:func:`kvalitativ.link.language.output_language`); a shipped ``wording`` follows it.
 
     Example
     -------
@@ -287,6 +196,8 @@ def build_evidence(
     >>> ev.loc[ev.unit_id == "_all", ["theme_id", "valence", "headline"]]
     """
     codings = themed(codings)
+    language = output_language(language, language_of(corpus))
+    wording = wording_in(wording, language)
     labels_given = {"population_label": population_label}
     labels = _theme_labels(themes)
     by_unit = by_unit and "unit_id" in corpus.columns
@@ -302,7 +213,7 @@ def build_evidence(
     rate_counts = unit_outcome_counts(codings, corpus, person_themes, outcome) if outcome else pd.DataFrame()
     has_outcome = bool(assoc) or not rate_counts.empty
     first = _first_row(associations)
-    who = rate_population(first.get("note_rule"), first.get("cutoff"))  # whom the outcome rates are over
+    who = rate_population(first.get("note_rule"), first.get("cutoff"), language)  # whom the outcome rates are over
     words = _words(first, outcome)  # the user's labels, carried by the link's tables
     words = {k: words.get(k) or labels_given.get(k) for k in ("outcome", "population_label", "outcome_label")}
     kw = {}
@@ -325,8 +236,9 @@ def build_evidence(
         for c in ("odds_ratio", "or_ci_low", "or_ci_high", "adjusted_odds_ratio", "aor_ci_low", "aor_ci_high", "q_value",
                   "adjusted_q_value", *CORRECTED):
             rec[c] = a.get(c, np.nan) if a_ok else np.nan
-        rec["association"] = _association_words(a, outcome, alpha) if a else None
+        rec["association"] = _association_words(a, outcome, alpha, language) if a else None
         rec["_rate_population"] = who
+        rec["_language"] = language
         rec["keywords"] = kw.get(key) if rec["unit_id"] == ALL else None
         rec["suppressed"] = bool(rec.pop("_link_suppressed", False)) or bool(is_small(rec["n_persons"], min_cell))
         rows.append(rec)

@@ -59,7 +59,7 @@ def presence_matrix(person_themes: PersonThemes) -> pd.DataFrame:
 
 
 def _sentence(row: dict, rules, alpha: float) -> str | None:
-    """The row's Danish sentence (binary: odds ratio; numeric: mean difference)."""
+    """The row's sentence (binary: odds ratio; numeric: mean difference)."""
     label = row["_label"]
     if row["indicator_type"] == "numeric":
         return wording.numeric_sentence(row, label, rules, row["indicator"], alpha)
@@ -228,7 +228,8 @@ def associations(
     table["suppressed"] = False
     if len(table) and min_cell is not None:
         table = _suppress(table, min_cell)
-        table.loc[table["suppressed"].astype(bool), "interpretation"] = wording.SUPPRESSED.format(k=min_cell)
+        hidden = wording.suppressed_sentence(min_cell, wording.sentence_language(rules))
+        table.loc[table["suppressed"].astype(bool), "interpretation"] = hidden
     table = table.drop(columns=["nonevents_with", "nonevents_without"])
     for col in INT_COLUMNS:
         table[col] = pd.to_numeric(table[col], errors="coerce").round().astype("Int64")

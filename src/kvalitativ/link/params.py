@@ -102,6 +102,8 @@ class LinkRules:
     #: carried in every table so the report and summaries speak of them, not of "elever"/"frafald".
     population_label: str | None = None
     outcome_label: str | None = None
+    #: The language of the sentences (:func:`kvalitativ.link.language.output_language`); not a column.
+    language: str = "da"
     #: "outcome" for tables that use the outcome (notes before it); "descriptive" for prevalence,
     #: which describes all notes (before the cut-off, if any) and never touches the outcome — under
     #: a landmark, of every person (:attr:`descriptive_population`).

@@ -18,6 +18,7 @@ from kvalitativ.link.associations import associations
 from kvalitativ.link.checks import require_persons, usable_columns
 from kvalitativ.link.crossfit import HumanCodes, build_correction
 from kvalitativ.link.duplicates import shared_texts
+from kvalitativ.link.language import language_of, output_language
 from kvalitativ.link.params import LinkRules, parse_cutoff
 from kvalitativ.link.persons import PersonThemes, person_themes
 from kvalitativ.link.prevalence import prevalence
@@ -72,6 +73,7 @@ def link_result(
     human: HumanCodes | None = None,
     discovered: Collection[str] | None = None,
     sensitive: Collection[str] = (),
+    language: str | None = None,
 ) -> LinkResult:
     """Run the linking stage: person join, associations, prevalence and added value.
 
@@ -91,13 +93,16 @@ def link_result(
     ``discovered``: theme ids of topics from ``kvalitativ discover`` (default: the codings' rows
     with method "topic") — their own q-value family, and no added-value features while codebook
     themes are there. ``sensitive``: theme ids whose prevalence rows are hidden where everyone in
-    a small group has the theme (:func:`sensitive_theme_ids`).
+    a small group has the theme (:func:`sensitive_theme_ids`). ``language``: of the sentences
+    (``da``, ``en`` or ``auto``; default the RunConfig's ``ingest.language``, else ``auto``: the
+    language of most notes, :func:`kvalitativ.link.language.output_language`).
     """
     if isinstance(config, Mapping):  # {"outcome": "dropout", …}: the link section of a config file
         from kvalitativ.config import config_from_dict
 
         config = config_from_dict({"link": dict(config)}).link
     if isinstance(config, RunConfig):
+        language = language or config.ingest.language
         min_cell = config.privacy.min_cell if min_cell is None else min_cell
         random_state = config.seed if random_state is None else random_state
         config = config.link
@@ -109,7 +114,8 @@ def link_result(
     rules = LinkRules(outcome=config.outcome, outcome_date_col=config.outcome_date_col,
                       window_months=config.window_months, cutoff=parse_cutoff(config.cutoff),
                       population=config.population, timing=config.timing,
-                      lookback_months=config.lookback_months, population_label=config.population_label, outcome_label=config.outcome_label)
+                      lookback_months=config.lookback_months, population_label=config.population_label, outcome_label=config.outcome_label,
+                      language=output_language(language, language_of(corpus)))
     # "uncoded" marks notes with no theme: not a theme to associate or count prevalence of
     codings = codings[codings["theme_id"].astype(str) != UNCODED]
     # topics of `kvalitativ discover` in the same folder are exploratory: their own q-value family,

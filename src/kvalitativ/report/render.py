@@ -8,7 +8,6 @@ fonts, images or scripts from elsewhere, and every text is escaped by Jinja's au
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -24,12 +23,14 @@ from kvalitativ.errors import InputError
 from kvalitativ.evidence.counts import ALL, UNCODED
 from kvalitativ.evidence.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp, fmt_ratio, is_missing
 from kvalitativ.io.atomic import write_text_atomic
-from kvalitativ.link.params import lookback_of, timing_of
 from kvalitativ.report import figures as F
+from kvalitativ.report.outcome_words import correction_line, outcome_words, report_language, title
+from kvalitativ.report.outcome_words import first_value as _first
+from kvalitativ.report.outcome_words import is_na as _na
 from kvalitativ.report.units import match_unit
-from kvalitativ.report.words import method_phrase, word
+from kvalitativ.report.words import TEXTS, method_phrase, translator, word
 
-__all__ = ["render_report", "build_figures", "report_context"]
+__all__ = ["render_report", "build_figures", "report_context", "report_language"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _UPV_GROUPS = {"personlige_kompetencer", "sociale_kompetencer", "praksisfaglige_kompetencer"}
@@ -38,21 +39,28 @@ _PLOT_CONFIG = {"displaylogo": False, "responsive": True, "locale": "da",
 
 
 def _env(language: str = "da") -> Environment:
+    """The templates with their texts (``_``) and numbers in ``language``."""
     env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(pct=fmt_pct, num=fmt_num, int=fmt_int, ratio=fmt_ratio, pp=fmt_pp, missing=is_missing,
-                       valence=lambda v: F.VALENCE_WORDS.get(str(v), str(v)), value=_fmt_value,
+    lang = {"language": language}
+    env.filters.update(pct=lambda v, d=None: fmt_pct(v, d, **lang), num=lambda v, d=1: fmt_num(v, d, **lang),
+                       int=lambda v: fmt_int(v, **lang), ratio=lambda v, d=2: fmt_ratio(v, d, **lang),
+                       pp=lambda v, d=1: fmt_pp(v, d, **lang), missing=is_missing,
+                       valence=lambda v: word("valence", v, language),
+                       value=lambda v, kind: _fmt_value(v, kind, language),
+                       trend=lambda v: TEXTS.get(language, {}).get(str(v), str(v)),
                        model_name=lambda v: word("model", v, language), coder=lambda v: word("coder", v, language))
+    env.globals["_"] = translator(language)
     return env
 
 
-def _fmt_value(value, kind: str | None) -> str:
+def _fmt_value(value, kind: str | None, language: str = "da") -> str:
     if is_missing(value):
         return "–"
     if kind == "pct":
-        return fmt_pct(value)
+        return fmt_pct(value, language=language)
     v = float(value)
-    return fmt_num(v, 0 if abs(v) >= 1000 or v == int(v) else 1)
+    return fmt_num(v, 0 if abs(v) >= 1000 or v == int(v) else 1, language)
 
 
 def _records(df: pd.DataFrame | None) -> list[dict]:
@@ -65,15 +73,6 @@ def _records(df: pd.DataFrame | None) -> list[dict]:
     return out
 
 
-def _na(v) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    try:
-        return isinstance(v, float) and math.isnan(v)
-    except TypeError:
-        return False
-
-
 def _get(tables: Mapping, name: str) -> pd.DataFrame | None:
     df = tables.get(name)
     return df if isinstance(df, pd.DataFrame) and not df.empty else None
@@ -81,13 +80,6 @@ def _get(tables: Mapping, name: str) -> pd.DataFrame | None:
 
 def _first_row(df: pd.DataFrame | None) -> dict | None:
     return None if df is None or df.empty else df.iloc[0].to_dict()
-
-
-def _first(df: pd.DataFrame | None, col: str):
-    if df is None or col not in df.columns:
-        return None
-    vals = df[col].dropna()
-    return None if vals.empty else vals.iloc[0]
 
 
 def _labels(themes: pd.DataFrame | None) -> dict[str, str]:
@@ -139,7 +131,7 @@ def _distinct_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFra
 
 
 def build_figures(tables: Mapping[str, pd.DataFrame], unit: str | None = None,
-                  outcome: str = "dropout") -> dict[str, object]:
+                  outcome: str = "dropout", language: str = "da") -> dict[str, object]:
     """The plotly figures the report holds, by div id (None entries are left out).
 
     Exposed so a test can know how many charts must render.
@@ -148,27 +140,30 @@ def build_figures(tables: Mapping[str, pd.DataFrame], unit: str | None = None,
     themes = _get(tables, "themes")
     figs: dict[str, object] = {}
     evidence = _get(tables, "evidence")
+    lang = {"language": language}
     if unit is not None:
         if evidence is not None:
-            figs["fig-unit"] = F.unit_figure(evidence, unit)
+            figs["fig-unit"] = F.unit_figure(evidence, unit, **lang)
         return {k: v for k, v in figs.items() if v is not None}
     prevalence = _get(tables, "prevalence")
-    figs["fig-prevalence"] = F.prevalence_figure(evidence)
-    figs["fig-forest"] = F.forest_figure(_get(tables, "associations"), themes, outcome=outcome)
-    figs["fig-trend-concern"] = F.trend_figure(prevalence, themes, "concern")
-    figs["fig-trend-strength"] = F.trend_figure(prevalence, themes, "strength")
+    figs["fig-prevalence"] = F.prevalence_figure(evidence, **lang)
+    figs["fig-forest"] = F.forest_figure(_get(tables, "associations"), themes, outcome=outcome, **lang)
+    figs["fig-trend-concern"] = F.trend_figure(prevalence, themes, "concern", **lang)
+    figs["fig-trend-strength"] = F.trend_figure(prevalence, themes, "strength", **lang)
     cthemes = _get(tables, "citizen_themes") if _get(tables, "citizen_themes") is not None else themes
+    words = F.figure_words(language)
     figs["fig-citizen-prevalence"] = F.prevalence_figure(
-        _get(tables, "citizen_evidence"), axis_title="Andel af henvendelserne (95 %-konfidensinterval)")
-    figs["fig-citizen-channel"] = F.channel_figure(_get(tables, "citizen_prevalence"), cthemes)
+        _get(tables, "citizen_evidence"), axis_title=words["citizen_share_ci"], **lang)
+    figs["fig-citizen-channel"] = F.channel_figure(_get(tables, "citizen_prevalence"), cthemes, **lang)
     figs["fig-citizen-trend"] = F.trend_figure(_get(tables, "citizen_prevalence"), cthemes, "any",
-                                               axis_title="Andel af henvendelserne")
+                                               axis_title=words["citizen_share"], **lang)
     return {k: v for k, v in figs.items() if v is not None}
 
 
-def _figure_html(figs: dict[str, object]) -> dict[str, Markup]:
+def _figure_html(figs: dict[str, object], language: str = "da") -> dict[str, Markup]:
+    config = {**_PLOT_CONFIG, "locale": language}
     return {
-        fid: Markup(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=fid, config=_PLOT_CONFIG))
+        fid: Markup(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=fid, config=config))
         for fid, fig in figs.items()
     }
 
@@ -200,68 +195,11 @@ def _overview(tables: Mapping, meta: dict) -> dict:
     return o
 
 
-def _outcome_words(outcome: str, associations, evidence, has_link: bool) -> dict:
-    """The report's words for the persons and the outcome: the user's labels (link.population_label,
-    link.outcome_label, carried by the link's tables), dropout words only for a dropout outcome,
-    neutral words otherwise — so no "de unge" or "frafald" in a report about something else."""
-    from kvalitativ.link import wording
-
-    words = {"outcome": outcome}
-    for key in ("population_label", "outcome_label"):
-        value = _first(associations, key) or _first(evidence, key)
-        words[key] = value if isinstance(value, str) and value.strip() else None
-    is_dropout = has_link and outcome == "dropout" and words["outcome_label"] in (None, "faldt fra")
-    label = words["population_label"]
-    covariates = associations["covariates"].dropna().astype(str) if associations is not None \
-        and "covariates" in associations.columns else pd.Series([], dtype=str)
-    rule = str(_first(associations, "note_rule") or "")
-    return {
-        "outcome_word": "frafald" if is_dropout else wording.outcome_noun(words),
-        "population_word": wording.population_word(words),
-        "population_noun": label or ("de unge" if is_dropout else "personerne"),
-        "more_word": wording.outcome_verbs(words)[0],
-        "rate_word": "Frafald" if is_dropout else "Andel med udfaldet",
-        "is_dropout": is_dropout,
-        "has_link": has_link,
-        "has_covariates": bool((covariates.str.strip() != "").any()),
-        "cross_sectional": timing_of(rule) == "none",
-        "landmark": timing_of(rule) == "landmark",  # link.timing landmark: everyone watched over the same dates
-        "notes_ratio": _followup_ratio(associations, rule),
-        "lookback": lookback_of(rule),
-    }
-
-
-def _followup_ratio(associations, rule: str) -> dict | None:
-    """When persons with and without the outcome were watched for lengths far enough apart to bend
-    every association (link.followup): how many times the notes ("1,8") and which group had more
-    (``without_more``: those without the outcome, so themes lean towards not having it)."""
-    from kvalitativ.link.followup import imbalanced
-
-    ratio = _first(associations, "notes_ratio")
-    if ratio is None or _na(ratio) or timing_of(rule) != "dated":
-        return None
-    ratio = float(ratio)
-    if not imbalanced(ratio):
-        return None
-    return {"times": f"{max(ratio, 1 / ratio):.1f}".replace(".", ","), "without_more": ratio > 1}
-
-
-def _correction_line(associations, outcome: str, overview: dict) -> str | None:
-    """The "how many notes to hand-code" sentence, when the associations were corrected."""
-    from kvalitativ.link.corrected import hand_coding_needed
-    from kvalitativ.link.wording import hand_coding_sentence
-
-    advice = hand_coding_needed(associations)
-    if advice is None:
-        return None
-    per_person = overview["n_notes"] / overview["n_persons"] if overview.get("n_persons") else None
-    return hand_coding_sentence(advice, outcome, per_person)
-
-
 def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, meta: dict | None = None) -> dict:
     """Everything the templates need, as plain Python values."""
     meta = dict(meta or {})
     tables = _distinct_labels(_without_uncoded(tables))
+    lang = report_language(tables, meta)
     themes = _get(tables, "themes")
     labels = _labels(themes)
     evidence = _get(tables, "evidence")
@@ -304,26 +242,27 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         if reliability is not None and "theme_id" in reliability.columns else []
     return {
         "reliability": reliability_rows,
-        "title": meta.get("title") or ("Dialogpakke: " + unit if unit else "Kvalitativ evidens"),
+        "lang": lang,
+        "title": title(lang, unit, meta.get("title")),
         "municipality": meta.get("municipality"),
         "run_id": run_id,
         "created": meta.get("created") or date.today().isoformat(),
         "codebook_version": codebook_version,
         "outcome": outcome,
-        **_outcome_words(outcome, associations, evidence, associations is not None),
+        **outcome_words(outcome, associations, evidence, associations is not None, lang),
         "window_months": None if _na(window) else int(window),
         "cutoff": meta.get("cutoff") or _first(associations, "cutoff"),
         "note_rule": _first(associations, "note_rule"),
         "min_cell": int(meta.get("min_cell") or 5),
         "overview": overview,
-        "method_phrase": method_phrase(overview.get("methods"), meta.get("language")),
+        "method_phrase": method_phrase(overview.get("methods"), lang),
         "themes": theme_rows,
         "labels": labels,
         "quotes": quote_map,
         "all": ALL,
         "associations": assoc_rows,
         "corrected": any(not _na(r.get("aor_corrected")) for r in assoc_rows),
-        "correction_line": _correction_line(associations, _first_row(associations) or outcome, overview),
+        "correction_line": correction_line(associations, _first_row(associations) or outcome, overview, lang),
         "numeric_associations": numeric_assoc,
         "added_value": added,
         "units": units,
@@ -423,7 +362,8 @@ def render_report(
     ``tables`` holds the output tables by name: evidence, quotes, joint_display, prevalence,
     associations, added_value, themes, notes, codings (for the methods), and the citizen tables
     when present. ``meta`` may set title, municipality, run_id, created, codebook_version,
-    outcome, window_months, cutoff, min_cell, coding_method.
+    outcome, window_months, cutoff, min_cell, coding_method, and language (``da``, ``en``, or
+    ``auto``: the language of most notes, :func:`report_language`).
 
     Example
     -------
@@ -435,11 +375,11 @@ def render_report(
     if unit is not None:  # the name as the tables spell it ("østerbyskolen" → "Østerbyskolen")
         unit = match_unit(unit, _unit_names(_get(tables, "joint_display"), _get(tables, "evidence")))
     ctx = report_context(tables, unit=unit, meta=meta)
-    figs = build_figures(tables, unit=unit, outcome=ctx["outcome"])
-    ctx["figures"] = _figure_html(figs)
+    figs = build_figures(tables, unit=unit, outcome=ctx["outcome"], language=ctx["lang"])
+    ctx["figures"] = _figure_html(figs, ctx["lang"])
     ctx["n_figures"] = len(figs)
     ctx["plotlyjs"] = Markup(get_plotlyjs().replace("</script", "<\\/script"))
-    template = _env((meta or {}).get("language") or "da").get_template("unit.html" if unit else "report.html")
+    template = _env(ctx["lang"]).get_template("unit.html" if unit else "report.html")
     html = template.render(**ctx, ctx=ctx)
     out_path = Path(out_path)
     write_text_atomic(out_path, html)

@@ -30,8 +30,9 @@ def read_report_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def _manifest_meta(tables_dir: Path) -> dict:
-    """run_id, date, dropout window, min_cell and title from run.json, when the folder has one (only
-    min_cell and title once a stage command has written into the folder since the run)."""
+    """run_id, date, dropout window, min_cell, title and language (ingest.language) from run.json,
+    when the folder has one (only min_cell, title and language once a stage command has written
+    into the folder since the run)."""
     path = tables_dir / "run.json"
     if not path.is_file():
         return {}
@@ -44,11 +45,13 @@ def _manifest_meta(tables_dir: Path) -> dict:
         # stage commands replaced tables after the run: its run id and link settings may describe
         # none of them; the report takes both from the tables themselves
         return {k: v for k, v in {"min_cell": (cfg.get("privacy") or {}).get("min_cell"),
-                                  "title": (cfg.get("report") or {}).get("title")}.items() if v}
+                                  "title": (cfg.get("report") or {}).get("title"),
+                                  "language": (cfg.get("ingest") or {}).get("language")}.items() if v}
     meta = {"run_id": manifest.get("run_id"), "created": str(manifest.get("created_at", ""))[:10] or None}
     meta["window_months"] = (cfg.get("link") or {}).get("window_months")
     meta["min_cell"] = (cfg.get("privacy") or {}).get("min_cell")
     meta["title"] = (cfg.get("report") or {}).get("title")
+    meta["language"] = (cfg.get("ingest") or {}).get("language")  # auto: the notes decide (report_language)
     return {k: v for k, v in meta.items() if v}
 
 

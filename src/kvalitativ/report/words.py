@@ -7,9 +7,18 @@ Danish sentence. Unknown values are shown as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
-__all__ = ["WORDS", "word", "method_phrase"]
+from markupsafe import Markup
+
+from kvalitativ.report.text_en import TEXT_EN
+
+__all__ = ["WORDS", "word", "method_phrase", "translator", "TEXTS"]
+
+#: The templates' texts by language, keyed by the Danish text (Danish needs no table).
+TEXTS: dict[str, dict[str, str]] = {"en": TEXT_EN}
+_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
 
 WORDS: dict[str, dict[str, dict[str, str]]] = {
     "da": {
@@ -19,6 +28,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         "model": {"quantitative": "Tallene alene", "quantitative+themes": "Tallene og temaerne fra notaterne",
                   "difference": "Forskel"},
         "coder": {"model_before": "modellen før genoptræning", "model_after": "modellen efter genoptræning"},
+        "valence": {"concern": "bekymring", "strength": "styrke", "neutral": "neutral", "any": "alle"},
     },
     "en": {
         "method": {"supervised": "supervised (trained on hand-coded notes)",
@@ -27,6 +37,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         "model": {"quantitative": "The numbers alone", "quantitative+themes": "The numbers and the themes",
                   "difference": "Difference"},
         "coder": {"model_before": "the model before retraining", "model_after": "the model after retraining"},
+        "valence": {"concern": "concern", "strength": "strength", "neutral": "neutral", "any": "all"},
     },
 }
 _AND = {"da": "og", "en": "and"}
@@ -52,3 +63,22 @@ def method_phrase(methods: Iterable[str] | str | None, language: str | None = "d
     lang = _lang(language)
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {_AND[lang]} {names[-1]}"
     return f"{_METHOD[lang][len(names) > 1]} {listed}"
+
+
+def translator(language: str | None = "da") -> Callable[..., Markup]:
+    """The templates' ``_("Danish text", name=value)``: the text in ``language`` (the Danish
+    text itself for Danish, byte for byte), its ``{name}`` fields filled with escaped values.
+
+    Why the Danish text is the key: the templates keep reading as the Danish report they were,
+    and a text without English shows up in Danish rather than as a missing key."""
+    table = TEXTS.get(_lang(language), {})
+
+    def translate(text: str, **fields) -> Markup:
+        if table:
+            lead, core, trail = _EDGES.match(text).groups()
+            core = table.get(" ".join(core.split()), core)
+            text = f"{lead}{core}{trail}"
+        out = Markup(text)  # the templates' own text: trusted markup like the template around it
+        return out.format(**fields) if fields else out
+
+    return translate
