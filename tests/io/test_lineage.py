@@ -265,3 +265,13 @@ def test_topic_tables_whose_topics_themes_lost_are_stale(tmp_path):
     stale = stale_tables(tmp_path)
     assert [(s.table, s.changed) for s in stale] == [("topic_map", "themes"), ("topic_terms", "themes")]
     assert "`kvalitativ discover`" in stale_message(tmp_path, stale)
+
+
+def test_stale_citizen_tables_name_the_option_that_rebuilds_them(tmp_path):
+    """A review: `summarize` without --citizen leaves citizen_* stale, and "run `kvalitativ summarize`"
+    did not clear them."""
+    _write(tmp_path, {"codings": _codings([1, 0, 1])}, "r1")
+    _write(tmp_path, {"citizen_evidence": pd.DataFrame({"theme_id": ["m"]})}, "r1",
+           read=fingerprints([(tmp_path, "codings")]))
+    _write(tmp_path, {"codings": _codings([0, 0, 1])}, "r2")
+    assert "`kvalitativ summarize --citizen FOLDER`" in stale_message(tmp_path, stale_tables(tmp_path))

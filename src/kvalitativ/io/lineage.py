@@ -231,7 +231,9 @@ def stale_message(folder: str | Path, stale: list[Stale]) -> str:
     writers = ", ".join(f"{t} (kvalitativ {STAGE_OF[t]})" if t in STAGE_OF else t for t in changed)
     tables = "; ".join(f"{', '.join(names)}" for names in by_stage.values())
     stages = sorted(by_stage, key=lambda s: _STAGE_ORDER.index(s) if s in _STAGE_ORDER else len(_STAGE_ORDER))
-    commands = ", then ".join(f"`kvalitativ {s}`" for s in stages)
+    citizen = any(s.table.startswith("citizen_") for s in stale)  # summarize rebuilds them only with --citizen
+    commands = ", then ".join(f"`kvalitativ {s}{' --citizen FOLDER' if s == 'summarize' and citizen else ''}`"
+                              for s in stages)
     return (f"{folder}: these tables were built from an earlier version of {writers}, which has been "
             f"written again since: {tables}. They would describe other codings or notes than the ones in "
             f"the folder. Run {commands} again into {folder} (with the same settings as before, or new ones).")
