@@ -17,11 +17,8 @@ A guess is right when it names the set's language; "mixed" and "unknown" count a
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import platform
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,17 +45,6 @@ def _sets() -> dict[str, tuple[list[str], str]]:
         "SIGHT (English comments)": (pd.read_csv(EVAL / "sight" / "sight_two_coders_289.csv", dtype=str)["comment"]
                                      .fillna("").tolist(), "en"),
     }
-
-
-def _module_at(rev: str):
-    src = subprocess.run(["git", "show", f"{rev}:src/kvalitativ/text/language.py"], cwd=REPO, check=True,
-                         capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "language_before.py"
-    path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("language_before", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def measure(guess, texts: list[str], want: str) -> dict:
@@ -104,7 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     from kvalitativ.text.language import guess_language
 
-    before = _module_at(args.before).guess_language
+    from scripts.benchmarks.revision import module_at
+
+    before = module_at(args.before, "src/kvalitativ/text/language.py", "language_before").guess_language
     rows = []
     for name, (texts, want) in _sets().items():
         for label, guess in (("before", before), ("after", guess_language)):

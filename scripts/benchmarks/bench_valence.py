@@ -24,10 +24,7 @@ gold valence; its shares are shown as they are.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -87,14 +84,9 @@ SIB_CODEBOOK_VALENCE = {**SIB_CODEBOOK, "name": "sib200_da_valence",
 
 def old_valence_module(rev: str):
     """``coding/valence.py`` as it is at git revision ``rev``, loaded as a module of its own."""
-    src = subprocess.run(["git", "show", f"{rev}:src/kvalitativ/coding/valence.py"], cwd=REPO, check=True,
-                         capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "valence_before.py"
-    path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("valence_before", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    from scripts.benchmarks.revision import module_at
+
+    return module_at(rev, "src/kvalitativ/coding/valence.py", "valence_before")
 
 
 def _shares(codings: pd.DataFrame) -> dict:
