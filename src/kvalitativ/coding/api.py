@@ -178,8 +178,9 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
     """
     from kvalitativ.coding.mode import Mode, resolve_exclusive
 
-    if codebook is not None:
-        warn_if_other_language(corpus, load_codebook(codebook))
+    book = load_codebook(codebook) if codebook is not None else None  # read once for every use below
+    if book is not None:
+        warn_if_other_language(corpus, book)
     mode = exclusive if isinstance(exclusive, Mode) else resolve_exclusive(
         exclusive, train if coder == "supervised" else None, level)
     exclusive = mode.exclusive
@@ -195,7 +196,6 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
             raise ConfigError("the supervised coder needs human codes: pass train= (note_id, theme_id[, valence]).")
         # one reading, in one order, for the model, its prior and their folds
         train = in_corpus_order(one_reading(train, "train"), corpus["note_id"])
-        book = load_codebook(codebook) if codebook is not None else None
         themes = [t.id for t in book.leaves()] if book is not None else None
         groups = {t.id for t in book.themes} - set(themes) if book is not None else set()
         texts, ys, vals = training_from_codes(corpus, train, where="train (hand codes)", themes=themes, groups=groups)
@@ -208,7 +208,7 @@ def make_coder(corpus: pd.DataFrame, codebook="ungekompetencer", coder: str = "z
                 raise ConfigError(f"prior_folds is {prior_folds}: use 0 (the prior without the hand codes) or 2 or more.")
             zs = fit_hand_prior(corpus, codebook, train, folds=prior_folds, **kw) if prior_folds else \
                 detached(fit_prior(corpus, codebook, **kw))
-        model = SupervisedCoder(embedder=embedder, level=level, codebook=load_codebook(codebook) if codebook else None,
+        model = SupervisedCoder(embedder=embedder, level=level, codebook=book if codebook else None,
                                 threshold=threshold, exclusive=exclusive, note_top=mode.note_top, prior=zs,
                                 prior_weight=prior_weight, cache_dir=cache_dir, random_state=random_state,
                                 progress=progress)  # note_top: auto at sentence level, each note keeps its top theme
