@@ -29,7 +29,8 @@ def command(tables_dir: Path, out_path: Path, unit: str | None, title: str | Non
     when present, and the method, dropout definition, suppression rule and caveats.
     With --unit it writes the one-unit brief for the annual quality dialogue. A folder with
     discovered topics but no evidence (the --out of `kvalitativ discover`) gives a topics page:
-    sizes, names, keywords, stability, the nearest codebook theme, emergent topics first.
+    sizes, names, keywords, stability, the nearest codebook theme (when discover had
+    --codebook), emergent topics first.
 
     \b
     Example:

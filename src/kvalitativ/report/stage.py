@@ -71,8 +71,9 @@ def report_from_dir(tables_dir: str | Path, out_path: str | Path, *, unit: str |
         raise InputError(stale_message(tables_dir, stale) + " The report was not written.")
     tables = read_report_tables(tables_dir)
     merged = {**_manifest_meta(tables_dir), **{k: v for k, v in (meta or {}).items() if v is not None}}
-    if "evidence" not in tables and "citizen_evidence" not in tables and "topic_map" in tables and unit is None:
-        from kvalitativ.report.topics import render_topics_report
+    if "evidence" not in tables and "citizen_evidence" not in tables and unit is None:
+        from kvalitativ.report.topics import render_topics_report, topic_overview
 
-        return render_topics_report(tables, out_path, meta=merged)  # discovery without summarize
+        if topic_overview(tables) is not None:  # discovery without summarize (with or without a codebook)
+            return render_topics_report(tables, out_path, meta=merged)
     return render_report(tables, out_path, unit=unit, meta=merged)

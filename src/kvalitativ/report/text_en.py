@@ -197,4 +197,26 @@ TEXT_EN: dict[str, str] = {
         "{n} theme(s) hidden because they are seen in fewer than {k} persons.",
     "Søjlen er enhedens andel, stregen kommunens.": "The bar is the unit's share, the line the municipality's.",
     "Citater fra enhedens notater": "Quotes from the unit's notes",
+    # the discovery-only page (report/topics.py)
+    "Emne": "Topic", "Nærmeste kodebogstema (lighed)": "Nearest codebook theme (similarity)", "Nyt tema": "New theme",
+    "Stabilitet": "Stability", "Eksempler (redigerede sætninger)": "Examples (redacted sentences)",
+    "ja": "yes", "nej": "no", "ustabil": "unstable", "Ustabile emner:": "Unstable topics:",
+    "Emner fundet i notaterne (BERTopic), {n} i alt. Mappen har ingen evidenstabel (ingen <code>kvalitativ "
+    "summarize</code>/<code>link</code>): rapporten viser derfor kun emnerne. Antal under {min_cell} personer "
+    "vises som &lt;{min_cell}.":
+        "Topics found in the notes (BERTopic), {n} in all. The folder has no evidence table (no <code>kvalitativ "
+        "summarize</code>/<code>link</code>), so the report shows only the topics. Counts below {min_cell} persons "
+        "are shown as &lt;{min_cell}.",
+    "ét emne rummer {share} af notaterne; prøv <code>kvalitativ tune</code> eller en mindre "
+    "<code>min_topic_size</code>.":
+        "one topic holds {share} of the notes; try <code>kvalitativ tune</code> or a smaller "
+        "<code>min_topic_size</code>.",
+    "{n} emne(r) kom ikke igen med de samme notater, når grupperingen blev gentaget med andre frø (stabilitet "
+    "under {bound}: mindre end halvdelen af notaterne blev sammen). Læs dem med forsigtighed.":
+        "{n} topic(s) did not come back with the same notes when the grouping was repeated with other seeds "
+        "(stability below {bound}: fewer than half of the notes stayed together). Read them with care.",
+    "Der var ingen kodebog med i <code>kvalitativ discover</code>: kør den igen med <code>--codebook</code> for at "
+    "se hvert emnes nærmeste kodebogstema, og hvilke emner der er nye.":
+        "<code>kvalitativ discover</code> ran without a codebook: run it again with <code>--codebook</code> to see "
+        "each topic's nearest codebook theme and which topics are new.",
 }
