@@ -161,3 +161,27 @@ def test_prevalence_units_cover_the_persons_found_in_no_shown_unit():
         assert len(left) == 0 or len(left) >= 5, (key, sorted(left))
     shown = prev[(prev["group_by"] == "unit_id") & ~prev["suppressed"]]
     assert (shown["n_persons"] >= 5).all()  # what is left shown is still published as before
+
+
+def test_prevalence_covers_the_few_persons_whose_notes_have_no_unit():
+    """Persons whose notes have an empty unit are in the overall row and in no unit row: with every
+    unit shown, the overall count minus the units' gave how many of those few had the theme (here
+    3 of the 4 persons without a unit had "rusmidler"). Now they count as the rest cover_the_rest
+    checks: a unit is hidden so that the rest is at least min_cell."""
+    units = {"A": [f"a{i}" for i in range(40)], "B": [f"b{i}" for i in range(30)], "C": [f"c{i}" for i in range(20)],
+             None: ["x1", "x2", "x3", "x4"]}
+    theme = {f"a{i}" for i in range(12)} | {f"b{i}" for i in range(9)} | {f"c{i}" for i in range(7)} | {"x1", "x2", "x3"}
+    corpus = pd.DataFrame([{"note_id": f"{u}-{p}", "person_id": p, "unit_id": u} for u, ps in units.items() for p in ps])
+    codings = pd.DataFrame([{"note_id": n, "theme_id": "rusmidler", "valence": "concern"}
+                            for n, p in zip(corpus["note_id"], corpus["person_id"]) if p in theme])
+    prev = prevalence(codings, corpus, group_by=["overall", "unit_id"], min_cell=5)
+    overall = prev[(prev["group_by"] == "overall") & (prev["valence"] == "any")].iloc[0]
+    assert not overall["suppressed"] and overall["n_persons"] == 31
+    for key, left in _leftover_persons(prev, corpus, codings, "unit_id").items():
+        assert len(left) == 0 or len(left) >= 5, (key, sorted(left))
+    rows = prev[(prev["group_by"] == "unit_id") & (prev["valence"] == "any")].set_index("group_value")
+    assert rows.loc["C", "suppressed"] and not rows.loc["A", "suppressed"]  # the smallest unit covers them
+    without_unit = corpus.assign(unit_id=corpus["unit_id"].fillna("D"))  # the same persons with a unit of their own:
+    prev_d = prevalence(codings, without_unit, group_by=["overall", "unit_id"], min_cell=5)  # D hidden, C its partner
+    assert prev_d.loc[(prev_d["group_by"] == "unit_id") & (prev_d["valence"] == "any") & (prev_d["group_value"] == "D"),
+                      "suppressed"].all()

@@ -36,9 +36,11 @@ def hide_partners(rows: pd.DataFrame, by: list[str], size: str, hidden: str, min
 
 
 
-def cover_the_rest(units: list, members: dict, hidden: list[bool], min_cell: int) -> list[bool]:
+def cover_the_rest(units: list, members: dict, hidden: list[bool], min_cell: int,
+                   everyone: set | frozenset | None = None) -> list[bool]:
     """``hidden``, with more units hidden (the smallest shown first) until the persons found in no
-    shown unit are none or at least ``min_cell``.
+    shown unit are none or at least ``min_cell``. ``everyone``: the persons the total counts, when
+    more than the units' (persons whose notes have no unit are in the total, in no unit row).
 
     Why: the municipal figure is over every unit's persons; minus the shown units it describes
     the persons of hidden units only. Persons of several units make the hidden units' sum of
@@ -46,7 +48,8 @@ def cover_the_rest(units: list, members: dict, hidden: list[bool], min_cell: int
     whose dropout and mean absence the subtraction then gave away: a new user's trial). What
     matters is who is left. ``members``: unit → the set of its persons."""
     hidden = list(hidden)
-    everyone = set().union(*(members.get(u, set()) for u in units)) if units else set()
+    in_units = set().union(*(members.get(u, set()) for u in units)) if units else set()
+    everyone = in_units if everyone is None else in_units | set(everyone)
     while True:
         shown = [i for i, h in enumerate(hidden) if not h]
         covered = set().union(*(members.get(units[i], set()) for i in shown)) if shown else set()

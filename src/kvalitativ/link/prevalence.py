@@ -201,35 +201,56 @@ def _cover_overlaps(table: pd.DataFrame, cod_all: pd.DataFrame, min_cell: int) -
     of the hidden groups only, and where persons belong to several groups the hidden rows' own
     counts say nothing about how few those are (the rule the evidence's unit rates and the joint
     display already keep). Hiding a row can expose its valence partners, so secondary suppression
-    runs again, until nothing changes."""
+    runs again, until nothing changes. Persons whose notes with the theme have an empty group value
+    are in the overall row and in no group row: they are part of that rest, and where they alone
+    are a few (1 to ``min_cell`` − 1), the overall row minus the groups would give their count."""
     from kvalitativ.evidence.disclosure import cover_the_rest
 
     table = table.reset_index(drop=True)
     members: dict[tuple, frozenset] = {}
+    unplaced = _unplaced(cod_all, [g for g in table["group_by"].astype(str).unique() if g != OVERALL])
     for _ in range(len(table) + 1):
         hidden = table["suppressed"].to_numpy(bool).copy()
-        groups = _groups_with_hidden(table, hidden)
+        groups = _groups_with_hidden(table, hidden, {k for k, v in unplaced.items() if len(v) < min_cell})
         members.update(_theme_members(cod_all, [k for k in groups if k not in _known(members)]))
         for (theme, valence, g), rows in groups.items():
             units = list(table["group_value"].iloc[rows])
             sets = {u: members.get((theme, valence, g, u), frozenset()) for u in units}
-            hidden[rows] = cover_the_rest(units, sets, list(hidden[rows]), min_cell)
+            hidden[rows] = cover_the_rest(units, sets, list(hidden[rows]), min_cell,
+                                          everyone=unplaced.get((theme, valence, g), frozenset()))
         if not (hidden & ~table["suppressed"].to_numpy(bool)).any():
             return table
         table = _suppress(table.assign(suppressed=hidden), min_cell)
     return table
 
 
-def _groups_with_hidden(table: pd.DataFrame, hidden: np.ndarray) -> dict[tuple, np.ndarray]:
+def _groups_with_hidden(table: pd.DataFrame, hidden: np.ndarray, left_over: set[tuple] = frozenset()
+                        ) -> dict[tuple, np.ndarray]:
     """(theme_id, valence, group_by) → the positions of its group rows, for the groupings with a
-    hidden row (where every group is shown, no one is left over)."""
+    hidden row or in ``left_over`` (a few persons with the theme in no group: where every group is
+    shown and no one has an empty group value, no one is left over)."""
     grouped = ~(table["group_by"] == OVERALL).to_numpy(bool)
     pos = np.flatnonzero(grouped)
     keys = table.loc[grouped, ["theme_id", "valence", "group_by"]].astype(str)
     out = {}
     for key, ix in keys.groupby(["theme_id", "valence", "group_by"]).indices.items():
-        if hidden[pos[ix]].any():
+        if hidden[pos[ix]].any() or key in left_over:
             out[key] = pos[ix]
+    return out
+
+
+def _unplaced(cod_all: pd.DataFrame, group_cols: list[str]) -> dict[tuple, frozenset]:
+    """(theme_id, valence, group_by) → the persons with the theme × valence none of whose notes
+    with it has a value in that group column (only the non-empty sets)."""
+    out = {}
+    keys = ["theme_id", "valence"]
+    everyone = cod_all[keys + ["person_id"]].drop_duplicates()
+    for g in group_cols:
+        placed = cod_all.loc[cod_all[g].astype("string").notna(), keys + ["person_id"]].drop_duplicates()
+        left = everyone.merge(placed, how="left", indicator=True)
+        left = left[left["_merge"] == "left_only"]
+        for (theme, valence), persons in left.groupby(keys)["person_id"]:
+            out[(str(theme), str(valence), g)] = frozenset(persons)
     return out
 
 
