@@ -98,7 +98,15 @@ def test_without_recurrence_the_clustered_test_is_close_to_the_textbook_one():
 
 def test_notes_without_a_unit_count_for_the_municipality_only():
     cod, corpus = _export(True)
-    corpus.loc[corpus.index[::7], "unit_id"] = None
+    # every second note without a unit: 5 persons with the theme have it in no unit's notes, so the
+    # municipal row minus the unit's gives no small cell (with 1 to 4 the unit's row is hidden:
+    # tests/evidence/test_disclosure.py)
+    corpus.loc[corpus.index[::2], "unit_id"] = None
     ev = build_evidence(cod, corpus, min_cell=5, outcome=None)
     assert set(ev["unit_id"]) == {"_all", "Skole A"}
     assert ev["trend_p_value"].notna().all()
+    corpus.loc[corpus.index[::7], "unit_id"] = "Skole A"
+    corpus.loc[corpus.index[::2], "unit_id"] = "Skole A"
+    corpus.loc[corpus.index[::7], "unit_id"] = None  # one such person: the unit's row is hidden
+    ev = build_evidence(cod, corpus, min_cell=5, outcome=None).set_index(["unit_id", "valence"])
+    assert ev.loc[("Skole A", "concern"), "suppressed"] and not ev.loc[("_all", "concern"), "suppressed"]
