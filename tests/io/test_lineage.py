@@ -275,3 +275,44 @@ def test_stale_citizen_tables_name_the_option_that_rebuilds_them(tmp_path):
            read=fingerprints([(tmp_path, "codings")]))
     _write(tmp_path, {"codings": _codings([0, 0, 1])}, "r2")
     assert "`kvalitativ summarize --citizen FOLDER`" in stale_message(tmp_path, stale_tables(tmp_path))
+
+
+def test_hand_codes_from_another_file_that_share_notes_with_the_training_codes_stop_the_link(tmp_path):
+    """`code --train rev1/…` then `link --human rev2/…`, the same sheet imported again under another
+    name: the file differed, so the correction was not cross-fitted and its intervals came out too
+    narrow with no word said (a new user's trial: 6 instead of 2 rows with corrected q < 0.05).
+    The coding stage now records the trained notes; hand codes sharing any of them stop the link
+    unless `--train` names the training file, which must be the one the coder read."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.lineage import coder_reads, trained_notes
+    from kvalitativ.link.crossfit import HumanCodes
+    from kvalitativ.link.stage import _cross_fit_if_trained_on, _require_cross_fit
+
+    hand = tmp_path / "hand.csv"
+    hand.write_text("note_id,theme_id,p_person\nn1,motivation,0.5\nn2,uncoded,0.5\n", encoding="utf-8")
+    _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n1", "n2"], "person_id": ["p1", "p2"], "text": ["a", "b"]})},
+           "r1")
+    coder = RunConfig()
+    coder.code.train, coder.code.level = str(hand), "note"
+    _write(tmp_path, {"codings": _codings([1, 0])}, "r1", read=coder_reads(tmp_path, coder))
+    assert trained_notes(tmp_path) == {"n1", "n2"}
+
+    again = pd.DataFrame({"note_id": ["n2", "n1"], "theme_id": ["uncoded", "motivation"], "p_person": [0.5, 0.5],
+                          "source_file": "sheet_final.xlsx"})  # the same codes, imported again
+    with pytest.raises(InputError, match=r"share 2 of their 2 notes with .*--train FILE"):
+        _require_cross_fit(HumanCodes(again, "human_codings"), tmp_path)
+    _require_cross_fit(HumanCodes(again.assign(note_id=["n8", "n9"]), "other"), tmp_path)  # no shared note: as given
+    _require_cross_fit(HumanCodes(again.drop(columns="p_person"), "plain"), tmp_path)  # no design: no correction made
+    _require_cross_fit(HumanCodes(again, "trained", train=again), tmp_path)  # the training codes known: cross-fitted
+
+    linked = _cross_fit_if_trained_on(RunConfig(), tmp_path, None, hand)
+    assert linked.code.train == str(hand) and linked.code.level == "note"
+    copy = tmp_path / "copy.csv"
+    copy.write_text(hand.read_text(encoding="utf-8") + "n3,motivation,0.5\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not the file the codings"):
+        _cross_fit_if_trained_on(RunConfig(), tmp_path, None, copy)
+    untrained = tmp_path / "untrained"
+    _write(untrained, {"codings": _codings([1, 0])}, "r1")
+    with pytest.raises(InputError, match="were not trained on hand codes"):
+        _cross_fit_if_trained_on(RunConfig(), untrained, None, hand)

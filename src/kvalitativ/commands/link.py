@@ -56,6 +56,9 @@ def _split(value: str | None) -> list[str] | None:
               help="Hand codes for correcting the associations for coding error (DSL): note_id, theme_id[, valence], "
                    "p_person[, p_active] — all notes of a random sample of persons, with each person's probability "
                    "of being drawn. Default: link.human_codes, the human_codings of `review import`, or code.train.")
+@click.option("--train", "train_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The hand codes `kvalitativ code --train` read, when the codes for the correction share notes "
+                   "with them but are another file (a sheet imported again): the correction is then cross-fitted.")
 @click.option("--min-cell", type=int, default=None, help="Suppress cells of fewer persons than this (default 5, min 3).")
 @click.option("--n-boot", type=int, default=None, help="Bootstrap resamples for the AUC intervals (default 1000).")
 @click.option("--seed", type=int, default=None, help="Random seed (folds and bootstrap; default 0).")
@@ -63,7 +66,7 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
             config_path: Path | None, outcome: str | None, outcome_date_col: str | None, covariates: str | None,
             numeric_indicators: str | None, quantitative: str | None, window_months: int | None,
             cutoff: str | None, population: str | None, min_cell: int | None, n_boot: int | None,
-            seed: int | None, human_path: Path | None = None, wait: bool = False,
+            seed: int | None, human_path: Path | None = None, train_path: Path | None = None, wait: bool = False,
             timing: str | None = None, lookback_months: int | None = None) -> None:
     """Associate themes with dropout and other indicators (with honest uncertainty).
 
@@ -123,5 +126,5 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     validate(config)
     with published(out_dir, "kvalitativ link", wait) as pub:
         result = link_from_dirs(codings_dir, pub.staging, config, notes_dir=notes_dir, indicators_path=indicators_path,
-                                human_path=human_path)
+                                human_path=human_path, train_path=train_path)
     echo_summary(public_lines(result["summary"], pub))

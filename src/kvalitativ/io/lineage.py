@@ -24,7 +24,8 @@ from typing import Iterable, Mapping
 from kvalitativ.io.paths import parquet_files, stored_parquet
 
 __all__ = ["READ_KEY", "CONTENT_KEY", "INPUT_TABLES", "ContentDigest", "content_digest", "STAGE_OF", "Stale", "fingerprint", "fingerprints", "recorded_reads", "stale_tables",
-           "stale_message", "require_built_from", "coder_reads", "TRAINED_ON", "CODER_SETTINGS", "trained_on"]
+           "stale_message", "require_built_from", "coder_reads", "TRAINED_ON", "CODER_SETTINGS", "TRAINED_NOTES", "trained_on",
+           "trained_notes"]
 
 #: The Parquet metadata key under which a table records what its stage read.
 READ_KEY = b"kvalitativ.read"
@@ -105,6 +106,9 @@ def content_digest(frame) -> str:
 #: refit the coder for it.
 TRAINED_ON = "code.train"
 CODER_SETTINGS = "code.settings"
+#: The note ids of those hand codes (sorted JSON list): hand codes for the correction from another
+#: file (a sheet imported again, a copy) still share notes with them, and must be cross-fitted too.
+TRAINED_NOTES = "code.train_notes"
 
 
 def coder_reads(source: str | Path, config) -> dict[str, str]:
@@ -114,10 +118,18 @@ def coder_reads(source: str | Path, config) -> dict[str, str]:
     train_path = config.code.train
     if train_path and Path(train_path).is_file():
         read[TRAINED_ON] = fingerprint(train_path)
+        read[TRAINED_NOTES] = json.dumps(_note_ids(train_path))
         read[CODER_SETTINGS] = json.dumps({
             "code": {k: getattr(config.code, k) for k in ("codebook", "level", "threshold", "exclusive")},
             "embed": {k: getattr(config.embed, k) for k in ("name", "model")}, "seed": config.seed}, sort_keys=True)
     return read
+
+
+def _note_ids(codes_path: str | Path) -> list[str]:
+    from kvalitativ.io.readers import read_table
+
+    codes = read_table(codes_path)
+    return sorted(codes["note_id"].dropna().astype(str).unique()) if "note_id" in codes.columns else []
 
 
 def fingerprints(sources: Iterable[tuple[str | Path | None, str]]) -> dict[str, str]:
@@ -263,10 +275,25 @@ def require_built_from(folder: str | Path, names: Iterable[str], reading: Mappin
 def trained_on(folder: str | Path) -> tuple[str | None, dict]:
     """The fingerprint of the hand-codes file the codings of ``folder`` were trained on (None if
     none), and the coder's settings (``{"code": …, "embed": …, "seed": …}``)."""
-    path = stored_parquet(Path(folder), "codings")
-    reads = recorded_reads(path) if path is not None else {}
+    reads = _codings_reads(folder)
     try:
         settings = json.loads(reads.get(CODER_SETTINGS, "{}"))
     except ValueError:
         settings = {}
     return reads.get(TRAINED_ON), settings if isinstance(settings, dict) else {}
+
+
+def trained_notes(folder: str | Path) -> frozenset[str] | None:
+    """The note ids of the hand codes the codings of ``folder`` were trained on; None when the
+    codings record none (not trained, or coded before the ids were recorded)."""
+    raw = _codings_reads(folder).get(TRAINED_NOTES)
+    try:
+        ids = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return frozenset(map(str, ids)) if isinstance(ids, list) else None
+
+
+def _codings_reads(folder: str | Path) -> dict[str, str]:
+    path = stored_parquet(Path(folder), "codings")
+    return recorded_reads(path) if path is not None else {}

@@ -193,23 +193,63 @@ def _recoder(config: RunConfig, corpus: pd.DataFrame, codes: pd.DataFrame):
     return recode
 
 
-def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path) -> RunConfig:
-    """``config`` with ``code.train`` set to ``human_path`` when the codings were trained on that very
-    file (the coding stage records it: :func:`kvalitativ.io.lineage.trained_on`), so the correction
-    is cross-fitted. Without it the hand-coded persons carry the codes of a coder that learned
-    them, the residual is about zero, and the "corrected" OR is the uncorrected one with a narrower
-    interval (a new user's trial: `code --train X`, then `link --human X`)."""
+def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path, train_path=None) -> RunConfig:
+    """``config`` with ``code.train`` set to the hand codes the codings were trained on — ``train_path``
+    (``--train``, checked against what the coding stage recorded: :func:`kvalitativ.io.lineage.trained_on`),
+    or ``human_path`` when it is that very file — so the correction is cross-fitted. Without it the
+    hand-coded persons carry the codes of a coder that learned them, the residual is about zero,
+    and the "corrected" OR is the uncorrected one with a narrower interval (a new user's trial:
+    `code --train X`, then `link --human X`)."""
+    from kvalitativ.errors import InputError
     from kvalitativ.io.lineage import fingerprint, trained_on
 
-    if not human_path or config.code.train or not Path(human_path).is_file():
+    if config.code.train:
         return config
     trained, settings = trained_on(codings_dir)
-    if trained != fingerprint(human_path):
+    if train_path is not None:
+        if not Path(train_path).is_file():
+            raise InputError(f"--train {train_path}: no such file.")
+        if not trained:
+            raise InputError(f"--train {Path(train_path).name}: the codings in {codings_dir} were not trained on hand "
+                             "codes (`kvalitativ code` without --train): leave --train out.")
+        if fingerprint(train_path) != trained:
+            raise InputError(f"--train {Path(train_path).name} is not the file the codings in {codings_dir} were "
+                             "trained on (its content differs from what `kvalitativ code --train` read): give that "
+                             "file, unchanged.")
+        source = train_path
+    elif human_path and Path(human_path).is_file() and trained == fingerprint(human_path):
+        source = human_path
+    else:
         return config
     # refit the coder the codings came from: its codebook, level, embedder and seed, not the defaults
-    code = replace(config.code, train=str(human_path), **settings.get("code", {}))
+    code = replace(config.code, train=str(source), **settings.get("code", {}))
     embed = replace(config.embed, **settings.get("embed", {}))
     return replace(config, code=code, embed=embed, seed=settings.get("seed", config.seed))
+
+
+def _require_cross_fit(human: HumanCodes | None, codings_dir: Path) -> None:
+    """Stop when the codings were trained on hand codes that share notes with the codes of the
+    correction, but the training codes are not known (another file than ``--human``: a sheet
+    imported again, a copy). The correction would compare the hand codes with a coder that learned
+    them — too narrow an interval, with no word said (a new user's trial)."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.lineage import trained_notes, trained_on
+
+    if human is None or human.train is not None or ("p_person" not in human.codes.columns and not human.required):
+        return
+    if not trained_on(codings_dir)[0]:
+        return
+    notes = trained_notes(codings_dir)
+    coded = set(human.codes["note_id"].astype(str)) if "note_id" in human.codes.columns else set()
+    shared = None if notes is None else len(coded & notes)
+    if shared == 0:
+        return
+    what = "some of their notes" if shared is None else f"{shared} of their {len(coded)} notes"
+    raise InputError(
+        f"the codings in {codings_dir} were made by a coder trained on hand codes (`kvalitativ code --train`) "
+        f"that share {what} with {human.where}. The correction must compare those persons' hand codes with a coder "
+        "that never saw them (cross-fitting), which needs the training codes: give `--train FILE`, the file "
+        "`kvalitativ code --train` read (or code.train in --config).")
 
 
 def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), human_path=None) -> HumanCodes | None:
@@ -265,6 +305,7 @@ def link_from_dirs(
     indicators_path: str | Path | None = None,
     run_id: str | None = None,
     human_path: str | Path | None = None,
+    train_path: str | Path | None = None,
 ) -> dict:
     """The link stage on stage folders: read codings/corpus/indicators, link, write the tables.
 
@@ -272,7 +313,8 @@ def link_from_dirs(
     (the `ingest` stage's --out; default: ``codings_dir``); indicators from ``indicators_path``
     (read and pseudonymised like the notes with ``config.ingest``) or else the ``indicators``
     table of the ingest folder. ``run_id`` defaults to the codings' run_id. Hand codes for the
-    correction for coding error: see :func:`human_codes_for` (``human_path`` first). Returns
+    correction for coding error: see :func:`human_codes_for` (``human_path`` first); ``train_path``:
+    the hand codes the codings were trained on, when they share notes with those (cross-fitting). Returns
     {"tables", "written", "summary"}.
     """
     from kvalitativ.errors import InputError
@@ -280,7 +322,7 @@ def link_from_dirs(
     from kvalitativ.io.lineage import fingerprints, require_built_from
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
 
-    config = _cross_fit_if_trained_on(config or RunConfig(), Path(codings_dir), human_path)
+    config = _cross_fit_if_trained_on(config or RunConfig(), Path(codings_dir), human_path, train_path)
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
     read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
@@ -307,6 +349,7 @@ def link_from_dirs(
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
     human = human_codes_for(config, corpus, dict.fromkeys([codings_dir, notes_dir]), human_path)
+    _require_cross_fit(human, codings_dir)
     # read once: the labels for the sentences, and which themes are discovered topics (the codings
     # are read without their method column, to stay lean)
     themes = read_stage_table(codings_dir, "themes", required=False)
