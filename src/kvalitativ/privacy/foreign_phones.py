@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from kvalitativ.privacy.obfuscated import _COUNT_CONTEXT
 from kvalitativ.privacy.patterns import _AMOUNT_AFTER, _CASE_CUE, _HAS_DIGIT, _PHONE_CUE, Find, _is_year
 
 #: Another country's number with its prefix: ``+44 7700 900123``, ``+46 70 123 45 67``, ``0044 20
@@ -34,15 +35,16 @@ _TRUNK_PHONE_RE = re.compile(
     r"(?:[ \u00a0\-]\d{2,8}(?:[ \u00a0\-]\d{2,4}){0,2}|\.\d{2,8}(?:\.\d{2,4}){0,2})(?!\w)(?![.,/\-]\d)"
 )
 #: Five pairs after a trunk 0, one separator throughout (France, Belgium ...: ``06 45 12 34 56``,
-#: ``01.23.45.67.89``); not inside a longer row of numbers, and not a row that rises or falls by a
-#: constant step (``05 10 15 20 25``: minutes or a count, not a phone).
+#: ``01.23.45.67.89``); not inside a longer row of numbers, not a row that rises or falls by a
+#: constant step (``05 15 25 35 45``: minutes or a count, not a phone) and not after a word that
+#: makes it grades or counts (``Karakterer: 02 00 12 10 12``).
 _PAIRS_PHONE_RE = re.compile(
     r"(?<![\w+/])(?<!\d[ \u00a0.,\-])0[1-9](?P<p>[ \u00a0.\-])\d{2}(?:(?P=p)\d{2}){3}(?!\w)(?![ \u00a0.,/\-]?\d)"
 )
 #: A North American number: ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``, ``555 123 4567``,
 #: with the country's own trunk 1 before it (``1-555-123-4567``, ``1 (555) 123-4567``). Spaced
 #: throughout, not inside a longer row of numbers and, without a phone cue, not ending in a year
-#: (``250 300 2019``: a row of figures).
+#: (``250 300 2019``: a row of figures) nor after a word that makes it counts (``Point 250 300 4000``).
 _NANP_PHONE_RE = re.compile(
     r"(?<![\w+/])(?<!\d[.,\-])(?P<one>1[ \u00a0.\-])?(?:\([2-9]\d{2}\)[ \u00a0]?|[2-9]\d{2}(?P<s>[\-. \u00a0]))"
     r"\d{3}(?(s)(?P=s)|[\-. \u00a0])\d{4}(?!\w)(?![.,/\-]\d)"
@@ -51,17 +53,28 @@ _ROW_BEFORE = re.compile(r"\d[ \u00a0.,\-]$")
 _ROW_AFTER = re.compile(r"[ \u00a0.,/\-]?\d")
 
 
+def _cue(text: str, start: int) -> bool:
+    return _PHONE_CUE.search(text, max(0, start - 30), start) is not None
+
+
+def _counts(text: str, start: int) -> bool:
+    """Words before a row of numbers that make it grades, scores or counts ("Karakterer: 02 10 …")."""
+    return _COUNT_CONTEXT.search(text, max(0, start - 40), start) is not None
+
+
 def _nanp_ok(text: str, m: re.Match) -> bool:
     if m.group("s") not in (" ", "\u00a0"):
         return True
     if _ROW_BEFORE.search(text, max(0, m.start() - 2), m.start()) or _ROW_AFTER.match(text, m.end()):
         return False
-    return not _is_year(m.group(0)[-4:]) or _PHONE_CUE.search(text, max(0, m.start() - 30), m.start()) is not None
+    return _cue(text, m.start()) or not (_is_year(m.group(0)[-4:]) or _counts(text, m.start()))
 
 
 def _pairs_ok(text: str, m: re.Match) -> bool:
     pairs = [int(x) for x in re.findall(r"\d\d", m.group(0))]
-    return len({b - a for a, b in zip(pairs, pairs[1:])}) > 1
+    if len({b - a for a, b in zip(pairs, pairs[1:])}) == 1:
+        return False
+    return _cue(text, m.start()) or not _counts(text, m.start())
 
 
 #: (finder, least and most digits, a further check of the match or None).

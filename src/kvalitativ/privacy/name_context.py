@@ -157,4 +157,6 @@ def english_modifier(word: str, next_word: str) -> bool:
     if word not in modifiers:
         return False
     forms = [next_word] + [next_word[: -len(end)] for end in ("es", "s") if next_word.endswith(end)]
-    return any(n in nouns for n in forms)  # "parents": the plural of a noun in the list
+    if next_word.endswith("ies"):
+        forms.append(next_word[:-3] + "y")
+    return any(n in nouns for n in forms)  # "parents", "families": the plural of a noun in the list
