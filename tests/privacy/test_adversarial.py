@@ -75,6 +75,24 @@ SPELLINGS = [
     ("Lives at 12 Baker Street, London.", "12 Baker Street, London", "ADRESSE"),
     ("Moved to 221B Baker St. last week.", "221B Baker St.", "ADRESSE"),
     ("New address: 4 Elm Close, Leeds LS1 4AP.", "4 Elm Close, Leeds LS1 4AP", "ADRESSE"),
+    # a review of the foreign formats: North American numbers spaced or with the trunk 1, a trunk 0
+    # in brackets or with dots, French pairs; addresses in lower case, with an apostrophe, numbered
+    # streets and a town of two words
+    ("Call her on 555 123 4567 tonight.", "555 123 4567", "TELEFON"),
+    ("Dad's cell: 1-555-123-4567.", "1-555-123-4567", "TELEFON"),
+    ("Grandma on 1 (555) 123-4567 now.", "1 (555) 123-4567", "TELEFON"),
+    ("Mum on (0)7700 900839 today.", "(0)7700 900839", "TELEFON"),
+    ("Aunt in London, (0)20 7946 0958.", "(0)20 7946 0958", "TELEFON"),
+    ("Mum on 07700.900.839 today.", "07700.900.839", "TELEFON"),
+    ("Farmor i Lyon: 06 45 12 34 56.", "06 45 12 34 56", "TELEFON"),
+    ("Père au 04.78.12.34.56 le soir.", "04.78.12.34.56", "TELEFON"),
+    ("Mother lives at 12 baker street now.", "12 baker street", "ADRESSE"),
+    ("visited him at 12 baker street yesterday.", "12 baker street", "ADRESSE"),
+    ("She lives at 12 O'Connell Street, Dublin.", "12 O'Connell Street, Dublin", "ADRESSE"),
+    ("Dad lives at 4 McDonald Road.", "4 McDonald Road", "ADRESSE"),
+    ("Visited 350 5th Avenue with the class.", "350 5th Avenue", "ADRESSE"),
+    ("Office at 350 Fifth Avenue, New York today.", "350 Fifth Avenue, New York", "ADRESSE"),
+    ("Sent to 350 Fifth Avenue, New York, NY 10118.", "350 Fifth Avenue, New York, NY 10118", "ADRESSE"),
 ]
 
 LOOK_ALIKES = [
@@ -117,6 +135,33 @@ LOOK_ALIKES = [
     "Andel 0,0012345678 af eleverne.",
     "Sagsnr. 2023-0012345678 er oprettet.",
     "Note 01234567890 er arkiveret.",
+    # a review of the foreign formats: case, unit and account numbers with a phone's shape; times,
+    # counts, scores and figures in rows; measures and counts before a street word; numbered streets
+    # without a house number; a class's number before a street (the class's trip, not an address)
+    "Afdeling 0123 456789 har ansvaret.",
+    "Kundenr. 0123 456789 er oprettet.",
+    "Account no. 0161 496 0000 was closed.",
+    "Invoice 0161 496 0000 is paid; order 0123 456789 shipped.",
+    "Åbent 08 00 12 00 og 13 00 15 30 på hverdage.",
+    "Open 08 00 12 00 on weekdays.",
+    "Minutes 05 15 25 35 45 were logged.",
+    "Scores 3 4 5 6 7 in the tests.",
+    "Rows 250 300 2019 in the table.",
+    "Figures 120 450 3000 in the table.",
+    "Pi is 3.14159 26535.",
+    "ISBN 0-306-40615-2 is the book.",
+    "Born 05.12.2013 in Leeds.",
+    "It is a 2 hour drive to school, on a 4 lane road.",
+    "We walked 2 blocks down the road.",
+    "They bought a 4 wheel drive car.",
+    "the 3 high street shops closed.",
+    "They met on 5th Avenue by the park.",
+    "Class 12 Baker Street trip was fun.",
+    # a Danish first name that is an English adjective before its noun ("lone parent", "christian values")
+    "Lives with lone parent in a flat.",
+    "Lone parent, two children.",
+    "LIVES WITH LONE PARENT IN A FLAT.",
+    "Met with christian families in the area.",
     # first names that are also words stay after "med" ("per", "august", "sol", "holm")
     "talte med per om planen og kom med august i stedet.",
     "gik en tur med sol og vind; arbejder med holm og sten.",
@@ -145,6 +190,22 @@ def test_each_listed_spelling_is_redacted(redactor, text, value, kind):
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_look_alikes_are_left_alone(redactor, text):
     assert redactor.redact(text)[0] == text
+
+
+def test_an_english_address_ends_at_the_sentence(redactor):
+    """A town was taken across a full stop: "12 Baker Street. Then" lost the next sentence's first word."""
+    assert redactor.redact("Lives at 12 Baker Street. Then she left.")[0] == "Lives at [ADRESSE]. Then she left."
+    assert redactor.redact("Dad lives at 4 Elm Road.")[0] == "Dad lives at [ADRESSE]."
+
+
+def test_a_first_name_that_is_an_english_adjective_is_judged_by_its_context(redactor):
+    """`lone` (a Danish first name) before a noun in English is the adjective; as a name it is still
+    found. In Danish, `legede med helle` stays a name: the noun `helle` (a refuge) takes an article
+    or a preposition ("i helle", "en helle"), and a lower-case name after `med` is what the rule is for."""
+    assert redactor.redact("Talked with lone about the plan.")[0] == "Talked with [NAVN] about the plan."
+    assert redactor.redact("Talte med lone om fraværet.")[0] == "Talte med [NAVN] om fraværet."
+    assert redactor.redact("Han legede med helle i frikvarteret.")[0] == "Han legede med [NAVN] i frikvarteret."
+    assert redactor.redact("Lone kom for sent i dag.")[0] == "[NAVN] kom for sent i dag."
 
 
 def test_standard_strictness_keeps_the_old_behaviour_and_bad_values_are_refused():

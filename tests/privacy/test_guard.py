@@ -67,6 +67,22 @@ def test_guard_refuses_an_english_phone_in_a_quote():
     assert identifier_hits(units) == {"unit_id": {"ADRESSE": 2}}
 
 
+def test_guard_refuses_the_foreign_formats_the_redactor_finds():
+    """The guard shares the redactor's patterns: each new spelling stops a write, also alone in a cell
+    (the quick filter let "350 5th Avenue" by), and the look-alikes do not."""
+    phones = ["555 123 4567", "Dad: 1-555-123-4567", "(0)7700 900839", "07700.900.839", "06 45 12 34 56"]
+    addresses = ["12 baker street", "12 O'Connell Street", "350 5th Avenue", "350 Fifth Avenue, New York"]
+    frame = pd.DataFrame({"phone": phones + [None] * (len(addresses) - len(phones)),
+                          "unit_id": addresses + [None] * (len(phones) - len(addresses))})
+    assert identifier_hits(frame) == {"phone": {"TELEFON": len(phones)}, "unit_id": {"ADRESSE": len(addresses)}}
+    values = ["Afdeling 0123 456789", "Account no. 0161 496 0000", "Open 08 00 12 00", "Scores 3 4 5 6 7",
+              "5th Avenue", "Year 9 Oak Court", "Class 12 Baker Street trip", "a 2 hour drive", "2019 2020 2021",
+              "Minutes 05 15 25 35 45"]
+    assert identifier_hits(pd.DataFrame({"label": values})) == {}
+    # the part left readable before: "(0)20" before the number
+    assert redact_labels(pd.Series(["Aunt (0)20 7946 0958"]), ("TELEFON",))[0].tolist() == ["Aunt [TELEFON]"]
+
+
 def test_write_tables_refuses_and_writes_nothing(tmp_path):
     tables = {"themes": pd.DataFrame({"theme_id": ["t1"], "label": ["mail: mette@gmail.com"]})}
     with pytest.raises(IdentifierError, match="'themes'.*'label'"):

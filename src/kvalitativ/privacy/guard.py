@@ -42,7 +42,8 @@ GENERATED_RE = re.compile(r"(?<![0-9A-Za-z])(?:r[0-9a-f]{12}|[PN][0-9a-f]{16})(?
 #: has them, in any spelling): an at sign (also fullwidth or small), the word "at", or a word and
 #: a number (an address), also across invisible characters.
 _MAY_HOLD_RE = (r"(?i)[@\uff20\ufe6b]|\bat\b|snabel|[^\W\d_][\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+\d"
-                r"|\d[a-z]?,?\s+[^\W\d_]")  # the last: an English-order address at a cell's start ("12 Oak Road")
+                # the last: an English-order address at a cell's start ("12 Oak Road", "350 5th Avenue")
+                r"|\d[a-z]{0,2},?\s+[^\W\d_]")
 _TEN_DIGITS_RE = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
 

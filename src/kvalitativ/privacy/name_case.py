@@ -13,7 +13,8 @@ copy of the text of the same length (offsets stay valid) in which
   a first name that is no ordinary word (``fatima``) before a surname, a first name or a verb of
   a person (``kom``, ``har``, ``siger`` ...), after a cue (``mor``, ``eleven``, ``hedder``), or
   after a word that puts a contact before it (``talte med ahmed``, ``møde hos fatima``: the
-  name finder's contact cues ``med``, ``hos``, ``kontakt``, ``with``);
+  name finder's contact cues ``med``, ``hos``, ``kontakt``, ``with``), except, in English text,
+  an English adjective before its noun (``lives with lone parent``);
   a first name that is also a word (``per``, ``august``, ``sol``) only before a surname from the
   list or after a cue; a surname only after a first name or a cue.
 
@@ -27,6 +28,7 @@ import functools
 import re
 
 from kvalitativ.privacy.gazetteer import Gazetteer
+from kvalitativ.privacy.name_context import english_modifier, english_rules
 from kvalitativ.privacy.name_rules import _CONTACT_CUE_RE, _STRONG_CUE_RE, _VERB_AFTER_RE, _sentence_initial
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -49,15 +51,17 @@ def _lower(chars: list[str], start: int, end: int) -> None:
         chars[start:end] = list(new)
 
 
-def restore_case(text: str, g: Gazetteer) -> str:
-    """A copy of ``text``, same length, with names in lower case or capitals written as names are."""
+def restore_case(text: str, g: Gazetteer, language: str = "auto") -> str:
+    """A copy of ``text``, same length, with names in lower case or capitals written as names are;
+    ``language`` is ``ingest.language`` (``auto``: guessed from the text where it matters)."""
     chars: list[str] | None = None
     names = g.first | g.surname
     for m in _SHOUT_RE.finditer(text):
         chars = chars if chars is not None else list(text)
         for w in _WORD_RE.finditer(text, m.start(), m.end()):
             low = w.group(0).lower()
-            if low in names or _sentence_initial(text, w.start()):
+            if (low in names and not adjective_phrase(text, w.end(), low, language)) \
+                    or _sentence_initial(text, w.start()):
                 _capitalise(chars, w.start(), w.end())
             else:
                 _lower(chars, w.start(), w.end())
@@ -68,7 +72,7 @@ def restore_case(text: str, g: Gazetteer) -> str:
             if chars[m.start() + 1].isupper():
                 _capitalise(chars, m.start(), m.end())
     if _LOWER_HINT_RE.search(text):
-        chars = _restore_lower(text, g, chars)
+        chars = _restore_lower(text, g, chars, language)
     return text if chars is None else "".join(chars)
 
 
@@ -81,7 +85,23 @@ _NEXT_WORD_RE = re.compile(r"[ \u00a0]([^\W\d_]+)")
 _PREV_WORD_RE = re.compile(r"([^\W\d_]+)[ \u00a0]$")
 
 
-def _restore_lower(text: str, g: Gazetteer, chars: list[str] | None) -> list[str] | None:
+def adjective_phrase(text: str, end: int, low: str, language: str = "auto") -> bool:
+    """In English text, the word ``low`` (ending at ``end``) and the next word are an adjective and
+    its noun ("lone parent", "LONE PARENT"): an ordinary phrase, whatever the gazetteer says of it."""
+    nxt_m = _NEXT_WORD_RE.match(text, end)
+    return nxt_m is not None and english_modifier(low, nxt_m.group(1).lower()) \
+        and english_rules(language, text.lower())
+
+
+def _contact(text: str, s: int, e: int, w: str, language: str) -> bool:
+    """A contact cue before ("talte med ahmed"), unless the word is an English adjective before its
+    noun ("lives with lone parent")."""
+    if _CONTACT_CUE_RE.search(text, max(0, s - 40), s) is None:
+        return False
+    return not adjective_phrase(text, e, w, language)
+
+
+def _restore_lower(text: str, g: Gazetteer, chars: list[str] | None, language: str = "auto") -> list[str] | None:
     """Capitalise lower-case names where the context says person (see the module docstring)."""
     names = _lower_names(g)
     if names.isdisjoint(_WORD_RE.findall(text)):  # the common case, in C: no list name in lower case
@@ -97,8 +117,7 @@ def _restore_lower(text: str, g: Gazetteer, chars: list[str] | None) -> list[str
         if w in g.first:
             if w not in g.name_words and w not in g.keep:  # before any surname of the list, "holm" too
                 ok = nxt in g.surname or nxt in g.first and nxt not in g.name_words or cue \
-                    or _VERB_AFTER_RE.match(text, e) is not None \
-                    or _CONTACT_CUE_RE.search(text, max(0, s - 40), s) is not None  # "talte med ahmed"
+                    or _VERB_AFTER_RE.match(text, e) is not None or _contact(text, s, e, w, language)
             else:
                 ok = w not in g.keep and (nxt in g.surname and nxt not in g.name_words or cue)
         else:  # a surname: after a first name or a cue

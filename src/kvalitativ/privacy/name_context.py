@@ -12,14 +12,20 @@ nobody has seen:
 - **a head noun** in or next to the run (Sea, River, Republic, University, Hav, Republik ...):
   the run names a place or an organisation;
 - **word shape** of the language: English derived nouns (-osis, -ism, -ment, -ity ...) and
-  demonyms (-ian, -ese, -ans) that no verb of a person follows.
+  demonyms (-ian, -ese, -ans) that no verb of a person follows;
+- **word class** in English: a first name that English uses as an adjective, before a noun
+  ("lone parent", "christian values"), is the adjective.
 
 Each check is skipped when a cue says person ("hedder", "mor", "teacher") — the caller decides.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import re
+from importlib import resources
 
 from kvalitativ.text.language import guess_language
 
@@ -129,3 +135,28 @@ def english_rules(language: str, text: str) -> bool:
     if language == "en":
         return True
     return guess_language(text) != "da"
+
+
+@functools.lru_cache(maxsize=1)
+def _english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """English adjectives and adverbs, and nouns: WordNet's lemmas as spaCy's lookup data ships them
+    (``spacy-lookups-data``, a dependency). Its nouns hold persons' names too ("karen", "noah"); its
+    adjectives hardly any, so an adjective there is an ordinary word. Empty when the data is missing."""
+    try:
+        raw = resources.files("spacy_lookups_data").joinpath("data", "en_lemma_index.json.gz").read_bytes()
+        index = json.loads(gzip.decompress(raw))
+    except (ImportError, OSError, ValueError):
+        return frozenset(), frozenset()
+    return frozenset(index.get("adj", []) + index.get("adv", [])), frozenset(index.get("noun", []))
+
+
+def english_modifier(word: str, next_word: str) -> bool:
+    """``word`` is an English adjective or adverb and ``next_word`` a noun it goes with ("lone parent",
+    "lone parents"): in an English text the pair is a phrase, not a first name and a word."""
+    modifiers, nouns = _english_lexicon()
+    if word not in modifiers:
+        return False
+    forms = [next_word] + [next_word[: -len(end)] for end in ("es", "s") if next_word.endswith(end)]
+    if next_word.endswith("ies"):
+        forms.append(next_word[:-3] + "y")
+    return any(n in nouns for n in forms)  # "parents", "families": the plural of a noun in the list

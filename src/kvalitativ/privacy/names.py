@@ -39,7 +39,7 @@ from collections.abc import Iterable
 
 from kvalitativ.errors import ConfigError
 from kvalitativ.privacy.gazetteer import Gazetteer, load_gazetteer
-from kvalitativ.privacy.name_case import restore_case
+from kvalitativ.privacy.name_case import adjective_phrase, restore_case
 from kvalitativ.privacy.name_context import (
     LANGUAGES,
     after_article,
@@ -138,7 +138,7 @@ class NameFinder:
                 for m in self._keep_phrase_re.finditer(text):
                     protected.add(*m.span())
             # names in lower case or capitals are judged on a copy in the case names have
-            judged = restore_case(text, self._g) if self.restore_case else text
+            judged = restore_case(text, self._g, self.language) if self.restore_case else text
             out += self._find_context(judged, protected, text)
         return _union(out)
 
@@ -319,6 +319,9 @@ class NameFinder:
         return 0
 
     def _single_is_name(self, text, s, e, tok, cls, cue, contact, chain, toks, i, title=False, english=False) -> bool:
+        if cls == FIRST and not cue and (_sentence_initial(text, s) or title) \
+                and adjective_phrase(text, e, tok.lower(), self.language):
+            return False  # "Lone parent, two children": an English adjective where a capital says nothing
         if cls in (FIRST, SUR):
             return True
         if cls == INIT:

@@ -16,7 +16,8 @@ the digits and the grouping:
 * **Phone**: eight digits in two to four groups of two to four digits, or in one group, all
   separators of one kind (``20.15-22.00`` is a time span), read with the same exceptions as the
   plain phone pattern (dates, spans of years, amounts, case numbers; without a cue the first
-  digit is 2-9, except in four pairs, the shape only a phone has).
+  digit is 2-9, except in four pairs, the shape only a phone has, unless the pairs read as two
+  clock times, ``08 00 12 00``).
 
 A chain glued to letters counts only when the letters are a phone or CPR cue (``tlf``, ``cpr``).
 E-mails: ``@`` with spaces around it, ``[at]``/``(at)``/`` at `` with ``[dot]``/`` dot ``/
@@ -99,7 +100,15 @@ def _is_phone(text: str, digits: str, sizes: list[int], kinds: list[str], start:
         return False
     if _is_date8(digits) and sizes != [2, 2, 2, 2]:
         return False
-    return sizes == [2, 2, 2, 2] or digits[0] not in "01"
+    if digits[0] not in "01":
+        return True
+    return sizes == [2, 2, 2, 2] and not _clock_span(digits)
+
+
+def _clock_span(digits: str) -> bool:
+    """Four pairs that read as two clock times, ``08 00 12 00`` (08:00–12:00): opening hours, not a phone."""
+    hh1, mm1, hh2, mm2 = (int(digits[k:k + 2]) for k in range(0, 8, 2))
+    return hh1 <= 23 and hh2 <= 23 and mm1 <= 59 and mm2 <= 59
 
 
 def _spaced_cpr(text: str, start: int, sizes: list[int], digits: str) -> bool:

@@ -15,9 +15,8 @@ export (millions of rows must stay feasible). The rules, and why:
   and case/company numbers after ``sagsnr.``, ``j.nr.``, ``CVR`` and the like (not a phone; these
   are kept, by decision, because they identify a case, not a person). Dates (``31-12-2023``),
   school years (``2023/24``) and amounts (``12.500 kr.``) never have a phone's shape.
-* **Foreign phone** (notes in English, numbers of relatives abroad): another country's prefix
-  (``+44 7700 900123``, ``0046 70 123 45 67``), a national number with its trunk 0 and 10–11
-  digits (``07700 900839``, ``020 7946 0958``), a North American ``(555) 123-4567``.
+* **Foreign phone** (notes in English, numbers of relatives abroad): other countries' spellings,
+  in :mod:`kvalitativ.privacy.foreign_phones`, with the case cues and amounts of this module.
 * **E-mail** ``local@domain.tld``, also the ``navn (at) domæne.dk`` spelling.
 * **Address** a street name (a word ending in a Danish street suffix -gade, -vej, -allé,
   -stræde, -vænget, -parken, -torv, -plads, -bakken, ... or a separate ``Vej``/``Gade``/``Allé``
@@ -148,10 +147,21 @@ _PHONE_CUE = re.compile(
     r"(?i)(?<!\w)(?:tlf|tel|telefon\w*|mobil\w*|mob|mobilnr|nr|nummer|ring\w*|sms\w*|kontakt\w*|fastnet|"
     r"phone|call|cell|mobile|whatsapp)\.?:?(?:\s+(?:på|nr\.?|til|on|at|er|is))?\s*$"
 )
+#: Words that name a case, a document, an account or a unit of an organisation: the number after
+#: them is that thing's number (``Sagsnr. 0123 456 789``, ``Afdeling 0123 456789``, ``Account no.
+#: 0161 496 0000``), not a phone, even when it has a phone's shape. Each may carry a number word
+#: (``nr``, ``no``, ``nummer``, ``number``, ``#``), written apart or glued (``kontonr``).
+_NUMBER_WORD = r"(?:nr|no|nummer|number|#)(?!\w)"
+#: Short words (``se``, ``p``) and words that may stand for a person (``kunde``, ``customer``) count
+#: only with the number word.
+_CASE_WORDS = (
+    r"sags?|sagsnummer|jnr|journal|journalnummer|bilag|ref|reference|cvr|ean|konto|faktura|ordre|bestilling|"
+    r"afdeling|afd|case|account|acct|invoice|order|policy|department|dept|booking|ticket|matrikel|id"
+)
+_CASE_WORDS_WITH_NR = r"j|se|p|reg|police|kunde|customer|medlem|medlems|member|membership|ejendoms|matr|dossier|file"
 _CASE_CUE = re.compile(
-    r"(?i)(?<!\w)(?:sags?\.?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr|journalnummer|jnr|ref|reference|bilag|"
-    r"cvr(?:-?nr)?|se-?nr|p-?nr|ean|konto(?:nr|nummer)?|reg\.?\s*nr|faktura(?:nr|nummer)?|ordre(?:nr|nummer)?|"
-    r"case\s*(?:no|number)|id)\.?:?\s*$"
+    rf"(?i)(?<!\w)(?:(?:{_CASE_WORDS})(?:\.?[\s\-]*{_NUMBER_WORD})?|(?:{_CASE_WORDS_WITH_NR})\.?[\s\-]*{_NUMBER_WORD})"
+    r"\.?:?\s*$"
 )
 _AMOUNT_AFTER = re.compile(r"(?i)\s*(?:kr\b|kroner|dkk|,-|%|mio|euro|€|\$)")
 
@@ -192,43 +202,6 @@ def find_phones(text: str) -> list[Find]:
             if len(body) == 8 and _is_date8(digits):
                 continue
         out.append(Find("TELEFON", start, m.end(), "high" if cue else "medium"))
-    return out
-
-
-# ------------------------------------------------------------------------------ foreign phone
-#: Another country's number with its prefix: ``+44 7700 900123``, ``+46 70 123 45 67``, ``0044 20
-#: 7946 0958``, ``+1 (555) 123-4567`` (digits counted in code: the country code, then 7–13 more).
-_INTL_PHONE_RE = re.compile(r"(?<![\w+/])(?<!\d[.,\-])(?:\+|00(?=[1-9]))[ \u00a0]?[1-9][\d \u00a0.\-()]{6,22}\d(?![\w])(?![.,/\-]\d)")
-#: A national number with its trunk 0 (UK, Sweden, Germany ...): ``07700 900839``, ``020 7946 0958``,
-#: ``0161-496 0000``, ``030 12345678``; 10–11 digits. Unseparated only a UK mobile's ``07`` and 11
-#: digits (``07700900839``): other runs of digits after a 0 are as often ids or case numbers, and ten
-#: digits may be a CPR number, which the CPR finder judges.
-_TRUNK_PHONE_RE = re.compile(
-    r"(?<![\w+/])(?<!\d[.,\-])07\d{9}(?!\w)(?![.,/\-]\d)"
-    r"|(?<![\w+/])(?<!\d[.,\-])0[1-9]\d{1,4}[ \u00a0\-]\d{2,8}(?:[ \u00a0\-]\d{2,4}){0,2}(?!\w)(?![.,/\-]\d)"
-)
-#: A North American number: ``(555) 123-4567``, ``555-123-4567``, ``555.123.4567``.
-_NANP_PHONE_RE = re.compile(
-    r"(?<![\w+/])(?<!\d[.,\-])(?:\([2-9]\d{2}\)[ \u00a0]?|[2-9]\d{2}(?P<s>[\-.]))\d{3}(?(s)(?P=s)|[\-.])\d{4}"
-    r"(?!\w)(?![.,/\-]\d)"
-)
-
-
-def find_foreign_phones(text: str) -> list[Find]:
-    """Phone numbers written the way other countries write them (an English note's ``Mum called from
-    07700 900839``); the Danish eight-digit forms are :func:`find_phones`'. Numbers after a case
-    cue (``ref``, ``sagsnr.``) or before an amount stay, as there."""
-    if not _HAS_DIGIT.search(text):
-        return []
-    out = []
-    for regex, lo_digits, hi_digits in ((_INTL_PHONE_RE, 8, 15), (_TRUNK_PHONE_RE, 10, 11), (_NANP_PHONE_RE, 10, 10)):
-        for m in regex.finditer(text):
-            digits = sum(c.isdigit() for c in m.group(0))
-            if not lo_digits <= digits <= hi_digits or _CASE_CUE.search(text, max(0, m.start() - 30), m.start()):
-                continue
-            if _AMOUNT_AFTER.match(text, m.end()):
-                continue
-            out.append(Find("TELEFON", m.start(), m.end(), "high"))
     return out
 
 
@@ -318,7 +291,8 @@ ADDRESS_POST_RE = re.compile(
 #: English street types after the street's name ("12 Baker Street", "221B Baker St.", "4 Elm Close").
 #: The first kind names streets only; the second also names other things ("Youth Court", "Team
 #: Walk", "Way", "Place"), so with it an address needs a cue before it or a postcode after it.
-_EN_STREET_TYPES = "Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Crescent|Gardens|Terrace|Mews|Boulevard|Blvd"
+_EN_STREET_TYPES = "Street|Road|Avenue|Lane|Drive|Crescent|Gardens|Terrace|Mews|Boulevard"
+_EN_STREET_ABBREVIATIONS = "St|Rd|Ave|Ln|Blvd"
 _EN_WEAK_STREET_TYPES = "Close|Court|Place|Way|Square|Grove|Row|Parade|Walk"
 _EN_WEAK = frozenset(_EN_WEAK_STREET_TYPES.split("|"))
 #: A number after one of these is a year, a class or a group, not a house ("Year 9 Oak Court").
@@ -327,15 +301,56 @@ _EN_NOT_HOUSE_BEFORE = re.compile(r"(?i)(?<![\w])(?:year|years|yr|class|grade|st
                                   r"\.?[ \u00a0]*$")
 _EN_MONTHS = frozenset("january february march april may june july august september october november december "
                        "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-#: An English address: house number first, then one to three capitalised words and a street type, an
-#: optional town and UK postcode ("12 Baker Street, London NW1 6XE").
+#: A word of an English street's name: any case (``O'Connell``, ``McDonald``, ``baker``), or an
+#: ordinal (``5th Avenue``); a town: capitalised words, up to three after a comma (``New York``).
+_EN_WORD = rf"(?:(?:[{_UP}]['’]|Ma?c)?[{_L}][{_LO}'’]+(?:-[{_L}][{_LO}]+)?|[1-9]\d{{0,2}}(?:st|nd|rd|th))"
+_EN_TOWN = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
+#: A UK postcode (``NW1 6XE``) or a US ZIP code with or without its state (``NY 10118``).
+_EN_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}|(?:[A-Z]{2}[ \u00a0])?\d{5}(?:-\d{4})?)(?![\w])"
+#: An English address: house number first, then one to three words and a street type, an optional
+#: town and postcode ("12 Baker Street, London NW1 6XE", "350 Fifth Avenue, New York, NY 10118").
 ADDRESS_EN_RE = re.compile(
-    rf"(?<![\w\[.,])(?P<num>[1-9]\d{{0,3}}[A-Za-z]?),?{_SP}(?P<street>(?P<first>[{_UP}][{_LO}'’]+){_SP}"
-    rf"(?:[{_UP}][{_LO}'’]+{_SP}){{0,2}}(?P<type>{_EN_STREET_TYPES}|{_EN_WEAK_STREET_TYPES})\.?)(?![\w])"
-    rf"(?P<post>,?{_SP}[{_UP}][{_LO}]+(?:{_SP}[A-Z]{{1,2}}\d[A-Z\d]?{_SP}?\d[A-Z]{{2}})?(?![\w]))?"
+    rf"(?<![\w\[.,])(?P<num>[1-9]\d{{0,3}}[A-Za-z]?),?{_SP}(?P<street>(?P<first>{_EN_WORD}){_SP}"
+    rf"(?P<more>(?:{_EN_WORD}{_SP}){{0,2}})(?P<type>(?i:{_EN_STREET_TYPES}|{_EN_WEAK_STREET_TYPES})(?![\w])"
+    rf"|(?i:{_EN_STREET_ABBREVIATIONS})(?![\w])\.?))"
+    # a town after a comma, or right after the type; never after a full stop ("12 Baker Street. Then she …")
+    rf"(?P<post>(?:,{_SP}{_EN_TOWN}(?:{_SP}(?:(?:upon|on|under|le){_SP})?{_EN_TOWN}){{0,2}}|(?<!\.){_SP}{_EN_TOWN})"
+    rf"(?![\w])(?:,?{_SP}{_EN_POSTCODE})?)?"
 )
-_UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \u00a0]?\d[A-Z]{2}")
+_EN_POSTCODE_RE = re.compile(_EN_POSTCODE)
 _EN_ADDRESS_CUE = re.compile(r"(?i)(?<![\w])(?:lives|lived|living|moved|address|resides)\b[^.!?\n]{0,20}$")
+#: Street types that name nothing but a street, for an address in lower case without a cue ("12 baker
+#: street"); "drive", "lane", "gardens" and the abbreviations also follow other words ("a 4 wheel drive").
+_EN_PLAIN_TYPES = frozenset("street road avenue crescent terrace boulevard".split())
+#: A number before one of these is a measure, not a house ("a 2 hour drive", "a 4 lane road").
+_EN_UNITS = frozenset("hour hours minute minutes min mins second seconds day days week weeks month months year years "
+                      "time times mile miles km metre metres meter meters foot feet yard yards block blocks lane lanes "
+                      "way storey storeys story stories percent per pound pounds kg point points".split())
+#: Words of a phrase, not of a street's name ("walked 2 blocks down the road").
+_EN_FUNCTION = frozenset("the a an this that these those my his her our their its your to of in on at by from up down "
+                         "along across into onto over under past near off out round around through towards toward for "
+                         "with and or but".split())
+
+
+#: A determiner before a number makes it a count ("the 3 high street shops", "a 2 hour drive").
+_EN_DETERMINER_BEFORE = re.compile(r"(?i)(?<![\w])(?:the|a|an|these|those|all|some|many|few|several|other|"
+                                   r"my|his|her|its|our|their|your)[ \u00a0]+$")
+
+
+def _english_words_ok(text: str, m: re.Match, cue: bool) -> bool:
+    """The words of an English-order match name a street: no measure after the number, and when it
+    is not written as a name is written (capitalised): no function word, no determiner before the
+    number, and a street-only type unless a cue says address ("lives at 12 baker street")."""
+    words = [m.group("first")] + m.group("more").split()
+    if words[0].lower() in _EN_UNITS:
+        return False
+    if m.group("type")[0].isupper() and all(w[0].isupper() or w[0].isdigit() for w in words):
+        return True
+    if any(w.lower() in _EN_FUNCTION for w in words):
+        return False
+    if _EN_DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return False
+    return cue or m.group("type") in _EN_PLAIN_TYPES
 
 
 def _english_addresses(text: str) -> list[Find]:
@@ -347,8 +362,11 @@ def _english_addresses(text: str) -> list[Find]:
         cue = _EN_ADDRESS_CUE.search(text, lo, m.start()) is not None
         if _EN_NOT_HOUSE_BEFORE.search(text, lo, m.start()) or m.group("first").lower() in _EN_MONTHS:
             continue  # "Year 9 Oak Court", "on 5 May Family Court heard …"
+        if not _english_words_ok(text, m, cue):
+            continue
+        weak = m.group("type").capitalize() in _EN_WEAK
         if not cue and ((num.isdigit() and 1800 <= int(num) <= 2099)
-                        or (m.group("type") in _EN_WEAK and not _UK_POSTCODE.search(m.group("post") or ""))):
+                        or (weak and not _EN_POSTCODE_RE.search(m.group("post") or ""))):
             continue
         out.append(Find("ADRESSE", m.start(), m.end(), "high" if m.group("post") else "medium"))
     return out

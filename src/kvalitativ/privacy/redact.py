@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kvalitativ.errors import ConfigError
+from kvalitativ.privacy.foreign_phones import find_foreign_phones
 from kvalitativ.privacy.gazetteer import load_gazetteer
 from kvalitativ.privacy.kinds import TYPES, redact_types
 from kvalitativ.privacy.names import NameFinder
@@ -41,7 +42,6 @@ from kvalitativ.privacy.patterns import (
     find_addresses,
     find_cpr,
     find_emails,
-    find_foreign_phones,
     find_phones,
 )
 
