@@ -32,3 +32,34 @@ def test_a_folder_without_run_json_gets_none(tmp_path):
     with published(out, "kvalitativ code") as pub:
         write_tables(pub.staging, {"themes": pd.DataFrame({"theme_id": ["m"], "label": ["M"]})}, "r1")
     assert not (out / "run.json").exists()
+
+
+def test_a_stage_command_records_what_it_read_and_how_it_was_set(tmp_path):
+    """A trial: `kvalitativ code --train rev_more/…` into a run folder left run.json naming only the
+    run's hand codes (`inputs.train`, `config.code.train`) beside the codings of the new ones. The
+    entry now says which files the command read (names and hashes, never paths) and its settings."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.io.store import file_sha256
+
+    out = tmp_path / "out"
+    _run_folder(out)
+    (tmp_path / "case anna").mkdir()
+    train = tmp_path / "case anna" / "rev_more.csv"
+    train.write_text("note_id,theme_id\nn1,motivation\n", encoding="utf-8")
+    notes = tmp_path / "notes.csv"
+    notes.write_text("x\n", encoding="utf-8")
+    config = RunConfig()
+    config.code.train, config.code.level, config.ingest.notes = str(train), "note", str(notes)
+    with published(out, "kvalitativ code", config=config) as pub:
+        write_tables(pub.staging, {"themes": pd.DataFrame({"theme_id": ["m"], "label": ["M"]})}, "r2")
+    human = tmp_path / "sheet.parquet"
+    human.write_bytes(b"PAR1")
+    with published(out, "kvalitativ link", config=RunConfig(), inputs={"human": human, "train": None}) as pub:
+        write_tables(pub.staging, {"associations": pd.DataFrame({"theme_id": ["m"], "n_persons": [40]})}, "r3")
+    text = (out / "run.json").read_text(encoding="utf-8")
+    code, link = json.loads(text)["changed_since_run"]
+    assert code["inputs"] == {"train": {"file": "rev_more.csv", "sha256": file_sha256(train)}}  # not the notes: not read
+    assert code["config"]["code"]["train"] == "rev_more.csv" and code["config"]["code"]["level"] == "note"
+    assert set(code["config"]) == {"code", "embed"}
+    assert link["inputs"] == {"human": {"file": "sheet.parquet", "sha256": file_sha256(human)}}
+    assert "case anna" not in text and str(tmp_path) not in text  # no path, no folder name

@@ -55,13 +55,40 @@ wait_option = click.option(
     help="If another kvalitativ run is writing the output folder, wait for it instead of stopping.")
 
 
+#: The config sections each stage command's settings live in (recorded in run.json when the
+#: command writes into a `kvalitativ run` folder).
+STAGE_SECTIONS = {"kvalitativ ingest": ("ingest",), "kvalitativ code": ("code", "embed"),
+                  "kvalitativ discover": ("discover", "embed"), "kvalitativ tune": ("discover", "embed"),
+                  "kvalitativ link": ("link",), "kvalitativ summarize": ("summarize", "citizen")}
+#: The input files (run.json's roles) each stage command reads from its config.
+STAGE_INPUTS = {"kvalitativ ingest": ("notes", "indicators"), "kvalitativ code": ("train",),
+                "kvalitativ link": ("indicators",), "kvalitativ summarize": ("unit_figures", "citizen")}
+
+
+def stage_details(what: str, config=None, inputs: dict | None = None) -> dict:
+    """What a stage command read and how it was set, as public as run.json's own record
+    (:mod:`kvalitativ.privacy.manifest`: file names and content hashes, never a path)."""
+    if config is None:
+        return {}
+    from kvalitativ.io.store import file_sha256
+    from kvalitativ.privacy.manifest import public_config, public_inputs
+
+    public = public_config(config)
+    read = {role: v for role, v in public_inputs(config).items() if role in STAGE_INPUTS.get(what, ())}
+    files = {role: {"file": Path(path).name, "sha256": file_sha256(path)}
+             for role, path in (inputs or {}).items() if path and Path(path).is_file()}
+    return {"inputs": {**read, **files},
+            "config": {k: public[k] for k in STAGE_SECTIONS.get(what, ()) if k in public}}
+
+
 @contextlib.contextmanager
-def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
+def published(out_dir: Path, what: str, wait: bool = False, config=None, inputs: dict | None = None) -> Iterator:
     """Build a stage command's tables beside ``out_dir`` and publish them all at once.
 
     Yields the :class:`~kvalitativ.io.publish.Publication`: write into its ``staging`` folder (a
     copy of what is published, so the other stages' tables stay), and pass the summary lines
-    through :func:`public_lines`.
+    through :func:`public_lines`. ``config`` and ``inputs`` (role → file the command read beside
+    the config's): recorded in a run folder's run.json (:func:`stage_details`).
     """
     from kvalitativ.io.lineage import stale_message
     from kvalitativ.io.publish import publishing
@@ -71,7 +98,8 @@ def published(out_dir: Path, what: str, wait: bool = False) -> Iterator:
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
         yield pub
         stale = mark_stale(pub.staging)  # what this command made out of date, published with its tables
-        record_stage_command(pub.staging, what)  # run.json (of a `kvalitativ run` folder) says so
+        if (pub.staging / "run.json").is_file():  # a `kvalitativ run` folder: its run.json says so
+            record_stage_command(pub.staging, what, stage_details(what, config, inputs))
     if stale:
         click.echo("Warning: " + stale_message(out_dir, stale) + " Until then `kvalitativ report` stops.",
                    err=True)

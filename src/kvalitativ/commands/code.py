@@ -80,7 +80,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
     mode = config_mode(config, train).line()  # the engines resolve code.exclusive the same way (coding.stage)
     if notes.is_dir():  # an ingest folder: the engine codes its corpus (the streamed one a chunk at a time)
         run_id = run_id_for(config)
-        with published(out_dir, "kvalitativ code") as pub, \
+        with published(out_dir, "kvalitativ code", config=config) as pub, \
                 stage_engine(engine, scheduler, progress=progress, config=config) as run_on:
             result = run_on.code_to(pub.staging, config.code.codebook, config, run_id, train=train, source_dir=notes)
             where = run_on.summary_lines()
@@ -93,7 +93,7 @@ def command(notes: Path, codebook: str | None, train_path: Path | None, embedder
         run_id = run_id_for(config)
         codings, themes = run_on.code(corpus, config.code.codebook, config, run_id, train=train)
         where = run_on.summary_lines()
-    with published(out_dir, "kvalitativ code") as pub:  # both tables appear at once, beside the other stages'
+    with published(out_dir, "kvalitativ code", config=config) as pub:  # both tables appear at once, beside the other stages'
         written = write_tables(pub.staging, {"codings": codings, "themes": themes}, run_id,
                                min_cell=config.privacy.min_cell)
     echo_summary(where + [f"{coded_line('notes', codings)} {method}", mode,

@@ -151,7 +151,7 @@ def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | 
         where = run_on.summary_lines()  # while the cluster is still connected
     run_id = run_id or make_run_id({"discover": config.to_dict()["discover"], "seed": config.seed,
                                     "embed": config.embed.name}, {"notes": str(len(corpus))})
-    with published(out_dir, "kvalitativ discover") as pub:  # every discovery table appears at once
+    with published(out_dir, "kvalitativ discover", config=config) as pub:  # every discovery table appears at once
         written = write_discovery(result, pub.staging, run_id, config, read=read)
     lines = where + summary_lines(result)
     if cb is None:

@@ -76,7 +76,7 @@ def command(notes: Path, indicators: Path | None, out_dir: Path, config_path: Pa
         config.ingest.indicators = str(indicators)
     if indicator_person_col:
         config.ingest.indicator_person_col = indicator_person_col
-    with published(out_dir, "kvalitativ ingest", wait) as pub, \
+    with published(out_dir, "kvalitativ ingest", wait, config=config) as pub, \
             stage_engine(engine, scheduler, progress=not is_quiet(), config=config) as run_on:
         result = run_ingest(config, pub.staging, engine=run_on)
         lines = result.summary + run_on.summary_lines()

@@ -124,7 +124,8 @@ def command(codings_dir: Path, indicators_path: Path | None, notes_dir: Path | N
     if seed is not None:
         config.seed = seed
     validate(config)
-    with published(out_dir, "kvalitativ link", wait) as pub:
+    with published(out_dir, "kvalitativ link", wait, config=config,
+                   inputs={"indicators": indicators_path, "human": human_path, "train": train_path}) as pub:
         result = link_from_dirs(codings_dir, pub.staging, config, notes_dir=notes_dir, indicators_path=indicators_path,
                                 human_path=human_path, train_path=train_path)
     echo_summary(public_lines(result["summary"], pub))

@@ -68,7 +68,7 @@ def command(codings_dir, link_dir, notes_dir, indicators_path, unit_figures, cit
     if seed is not None:
         config.seed = seed
     validate(config)
-    with published(out_dir, "kvalitativ summarize", wait) as pub:
+    with published(out_dir, "kvalitativ summarize", wait, config=config) as pub:
         result = summarize_from_dirs(codings_dir, pub.staging, config, link_dir=link_dir, notes_dir=notes_dir,
                                      indicators_path=indicators_path, citizen_dir=citizen_dir)
     echo_summary(public_lines(result["summary"], pub))

@@ -142,7 +142,7 @@ def command(notes: Path, out_dir: Path, gold: Path | None, gold_col: str | None,
                  stability_seeds=config.discover.stability_seeds if stability_seeds is None else stability_seeds)
     run_id = run_id or make_run_id({"tune": grid, "seeds": seeds, "embed": config.embed.name},
                                    {"notes": str(len(corpus))})
-    with published(out_dir, "kvalitativ tune") as pub:  # the table appears whole, or not at all
+    with published(out_dir, "kvalitativ tune", config=config) as pub:  # the table appears whole, or not at all
         written = write_tables(pub.staging, {"tuning": table}, run_id=run_id, min_cell=config.privacy.min_cell)
     best = table[table.recommended]
     lines = [f"Tried {len(table)} setting(s) × {len(seed_list)} seed(s) on {len(texts)} notes."]

@@ -408,7 +408,7 @@ def write_manifest(out_dir: str | Path, run_id: str, *, config: dict[str, Any], 
     return path
 
 
-def record_stage_command(out_dir: str | Path, command: str) -> bool:
+def record_stage_command(out_dir: str | Path, command: str, details: dict | None = None) -> bool:
     """Note in the folder's run.json (when it has one) that a stage command wrote into it after the
     run, and count the tables' rows again. False when the folder has no run.json.
 
@@ -416,13 +416,14 @@ def record_stage_command(out_dir: str | Path, command: str) -> bool:
     link --window-months 6``) replaces tables, and a dashboard footer or the report reading the run's
     ``run_id`` and ``config.link.window_months`` would describe the tables as they were (a trial).
     ``changed_since_run`` lists each such command with its time (UTC); the tables' own ``run_id`` and
-    rule columns say how each was made."""
+    rule columns say how each was made. ``details``: the files the command read and its settings
+    (``inputs``, ``config``; names and hashes, no paths: which hand codes a later `code --train` read)."""
     path = Path(out_dir) / "run.json"
     if not path.is_file():
         return False
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest.setdefault("changed_since_run", []).append(
-        {"command": command, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        {"command": command, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **(details or {})})
     manifest["tables"] = table_rows(out_dir)
     write_text_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return True
