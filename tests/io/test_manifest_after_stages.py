@@ -63,3 +63,18 @@ def test_a_stage_command_records_what_it_read_and_how_it_was_set(tmp_path):
     assert set(code["config"]) == {"code", "embed"}
     assert link["inputs"] == {"human": {"file": "sheet.parquet", "sha256": file_sha256(human)}}
     assert "case anna" not in text and str(tmp_path) not in text  # no path, no folder name
+
+
+def test_a_stage_command_that_changes_what_the_report_showed_removes_the_old_report(tmp_path, capsys):
+    """A trial: after `kvalitativ run`, `kvalitativ code --train … --out` the run's folder left the old
+    report.html in place, unmarked, while `kvalitativ report` refused to write it again."""
+    out = tmp_path / "out"
+    _run_folder(out)
+    (out / "report.html").write_text("<p>old</p>", encoding="utf-8")
+    with published(out, "kvalitativ tune") as pub:  # a table the report does not read: the report stays
+        write_tables(pub.staging, {"tune_results": pd.DataFrame({"setting": ["a"], "score": [1.0]})}, "r2")
+    assert (out / "report.html").is_file()
+    with published(out, "kvalitativ code") as pub:
+        write_tables(pub.staging, {"themes": pd.DataFrame({"theme_id": ["m"], "label": ["Motivation!"]})}, "r3")
+    assert not (out / "report.html").exists()
+    assert "Removed report.html" in capsys.readouterr().err

@@ -96,13 +96,38 @@ def published(out_dir: Path, what: str, wait: bool = False, config=None, inputs:
     from kvalitativ.io.store import record_stage_command
 
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
+        shown = report_inputs(pub.staging)
         yield pub
         stale = mark_stale(pub.staging)  # what this command made out of date, published with its tables
+        old_report = drop_outdated_report(pub.staging, shown, stale)
         if (pub.staging / "run.json").is_file():  # a `kvalitativ run` folder: its run.json says so
             record_stage_command(pub.staging, what, stage_details(what, config, inputs))
     if stale:
         click.echo("Warning: " + stale_message(out_dir, stale) + " Until then `kvalitativ report` stops.",
                    err=True)
+    if old_report:
+        click.echo(f"Removed {old_report} from {out_dir}: it showed the tables as they were before `{what}`. "
+                   f"Write it again with `kvalitativ report --tables {out_dir} --out {out_dir / old_report}`.", err=True)
+
+
+def report_inputs(folder: Path) -> dict[str, str]:
+    """The fingerprints of the tables the report reads, as ``folder`` holds them now."""
+    from kvalitativ.io.lineage import fingerprints
+    from kvalitativ.report.stage import REPORT_TABLES
+
+    return fingerprints([(folder, name) for name in REPORT_TABLES])
+
+
+def drop_outdated_report(folder: Path, shown: dict[str, str], stale: list) -> str | None:
+    """Remove ``folder``'s report.html when the tables it showed (``shown``, before a stage command)
+    have changed or are stale: a `kvalitativ run` folder kept its report beside the new codings of a
+    later `kvalitativ code`, unmarked, while `kvalitativ report` refused to write it again (a trial).
+    Returns the file's name when removed."""
+    report = folder / "report.html"
+    if not report.is_file() or (not stale and report_inputs(folder) == shown):
+        return None
+    report.unlink()
+    return report.name
 
 
 def mark_stale(folder: Path) -> list:
