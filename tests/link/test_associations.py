@@ -139,6 +139,11 @@ def test_a_direction_needs_its_interval_and_its_q_value_in_both_tables():
     text = wording.binary_sentence(row, "ansvarlighed", "dropout")
     assert "faldt hverken tydeligt oftere eller sjældnere fra (OR 2,3; 95 % KI 1,2–4,3; q 0,450: ikke tydelig" in text
     assert _association_words(row, "dropout").startswith("ingen klar sammenhæng med frafald")
+    # and says why, as the associations' sentence does: an interval that excludes 1 beside "ingen klar
+    # sammenhæng" read as a contradiction in the dashboard's evidence (a trial)
+    assert _association_words(dict(row, p_value=0.01), "dropout") == (
+        "ingen klar sammenhæng med frafald (OR 2,27, 95 %-KI 1,19–4,33; q 0,450: ikke tydelig blandt så mange "
+        "sammenligninger)")
     clear = dict(row, q_value=0.01)
     assert "faldt oftere fra (OR 2,3; 95 % KI 1,2–4,3)" in wording.binary_sentence(clear, "ansvarlighed", "dropout")
     assert _association_words(clear, "dropout").startswith("hyppigere frafald")

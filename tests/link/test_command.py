@@ -96,6 +96,10 @@ def test_link_command_corrects_with_hand_codes_and_says_so(tmp_path):
     assoc = pd.read_parquet(out / "parquet" / "associations.parquet")
     binary = assoc[assoc["indicator_type"] == "binary"]
     assert binary["aor_corrected"].notna().any() and (binary["correction"].dropna() == "dsl").all()
+    # the clear count is by the corrected estimate, and the summary says so and gives the other count
+    # (a trial counted 5 uncorrected against the summary's 2 and could not tell which it was)
+    assert "q < 0.05 of the corrected (where hand codes allow) estimate" in result.stdout
+    assert "without the correction" in result.stdout and "would read as a clear association" in result.stdout
 
 
 def test_link_command_hand_codes_without_design_is_one_clear_line(tmp_path):
@@ -107,6 +111,7 @@ def test_link_command_hand_codes_without_design_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert "p_person" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert "review import SHEET.xlsx --selection SHEET.selection.csv" in result.stderr  # what to do (a trial)
 
 
 def test_link_command_finds_the_review_import_table_beside_the_codings(tmp_path):

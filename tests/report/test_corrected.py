@@ -55,7 +55,14 @@ def test_report_says_what_the_correction_costs_and_how_many_to_hand_code(tables)
     a = tables["associations"]
     noisy = report_context({"associations": a[a["theme_id"] == "moedestabilitet"], "corpus": tables["corpus"]},
                            meta={})["correction_line"]
-    assert "Håndkod alle notater for omkring" in noisy and "notater) for at få dem ned på 1,25 gange" in noisy
+    assert "Håndkod alle notater for omkring" in noisy and "i alt, for at få dem ned på 1,25 gange" in noisy
+    # the advice is a total (a trial read "372" as 372 more, with 201 already hand-coded): it says both
+    from kvalitativ.link.corrected import hand_coding_needed
+
+    advice = hand_coding_needed(a[a["theme_id"] == "moedestabilitet"])
+    more, total = advice["n_persons_needed"] - advice["n_human"], advice["n_persons_needed"]
+    assert f"omkring {more:,} flere tilfældigt udvalgte elever".replace(",", ".") in noisy
+    assert f"omkring {total:,} i alt".replace(",", ".") in noisy
     plain = tables["associations"].assign(aor_corrected=float("nan"))
     assert report_context({"associations": plain}, meta={})["correction_line"] is None
 

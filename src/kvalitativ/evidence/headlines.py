@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from kvalitativ.evidence.counts import ALL
 from kvalitativ.evidence.fmt import fmt_pct, fmt_ratio, is_missing
 from kvalitativ.evidence.outcome_rates import rate_clause, rate_population
-from kvalitativ.link.wording import corrected_phrase, direction_phrase, leading_estimate, ratio_direction
+from kvalitativ.link.wording import (corrected_phrase, direction_phrase, leading_estimate, ratio_by_chance,
+                                    ratio_direction)
 
 __all__ = ["Wording", "YOUTH_WORDING", "CITIZEN_WORDING", "YOUTH_WORDING_EN", "CITIZEN_WORDING_EN", "HEADLINE_WORDS",
            "wording_in", "theme_phrase", "headline", "association_words", "outcome_words"]
@@ -139,7 +140,7 @@ def association_words(a: dict, outcome: str | None, alpha: float = 0.05, languag
                                    lo=fmt_ratio(lo, language=language), hi=fmt_ratio(hi, language=language))
     if way != "none":
         return f"{direction_phrase(words, way)} ({numbers}){hw['not_cause']}"
-    return f"{direction_phrase(words, 'none')} ({numbers})"
+    return f"{direction_phrase(words, 'none')} ({numbers}{ratio_by_chance(lead, alpha, language)})"
 
 
 def outcome_words(row: dict, outcome: str | None, language: str | None = None) -> dict:

@@ -34,7 +34,8 @@ from kvalitativ.link.presence import Presence, presence
 #: Without these columns the hand codes cannot correct (the design is unknown).
 DESIGN_HELP = ("hand codes need the design they were drawn with: a p_person column (each person's "
                "probability of having all notes hand-coded, e.g. 0.25 for a random quarter of persons), as "
-               "`kvalitativ review export --strategy active` records it")
+               "`kvalitativ review export --strategy active` records it in SHEET.selection.csv; import the filled "
+               "sheets with `kvalitativ review import SHEET.xlsx --selection SHEET.selection.csv` to carry it over")
 
 
 @dataclass(frozen=True)

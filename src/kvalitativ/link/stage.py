@@ -368,8 +368,12 @@ def link_from_dirs(
     n_sig = int(sum(c for c, t in zip(clear, is_topic) if not t))
     n_sig_topics = int(sum(c for c, t in zip(clear, is_topic) if t))
     n_fixed = int(binary["aor_corrected"].notna().sum())
+    # the same rows by the uncorrected estimate: the clear count above leads with the corrected one
+    plain = sum(ratio_direction(leading_estimate({**r, "aor_corrected": None})) != "none" and not t
+                for r, t in zip(binary.to_dict("records"), is_topic))
     fixed_line = ([f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
-                   f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05."]
+                   f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05; without "
+                   f"the correction {plain} theme × valence would read as a clear association."]
                   if n_fixed else [f"not corrected for coding error: {_why_not(binary)}"])
     balance_lines = [line] if pt.balance and (line := pt.balance.warning(pt.rules.timing)) else []
     excl = tables["link_exclusions"]
@@ -382,8 +386,9 @@ def link_from_dirs(
         *balance_lines,
         *result.left_out,
         f"associations: {len(assoc)} rows, {int(assoc['suppressed'].sum())} suppressed, "
-        f"{n_sig} theme × valence with a clear association with '{config.link.outcome}' (interval and q < 0.05; "
-        f"associations, not causes)" + (f"; {n_sig_topics} discovered topics (their own family)." if is_topic.any()
+        f"{n_sig} theme × valence with a clear association with '{config.link.outcome}' (interval and q < 0.05 of "
+        f"the {'corrected (where hand codes allow)' if n_fixed else 'leading'} estimate, as the sentences read; "
+        "associations, not causes)" + (f"; {n_sig_topics} discovered topics (their own family)." if is_topic.any()
                                         else "."),
         *fixed_line,
         (f"added value: AUC {av.loc['quantitative', 'auc']:.2f} (numbers) vs "

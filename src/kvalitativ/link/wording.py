@@ -45,8 +45,8 @@ WORDS: dict[str, dict] = {
         "no_gain": "Temaerne gør ingen tydelig forskel for forudsigelsen.",
         "hand_coding": "Odds ratioerne er {corrected}; det gør intervallerne i mediantal {ratio} gange så brede som "
                        "de ukorrigerede (logaritmisk skala).",
-        "hand_more": " Håndkod alle notater for omkring {n} tilfældigt udvalgte {who}{notes} for at få dem ned på "
-                     "{target} gange.",
+        "hand_more": " Håndkod alle notater for omkring {n} flere tilfældigt udvalgte {who}{notes}, omkring {total} i "
+                     "alt, for at få dem ned på {target} gange.",
         "hand_notes": " (omkring {n} notater)",
         "hand_enough": " Flere håndkodede notater ville kun gøre dem lidt smallere.",
         "thousands": ".",
@@ -86,8 +86,8 @@ WORDS: dict[str, dict] = {
         "no_gain": "The themes make no clear difference to the prediction.",
         "hand_coding": "The odds ratios are {corrected}; that makes the intervals {ratio} times as wide as the "
                        "uncorrected ones (median, logarithmic scale).",
-        "hand_more": " Hand-code all notes of about {n} randomly chosen {who}{notes} to bring that down to "
-                     "{target} times.",
+        "hand_more": " Hand-code all notes of about {n} more randomly chosen {who}{notes}, about {total} in all, "
+                     "to bring that down to {target} times.",
         "hand_notes": " (about {n} notes)",
         "hand_enough": " More hand-coded notes would make them only a little narrower.",
         "thousands": ",",
@@ -294,6 +294,13 @@ def _log(x):
     return None if x is None else -math.inf if x <= 0 else math.log(x)
 
 
+def ratio_by_chance(lead: dict, alpha: float = 0.05, language: str | None = "da") -> str:
+    """:func:`_by_chance` of a :func:`leading_estimate`: why an interval that excludes 1 still reads
+    "ingen klar sammenhæng" (a trial read the evidence's "ingen klar sammenhæng (OR 2,45, 95 %-KI
+    1,35–4,46)" as a contradiction)."""
+    return _by_chance(_log(lead["lo"]), _log(lead["hi"]), lead["q"], alpha, p=lead["p"], language=language)
+
+
 def ratio_direction(lead: dict, alpha: float = 0.05) -> str:
     """:func:`direction` of a :func:`leading_estimate` (an odds ratio's "no difference" is 1)."""
     return direction(_log(lead["lo"]), _log(lead["hi"]), lead["q"], alpha)
@@ -402,9 +409,9 @@ def hand_coding_sentence(advice: dict, outcome, notes_per_person: float | None =
         def count(n):
             return f"{n:,}".replace(",", w["thousands"])
 
-        notes = (w["hand_notes"].format(n=count(int(round(advice["n_persons_needed"] * notes_per_person, -1))))
-                 if notes_per_person else "")
-        text += w["hand_more"].format(n=count(advice["n_persons_needed"]), who=who, notes=notes,
+        more = advice["n_persons_needed"] - advice["n_human"]  # the figure is a total: these many more
+        notes = (w["hand_notes"].format(n=count(int(round(more * notes_per_person, -1)))) if notes_per_person else "")
+        text += w["hand_more"].format(n=count(more), who=who, notes=notes, total=count(advice["n_persons_needed"]),
                                       target=num(advice["target"], 2, lang))
     else:
         text += w["hand_enough"]
