@@ -103,3 +103,24 @@ def test_a_discovered_topic_is_marked_in_the_association_table(tables):
     ctx = report_context({"associations": pd.concat([a, topic], ignore_index=True), "themes": themes}, meta={})
     flags = {r["theme_id"]: r["discovered"] for r in ctx["associations"]}
     assert flags["topic_3"] and not flags["tolerance"] and not flags["moedestabilitet"]
+
+
+def test_the_method_section_says_what_the_correction_rests_on(tables, tmp_path):
+    """A trial: "Metode og forbehold" never mentioned the correction nor how many hand-coded persons
+    it rests on, while every sentence above led with the corrected OR."""
+    import re
+
+    from kvalitativ.report.render import render_report
+
+    a = tables["associations"]
+    n = int(a.loc[a["aor_corrected"].notna(), "n_human_persons"].max())
+    ev = build_evidence(tables["codings"], tables["corpus"], prevalence=tables["prevalence"], associations=a,
+                        by_unit=False)
+    report = {k: v for k, v in tables.items() if k != "person_themes"}
+    out = render_report({**report, "evidence": ev}, tmp_path / "r.html", meta={})
+    method = out.read_text(encoding="utf-8").split('id="metode"')[1]
+    text = re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", method))
+    assert f"Den korrigerede OR retter for maskinens kodningsfejl ud fra {n} tilfældigt udvalgte elever" in text
+    plain = render_report({**report, "evidence": ev, "associations": a.assign(aor_corrected=float("nan"))},
+                          tmp_path / "p.html", meta={}).read_text(encoding="utf-8")
+    assert "Den korrigerede OR" not in plain

@@ -262,6 +262,8 @@ def report_context(tables: Mapping[str, pd.DataFrame], unit: str | None = None, 
         "all": ALL,
         "associations": assoc_rows,
         "corrected": any(not _na(r.get("aor_corrected")) for r in assoc_rows),
+        "n_human": max((int(r["n_human_persons"]) for r in assoc_rows if not _na(r.get("aor_corrected"))
+                        and not _na(r.get("n_human_persons"))), default=None),
         "correction_line": correction_line(associations, _first_row(associations) or outcome, overview, lang),
         "numeric_associations": numeric_assoc,
         "added_value": added,

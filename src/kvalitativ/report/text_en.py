@@ -219,4 +219,8 @@ TEXT_EN: dict[str, str] = {
     "se hvert emnes nærmeste kodebogstema, og hvilke emner der er nye.":
         "<code>kvalitativ discover</code> ran without a codebook: run it again with <code>--codebook</code> to see "
         "each topic's nearest codebook theme and which topics are new.",
+    "Den korrigerede OR retter for maskinens kodningsfejl ud fra {n} tilfældigt udvalgte {who}, hvis notater alle er "
+    "kodet af et menneske; hvor den findes, bygger sætningerne på den.":
+        "The corrected OR corrects for the machine's coding errors from {n} randomly chosen {who} whose notes were "
+        "all coded by a person; where it exists, the sentences rest on it.",
 }
