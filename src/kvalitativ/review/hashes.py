@@ -19,8 +19,8 @@ from decimal import Decimal, InvalidOperation
 PREFIX = "h"
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d*)?([eE][+-]?\d+)?$")
-#: Fewer significant digits than this cannot tell a kept text from a changed one.
-_MIN_DIGITS = 6
+#: Fewer digits than this cannot tell a kept text from a changed one (Excel's narrowest is 5,1037E+51).
+_MIN_DIGITS = 5
 
 
 def _digest(clean: str) -> str:
@@ -44,8 +44,7 @@ def _same_number(stored: str, old: str) -> bool:
         target = Decimal(old)
     except InvalidOperation:
         return False
-    sign, digits, exponent = value.normalize().as_tuple()
-    if len(digits) < _MIN_DIGITS or not isinstance(exponent, int):
+    if not value.is_finite() or len(value.as_tuple().digits) < _MIN_DIGITS:
         return False
     unit = Decimal(10) ** value.as_tuple().exponent  # the last place the cell shows
     tolerance = max(unit / 2, abs(target) * Decimal("1e-14"))  # Excel keeps 15 significant digits
