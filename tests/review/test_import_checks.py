@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from kvalitativ.cli import cli
 from kvalitativ.errors import InputError
-from kvalitativ.io.store import read_stage_table, write_tables
+from kvalitativ.io.store import write_tables
 from kvalitativ.review.sample import select_for_review
 from kvalitativ.review.sheets import clean_text, export_review, import_reviews, text_hash
 
@@ -162,4 +162,3 @@ def test_persons_default_agrees_with_the_help_and_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert {int(x) for x in re.findall(r"--persons (\d+)", export_command.help)} == {default}
     assert {int(x) for x in re.findall(r"--strategy active --persons (\d+)", readme)} == {default}
-    assert read_stage_table  # (imported for the CLI tests above)
