@@ -54,7 +54,12 @@ def test_workbook_layout(sheet):
     assert ws.freeze_panes == "D2"
     hash_col = ws.cell(1, len(header)).column_letter
     assert ws.column_dimensions[hash_col].hidden
-    assert ws.protection.sheet and ws.cell(2, 3).protection.locked and not ws.cell(2, 6).protection.locked
+    assert ws.protection.sheet and ws.cell(1, 3).protection.locked  # the headers are locked
+    # coders sort and filter: allowed by the protection, and no data cell locked (Excel sorts no range
+    # that holds one); the hidden hash still catches an edited text
+    assert ws.protection.sort is False and ws.protection.autoFilter is False
+    assert ws.auto_filter.ref == f"A1:{hash_col}{ws.max_row}"
+    assert not any(ws.cell(r, c).protection.locked for r in range(2, ws.max_row + 1) for c in range(1, len(header) + 1))
     dv = ws.data_validations.dataValidation
     assert any(",".join(CHOICES) in (d.formula1 or "") for d in dv)
     assert ws.cell(2, 3).data_type == "s" and ws.cell(2, 3).value.startswith("=HYPERLINK")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
 import io
 import re
 import unicodedata
@@ -38,6 +37,7 @@ from kvalitativ.io.dates import parse_date
 from kvalitativ.io.readers import read_raw
 from kvalitativ.privacy.formulas import FORMULA_STARTS, neutralise_cell
 
+from kvalitativ.review.hashes import excel_number, hash_of_clean, verify
 from kvalitativ.review.workbook import CHOICES, FORMAT_VERSION, META_SHEET, SHEET  # noqa: F401 (re-exported)
 
 FIXED_COLUMNS = ["nr", "note_id", "tekst", "koder", "dato"]
@@ -72,8 +72,9 @@ def clean_text(text: object) -> str:
 
 
 def text_hash(text: object) -> str:
-    """Short SHA-256 of the cleaned text: detects a note edited in the sheet."""
-    return hashlib.sha256(clean_text(text).encode("utf-8")).hexdigest()[:16]
+    """``h`` + a short SHA-256 of the cleaned text: detects a note edited in the sheet (the letter
+    keeps Excel from making a number of it; :mod:`kvalitativ.review.hashes`)."""
+    return hash_of_clean(clean_text(text))
 
 
 def theme_frame(themes) -> pd.DataFrame:
@@ -216,9 +217,11 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None) -> list[str]:
+def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None,
+                   sibling: Sequence[str] | None = None) -> list[str]:
     """The sheet's theme columns, checked: the fixed columns present, every theme column a
-    theme (of ``themes`` or of the workbook's own record), none deleted."""
+    theme (of ``themes``, else of the workbook's own record, else of the record of another
+    workbook imported with it: ``sibling``), none deleted. No list to check against is an error."""
     name, cols = path.name, list(frame.columns)
     for req in ("note_id", "tekst", "koder", "tekst_hash"):
         if req not in cols:
@@ -228,13 +231,18 @@ def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None
             )
     known = _sheet_themes(path)
     sheet_themes = [c for c in cols if c not in FIXED_COLUMNS + TAIL_COLUMNS and c != "_source_row"]
-    allowed = set(themes) if themes is not None else (set(known) if known is not None else None)
-    if allowed is not None:
-        for col in sheet_themes:
-            if col not in allowed:
-                close = difflib.get_close_matches(col, sorted(allowed), n=1)
-                hint = f" Did you mean '{close[0]}'?" if close else " Delete the column or add the theme to the codebook."
-                raise InputError(f"{name}: column '{col}' is not a theme of the codebook.{hint}")
+    allowed = next((set(t) for t in (themes, known, sibling) if t is not None), None)
+    if allowed is None:
+        raise InputError(
+            f"{name}: the sheet does not record its themes (a CSV sheet, or a workbook saved without its hidden "
+            f"'{META_SHEET}' sheet), so a misspelt theme column would become a theme. Give the themes to check "
+            "the columns against: --codings OUT (the folder of `kvalitativ code`) or --codebook NAME."
+        )
+    for col in sheet_themes:
+        if col not in allowed:
+            close = difflib.get_close_matches(col, sorted(allowed), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else " Delete the column or add the theme to the codebook."
+            raise InputError(f"{name}: column '{col}' is not a theme of the codebook.{hint}")
     if known is not None:
         lost = [t for t in known if t not in sheet_themes]
         if lost:
@@ -244,21 +252,40 @@ def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None
     return sheet_themes
 
 
-def _row_codes(path: Path, rec: dict, sheet_themes: list[str], seen: dict, hashes: dict) -> list[dict]:
-    """The ``human_codings`` rows of one sheet row (none when it is not coded), validated:
-    unchanged text, a coder, a date, known values, no note coded twice by one coder."""
+def _checked_hash(where: str, note_id: str, text: str, stored: str) -> str:
+    """The text's hash once the sheet's hidden ``tekst_hash`` vouches for it (old sheets' hashes,
+    and those Excel turned into numbers, included); else the error that says which happened."""
+    verified = verify(clean_text(text), stored)
+    if verified is not None:
+        return verified
+    if excel_number(stored):
+        raise InputError(
+            f"{where}, column 'tekst_hash': Excel changed the hidden check value of note {note_id} into the "
+            f"number '{stored}', so the text can no longer be checked (this says nothing about the text itself). "
+            "Import the .xlsx sheet instead of a CSV re-saved by Excel, or copy the tekst_hash column back from "
+            "the exported CSV twin as text. Sheets exported now have check values Excel leaves alone."
+        )
+    raise InputError(
+        f"{where}, column 'tekst': the text of note {note_id} was changed after export "
+        "(hash mismatch). Restore the original text, or export a new sheet."
+    )
+
+
+def _row_codes(path: Path, rec: dict, sheet_themes: list[str], seen: dict, hashes: dict,
+               known: tuple[set, str] | None = None) -> list[dict]:
+    """The ``human_codings`` rows of one sheet row (none when it is not coded), validated: a known
+    note (``known``: the note ids and where they are from), unchanged text, a coder, a date, known
+    values, no note coded twice by one coder."""
     name = path.name
     where = f"{name}, row {rec.get('_source_row', '?')}"
     note_id = _cell(rec["note_id"])
     if not note_id:
         raise InputError(f"{where}: column 'note_id' is empty; do not delete note ids.")
+    if known is not None and note_id not in known[0]:
+        raise InputError(f"{where}: note {note_id} is not in {known[1]}. Do not edit note ids; use the sheet "
+                         "exported from these notes (and its selection file).")
     text = _unquote(_cell(rec["tekst"])) if path.suffix.lower() not in (".xlsx", ".xlsm") else _cell(rec["tekst"])
-    expected = _cell(rec["tekst_hash"])
-    if text_hash(text) != expected:
-        raise InputError(
-            f"{where}, column 'tekst': the text of note {note_id} was changed after export "
-            "(hash mismatch). Restore the original text, or export a new sheet."
-        )
+    expected = _checked_hash(where, note_id, text, _cell(rec["tekst_hash"]))
     if note_id in hashes and hashes[note_id][0] != expected:
         raise InputError(f"{where}: note {note_id} has a different text than in {hashes[note_id][1]}.")
     hashes[note_id] = (expected, where)
@@ -289,18 +316,21 @@ def _row_codes(path: Path, rec: dict, sheet_themes: list[str], seen: dict, hashe
     return rows
 
 
-def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = None, run_id: str | None = None) -> pd.DataFrame:
+def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = None, run_id: str | None = None,
+                   note_ids: Iterable[str] | None = None, notes_from: str = "the corpus") -> pd.DataFrame:
     """Read filled-in coding sheets (XLSX or CSV) into the ``human_codings`` table.
 
     One row per coder × coded note × theme: note_id, coder, theme_id, present
     (bool), valence (strength/concern/neutral, or None when absent or not
-    given), coded_at, source_file, text_hash (of the text the coder saw). ``themes`` (optional) are the theme ids the
-    columns must belong to; a workbook from ``review export`` carries its own.
+    given), coded_at, source_file, text_hash (of the text the coder saw). ``themes`` are the theme ids the
+    columns must belong to; a workbook from ``review export`` carries its own, and a sheet that does
+    not (a CSV, a workbook re-saved without the hidden sheet) needs them. ``note_ids`` (optional) are
+    the notes a row may hold (``notes_from`` says where they come from, for the message).
 
     Raises :class:`~kvalitativ.errors.InputError` naming file, row and column for:
-    a theme column that is not a theme, a changed note text (hash mismatch), a
-    coded row without a coder name, an unknown cell value, and the same coder
-    coding one note twice.
+    a theme column that is not a theme, an unknown note id, a changed note text (hash mismatch),
+    a coded row without a coder name, an unknown cell value, and the same coder coding one note
+    twice. Row order does not matter: rows are matched by note id, so a sorted sheet imports the same.
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -308,11 +338,13 @@ def import_reviews(paths: Iterable[str | Path], themes: Sequence[str] | None = N
     records: list[dict] = []
     seen: dict[tuple[str, str], str] = {}
     hashes: dict[str, tuple[str, str]] = {}
+    known = None if note_ids is None else ({str(n) for n in note_ids}, notes_from)
+    sibling = None if themes is not None else next((t for t in map(_sheet_themes, paths) if t is not None), None)
     for path in paths:
         frame = _read_sheet(path)
-        sheet_themes = _theme_columns(path, frame, themes)
+        sheet_themes = _theme_columns(path, frame, themes, sibling)
         for rec in frame.to_dict("records"):
-            records += _row_codes(path, rec, sheet_themes, seen, hashes)
+            records += _row_codes(path, rec, sheet_themes, seen, hashes, known)
     out = pd.DataFrame.from_records(records, columns=HUMAN_CODINGS_COLUMNS)
     out["present"] = out["present"].astype(bool)
     out["coded_at"] = pd.to_datetime(out["coded_at"])

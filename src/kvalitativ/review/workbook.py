@@ -41,7 +41,7 @@ INSTRUCTIONS = [
                      "En række uden nogen udfyldt temacelle tæller som ikke kodet og indgår ikke i beregningerne. "
                      "Passer intet tema, så vælg 'nej' i mindst én temacelle."),
     ("4. Rør ikke", "Ret ikke i tekst, note_id eller kolonneoverskrifter, og tilføj ikke kolonner. "
-                    "Ændrede tekster opdages, når arket læses ind igen."),
+                    "Ændrede tekster opdages, når arket læses ind igen. Du må gerne sortere og filtrere rækkerne."),
     ("5. Kommentar", "Kolonnen 'kommentar' er fri til dine bemærkninger (fx tvivl om et tema)."),
     ("6. Aflevering", "Gem som .xlsx (eller .csv), gerne med dine initialer i filnavnet, og aflever filen. "
                       "Indlæses med: kvalitativ review import FILER... --out MAPPE"),
@@ -79,8 +79,13 @@ def _guide(wb):
 
 
 def _coding_sheet(wb, frame: pd.DataFrame, tf: pd.DataFrame, theme_ids: list[str]) -> None:
-    """Header with each theme's definition as a comment; only koder, dato, the themes and
-    kommentar editable; the sheet protected without a password (against slips, not intent)."""
+    """Header with each theme's definition as a comment, locked; the sheet protected without a
+    password (against slips, not intent), with sorting and filtering allowed.
+
+    Excel sorts a protected sheet only where no cell of the range is locked, so the data rows are
+    not locked: the hidden hash still catches an edited text, and import matches rows by note id,
+    so a sorted or filtered sheet imports the same. The header row stays locked (renamed theme
+    columns are what import cannot guess back)."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -97,14 +102,13 @@ def _coding_sheet(wb, frame: pd.DataFrame, tf: pd.DataFrame, theme_ids: list[str
             row = tf.loc[tf["theme_id"] == col].iloc[0]
             note = str(row["label"]) + (f": {row['definition']}" if isinstance(row["definition"], str) else "")
             c.comment = Comment(note[:1000], "kvalitativ")
-    editable = {"koder", "dato", "kommentar", *theme_ids}
     for i, rec in enumerate(frame.itertuples(index=False), start=2):
         for j, (col, value) in enumerate(zip(columns, rec), start=1):
             c = ws.cell(i, j)
             c.value = value if value != "" else None
             if isinstance(c.value, str):
                 c.data_type = "s"  # a note starting with '=' stays text, never a formula
-            c.protection = Protection(locked=col not in editable)
+            c.protection = Protection(locked=False)
             if col == "tekst":
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             else:
@@ -119,6 +123,9 @@ def _coding_sheet(wb, frame: pd.DataFrame, tf: pd.DataFrame, theme_ids: list[str
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
+    ws.protection.sort = False  # False = allowed: coders sort and filter the rows
+    ws.protection.autoFilter = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(frame), 1) + 1}"
 
 
 def _validations(ws, columns: list[str], theme_ids: list[str], n_rows: int) -> None:
