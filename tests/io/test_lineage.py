@@ -316,3 +316,26 @@ def test_hand_codes_from_another_file_that_share_notes_with_the_training_codes_s
     _write(untrained, {"codings": _codings([1, 0])}, "r1")
     with pytest.raises(InputError, match="were not trained on hand codes"):
         _cross_fit_if_trained_on(RunConfig(), untrained, None, hand)
+
+
+def test_a_coder_trained_on_the_folders_own_human_codings_table_is_cross_fitted_without_flags(tmp_path):
+    """`review import --out out/`, `code out/ --train out/work/human_codings.parquet --out out/`, then
+    plain `link --codings out/`: the hand codes are that very table, so the link refits the coder
+    itself instead of stopping for --train."""
+    from kvalitativ.config import RunConfig
+    from kvalitativ.io.lineage import coder_reads
+    from kvalitativ.io.paths import stored_parquet
+    from kvalitativ.link.stage import _cross_fit_if_trained_on, _human_source
+
+    _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n1"], "person_id": ["p1"], "text": ["a"]})}, "r1")
+    codes = pd.DataFrame({"note_id": ["n1"], "theme_id": ["motivation"], "coder": ["a"], "present": [1],
+                          "p_person": [0.5]})
+    _write(tmp_path, {"human_codings": codes}, "r1")
+    table = stored_parquet(tmp_path, "human_codings")
+    coder = RunConfig()
+    coder.code.train, coder.code.level = str(table), "note"
+    _write(tmp_path, {"codings": _codings([1])}, "r1", read=coder_reads(tmp_path, coder))
+    source = _human_source(RunConfig(), [tmp_path, tmp_path], None)
+    assert source == table
+    linked = _cross_fit_if_trained_on(RunConfig(), tmp_path, source)
+    assert linked.code.train == str(table) and linked.code.level == "note"

@@ -227,6 +227,18 @@ def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path, t
     return replace(config, code=code, embed=embed, seed=settings.get("seed", config.seed))
 
 
+def _human_source(config: RunConfig, stage_dirs, human_path) -> Path | None:
+    """The file the correction's hand codes come from, in :func:`human_codes_for`'s order (a
+    ``human_codings`` table of the stage folders too: `review import --out` the code folder, then
+    `code --train` that very table)."""
+    from kvalitativ.io.paths import stored_parquet
+
+    given = human_path or config.link.human_codes
+    if given:
+        return Path(given)
+    return next((p for folder in dict.fromkeys(stage_dirs) if (p := stored_parquet(folder, "human_codings"))), None)
+
+
 def _require_cross_fit(human: HumanCodes | None, codings_dir: Path) -> None:
     """Stop when the codings were trained on hand codes that share notes with the codes of the
     correction, but the training codes are not known (another file than ``--human``: a sheet
@@ -322,9 +334,11 @@ def link_from_dirs(
     from kvalitativ.io.lineage import fingerprints, require_built_from
     from kvalitativ.io.store import file_sha256, make_run_id, read_stage_table, write_tables
 
-    config = _cross_fit_if_trained_on(config or RunConfig(), Path(codings_dir), human_path, train_path)
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
+    config = config or RunConfig()
+    config = _cross_fit_if_trained_on(config, codings_dir, _human_source(config, [codings_dir, notes_dir], human_path),
+                                      train_path)
     read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
                          (None if indicators_path else notes_dir, "indicators")])
     # the codings must be of these notes (`--notes` another ingest, or ingest run again since)
