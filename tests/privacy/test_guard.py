@@ -75,7 +75,7 @@ def test_guard_refuses_the_foreign_formats_the_redactor_finds():
     frame = pd.DataFrame({"phone": phones + [None] * (len(addresses) - len(phones)),
                           "unit_id": addresses + [None] * (len(phones) - len(addresses))})
     assert identifier_hits(frame) == {"phone": {"TELEFON": len(phones)}, "unit_id": {"ADRESSE": len(addresses)}}
-    values = ["Afdeling 0123 456789", "Account no. 0161 496 0000", "Open 08 00 12 00", "Scores 3 4 5 6 7",
+    values = ["Afdeling nr. 0123 456789", "Account no. 0161 496 0000", "Open 08 00 12 00", "Scores 3 4 5 6 7",
               "5th Avenue", "Year 9 Oak Court", "Class 12 Baker Street trip", "a 2 hour drive", "2019 2020 2021",
               "Minutes 05 15 25 35 45"]
     assert identifier_hits(pd.DataFrame({"label": values})) == {}

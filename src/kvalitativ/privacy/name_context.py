@@ -152,9 +152,11 @@ def _english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
 
 def english_modifier(word: str, next_word: str) -> bool:
     """``word`` is an English adjective or adverb and ``next_word`` a noun it goes with ("lone parent",
-    "lone parents"): in an English text the pair is a phrase, not a first name and a word."""
+    "lone parents"): in an English text the pair is a phrase, not a first name and a word. A next word
+    that is an adverb or adjective as well ("today", "back", "home", "yesterday": nouns in WordNet
+    too) says nothing of the word before it ("met with lone today" is a person: a review)."""
     modifiers, nouns = _english_lexicon()
-    if word not in modifiers:
+    if word not in modifiers or next_word in modifiers:
         return False
     forms = [next_word] + [next_word[: -len(end)] for end in ("es", "s") if next_word.endswith(end)]
     if next_word.endswith("ies"):

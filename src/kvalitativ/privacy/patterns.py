@@ -152,13 +152,15 @@ _PHONE_CUE = re.compile(
 #: 0161 496 0000``), not a phone, even when it has a phone's shape. Each may carry a number word
 #: (``nr``, ``no``, ``nummer``, ``number``, ``#``), written apart or glued (``kontonr``).
 _NUMBER_WORD = r"(?:nr|no|nummer|number|#)(?!\w)"
-#: Short words (``se``, ``p``) and words that may stand for a person (``kunde``, ``customer``) count
+#: Bare, only words that name no place a person is reached at. Short words (``se``, ``p``), words
+#: that may stand for a person (``kunde``, ``customer``) and words before which a phone number is
+#: ordinary (``afd. 22 33 44 55`` is the department's phone, ``sag``, ``order``: a review) count
 #: only with the number word.
-_CASE_WORDS = (
-    r"sags?|sagsnummer|jnr|journal|journalnummer|bilag|ref|reference|cvr|ean|konto|faktura|ordre|bestilling|"
-    r"afdeling|afd|case|account|acct|invoice|order|policy|department|dept|booking|ticket|matrikel|id"
+_CASE_WORDS = r"sagsnummer|jnr|journalnummer|bilag|ref|reference|cvr|ean|konto|faktura|ordre|id"
+_CASE_WORDS_WITH_NR = (
+    r"j|se|p|reg|police|kunde|customer|medlem|medlems|member|membership|ejendoms|matr|dossier|file|sags?|journal|"
+    r"bestilling|afdeling|afd|case|account|acct|invoice|order|policy|department|dept|booking|ticket|matrikel"
 )
-_CASE_WORDS_WITH_NR = r"j|se|p|reg|police|kunde|customer|medlem|medlems|member|membership|ejendoms|matr|dossier|file"
 _CASE_CUE = re.compile(
     rf"(?i)(?<!\w)(?:(?:{_CASE_WORDS})(?:\.?[\s\-]*{_NUMBER_WORD})?|(?:{_CASE_WORDS_WITH_NR})\.?[\s\-]*{_NUMBER_WORD})"
     r"\.?:?\s*$"
