@@ -109,7 +109,7 @@ def _numeric_hash_text(pattern: str) -> str:
 def test_new_hashes_are_not_numbers_and_old_ones_still_verify(tmp_path):
     corpus = pd.DataFrame({"note_id": ["N1", "N2"], "person_id": ["P1", "P2"],
                            "text": [_numeric_hash_text(r"\d{16}"), _numeric_hash_text(r"[1-9]\d*e[1-5]\d")]})
-    h = [text_hash(t) for t in corpus["text"]]
+    h = [text_hash(t, n) for t, n in zip(corpus["text"], corpus["note_id"])]
     assert all(x.startswith("h") and len(x) == 17 for x in h)  # Excel keeps a text that starts with a letter
     xlsx, csv = export_review(pd.DataFrame({"note_id": ["N1", "N2"]}), corpus, THEMES, tmp_path / "r.xlsx")
     frame = coded_twin(csv, rows=(0, 1))
@@ -162,3 +162,18 @@ def test_persons_default_agrees_with_the_help_and_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert {int(x) for x in re.findall(r"--persons (\d+)", export_command.help)} == {default}
     assert {int(x) for x in re.findall(r"--strategy active --persons (\d+)", readme)} == {default}
+
+
+def test_a_row_given_another_notes_id_stops_the_import(tmp_path):
+    """The sheet's cells are unlocked for sorting, and the hash covered the text alone: two note ids
+    swapped imported with exit 0, the codes of one note's text landing on the other (a review)."""
+    corpus = pd.DataFrame({"note_id": ["N1", "N2"], "person_id": ["P1", "P2"],
+                           "text": ["Eleven kom for sent.", "Eleven var glad i dag."]})
+    xlsx, csv = export_review(pd.DataFrame({"note_id": ["N1", "N2"]}), corpus, THEMES, tmp_path / "r.xlsx")
+    frame = coded_twin(csv, rows=(0, 1))
+    frame.to_csv(tmp_path / "ok.csv", sep=";", index=False)
+    assert len(import_reviews([tmp_path / "ok.csv"], themes=THEMES))
+    frame["note_id"] = frame["note_id"].iloc[::-1].to_numpy()
+    frame.to_csv(tmp_path / "swapped.csv", sep=";", index=False)
+    with pytest.raises(InputError, match="or the row's note_id was"):
+        import_reviews([tmp_path / "swapped.csv"], themes=THEMES)

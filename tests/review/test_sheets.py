@@ -67,7 +67,7 @@ def test_workbook_layout(sheet):
     # no model output in the sheet: theme cells start empty, no score column
     assert all(ws.cell(r, 6).value is None for r in range(2, ws.max_row + 1))
     assert not any("score" in str(h) for h in header)
-    assert ws.cell(2, len(header)).value == text_hash(corpus.loc[0, "text"])
+    assert ws.cell(2, len(header)).value == text_hash(corpus.loc[0, "text"], ws.cell(2, 2).value)
     twin = pd.read_csv(csv, sep=";", encoding="utf-8-sig", dtype=str)
     assert list(twin.columns) == header and twin.loc[0, "tekst"].startswith("'=HYPERLINK")
 

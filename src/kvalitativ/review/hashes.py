@@ -1,6 +1,6 @@
 """The hidden ``tekst_hash`` of a coding sheet: made so Excel leaves it alone, checked kindly when it did not.
 
-A sheet's hash is ``h`` + the first 16 hex digits of the SHA-256 of the cleaned text. The letter
+A sheet's hash is ``h`` + the first 16 hex digits of the SHA-256 of the note id and the cleaned text. The letter
 is there for Excel: sheets exported before it carried the bare 16 hex digits, and about one in
 a hundred of those is all digits (``1662481990928994``) or digits with one ``e``
 (``0250244804816e50``), which Excel, opening the CSV twin, turns into a number and writes back as
@@ -27,9 +27,11 @@ def _digest(clean: str) -> str:
     return hashlib.sha256(clean.encode("utf-8")).hexdigest()[:16]
 
 
-def hash_of_clean(clean: str) -> str:
-    """The sheet's hash of an already cleaned text (``h`` + 16 hex digits)."""
-    return PREFIX + _digest(clean)
+def hash_of_clean(clean: str, note_id: object = None) -> str:
+    """The sheet's hash of an already cleaned text and its note id (``h`` + 16 hex digits). The id is
+    in it because a coder may sort the sheet (its cells are unlocked): a note id typed over another
+    row's would move that row's codes to another note, and the text alone would not tell (a review)."""
+    return PREFIX + _digest(clean if note_id is None else f"{note_id}\x1f{clean}")
 
 
 def excel_number(stored: str) -> bool:
@@ -51,10 +53,10 @@ def _same_number(stored: str, old: str) -> bool:
     return abs(value - target) <= tolerance
 
 
-def verify(clean: str, stored: str) -> str | None:
-    """The text's hash when ``stored`` vouches for ``clean`` (a new hash, an old one, or an old one
-    Excel made a number of); None when it does not."""
-    new = hash_of_clean(clean)
+def verify(clean: str, stored: str, note_id: object = None) -> str | None:
+    """The hash of ``clean`` and ``note_id`` when ``stored`` vouches for them (a new hash; an old one of
+    the text alone, or an old one Excel made a number of); None when it does not."""
+    new = hash_of_clean(clean, note_id)
     old = _digest(clean)
     if stored in (new, old):
         return new

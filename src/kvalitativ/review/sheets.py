@@ -71,10 +71,11 @@ def clean_text(text: object) -> str:
     return _ILLEGAL.sub(" ", s).strip()
 
 
-def text_hash(text: object) -> str:
-    """``h`` + a short SHA-256 of the cleaned text: detects a note edited in the sheet (the letter
-    keeps Excel from making a number of it; :mod:`kvalitativ.review.hashes`)."""
-    return hash_of_clean(clean_text(text))
+def text_hash(text: object, note_id: object = None) -> str:
+    """``h`` + a short SHA-256 of the note id and the cleaned text: detects a note edited in the sheet,
+    or a row given another note's id (the letter keeps Excel from making a number of it;
+    :mod:`kvalitativ.review.hashes`)."""
+    return hash_of_clean(clean_text(text), note_id)
 
 
 def theme_frame(themes) -> pd.DataFrame:
@@ -118,7 +119,7 @@ def review_frame(selection: pd.DataFrame, corpus: pd.DataFrame, theme_ids: Seque
     out["tekst"] = [clean_text(texts[n]) for n in out["note_id"]]
     for col in ["koder", "dato", *theme_ids, "kommentar"]:
         out[col] = ""
-    out["tekst_hash"] = [text_hash(t) for t in out["tekst"]]
+    out["tekst_hash"] = [text_hash(t, n) for t, n in zip(out["tekst"], out["note_id"])]
     return out
 
 
@@ -255,7 +256,7 @@ def _theme_columns(path: Path, frame: pd.DataFrame, themes: Sequence[str] | None
 def _checked_hash(where: str, note_id: str, text: str, stored: str) -> str:
     """The text's hash once the sheet's hidden ``tekst_hash`` vouches for it (old sheets' hashes,
     and those Excel turned into numbers, included); else the error that says which happened."""
-    verified = verify(clean_text(text), stored)
+    verified = verify(clean_text(text), stored, note_id)
     if verified is not None:
         return verified
     if excel_number(stored):
@@ -266,8 +267,8 @@ def _checked_hash(where: str, note_id: str, text: str, stored: str) -> str:
             "the exported CSV twin as text. Sheets exported now have check values Excel leaves alone."
         )
     raise InputError(
-        f"{where}, column 'tekst': the text of note {note_id} was changed after export "
-        "(hash mismatch). Restore the original text, or export a new sheet."
+        f"{where}, column 'tekst': the text of note {note_id} was changed after export, or the row's note_id "
+        "was (hash mismatch). Restore the original text and note_id, or export a new sheet."
     )
 
 
