@@ -115,6 +115,25 @@ def test_a_person_counts_only_when_every_eligible_note_was_hand_coded():
     assert sample.pi[0] == pytest.approx(0.2 + 0.8 * 0.5 ** len(first))
 
 
+def test_after_several_review_rounds_only_persons_drawn_at_random_count():
+    """A review's simulation: over two rounds, persons reached only through the uncertainty draw
+    weighed too much (E[Σ1/π] 435 for N 400), their notes' probabilities in the rounds before their
+    sheet being unknown. After several rounds a person counts through the person draw alone."""
+    d = make_link_data(n=60, seed=2)
+    corpus = d["corpus"]
+    first = corpus[corpus["person_id"] == "P0000"]["note_id"].tolist()
+    second = corpus[corpus["person_id"] == "P0001"]["note_id"].tolist()
+    codes = pd.DataFrame({"note_id": first + second, "theme_id": "uncoded", "valence": "", "p_person": 0.2,
+                          "p_active": 0.5, "reason": ["person"] * len(first) + ["aktiv"] * len(second)})
+    one_round = human_sample(codes.assign(round=1), corpus, d["indicators"], LinkRules(), d["indicators"]["person_id"])
+    assert list(one_round.presence.persons) == ["P0000", "P0001"]  # one round: the exact formula, both count
+    rounds = codes.assign(round=[1] * len(first) + [2] * len(second))
+    sample = human_sample(rounds, corpus, d["indicators"], LinkRules(), d["indicators"]["person_id"])
+    assert list(sample.presence.persons) == ["P0000"] and sample.pi[0] == pytest.approx(0.2)
+    with pytest.raises(InputError, match="reason"):
+        human_sample(rounds.drop(columns="reason"), corpus, d["indicators"], LinkRules(), d["indicators"]["person_id"])
+
+
 def test_hand_codes_without_their_design_are_an_error_that_says_what_to_add():
     d = make_link_data(n=60, seed=2)
     codes = pd.DataFrame({"note_id": d["corpus"]["note_id"][:3], "theme_id": "uncoded"})

@@ -183,3 +183,18 @@ def test_a_selection_resaved_by_danish_excel_reads(stage, tmp_path):
     assert np.allclose(human["p_person"].astype(float), 0.2)
     # and as a --previous of the next round
     export(out, tmp_path / "round2.xlsx", "--previous", str(tmp_path / "excel.csv"), seed=2)
+
+
+def test_a_later_round_with_the_same_seed_draws_its_own_uniforms():
+    """With the same --seed, round 2 drew the very uniforms of round 1: a note left out in round 1
+    (u ≥ p1) was drawn in round 2 only where u < p2 — about 6 notes instead of the 38 the file's
+    probabilities promise (a review)."""
+    from kvalitativ.review.design import select_active
+
+    corpus, codings, _ = make_corpus(n=600, seed=5)
+    codings = codings[codings.score >= 0.5]
+    r1 = select_active(codings, corpus, n_persons=0, n_active=60, random_state=0)
+    r2 = select_active(codings, corpus, n_persons=0, n_active=60, random_state=0, previous=r1)
+    new = r2[r2["round"] == 2]
+    expected = 60  # the round's scale is set so the expected number of new notes is n_active
+    assert abs(len(new) - expected) < 4 * np.sqrt(expected), len(new)

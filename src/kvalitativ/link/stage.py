@@ -227,6 +227,21 @@ def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path, t
     return replace(config, code=code, embed=embed, seed=settings.get("seed", config.seed))
 
 
+def _correction_line(binary: pd.DataFrame, is_topic) -> list[str]:
+    """The summary's line on the correction for coding error, with the clear count of the same rows
+    by the uncorrected estimate (the clear count before it leads with the corrected one)."""
+    from kvalitativ.link.wording import leading_estimate, ratio_direction
+
+    n_fixed = int(binary["aor_corrected"].notna().sum())
+    if not n_fixed:
+        return [f"not corrected for coding error: {_why_not(binary)}"]
+    plain = sum(ratio_direction(leading_estimate({**r, "aor_corrected": None})) != "none" and not t
+                for r, t in zip(binary.to_dict("records"), is_topic))
+    return [f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
+            f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05; without the "
+            f"correction {plain} theme × valence would read as a clear association."]
+
+
 def _human_source(config: RunConfig, stage_dirs, human_path) -> Path | None:
     """The file the correction's hand codes come from, in :func:`human_codes_for`'s order (a
     ``human_codings`` table of the stage folders too: `review import --out` the code folder, then
@@ -382,13 +397,7 @@ def link_from_dirs(
     n_sig = int(sum(c for c, t in zip(clear, is_topic) if not t))
     n_sig_topics = int(sum(c for c, t in zip(clear, is_topic) if t))
     n_fixed = int(binary["aor_corrected"].notna().sum())
-    # the same rows by the uncorrected estimate: the clear count above leads with the corrected one
-    plain = sum(ratio_direction(leading_estimate({**r, "aor_corrected": None})) != "none" and not t
-                for r, t in zip(binary.to_dict("records"), is_topic))
-    fixed_line = ([f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
-                   f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05; without "
-                   f"the correction {plain} theme × valence would read as a clear association."]
-                  if n_fixed else [f"not corrected for coding error: {_why_not(binary)}"])
+    fixed_line = _correction_line(binary, is_topic)
     balance_lines = [line] if pt.balance and (line := pt.balance.warning(pt.rules.timing)) else []
     excl = tables["link_exclusions"]
     n_excl = int(pd.to_numeric(excl["n_notes"], errors="coerce").fillna(0).sum())

@@ -154,7 +154,10 @@ def select_active(codings: pd.DataFrame, corpus: pd.DataFrame, n_persons: int = 
     persons = np.array(sorted(notes["person_id"].unique()), dtype=object)
     before = _previous_rounds(previous, notes, len(persons))
     drawn_before = set(before.loc[before["reason"] == "person", "person_id"])
-    rng = np.random.default_rng(random_state)
+    round_k = int(before["round"].max()) + 1 if len(before) else 1
+    # each round its own stream: with the same --seed, round 2 drew the very uniforms of round 1, so
+    # its uncertainty draw took about max(p1, p2), not what the file records (a review)
+    rng = np.random.default_rng(random_state if round_k == 1 else [random_state, round_k])
     candidates = np.array([p for p in persons if p not in drawn_before], dtype=object)
     k = int(min(max(n_persons, 0), len(candidates)))
     drawn = drawn_before | (set(rng.choice(candidates, size=k, replace=False).tolist()) if k else set())
@@ -166,7 +169,6 @@ def select_active(codings: pd.DataFrame, corpus: pd.DataFrame, n_persons: int = 
     in_person = notes["person_id"].isin(drawn).to_numpy()
     u = rng.random(len(notes))
     fresh = ~on_sheet & (in_person | (u < p_round))  # the active draw: notes of persons not drawn
-    round_k = int(before["round"].max()) + 1 if len(before) else 1
     out = _rows(notes, fresh, drawn, margin, p_round, round_k)
     out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
     out.insert(1, "order", np.arange(1, len(out) + 1))
@@ -184,7 +186,7 @@ def select_active(codings: pd.DataFrame, corpus: pd.DataFrame, n_persons: int = 
     return out[ACTIVE_COLUMNS]
 
 
-DESIGN_COLUMNS = ["reason", "p_person", "p_active", "p_include"]
+DESIGN_COLUMNS = ["reason", "p_person", "p_active", "p_include", "round"]
 
 
 def attach_design(human: pd.DataFrame, selection: pd.DataFrame, where: str = "selection") -> pd.DataFrame:
