@@ -181,7 +181,7 @@ def test_link_with_the_hand_codes_the_coder_learned_from_is_cross_fitted_with_th
     The coding stage records the file and its settings; the link refits that coder per fold."""
     from kvalitativ.config import RunConfig
     from kvalitativ.io.lineage import coder_reads
-    from kvalitativ.link.stage import _cross_fit_if_trained_on
+    from kvalitativ.link.trained import cross_fit_if_trained_on as _cross_fit_if_trained_on
 
     hand = tmp_path / "hand.csv"
     hand.write_text("note_id,theme_id,p_person\nn1,motivation,1\n", encoding="utf-8")
@@ -287,7 +287,8 @@ def test_hand_codes_from_another_file_that_share_notes_with_the_training_codes_s
     from kvalitativ.errors import InputError
     from kvalitativ.io.lineage import coder_reads, trained_notes
     from kvalitativ.link.crossfit import HumanCodes
-    from kvalitativ.link.stage import _cross_fit_if_trained_on, _require_cross_fit
+    from kvalitativ.link.trained import cross_fit_if_trained_on as _cross_fit_if_trained_on
+    from kvalitativ.link.trained import require_cross_fit as _require_cross_fit
 
     hand = tmp_path / "hand.csv"
     hand.write_text("note_id,theme_id,p_person\nn1,motivation,0.5\nn2,uncoded,0.5\n", encoding="utf-8")
@@ -316,6 +317,17 @@ def test_hand_codes_from_another_file_that_share_notes_with_the_training_codes_s
     _write(untrained, {"codings": _codings([1, 0])}, "r1")
     with pytest.raises(InputError, match="were not trained on hand codes"):
         _cross_fit_if_trained_on(RunConfig(), untrained, None, hand)
+    # code.train in the config must be what the codings learned from, else the hand-coded persons
+    # would get another coder's codes than everyone else (a review)
+    other = RunConfig()
+    other.code.train = str(copy)
+    with pytest.raises(InputError, match="not the file the codings"):
+        _cross_fit_if_trained_on(other, tmp_path, None)
+    with pytest.raises(InputError, match="were not trained on hand codes"):
+        _cross_fit_if_trained_on(other, untrained, None)
+    same = RunConfig()
+    same.code.train = str(hand)
+    assert _cross_fit_if_trained_on(same, tmp_path, None) is same
 
 
 def test_a_coder_trained_on_the_folders_own_human_codings_table_is_cross_fitted_without_flags(tmp_path):
@@ -325,7 +337,8 @@ def test_a_coder_trained_on_the_folders_own_human_codings_table_is_cross_fitted_
     from kvalitativ.config import RunConfig
     from kvalitativ.io.lineage import coder_reads
     from kvalitativ.io.paths import stored_parquet
-    from kvalitativ.link.stage import _cross_fit_if_trained_on, _human_source
+    from kvalitativ.link.trained import cross_fit_if_trained_on as _cross_fit_if_trained_on
+    from kvalitativ.link.trained import human_source as _human_source
 
     _write(tmp_path, {"corpus": pd.DataFrame({"note_id": ["n1"], "person_id": ["p1"], "text": ["a"]})}, "r1")
     codes = pd.DataFrame({"note_id": ["n1"], "theme_id": ["motivation"], "coder": ["a"], "present": [1],

@@ -17,6 +17,7 @@ from kvalitativ.link.added_value import added_value
 from kvalitativ.link.associations import associations
 from kvalitativ.link.checks import require_persons, usable_columns
 from kvalitativ.link.crossfit import HumanCodes, build_correction
+from kvalitativ.link.trained import cross_fit_if_trained_on, human_source, require_cross_fit
 from kvalitativ.link.duplicates import shared_texts
 from kvalitativ.link.language import language_of, output_language
 from kvalitativ.link.params import LinkRules, parse_cutoff
@@ -193,40 +194,6 @@ def _recoder(config: RunConfig, corpus: pd.DataFrame, codes: pd.DataFrame):
     return recode
 
 
-def _cross_fit_if_trained_on(config: RunConfig, codings_dir: Path, human_path, train_path=None) -> RunConfig:
-    """``config`` with ``code.train`` set to the hand codes the codings were trained on — ``train_path``
-    (``--train``, checked against what the coding stage recorded: :func:`kvalitativ.io.lineage.trained_on`),
-    or ``human_path`` when it is that very file — so the correction is cross-fitted. Without it the
-    hand-coded persons carry the codes of a coder that learned them, the residual is about zero,
-    and the "corrected" OR is the uncorrected one with a narrower interval (a new user's trial:
-    `code --train X`, then `link --human X`)."""
-    from kvalitativ.errors import InputError
-    from kvalitativ.io.lineage import fingerprint, trained_on
-
-    if config.code.train:
-        return config
-    trained, settings = trained_on(codings_dir)
-    if train_path is not None:
-        if not Path(train_path).is_file():
-            raise InputError(f"--train {train_path}: no such file.")
-        if not trained:
-            raise InputError(f"--train {Path(train_path).name}: the codings in {codings_dir} were not trained on hand "
-                             "codes (`kvalitativ code` without --train): leave --train out.")
-        if fingerprint(train_path) != trained:
-            raise InputError(f"--train {Path(train_path).name} is not the file the codings in {codings_dir} were "
-                             "trained on (its content differs from what `kvalitativ code --train` read): give that "
-                             "file, unchanged.")
-        source = train_path
-    elif human_path and Path(human_path).is_file() and trained == fingerprint(human_path):
-        source = human_path
-    else:
-        return config
-    # refit the coder the codings came from: its codebook, level, embedder and seed, not the defaults
-    code = replace(config.code, train=str(source), **settings.get("code", {}))
-    embed = replace(config.embed, **settings.get("embed", {}))
-    return replace(config, code=code, embed=embed, seed=settings.get("seed", config.seed))
-
-
 def _correction_line(binary: pd.DataFrame, is_topic) -> list[str]:
     """The summary's line on the correction for coding error, with the clear count of the same rows
     by the uncorrected estimate (the clear count before it leads with the corrected one)."""
@@ -240,43 +207,6 @@ def _correction_line(binary: pd.DataFrame, is_topic) -> list[str]:
     return [f"corrected for coding error (DSL) from {int(binary['n_human_persons'].max())} hand-coded persons: "
             f"{n_fixed} rows, {int((binary['q_corrected'] < 0.05).sum())} with corrected q < 0.05; without the "
             f"correction {plain} theme × valence would read as a clear association."]
-
-
-def _human_source(config: RunConfig, stage_dirs, human_path) -> Path | None:
-    """The file the correction's hand codes come from, in :func:`human_codes_for`'s order (a
-    ``human_codings`` table of the stage folders too: `review import --out` the code folder, then
-    `code --train` that very table)."""
-    from kvalitativ.io.paths import stored_parquet
-
-    given = human_path or config.link.human_codes
-    if given:
-        return Path(given)
-    return next((p for folder in dict.fromkeys(stage_dirs) if (p := stored_parquet(folder, "human_codings"))), None)
-
-
-def _require_cross_fit(human: HumanCodes | None, codings_dir: Path) -> None:
-    """Stop when the codings were trained on hand codes that share notes with the codes of the
-    correction, but the training codes are not known (another file than ``--human``: a sheet
-    imported again, a copy). The correction would compare the hand codes with a coder that learned
-    them — too narrow an interval, with no word said (a new user's trial)."""
-    from kvalitativ.errors import InputError
-    from kvalitativ.io.lineage import trained_notes, trained_on
-
-    if human is None or human.train is not None or ("p_person" not in human.codes.columns and not human.required):
-        return
-    if not trained_on(codings_dir)[0]:
-        return
-    notes = trained_notes(codings_dir)
-    coded = set(human.codes["note_id"].astype(str)) if "note_id" in human.codes.columns else set()
-    shared = None if notes is None else len(coded & notes)
-    if shared == 0:
-        return
-    what = "some of their notes" if shared is None else f"{shared} of their {len(coded)} notes"
-    raise InputError(
-        f"the codings in {codings_dir} were made by a coder trained on hand codes (`kvalitativ code --train`) "
-        f"that share {what} with {human.where}. The correction must compare those persons' hand codes with a coder "
-        "that never saw them (cross-fitting), which needs the training codes: give `--train FILE`, the file "
-        "`kvalitativ code --train` read (or code.train in --config).")
 
 
 def human_codes_for(config: RunConfig, corpus: pd.DataFrame, stage_dirs=(), human_path=None) -> HumanCodes | None:
@@ -352,7 +282,7 @@ def link_from_dirs(
     codings_dir = Path(codings_dir)
     notes_dir = Path(notes_dir) if notes_dir else codings_dir
     config = config or RunConfig()
-    config = _cross_fit_if_trained_on(config, codings_dir, _human_source(config, [codings_dir, notes_dir], human_path),
+    config = cross_fit_if_trained_on(config, codings_dir, human_source(config, [codings_dir, notes_dir], human_path),
                                       train_path)
     read = fingerprints([(codings_dir, "codings"), (notes_dir, "corpus"),
                          (None if indicators_path else notes_dir, "indicators")])
@@ -378,7 +308,7 @@ def link_from_dirs(
     run_id = run_id or (str(run_ids[0]) if len(run_ids) == 1 else None) or make_run_id(
         {"link": config.to_dict()["link"]}, {**inputs, "codings": str(len(codings))})
     human = human_codes_for(config, corpus, dict.fromkeys([codings_dir, notes_dir]), human_path)
-    _require_cross_fit(human, codings_dir)
+    require_cross_fit(human, codings_dir)
     # read once: the labels for the sentences, and which themes are discovered topics (the codings
     # are read without their method column, to stay lean)
     themes = read_stage_table(codings_dir, "themes", required=False)
