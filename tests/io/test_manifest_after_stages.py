@@ -78,3 +78,17 @@ def test_a_stage_command_that_changes_what_the_report_showed_removes_the_old_rep
         write_tables(pub.staging, {"themes": pd.DataFrame({"theme_id": ["m"], "label": ["Motivation!"]})}, "r3")
     assert not (out / "report.html").exists()
     assert "Removed report.html" in capsys.readouterr().err
+
+
+def test_a_stale_table_the_report_does_not_read_keeps_the_report(tmp_path):
+    """Only what `kvalitativ report` itself would refuse for removes report.html (a review: any stale
+    table did, e.g. an `evaluation` built from older codings)."""
+    out = tmp_path / "out"
+    _run_folder(out)
+    write_tables(out, {"codings": pd.DataFrame({"note_id": ["n1"], "theme_id": ["m"]})}, "r1")
+    write_tables(out, {"evaluation": pd.DataFrame({"theme_id": ["m"], "f1": [0.5]})}, "r1",
+                 read={"codings": "an-older-digest"})
+    (out / "report.html").write_text("<p>still right</p>", encoding="utf-8")
+    with published(out, "kvalitativ tune") as pub:
+        write_tables(pub.staging, {"tune_results": pd.DataFrame({"setting": ["a"], "score": [1.0]})}, "r2")
+    assert (out / "report.html").is_file()

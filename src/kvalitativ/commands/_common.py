@@ -107,7 +107,8 @@ def published(out_dir: Path, what: str, wait: bool = False, config=None, inputs:
                    err=True)
     if old_report:
         click.echo(f"Removed {old_report} from {out_dir}: it showed the tables as they were before `{what}`. "
-                   f"Write it again with `kvalitativ report --tables {out_dir} --out {out_dir / old_report}`.", err=True)
+                   f"Write it again with `kvalitativ report --tables {out_dir} --out {out_dir / old_report}` (and the "
+                   "--unit, --title or --language it was made with).", err=True)
 
 
 def report_inputs(folder: Path) -> dict[str, str]:
@@ -123,7 +124,10 @@ def drop_outdated_report(folder: Path, shown: dict[str, str], stale: list) -> st
     have changed or are stale: a `kvalitativ run` folder kept its report beside the new codings of a
     later `kvalitativ code`, unmarked, while `kvalitativ report` refused to write it again (a trial).
     Returns the file's name when removed."""
+    from kvalitativ.report.stage import REPORT_TABLES
+
     report = folder / "report.html"
+    stale = [s for s in stale if s.table in REPORT_TABLES]  # as `kvalitativ report` judges it
     if not report.is_file() or (not stale and report_inputs(folder) == shown):
         return None
     report.unlink()

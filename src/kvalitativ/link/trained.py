@@ -101,9 +101,10 @@ def require_cross_fit(human: HumanCodes | None, codings_dir: Path) -> None:
     shared = None if notes is None else len(coded & notes)
     if shared == 0:
         return
-    what = "some of their notes" if shared is None else f"{shared} of their {len(coded)} notes"
+    what = ("may share notes (these codings, made by an older version, do not record which notes it learned "
+            "from)") if shared is None else f"share {shared} of their {len(coded)} notes"
     raise InputError(
         f"the codings in {codings_dir} were made by a coder trained on hand codes (`kvalitativ code --train`) "
-        f"that share {what} with {human.where}. The correction must compare those persons' hand codes with a coder "
+        f"that {what} with {human.where}. The correction must compare those persons' hand codes with a coder "
         "that never saw them (cross-fitting), which needs the training codes: give `--train FILE`, the file "
         "`kvalitativ code --train` read (or code.train in --config).")
