@@ -185,3 +185,32 @@ def test_prevalence_covers_the_few_persons_whose_notes_have_no_unit():
     prev_d = prevalence(codings, without_unit, group_by=["overall", "unit_id"], min_cell=5)  # D hidden, C its partner
     assert prev_d.loc[(prev_d["group_by"] == "unit_id") & (prev_d["valence"] == "any") & (prev_d["group_value"] == "D"),
                       "suppressed"].all()
+
+
+def test_unit_rates_cover_the_persons_whose_notes_have_no_unit():
+    """A review: 2 persons with the theme in notes without a unit, both dropped out; every unit's rate
+    was shown, and associations' events_with minus the units' rate × n gave their 2 dropouts."""
+    persons, notes, cod = [], [], []
+
+    def add(pid, unit, y, date="2023-10-01"):
+        persons.append({"person_id": pid, "dropout": y, "outcome_date": pd.Timestamp("2024-03-01")})
+        notes.append({"note_id": pid + "-1", "person_id": pid, "unit_id": unit, "period": "2023/24",
+                      "date": pd.Timestamp(date)})
+        cod.append({"note_id": pid + "-1", "theme_id": "motivation", "valence": "concern"})
+
+    for u, (n, events) in {"Askeskolen": (120, 30), "Bøgeskolen": (90, 20), "Egeskolen": (60, 15)}.items():
+        for i in range(n):
+            add(f"{u[:3]}{i}", u, int(i < events))
+    add("X0", None, 1)
+    add("X1", None, 1)
+    indicators, corpus, codings = pd.DataFrame(persons), pd.DataFrame(notes), pd.DataFrame(cod)
+    pt = person_themes(codings, corpus, indicators)
+    assoc = associations(pt, indicators)
+    prev = prevalence(codings, corpus, group_by=["overall", "unit_id"])
+    ev = prepare_table("evidence", build_evidence(codings, corpus, prevalence=prev, associations=assoc,
+                                                  person_themes=pt.table, min_cell=5), "r0", 5)
+    units = ev[(ev["valence"] == "concern") & (ev["unit_id"] != "_all")]
+    shown = units[units["outcome_rate"].notna()]
+    events_with = assoc[assoc["valence"] == "concern"].iloc[0]["events_with"]
+    left = events_with - (shown["outcome_rate"] * shown["n_persons"]).sum()
+    assert left == 0 or left >= 5, left  # not the 2 dropouts of the persons without a unit

@@ -48,6 +48,12 @@ def unit_outcome_counts(codings, corpus, person_themes, outcome) -> pd.DataFrame
     m = m[m[outcome].notna()].drop_duplicates([*_KEYS, "person_id"])
     out = m.groupby(_KEYS, observed=True).agg(n=("person_id", "nunique"), events=(outcome, "sum"),
                                               members=("person_id", frozenset)).reset_index()
+    # everyone the municipal figure (associations' events_with) is over: persons whose notes with the
+    # theme have no unit are in it and in no unit (a review: all units shown, the municipal count
+    # minus theirs gave the outcome of the 2 persons without a unit)
+    everyone = pt[pt[outcome].notna()].groupby(["theme_id", "valence"], observed=True)["person_id"].agg(frozenset)
+    keys = pd.MultiIndex.from_frame(out[["theme_id", "valence"]])
+    out["everyone"] = everyone.reindex(keys).to_numpy() if len(out) else []
     return out.astype({"n": "int64", "events": "int64"})
 
 
@@ -74,7 +80,9 @@ def shown_unit_rates(counts: pd.DataFrame, hidden_rows: set[tuple], min_cell: in
         for _, ix in counts.groupby(["theme_id", "valence"], observed=True).indices.items():
             units = [keys[i][2] for i in ix]
             members = dict(zip(units, counts["members"].iloc[ix]))
-            hidden[ix] = cover_the_rest(units, members, list(hidden[ix]), min_cell)
+            everyone = counts["everyone"].iloc[ix[0]] if "everyone" in counts.columns else None
+            hidden[ix] = cover_the_rest(units, members, list(hidden[ix]), min_cell,
+                                        everyone=everyone if isinstance(everyone, frozenset) else None)
     return {k: e / n for k, n, e, h in zip(keys, counts["n"], counts["events"], hidden) if not h}
 
 
