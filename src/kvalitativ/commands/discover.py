@@ -88,8 +88,9 @@ def parse_threshold(text: str) -> float | str:
               help="Name a topic after fitting, e.g. --rename '0=Søvn og træthed' (repeatable; the ids you saw, "
                    "applied before --merge; a merged topic keeps its first named member's label).")
 @click.option("--stability-seeds", type=int, default=None,
-              help="Refits of the clustering with other seeds (plus one shuffled order) for the per-topic "
-                   "stability column (default 5; 0 = off, faster on large corpora).")
+              help="Refits of the clustering with other seeds (plus one shuffled order), each on its own seeded "
+                   "80 % of the notes, for the per-topic stability column: the share of a topic's notes that stay "
+                   "together (default 5; 0 = off, faster on large corpora).")
 @click.option("--seed", type=int, default=None, help="Random seed (default 0): same seed, same topics.")
 @engine_options
 def command(notes: Path, out_dir: Path, codebook: str | None, model_dir: Path | None, previous_model: Path | None,
