@@ -237,3 +237,30 @@ def test_the_code_command_reads_the_hand_codes_once(tmp_path, monkeypatch):
                                    "--cache-dir", str(tmp_path / "cache")])
     assert res.exit_code == 0, res.output
     assert reads.count(str(tmp_path / "train.csv")) == 1
+
+
+def test_evaluate_finds_citizen_codings_in_a_run_folder_and_says_the_gold_has_no_valence(tmp_path, capsys):
+    """A run folder with citizen input: a citizen gold scores citizen_codings (it stopped with
+    'no note of the gold file'); a gold without valence says so instead of 'accuracy nan'."""
+    notes, cb, gold_path, corpus, gold = _files(tmp_path)
+    out, runner, _ = _code_zero_shot(tmp_path, notes, cb)
+    codings = read_stage_table(out, "codings")
+    run = tmp_path / "run"
+    (run / "parquet").mkdir(parents=True)
+    codings.assign(note_id="S" + codings["note_id"]).to_parquet(run / "parquet" / "codings.parquet")
+    codings.to_parquet(run / "parquet" / "citizen_codings.parquet")
+    res = runner.invoke(cli, ["evaluate", "--codings", str(run), "--gold", str(gold_path)])
+    assert res.exit_code == 0, res.output
+    assert "scored citizen_codings" in res.output
+    direct = runner.invoke(cli, ["evaluate", "--codings", str(run / "parquet" / "citizen_codings.parquet"),
+                                 "--gold", str(gold_path)])
+    assert res.output.split("notes ")[-1].split("\n")[0] == direct.output.split("notes ")[-1].split("\n")[0]
+    gold.drop(columns="valence", errors="ignore").to_csv(tmp_path / "no_valence.csv", index=False)
+    plain = runner.invoke(cli, ["evaluate", "--codings", str(out), "--gold", str(tmp_path / "no_valence.csv")])
+    assert plain.exit_code == 0, plain.output
+    assert "the gold has no valence" in plain.output and "accuracy nan" not in plain.output
+    codings.to_parquet(run / "parquet" / "codings.parquet")  # the gold's notes in both tables
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--codings", str(run), "--gold", str(gold_path)])
+    assert exc.value.code == 2 and "citizen_codings.parquet" in capsys.readouterr().err
+    assert "citizen_codings" in runner.invoke(cli, ["evaluate", "--help"]).output

@@ -12,7 +12,9 @@ from kvalitativ.commands._common import echo_summary
 
 @click.command(name="evaluate", context_settings={"max_content_width": 100})
 @click.option("--codings", "codings_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="The --out folder of `kvalitativ code` (or a codings table file).")
+              help="The --out folder of `kvalitativ code` or `kvalitativ run` (or a codings table file). "
+                   "A run folder with citizen input holds two codings tables, codings and citizen_codings: "
+                   "the one whose notes the gold names is scored.")
 @click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Gold codes: CSV/XLSX with note_id, theme_id[, valence]; notes not listed have no theme.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -33,12 +35,15 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     Judged per note: a theme is present when any sentence of the note carries it.
     Codings of a trained coder (`code --train`) are scored on the notes it did not learn from
     only when --exclude names its hand codes (it says so when they were not left out).
+    A `kvalitativ run` folder with citizen input holds codings and citizen_codings: the table
+    whose notes the gold names is scored (it says which).
 
     \b
     Example:
       kvalitativ code corpora/sample/notes.csv --out out/
       kvalitativ evaluate --codings out/ --gold corpora/sample/gold_codings.csv --out out/
       kvalitativ evaluate --codings out/ --gold gold.csv --exclude hand_codes.csv   # after code --train
+      kvalitativ evaluate --codings run_out/ --gold gold_citizen_codings.csv   # scores citizen_codings
     """
     import pandas as pd
 
@@ -46,8 +51,12 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     from kvalitativ.io.readers import read_table
     from kvalitativ.io.store import read_stage_table, write_tables
 
-    codings = read_stage_table(codings_path, "codings") if codings_path.is_dir() else read_table(codings_path)
     gold = read_table(gold_path)
+    table = "codings"
+    if codings_path.is_dir():
+        table, codings = codings_for_gold(codings_path, gold)
+    else:
+        codings = read_table(codings_path)
     notes = None
     if notes_path is not None:
         from kvalitativ.errors import InputError
@@ -68,8 +77,9 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
     lines = [f"notes {summary['n_notes']}, themes {summary['n_themes']}: micro-F1 {summary['micro_f1']:.3f}, "
              f"macro-F1 {summary['macro_f1']:.3f}, mean kappa {summary['mean_kappa']:.3f}, "
              f"exact match {summary['exact_match']:.3f}",
-             f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
-             f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}"]
+             valence_line(summary, gold)]
+    if table != "codings":
+        lines.insert(0, f"(scored {table}: the gold names its notes)")
     if excluded is not None:
         lines.append(f"({excluded} notes of {exclude_path.name} were left out)")
     elif trained(codings):  # with --notes too: an ingest folder holds the training notes as well
@@ -87,11 +97,45 @@ def command(codings_path: Path, gold_path: Path, out_dir: Path | None, notes_pat
         run_id = str(codings["run_id"].iloc[0]) if "run_id" in codings.columns and len(codings) else None
         from kvalitativ.io.lineage import fingerprints
 
-        read = fingerprints([(codings_path, "codings")]) if codings_path.is_dir() else None
+        read = fingerprints([(codings_path, table)]) if codings_path.is_dir() else None
         write_tables(out_dir, {"evaluation": per_theme}, run_id, read=read)
         write_text_atomic(Path(out_dir) / "evaluation.json", json_text(summary))
         lines.append(f"Wrote evaluation and evaluation.json to {out_dir}")
     echo_summary(lines)
+
+
+def valence_line(summary: dict, gold) -> str:
+    """The summary's valence line; words, not nan, where the gold has no valence or no theme was found."""
+    if "valence" not in gold.columns or not gold["valence"].astype(str).str.strip().replace("nan", "").any():
+        return "valence: the gold has no valence (a valence column), so valence is not scored"
+    if not summary["valence_n"]:
+        return "valence: no theme of the gold was found on its note, so valence is not scored"
+    return (f"valence on {summary['valence_n']} correctly found themes: accuracy {summary['valence_accuracy']:.3f}, "
+            f"macro-F1 {summary['valence_macro_f1']:.3f}, kappa {summary['valence_kappa']:.3f}")
+
+
+def codings_for_gold(folder: Path, gold):
+    """(table name, codings) of a stage folder: ``codings``, or ``citizen_codings`` (a run with
+    citizen input) where the gold's notes are among those and not among the codings."""
+    from kvalitativ.errors import InputError
+    from kvalitativ.io.store import read_stage_table
+
+    tables = {name: read_stage_table(folder, name, required=False) for name in ("codings", "citizen_codings")}
+    tables = {name: t for name, t in tables.items() if t is not None}
+    if not tables:
+        read_stage_table(folder, "codings")  # its error: which stage to run
+    if len(tables) == 1 or "note_id" not in gold.columns:
+        return next(iter(tables.items())) if "codings" not in tables else ("codings", tables["codings"])
+    gold_notes = set(gold["note_id"].astype(str))
+    fits = [name for name, t in tables.items() if "note_id" in t.columns and gold_notes & set(t["note_id"].astype(str))]
+    if len(fits) == 1:
+        return fits[0], tables[fits[0]]
+    if not fits:
+        raise InputError(f"evaluate: no note of the gold file is among the codings or the citizen_codings of {folder}: "
+                         "check that --gold belongs to these notes.")
+    files = " or ".join(str(folder / "parquet" / f"{name}.parquet") for name in tables)
+    raise InputError(f"evaluate: the gold's notes are in both codings tables of {folder} (codings and "
+                     f"citizen_codings): give the one to score as --codings {files}.")
 
 
 def codebook_codings(codings):

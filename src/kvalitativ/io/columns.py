@@ -12,6 +12,7 @@ import re
 
 from kvalitativ.config import ColumnMapping
 from kvalitativ.errors import InputError
+from kvalitativ.io.header import UNNAMED
 
 #: Known header spellings per canonical column, compared after normalising (lower-case, letters only).
 HEADER_GUESSES: dict[str, tuple[str, ...]] = {
@@ -102,8 +103,8 @@ def _text_like_column(frame, headers: list[str], taken: set[str], n_rows: int = 
         return None
     best, best_len = None, 0.0
     for h in headers:
-        if h in taken or h not in frame.columns:
-            continue
+        if h in taken or h not in frame.columns or UNNAMED.match(str(h)):
+            continue  # a placeholder pandas gave an empty header cell: no name to give an option
         values = [str(v).strip() for v in frame[h].head(n_rows).tolist() if v is not None and str(v).strip()
                   and str(v) not in ("nan", "<NA>", "None")]
         if _id_like(h, values):
@@ -118,7 +119,7 @@ def _missing_message(path: object, wanted: str | None, headers: list[str], canon
                      suggest: str | None = None, by_values: bool = False) -> str:
     shown = ", ".join(f"'{h}'" for h in headers[:20])
     target = wanted or canonical
-    pool = {normalise_header(h): h for h in headers}
+    pool = {normalise_header(h): h for h in headers if not UNNAMED.match(str(h))}
     close = difflib.get_close_matches(normalise_header(target), list(pool), n=1, cutoff=0.5)
     if not close and not explicit:
         for guess in HEADER_GUESSES.get(canonical, ()):
@@ -129,6 +130,9 @@ def _missing_message(path: object, wanted: str | None, headers: list[str], canon
         close = [normalise_header(suggest)] if suggest is not None else []
         pool = {normalise_header(suggest): suggest} if suggest is not None else pool
     hint = f" Closest header: '{pool[close[0]]}'." if close else ""
+    if any(UNNAMED.match(str(h)) for h in headers):
+        hint += (" ('Unnamed: N' are empty header cells, not names: if the header is not in the first row, "
+                 "delete the rows above it.)")
     option = _OPTION_FOR.get(canonical, "--names-col")
     if explicit:
         return f"{path}: column '{wanted}' not found (headers: {shown}).{hint} Fix {option} or the config's column mapping."

@@ -19,6 +19,7 @@ from kvalitativ.config import IngestConfig, PrivacyConfig
 from kvalitativ.errors import InputError
 from kvalitativ.io.columns import HEADER_GUESSES, normalise_header, resolve_columns
 from kvalitativ.io.dates import parse_dates, periods_of
+from kvalitativ.io.header import header_note
 from kvalitativ.io.readers import REJECT_COLUMNS, RawTable, make_rejects, read_raw
 from kvalitativ.text.clean import clean_text, junk_share
 from kvalitativ.text.language import guess_language
@@ -42,13 +43,15 @@ class IngestResult:
     encoding: str | None = None
     separator: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1  # the export's row that holds the header (below a title, say)
 
     @property
     def notes(self) -> pd.DataFrame:
         return self.corpus[NOTES_COLUMNS].copy()
 
     def summary(self) -> str:
-        return f"{self.n_read} rows read: {len(self.corpus)} kept, {len(self.rejects)} rejected"
+        line = f"{self.n_read} rows read: {len(self.corpus)} kept, {len(self.rejects)} rejected"
+        return f"{line} ({header_note(self.header_row)})" if self.header_row > 1 else line
 
 
 def pseudonymize(values: pd.Series, mode: str = "auto", privacy: PrivacyConfig | None = None,
@@ -278,7 +281,8 @@ def ingest_notes(
         why = ", ".join(f"{k}: {v}" for k, v in top.items())
         raise InputError(f"{path}: no usable rows — all {raw.n_read} rows were rejected ({why}). "
                          f"Check the text column ('{columns.get('text')}') and the date format.")
-    return IngestResult(corpus, rejects, raw.n_read, redactions, raw.encoding, raw.separator, columns)
+    return IngestResult(corpus, rejects, raw.n_read, redactions, raw.encoding, raw.separator, columns,
+                        header_row=raw.header_row)
 
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import pandas as pd
 
 from kvalitativ.errors import InputError
 from kvalitativ.io.decoding import read_bytes, read_text_file
+from kvalitativ.io.header import PREAMBLE, SEARCH_ROWS, header_index, preamble_detail
 
 REJECT_COLUMNS = ["source_file", "source_row", "reason", "detail"]
 SUPPORTED = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".jsonl", ".ndjson", ".json", ".parquet")
@@ -35,6 +37,7 @@ class RawTable:
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     encoding: str | None = None
     separator: str | None = None
+    header_row: int = 1  # the file's row that holds the header (below a title: 3, say)
 
     @property
     def n_read(self) -> int:
@@ -60,10 +63,12 @@ def sniff_separator(text: str) -> str:
     for sep in (";", "\t", ","):
         counts = [len(row) for row in csv.reader(head, delimiter=sep)]
         counts = [c for c in counts if c > 0]
-        if not counts or counts[0] < 2:
+        skip = next((i for i, c in enumerate(counts[:SEARCH_ROWS]) if c >= 2), None)
+        if skip is None:
             continue
+        counts = counts[skip:]  # a title line above the header has no separator: judged from the header on
         consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = consistent * 10 + min(counts[0], 50) / 50
+        score = consistent * 10 + min(counts[0], 50) / 50 - (1 if skip else 0)
         if score > best_score:
             best, best_score = sep, score
     return best
@@ -83,6 +88,7 @@ def csv_records(lines: Iterable[str], path: Path, separator: str) -> tuple[list[
     a file's lines).
     """
     csv.field_size_limit(2**31 - 1)  # huge notes are rejected by ingest with a reason, not by the parser
+    lines, preamble, offset = _without_preamble(iter(lines), separator)
     lines = _RecordLines(lines)
     reader = csv.reader(lines, delimiter=separator)
     try:
@@ -96,7 +102,37 @@ def csv_records(lines: Iterable[str], path: Path, separator: str) -> tuple[list[
         raise InputError(f"{path}: the first line (the header) is empty.")
     _check_header(header, path)
     lines.taken()
-    return header, _records(reader, lines, path, len(header), separator)
+    records = _records(reader, lines, path, len(header), separator, offset)
+    return Header(header, offset + 1), itertools.chain(preamble, records)
+
+
+class Header(list):
+    """The header's cells, and the file's line that holds them (``row``; 1 without a title above)."""
+
+    def __init__(self, cells: list[str], row: int = 1):
+        super().__init__(cells)
+        self.row = row
+
+
+def _without_preamble(lines: Iterator[str], separator: str) -> tuple[Iterator[str], list[CsvRecord], int]:
+    """The lines from the header on, a record for each line above it (a title: a ``preamble``
+    reject; a line of only separators: an empty row; a blank line: none) and how many lines
+    lie above the header."""
+    head = list(itertools.islice(lines, SEARCH_ROWS))
+    rows = []
+    for line in head:
+        try:
+            rows.append(next(csv.reader([line.lstrip(BOM)], delimiter=separator), []))
+        except csv.Error:
+            rows.append([line])
+    top = header_index(rows)
+    preamble: list[CsvRecord] = []
+    for i, row in enumerate(rows[:top], start=1):
+        if any(c.strip() for c in row):
+            preamble.append((i, None, preamble_detail(top + 1)))
+        elif row:
+            preamble.append((i, None, "empty row"))
+    return itertools.chain(head[top:], lines), preamble, top
 
 
 class _RecordLines:
@@ -140,12 +176,14 @@ def _swallowed(record_lines: list[str], width: int, separator: str) -> list[int]
     return found
 
 
-def _records(reader, lines: _RecordLines, path: Path, width: int, separator: str) -> Iterator[CsvRecord]:
-    line_start = reader.line_num + 1
+def _records(reader, lines: _RecordLines, path: Path, width: int, separator: str,
+             offset: int = 0) -> Iterator[CsvRecord]:
+    """The records after the header; ``offset``: the lines above the header (a title)."""
+    line_start = reader.line_num + 1 + offset
     try:
         for record in reader:
             row_no = line_start
-            line_start = reader.line_num + 1
+            line_start = reader.line_num + 1 + offset
             swallowed = _swallowed(lines.taken(), width, separator)
             if swallowed:
                 last = line_start - 1
@@ -163,7 +201,7 @@ def _records(reader, lines: _RecordLines, path: Path, width: int, separator: str
                 continue
             yield row_no, record, None
     except csv.Error as exc:
-        raise InputError(f"{path}: line {reader.line_num}: cannot be parsed as CSV ({exc}).") from None
+        raise InputError(f"{path}: line {reader.line_num + offset}: cannot be parsed as CSV ({exc}).") from None
 
 
 def raw_table_of(records: Iterable[CsvRecord], header: list[str], path: Path, *, encoding: str | None = None,
@@ -180,7 +218,9 @@ def raw_table_of(records: Iterable[CsvRecord], header: list[str], path: Path, *,
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["_source_row"] = pd.Series(row_numbers, index=frame.index, dtype="int64")
     rejects = make_rejects(path, bad_rows, "malformed_row", bad_details)
-    return RawTable(frame, path, rejects, encoding=encoding, separator=separator)
+    rejects.loc[rejects["detail"].astype(str).str.startswith("above the header"), "reason"] = PREAMBLE
+    return RawTable(frame, path, rejects, encoding=encoding, separator=separator,
+                    header_row=getattr(header, "row", 1))
 
 
 def read_csv_text(text: str, path: Path, separator: str | None = None) -> RawTable:
@@ -199,22 +239,50 @@ def _check_header(header: list[str], path: Path) -> None:
 
 def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     read_bytes(path)  # existence and emptiness checks
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        raise InputError(f"{path}: {exc}") from None
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise InputError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+    top = _xlsx_header_index(path, sheet)
+    frame = _read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl", header=top)
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_header(list(frame.columns), path)
-    row_numbers = list(range(2, len(frame) + 2))
+    row_numbers = list(range(top + 2, len(frame) + top + 2))
     frame = frame.astype(object).where(frame.notna(), "")
     frame["_source_row"] = row_numbers
     empty = frame.drop(columns="_source_row").apply(lambda r: all(str(v).strip() == "" for v in r), axis=1)
     rejects = make_rejects(path, frame.loc[empty, "_source_row"].tolist(), "malformed_row", None)
     if len(rejects):
         rejects["detail"] = "empty row"
-    return RawTable(frame.loc[~empty].reset_index(drop=True), path, rejects)
+    rejects = pd.concat([_xlsx_preamble(path, sheet, top), rejects], ignore_index=True) if top else rejects
+    return RawTable(frame.loc[~empty].reset_index(drop=True), path, rejects, header_row=top + 1)
+
+
+def _read_excel(path: Path, **kwargs) -> pd.DataFrame:
+    try:
+        return pd.read_excel(path, **kwargs)
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise InputError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+
+
+def _xlsx_top_rows(path: Path, sheet: str | None) -> list[list[str]]:
+    top = _read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl", header=None,
+                      nrows=SEARCH_ROWS)
+    return [["" if pd.isna(v) else str(v) for v in row] for row in top.itertuples(index=False)]
+
+
+def _xlsx_header_index(path: Path, sheet: str | None) -> int:
+    """The 0-based row of the sheet's header: 0 unless a title stands above it."""
+    return header_index(_xlsx_top_rows(path, sheet))
+
+
+def _xlsx_preamble(path: Path, sheet: str | None, top: int) -> pd.DataFrame:
+    """Rejects for the sheet's rows above the header: a title is ``preamble``, an empty row an
+    empty row (``malformed_row``), as everywhere."""
+    rows = _xlsx_top_rows(path, sheet)[:top]
+    titles = [i for i, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    empties = [i for i in range(1, top + 1) if i not in titles]
+    out = pd.concat([make_rejects(path, titles, PREAMBLE, [preamble_detail(top + 1)] * len(titles)),
+                     make_rejects(path, empties, "malformed_row", ["empty row"] * len(empties))], ignore_index=True)
+    return out.sort_values("source_row", kind="stable").reset_index(drop=True)
 
 
 def read_jsonl(path: Path, encoding: str | None = None) -> RawTable:
