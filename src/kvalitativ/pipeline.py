@@ -76,6 +76,8 @@ def run_ingest(config: RunConfig, out_dir: str | Path, run_id: str | None = None
         lines.append("Redacted: " + ", ".join(f"{k} {v}" for k, v in sorted(d["redactions"].items())))
     if d["reasons"]:
         lines.append("Rejects by reason: " + ", ".join(f"{k} {v}" for k, v in d["reasons"].most_common()))
+    if d["reasons"] and d["reasons"].get("preamble"):  # a title above the header (io/header.py)
+        lines.append("The header is not in the first row: the rows above it are in rejects (reason preamble).")
     if d.get("shared_texts"):
         lines.append(d["shared_texts"])
     result.summary = lines

@@ -98,3 +98,14 @@ def test_a_one_column_export_with_separators_in_its_notes_keeps_row_1(tmp_path):
     path.write_text("Tekst\nja; nej\nen lang note uden noget\nen note mere; og lidt til; og mere\nslut\n", encoding="utf-8")
     raw = read_raw(path)
     assert raw.header_row == 1 and len(raw.frame) + len(raw.rejects) == 4
+
+
+def test_the_ingest_command_says_the_header_was_below_a_title(tmp_path):
+    from click.testing import CliRunner
+
+    from kvalitativ.cli import cli
+
+    path = _xlsx(tmp_path / "x.xlsx")
+    res = CliRunner().invoke(cli, ["ingest", str(path), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "The header is not in the first row" in res.output and "preamble" in res.output
