@@ -1,12 +1,11 @@
 """What a quote must say, and when two quotes say the same: the text rules of quote selection.
 
 A quote should say something about its theme. A sentence coded with a theme is not always one:
-a heading ("Høringssvar vedr. lokalplan 1049:"), a sender line ("Forslag fra en borger i
-Landdistriktet.") or a contact line ("Kontakt på tlf. [TELEFON] eller [EMAIL].") sits in the
+a heading ("Høringssvar vedr. lokalplan 1049:") or a contact line ("Kontakt på tlf. [TELEFON] eller [EMAIL].") sits in the
 same note as the opinion and is coded with it. The rules here are general, not lists of such
-phrases: a candidate needs a few content words (neither function words nor names, once the
-redaction placeholders are gone; fewer in a statement, one with a subject pronoun or a verb such
-as "er" or "har"), more of them when it holds a contact placeholder, and must not end in a colon. Danish and English function words count alike, as the quotes' language is
+phrases: a candidate needs two content words (neither function words nor names, once the
+redaction placeholders are gone), more when it holds a contact placeholder, and must not end in a
+colon; sender lines ("Forslag fra en borger i Kildebjerg.") pass. Danish and English function words count alike, as the quotes' language is
 not known here; negations and degree words ("ikke", "not", "meget") count as content.
 """
 
@@ -23,27 +22,12 @@ PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
 #: Placeholders of a way to reach someone: a sentence built round one is a contact line.
 CONTACT = re.compile(r"\[(?:TELEFON|EMAIL)[^\]]*\]")
 
-#: Fewer content words than this: a short line that reads like a header or a sender line
-#: ("Forslag fra en borger i Kildebjerg.", "Høringssvar fra grundejerforeningen i Midtbyen.") ...
-MIN_CONTENT_WORDS = 3
-
-#: ... while a statement (a subject pronoun or a finite function verb, or a long sentence) needs
-#: only this many: terse notes such as "Han trives ikke på skolen." say their theme in few words.
-MIN_CONTENT_WORDS_STATEMENT = 2
-
-#: A sentence of this many words is a statement whatever its words.
-SENTENCE_WORDS = 7
-
-#: Subject pronouns and finite verbs that are function words (be, have, become, modal verbs),
-#: Danish and English: one of them makes a short line a statement rather than a heading.
-STATEMENT_WORDS = frozenset({
-    "jeg", "du", "han", "hun", "den", "det", "vi", "de", "man", "der",
-    "er", "var", "har", "havde", "bliver", "blev", "kan", "kunne", "skal", "skulle", "vil", "ville",
-    "må", "måtte", "bør", "burde", "får", "fik", "gør", "gjorde", "går", "gik", "kommer", "kom",
-    "he", "she", "it", "we", "they", "you", "there",
-    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "shall", "should",
-    "must", "does", "did", "do", "gets", "got", "am",
-})
+#: Fewer content words than this: nothing said of the theme ("Han er der, når han skal være der.").
+#: Terse notes say their theme in two ("Respektløs over for vikaren.", "Fraværet ligger nu under
+#: 4 %."), and a stricter bar for short lines without a verb dropped such youth quotes on the sample
+#: (12 of 28 dropped texts) for the sake of citizens' sender lines ("Forslag fra en borger i
+#: Kildebjerg."), which stay quotable: they are noise, not untrue.
+MIN_CONTENT_WORDS = 2
 
 #: A sentence with a contact placeholder needs this many content words to be more than a contact line.
 MIN_CONTENT_WORDS_CONTACT = 6
@@ -86,18 +70,14 @@ def content_words(text: str) -> list[str]:
 
 def says_something(text: str) -> bool:
     """False for a heading (ends in a colon), a contact line (a phone or e-mail placeholder and
-    fewer than :data:`MIN_CONTENT_WORDS_CONTACT` content words) or a thin line: fewer than
-    :data:`MIN_CONTENT_WORDS_STATEMENT` content words in a statement (a :data:`STATEMENT_WORDS`
-    word or :data:`SENTENCE_WORDS` words), fewer than :data:`MIN_CONTENT_WORDS` in a short line
-    without one (a header)."""
+    fewer than :data:`MIN_CONTENT_WORDS_CONTACT` content words) or a line of fewer than
+    :data:`MIN_CONTENT_WORDS` content words."""
     if text.rstrip().endswith((":", "：")):
         return False
     n = len(content_words(text))
     if CONTACT.search(text):
         return n >= MIN_CONTENT_WORDS_CONTACT
-    words = core_words(text)
-    statement = len(words) >= SENTENCE_WORDS or not STATEMENT_WORDS.isdisjoint(words)
-    return n >= (MIN_CONTENT_WORDS_STATEMENT if statement else MIN_CONTENT_WORDS)
+    return n >= MIN_CONTENT_WORDS
 
 
 def near_copy(a: list[str], b: list[str], share: float = 0.8) -> bool:
