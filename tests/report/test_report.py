@@ -127,3 +127,13 @@ def test_the_report_warns_when_one_group_was_watched_longer(report_tables, meta,
     balanced = render_report({**report_tables, "associations": associations.assign(notes_ratio=1.1)},
                              tmp_path / "b.html", meta=meta).read_text(encoding="utf-8")
     assert "gange så mange notater" not in balanced
+
+
+def test_one_quote_is_one_citat_not_1_citater(report_tables, meta, tmp_path):
+    """A theme with a single quote says "1 citat" (the English report: "1 quote")."""
+    one = {k: report_tables[k][report_tables[k]["rank"] == 1] for k in ("quotes", "citizen_quotes")}
+    text = render_report({**report_tables, **one}, tmp_path / "r.html", meta=meta).read_text()
+    assert "1 citater" not in text
+    assert "1 citat</summary>" in text
+    english = render_report({**report_tables, **one}, tmp_path / "en.html", meta={**meta, "language": "en"}).read_text()
+    assert "1 quotes" not in english and "1 quote</summary>" in english

@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from kvalitativ.codebook import discovered_theme_ids
 from kvalitativ.errors import ConfigError
 from kvalitativ.evidence.counts import ALL, NoteLookup, theme_groups, theme_spans, themed
+from kvalitativ.evidence.quote_text import PLACEHOLDER, core_words, near_copy, says_something
 from kvalitativ.text.clean import trim_quote  # re-exported: the quotes' own trimming
 
 __all__ = ["select_quotes", "trim_quote", "sensitive_themes", "QUOTE_COLUMNS", "SENSITIVE_QUOTES"]
@@ -32,7 +33,7 @@ QUOTE_COLUMNS = ["theme_id", "valence", "unit_id", "rank", "note_id", "quote", "
 #: Where quotes of sensitive themes may appear: nowhere, for the municipality only, or per unit too.
 SENSITIVE_QUOTES = ("none", "municipality", "unit")
 
-_PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
+_PLACEHOLDER = PLACEHOLDER
 
 
 def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:
@@ -75,23 +76,9 @@ def _redact_function(redactor):
     return run
 
 
-def _core(text: str) -> list[str]:
-    """A quote reduced to its words (no placeholders, punctuation or case), to spot
-    near-copies such as the same sentence with an extra clause."""
-    return re.findall(r"[^\W\d_]+", _PLACEHOLDER.sub(" ", text).lower())
-
-
-def _near_copy(a: list[str], b: list[str], share: float = 0.8) -> bool:
-    """True when two quotes open with the same words for most of the shorter one."""
-    n = min(len(a), len(b))
-    if n == 0:
-        return True
-    same = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        same += 1
-    return same / n >= share
+#: kept under their old names: the rules live in :mod:`kvalitativ.evidence.quote_text`
+_core = core_words
+_near_copy = near_copy
 
 
 def _mmr(relevance: np.ndarray, vectors, persons: np.ndarray, k: int, lam: float,
@@ -288,7 +275,8 @@ def select_quotes(
             spans["score"] = 1.0
         spans["quote"] = [clean(t) for t in spans["span"]]
         letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
-        spans = spans[(letters >= min_chars * 0.6) & (spans["quote"].str.len() >= min_chars)]
+        spans = spans[(letters >= min_chars * 0.6) & (spans["quote"].str.len() >= min_chars)
+                      & spans["quote"].map(says_something).astype(bool)]  # no heading, contact or thin line
         # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
         if not spans.empty:
             parts += _theme_quotes(spans.reset_index(drop=True), n_unit, per_theme=per_theme, per_unit=per_unit,

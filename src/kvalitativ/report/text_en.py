@@ -135,7 +135,7 @@ TEXT_EN: dict[str, str] = {
     "tidl. UPV": "former UPV", "skjult (færre end {n})": "hidden (fewer than {n})", "({pp} pr. år)": "({pp} per year)",
     "ingen datoer": "no dates", "for få år": "too few years",
     "stigende": "rising", "faldende": "falling", "stabil": "stable",
-    "Hvad der står i notaterne": "What the notes say", "{n} citater": "{n} quotes",
+    "Hvad der står i notaterne": "What the notes say", "{n} citater": "{n} quotes", "1 citat": "1 quote",
     "Odds ratio (OR) over 1: {who} med temaet {more} end {who} uden; under 1: sjældnere.":
         "Odds ratio (OR) above 1: {who} with the theme {more} than {who} without; below 1: less often.",
     "Punkter er skøn, stregerne 95 %-konfidensintervaller": "Points are estimates, the lines 95% confidence intervals",
