@@ -98,11 +98,12 @@ class StageEngine:
 
             return code_streamed(out_dir, codebook, config, run_id, train=train, source_dir=source_dir,
                                  chunk_size=self.stream_chunk, progress=self.progress)
-        from kvalitativ.coding.stage import coded_line
+        from kvalitativ.coding.stage import coded_line, hand_codes
         from kvalitativ.io.lineage import coder_reads
         from kvalitativ.io.store import read_stage_table, write_tables
 
-        read = coder_reads(source_dir or out_dir, config)  # the corpus and the hand codes read
+        train = hand_codes(train)  # read once: the lineage's trained note ids and the coder
+        read = coder_reads(source_dir or out_dir, config, train)  # the corpus and the hand codes read
         corpus = read_stage_table(source_dir or out_dir, "corpus")
         codings, themes = self.code(corpus, codebook, config, run_id, train=train)
         tables = {"codings": codings, "themes": themes}

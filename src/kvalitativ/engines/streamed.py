@@ -176,7 +176,7 @@ def code_streamed(out_dir: str | Path, codebook: str, config, run_id: str, *, tr
     drop_vectors(embedder)
     from kvalitativ.io.lineage import coder_reads
 
-    read = coder_reads(source, config)
+    read = coder_reads(source, config, train)
     codings = TableAppender(out_dir, "codings", run_id, min_cell=config.privacy.min_cell, read=read)
     coded_notes: set = set()
     n_notes_seen = n_codings = 0

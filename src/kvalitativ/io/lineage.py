@@ -111,24 +111,27 @@ CODER_SETTINGS = "code.settings"
 TRAINED_NOTES = "code.train_notes"
 
 
-def coder_reads(source: str | Path, config) -> dict[str, str]:
+def coder_reads(source: str | Path, config, train=None) -> dict[str, str]:
     """What the coding stage read — the corpus of ``source`` and the hand-codes file it trained on
-    (``config.code.train``) — and, for a trained coder, the settings it was made with."""
+    (``config.code.train``) — and, for a trained coder, the settings it was made with. ``train``:
+    those hand codes as the stage already read them (their note ids; else the file is read)."""
     read = fingerprints([(source, "corpus")])
     train_path = config.code.train
     if train_path and Path(train_path).is_file():
         read[TRAINED_ON] = fingerprint(train_path)
-        read[TRAINED_NOTES] = json.dumps(_note_ids(train_path))
+        read[TRAINED_NOTES] = json.dumps(_note_ids(train_path if train is None else train))
         read[CODER_SETTINGS] = json.dumps({
             "code": {k: getattr(config.code, k) for k in ("codebook", "level", "threshold", "exclusive")},
             "embed": {k: getattr(config.embed, k) for k in ("name", "model")}, "seed": config.seed}, sort_keys=True)
     return read
 
 
-def _note_ids(codes_path: str | Path) -> list[str]:
-    from kvalitativ.io.readers import read_table
+def _note_ids(codes) -> list[str]:
+    """The note ids of hand codes: a table, or a file to read."""
+    if not hasattr(codes, "columns"):
+        from kvalitativ.io.readers import read_table
 
-    codes = read_table(codes_path)
+        codes = read_table(codes)
     return sorted(codes["note_id"].dropna().astype(str).unique()) if "note_id" in codes.columns else []
 
 
