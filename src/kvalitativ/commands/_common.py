@@ -96,7 +96,8 @@ def published(out_dir: Path, what: str, wait: bool = False, config=None, inputs:
     from kvalitativ.io.store import record_stage_command
 
     with publishing(out_dir, keep_published=True, wait=wait, what=what) as pub:
-        shown = report_inputs(pub.staging)
+        # what a report in the folder showed (none there: nothing to compare, nothing read)
+        shown = report_inputs(pub.staging) if (pub.staging / "report.html").is_file() else None
         yield pub
         stale = mark_stale(pub.staging)  # what this command made out of date, published with its tables
         old_report = drop_outdated_report(pub.staging, shown, stale)
@@ -119,16 +120,16 @@ def report_inputs(folder: Path) -> dict[str, str]:
     return fingerprints([(folder, name) for name in REPORT_TABLES])
 
 
-def drop_outdated_report(folder: Path, shown: dict[str, str], stale: list) -> str | None:
+def drop_outdated_report(folder: Path, shown: dict[str, str] | None, stale: list) -> str | None:
     """Remove ``folder``'s report.html when the tables it showed (``shown``, before a stage command)
-    have changed or are stale: a `kvalitativ run` folder kept its report beside the new codings of a
+    have changed or are stale (``shown`` None: the folder had no report): a `kvalitativ run` folder kept its report beside the new codings of a
     later `kvalitativ code`, unmarked, while `kvalitativ report` refused to write it again (a trial).
     Returns the file's name when removed."""
     from kvalitativ.report.stage import REPORT_TABLES
 
     report = folder / "report.html"
     stale = [s for s in stale if s.table in REPORT_TABLES]  # as `kvalitativ report` judges it
-    if not report.is_file() or (not stale and report_inputs(folder) == shown):
+    if shown is None or not report.is_file() or (not stale and report_inputs(folder) == shown):
         return None
     report.unlink()
     return report.name
