@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kvalitativ.privacy.patterns import PLACEHOLDERS
 from kvalitativ.text.stopwords import DANISH_STOPWORDS, MEANING_BEARING
 
 #: The redaction placeholders a quote may hold (the redactor's tags, with or without a number).
-PLACEHOLDER = re.compile(r"\[(?:CPR|NAVN|TELEFON|EMAIL|ADRESSE)[^\]]*\]")
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(PLACEHOLDERS) + r")[^\]]*\]")
 
 #: Placeholders of a way to reach someone: a sentence built round one is a contact line.
 CONTACT = re.compile(r"\[(?:TELEFON|EMAIL)[^\]]*\]")

@@ -33,8 +33,6 @@ QUOTE_COLUMNS = ["theme_id", "valence", "unit_id", "rank", "note_id", "quote", "
 #: Where quotes of sensitive themes may appear: nowhere, for the municipality only, or per unit too.
 SENSITIVE_QUOTES = ("none", "municipality", "unit")
 
-_PLACEHOLDER = PLACEHOLDER
-
 
 def sensitive_themes(themes: pd.DataFrame | None) -> frozenset[str]:
     """The theme ids whose quotes stay at municipality level: those a ``themes`` table marks
@@ -122,7 +120,7 @@ def _select(group: pd.DataFrame, vec, cores: list[list[str]], rows: np.ndarray, 
         return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
 
     relevance = 0.5 * unit(score) + 0.5 * unit(sim)
-    relevance -= 0.5 * sub["quote"].str.contains(_PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
+    relevance -= 0.5 * sub["quote"].str.contains(PLACEHOLDER).to_numpy(bool)  # prefer quotes without gaps
     picks = _mmr(relevance, v, sub["_person"].to_numpy(object), k, lam, max_similarity, [cores[i] for i in rows])
     out = sub.iloc[picks].copy()
     out["similarity"] = sim[picks]
@@ -274,7 +272,7 @@ def select_quotes(
         if "score" not in spans.columns:
             spans["score"] = 1.0
         spans["quote"] = [clean(t) for t in spans["span"]]
-        letters = spans["quote"].str.replace(_PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
+        letters = spans["quote"].str.replace(PLACEHOLDER, "", regex=True).str.count(r"[^\W\d_]")
         spans = spans[(letters >= min_chars * 0.6) & (spans["quote"].str.len() >= min_chars)
                       & spans["quote"].map(says_something).astype(bool)]  # no heading, contact or thin line
         # identical sentences stay in: they weigh the centroid; MMR never picks a copy twice
